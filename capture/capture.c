@@ -1,0 +1,489 @@
+/* capture.c - libpcap behind wl_source: files, and live capture in its own
+ * thread that hands packets to the consumer through a bounded byte ring.
+ *
+ * The ring holds records [hdr][data] back to back; a record never wraps (a
+ * wrap marker sends the reader to the start). When the consumer falls behind
+ * and a packet does not fit, it is counted as a queue drop, never buffered
+ * without bound. The reader's record stays valid until its next call.
+ */
+
+#include <errno.h>
+#include <grp.h>
+#include <pcap/pcap.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+
+struct rec {
+	int64_t ts_ns;
+	uint32_t caplen, len;
+	uint32_t size;   /* whole record, aligned; 0 = wrap marker */
+	uint32_t pad;
+};
+
+struct wl_source {
+	pcap_t *pcap;
+	int linktype;
+	int snaplen;
+	int nano;
+	char err[PCAP_ERRBUF_SIZE + 64];
+	/* live */
+	int live;
+	pthread_t thread;
+	int thread_started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint8_t *ring;
+	size_t ring_size, head, tail, used; /* write at head, read at tail */
+	size_t pending;                     /* size of the record the reader holds */
+	int stopping, done;
+	struct wl_capture_stats st;
+	FILE *memfile;
+};
+
+/* LINKTYPE_* (file format) from DLT_* (libpcap's in-memory numbers). */
+static int linktype_of_dlt(int dlt)
+{
+	switch (dlt) {
+#ifdef DLT_RAW
+	case DLT_RAW: return 101;
+#endif
+	case DLT_NULL: return 0;
+	case DLT_EN10MB: return 1;
+	case DLT_IEEE802_11: return 105;
+	case DLT_LOOP: return 108;
+	case DLT_LINUX_SLL: return 113;
+	case DLT_IEEE802_11_RADIO: return 127;
+#ifdef DLT_IPV4
+	case DLT_IPV4: return 228;
+	case DLT_IPV6: return 229;
+#endif
+#ifdef DLT_LINUX_SLL2
+	case DLT_LINUX_SLL2: return 276;
+#endif
+	default: return dlt;
+	}
+}
+
+static int dlt_of_linktype(int lt)
+{
+	switch (lt) {
+	case 101: return DLT_RAW;
+	case 0: return DLT_NULL;
+	case 1: return DLT_EN10MB;
+	case 105: return DLT_IEEE802_11;
+	case 108: return DLT_LOOP;
+	case 113: return DLT_LINUX_SLL;
+	case 127: return DLT_IEEE802_11_RADIO;
+#ifdef DLT_IPV4
+	case 228: return DLT_IPV4;
+	case 229: return DLT_IPV6;
+#endif
+#ifdef DLT_LINUX_SLL2
+	case 276: return DLT_LINUX_SLL2;
+#endif
+	default: return lt;
+	}
+}
+
+static struct wl_source *source_from(pcap_t *p)
+{
+	struct wl_source *s = calloc(1, sizeof *s);
+	if (!s) {
+		pcap_close(p);
+		return NULL;
+	}
+	s->pcap = p;
+	s->linktype = linktype_of_dlt(pcap_datalink(p));
+	s->snaplen = pcap_snapshot(p);
+	s->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+	return s;
+}
+
+struct wl_source *wl_source_offline(const char *path, char *err, size_t errlen)
+{
+	char e[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, e);
+	if (!p) {
+		snprintf(err, errlen, "%s", e);
+		return NULL;
+	}
+	return source_from(p);
+}
+
+struct wl_source *wl_source_offline_mem(const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+	FILE *f = fmemopen((void *)(uintptr_t)buf, len, "rb");
+	if (!f) {
+		snprintf(err, errlen, "fmemopen: %s", strerror(errno));
+		return NULL;
+	}
+	char e[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, e);
+	if (!p) {
+		fclose(f);
+		snprintf(err, errlen, "%s", e);
+		return NULL;
+	}
+	/* pcap_close() closes f */
+	return source_from(p);
+}
+
+int wl_source_linktype(const struct wl_source *s) { return s->linktype; }
+int wl_source_snaplen(const struct wl_source *s) { return s->snaplen; }
+const char *wl_source_error(const struct wl_source *s) { return s->err; }
+
+int wl_source_filter(struct wl_source *s, const char *bpf, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	if (pcap_compile(s->pcap, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "bad filter '%s': %s", bpf, pcap_geterr(s->pcap));
+		return -1;
+	}
+	int r = pcap_setfilter(s->pcap, &prog);
+	pcap_freecode(&prog);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot set filter: %s", pcap_geterr(s->pcap));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- live ---- */
+
+static size_t rec_size(uint32_t caplen)
+{
+	return (sizeof(struct rec) + caplen + 7) & ~(size_t)7;
+}
+
+/* Capture thread: copy one packet into the ring, or count it as dropped. */
+static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct wl_source *s = (struct wl_source *)arg;
+	size_t need = rec_size(h->caplen);
+	pthread_mutex_lock(&s->mu);
+	s->st.received++;
+	if (!s->used)
+		s->head = s->tail = 0;
+	size_t pos = s->head;
+	int placed = 0;
+	if (s->used && s->head == s->tail) {
+		placed = 0;                    /* full */
+	} else if (s->head >= s->tail) {       /* data in [tail, head) */
+		if (s->ring_size - s->head >= need) {
+			placed = 1;
+		} else if (need < s->tail) {
+			/* wrap: the rest of the ring is skipped by the reader */
+			if (s->ring_size - s->head >= sizeof(struct rec)) {
+				struct rec wrap = { 0 };
+				memcpy(s->ring + s->head, &wrap, sizeof wrap);
+			}
+			s->used += s->ring_size - s->head;
+			pos = 0;
+			placed = 1;
+		}
+	} else if (s->tail - s->head > need) { /* wrapped: free space is [head, tail) */
+		placed = 1;
+	}
+	if (!placed) {
+		s->st.queue_drops++;
+		pthread_mutex_unlock(&s->mu);
+		return;
+	}
+	struct rec r = { 0, h->caplen, h->len, (uint32_t)need, 0 };
+	r.ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL + (int64_t)h->ts.tv_usec * (s->nano ? 1 : 1000);
+	memcpy(s->ring + pos, &r, sizeof r);
+	memcpy(s->ring + pos + sizeof r, bytes, h->caplen);
+	s->head = pos + need;
+	if (s->head == s->ring_size)
+		s->head = 0;
+	s->used += need;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void *capture_thread(void *arg)
+{
+	struct wl_source *s = arg;
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		int stop = s->stopping;
+		pthread_mutex_unlock(&s->mu);
+		if (stop)
+			break;
+		int n = pcap_dispatch(s->pcap, -1, on_packet, (u_char *)s);
+		if (n == PCAP_ERROR) {
+			pthread_mutex_lock(&s->mu);
+			snprintf(s->err, sizeof s->err, "capture failed: %s", pcap_geterr(s->pcap));
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		if (n == PCAP_ERROR_BREAK)
+			break;
+	}
+	struct pcap_stat ps;
+	pthread_mutex_lock(&s->mu);
+	if (pcap_stats(s->pcap, &ps) == 0) {
+		s->st.kernel_drops = ps.ps_drop;
+		s->st.if_drops = ps.ps_ifdrop;
+	}
+	s->done = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+struct wl_source *wl_source_live(const struct wl_live_cfg *cfg, char *err, size_t errlen)
+{
+	char e[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(cfg->iface, e);
+	if (!p) {
+		snprintf(err, errlen, "%s", e);
+		return NULL;
+	}
+	pcap_set_snaplen(p, cfg->snaplen > 0 ? cfg->snaplen : 262144);
+	pcap_set_promisc(p, 0);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_timeout(p, 100);  /* so a stop request is seen within 100 ms */
+	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+	if (cfg->buffer_kib > 0)
+		pcap_set_buffer_size(p, cfg->buffer_kib * 1024);
+	int r = pcap_activate(p);
+	if (r < 0) {
+		if (r == PCAP_ERROR_PERM_DENIED)
+			snprintf(err, errlen, "no permission to capture on %s: run as root or grant "
+				 "CAP_NET_RAW (setcap cap_net_raw,cap_net_admin=eip wirelab)", cfg->iface);
+		else if (r == PCAP_ERROR_NO_SUCH_DEVICE)
+			snprintf(err, errlen, "no interface '%s' (see ip link)", cfg->iface);
+		else
+			snprintf(err, errlen, "cannot capture on %s: %s", cfg->iface, pcap_geterr(p));
+		pcap_close(p);
+		return NULL;
+	}
+	struct wl_source *s = source_from(p);
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (cfg->filter && *cfg->filter && wl_source_filter(s, cfg->filter, err, errlen) < 0) {
+		wl_source_close(s);
+		return NULL;
+	}
+	s->live = 1;
+	s->ring_size = cfg->queue_bytes ? cfg->queue_bytes : (32u << 20);
+	s->ring = malloc(s->ring_size);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	if (!s->ring || pthread_create(&s->thread, NULL, capture_thread, s) != 0) {
+		snprintf(err, errlen, "cannot start the capture thread");
+		wl_source_close(s);
+		return NULL;
+	}
+	s->thread_started = 1;
+	return s;
+}
+
+void wl_source_stop(struct wl_source *s)
+{
+	if (!s->live)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stopping = 1;
+	pthread_mutex_unlock(&s->mu);
+	pcap_breakloop(s->pcap);
+}
+
+static int live_next(struct wl_source *s, struct wl_pkt *out)
+{
+	pthread_mutex_lock(&s->mu);
+	if (s->pending) {  /* release the record handed out last time */
+		s->tail += s->pending;
+		s->used -= s->pending;
+		s->pending = 0;
+		if (s->tail == s->ring_size)
+			s->tail = 0;
+	}
+	for (;;) {
+		if (s->used) {
+			struct rec r;
+			if (s->ring_size - s->tail < sizeof r) {
+				s->used -= s->ring_size - s->tail;
+				s->tail = 0;
+				continue;
+			}
+			memcpy(&r, s->ring + s->tail, sizeof r);
+			if (r.size == 0) {  /* wrap marker */
+				s->used -= s->ring_size - s->tail;
+				s->tail = 0;
+				continue;
+			}
+			out->ts_ns = r.ts_ns;
+			out->caplen = r.caplen;
+			out->len = r.len;
+			out->data = s->ring + s->tail + sizeof r;
+			s->pending = r.size;
+			pthread_mutex_unlock(&s->mu);
+			return 1;
+		}
+		if (s->done) {
+			pthread_mutex_unlock(&s->mu);
+			return s->err[0] ? -1 : 0;
+		}
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (pthread_cond_timedwait(&s->cv, &s->mu, &until) != 0 && !s->used && !s->done) {
+			pthread_mutex_unlock(&s->mu);
+			return 2;  /* nothing yet: the caller may check its stop flag */
+		}
+	}
+}
+
+int wl_source_next(struct wl_source *s, struct wl_pkt *p)
+{
+	if (s->live)
+		return live_next(s, p);
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int r = pcap_next_ex(s->pcap, &h, &data);
+	if (r == 1) {
+		p->ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL +
+			   (int64_t)h->ts.tv_usec * (s->nano ? 1 : 1000);
+		p->caplen = h->caplen;
+		p->len = h->len;
+		p->data = data;
+		return 1;
+	}
+	if (r == PCAP_ERROR_BREAK)
+		return 0;
+	snprintf(s->err, sizeof s->err, "%s", pcap_geterr(s->pcap));
+	return -1;
+}
+
+void wl_source_stats(struct wl_source *s, struct wl_capture_stats *st)
+{
+	if (s->live) {
+		pthread_mutex_lock(&s->mu);
+		*st = s->st;
+		pthread_mutex_unlock(&s->mu);
+	} else {
+		memset(st, 0, sizeof *st);
+	}
+}
+
+void wl_source_close(struct wl_source *s)
+{
+	if (!s)
+		return;
+	if (s->thread_started) {
+		wl_source_stop(s);
+		pthread_join(s->thread, NULL);
+	}
+	if (s->live) {
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
+	}
+	free(s->ring);
+	pcap_close(s->pcap);
+	free(s);
+}
+
+/* ---- writer ---- */
+
+struct wl_writer {
+	pcap_t *dead;
+	pcap_dumper_t *d;
+	uint64_t count;
+	int failed;
+	char err[256];
+};
+
+struct wl_writer *wl_writer_open(const char *path, int linktype, int snaplen, char *err, size_t errlen)
+{
+	struct wl_writer *w = calloc(1, sizeof *w);
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	w->dead = pcap_open_dead_with_tstamp_precision(dlt_of_linktype(linktype),
+						       snaplen > 0 ? snaplen : 262144,
+						       PCAP_TSTAMP_PRECISION_MICRO);
+	w->d = w->dead ? pcap_dump_open(w->dead, path) : NULL;
+	if (!w->d) {
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 w->dead ? pcap_geterr(w->dead) : "out of memory");
+		if (w->dead)
+			pcap_close(w->dead);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+int wl_writer_write(struct wl_writer *w, const struct wl_pkt *p)
+{
+	if (w->failed)
+		return -1;
+	struct pcap_pkthdr h;
+	h.ts.tv_sec = (time_t)(p->ts_ns / 1000000000LL);
+	h.ts.tv_usec = (suseconds_t)(p->ts_ns % 1000000000LL / 1000);
+	h.caplen = p->caplen;
+	h.len = p->len;
+	pcap_dump((u_char *)w->d, &h, p->data);
+	w->count++;
+	/* flush often enough that a kill leaves a readable file with what was seen */
+	if ((w->count & 63) == 0 && pcap_dump_flush(w->d) < 0) {
+		w->failed = 1;
+		snprintf(w->err, sizeof w->err, "write failed after %llu packets: %s",
+			 (unsigned long long)w->count, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+uint64_t wl_writer_count(const struct wl_writer *w) { return w->count; }
+
+int wl_writer_close(struct wl_writer *w, char *err, size_t errlen)
+{
+	if (!w)
+		return 0;
+	int bad = w->failed;
+	if (!bad && pcap_dump_flush(w->d) < 0) {
+		bad = 1;
+		snprintf(w->err, sizeof w->err, "write failed: %s", strerror(errno));
+	}
+	if (ferror(pcap_dump_file(w->d)))
+		bad = 1;
+	pcap_dump_close(w->d);
+	pcap_close(w->dead);
+	if (bad)
+		snprintf(err, errlen, "%s", w->err[0] ? w->err : "write failed");
+	free(w);
+	return bad ? -1 : 0;
+}
+
+int wl_drop_privileges(const char *user, char *err, size_t errlen)
+{
+	if (geteuid() != 0)
+		return 0;
+	struct passwd *pw = getpwnam(user);
+	if (!pw) {
+		snprintf(err, errlen, "no user '%s' to drop privileges to", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+		snprintf(err, errlen, "cannot switch to user '%s': %s", user, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,152 @@
+/* engine.c - the dissection engine's front: create, options, decode-as rules,
+ * one frame in, finish. The layers live in link.c, ip.c, tcp.c, udp.c, flow.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+struct wl_engine {
+	struct wl_ctx ctx;  /* first: a wl_engine is a wl_ctx */
+};
+
+void wl_limits_default(struct wl_limits *l)
+{
+	l->max_flows = 65536;
+	l->flow_buf_max = 4u << 20;
+	l->total_buf_max = 32u << 20;
+	l->idle_ns = 300LL * 1000000000LL;
+}
+
+struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limits *lim,
+				const struct wl_sink *sink)
+{
+	struct wl_engine *e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	struct wl_ctx *ctx = &e->ctx;
+	if (opts)
+		ctx->opts = *opts;
+	if (lim)
+		ctx->lim = *lim;
+	else
+		wl_limits_default(&ctx->lim);
+	if (sink)
+		ctx->sink = *sink;
+	ctx->msg = malloc(sizeof *ctx->msg);
+	ctx->hsize = 1;
+	while (ctx->hsize < ctx->lim.max_flows * 2 && ctx->hsize < (1u << 24))
+		ctx->hsize <<= 1;
+	ctx->htab = calloc(ctx->hsize, sizeof *ctx->htab);
+	if (!ctx->msg || !ctx->htab) {
+		free(ctx->msg);
+		free(ctx->htab);
+		free(e);
+		return NULL;
+	}
+	ctx->msg->pool_used = 0;
+	wl__msg_init(ctx);
+	return e;
+}
+
+int wl_engine_decode_as(struct wl_engine *e, const struct wl_decode_as *rule)
+{
+	struct wl_ctx *ctx = &e->ctx;
+	if (ctx->nrules >= WL_MAX_DECODE_AS)
+		return -1;
+	ctx->rules[ctx->nrules++] = *rule;
+	return 0;
+}
+
+int wl_decode_as_parse(const char *rule, struct wl_decode_as *out, char *err, size_t errlen)
+{
+	const char *p;
+	if (strncmp(rule, "tcp.port==", 10) == 0) {
+		out->tcp = 1;
+		p = rule + 10;
+	} else if (strncmp(rule, "udp.port==", 10) == 0) {
+		out->tcp = 0;
+		p = rule + 10;
+	} else {
+		snprintf(err, errlen, "decode-as rule '%s': expected tcp.port==N,PROTO or udp.port==N,PROTO", rule);
+		return -1;
+	}
+	char *end;
+	unsigned long port = strtoul(p, &end, 10);
+	if (end == p || *end != ',' || port == 0 || port > 65535) {
+		snprintf(err, errlen, "decode-as rule '%s': bad port", rule);
+		return -1;
+	}
+	out->port = (uint16_t)port;
+	out->d = wl_dissector_find(end + 1);
+	if (!out->d) {
+		snprintf(err, errlen, "decode-as rule '%s': unknown protocol '%s' (see --list-protocols)",
+			 rule, end + 1);
+		return -1;
+	}
+	return 0;
+}
+
+int wl_link_supported(int linktype)
+{
+	switch (linktype) {
+	case WL_LINK_NULL: case WL_LINK_ETHERNET: case WL_LINK_RAW: case WL_LINK_IEEE802_11:
+	case WL_LINK_LOOP: case WL_LINK_SLL: case WL_LINK_RADIOTAP: case WL_LINK_IPV4:
+	case WL_LINK_IPV6: case WL_LINK_SLL2:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void wl_engine_packet(struct wl_engine *e, int linktype, int64_t ts_ns,
+		      const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+	struct wl_ctx *ctx = &e->ctx;
+	ctx->frame++;
+	ctx->ts_ns = ts_ns;
+	if (!ctx->have_first) {
+		ctx->first_ns = ts_ns;
+		ctx->have_first = 1;
+	}
+	ctx->caplen = caplen;
+	ctx->wirelen = len;
+	ctx->flow = NULL;
+	ctx->ip_af = 0;
+	ctx->pkt_src[0] = ctx->pkt_dst[0] = '\0';
+	ctx->stats.frames++;
+	ctx->stats.bytes += len;
+
+	wl__link(ctx, linktype, wl_cur_make(data, caplen));
+	wl__msg_flush(ctx);
+	ctx->flow = NULL;
+	if ((ctx->frame & 1023) == 0)
+		wl__flow_evict_idle(ctx);
+}
+
+void wl_engine_finish(struct wl_engine *e)
+{
+	struct wl_ctx *ctx = &e->ctx;
+	/* oldest first, so summaries come in the order the flows opened */
+	while (ctx->oldest) {
+		struct wl_flow *f = ctx->oldest;
+		wl__flow_close(ctx, f, f->end ? f->end : "open at end of capture");
+	}
+	wl__frag_free(ctx);
+}
+
+void wl_engine_free(struct wl_engine *e)
+{
+	if (!e)
+		return;
+	wl__flow_free_all(&e->ctx);
+	wl__frag_free(&e->ctx);
+	free(e->ctx.htab);
+	free(e->ctx.msg);
+	free(e);
+}
+
+void wl_engine_stats(const struct wl_engine *e, struct wl_engine_stats *st)
+{
+	*st = e->ctx.stats;
+}

@@ -1,0 +1,143 @@
+/* engine.h - the dissection engine as the command line sees it: packets in,
+ * messages and flow summaries out through a sink.
+ *
+ * wl_engine_new -> wl_engine_packet (per frame) -> wl_engine_finish; messages
+ * are handed to the sink as soon as they are complete and are only valid
+ * during the callback (no per-packet allocation).
+ */
+#ifndef WL_ENGINE_H
+#define WL_ENGINE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "wl.h"
+
+/* Link types are the pcap file format's LINKTYPE_* numbers. */
+enum {
+	WL_LINK_NULL = 0,
+	WL_LINK_ETHERNET = 1,
+	WL_LINK_RAW = 101,
+	WL_LINK_IEEE802_11 = 105,
+	WL_LINK_LOOP = 108,
+	WL_LINK_SLL = 113,
+	WL_LINK_RADIOTAP = 127,
+	WL_LINK_IPV4 = 228,
+	WL_LINK_IPV6 = 229,
+	WL_LINK_SLL2 = 276,
+};
+int wl_link_supported(int linktype);
+
+#define WL_MSG_MAX_FIELDS 2048
+#define WL_MSG_MAX_NOTES 32
+#define WL_MSG_POOL (512 * 1024)
+
+enum { WL_FIELD_SECRET = 1 };
+
+struct wl_field {
+	const char *name;
+	uint8_t type;            /* enum wl_ftype */
+	uint8_t flags;
+	uint32_t len;            /* STR/BYTES: bytes in the pool */
+	union {
+		uint64_t u;
+		int64_t i;
+		double d;
+		uint32_t off;    /* STR/BYTES/IPV4/IPV6: offset in the pool */
+	} v;
+};
+
+struct wl_note_rec {
+	uint8_t level;
+	uint32_t off, len;
+};
+
+struct wl_msg {
+	uint64_t frame;
+	int64_t ts_ns;           /* absolute capture time */
+	int64_t rel_ns;          /* since the first packet */
+	uint32_t flow_id;        /* 0: not part of a flow */
+	const char *client, *server;  /* flow endpoints as text */
+	const char *src, *dst;
+	uint8_t dir;
+	uint8_t minor;           /* hidden in the text ladder unless -v */
+	uint8_t overflow;        /* fields or pool ran out */
+	const char *proto, *type;
+	uint32_t text_off, text_len;
+	unsigned nfields, nnotes;
+	struct wl_field fields[WL_MSG_MAX_FIELDS];
+	struct wl_note_rec notes[WL_MSG_MAX_NOTES];
+	uint32_t pool_used;
+	char pool[WL_MSG_POOL];
+};
+
+static inline const char *wl_msg_pool(const struct wl_msg *m, uint32_t off)
+{
+	return m->pool + off;
+}
+
+struct wl_fact {
+	char *key, *val;
+};
+
+/* Closing summary of one flow. */
+struct wl_flow_summary {
+	uint32_t flow_id;
+	const char *client, *server;
+	const char *proto;       /* dissector name, or "tcp"/"udp" */
+	int tcp;
+	uint64_t first_frame, last_frame;
+	int64_t first_ns, last_ns;
+	uint64_t pkts[2], bytes[2];   /* per direction, payload bytes */
+	uint64_t warnings, errors;
+	uint64_t gaps;           /* bytes never seen */
+	const char *end;         /* "FIN", "RST", "open", "evicted" */
+	unsigned nfacts;
+	const struct wl_fact *facts;
+};
+
+struct wl_sink {
+	void (*msg)(void *arg, const struct wl_msg *m);
+	void (*flow)(void *arg, const struct wl_flow_summary *s);
+	void *arg;
+};
+
+/* Decode-as rule "tcp.port==N,NAME" / "udp.port==N,NAME" (tshark -d). */
+struct wl_decode_as {
+	int tcp;
+	uint16_t port;
+	const struct wl_dissector *d;
+};
+/* Parses one rule; returns 0, or -1 with a reason in err. */
+int wl_decode_as_parse(const char *rule, struct wl_decode_as *out, char *err, size_t errlen);
+
+struct wl_limits {
+	uint32_t max_flows;        /* flows tracked at once */
+	uint64_t flow_buf_max;     /* bytes buffered per flow direction */
+	uint64_t total_buf_max;    /* bytes buffered over all flows */
+	int64_t idle_ns;           /* idle flows evicted after */
+};
+void wl_limits_default(struct wl_limits *l);
+
+struct wl_engine;
+
+struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limits *lim,
+				const struct wl_sink *sink);
+int wl_engine_decode_as(struct wl_engine *e, const struct wl_decode_as *rule);
+/* One captured frame: ts in ns since 1970, caplen bytes of a wire length len. */
+void wl_engine_packet(struct wl_engine *e, int linktype, int64_t ts_ns,
+		      const uint8_t *data, uint32_t caplen, uint32_t len);
+/* Closes every flow (in the order they were opened) and reports their summaries. */
+void wl_engine_finish(struct wl_engine *e);
+void wl_engine_free(struct wl_engine *e);
+
+struct wl_engine_stats {
+	uint64_t frames, bytes, flows, flows_evicted, buf_drops, frag_drops;
+	uint64_t buf_peak;
+};
+void wl_engine_stats(const struct wl_engine *e, struct wl_engine_stats *st);
+
+/* Every registered dissector, NULL-terminated. */
+extern const struct wl_dissector *const wl_dissectors[];
+
+#endif

@@ -1,0 +1,364 @@
+/* flow.c - the flow table (both directions of a 5-tuple), who is client and
+ * who is server, idle eviction with a cap on flows, and the dispatcher that
+ * gives a flow its dissector: decode-as rule, then expectation, then port
+ * table, then probe on the first payload bytes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+#define PROBE_MAX 4096  /* bytes to wait for before giving up on probing */
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h;
+}
+
+/* Symmetric: both directions of one conversation hash alike. */
+static uint64_t flow_hash(int tcp, int af, const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
+{
+	size_t n = af == 4 ? 4 : 16;
+	uint64_t ha = (uint64_t)ap, hb = (uint64_t)bp;
+	for (size_t i = 0; i < n; i += 4) {
+		uint32_t x, y;
+		memcpy(&x, a + i, 4);
+		memcpy(&y, b + i, 4);
+		ha = mix(ha, x);
+		hb = mix(hb, y);
+	}
+	uint64_t h = (ha ^ hb) + (ha + hb) * 31 + (uint64_t)tcp;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static void age_unlink(struct wl_ctx *ctx, struct wl_flow *f)
+{
+	if (f->older)
+		f->older->newer = f->newer;
+	else
+		ctx->oldest = f->newer;
+	if (f->newer)
+		f->newer->older = f->older;
+	else
+		ctx->newest = f->older;
+	f->older = f->newer = NULL;
+}
+
+static void age_push(struct wl_ctx *ctx, struct wl_flow *f)
+{
+	f->older = ctx->newest;
+	f->newer = NULL;
+	if (ctx->newest)
+		ctx->newest->newer = f;
+	else
+		ctx->oldest = f;
+	ctx->newest = f;
+}
+
+void wl__flow_touch(struct wl_ctx *ctx, struct wl_flow *f)
+{
+	/* the age list is ordered by creation; idle scan uses last_ns */
+	(void)ctx;
+	(void)f;
+}
+
+static int port_in(const uint16_t *ports, uint16_t p)
+{
+	for (; ports && *ports; ports++)
+		if (*ports == p)
+			return 1;
+	return 0;
+}
+
+static const struct wl_dissector *by_port(const struct wl_ctx *ctx, int tcp, uint16_t port)
+{
+	for (unsigned i = 0; i < ctx->nrules; i++)
+		if (ctx->rules[i].tcp == tcp && ctx->rules[i].port == port)
+			return ctx->rules[i].d;
+	return NULL;
+}
+
+static const struct wl_dissector *by_table(int tcp, uint16_t port)
+{
+	for (const struct wl_dissector *const *d = wl_dissectors; *d; d++)
+		if (port_in(tcp ? (*d)->tcp_ports : (*d)->udp_ports, port))
+			return *d;
+	return NULL;
+}
+
+static int known_port(const struct wl_ctx *ctx, int tcp, uint16_t port)
+{
+	return by_port(ctx, tcp, port) || by_table(tcp, port);
+}
+
+static struct wl_expect_rec *expect_find(struct wl_ctx *ctx, int tcp, int af,
+					 const uint8_t *addr, uint16_t port)
+{
+	size_t n = af == 4 ? 4 : 16;
+	for (unsigned i = 0; i < WL_MAX_EXPECT; i++) {
+		struct wl_expect_rec *x = &ctx->expect[i];
+		if (x->used && x->tcp == tcp && x->af == af && x->port == port &&
+		    memcmp(x->addr, addr, n) == 0)
+			return x;
+	}
+	return NULL;
+}
+
+void wl_expect(struct wl_ctx *ctx, int af, const uint8_t *addr, uint16_t port, int tcp,
+	       const char *proto, const char *label)
+{
+	const struct wl_dissector *d = wl_dissector_find(proto);
+	if (!d || (af != 4 && af != 6))
+		return;
+	struct wl_expect_rec *x = expect_find(ctx, tcp, af, addr, port);
+	for (unsigned i = 0; !x && i < WL_MAX_EXPECT; i++)
+		if (!ctx->expect[i].used)
+			x = &ctx->expect[i];
+	if (!x)
+		x = &ctx->expect[ctx->frame % WL_MAX_EXPECT];  /* full: replace one */
+	memset(x, 0, sizeof *x);
+	x->used = 1;
+	x->tcp = (uint8_t)tcp;
+	x->af = (uint8_t)af;
+	memcpy(x->addr, addr, af == 4 ? 4 : 16);
+	x->port = port;
+	x->d = d;
+	if (label)
+		snprintf(x->label, sizeof x->label, "%s", label);
+}
+
+const char *wl_flow_label(const struct wl_ctx *ctx)
+{
+	return ctx->flow ? ctx->flow->label : NULL;
+}
+
+uint16_t wl_flow_port(const struct wl_ctx *ctx, enum wl_dir side)
+{
+	return ctx->flow ? ctx->flow->port[side] : 0;
+}
+
+int wl_flow_addr(const struct wl_ctx *ctx, enum wl_dir side, uint8_t out[16])
+{
+	if (!ctx->flow)
+		return 0;
+	memcpy(out, ctx->flow->addr[side], 16);
+	return ctx->flow->af;
+}
+
+static void flow_free(struct wl_ctx *ctx, struct wl_flow *f)
+{
+	wl__half_free(ctx, &f->half[0]);
+	wl__half_free(ctx, &f->half[1]);
+	for (unsigned i = 0; i < f->nfacts; i++) {
+		free(f->facts[i].key);
+		free(f->facts[i].val);
+	}
+	free(f->facts);
+	free(f->label);
+	free(f);
+}
+
+static void hash_unlink(struct wl_ctx *ctx, struct wl_flow *f)
+{
+	struct wl_flow **pp = &ctx->htab[f->hash & (ctx->hsize - 1)];
+	while (*pp && *pp != f)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = f->hnext;
+}
+
+void wl__flow_close(struct wl_ctx *ctx, struct wl_flow *f, const char *end)
+{
+	struct wl_flow *saved = ctx->flow;
+	ctx->flow = f;
+	if (f->tcp) {
+		wl__tcp_close_half(ctx, f, 0);
+		wl__tcp_close_half(ctx, f, 1);
+	}
+	if (f->d && f->d->close)
+		f->d->close(f->dst, ctx);
+	f->dst = NULL;
+	wl__msg_flush(ctx);
+	if (!f->end)
+		f->end = end;
+	if (ctx->sink.flow) {
+		struct wl_flow_summary s = {
+			.flow_id = f->id, .client = f->ep[0], .server = f->ep[1],
+			.proto = f->d ? f->d->name : (f->tcp ? "tcp" : "udp"), .tcp = f->tcp,
+			.first_frame = f->first_frame, .last_frame = f->last_frame,
+			.first_ns = f->first_ns, .last_ns = f->last_ns,
+			.pkts = { f->half[0].pkts, f->half[1].pkts },
+			.bytes = { f->half[0].bytes, f->half[1].bytes },
+			.warnings = f->warnings, .errors = f->errors, .gaps = f->gaps,
+			.end = f->end, .nfacts = f->nfacts, .facts = f->facts,
+		};
+		ctx->sink.flow(ctx->sink.arg, &s);
+	}
+	hash_unlink(ctx, f);
+	age_unlink(ctx, f);
+	ctx->nflows--;
+	ctx->flow = saved == f ? NULL : saved;
+	flow_free(ctx, f);
+}
+
+void wl__flow_evict_idle(struct wl_ctx *ctx)
+{
+	/* creation order approximates age well enough; scan a bounded number */
+	struct wl_flow *f = ctx->oldest;
+	for (int n = 0; f && n < 64; n++) {
+		struct wl_flow *next = f->newer;
+		if (ctx->ts_ns - f->last_ns > ctx->lim.idle_ns && f != ctx->flow) {
+			ctx->stats.flows_evicted++;
+			wl__flow_close(ctx, f, f->closed ? NULL : "idle timeout");
+		}
+		f = next;
+	}
+}
+
+void wl__flow_free_all(struct wl_ctx *ctx)
+{
+	while (ctx->oldest) {
+		struct wl_flow *f = ctx->oldest;
+		if (f->d && f->d->close && f->dst)
+			f->d->close(f->dst, ctx);
+		hash_unlink(ctx, f);
+		age_unlink(ctx, f);
+		ctx->nflows--;
+		flow_free(ctx, f);
+	}
+	wl__msg_flush(ctx);
+}
+
+static int same(int af, const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
+{
+	return ap == bp && memcmp(a, b, af == 4 ? 4 : 16) == 0;
+}
+
+struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, uint16_t sport,
+			     const uint8_t *dst, uint16_t dport, int *dir, int syn_only)
+{
+	int af = ctx->ip_af;
+	uint64_t h = flow_hash(tcp, af, src, sport, dst, dport);
+	struct wl_flow *f = ctx->htab[h & (ctx->hsize - 1)];
+	for (; f; f = f->hnext) {
+		if (f->hash != h || f->tcp != tcp || f->af != af)
+			continue;
+		if (same(af, f->addr[0], f->port[0], src, sport) &&
+		    same(af, f->addr[1], f->port[1], dst, dport)) {
+			*dir = WL_C2S;
+			break;
+		}
+		if (same(af, f->addr[1], f->port[1], src, sport) &&
+		    same(af, f->addr[0], f->port[0], dst, dport)) {
+			*dir = WL_S2C;
+			break;
+		}
+	}
+	if (f) {
+		f->last_frame = ctx->frame;
+		f->last_ns = ctx->ts_ns;
+		return f;
+	}
+
+	if (ctx->nflows >= ctx->lim.max_flows) {
+		/* full: the oldest flow makes room */
+		ctx->stats.flows_evicted++;
+		wl__flow_close(ctx, ctx->oldest, "evicted: flow table full");
+	}
+	f = calloc(1, sizeof *f);
+	if (!f)
+		return NULL;
+	/* Who is the client? The sender of a bare SYN; the receiver of a SYN-ACK;
+	 * else the side whose port no dissector knows, else the higher port. */
+	int swap;
+	if (tcp && syn_only == 1)
+		swap = 0;
+	else if (tcp && syn_only == 2)
+		swap = 1;
+	else if (known_port(ctx, tcp, dport) != known_port(ctx, tcp, sport))
+		swap = known_port(ctx, tcp, sport);
+	else
+		swap = sport < dport;
+	const uint8_t *ca = swap ? dst : src, *sa = swap ? src : dst;
+	f->af = (uint8_t)af;
+	f->tcp = (uint8_t)tcp;
+	memcpy(f->addr[0], ca, af == 4 ? 4 : 16);
+	memcpy(f->addr[1], sa, af == 4 ? 4 : 16);
+	f->port[0] = swap ? dport : sport;
+	f->port[1] = swap ? sport : dport;
+	wl__ep_str(f->ep[0], WL_EP_STRLEN, af, f->addr[0], f->port[0]);
+	wl__ep_str(f->ep[1], WL_EP_STRLEN, af, f->addr[1], f->port[1]);
+	f->id = ++ctx->next_flow_id;
+	f->hash = h;
+	f->first_frame = f->last_frame = ctx->frame;
+	f->first_ns = f->last_ns = ctx->ts_ns;
+	f->hnext = ctx->htab[h & (ctx->hsize - 1)];
+	ctx->htab[h & (ctx->hsize - 1)] = f;
+	age_push(ctx, f);
+	ctx->nflows++;
+	ctx->stats.flows++;
+	*dir = swap ? WL_S2C : WL_C2S;
+
+	/* an announced connection (FTP data after PASV) takes its dissector now */
+	struct wl_expect_rec *x = expect_find(ctx, tcp, af, f->addr[1], f->port[1]);
+	if (!x)
+		x = expect_find(ctx, tcp, af, f->addr[0], f->port[0]);
+	if (x) {
+		f->d = x->d;
+		f->label = x->label[0] ? strdup(x->label) : NULL;
+		x->used = 0;
+		f->dissector_tried = 1;
+	}
+	return f;
+}
+
+static void flow_open_dissector(struct wl_ctx *ctx, struct wl_flow *f)
+{
+	if (f->d && f->d->open && !f->dst) {
+		f->dst = f->d->open(ctx);
+		if (!f->dst)
+			f->d = NULL;  /* out of memory: treat as unknown payload */
+	}
+}
+
+void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, struct wl_cur payload)
+{
+	if (f->dissector_tried) {
+		flow_open_dissector(ctx, f);
+		return;
+	}
+	const struct wl_dissector *d = by_port(ctx, f->tcp, f->port[1]);
+	if (!d)
+		d = by_port(ctx, f->tcp, f->port[0]);
+	if (!d)
+		d = by_table(f->tcp, f->port[1]);
+	if (!d)
+		d = by_table(f->tcp, f->port[0]);
+	if (!d) {
+		int need_more = 0;
+		for (const struct wl_dissector *const *p = wl_dissectors; *p && !d; p++) {
+			if (!(*p)->probe || (f->tcp ? !(*p)->stream : !(*p)->datagram))
+				continue;
+			enum wl_probe r = (*p)->probe(payload, (enum wl_dir)dir);
+			if (r == WL_PROBE_YES)
+				d = *p;
+			else if (r == WL_PROBE_NEED_MORE)
+				need_more = 1;
+		}
+		if (!d && need_more && f->tcp && wl_left(&payload) < PROBE_MAX)
+			return;  /* ask again with more bytes */
+	}
+	f->d = d;
+	f->dissector_tried = 1;
+	flow_open_dissector(ctx, f);
+}
+
+void wl__deliver_gap(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint64_t n)
+{
+	f->gaps += n;
+	if (f->d && f->dst && f->d->gap)
+		f->d->gap(f->dst, ctx, (enum wl_dir)dir, n);
+}

@@ -1,0 +1,402 @@
+/* cmd_read.c - `wirelab read` and `wirelab capture`, and the loop they share
+ * with `check` and `lab`: source -> (writer) -> engine -> renderer. */
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wirelab.h"
+
+void wl_err(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("wirelab: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void wl_view_init(struct wl_view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->render.format = WL_OUT_TEXT;
+	v->render.summaries = 1;
+	v->render.color = isatty(STDOUT_FILENO);
+}
+
+int wl_view_option(struct wl_view *v, int opt, const char *arg)
+{
+	char err[256];
+	switch (opt) {
+	case 'T':
+		if (strcmp(arg, "text") == 0)
+			v->render.format = WL_OUT_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			v->render.format = WL_OUT_JSON;
+		else if (strcmp(arg, "ladder") == 0)
+			v->render.format = WL_OUT_LADDER;
+		else {
+			wl_err("-T %s: expected text, json or ladder", arg);
+			return -1;
+		}
+		return 1;
+	case 'v':
+		v->render.verbose++;
+		v->dissect.verbose++;
+		return 1;
+	case 'd':
+		if (v->nrules >= sizeof v->rules / sizeof v->rules[0]) {
+			wl_err("too many -d rules");
+			return -1;
+		}
+		if (wl_decode_as_parse(arg, &v->rules[v->nrules], err, sizeof err) < 0) {
+			wl_err("%s", err);
+			return -1;
+		}
+		v->nrules++;
+		return 1;
+	case 'o':
+		/* tshark habits: -o tls.keylog_file:FILE */
+		if (strncmp(arg, "tls.keylog_file:", 16) == 0) {
+			v->dissect.keylog = arg + 16;
+			return 1;
+		}
+		wl_err("-o %s: only tls.keylog_file:FILE is understood", arg);
+		return -1;
+	case 1001:
+		if (!arg || strcmp(arg, "always") == 0)
+			v->render.color = 1;
+		else if (strcmp(arg, "never") == 0)
+			v->render.color = 0;
+		else if (strcmp(arg, "auto") == 0)
+			v->render.color = isatty(STDOUT_FILENO);
+		else {
+			wl_err("--color=%s: expected auto, always or never", arg);
+			return -1;
+		}
+		return 1;
+	case 1002:
+		v->render.redact = v->dissect.redact = 1;
+		return 1;
+	case 1003:
+		v->dissect.keylog = arg;
+		return 1;
+	case 1004:
+		v->dissect.snmp_user = arg;
+		return 1;
+	case 1005:
+		v->dissect.geoip_db = arg;
+		return 1;
+	case 1006:
+		v->render.summaries = 0;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+char *wl_join_args(int argc, char **argv, int i)
+{
+	if (i >= argc)
+		return NULL;
+	size_t n = 0;
+	for (int k = i; k < argc; k++)
+		n += strlen(argv[k]) + 1;
+	char *s = malloc(n);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (int k = i; k < argc; k++) {
+		if (k > i)
+			strcat(s, " ");
+		strcat(s, argv[k]);
+	}
+	return s;
+}
+
+static void closing_line(struct wl_renderer *r, const struct wl_view *v, const struct wl_run_result *res,
+			 int live)
+{
+	if (v->render.format == WL_OUT_JSON)
+		return;
+	struct wl_render_totals t;
+	wl_render_totals(r, &t);
+	wl_render_line(r, "%llu packets, %llu messages, %llu warnings, %llu malformed",
+		       (unsigned long long)res->packets, (unsigned long long)t.msgs,
+		       (unsigned long long)t.warnings, (unsigned long long)t.errors);
+	if (live)
+		wl_render_line(r, "capture: %llu received, %llu dropped by the kernel, %llu dropped by "
+			       "the queue", (unsigned long long)res->cap.received,
+			       (unsigned long long)res->cap.kernel_drops,
+			       (unsigned long long)res->cap.queue_drops);
+	if (v->dissect.redact == 0 && t.msgs && v->render.verbose >= 0) {
+		/* said once per trace: secrets are shown on purpose */
+	}
+}
+
+int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writer *w,
+		  volatile sig_atomic_t *stop, FILE *out, struct wl_run_result *res,
+		  char *err, size_t errlen)
+{
+	memset(res, 0, sizeof *res);
+	int lt = wl_source_linktype(src);
+	if (!wl_link_supported(lt)) {
+		snprintf(err, errlen, "link type %d is not supported (Ethernet, Linux cooked, BSD loopback, "
+			 "raw IP and 802.11 are)", lt);
+		return -1;
+	}
+	struct wl_render_opts ro = v->render;
+	ro.out = out;
+	struct wl_renderer *r = wl_render_new(&ro);
+	struct wl_sink sink = wl_render_sink(r);
+	struct wl_engine *e = r ? wl_engine_new(&v->dissect, NULL, &sink) : NULL;
+	if (!e) {
+		wl_render_free(r);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (unsigned i = 0; i < v->nrules; i++)
+		wl_engine_decode_as(e, &v->rules[i]);
+
+	int live = 0, rc = 0;
+	struct wl_pkt p;
+	for (;;) {
+		if (stop && *stop) {
+			wl_source_stop(src);
+			live = 1;
+		}
+		int n = wl_source_next(src, &p);
+		if (n == 2) {
+			live = 1;
+			continue;
+		}
+		if (n == 0)
+			break;
+		if (n < 0) {
+			snprintf(err, errlen, "%s", wl_source_error(src));
+			rc = -1;
+			break;
+		}
+		res->packets++;
+		if (w && !res->write_failed && wl_writer_write(w, &p) < 0)
+			res->write_failed = 1;
+		wl_engine_packet(e, lt, p.ts_ns, p.data, p.caplen, p.len);
+		if (v->count && res->packets >= v->count) {
+			wl_source_stop(src);
+			if (!live)
+				break;
+		}
+	}
+	wl_engine_finish(e);
+	wl_source_stats(src, &res->cap);
+	closing_line(r, v, res, live || res->cap.received);
+	wl_render_totals(r, &res->totals);
+	wl_engine_free(e);
+	wl_render_free(r);
+	return rc;
+}
+
+int wl_dissect_file(const char *path, const struct wl_view *v, FILE *out,
+		    struct wl_run_result *res, char *err, size_t errlen)
+{
+	struct wl_source *src = wl_source_offline(path, err, errlen);
+	if (!src)
+		return -1;
+	if (v->filter && wl_source_filter(src, v->filter, err, errlen) < 0) {
+		wl_source_close(src);
+		return -1;
+	}
+	int rc = wl_run_source(src, v, NULL, NULL, out, res, err, errlen);
+	wl_source_close(src);
+	return rc;
+}
+
+static const char read_usage[] =
+	"usage: wirelab read -r FILE [-c N] [-n] [-v...] [-T text|json|ladder] [-d RULE]...\n"
+	"                    [--color=auto|always|never] [--redact] [--keylog FILE]\n"
+	"                    [--snmp-user USER:AUTH:PRIV] [--geoip-db FILE] [--no-summary] [BPF filter]\n"
+	"Dissects a pcap or pcapng file and prints the annotated trace.\n"
+	"  -r FILE     capture file to read (pcap or pcapng)\n"
+	"  -c N        stop after N packets\n"
+	"  -n          accepted for tcpdump habits: wirelab never resolves names\n"
+	"  -v          show every segment and the fields of each message (repeatable)\n"
+	"  -T FORMAT   text (annotated ladder, default), json (JSON Lines), ladder (arrows only)\n"
+	"  -d RULE     decode-as, as tshark: tcp.port==N,PROTO or udp.port==N,PROTO\n"
+	"  --redact    mask passwords, community strings and other secrets\n"
+	"  --keylog F  TLS key log (SSLKEYLOGFILE format); also -o tls.keylog_file:F\n"
+	"  --list-protocols   the dissectors, their ports and what they show\n";
+
+static void list_protocols(void)
+{
+	for (const struct wl_dissector *const *d = wl_dissectors; *d; d++) {
+		printf("%-10s", (*d)->name);
+		const char *sep = " tcp ";
+		for (const uint16_t *p = (*d)->tcp_ports; p && *p; p++, sep = ",")
+			printf("%s%u", sep, *p);
+		sep = " udp ";
+		for (const uint16_t *p = (*d)->udp_ports; p && *p; p++, sep = ",")
+			printf("%s%u", sep, *p);
+		printf("%s  %s\n", (*d)->probe ? " +probe" : "", (*d)->desc);
+	}
+}
+
+int wl_cmd_read(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		WL_VIEW_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ "list-protocols", no_argument, NULL, 1100 },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct wl_view v;
+	wl_view_init(&v);
+	const char *file = NULL;
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+r:c:nh" WL_VIEW_SHORTOPTS, longopts, NULL)) != -1) {
+		int r = wl_view_option(&v, opt, optarg);
+		if (r < 0)
+			return WL_EXIT_USAGE;
+		if (r)
+			continue;
+		switch (opt) {
+		case 'r': file = optarg; break;
+		case 'c': v.count = strtoull(optarg, NULL, 10); break;
+		case 'n': break;
+		case 'h': fputs(read_usage, stdout); return WL_EXIT_OK;
+		case 1100: list_protocols(); return WL_EXIT_OK;
+		default: fputs(read_usage, stderr); return WL_EXIT_USAGE;
+		}
+	}
+	if (!file) {
+		wl_err("read: -r FILE is required (wirelab read --help)");
+		return WL_EXIT_USAGE;
+	}
+	char *filter = wl_join_args(argc, argv, optind);
+	v.filter = filter;
+	struct wl_run_result res;
+	char err[512];
+	int rc = wl_dissect_file(file, &v, stdout, &res, err, sizeof err);
+	free(filter);
+	if (rc < 0) {
+		fflush(stdout);
+		wl_err("%s: %s", file, err);
+		return WL_EXIT_USAGE;
+	}
+	return WL_EXIT_OK;
+}
+
+/* ---- capture ---- */
+
+static volatile sig_atomic_t capture_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	capture_stop = 1;
+}
+
+static const char capture_usage[] =
+	"usage: wirelab capture -i IFACE [-w OUT.pcap] [-c N] [-s SNAPLEN] [-B KiB] [-Z USER] [-q]\n"
+	"                       [-T text|json|ladder] [-v] [-d RULE] [BPF filter]\n"
+	"Captures live in a thread of its own and prints the annotated trace as packets arrive;\n"
+	"SIGINT or SIGTERM (or -c) stops it, and the summary reports drops.\n"
+	"  -i IFACE    interface (lo for the lab)\n"
+	"  -w FILE     also write the packets to a pcap file\n"
+	"  -c N        stop after N packets\n"
+	"  -s SNAPLEN  bytes kept per packet (default 262144)\n"
+	"  -B KiB      kernel buffer size\n"
+	"  -Z USER     drop privileges to USER once the capture is open (default: nobody)\n"
+	"  -q          write only, print no trace\n";
+
+int wl_cmd_capture(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		WL_VIEW_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct wl_view v;
+	wl_view_init(&v);
+	struct wl_live_cfg cfg = { 0 };
+	const char *out = NULL, *user = "nobody";
+	int quiet = 0, opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+i:w:c:s:B:Z:qnh" WL_VIEW_SHORTOPTS, longopts, NULL)) != -1) {
+		int r = wl_view_option(&v, opt, optarg);
+		if (r < 0)
+			return WL_EXIT_USAGE;
+		if (r)
+			continue;
+		switch (opt) {
+		case 'i': cfg.iface = optarg; break;
+		case 'w': out = optarg; break;
+		case 'c': v.count = strtoull(optarg, NULL, 10); break;
+		case 's': cfg.snaplen = atoi(optarg); break;
+		case 'B': cfg.buffer_kib = atoi(optarg); break;
+		case 'Z': user = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'n': break;
+		case 'h': fputs(capture_usage, stdout); return WL_EXIT_OK;
+		default: fputs(capture_usage, stderr); return WL_EXIT_USAGE;
+		}
+	}
+	if (!cfg.iface) {
+		wl_err("capture: -i IFACE is required (try -i lo)");
+		return WL_EXIT_USAGE;
+	}
+	char *filter = wl_join_args(argc, argv, optind);
+	cfg.filter = filter;
+	char err[512];
+	struct wl_source *src = wl_source_live(&cfg, err, sizeof err);
+	free(filter);
+	if (!src) {
+		wl_err("%s", err);
+		return WL_EXIT_USAGE;
+	}
+	struct wl_writer *w = NULL;
+	if (out && !(w = wl_writer_open(out, wl_source_linktype(src), wl_source_snaplen(src), err, sizeof err))) {
+		wl_err("%s", err);
+		wl_source_close(src);
+		return WL_EXIT_USAGE;
+	}
+	if (wl_drop_privileges(user, err, sizeof err) < 0 && strcmp(user, "nobody") != 0) {
+		wl_err("%s", err);
+		wl_writer_close(w, err, sizeof err);
+		wl_source_close(src);
+		return WL_EXIT_USAGE;
+	}
+	struct sigaction sa = { 0 };
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	fprintf(stderr, "wirelab: capturing on %s%s%s\n", cfg.iface, out ? ", writing " : "", out ? out : "");
+
+	FILE *o = stdout;
+	if (quiet && !(o = fopen("/dev/null", "w")))
+		o = stdout;
+	struct wl_run_result res;
+	int rc = wl_run_source(src, &v, w, &capture_stop, o, &res, err, sizeof err);
+	if (o != stdout)
+		fclose(o);
+	char werr[256] = "";
+	int wrc = wl_writer_close(w, werr, sizeof werr);
+	wl_source_close(src);
+	fprintf(stderr, "wirelab: %llu packets captured, %llu dropped by the kernel, %llu dropped by the queue\n",
+		(unsigned long long)res.cap.received, (unsigned long long)res.cap.kernel_drops,
+		(unsigned long long)res.cap.queue_drops);
+	if (wrc < 0) {
+		wl_err("%s: %s (what was written before is readable)", out, werr);
+		return WL_EXIT_FAIL;
+	}
+	if (rc < 0) {
+		wl_err("%s", err);
+		return WL_EXIT_FAIL;
+	}
+	return WL_EXIT_OK;
+}
