@@ -259,3 +259,22 @@ int wl_daemon_stop(const char *state_dir, const char *name)
 	unlink(path);
 	return n;
 }
+
+int wl_own_start(const struct wl_server_ctx *ctx, const char *name, uint16_t port, int udp,
+		 char *err, size_t errlen)
+{
+	char portstr[8];
+	snprintf(portstr, sizeof portstr, "%u", port);
+	char *argv[] = { (char *)ctx->self_exe, "serve", (char *)name, "--port", portstr,
+			 "--state", (char *)ctx->state_dir, NULL };
+	pid_t pid;
+	if (wl_daemon_spawn(ctx->state_dir, name, argv, NULL, &pid, err, errlen) < 0)
+		return -1;
+	if (wl_wait_port("127.0.0.1", port, udp, pid, 5000) < 0) {
+		snprintf(err, errlen, "%s server did not start on port %u (see %s/%s/%s.log)", name, port,
+			 ctx->state_dir, name, name);
+		wl_daemon_stop(ctx->state_dir, name);
+		return -1;
+	}
+	return 0;
+}
