@@ -16,6 +16,7 @@ static const struct subcommand subcommands[] = {
 	{ "check", wl_cmd_check, "compare stored captures with their expected traces" },
 	{ "lab", wl_cmd_lab, "drive a real exchange while capturing it, print the trace" },
 	{ "servers", wl_cmd_servers, "start, stop or list the lab's servers on loopback" },
+	{ "chat-load", wl_cmd_chat_load, "load test of a running chat server" },
 	{ "serve", wl_cmd_serve, NULL },
 	{ NULL, NULL, NULL },
 };

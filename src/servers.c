@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drive/chat.h"
 #include "lab.h"
 #include "wirelab.h"
 
@@ -138,4 +139,44 @@ int wl_cmd_serve(int argc, char **argv)
 		return WL_EXIT_USAGE;
 	}
 	return s->serve(host, (uint16_t)port, state);
+}
+
+int wl_cmd_chat_load(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "clients", required_argument, NULL, 'n' },
+		{ "seconds", required_argument, NULL, 't' },
+		{ "server", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long clients = 500, seconds = 10, port = 4044;
+	const char *host = "127.0.0.1";
+	char hostbuf[64];
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (opt == 'n')
+			clients = strtol(optarg, NULL, 10);
+		else if (opt == 't')
+			seconds = strtol(optarg, NULL, 10);
+		else if (opt == 's') {
+			const char *c = strrchr(optarg, ':');
+			if (!c || (size_t)(c - optarg) >= sizeof hostbuf)
+				return WL_EXIT_USAGE;
+			snprintf(hostbuf, sizeof hostbuf, "%.*s", (int)(c - optarg), optarg);
+			host = hostbuf;
+			port = strtol(c + 1, NULL, 10);
+		} else {
+			fputs("usage: wirelab chat-load [--server HOST:PORT] [--clients N] [--seconds S]\n"
+			      "Load test of a running chat server (wirelab servers up chat-epoll).\n",
+			      opt == 'h' ? stdout : stderr);
+			return opt == 'h' ? WL_EXIT_OK : WL_EXIT_USAGE;
+		}
+	}
+	if (clients < 1 || clients > 5000 || seconds < 1 || seconds > 3600 || port < 1 || port > 65535) {
+		wl_err("chat-load: clients 1..5000, seconds 1..3600, a port 1..65535");
+		return WL_EXIT_USAGE;
+	}
+	return wl_chat_load(host, (uint16_t)port, (int)clients, (int)seconds, stdout);
 }

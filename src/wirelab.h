@@ -67,6 +67,7 @@ int wl_cmd_check(int argc, char **argv);
 int wl_cmd_lab(int argc, char **argv);
 int wl_cmd_servers(int argc, char **argv);
 int wl_cmd_serve(int argc, char **argv);
+int wl_cmd_chat_load(int argc, char **argv);
 int wl_cmd_netinfo(int argc, char **argv);
 int wl_cmd_ipcalc(int argc, char **argv);
 int wl_cmd_geoip(int argc, char **argv);
