@@ -14,6 +14,9 @@ static const struct subcommand subcommands[] = {
 	{ "read", wl_cmd_read, "dissect a pcap/pcapng file and print the annotated trace" },
 	{ "capture", wl_cmd_capture, "capture live on an interface (thread + bounded queue)" },
 	{ "check", wl_cmd_check, "compare stored captures with their expected traces" },
+	{ "netinfo", wl_cmd_netinfo, "host name, interfaces, addresses, gateways, DNS resolvers" },
+	{ "ipcalc", wl_cmd_ipcalc, "IPv4/IPv6 network calculator, subnets, supernet, subnet planner" },
+	{ "geoip", wl_cmd_geoip, "country, city and ASN of addresses (libmaxminddb)" },
 	{ NULL, NULL, NULL },
 };
 
