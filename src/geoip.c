@@ -54,6 +54,15 @@ static int open_one(struct wl_geodb *g, const char *path, char *err, size_t errl
 	for (size_t i = 0; i < g->n; i++)
 		if (strcmp(g->path[i], path) == 0)
 			return 0;
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a file (a MaxMind DB .mmdb file is needed)", path);
+		return -1;
+	}
 	MMDB_s *db = calloc(1, sizeof *db);
 	if (!db) {
 		snprintf(err, errlen, "out of memory");
@@ -224,6 +233,11 @@ static void set_network(struct wl_geo *o, const MMDB_s *db, int fam, wl_u128 v, 
 int wl_geo_lookup(const struct wl_geodb *g, int fam, wl_u128 addr, struct wl_geo *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
+	/* special-purpose addresses (RFC 6890) have no place in the world, even
+	 * where a WHOIS-derived database lists their range */
+	const struct wl_ipclass *k = wl_ip_classify(fam, addr);
+	if (strcmp(k->kind, "global") != 0)
+		return 0;
 	struct sockaddr_storage ss;
 	to_sockaddr(fam, addr, &ss);
 	for (size_t i = 0; i < g->n; i++) {
@@ -245,6 +259,9 @@ int wl_geo_lookup(const struct wl_geodb *g, int fam, wl_u128 addr, struct wl_geo
 		}
 		fill(&r.entry, out);
 	}
+	const char *cn = wl_country_name(out->country);
+	if (out->found && !out->country_name[0] && cn)
+		snprintf(out->country_name, sizeof out->country_name, "%s", cn);
 	return 0;
 }
 

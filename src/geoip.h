@@ -49,4 +49,7 @@ void wl_geodb_close(struct wl_geodb *g);
 int wl_geo_lookup(const struct wl_geodb *g, int fam, wl_u128 addr, struct wl_geo *out, char *err,
 		  size_t errlen);
 
+/* The English short name of an ISO 3166-1 alpha-2 code, or NULL. */
+const char *wl_country_name(const char *code);
+
 #endif

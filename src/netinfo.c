@@ -269,8 +269,7 @@ void wl_ni_parse_resolv(FILE *f, struct wl_netinfo *ni)
 			if (v && ni->nresolvers < WL_NI_MAX_LIST)
 				snprintf(ni->resolvers[ni->nresolvers++], WL_NI_ADDRLEN, "%s", v);
 		} else if (strcmp(key, "search") == 0 || strcmp(key, "domain") == 0) {
-			if (key[0] == 's')
-				ni->nsearch = 0;  /* the last search/domain line wins, as in resolv.conf(5) */
+			ni->nsearch = 0;  /* the last search or domain line wins, resolv.conf(5) */
 			char *v;
 			while ((v = strtok_r(NULL, " \t\r\n", &save)) && ni->nsearch < WL_NI_MAX_LIST)
 				snprintf(ni->search[ni->nsearch++], sizeof ni->search[0], "%s", v);
@@ -421,7 +420,7 @@ static void print_iface_json(FILE *f, const struct wl_ni_iface *it)
 	else
 		fputs("null", f);
 	wl_json_fkey(f, &first, "mac");
-	wl_json_fstr(f, it->mac[0] ? it->mac : NULL);
+	wl_json_fstr(f, it->mac[0] && it->hwtype != ARPHRD_LOOPBACK ? it->mac : NULL);
 	wl_json_fkey(f, &first, "addresses");
 	fputc('[', f);
 	for (unsigned i = 0; i < it->naddrs; i++) {
