@@ -272,7 +272,7 @@ static void print_info_text(FILE *f, const struct wl_ipcalc *c, int prefix_given
 	wl_u128_str(c->hosts, b, sizeof b);
 	const char *why = "";
 	if (h == 0)
-		why = fam == WL_IP4 ? "   (a host route)" : "   (a host route, RFC 6164)";
+		why = "   (a single address)";
 	else if (h == 1)
 		why = fam == WL_IP4 ? "   (point-to-point: both addresses usable, RFC 3021)"
 				    : "   (point-to-point: both addresses usable, RFC 6164)";

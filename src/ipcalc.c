@@ -38,6 +38,21 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+/* The input for an error text: at most 48 characters, control and non-ASCII
+ * bytes as '?', so the message stays one printable line. */
+static const char *shown(const char *s, size_t n, char out[52])
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && s[i] && k < 48; i++) {
+		unsigned char c = (unsigned char)s[i];
+		out[k++] = c < ' ' || c >= 0x7f ? '?' : (char)c;
+	}
+	if (k == 48 && n > 48 && s[48])
+		out[k - 1] = out[k - 2] = out[k - 3] = '.';
+	out[k] = '\0';
+	return out;
+}
+
 unsigned wl_ip_bits(int fam)
 {
 	return fam == WL_IP4 ? 32u : 128u;
@@ -87,8 +102,8 @@ wl_u128 wl_ip_hosts(int fam, unsigned prefix)
 
 static int parse_ip4(const char *s, size_t n, wl_u128 *v, char *err, size_t errlen)
 {
-	char what[64];
-	snprintf(what, sizeof what, "%.*s", (int)(n < 48 ? n : 48), s);
+	char what[52];
+	shown(s, n, what);
 	uint32_t a = 0;
 	size_t i = 0;
 	for (int part = 0; part < 4; part++) {
@@ -121,9 +136,9 @@ static int parse_ip4(const char *s, size_t n, wl_u128 *v, char *err, size_t errl
 
 static int parse_ip6(const char *s, size_t n, wl_u128 *v, char *err, size_t errlen)
 {
-	char buf[WL_IP_STRLEN + 1];
+	char buf[WL_IP_STRLEN + 1], what[52];
 	if (n >= sizeof buf)
-		return fail(err, errlen, "%.40s...: too long for an IPv6 address", s);
+		return fail(err, errlen, "%s: too long for an IPv6 address", shown(s, n, what));
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	if (memchr(buf, '%', n))
@@ -146,13 +161,8 @@ int wl_ip_parse_addr(const char *s, size_t n, int *fam, wl_u128 *v, char *err, s
 		unsigned char ch = (unsigned char)s[i];
 		if (ch <= ' ' || ch >= 0x7f) {
 			char what[52];
-			size_t k = 0;
-			for (size_t j = 0; j < n && k + 1 < sizeof what; j++) {
-				unsigned char cj = (unsigned char)s[j];
-				what[k++] = cj <= ' ' || cj >= 0x7f ? '?' : (char)cj;
-			}
-			what[k] = '\0';
-			return fail(err, errlen, "'%s': an address is only digits, hex letters, '.' and ':'", what);
+			return fail(err, errlen, "'%s': an address is only digits, hex letters, '.' and ':'",
+				    shown(s, n, what));
 		}
 	}
 	if (memchr(s, ':', n)) {
@@ -184,8 +194,8 @@ int wl_ip_parse_prefix(const char *s, int fam, unsigned *prefix)
 
 static int parse_netmask(const char *full, const char *m, int fam, unsigned *prefix, char *err, size_t errlen)
 {
-	char what[64];
-	snprintf(what, sizeof what, "%.60s", full);
+	char what[52];
+	shown(full, strlen(full), what);
 	if (fam != WL_IP4)
 		return fail(err, errlen, "%s: IPv6 takes a prefix length (0-128), not a netmask", what);
 	int mf;
@@ -220,7 +230,9 @@ int wl_ip_parse(const char *s, struct wl_ipnet *net, char *err, size_t errlen)
 	if (strchr(p, '.') || strchr(p, ':'))
 		return parse_netmask(s, p, net->fam, &net->prefix, err, errlen);
 	if (wl_ip_parse_prefix(p, net->fam, &net->prefix) < 0) {
-		return fail(err, errlen, "%.48s: the prefix length must be a number 0-%u", s, wl_ip_bits(net->fam));
+		char what[52];
+		return fail(err, errlen, "%s: the prefix length must be a number 0-%u", shown(s, strlen(s), what),
+			    wl_ip_bits(net->fam));
 	}
 	return 0;
 }
