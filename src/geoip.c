@@ -308,8 +308,8 @@ static void print_text(FILE *f, const char *query, int fam, wl_u128 v, const str
 		if (strcmp(k->kind, "global") == 0)
 			fputs("  not found in the database\n", f);
 		else
-			fprintf(f, "  not found: a %s address (%s, %s) has no place in the world\n", k->kind, k->name,
-				k->rfc);
+			fprintf(f, "  not found: %s (%s), a special-purpose address with no place in the world\n",
+				k->name, k->rfc);
 		return;
 	}
 	if (o->country[0] || o->country_name[0])

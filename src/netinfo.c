@@ -270,8 +270,8 @@ void wl_ni_parse_resolv(FILE *f, struct wl_netinfo *ni)
 				snprintf(ni->resolvers[ni->nresolvers++], WL_NI_ADDRLEN, "%s", v);
 		} else if (strcmp(key, "search") == 0 || strcmp(key, "domain") == 0) {
 			ni->nsearch = 0;  /* the last search or domain line wins, resolv.conf(5) */
-			char *v;
-			while ((v = strtok_r(NULL, " \t\r\n", &save)) && ni->nsearch < WL_NI_MAX_LIST)
+			for (char *v = strtok_r(NULL, " \t\r\n", &save); v && ni->nsearch < WL_NI_MAX_LIST;
+			     v = strtok_r(NULL, " \t\r\n", &save))
 				snprintf(ni->search[ni->nsearch++], sizeof ni->search[0], "%s", v);
 		}
 	}
