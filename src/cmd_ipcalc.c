@@ -103,19 +103,19 @@ static int parse_args(int argc, char **argv, struct ipc_args *a)
 	a->max = SUBNETS_DEFAULT_MAX;
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
-		const char **slot = NULL;
-		if (opt_is(s, "--subnets"))
-			slot = &a->subnets;
-		else if (opt_is(s, "--contains"))
-			slot = &a->contains;
-		else if (opt_is(s, "--plan"))
-			slot = &a->plan;
-		else if (opt_is(s, "--base"))
-			slot = &a->base;
-		if (slot) {
-			*slot = opt_value(argc, argv, &i, s[2] == 's' ? "--subnets" : s[2] == 'c' ? "--contains"
-								     : s[2] == 'p' ? "--plan" : "--base");
-			if (!*slot)
+		const struct {
+			const char *name;
+			const char **slot;
+		} valued[] = {
+			{ "--subnets", &a->subnets }, { "--contains", &a->contains },
+			{ "--plan", &a->plan },       { "--base", &a->base },
+		};
+		size_t k = 0;
+		while (k < sizeof valued / sizeof valued[0] && !opt_is(s, valued[k].name))
+			k++;
+		if (k < sizeof valued / sizeof valued[0]) {
+			*valued[k].slot = opt_value(argc, argv, &i, valued[k].name);
+			if (!*valued[k].slot)
 				return -1;
 			continue;
 		}
@@ -137,7 +137,7 @@ static int parse_args(int argc, char **argv, struct ipc_args *a)
 				a->supernet_to = argv[++i];
 			continue;
 		}
-		if (strcmp(s, "-T") == 0 || strncmp(s, "-T", 2) == 0) {
+		if (strncmp(s, "-T", 2) == 0) {
 			const char *v = s[2] ? s + 2 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!v || (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)) {
 				wl_err("-T %s: expected text or json", v ? v : "");
@@ -166,8 +166,7 @@ static int parse_args(int argc, char **argv, struct ipc_args *a)
 			wl_err("one address at a time ('%s' and '%s')", a->addr, s);
 			return -1;
 		}
-		/* ADDRESS+N written as one word */
-		a->addr = s;
+		a->addr = s;   /* ADDRESS+N written as one word is split later */
 	}
 	return 0;
 }
