@@ -1198,7 +1198,7 @@ static void do_session_setup(struct smb2 *x)
 		else
 			wl_note(x->m, WL_INFO, "user %s\\%s logs in from host %s (%s response: a hash of "
 				"the password and the challenge, not the password)", ai.domain, ai.user,
-				ai.host, ai.kind ? ai.kind : "?");
+				ai.host[0] ? ai.host : "(not named)", ai.kind ? ai.kind : "?");
 		if (ai.kind && strcmp(ai.kind, "NTLMv1") == 0)
 			wl_note(x->m, WL_WARN, "NTLMv1 response: weak, crackable from a capture");
 		wl_flow_fact(x->ctx, "user", "%s\\%s from %s", ai.domain, ai.user, ai.host);
@@ -1600,8 +1600,12 @@ static void do_query_info(struct smb2 *x)
 			wl_note_cursor(x->m, &b, "QUERY_INFO request");
 			return;
 		}
+		static const struct wl_tok itypes[] = {
+			{ 1, "file" }, { 2, "filesystem" }, { 3, "security" }, { 4, "quota" }, { 0, NULL },
+		};
 		const char *n = fid_find(x->s, fid);
-		line_add(&x->text, " %s%sclass %u/%u", n ? n : "", n ? " " : "", itype, klass);
+		line_add(&x->text, " %s%s%s class %u", n ? n : "", n ? " " : "",
+			 wl_tok(itypes, itype, "?"), klass);
 		if (x->req) {
 			x->req->itype = itype;
 			x->req->klass = klass;
@@ -1811,7 +1815,7 @@ static void smb2_chain(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir,
 		uint32_t next = b7 < 0 ? 0 : (uint32_t)b4 | (uint32_t)b5 << 8 | (uint32_t)b6 << 16 |
 						(uint32_t)b7 << 24;
 		size_t len = total - off;
-		if (next && next < len)
+		if (next >= 64 && next < len)
 			len = next;
 		struct wl_cur one = wl_at(&pdu, off, len);
 		uint32_t nx;
@@ -1862,7 +1866,7 @@ static void smb3_transform(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir 
 	wl_f_hex(m, "smb2.header.transform.flags", flags);
 	wl_f_bool(m, "smb2.header.transform.flags.encrypted", flags & 1);
 	wl_f_hex(m, "wl.smb2.transform.sesid", sesid);
-	wl_msg_text(m, "SMB3 encrypted %u bytes, session 0x%016llx", size, (unsigned long long)sesid);
+	wl_msg_text(m, "SMB3 encrypted, %u bytes", size);
 	if (!s->encrypted_noted) {
 		s->encrypted_noted = 1;
 		wl_note(m, WL_INFO, "from here on encrypted: session 0x%016llx wraps each message in an "
