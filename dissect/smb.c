@@ -1794,7 +1794,7 @@ static struct wl_msg *smb2_message(struct smb_state *s, struct wl_ctx *ctx, enum
 	}
 	if (x.resp && !normal_body(x.cmd, x.status))
 		error_response(&x);
-	else if (x.cmd < SMB2_NCMDS && smb2_bodies[x.cmd])
+	else if (x.cmd < sizeof smb2_bodies / sizeof smb2_bodies[0] && smb2_bodies[x.cmd])
 		smb2_bodies[x.cmd](&x);
 	if (x.flags & F_SIGNED && x.cmd == C_SESSION_SETUP && x.resp && x.status == 0)
 		wl_note(x.m, WL_INFO, "signed with the new session's key: proof that both sides "
