@@ -413,6 +413,7 @@ static const struct wl_field_info smb_fields[] = {
 	{ "smb2.find.infolevel", WL_FT_UINT, "directory information class" },
 	{ "smb2.find.pattern", WL_FT_STR, "search pattern" },
 	{ "smb2.ioctl.function", WL_FT_HEX, "IOCTL/FSCTL code" },
+	{ "srvsvc.srvsvc_NetShareInfo1.name", WL_FT_STR, "share name in a NetShareEnumAll response" },
 	{ "smb2.header.transform.signature", WL_FT_BYTES, "transform signature (AEAD tag)" },
 	{ "smb2.header.transform.nonce", WL_FT_BYTES, "transform nonce" },
 	{ "smb2.header.transform.msg_size", WL_FT_UINT, "size of the encrypted message" },
@@ -1418,6 +1419,87 @@ static void ioctl_dfs(struct smb2 *x, struct wl_cur in)
 	wl_note(x->m, WL_INFO, "client asks whether %s is a DFS link to somewhere else", name);
 }
 
+/* One NDR conformant varying UTF-16 string (max, offset, actual count). */
+static void ndr_string(struct wl_cur *c, char *out, size_t cap)
+{
+	wl_skip(c, 8);
+	uint32_t n = wl_le32(c);
+	struct wl_cur s = wl_sub(c, n > 0x10000 ? 0x20000 : 2u * n);
+	utf16_to_utf8(s, out, cap, 1);
+	size_t pad = (4 - (2u * n) % 4) % 4;
+	wl_skip(c, pad < wl_left(c) ? pad : wl_left(c));
+}
+
+/* srvsvc NetShareEnumAll, level 1: the share names in the response stub. */
+static void srvsvc_shares(struct smb2 *x, struct wl_cur stub)
+{
+	static const struct wl_tok stypes[] = {
+		{ 0, "disk" }, { 1, "printer" }, { 2, "device" }, { 3, "IPC" }, { 0, NULL },
+	};
+	uint32_t level = wl_le32(&stub);
+	wl_skip(&stub, 8);           /* union switch, container pointer */
+	uint32_t count = wl_le32(&stub);
+	wl_skip(&stub, 8);           /* array pointer, conformance */
+	if (!wl_ok(&stub) || level != 1 || count > 256)
+		return;
+	uint32_t types[256];
+	for (uint32_t i = 0; i < count; i++) {
+		wl_skip(&stub, 4);
+		types[i] = wl_le32(&stub);
+		wl_skip(&stub, 4);
+	}
+	struct line l = { .n = 0 };
+	for (uint32_t i = 0; i < count && wl_ok(&stub); i++) {
+		char name[SMB_NAME], comment[SMB_NAME];
+		ndr_string(&stub, name, sizeof name);
+		ndr_string(&stub, comment, sizeof comment);
+		if (!wl_ok(&stub))
+			break;
+		wl_f_cstr(x->m, "srvsvc.srvsvc_NetShareInfo1.name", name);
+		line_add(&l, "%s%s (%s)", l.n ? ", " : "", name,
+			 wl_tok(stypes, types[i] & 0xff, "?"));
+	}
+	if (l.n) {
+		line_add(&x->text, " shares");
+		wl_note(x->m, WL_INFO, "the server's shares (srvsvc NetShareEnumAll): %s", l.s);
+	}
+}
+
+/* DCE/RPC through a named pipe: bind, request (opnum), response. */
+static void ioctl_pipe(struct smb2 *x, struct wl_cur in)
+{
+	static const struct wl_tok ptypes[] = {
+		{ 0, "request" }, { 2, "response" }, { 3, "fault" }, { 11, "bind" },
+		{ 12, "bind_ack" }, { 0, NULL },
+	};
+	struct wl_cur c = in;
+	uint8_t ver = wl_u8(&c);
+	wl_skip(&c, 1);
+	uint8_t ptype = wl_u8(&c);
+	wl_skip(&c, 1);
+	uint8_t drep = wl_u8(&c);
+	wl_skip(&c, 3 + 2 + 2 + 4);
+	if (!wl_ok(&c) || ver != 5)
+		return;
+	const char *pn = wl_tok(ptypes, ptype, "PDU");
+	if (ptype == 0) {
+		wl_skip(&c, 4 + 2);
+		uint16_t opnum = wl_le16(&c);
+		if (x->req)
+			x->req->klass = (uint8_t)opnum;
+		if (opnum == 15)
+			wl_note(x->m, WL_INFO, "DCE/RPC request through the pipe: srvsvc NetShareEnumAll, "
+				"the list of shares");
+		else
+			wl_note(x->m, WL_INFO, "DCE/RPC request through the pipe: opnum %u", opnum);
+	} else if (ptype == 2 && x->req && x->req->klass == 15 && (drep & 0x10)) {
+		wl_skip(&c, 4 + 2 + 2);
+		srvsvc_shares(x, c);
+	} else {
+		wl_note(x->m, WL_INFO, "DCE/RPC %s through the named pipe", pn);
+	}
+}
+
 static void ioctl_validate(struct smb2 *x, struct wl_cur in)
 {
 	char buf[16];
@@ -1473,8 +1555,8 @@ static void do_ioctl(struct smb2 *x)
 		ioctl_dfs(x, in);
 	else if (ctl == 0x00140204 && wl_left(&in))
 		ioctl_validate(x, in);
-	else if (ctl == 0x0011c017 && !x->resp)
-		wl_note(x->m, WL_INFO, "a DCE/RPC call through a named pipe (%u bytes)", in_len);
+	else if (ctl == 0x0011c017)
+		ioctl_pipe(x, in);
 }
 
 /* The name of one directory entry of a given information class. */
@@ -1647,6 +1729,8 @@ static void do_simple(struct smb2 *x)
 	const char *t = wl_tok(teach, x->cmd, NULL);
 	if (t && !x->resp && x->cmd != C_NEGOTIATE)
 		wl_note(x->m, WL_INFO, "%s", t);
+	if (x->cmd == C_ECHO && x->s->encrypted_noted && !x->resp)
+		wl_note(x->m, WL_INFO, "ECHO belongs to no session, so it travels unencrypted even now");
 }
 
 typedef void (*smb2_body_fn)(struct smb2 *x);
@@ -1686,6 +1770,8 @@ static void error_response(struct smb2 *x)
 			(unsigned long long)x->mid);
 	else if (x->status == ST_NO_MORE_FILES)
 		wl_note(x->m, WL_INFO, "end of the listing: no more names");
+	else if (x->status == 0xc0000011)
+		wl_note(x->m, WL_INFO, "end of file: the client has read everything there is");
 	else if (why)
 		wl_note(x->m, (x->status >> 30) == 3 ? WL_WARN : WL_INFO, "%s: %s", sn, why);
 	else if ((x->status >> 30) == 3)
