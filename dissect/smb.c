@@ -1772,6 +1772,8 @@ static void error_response(struct smb2 *x)
 		wl_note(x->m, WL_INFO, "end of the listing: no more names");
 	else if (x->status == 0xc0000011)
 		wl_note(x->m, WL_INFO, "end of file: the client has read everything there is");
+	else if (x->cmd == C_IOCTL && x->status == 0xc0000225)
+		wl_note(x->m, WL_INFO, "%s: no DFS here, the path is what it says", sn);
 	else if (why)
 		wl_note(x->m, (x->status >> 30) == 3 ? WL_WARN : WL_INFO, "%s: %s", sn, why);
 	else if ((x->status >> 30) == 3)
