@@ -14,6 +14,8 @@
 
 #include "wltest.h"
 
+extern const struct wl_dissector wl_dissector_smb;
+
 #define CPORT 50000
 #define SPORT 445
 
@@ -681,6 +683,61 @@ static void test_truncation_loop(void **state)
 	}
 }
 
+/* On a port no table names, the probe finds SMB by "00 len len len FE 'SMB'". */
+static void test_probe_other_port(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf req, w;
+	negotiate_req(&req);
+	nbss(&w, &req);
+	assert_int_equal(wl_dissector_smb.probe(wl_cur_make(w.b, 3), WL_C2S), WL_PROBE_NEED_MORE);
+	assert_int_equal(wl_dissector_smb.probe(wl_cur_make(w.b, w.n), WL_C2S), WL_PROBE_YES);
+	assert_int_equal(wl_dissector_smb.probe(wl_cur_make((const uint8_t *)"GET / HTTP", 10), WL_C2S),
+			 WL_PROBE_NO);
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, 9445);
+	wlt_tcp_send(&t, WL_C2S, w.b, w.n);
+	wlt_finish(&t);
+	assert_non_null(wlt_find(&t, "smb2", "NEGOTIATE request", 0));
+	wlt_free(&t);
+}
+
+/* A NetBIOS datagram (udp 138) carrying an SMB1 Transaction, as browser
+ * announcements do; and one cut short. */
+static void test_netbios_datagram(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b = { .n = 0 };
+	u8(&b, 0x11);
+	u8(&b, 0x02);
+	le16(&b, 1);
+	put(&b, "\x0a\x00\x00\x01", 4);
+	u8(&b, 0);
+	u8(&b, 138);
+	le16(&b, 0);
+	le16(&b, 0);
+	for (int k = 0; k < 2; k++) {
+		u8(&b, 32);
+		for (int i = 0; i < 32; i++)
+			u8(&b, 'A' + (i & 1 ? 0 : 4));
+		u8(&b, 0);
+	}
+	put(&b, "\xffSMB", 4);
+	u8(&b, 0x25);
+	zero(&b, 27);
+	wlt_init(&t, NULL);
+	wlt_udp(&t, WL_C2S, 138, 138, b.b, b.n);
+	wlt_udp(&t, WL_C2S, 138, 138, b.b, 20);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb", "request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb.cmd", 0), "0x25");
+	assert_true(wlt_note(wlt_find(&t, "nbss", "datagram", 0), "cut short"));
+	wlt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -696,6 +753,8 @@ int main(void)
 		cmocka_unit_test(test_transform),
 		cmocka_unit_test(test_query_directory_names),
 		cmocka_unit_test(test_truncation_loop),
+		cmocka_unit_test(test_probe_other_port),
+		cmocka_unit_test(test_netbios_datagram),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
