@@ -2020,7 +2020,7 @@ static void smb1_negotiate(struct smb1 *x, struct wl_cur words, struct wl_cur by
 			wl_f_cstr(x->m, "smb.dialect.name", d);
 			line_add(&l, "%s%s", l.n ? ", " : "", d);
 			if (s->nsmb1_dialects < 12)
-				snprintf(s->smb1_dialect[s->nsmb1_dialects++], sizeof s->smb1_dialect[0], "%s", d);
+				snprintf(s->smb1_dialect[s->nsmb1_dialects++], sizeof s->smb1_dialect[0], "%.23s", d);
 			if (strncmp(d, "SMB 2.", 6) == 0)
 				s->smb1_offered_smb2 = 1;
 		}
