@@ -326,7 +326,7 @@ static void test_epsv_delimiters(void **state)
 		"229 Entering Extended Passive Mode (|||30001)\r\n",
 		"229 Entering Extended Passive Mode (|||)\r\n",
 		"229 (\r\n",
-		"229 ( \x01\x01\x01""5\x01)\r\n",
+		"229 ( \001\001\0015\001)\r\n",  /* octal: \001 then 5 */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		m = one_reply(&t, "EPSV\r\n", bad[i]);
