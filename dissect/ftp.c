@@ -562,7 +562,8 @@ static void handle_request(struct ftp *s, struct wl_ctx *ctx, const struct line 
 	clean(argtext, sizeof argtext, arg.p, alen);
 	clean(tokt, sizeof tokt, tok, tlen);
 	char cmdline[LABEL_MAX];
-	snprintf(cmdline, sizeof cmdline, "%s%s%s", tokt, alen ? " " : "", argtext);
+	if (snprintf(cmdline, sizeof cmdline, "%s%s%s", tokt, alen ? " " : "", argtext) >= (int)sizeof cmdline)
+		cmdline[sizeof cmdline - 1] = '\0';  /* a long argument: the label and notes name its start */
 
 	struct wl_msg *m = wl_msg_new(ctx, "ftp", "request", WL_C2S);
 	if (tlen)
