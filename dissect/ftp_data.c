@@ -180,10 +180,11 @@ static void summary(struct fdata *s, struct wl_ctx *ctx, enum wl_dir dir, const 
 			snprintf(hex + 2 * i, 3, "%02x", md[i]);
 		wl_f_cstr(m, "wl.ftp-data.sha256", hex);
 	}
+	/* the count first: a long file name is what the ladder may cut */
 	if (hex[0])
-		wl_msg_text(m, "%s: %llu bytes, SHA-256 %.16s...", what, (unsigned long long)s->bytes[dir], hex);
+		wl_msg_text(m, "%llu bytes, SHA-256 %.12s... (%s)", (unsigned long long)s->bytes[dir], hex, what);
 	else
-		wl_msg_text(m, "%s: %llu bytes", what, (unsigned long long)s->bytes[dir]);
+		wl_msg_text(m, "%llu bytes (%s)", (unsigned long long)s->bytes[dir], what);
 	wl_note(m, WL_INFO, "end of the data: in stream mode the closing connection marks the end of the file");
 	if (s->gaps[dir])
 		wl_note(m, WL_WARN, "%llu bytes are missing from the capture: no hash",
