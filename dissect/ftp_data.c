@@ -24,6 +24,7 @@
 
 #define LINE_CAP 1024      /* bytes of one listing line kept */
 #define LINES_SHOWN 50     /* listing lines on the ladder; the rest with -v */
+#define PREVIEW 40         /* bytes of a text file shown on its first data line */
 
 struct label {
 	char method[16];
@@ -81,12 +82,39 @@ static void label_fields(struct wl_msg *m, const struct label *l)
 	}
 }
 
-static void first_data(struct wl_ctx *ctx, enum wl_dir dir, const struct label *l)
+/* The first bytes as text when they are text ("" for binary data). */
+static void preview(char *out, size_t cap, struct wl_cur c)
+{
+	size_t n = wl_left(&c) < PREVIEW ? wl_left(&c) : PREVIEW, o = 0, text = 0;
+	const uint8_t *p = wl_bytes(&c, n);
+	for (size_t i = 0; p && i < n && o + 3 < cap; i++) {
+		int ch = p[i];
+		int printable = ch >= 0x20 && ch < 0x7f;
+		text += printable || ch == '\n' || ch == '\r' || ch == '\t';
+		if (printable) {
+			out[o++] = (char)ch;
+		} else {
+			out[o++] = '\\';
+			out[o++] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch == '\t' ? 't' : '?';
+		}
+	}
+	out[o] = '\0';
+	if (!n || text * 10 < n * 9)
+		out[0] = '\0';
+}
+
+static void first_data(struct wl_ctx *ctx, enum wl_dir dir, const struct label *l, struct wl_cur c)
 {
 	struct wl_msg *m = wl_msg_new(ctx, "ftp-data", "data", dir);
 	label_fields(m, l);
 	const char *what = l->cmd[0] ? l->cmd : "an unknown command";
-	if (l->method[0]) {
+	char text[PREVIEW * 2 + 1];
+	preview(text, sizeof text, c);
+	if (l->method[0] && text[0] && !is_listing(l)) {
+		wl_msg_text(m, "data for %s: \"%s\"", what, text);
+		wl_note(m, WL_INFO, "FTP data connection for %s, set up by %s in frame %llu: the file "
+			"travels as it is, readable by anyone on the path", what, l->method, l->setup_frame);
+	} else if (l->method[0]) {
 		wl_msg_text(m, "data for %s", what);
 		wl_note(m, WL_INFO, "FTP data connection for %s, set up by %s in frame %llu", what,
 			l->method, l->setup_frame);
@@ -145,7 +173,7 @@ static size_t data_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct 
 	parse_label(wl_flow_label(ctx), &l);
 	if (!s->started) {
 		s->started = 1;
-		first_data(ctx, dir, &l);
+		first_data(ctx, dir, &l, c);
 	}
 	const uint8_t *p = wl_bytes(&c, n);
 	if (p && s->md[dir] && !s->gaps[dir])

@@ -367,6 +367,8 @@ static void test_pasv_then_data(void **state)
 	assert_non_null(m);
 	assert_string_equal(wlt_field(m, "ftp-data.command", 0), "RETR hello.txt");
 	assert_string_equal(wlt_field(m, "ftp-data.setup-method", 0), "PASV");
+	assert_string_equal(m->text, "data for RETR hello.txt: \"hel\"");
+	assert_true(wlt_note(m, "readable by anyone"));
 	m = wlt_find(&t, "ftp-data", "complete", 0);
 	assert_non_null(m);
 	assert_int_equal(m->dir, S2C);
