@@ -122,6 +122,9 @@ static void first_data(struct wl_ctx *ctx, enum wl_dir dir, const struct label *
 		wl_msg_text(m, "FTP data");
 		wl_note(m, WL_INFO, "FTP data connection (decoded as ftp-data by rule)");
 	}
+	if (strcmp(l->method, "PORT") == 0 || strcmp(l->method, "EPRT") == 0)
+		wl_note(m, WL_INFO, "active mode: the FTP server opened this connection, so the TCP "
+			"client on this flow is the FTP server");
 	wl_msg_emit(ctx, m);
 }
 

@@ -4,19 +4,24 @@
  * `ftp`: log in anonymously (an e-mail address as the password), SYST, PWD,
  * CWD, TYPE I, LIST over a PASV data connection, SIZE + RETR of the text file
  * over EPSV and of the binary file over PASV, each checked against the size
- * and SHA-256 it must have, QUIT; then the same as the lab user.
+ * and SHA-256 it must have, QUIT; then the same as the lab user, whose LIST
+ * uses active mode (PORT: the server connects to the client).
  * `ftp-bad-login`: the lab user with a wrong password: 530, QUIT, a clean end.
  *
  * The data connection is opened right after the PASV/EPSV reply and before
  * the command that uses it (as Python's ftplib does), and closed only after
  * the 226 reply, so every run puts the messages in the same order. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "drive.h"
@@ -175,10 +180,51 @@ static int open_data(struct ftpc *c, struct wl_drive_result *res, int epsv)
 	return fd;
 }
 
-/* Runs a transfer command over the data connection fd: 1xx, the bytes, 2xx.
- * The bytes go to *buf (malloc'd); the data socket closes after the 226. */
-static long transfer(struct ftpc *c, struct wl_drive_result *res, int fd, const char *what,
-		     uint8_t **buf)
+/* Active mode: listen on the control connection's own address, port
+ * FTPLAB_ACTIVE_PORT (inside the capture's port range), and say so with PORT. */
+static int open_active(struct ftpc *c, struct wl_drive_result *res)
+{
+	struct sockaddr_in me;
+	socklen_t len = sizeof me;
+	if (getsockname(c->fd, (struct sockaddr *)&me, &len) < 0 || me.sin_family != AF_INET) {
+		wl_drive_fail(res, "PORT needs an IPv4 control connection");
+		return -1;
+	}
+	char addr[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &me.sin_addr, addr, sizeof addr);
+	int lfd = wl_tcp_listen(addr, FTPLAB_ACTIVE_PORT, 1);
+	if (lfd < 0) {
+		wl_drive_fail(res, "listen on %s:%u for active mode: %s", addr, FTPLAB_ACTIVE_PORT, strerror(errno));
+		return -1;
+	}
+	for (char *p = addr; *p; p++)
+		if (*p == '.')
+			*p = ',';
+	if (step(c, res, 2, "PORT", "PORT %s,%u,%u", addr, FTPLAB_ACTIVE_PORT >> 8, FTPLAB_ACTIVE_PORT & 0xff) < 0) {
+		close(lfd);
+		return -1;
+	}
+	return lfd;
+}
+
+/* Waits for the server's connection in active mode. */
+static int accept_active(int lfd)
+{
+	struct pollfd p = { lfd, POLLIN, 0 };
+	int fd = poll(&p, 1, TIMEOUT_MS) == 1 ? accept(lfd, NULL, NULL) : -1;
+	close(lfd);
+	if (fd >= 0) {
+		struct timeval tv = { TIMEOUT_MS / 1000, 0 };
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	}
+	return fd;
+}
+
+/* Runs a transfer command over the data connection: 1xx, the bytes, 2xx. fd is
+ * the connected data socket, or (active) the listening one the server connects
+ * to. The bytes go to *buf (malloc'd); the data socket closes after the 226. */
+static long transfer(struct ftpc *c, struct wl_drive_result *res, int fd, int active,
+		     const char *what, uint8_t **buf)
 {
 	size_t cap = 65536, n = 0;
 	*buf = malloc(cap);
@@ -189,6 +235,8 @@ static long transfer(struct ftpc *c, struct wl_drive_result *res, int fd, const 
 			return wl_drive_fail(res, "%s: the control connection broke", what);
 		return wl_drive_fail(res, "%s: %d %s", what, code, c->text);
 	}
+	if (active && (fd = accept_active(fd)) < 0)
+		return wl_drive_fail(res, "%s: the server did not connect for the data", what);
 	for (;;) {
 		if (n == cap) {
 			uint8_t *nb = realloc(*buf, cap * 2);
@@ -233,7 +281,7 @@ static int fetch(struct ftpc *c, struct wl_drive_result *res, const char *who, c
 	char what[128];
 	snprintf(what, sizeof what, "RETR %s", name);
 	uint8_t *got = NULL;
-	long n = transfer(c, res, fd, what, &got);
+	long n = transfer(c, res, fd, 0, what, &got);
 	if (n < 0) {
 		free(got);
 		return -1;
@@ -293,9 +341,11 @@ static int session(const struct wl_drive_cfg *cfg, struct wl_drive_result *res, 
 	    step(&c, res, 2, "SYST", "SYST") < 0 || step(&c, res, 2, "PWD", "PWD") < 0 ||
 	    step(&c, res, 2, "CWD", "CWD %s", FTPLAB_DIR) < 0 || step(&c, res, 2, "TYPE", "TYPE I") < 0)
 		goto out;
-	int fd = open_data(&c, res, 0);
+	/* the lab user lists in active mode: the server connects to the client */
+	int active = strcmp(user, "anonymous") != 0;
+	int fd = active ? open_active(&c, res) : open_data(&c, res, 0);
 	uint8_t *list = NULL;
-	long n = fd < 0 ? -1 : transfer(&c, res, fd, "LIST", &list);
+	long n = fd < 0 ? -1 : transfer(&c, res, fd, active, "LIST", &list);
 	if (n < 0) {
 		free(list);
 		goto out;
@@ -305,7 +355,7 @@ static int session(const struct wl_drive_cfg *cfg, struct wl_drive_result *res, 
 		lines += list[i] == '\n';
 	fprintf(cfg->out, "%.*s", (int)n, (const char *)list);
 	free(list);
-	wl_drive_fact(res, "%s: LIST %u entries over PASV", user, lines);
+	wl_drive_fact(res, "%s: LIST %u entries over %s", user, lines, active ? "PORT (active)" : "PASV");
 	if (fetch(&c, res, user, FTPLAB_TEXT, (const uint8_t *)ftplab_text, sizeof ftplab_text - 1, 1) < 0 ||
 	    fetch(&c, res, user, FTPLAB_BIN, bin, FTPLAB_BIN_SIZE, 0) < 0)
 		goto out;

@@ -14,6 +14,9 @@
 #define FTPLAB_BIN "big.bin"
 #define FTPLAB_BIN_SIZE 100000
 #define FTPLAB_MTIME 1767225600          /* 2026-01-01 00:00 UTC: stable LIST lines */
+/* The client's port for active mode: in the capture filter's range, and not
+ * one vsftpd hands out while the client listens (one transfer at a time). */
+#define FTPLAB_ACTIVE_PORT 30009
 
 static const char ftplab_text[] =
 	"Hello from the wirelab FTP lab.\n"
