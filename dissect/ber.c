@@ -39,7 +39,7 @@ int wl_ber_hdr(struct wl_cur *c, struct wl_ber *h)
 				wl_invalid(c);
 				return 0;
 			}
-			if (++k > 4 || t > (UINT32_MAX >> 7)) {
+			if (++k > 5 || t > (UINT32_MAX >> 7)) {
 				wl_invalid(c);  /* tag number wider than 32 bits */
 				return 0;
 			}
@@ -58,6 +58,10 @@ int wl_ber_hdr(struct wl_cur *c, struct wl_ber *h)
 	} else {
 		unsigned n = l & 0x7fu;
 		uint64_t len = 0;
+		if (n > 8) {
+			wl_invalid(c);  /* no length needs more than 8 bytes */
+			return 0;
+		}
 		for (unsigned i = 0; i < n; i++) {
 			uint8_t b = wl_u8(c);
 			if (!wl_ok(c))
