@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -190,6 +191,9 @@ static int walk(netsnmp_session *ss, int type, FILE *out)
 	curlen = rootlen;
 	int n = 0;
 	for (int rounds = 0; rounds < 500; rounds++) {
+		/* a short pause per step: a busy capture thread keeps up with the walk */
+		struct timespec pause = { 0, 3 * 1000000L };
+		nanosleep(&pause, NULL);
 		netsnmp_pdu *resp = NULL;
 		int r = request(ss, type, cur, curlen, out, &resp);
 		if (r < 0)
