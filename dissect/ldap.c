@@ -598,8 +598,10 @@ static void op_search_req(struct lp *p, struct wl_cur v)
 	struct sb s = { .n = 0 };
 	s.b[0] = '\0';
 	filter(p, &v, &s, 1, 1);
-	if (s.n)
+	if (s.n && !p->err)
 		wl_f_cstr(p->m, "wl.ldap.filter", s.b);
+	if (p->err)
+		snprintf(s.b, sizeof s.b, "(invalid filter)");
 	char dn[160], attrs[256] = "";
 	size_t ao = 0;
 	show(dn, sizeof dn, base, 120);
