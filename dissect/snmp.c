@@ -28,6 +28,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
@@ -508,7 +510,19 @@ static void engine_id(struct sp *p, struct bstr e)
 
 /* UsmSecurityParameters inside msgSecurityParameters; each field is shown
  * as far as the bytes go, even when a length lies. */
-static void usm(struct sp *p, struct bstr sec, char *user, size_t un)
+struct snmp_state {
+	uint8_t warned;           /* the community warning is given once per flow */
+	int keys;                 /* --snmp-user: 0 not parsed, 1 ready, -1 unusable */
+	char user[64];
+	uint8_t ku_priv[20];      /* privacy password to key, not yet localized */
+};
+
+struct usm_params {
+	struct bstr eid, name, priv;
+	int64_t boots, time;
+};
+
+static void usm(struct sp *p, struct bstr sec, char *user, size_t un, struct usm_params *up)
 {
 	struct wl_cur o = wl_cur_make(sec.p, sec.n);
 	struct wl_cur u = wl_ber_take(&o, WL_BER_UNIV, WL_BER_SEQUENCE);
@@ -539,6 +553,11 @@ static void usm(struct sp *p, struct bstr sec, char *user, size_t un)
 	struct bstr priv = take_octets(p, &u);
 	if (!u.err)
 		wl_f_bytes(p->m, "snmp.msgPrivacyParameters", priv.p, priv.n);
+	up->eid = eid;
+	up->name = name;
+	up->priv = priv;
+	up->boots = boots;
+	up->time = time;
 	if (!eid.n)
 		wl_note(p->m, WL_INFO, "engine discovery: empty engine ID, the agent will report its own");
 	wl_note(p->m, WL_INFO, "USM: user \"%s\", engine boots %lld, time %lld s, %s", user,
@@ -546,7 +565,115 @@ static void usm(struct sp *p, struct bstr sec, char *user, size_t un)
 		auth.n ? (priv.n ? "authenticated and encrypted" : "authenticated") : "no authentication");
 }
 
-static void v3(struct sp *p, struct wl_cur *c)
+/* ScopedPDU ::= SEQUENCE { contextEngineID, contextName, data PDU } */
+static void scoped_pdu(struct sp *p, struct wl_cur *c)
+{
+	struct wl_cur s = wl_ber_take(c, WL_BER_UNIV, WL_BER_SEQUENCE);
+	sp_chk(p, c);
+	struct bstr ceid = take_octets(p, &s);
+	struct bstr cname = take_octets(p, &s);
+	if (p->err)
+		return;
+	wl_f_bytes(p->m, "snmp.contextEngineID", ceid.p, ceid.n);
+	if (cname.n)
+		wl_f_str(p->m, "snmp.contextName", cname.p, cname.n);
+	pdu(p, &s);
+	sp_chk(p, &s);
+}
+
+/* RFC 3414 A.2.2: the password stretched to 1 MiB and hashed (SHA-1). */
+static int pw_to_key(const char *pw, uint8_t out[20])
+{
+	size_t pl = strlen(pw), pos = 0;
+	uint8_t buf[64];
+	unsigned int n = 0;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	if (!c || !pl || !EVP_DigestInit_ex(c, EVP_sha1(), NULL)) {
+		EVP_MD_CTX_free(c);
+		return -1;
+	}
+	for (size_t done = 0; done < 1048576; done += 64) {
+		for (size_t i = 0; i < 64; i++)
+			buf[i] = (uint8_t)pw[pos++ % pl];
+		EVP_DigestUpdate(c, buf, 64);
+	}
+	int ok = EVP_DigestFinal_ex(c, out, &n) && n == 20;
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : -1;
+}
+
+/* The key localized to one engine: SHA-1(Ku engineID Ku). */
+static int localize(const uint8_t ku[20], struct bstr eid, uint8_t out[20])
+{
+	uint8_t buf[20 + 64 + 20];
+	unsigned int n = 0;
+	if (eid.n > 64)
+		return -1;
+	memcpy(buf, ku, 20);
+	memcpy(buf + 20, eid.p, eid.n);
+	memcpy(buf + 20 + eid.n, ku, 20);
+	return EVP_Digest(buf, 40 + eid.n, out, &n, EVP_sha1(), NULL) && n == 20 ? 0 : -1;
+}
+
+/* --snmp-user USER:AUTHPASS:PRIVPASS, SHA-1 authentication and AES-128
+ * privacy (RFC 3826): the privacy key, once per flow. */
+static int priv_key(struct snmp_state *st, const char *opt, struct bstr user, uint8_t ku[20])
+{
+	if (!st->keys) {
+		const char *a = strchr(opt, ':'), *b = a ? strchr(a + 1, ':') : NULL;
+		st->keys = -1;
+		if (!b || (size_t)(a - opt) >= sizeof st->user)
+			return -1;
+		snprintf(st->user, sizeof st->user, "%.*s", (int)(a - opt), opt);
+		if (pw_to_key(b + 1, st->ku_priv) < 0)
+			return -1;
+		st->keys = 1;
+	}
+	if (st->keys < 0 || user.n != strlen(st->user) || memcmp(user.p, st->user, user.n))
+		return -1;
+	memcpy(ku, st->ku_priv, 20);
+	return 0;
+}
+
+/* AES-128-CFB with IV = engine boots, engine time, salt (RFC 3826 3.1.2.1). */
+static void decrypt_pdu(struct sp *p, struct snmp_state *st, const struct usm_params *up, struct bstr enc)
+{
+	const char *opt = wl_opts(p->ctx)->snmp_user;
+	uint8_t ku[20], kul[20], iv[16];
+	if (!opt || !*opt)
+		return;
+	if (priv_key(st, opt, up->name, ku) < 0 || up->priv.n != 8 || localize(ku, up->eid, kul) < 0) {
+		wl_note(p->m, WL_INFO, "not decrypted: --snmp-user names another user or the parameters do not fit AES");
+		return;
+	}
+	uint32_t boots = (uint32_t)up->boots, time = (uint32_t)up->time;
+	for (int i = 0; i < 4; i++) {
+		iv[i] = (uint8_t)(boots >> (24 - 8 * i));
+		iv[4 + i] = (uint8_t)(time >> (24 - 8 * i));
+	}
+	memcpy(iv + 8, up->priv.p, 8);
+	uint8_t *plain = malloc(enc.n + 16);
+	EVP_CIPHER_CTX *cx = EVP_CIPHER_CTX_new();
+	int n1 = 0, n2 = 0;
+	int ok = plain && cx && EVP_DecryptInit_ex(cx, EVP_aes_128_cfb128(), NULL, kul, iv) &&
+		 EVP_DecryptUpdate(cx, plain, &n1, enc.p, (int)enc.n) &&
+		 EVP_DecryptFinal_ex(cx, plain + n1, &n2);
+	EVP_CIPHER_CTX_free(cx);
+	if (ok) {
+		struct wl_cur c = wl_cur_make(plain, (size_t)(n1 + n2));
+		if (wl_ber_next_is(&c, WL_BER_UNIV, WL_BER_SEQUENCE)) {
+			wl_f_bytes(p->m, "snmp.decrypted_pdu", plain, (size_t)(n1 + n2));
+			wl_note(p->m, WL_INFO, "decrypted with the --snmp-user keys (AES-128-CFB, key localized to the engine ID)");
+			text_add(p, " decrypted: ");
+			scoped_pdu(p, &c);
+		} else {
+			wl_note(p->m, WL_WARN, "decryption gave no ScopedPDU: wrong privacy password?");
+		}
+	}
+	free(plain);
+}
+
+static void v3(struct sp *p, struct snmp_state *st, struct wl_cur *c)
 {
 	struct wl_cur g = wl_ber_take(c, WL_BER_UNIV, WL_BER_SEQUENCE);
 	sp_chk(p, c);
@@ -565,8 +692,9 @@ static void v3(struct sp *p, struct wl_cur *c)
 	wl_f_bool(p->m, "snmp.v3.flags.auth", fl & 1);
 	wl_f_uint(p->m, "snmp.msgSecurityModel", (uint64_t)model);
 	char user[80] = "";
+	struct usm_params up = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, 0, 0 };
 	if (model == 3)
-		usm(p, sec, user, sizeof user);
+		usm(p, sec, user, sizeof user, &up);
 	else
 		wl_f_bytes(p->m, "snmp.msgSecurityParameters", sec.p, sec.n);
 	if (p->err)
@@ -580,19 +708,11 @@ static void v3(struct sp *p, struct wl_cur *c)
 		text_add(p, "encrypted scopedPDU (%zu bytes)%s%s%s", enc.n, user[0] ? " user \"" : "",
 			 user, user[0] ? "\"" : "");
 		wl_note(p->m, WL_INFO, "encrypted: the PDU (OIDs and values) is hidden; user, engine ID and flags stay visible");
+		if (model == 3 && !p->err)
+			decrypt_pdu(p, st, &up, enc);
 		return;
 	}
-	struct wl_cur s = wl_ber_take(c, WL_BER_UNIV, WL_BER_SEQUENCE);
-	sp_chk(p, c);
-	struct bstr ceid = take_octets(p, &s);
-	struct bstr cname = take_octets(p, &s);
-	if (p->err)
-		return;
-	wl_f_bytes(p->m, "snmp.contextEngineID", ceid.p, ceid.n);
-	if (cname.n)
-		wl_f_str(p->m, "snmp.contextName", cname.p, cname.n);
-	pdu(p, &s);
-	sp_chk(p, &s);
+	scoped_pdu(p, c);
 	if (user[0])
 		text_add(p, " user \"%s\"", user);
 	if (!(fl & 2) && (fl & 1 || user[0]))
@@ -617,10 +737,6 @@ static const char *peek_type(struct wl_cur msg, int64_t version)
 		return wl_tok(pdu_names, h.tag, "message");
 	return "message";
 }
-
-struct snmp_state {
-	uint8_t warned;           /* the community warning is given once per flow */
-};
 
 static void snmpd_message(struct snmp_state *st, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
 {
@@ -653,7 +769,7 @@ static void snmpd_message(struct snmp_state *st, struct wl_ctx *ctx, enum wl_dir
 	if (v == 3) {
 		wl_f_int(p.m, "snmp.msgVersion", v);
 		snprintf(p.text, sizeof p.text, "v3 ");
-		v3(&p, &msg);
+		v3(&p, st, &msg);
 	} else {
 		wl_f_int(p.m, "snmp.version", v);
 		struct bstr com = take_octets(&p, &msg);
@@ -776,6 +892,7 @@ static const struct wl_field_info snmp_fields[] = {
 	{ "snmp.contextEngineID", WL_FT_BYTES, "context engine ID" },
 	{ "snmp.contextName", WL_FT_STR, "context name" },
 	{ "snmp.encryptedPDU", WL_FT_BYTES, "encrypted scoped PDU" },
+	{ "snmp.decrypted_pdu", WL_FT_BYTES, "the scoped PDU decrypted with --snmp-user" },
 	{ NULL, 0, NULL }
 };
 

@@ -374,6 +374,74 @@ static void test_builtin_names_and_probe(void **state)
 	wlt_free(&t);
 }
 
+/* RFC 3414 A.3.2: "maplesyrup" with SHA, then localized to engine ID
+ * 00 00 00 00 00 00 00 00 00 00 00 02. */
+static void test_key_localization(void **state)
+{
+	(void)state;
+	static const uint8_t ku_want[20] = { 0x9f, 0xb5, 0xcc, 0x03, 0x81, 0x49, 0x7b, 0x37, 0x93, 0x52,
+					     0x89, 0x39, 0xff, 0x78, 0x8d, 0x5d, 0x79, 0x14, 0x52, 0x11 };
+	static const uint8_t kul_want[20] = { 0x66, 0x95, 0xfe, 0xbc, 0x92, 0x88, 0xe3, 0x62, 0x82, 0x23,
+					      0x5f, 0xc7, 0x15, 0x1f, 0x12, 0x84, 0x97, 0xb3, 0x8f, 0x3f };
+	static const uint8_t eid[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 };
+	uint8_t ku[20], kul[20];
+	assert_int_equal(pw_to_key("maplesyrup", ku), 0);
+	assert_memory_equal(ku, ku_want, 20);
+	struct bstr e = { eid, sizeof eid };
+	assert_int_equal(localize(ku, e, kul), 0);
+	assert_memory_equal(kul, kul_want, 20);
+}
+
+/* An authPriv message encrypted here with the lab user's keys, decrypted by
+ * the dissector under --snmp-user; a wrong password says so. */
+static void test_v3_decryption(void **state)
+{
+	(void)state;
+	const char engine[] = "\x80\x00\x1f\x88\x04lab-snmpd";
+	struct bb l = { .n = 0 }, p = { .n = 0 }, sc = { .n = 0 }, spdu = { .n = 0 }, b = { .n = 0 };
+	vb(&l, OID_SYSDESCR, 8, 0x05, "", 0);
+	pdu_build(&p, 0xa0, 31337, 0, 0, &l);
+	bb_tlv(&spdu, 0x04, engine, sizeof engine - 1);
+	bb_str(&spdu, 0x04, "");
+	bb_raw(&spdu, p.d, p.n);
+	bb_wrap(&sc, 0x30, &spdu);
+	uint8_t ku[20], kul[20], iv[16] = { 0, 0, 0, 1, 0, 0, 0, 77 }, enc[512];
+	struct bstr e = { (const uint8_t *)engine, sizeof engine - 1 };
+	assert_int_equal(pw_to_key("labprivpass", ku), 0);
+	assert_int_equal(localize(ku, e, kul), 0);
+	memcpy(iv + 8, "saltsalt", 8);  /* v3_msg: boots 1, time 77, salt */
+	EVP_CIPHER_CTX *cx = EVP_CIPHER_CTX_new();
+	int n1 = 0, n2 = 0;
+	assert_true(EVP_EncryptInit_ex(cx, EVP_aes_128_cfb128(), NULL, kul, iv));
+	assert_true(EVP_EncryptUpdate(cx, enc, &n1, sc.d, (int)sc.n));
+	assert_true(EVP_EncryptFinal_ex(cx, enc + n1, &n2));
+	EVP_CIPHER_CTX_free(cx);
+	v3_msg(&b, 7, engine, sizeof engine - 1, "labuser", NULL, (const char *)enc, (size_t)(n1 + n2));
+
+	struct wl_opts o = { .snmp_user = "labuser:labauthpass:labprivpass" };
+	struct wlt t;
+	wlt_init_opts(&t, NULL, &o);
+	udp(&t, WL_C2S, &b);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "snmp", "encryptedPDU", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "decrypted with the --snmp-user keys"));
+	assert_string_equal(wlt_field(m, "snmp.request_id", 0), "31337");
+	assert_string_equal(wlt_field(m, "wl.snmp.name_text", 0), "SNMPv2-MIB::sysDescr.0");
+	assert_non_null(strstr(m->text, "decrypted: get-request"));
+	wlt_free(&t);
+
+	struct wl_opts bad = { .snmp_user = "labuser:labauthpass:wrongpass" };
+	wlt_init_opts(&t, NULL, &bad);
+	udp(&t, WL_C2S, &b);
+	wlt_finish(&t);
+	m = wlt_find(&t, "snmp", "encryptedPDU", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "wrong privacy password"));
+	assert_null(wlt_field(m, "snmp.request_id", 0));
+	wlt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +453,8 @@ int main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_empty_octets),
 		cmocka_unit_test(test_builtin_names_and_probe),
+		cmocka_unit_test(test_key_localization),
+		cmocka_unit_test(test_v3_decryption),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
