@@ -993,6 +993,9 @@ static size_t ldap_stream(void *vst, struct wl_ctx *ctx, enum wl_dir dir, struct
 	struct ldap_state *st = vst;
 	size_t used = 0;
 	while (wl_left(&c)) {
+		/* after a gap, a chunk that starts like an LDAPMessage resumes the decoding */
+		if (st->lost[dir] && !st->tls[dir] && ldap_probe(c, dir) == WL_PROBE_YES)
+			st->lost[dir] = 0;
 		if (st->tls[dir] || st->lost[dir])
 			return used + skip_rest(st, ctx, dir, c);
 		if (st->sasl && wl_peek(&c, 0) == 0) {
