@@ -1414,7 +1414,7 @@ static size_t do_packet(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir, 
 	if (padlen < 4)
 		wl_note(m, WL_WARN, "padding_length %u is below the minimum of 4 (RFC 4253 §6)",
 			padlen);
-	if (total % 8 && h->ph == PH_PACKETS)
+	if (total % 8)
 		wl_note(m, WL_WARN, "packet size %zu is not a multiple of 8 (RFC 4253 §6)", total);
 	return total;
 }
