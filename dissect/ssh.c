@@ -712,23 +712,36 @@ static enum kexfam current_family(const struct ssh_st *st, enum wl_dir dir)
 
 /* KEXINIT */
 
-static void nl_checks(struct wl_msg *m, const char *what, const uint8_t *s, size_t n)
+enum { NLC_OK, NLC_TRAILING_COMMA, NLC_EMPTY_NAME, NLC_NOT_TEXT };
+
+static int nl_check(const uint8_t *s, size_t n)
 {
-	if (!is_text(s, n) || memchr(s, '\n', n) || memchr(s, '\r', n)) {
-		wl_note(m, WL_ERROR, "%s name-list holds bytes that are not printable ASCII", what);
-		return;
-	}
+	if (!is_text(s, n) || memchr(s, '\n', n) || memchr(s, '\r', n))
+		return NLC_NOT_TEXT;
 	if (!n)
-		return;
-	int empty = 0;
+		return NLC_OK;
 	for (size_t i = 0; i + 1 < n; i++)
 		if (s[i] == ',' && s[i + 1] == ',')
-			empty = 1;
-	if (s[0] == ',' || empty)
-		wl_note(m, WL_WARN, "%s name-list has an empty name (RFC 4251 §5 forbids it)", what);
-	else if (s[n - 1] == ',')
-		wl_note(m, WL_INFO, "%s name-list ends with a comma: an empty last name, as libssh "
-			"sends; ignored", what);
+			return NLC_EMPTY_NAME;
+	if (s[0] == ',')
+		return NLC_EMPTY_NAME;
+	return s[n - 1] == ',' ? NLC_TRAILING_COMMA : NLC_OK;
+}
+
+/* The notes for what nl_check() found, after the teaching sentence. */
+static void nl_notes(struct wl_msg *m, const int issue[NL_N])
+{
+	for (int i = 0; i < NL_N; i++) {
+		if (issue[i] == NLC_NOT_TEXT)
+			wl_note(m, WL_ERROR, "%s name-list holds bytes that are not printable ASCII",
+				nl_what[i]);
+		else if (issue[i] == NLC_EMPTY_NAME)
+			wl_note(m, WL_WARN, "%s name-list has an empty name (RFC 4251 §5 forbids it)",
+				nl_what[i]);
+		else if (issue[i] == NLC_TRAILING_COMMA)
+			wl_note(m, WL_INFO, "%s name-list ends with a comma: an empty last name, as "
+				"libssh sends; ignored", nl_what[i]);
+	}
 }
 
 static void hassh(struct pkt *p, struct ssh_half *h)
@@ -763,7 +776,7 @@ static void msg_kexinit(struct pkt *p, struct wl_cur *c)
 		h->nl[i] = NULL;
 	}
 	h->kexinit = 0;
-	int i;
+	int i, issue[NL_N] = { 0 };
 	for (i = 0; i < NL_N && wl_ok(c); i++) {
 		uint32_t n = wl_be32(c);
 		if (!wl_ok(c))
@@ -778,7 +791,7 @@ static void msg_kexinit(struct pkt *p, struct wl_cur *c)
 		const uint8_t *s = wl_bytes(c, n);
 		wl_f_uint(p->m, nl_len_field[i], n);
 		wl_f_str(p->m, nl_field[i], s, n);
-		nl_checks(p->m, nl_what[i], s, n);
+		issue[i] = nl_check(s, n);
 		size_t keep = n < SSH_LIST_KEEP ? n : SSH_LIST_KEEP;
 		h->nl[i] = malloc(keep + 1);
 		if (h->nl[i]) {
@@ -795,6 +808,7 @@ static void msg_kexinit(struct pkt *p, struct wl_cur *c)
 			p->reported = 1;
 		}
 		wl_msg_text(p->m, "KEXINIT (malformed)");
+		nl_notes(p->m, issue);
 		return;
 	}
 	wl_f_uint(p->m, "ssh.first_kex_packet_follows", follows);
@@ -810,6 +824,7 @@ static void msg_kexinit(struct pkt *p, struct wl_cur *c)
 	struct ssh_half *peer = &p->st->h[!p->dir];
 	wl_note(p->m, WL_INFO, "%s lists the algorithms it supports, best first: kex %s, host key "
 		"%s, cipher %s", p->dir == WL_C2S ? "client" : "server", kex, hk, enc);
+	nl_notes(p->m, issue);
 	if (follows)
 		wl_note(p->m, WL_INFO, "first_kex_packet_follows: the %s sends its first KEX packet "
 			"now, guessing the outcome", who(p->st, p->dir));
