@@ -1569,10 +1569,14 @@ static void ssh_close(void *vst, struct wl_ctx *ctx)
 			struct wl_msg *m = wl_msg_new(ctx, "ssh", "truncated", (enum wl_dir)d);
 			wl_msg_text(m, "%zu bytes of an unfinished %s", h->have,
 				    h->ph == PH_BANNER ? "line" : "packet");
-			if (h->ph == PH_BANNER || h->want > h->have + 1 || h->ph == PH_PACKETS)
-				wl_note(m, WL_ERROR, "malformed: the stream ends inside a %s (%zu of %zu "
-					"bytes)", h->ph == PH_BANNER ? "version line" : "packet",
-					h->have, h->want);
+			if (h->ph == PH_BANNER)
+				wl_note(m, WL_ERROR, "malformed: the stream ends inside a version line "
+					"(%zu bytes without an end of line)", h->have);
+			else if (h->ph == PH_PACKETS)
+				wl_note(m, WL_ERROR, "malformed: the stream ends inside a packet (%zu of "
+					"%zu bytes)", h->have, h->want);
+			else
+				wl_note(m, WL_INFO, "the stream ends inside an encrypted packet");
 		}
 		if (h->enc_msgs)
 			wl_flow_fact(ctx, d == WL_C2S ? "encrypted client→server" :
