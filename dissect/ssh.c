@@ -195,6 +195,12 @@ static struct wl_cur take_string(struct wl_cur *c, uint32_t *len)
 	return wl_sub(c, n);
 }
 
+/* All the bytes of a sub-cursor (a string from take_string()), through the cursor. */
+static const uint8_t *all_bytes(struct wl_cur s)
+{
+	return wl_bytes(&s, wl_left(&s));
+}
+
 /* ---- name-lists ---- */
 
 /* Calls back with each name of a comma-separated list (empty names too). */
@@ -558,9 +564,9 @@ static void msg_disconnect(struct pkt *p, struct wl_cur *c)
 	if (!wl_ok(c))
 		return;
 	wl_f_uint(p->m, "ssh.disconnect_reason", reason);
-	wl_f_str(p->m, "ssh.disconnect_description", d.p, dlen);
+	wl_f_str(p->m, "ssh.disconnect_description", all_bytes(d), dlen);
 	wl_msg_text(p->m, "DISCONNECT %s \"%.*s\"", wl_tok(disconnect_reasons, reason, "?"),
-		    (int)(dlen > 60 ? 60 : dlen), (const char *)d.p);
+		    (int)(dlen > 60 ? 60 : dlen), (const char *)all_bytes(d));
 	wl_note(p->m, reason == 11 ? WL_INFO : WL_WARN, "the %s closes the connection: %s",
 		who(p->st, p->dir), wl_tok(disconnect_reasons, reason, "unknown reason"));
 }
@@ -589,8 +595,8 @@ static void msg_debug(struct pkt *p, struct wl_cur *c)
 	if (!wl_ok(c))
 		return;
 	wl_f_bool(p->m, "ssh.debug_always_display", always);
-	wl_f_str(p->m, "ssh.debug_name", d.p, n);
-	wl_msg_text(p->m, "DEBUG \"%.*s\"", (int)(n > 60 ? 60 : n), (const char *)d.p);
+	wl_f_str(p->m, "ssh.debug_name", all_bytes(d), n);
+	wl_msg_text(p->m, "DEBUG \"%.*s\"", (int)(n > 60 ? 60 : n), (const char *)all_bytes(d));
 	wl_note(p->m, WL_INFO, "a debugging message for the peer's log");
 }
 
@@ -600,10 +606,10 @@ static void msg_service(struct pkt *p, struct wl_cur *c)
 	struct wl_cur s = take_string(c, &n);
 	if (!wl_ok(c))
 		return;
-	wl_f_str(p->m, "ssh.service_name", s.p, n);
+	wl_f_str(p->m, "ssh.service_name", all_bytes(s), n);
 	int req = p->code == 5;
 	wl_msg_text(p->m, "SERVICE_%s %.*s", req ? "REQUEST" : "ACCEPT", (int)(n > 40 ? 40 : n),
-		    (const char *)s.p);
+		    (const char *)all_bytes(s));
 	wl_note(p->m, WL_INFO, req ? "the client asks for a service (ssh-userauth: log in)"
 				   : "the server starts the service");
 }
@@ -618,7 +624,7 @@ static void msg_ext_info(struct pkt *p, struct wl_cur *c)
 		struct wl_cur name = take_string(c, &k);
 		take_string(c, &v);
 		if (wl_ok(c))
-			wl_f_str(p->m, "wl.ssh.extension", name.p, k);
+			wl_f_str(p->m, "wl.ssh.extension", all_bytes(name), k);
 	}
 }
 
@@ -872,7 +878,8 @@ static void msg_newkeys(struct pkt *p, struct wl_cur *c)
 static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 {
 	struct wl_msg *m = p->m;
-	const uint8_t *blob = k.p;
+	struct wl_cur whole = k;
+	const uint8_t *blob = wl_bytes(&whole, klen);
 	wl_f_uint(m, "ssh.host_key.length", klen);
 	uint32_t tlen;
 	struct wl_cur t = take_string(&k, &tlen);
@@ -881,9 +888,9 @@ static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 		return;
 	}
 	char type[SSH_ALG_MAX];
-	snprintf(type, sizeof type, "%.*s", (int)tlen, (const char *)t.p);
+	snprintf(type, sizeof type, "%.*s", (int)tlen, (const char *)all_bytes(t));
 	wl_f_uint(m, "ssh.host_key.type_length", tlen);
-	wl_f_str(m, "ssh.host_key.type", t.p, tlen);
+	wl_f_str(m, "ssh.host_key.type", all_bytes(t), tlen);
 
 	int cert = strstr(type, "-cert-v01@openssh.com") != NULL;
 	if (cert)
@@ -891,7 +898,8 @@ static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 	/* the plain key, for the fingerprint of a certificate's key */
 	uint8_t plain[4096];
 	size_t plen = 0;
-	const uint8_t *pstart = k.p;
+	struct wl_cur body_start = k;  /* the key fields, after the certificate nonce */
+	size_t body_left = wl_left(&k);
 	unsigned bits = 0;
 	char base[SSH_ALG_MAX];
 	snprintf(base, sizeof base, "%s", type);
@@ -902,24 +910,24 @@ static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 		uint32_t el, nl;
 		struct wl_cur e = take_string(&k, &el), n = take_string(&k, &nl);
 		if (wl_ok(&k)) {
-			wl_f_bytes(m, "ssh.host_key.rsa.e", e.p, el);
-			wl_f_bytes(m, "ssh.host_key.rsa.n", n.p, nl);
-			bits = bits_of(n.p, nl);
+			wl_f_bytes(m, "ssh.host_key.rsa.e", all_bytes(e), el);
+			wl_f_bytes(m, "ssh.host_key.rsa.n", all_bytes(n), nl);
+			bits = bits_of(all_bytes(n), nl);
 		}
 	} else if (strcmp(base, "ssh-ed25519") == 0) {
 		uint32_t n;
 		struct wl_cur q = take_string(&k, &n);
 		if (wl_ok(&k)) {
 			wl_f_uint(m, "ssh.host_key.eddsa.key_length", n);
-			wl_f_bytes(m, "ssh.host_key.eddsa.key", q.p, n);
+			wl_f_bytes(m, "ssh.host_key.eddsa.key", all_bytes(q), n);
 			bits = 256;
 		}
 	} else if (str_prefix(base, "ecdsa-sha2-")) {
 		uint32_t il, ql;
 		struct wl_cur id = take_string(&k, &il), q = take_string(&k, &ql);
 		if (wl_ok(&k)) {
-			wl_f_str(m, "ssh.host_key.ecdsa.id", id.p, il);
-			wl_f_bytes(m, "ssh.host_key.ecdsa.q", q.p, ql);
+			wl_f_str(m, "ssh.host_key.ecdsa.id", all_bytes(id), il);
+			wl_f_bytes(m, "ssh.host_key.ecdsa.q", all_bytes(q), ql);
 			bits = ql > 1 ? (ql - 1) / 2 * 8 : 0;
 			if (bits == 264)
 				bits = 256;
@@ -933,7 +941,7 @@ static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 		take_string(&k, NULL);
 		take_string(&k, NULL);
 		if (wl_ok(&k))
-			bits = bits_of(pp.p, pl);
+			bits = bits_of(all_bytes(pp), pl);
 	}
 	if (!wl_ok(&k)) {
 		wl_note(m, WL_ERROR, "malformed %s host key", type);
@@ -943,15 +951,14 @@ static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 	size_t fp_len = klen;
 	if (cert) {
 		/* rebuild "string base-type || key fields" to fingerprint the certified key */
-		size_t body = (size_t)(k.p - pstart), bl = strlen(base);
+		size_t body = body_left - wl_left(&k), bl = strlen(base);
 		if (4 + bl + body <= sizeof plain) {
 			plain[0] = (uint8_t)(bl >> 24);
 			plain[1] = (uint8_t)(bl >> 16);
 			plain[2] = (uint8_t)(bl >> 8);
 			plain[3] = (uint8_t)bl;
 			memcpy(plain + 4, base, bl);
-			struct wl_cur again = wl_cur_make(pstart, body);
-			wl_copy(&again, plain + 4 + bl, body);
+			wl_copy(&body_start, plain + 4 + bl, body);
 			plen = 4 + bl + body;
 			fp_blob = plain;
 			fp_len = plen;
@@ -986,7 +993,7 @@ static void signature(struct pkt *p, struct wl_cur *c)
 	struct wl_cur t = take_string(&s, &tlen);
 	if (wl_ok(&s)) {
 		wl_f_uint(p->m, "ssh.host_sig.type_length", tlen);
-		wl_f_str(p->m, "ssh.host_sig.type", t.p, tlen);
+		wl_f_str(p->m, "ssh.host_sig.type", all_bytes(t), tlen);
 	}
 }
 
@@ -1055,7 +1062,7 @@ static uint32_t kex_value(struct pkt *p, struct wl_cur *c, enum kexfam fam, int 
 	} else if (fam == KF_DH || fam == KF_GEX) {
 		wl_f_uint(p->m, "ssh.mpint_length", n);
 	}
-	wl_f_bytes(p->m, f, v.p, n);
+	wl_f_bytes(p->m, f, all_bytes(v), n);
 	if (fam == KF_HYBRID && p->st->negotiated)
 		hybrid_note(p, n, reply);
 	if (fam == KF_ECDH && p->st->negotiated && str_prefix(p->st->neg[NL_KEX], "curve") &&
@@ -1161,9 +1168,9 @@ static void msg_gex_group(struct pkt *p, struct wl_cur *c)
 	struct wl_cur pp = take_string(c, &pl), g = take_string(c, &gl);
 	if (!wl_ok(c))
 		return;
-	wl_f_bytes(p->m, "ssh.dh_gex.p", pp.p, pl);
-	wl_f_bytes(p->m, "ssh.dh_gex.g", g.p, gl);
-	unsigned bits = bits_of(pp.p, pl);
+	wl_f_bytes(p->m, "ssh.dh_gex.p", all_bytes(pp), pl);
+	wl_f_bytes(p->m, "ssh.dh_gex.g", all_bytes(g), gl);
+	unsigned bits = bits_of(all_bytes(pp), pl);
 	wl_msg_text(p->m, "GEX_GROUP p=%u bits", bits);
 	wl_note(p->m, WL_INFO, "the server picks the group: a %u-bit safe prime p and generator g",
 		bits);
@@ -1216,17 +1223,21 @@ static void opaque_msg(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir, s
 static size_t pre_banner(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
 {
 	size_t used = 0, lines = 0, eol;
-	const uint8_t *first = c.p;
+	const uint8_t *first = NULL;
 	size_t first_len = 0;
 	for (;;) {
 		long pos = wl_find_eol(&c, &eol);
 		if (pos < 0)
 			break;
 		size_t n = (size_t)pos;
-		if (starts_with(c.p, n, "SSH-") || !is_text(c.p, n))
+		struct wl_cur t = c;
+		const uint8_t *line = wl_bytes(&t, n);
+		if (!line || starts_with(line, n, "SSH-") || !is_text(line, n))
 			break;
-		if (!lines)
+		if (!lines) {
+			first = line;
 			first_len = n;
+		}
 		lines++;
 		wl_skip(&c, n + eol);
 		used += n + eol;
@@ -1312,10 +1323,14 @@ static void banner_msg(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir,
 static size_t do_banner(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
 {
 	struct ssh_half *h = &st->h[dir];
-	size_t eol, left = wl_left(&c);
+	size_t eol = 0, left = wl_left(&c);
 	long pos = wl_find_eol(&c, &eol);
 	size_t probe = pos < 0 ? left : (size_t)pos;
-	if (!starts_with(c.p, probe, "SSH-") && !is_text(c.p, probe < 64 ? probe : 64)) {
+	struct wl_cur t = c;
+	const uint8_t *head = wl_bytes(&t, probe);
+	if (!head)
+		return 0;
+	if (!starts_with(head, probe, "SSH-") && !is_text(head, probe < 64 ? probe : 64)) {
 		h->ph = PH_OPAQUE;
 		opaque_msg(st, ctx, dir, left, "no SSH version string from this side: the capture "
 			   "probably starts after the handshake, so this is encrypted traffic");
@@ -1332,9 +1347,9 @@ static size_t do_banner(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir, 
 		h->have = left;
 		return 0;
 	}
-	if (!starts_with(c.p, (size_t)pos, "SSH-"))
+	if (!starts_with(head, (size_t)pos, "SSH-"))
 		return pre_banner(st, ctx, dir, c);
-	banner_msg(st, ctx, dir, c.p, (size_t)pos, eol);
+	banner_msg(st, ctx, dir, head, (size_t)pos, eol);
 	return (size_t)pos + eol;
 }
 
@@ -1356,8 +1371,10 @@ static size_t lying_length(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir di
 	wl_f_uint(m, "ssh.packet_length", plen);
 	size_t eol;
 	long pos = wl_find_eol(&c, &eol);
-	if (pos > 0 && is_text(c.p, (size_t)pos)) {
-		wl_msg_text(m, "text \"%.*s\"", (int)(pos > 60 ? 60 : pos), (const char *)c.p);
+	struct wl_cur t = c;
+	const uint8_t *line = pos > 0 ? wl_bytes(&t, (size_t)pos) : NULL;
+	if (line && is_text(line, (size_t)pos)) {
+		wl_msg_text(m, "text \"%.*s\"", (int)(pos > 60 ? 60 : pos), (const char *)line);
 		wl_note(m, WL_ERROR, "a line of text where a binary packet should start (packet_length "
 			"would be %u)", plen);
 	} else {
