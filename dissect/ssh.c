@@ -47,7 +47,7 @@
 #define SSH_LINE_MAX 8192        /* a line without LF this long is not SSH */
 #define SSH_BANNER_MAX 255       /* RFC 4253 §4.2, CR LF included */
 #define SSH_PKT_MAX (256u << 10) /* OpenSSH's PACKET_MAX_SIZE */
-#define SSH_LIST_KEEP 4096       /* bytes of each name-list kept for negotiation */
+#define SSH_LIST_KEEP 2048       /* bytes of each name-list kept until NEWKEYS */
 #define SSH_ALG_MAX 96
 
 enum ssh_phase { PH_BANNER, PH_PACKETS, PH_ENCRYPTED, PH_OPAQUE };
@@ -845,10 +845,24 @@ static void msg_kexinit(struct pkt *p, struct wl_cur *c)
 	}
 }
 
+/* The name-lists serve the negotiation and the KEX messages only. */
+static void free_lists(struct ssh_st *st)
+{
+	for (int d = 0; d < 2; d++) {
+		for (int i = 0; i < NL_N; i++) {
+			free(st->h[d].nl[i]);
+			st->h[d].nl[i] = NULL;
+		}
+		st->h[d].kexinit = 0;  /* a re-exchange (cipher none) starts afresh */
+	}
+}
+
 static void msg_newkeys(struct pkt *p, struct wl_cur *c)
 {
 	struct ssh_st *st = p->st;
 	struct ssh_half *h = &st->h[p->dir];
+	if (st->negotiated)
+		free_lists(st);
 	const char *cipher = st->negotiated ? cipher_of(st, p->dir) : "the negotiated cipher";
 	wl_msg_text(p->m, "NEWKEYS");
 	if (st->negotiated && strcmp(cipher, "none") == 0) {
@@ -1604,9 +1618,8 @@ static void ssh_close(void *vst, struct wl_ctx *ctx)
 			wl_flow_fact(ctx, d == WL_C2S ? "packets client→server" :
 				     "packets server→client", "%u in clear, %llu encrypted",
 				     h->clear_pkts, (unsigned long long)h->enc_pkts);
-		for (int i = 0; i < NL_N; i++)
-			free(h->nl[i]);
 	}
+	free_lists(st);
 	free(st);
 }
 
