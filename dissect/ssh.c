@@ -94,6 +94,7 @@ struct ssh_half {
 	uint8_t kexinit;            /* a KEXINIT was seen from this side */
 	uint8_t guess;              /* its first_kex_packet_follows */
 	uint8_t ignore_next;        /* a wrong guess: the next KEX packet is void */
+	uint64_t guess_frame;       /* where the guessed KEX packet was, if already sent */
 	uint8_t opaque_noted;
 	uint8_t framed;             /* encrypted, but packet_length in clear */
 	uint32_t maclen, block;     /* for framed encrypted packets */
@@ -426,13 +427,17 @@ static void note_guess(struct ssh_st *st, struct wl_msg *m, enum wl_dir side, in
 	char kex[SSH_ALG_MAX], hk[SSH_ALG_MAX];
 	first_name(h->nl[NL_KEX], 1, kex, sizeof kex);
 	first_name(h->nl[NL_HOSTKEY], 0, hk, sizeof hk);
+	h->ignore_next = 0;
 	if (!fail && strcmp(kex, st->neg[NL_KEX]) == 0 && strcmp(hk, st->neg[NL_HOSTKEY]) == 0) {
 		wl_note(m, WL_INFO, "the %s's guessed first KEX packet was right: it counts",
 			who(st, side));
-		h->ignore_next = 0;
+	} else if (h->guess_frame) {
+		wl_note(m, WL_INFO, "the %s guessed %s / %s and was wrong: its guessed KEX packet "
+			"(frame %llu) is ignored (RFC 4253 §7)", who(st, side), kex, hk,
+			(unsigned long long)h->guess_frame);
 	} else {
-		wl_note(m, WL_INFO, "the %s guessed %s / %s and was wrong: its first KEX packet "
-			"must be ignored (RFC 4253 §7)", who(st, side), kex, hk);
+		wl_note(m, WL_INFO, "the %s guessed %s / %s and was wrong: its next KEX packet "
+			"will be ignored (RFC 4253 §7)", who(st, side), kex, hk);
 		h->ignore_next = 1;
 	}
 }
@@ -1101,6 +1106,13 @@ static const char *init_lesson(enum kexfam fam)
 static int void_guess(struct pkt *p)
 {
 	struct ssh_half *h = &p->st->h[p->dir];
+	if (h->guess && !p->st->negotiated && !h->guess_frame) {
+		/* sent before the peer's KEXINIT: the guessed packet itself */
+		h->guess_frame = wl_frame(p->ctx);
+		wl_note(p->m, WL_INFO, "the guessed KEX packet (first_kex_packet_follows): it counts "
+			"only if the guess turns out right");
+		return 1;
+	}
 	if (!h->ignore_next)
 		return 0;
 	h->ignore_next = 0;

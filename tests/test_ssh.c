@@ -563,9 +563,32 @@ static void test_wrong_guess(void **state)
 	send_buf(&t, WL_C2S, &b);
 	wlt_finish(&t);
 	assert_true(wlt_note(must_find(&t, "kexinit", 0), "first_kex_packet_follows"));
-	/* the guess is judged once both KEXINITs are in: the packet before is already out */
-	assert_true(wlt_note(must_find(&t, "kexinit", 1), "was wrong"));
+	assert_true(wlt_note(must_find(&t, "kex_ecdh_init", 0), "the guessed KEX packet"));
+	/* judged once both KEXINITs are in: the guessed packet (frame 6) is void */
+	assert_true(wlt_note(must_find(&t, "kexinit", 1), "was wrong: its guessed KEX packet (frame"));
 	assert_int_equal(wlt_count(&t, "ssh", "kex_ecdh_init"), 2);
+	const struct wlt_msg *real = must_find(&t, "kex_ecdh_init", 1);
+	assert_false(wlt_note(real, "ignored"));
+	assert_false(wlt_note(real, "guessed"));
+	wlt_free(&t);
+
+	/* a guess sent after the peer's KEXINIT is judged before it arrives */
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, 50000, 22);
+	send_text(&t, WL_C2S, CBANNER);
+	send_text(&t, WL_S2C, SBANNER);
+	b.n = 0;
+	kexinit(&b, sl, 0);
+	send_buf(&t, WL_S2C, &b);
+	b.n = 0;
+	kexinit(&b, cl, 1);
+	ecdh_init(&b, 30, 65);
+	ecdh_init(&b, 30, 32);
+	send_buf(&t, WL_C2S, &b);
+	wlt_finish(&t);
+	assert_true(wlt_note(must_find(&t, "kexinit", 1), "its next KEX packet will be ignored"));
+	assert_true(wlt_note(must_find(&t, "kex_ecdh_init", 0), "ignored by the peer"));
+	assert_false(wlt_note(must_find(&t, "kex_ecdh_init", 1), "ignored"));
 	wlt_free(&t);
 }
 
