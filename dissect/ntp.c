@@ -114,7 +114,7 @@ static int64_t ntp_ns(uint64_t ts)
 	if (!(sec & 0x80000000u))
 		s += 4294967296LL;  /* era 1 */
 	/* the fraction as tshark converts it, truncated to ns */
-	int64_t ns = (int64_t)(frac / (4294967296.0 / 1000000000.0));
+	int64_t ns = (int64_t)(1000000000.0 * ((double)frac / 4294967296.0));
 	return s * 1000000000 + ns;
 }
 
