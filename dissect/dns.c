@@ -843,7 +843,10 @@ static void teach_response(struct dnsp *p, const struct pending *q, unsigned rco
 	if (q)
 		snprintf(when, sizeof when, " after %.1f ms", (double)(wl_time_ns(p->ctx) - q->ns) / 1e6);
 	char rb[16];
-	if (rcode == 3)
+	if ((flags & 0x0200) && an == 0)
+		wl_note(p->m, WL_INFO, "DNS response%s: the answer did not fit in %s, so the server sent only the question, with TC set",
+			when, p->have_opt ? "the EDNS size the client offered" : "512 bytes of UDP");
+	else if (rcode == 3)
 		wl_note(p->m, WL_INFO, "DNS response%s: %s does not exist (NXDOMAIN)%s", when, qname,
 			p->have_soa_auth ? "; the SOA in authority says how long to remember that" : "");
 	else if (rcode)
@@ -949,6 +952,8 @@ done:;
 			wl_msg_text(m, "0x%04x %s (+%u more)", id, p.summary, p.answers_shown - 1);
 		else if (p.summary[0])
 			wl_msg_text(m, "0x%04x %s", id, p.summary);
+		else if (flags & 0x0200)
+			wl_msg_text(m, "0x%04x %s %s: truncated (TC)", id, tn, qname);
 		else
 			wl_msg_text(m, "0x%04x %s %s: no answer", id, tn, qname);
 		teach_response(&p, q, rcode, id, flags, cnt[1], qname);
