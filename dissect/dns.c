@@ -843,7 +843,7 @@ static void teach_response(struct dnsp *p, const struct pending *q, unsigned rco
 	if (q)
 		snprintf(when, sizeof when, " after %.1f ms", (double)(wl_time_ns(p->ctx) - q->ns) / 1e6);
 	char rb[16];
-	if ((flags & 0x0200) && an == 0)
+	if ((flags & 0x0200) && an == 0 && rcode == 0)
 		wl_note(p->m, WL_INFO, "DNS response%s: the answer did not fit in %s, so the server sent only the question, with TC set",
 			when, p->have_opt ? "the EDNS size the client offered" : "512 bytes of UDP");
 	else if (rcode == 3)

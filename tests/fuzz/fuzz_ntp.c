@@ -3,21 +3,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wltest.h"
+#include "fuzz_lean.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	struct wlt t;
-	wlt_init(&t, NULL);
-	wlt_udp(&t, WL_C2S, 40123, 123, d, n);
-	wlt_udp(&t, WL_S2C, 40123, 123, d, n);
-	if (n > 48) {
-		wlt_udp(&t, WL_C2S, 40124, 1123, d + 1, n - 1);
-		wlt_udp(&t, WL_S2C, 40124, 1123, d, n);
+	struct lean l;
+	lean_init(&l);
+	lean_udp(&l, 0, 40123, 123, d, n);
+	lean_udp(&l, 1, 40123, 123, d, n);
+	if (n > 1) {
+		lean_udp(&l, 0, 40124, 1123, d + 1, n - 1);
+		lean_udp(&l, 1, 40124, 1123, d, n);
 	}
-	wlt_finish(&t);
-	wlt_free(&t);
+	lean_free(&l);
 	return 0;
 }
