@@ -293,8 +293,7 @@ static void time_packet(struct ntp_state *st, struct wl_ctx *ctx, struct wl_msg 
 
 	if (mode == 3 || mode == 1) {
 		wl_msg_text(m, "NTPv%u %s, transmit %s", vn, wl_tok(modes, mode, "?"), xmt ? tx : "(not set)");
-		wl_note(m, WL_INFO, "%s request: the client stamps its clock into the transmit timestamp (T1); the server echoes it back",
-			vn == 4 && !stratum ? "SNTP/NTP" : "NTP");
+		wl_note(m, WL_INFO, "NTP request: the client stamps its clock into the transmit timestamp (T1); the server will echo it back");
 		if (xmt)
 			remember(st, ctx, xmt);
 	} else if (mode == 4 || mode == 2 || mode == 5) {
