@@ -513,12 +513,30 @@ static void rd_dnskey(struct rd *r)
 	txtf(r->txt, sizeof r->txt, "%s %u %s", flags & 1 ? "KSK" : "ZSK", ac & 0xFFFF, alg_name(alg));
 }
 
+/* NSEC/NSEC3 type bitmap (RFC 4034 section 4.1.2): the types at the owner,
+ * each as dns.resp.type as tshark lists them. */
+static void type_bitmap(struct rd *r)
+{
+	while (wl_left(&r->s.c)) {
+		uint8_t win = wl_u8(&r->s.c), len = wl_u8(&r->s.c);
+		const uint8_t *bits = wl_bytes(&r->s.c, len);
+		if (!bits || len == 0 || len > 32) {
+			bad(r->p, "NSEC type bitmap window %u of %u bytes", win, len);
+			wl_invalid(&r->s.c);
+			return;
+		}
+		for (unsigned i = 0; i < len * 8u; i++)
+			if (bits[i / 8] & (0x80 >> (i % 8)))
+				wl_f_uint(r->p->m, "dns.resp.type", (unsigned)win << 8 | i);
+	}
+}
+
 static void rd_nsec(struct rd *r)
 {
 	char n[NAME_TXT];
 	if (rd_name(r, "dns.nsec.next_domain_name", n, sizeof n) < 0)
 		return;
-	wl_skip(&r->s.c, wl_left(&r->s.c));  /* the type bitmap */
+	type_bitmap(r);
 	txtf(r->txt, sizeof r->txt, "next %s", n);
 }
 
@@ -532,7 +550,6 @@ static void rd_nsec3(struct rd *r)
 	const uint8_t *hash = wl_bytes(&r->s.c, hl);
 	if (!wl_ok(&r->s.c))
 		return;
-	wl_skip(&r->s.c, wl_left(&r->s.c));  /* the type bitmap */
 	struct wl_msg *m = r->p->m;
 	wl_f_uint(m, "dns.nsec3.algo", alg);
 	wl_f_uint(m, "dns.nsec3.flags", flags);
@@ -559,6 +576,7 @@ static void rd_nsec3(struct rd *r)
 		out[o++] = b32[acc << (5 - bits) & 31];
 	out[o] = '\0';
 	wl_f_cstr(m, "dns.nsec3.hash_value", out);
+	type_bitmap(r);
 	txtf(r->txt, sizeof r->txt, "next hash %s", out);
 }
 
@@ -671,10 +689,12 @@ static void rd_opt(struct rd *r, uint16_t cls, uint32_t ttl)
 		for (i = 0; i < sizeof opt_handlers / sizeof opt_handlers[0]; i++)
 			if (opt_handlers[i].code == code)
 				break;
+		if (len) {  /* tshark gives every option's data, decoded or not */
+			struct wl_cur all = v;
+			wl_f_bytes(m, "dns.opt.data", wl_bytes(&all, len), len);
+		}
 		if (i < sizeof opt_handlers / sizeof opt_handlers[0])
 			opt_handlers[i].fn(&od);
-		else if (len)
-			wl_f_bytes(m, "dns.opt.data", wl_bytes(&od.v, len), len);
 	}
 }
 
@@ -731,6 +751,8 @@ static int parse_rr(struct dnsp *p, struct span *s, int section)
 		if (p->mdns)
 			wl_f_bool(m, "dns.resp.cache_flush", cls & 0x8000);
 		wl_f_uint(m, "dns.resp.ttl", ttl);
+	} else if (p->mdns) {
+		wl_f_bool(m, "dns.resp.cache_flush", cls & 0x8000);
 	}
 	wl_f_uint(m, "dns.resp.len", rdlen);
 	if (rdlen > wl_left(&s->c)) {
@@ -893,7 +915,8 @@ static void dns_message(struct dns_state *st, struct wl_ctx *ctx, enum wl_dir di
 	if (resp)
 		wl_f_bool(m, "dns.flags.recavail", flags & 0x0080);
 	wl_f_bool(m, "dns.flags.z", flags & 0x0040);
-	wl_f_bool(m, "dns.flags.authenticated", flags & 0x0020);
+	if (resp || (flags & 0x0020))  /* tshark shows a query's AD bit only when set */
+		wl_f_bool(m, "dns.flags.authenticated", flags & 0x0020);
 	wl_f_bool(m, "dns.flags.checkdisable", flags & 0x0010);
 	if (resp)
 		wl_f_uint(m, "dns.flags.rcode", flags & 0xF);

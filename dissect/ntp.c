@@ -157,10 +157,13 @@ static void refid_text(char *out, size_t n, uint8_t stratum, const uint8_t r[4],
 		snprintf(out, n, "%u.%u.%u.%u", r[0], r[1], r[2], r[3]);
 }
 
+/* tshark prints an all-zero timestamp as NULL: so do we (a string then) */
 static void put_time(struct wl_msg *m, const char *name, uint64_t ts)
 {
 	if (ts)
 		wl_f_time(m, name, ntp_ns(ts));
+	else
+		wl_f_cstr(m, name, "NULL");
 }
 
 /* ---- pairing: a server reply's origin timestamp is the request's transmit ---- */
@@ -235,9 +238,10 @@ static void extensions(struct wl_msg *m, struct wl_cur *c)
 }
 
 /* Extension fields, then the key id and MAC, as tshark splits them. */
-static void trailer(struct wl_msg *m, struct wl_cur *c)
+static void trailer(struct wl_msg *m, struct wl_cur *c, uint8_t vn)
 {
-	extensions(m, c);
+	if (vn == 4)  /* extension fields are NTPv4's (RFC 7822), as tshark reads them */
+		extensions(m, c);
 	size_t rest = wl_left(c);
 	if (rest >= 4) {
 		wl_f_bytes(m, "ntp.keyid", wl_bytes(c, 4), 4);
@@ -319,7 +323,7 @@ static void time_packet(struct ntp_state *st, struct wl_ctx *ctx, struct wl_msg 
 	} else {
 		wl_msg_text(m, "NTPv%u mode %u", vn, mode);
 	}
-	trailer(m, c);
+	trailer(m, c, vn);
 }
 
 /* ---- control messages (mode 6, RFC 1305 appendix B) ---- */
@@ -353,8 +357,16 @@ static void control(struct wl_msg *m, struct wl_cur *c, uint8_t flags)
 		wl_note(m, WL_ERROR, "malformed: control data count %u runs past the packet", count);
 	}
 	size_t n = wl_left(&data);
-	if (n)
+	if (resp && (f2 & 0x1F) == 1 && assoc == 0) {
+		/* read status of the system: (association id, peer status) pairs */
+		struct wl_cur pairs = data;
+		while (wl_left(&pairs) >= 4) {
+			wl_f_uint(m, "ntp.ctrl.associd", wl_be16(&pairs));
+			wl_f_hex(m, "ntp.ctrl.status", wl_be16(&pairs));
+		}
+	} else if (n) {
 		wl_f_str(m, "wl.ntp.ctrl.data", wl_bytes(&data, n), n);
+	}
 	wl_skip(c, wl_left(c));  /* padding and authenticator */
 	wl_msg_text(m, "NTP control %s: %s (seq %u)", resp ? "response" : "request", op, seq);
 	wl_note(m, WL_INFO, "NTP control message (mode 6, what ntpq speaks): %s %s", op, resp ? "answered" : "asked");
@@ -466,10 +478,10 @@ static const struct wl_field_info ntp_fields[] = {
 	{ "ntp.rootdelay", WL_FT_UINT, "root delay, 16.16 fixed-point seconds, raw" },
 	{ "ntp.rootdispersion", WL_FT_UINT, "root dispersion, 16.16 fixed-point seconds, raw" },
 	{ "ntp.refid", WL_FT_BYTES, "reference id" },
-	{ "ntp.reftime", WL_FT_TIME, "reference timestamp (absent when zero)" },
-	{ "ntp.org", WL_FT_TIME, "origin timestamp T1 (absent when zero)" },
-	{ "ntp.rec", WL_FT_TIME, "receive timestamp T2 (absent when zero)" },
-	{ "ntp.xmt", WL_FT_TIME, "transmit timestamp (absent when zero)" },
+	{ "ntp.reftime", WL_FT_TIME, "reference timestamp (the string NULL when zero, as tshark)" },
+	{ "ntp.org", WL_FT_TIME, "origin timestamp T1 (NULL when zero)" },
+	{ "ntp.rec", WL_FT_TIME, "receive timestamp T2 (NULL when zero)" },
+	{ "ntp.xmt", WL_FT_TIME, "transmit timestamp (NULL when zero)" },
 	{ "ntp.ext.type", WL_FT_HEX, "extension field type" },
 	{ "ntp.ext.length", WL_FT_UINT, "extension field length" },
 	{ "ntp.ext.value", WL_FT_BYTES, "extension field value" },
