@@ -78,6 +78,7 @@ struct dnsp {
 	int have_soa_auth;
 	unsigned answers_shown;
 	char summary[SUMMARY];
+	char all[240];           /* every answer, for the note under the ladder line */
 };
 
 /* snprintf for text that may be cut (the ladder line is short anyway) */
@@ -715,6 +716,9 @@ static void summary_add(struct dnsp *p, const char *type, const char *txt)
 {
 	if (p->answers_shown++ == 0)
 		txtf(p->summary, sizeof p->summary, "%s %s", type, txt);
+	size_t o = strlen(p->all);
+	if (o + 8 < sizeof p->all)
+		txtf(p->all + o, sizeof p->all - o, "%s%s %s", o ? ", " : "", type, txt);
 }
 
 static void srv_owner(struct dnsp *p, const char *name)
@@ -980,6 +984,8 @@ done:;
 		else
 			wl_msg_text(m, "0x%04x %s %s: no answer", id, tn, qname);
 		teach_response(&p, q, rcode, id, flags, cnt[1], qname);
+		if (p.answers_shown > 1)
+			wl_note(m, WL_INFO, "answers: %s", p.all);
 	}
 	if (tcp && op == 0 && p.errors == 0 && p.len > 512 && resp)
 		wl_note(m, WL_INFO, "a %zu-byte answer: over TCP there is no 512-byte limit", p.len);
