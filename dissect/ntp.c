@@ -317,6 +317,8 @@ static void time_packet(struct ntp_state *st, struct wl_ctx *ctx, struct wl_msg 
 			stratum, stratum == 0 ? "unspecified" : stratum == 1 ? "primary, a reference clock" :
 			stratum < 16 ? "secondary, synchronized over the network" : "unsynchronized",
 			prec, fixed16(rdelay), fixed16(rdisp), wl_tok(leaps, li, "?"));
+		if (stratum >= 2 && refid[0] == 127 && refid[1] == 127)
+			wl_note(m, WL_INFO, "refid %s: a local reference clock (the ntpd 127.127.t.u convention), not a network peer", rt);
 		const struct pending *q = org ? match(st, org) : NULL;
 		if (q && rec && xmt)
 			offset_delay(ctx, m, q, org, rec, xmt);
@@ -466,7 +468,7 @@ static void ntp_close(void *st, struct wl_ctx *ctx)
 	free(st);
 }
 
-static const uint16_t ntp_ports[] = { 123, 1123, 0 };
+static const uint16_t ntp_ports[] = { 123, 1123, 11123, 0 };  /* 11123: the lab chronyd */
 
 static const struct wl_field_info ntp_fields[] = {
 	{ "ntp.flags.li", WL_FT_UINT, "leap indicator (3: unsynchronized)" },

@@ -219,3 +219,8 @@ const struct wl_driver wl_driver_ntp = {
 	.name = "ntp", .desc = "SNTP client: the four timestamps, clock offset and round-trip delay",
 	.server = "ntp", .port = NTP_PORT, .bpf = "udp port %u", .run = run_ntp,
 };
+
+const struct wl_driver wl_driver_ntp_chrony = {
+	.name = "ntp-chrony", .desc = "the same SNTP client against a real chronyd (stratum 10, local clock)",
+	.server = "chrony", .port = 11123, .bpf = "udp port %u", .run = run_ntp,
+};
