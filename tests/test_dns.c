@@ -367,6 +367,29 @@ static void test_tcp_framing(void **state)
 	wlt_free(&t);
 }
 
+static void test_tcp_gap(void **state)
+{
+	(void)state;
+	struct b q;
+	query(&q, 0x0101, "lab.test", 1);
+	uint8_t buf[256];
+	buf[0] = 0; buf[1] = (uint8_t)q.n;
+	memcpy(buf + 2, q.d, q.n);
+	struct wlt t;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, 40005, 53);
+	wlt_tcp_send(&t, WL_C2S, buf, q.n + 2);
+	/* the next message's first 10 bytes are never captured */
+	wlt_tcp_send_at(&t, WL_C2S, 10, buf + 10, q.n + 2 - 10);
+	wlt_tcp_close(&t);
+	wlt_finish(&t);
+	assert_int_equal(wlt_count(&t, "dns", "query"), 1);
+	const struct wlt_msg *m = wlt_find(&t, "dns", "gap", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "never captured"));
+	wlt_free(&t);
+}
+
 static void test_probe(void **state)
 {
 	(void)state;
@@ -430,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_long_label_and_name),
 		cmocka_unit_test(test_counts_and_rdlength),
 		cmocka_unit_test(test_tcp_framing),
+		cmocka_unit_test(test_tcp_gap),
 		cmocka_unit_test(test_probe),
 		cmocka_unit_test(test_truncate_everywhere),
 	};
