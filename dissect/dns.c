@@ -889,24 +889,9 @@ static void teach_response(struct dnsp *p, const struct pending *q, unsigned rco
 		wl_note(p->m, WL_INFO, "no query with id 0x%04x seen in this flow", id);
 }
 
-static void dns_message(struct dns_state *st, struct wl_ctx *ctx, enum wl_dir dir,
-			struct wl_cur c, int tcp)
+static void header_fields(struct wl_msg *m, uint16_t id, uint16_t flags, const uint16_t cnt[4])
 {
-	struct dnsp p = { .ctx = ctx, .msg = c, .len = wl_left(&c) };
-	p.mdns = wl_flow_port(ctx, WL_S2C) == 5353 || wl_flow_port(ctx, WL_C2S) == 5353;
-	struct span s = { c, p.len };
-	uint16_t id = wl_be16(&s.c), flags = wl_be16(&s.c);
-	uint16_t cnt[4];
-	for (int i = 0; i < 4; i++)
-		cnt[i] = wl_be16(&s.c);
 	int resp = flags >> 15;
-	p.m = wl_msg_new(ctx, "dns", !wl_ok(&s.c) ? "malformed" : resp ? "response" : "query", dir);
-	struct wl_msg *m = p.m;
-	if (!wl_ok(&s.c)) {
-		wl_msg_text(m, "DNS message of %zu bytes", p.len);
-		wl_note(m, WL_ERROR, "malformed: a DNS message of %zu bytes is shorter than the 12-byte header", p.len);
-		return;
-	}
 	unsigned op = flags >> 11 & 0xF;
 	wl_f_hex(m, "dns.id", id);
 	wl_f_hex(m, "dns.flags", flags);
@@ -930,35 +915,62 @@ static void dns_message(struct dns_state *st, struct wl_ctx *ctx, enum wl_dir di
 	};
 	for (int i = 0; i < 4; i++)
 		wl_f_uint(m, cn[op == 5][i], cnt[i]);
+}
 
-	char qname[NAME_TXT] = "", tb[16];
-	uint16_t qtype = 0;
+/* The four sections; qname/qtype get the first question. Stops at the
+ * first record whose end cannot be found. */
+static void sections(struct dnsp *p, struct span *s, const uint16_t cnt[4], char *qname, uint16_t *qtype)
+{
 	static const char *const sect[4] = { "questions", "answers", "authority records", "additional records" };
 	for (int sec = 0; sec < 4; sec++) {
 		for (unsigned i = 0; i < cnt[sec]; i++) {
-			if (!wl_left(&s.c)) {
-				bad(&p, "the header announces %u %s, the message ends after %u", cnt[sec], sect[sec], i);
-				goto done;
+			if (!wl_left(&s->c)) {
+				bad(p, "the header announces %u %s, the message ends after %u", cnt[sec], sect[sec], i);
+				return;
 			}
 			int rc;
 			if (sec == 0) {
 				char n[NAME_TXT];
 				uint16_t t = 0;
-				rc = parse_question(&p, &s, n, sizeof n, &t);
+				rc = parse_question(p, s, n, sizeof n, &t);
 				if (i == 0) {
-					memcpy(qname, n, sizeof qname);
-					qtype = t;
+					memcpy(qname, n, NAME_TXT);
+					*qtype = t;
 				}
 			} else {
-				rc = parse_rr(&p, &s, sec);
+				rc = parse_rr(p, s, sec);
 			}
 			if (rc < 0)
-				goto done;
+				return;
 		}
 	}
-	if (wl_left(&s.c))
-		wl_note(m, WL_WARN, "%zu bytes after the last record", wl_left(&s.c));
-done:;
+	if (wl_left(&s->c))
+		wl_note(p->m, WL_WARN, "%zu bytes after the last record", wl_left(&s->c));
+}
+
+static void dns_message(struct dns_state *st, struct wl_ctx *ctx, enum wl_dir dir,
+			struct wl_cur c, int tcp)
+{
+	struct dnsp p = { .ctx = ctx, .msg = c, .len = wl_left(&c) };
+	p.mdns = wl_flow_port(ctx, WL_S2C) == 5353 || wl_flow_port(ctx, WL_C2S) == 5353;
+	struct span s = { c, p.len };
+	uint16_t id = wl_be16(&s.c), flags = wl_be16(&s.c);
+	uint16_t cnt[4];
+	for (int i = 0; i < 4; i++)
+		cnt[i] = wl_be16(&s.c);
+	int resp = flags >> 15;
+	p.m = wl_msg_new(ctx, "dns", !wl_ok(&s.c) ? "malformed" : resp ? "response" : "query", dir);
+	struct wl_msg *m = p.m;
+	if (!wl_ok(&s.c)) {
+		wl_msg_text(m, "DNS message of %zu bytes", p.len);
+		wl_note(m, WL_ERROR, "malformed: a DNS message of %zu bytes is shorter than the 12-byte header", p.len);
+		return;
+	}
+	unsigned op = flags >> 11 & 0xF;
+	header_fields(m, id, flags, cnt);
+	char qname[NAME_TXT] = "", tb[16];
+	uint16_t qtype = 0;
+	sections(&p, &s, cnt, qname, &qtype);
 	unsigned rcode = (p.ext_rcode << 4) | (flags & 0xF);
 	const char *tn = qname[0] ? type_name(qtype, tb, sizeof tb) : "?";
 	char rb[16];
