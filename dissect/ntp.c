@@ -259,73 +259,97 @@ static void trailer(struct wl_msg *m, struct wl_cur *c, uint8_t vn)
 
 }
 
+/* The 48-byte header of a time packet (modes 1-5). */
+struct ntp_hdr {
+	uint8_t li, vn, mode, stratum, poll;
+	int8_t prec;
+	uint32_t rdelay, rdisp;
+	uint8_t refid[4];
+	uint64_t ref, org, rec, xmt;
+	char rt[40], tx[40];     /* refid and transmit time as text */
+};
+
+static void hdr_fields(struct wl_msg *m, const struct ntp_hdr *h)
+{
+	wl_f_uint(m, "ntp.stratum", h->stratum);
+	wl_f_uint(m, "ntp.ppoll", h->poll);
+	wl_f_uint(m, "ntp.precision", (uint8_t)h->prec);  /* tshark prints it unsigned */
+	wl_f_uint(m, "ntp.rootdelay", h->rdelay);
+	wl_f_uint(m, "ntp.rootdispersion", h->rdisp);
+	wl_f_bytes(m, "ntp.refid", h->refid, 4);
+	put_time(m, "ntp.reftime", h->ref);
+	put_time(m, "ntp.org", h->org);
+	put_time(m, "ntp.rec", h->rec);
+	put_time(m, "ntp.xmt", h->xmt);
+	wl_f_cstr(m, "wl.ntp.refid", h->rt);
+}
+
+/* A server's (or peer's) reply: who it is, its clock, and, paired with the
+ * request, the offset and delay. */
+static void reply(struct ntp_state *st, struct wl_ctx *ctx, struct wl_msg *m, const struct ntp_hdr *h)
+{
+	const char *mn = wl_tok(modes, h->mode, "?");
+	if (h->stratum == 0 && h->mode != 5) {
+		const uint8_t *r = h->refid;
+		uint32_t code = (uint32_t)r[0] << 24 | (uint32_t)r[1] << 16 | (uint32_t)r[2] << 8 | r[3];
+		const char *k = wl_tok(kiss_codes, code, NULL);
+		wl_msg_text(m, "NTPv%u %s: kiss-o'-death %s", h->vn, mn, h->rt);
+		wl_note(m, WL_WARN, "kiss-o'-death (stratum 0): %s", k ? k : "unknown kiss code");
+	} else {
+		wl_msg_text(m, "NTPv%u %s, stratum %u, refid %s", h->vn, mn, h->stratum, h->rt);
+		char rc[40];
+		fmt_time(rc, sizeof rc, ntp_ns(h->rec));
+		wl_note(m, WL_INFO, "NTP reply: received the request at T2 = %s, sent this at T3 = %s (server clock)",
+			h->rec ? rc + 11 : "(not set)", h->tx + 11);
+	}
+	uint8_t sn = h->stratum;
+	wl_note(m, WL_INFO, "stratum %u (%s), precision 2^%d s, root delay %.6f s, root dispersion %.6f s, leap: %s",
+		sn, sn == 0 ? "unspecified" : sn == 1 ? "primary, a reference clock" :
+		sn < 16 ? "secondary, synchronized over the network" : "unsynchronized",
+		h->prec, fixed16(h->rdelay), fixed16(h->rdisp), wl_tok(leaps, h->li, "?"));
+	if (sn >= 2 && h->refid[0] == 127 && h->refid[1] == 127)
+		wl_note(m, WL_INFO, "refid %s: a local reference clock (the ntpd 127.127.t.u convention), not a network peer", h->rt);
+	const struct pending *q = h->org ? match(st, h->org) : NULL;
+	if (q && h->rec && h->xmt)
+		offset_delay(ctx, m, q, h->org, h->rec, h->xmt);
+}
+
 static void time_packet(struct ntp_state *st, struct wl_ctx *ctx, struct wl_msg *m,
 			struct wl_cur *c, uint8_t flags, int v6)
 {
-	uint8_t li = flags >> 6, vn = flags >> 3 & 7, mode = flags & 7;
-	uint8_t stratum = wl_u8(c), poll = wl_u8(c);
-	int8_t prec = (int8_t)wl_u8(c);
-	uint32_t rdelay = wl_be32(c), rdisp = wl_be32(c);
-	uint8_t refid[4];
-	wl_copy(c, refid, 4);
-	uint64_t ref = wl_be64(c), org = wl_be64(c), rec = wl_be64(c), xmt = wl_be64(c);
+	struct ntp_hdr h = { .li = flags >> 6, .vn = flags >> 3 & 7, .mode = flags & 7 };
+	h.stratum = wl_u8(c);
+	h.poll = wl_u8(c);
+	h.prec = (int8_t)wl_u8(c);
+	h.rdelay = wl_be32(c);
+	h.rdisp = wl_be32(c);
+	wl_copy(c, h.refid, 4);
+	h.ref = wl_be64(c);
+	h.org = wl_be64(c);
+	h.rec = wl_be64(c);
+	h.xmt = wl_be64(c);
+	wl_f_uint(m, "ntp.flags.li", h.li);
+	wl_f_uint(m, "ntp.flags.vn", h.vn);
+	wl_f_uint(m, "ntp.flags.mode", h.mode);
 	if (!wl_ok(c)) {
-		wl_f_uint(m, "ntp.flags.li", li);
-		wl_f_uint(m, "ntp.flags.vn", vn);
-		wl_f_uint(m, "ntp.flags.mode", mode);
-		wl_msg_text(m, "NTPv%u %s, cut short", vn, wl_tok(modes, mode, "?"));
+		wl_msg_text(m, "NTPv%u %s, cut short", h.vn, wl_tok(modes, h.mode, "?"));
 		wl_note_cursor(m, c, "NTP packet (48 bytes of header)");
 		return;
 	}
-	wl_f_uint(m, "ntp.flags.li", li);
-	wl_f_uint(m, "ntp.flags.vn", vn);
-	wl_f_uint(m, "ntp.flags.mode", mode);
-	wl_f_uint(m, "ntp.stratum", stratum);
-	wl_f_uint(m, "ntp.ppoll", poll);
-	wl_f_uint(m, "ntp.precision", (uint8_t)prec);  /* tshark prints it unsigned */
-	wl_f_uint(m, "ntp.rootdelay", rdelay);
-	wl_f_uint(m, "ntp.rootdispersion", rdisp);
-	wl_f_bytes(m, "ntp.refid", refid, 4);
-	put_time(m, "ntp.reftime", ref);
-	put_time(m, "ntp.org", org);
-	put_time(m, "ntp.rec", rec);
-	put_time(m, "ntp.xmt", xmt);
-	char rt[40], tx[40];
-	refid_text(rt, sizeof rt, stratum, refid, v6);
-	wl_f_cstr(m, "wl.ntp.refid", rt);
-	fmt_time(tx, sizeof tx, ntp_ns(xmt));
-
-	if (mode == 3 || mode == 1) {
-		wl_msg_text(m, "NTPv%u %s, transmit %s", vn, wl_tok(modes, mode, "?"), xmt ? tx : "(not set)");
+	refid_text(h.rt, sizeof h.rt, h.stratum, h.refid, v6);
+	fmt_time(h.tx, sizeof h.tx, ntp_ns(h.xmt));
+	hdr_fields(m, &h);
+	if (h.mode == 3 || h.mode == 1) {
+		wl_msg_text(m, "NTPv%u %s, transmit %s", h.vn, wl_tok(modes, h.mode, "?"), h.xmt ? h.tx : "(not set)");
 		wl_note(m, WL_INFO, "NTP request: the client stamps its clock into the transmit timestamp (T1); the server will echo it back");
-		if (xmt)
-			remember(st, ctx, xmt);
-	} else if (mode == 4 || mode == 2 || mode == 5) {
-		if (stratum == 0 && mode != 5) {
-			uint32_t code = (uint32_t)refid[0] << 24 | (uint32_t)refid[1] << 16 | (uint32_t)refid[2] << 8 | refid[3];
-			const char *k = wl_tok(kiss_codes, code, NULL);
-			wl_msg_text(m, "NTPv%u %s: kiss-o'-death %s", vn, wl_tok(modes, mode, "?"), rt);
-			wl_note(m, WL_WARN, "kiss-o'-death (stratum 0): %s", k ? k : "unknown kiss code");
-		} else {
-			wl_msg_text(m, "NTPv%u %s, stratum %u, refid %s", vn, wl_tok(modes, mode, "?"), stratum, rt);
-			char rc[40];
-			fmt_time(rc, sizeof rc, ntp_ns(rec));
-			wl_note(m, WL_INFO, "NTP reply: received the request at T2 = %s, sent this at T3 = %s (server clock)",
-				rec ? rc + 11 : "(not set)", tx + 11);
-		}
-		wl_note(m, WL_INFO, "stratum %u (%s), precision 2^%d s, root delay %.6f s, root dispersion %.6f s, leap: %s",
-			stratum, stratum == 0 ? "unspecified" : stratum == 1 ? "primary, a reference clock" :
-			stratum < 16 ? "secondary, synchronized over the network" : "unsynchronized",
-			prec, fixed16(rdelay), fixed16(rdisp), wl_tok(leaps, li, "?"));
-		if (stratum >= 2 && refid[0] == 127 && refid[1] == 127)
-			wl_note(m, WL_INFO, "refid %s: a local reference clock (the ntpd 127.127.t.u convention), not a network peer", rt);
-		const struct pending *q = org ? match(st, org) : NULL;
-		if (q && rec && xmt)
-			offset_delay(ctx, m, q, org, rec, xmt);
+		if (h.xmt)
+			remember(st, ctx, h.xmt);
+	} else if (h.mode == 4 || h.mode == 2 || h.mode == 5) {
+		reply(st, ctx, m, &h);
 	} else {
-		wl_msg_text(m, "NTPv%u mode %u", vn, mode);
+		wl_msg_text(m, "NTPv%u mode %u", h.vn, h.mode);
 	}
-	trailer(m, c, vn);
+	trailer(m, c, h.vn);
 }
 
 /* ---- control messages (mode 6, RFC 1305 appendix B) ---- */
