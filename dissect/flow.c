@@ -326,6 +326,7 @@ struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, ui
 	ctx->nflows++;
 	ctx->stats.flows++;
 	*dir = swap ? WL_S2C : WL_C2S;
+	wl__geoip_flow(ctx, f);
 
 	/* an announced connection (FTP data after PASV) takes its dissector now */
 	struct wl_expect_rec *x = expect_find(ctx, tcp, af, f->addr[1], f->port[1]);
