@@ -171,9 +171,23 @@ struct lclient {
 	char buf[16384];
 	size_t len;
 	uint64_t received;
+	uint64_t disorder;     /* a sender's message duplicated, skipped or out of order */
+	int *next;             /* per sender: the sequence number expected next */
 };
 
-static void load_read(struct lclient *c)
+/* "load S from client I": each sender's S must arrive 0, 1, 2... exactly once. */
+static void load_check(struct lclient *c, const char *msg, int clients)
+{
+	int seq, from;
+	if (sscanf(msg, "load %d from client %d", &seq, &from) != 2 || from < 0 || from >= clients ||
+	    seq != c->next[from]) {
+		c->disorder++;
+		return;
+	}
+	c->next[from]++;
+}
+
+static void load_read(struct lclient *c, int clients)
 {
 	for (;;) {
 		ssize_t k = recv(c->fd, c->buf + c->len, sizeof c->buf - c->len, MSG_DONTWAIT);
@@ -183,8 +197,10 @@ static void load_read(struct lclient *c)
 		size_t start = 0;
 		for (size_t i = 0; i < c->len; i++) {
 			if (c->buf[i] == '\0') {
-				if (c->buf[start] != '*')
+				if (c->buf[start] != '*') {
 					c->received++;
+					load_check(c, c->buf + start, clients);
+				}
 				start = i + 1;
 			}
 		}
@@ -200,9 +216,8 @@ static void load_pump(struct lclient *cl, int n, int ep, int ms)
 	do {
 		int k = epoll_wait(ep, evs, 256, 20);
 		for (int i = 0; i < k; i++)
-			load_read(&cl[evs[i].data.u32]);
+			load_read(&cl[evs[i].data.u32], n);
 	} while (wl_now_us() < until);
-	(void)n;
 }
 
 int wl_chat_load(const char *host, uint16_t port, int clients, int seconds, FILE *out)
@@ -215,6 +230,9 @@ int wl_chat_load(const char *host, uint16_t port, int clients, int seconds, FILE
 		return -1;
 	int joined = 0;
 	for (int i = 0; i < clients; i++) {
+		cl[i].next = calloc((size_t)clients, sizeof *cl[i].next);
+		if (!cl[i].next)
+			break;
 		cl[i].fd = wl_tcp_connect(host, port, 5000);
 		if (cl[i].fd < 0 || wait_welcome(cl[i].fd) < 0) {
 			fprintf(out, "client %d could not join: %s\n", i + 1, strerror(errno));
@@ -250,14 +268,19 @@ int wl_chat_load(const char *host, uint16_t port, int clients, int seconds, FILE
 			got += cl[i].received;
 	} while (got != before && got < expect && wl_now_us() < give_up);
 	double drain = (double)(wl_now_us() - t0) / 1e6 - secs;
-	for (int i = 0; i < joined; i++)
+	uint64_t disorder = 0;
+	for (int i = 0; i < joined; i++) {
 		close(cl[i].fd);
+		disorder += cl[i].disorder;
+	}
+	for (int i = 0; i < clients; i++)
+		free(cl[i].next);
 	fprintf(out, "clients %d, sent %llu messages in %.1f s (%.0f/s), deliveries %llu of %llu "
-		"(%.0f/s), last one %.1f s after the sending stopped, lost %llu\n", joined,
-		(unsigned long long)sent, secs, (double)sent / secs, (unsigned long long)got,
-		(unsigned long long)expect, (double)got / (secs + drain), drain,
-		(unsigned long long)(expect - got));
+		"(%.0f/s), last one %.1f s after the sending stopped, lost %llu, out of order or "
+		"duplicated %llu\n", joined, (unsigned long long)sent, secs, (double)sent / secs,
+		(unsigned long long)got, (unsigned long long)expect, (double)got / (secs + drain), drain,
+		(unsigned long long)(expect - got), (unsigned long long)disorder);
 	close(ep);
 	free(cl);
-	return joined == clients && got == expect ? 0 : 1;
+	return joined == clients && got == expect && disorder == 0 ? 0 : 1;
 }

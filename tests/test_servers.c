@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "drive/chat.h"
 #include "drive/drive.h"
 #include "drive/sock.h"
 
@@ -244,6 +245,21 @@ static void test_echo_limits(void **state)
 	stop(&sv);
 }
 
+/* 50 clients at once: every client gets every broadcast exactly once, each
+ * sender's in order (wl_chat_load checks both). */
+static void concurrency(const char *name, uint16_t port)
+{
+	struct server sv = start(name, port);
+	FILE *out = fopen("/dev/null", "w");
+	assert_int_equal(wl_chat_load("127.0.0.1", port, 50, 3, out), 0);
+	fclose(out);
+	stop(&sv);
+}
+
+static void test_concurrency_threaded(void **state) { (void)state; concurrency("chat-threaded", PORT + 5); }
+static void test_concurrency_poll(void **state) { (void)state; concurrency("chat-poll", PORT + 6); }
+static void test_concurrency_epoll(void **state) { (void)state; concurrency("chat-epoll", PORT + 7); }
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -253,6 +269,9 @@ int main(void)
 		cmocka_unit_test(test_chat_epoll),
 		cmocka_unit_test(test_full_server_refuses),
 		cmocka_unit_test(test_echo_limits),
+		cmocka_unit_test(test_concurrency_threaded),
+		cmocka_unit_test(test_concurrency_poll),
+		cmocka_unit_test(test_concurrency_epoll),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
