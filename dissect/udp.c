@@ -39,9 +39,10 @@ void wl__udp(struct wl_ctx *ctx, struct wl_cur c)
 	wl_msg_text(m, "UDP %u bytes", (unsigned)plen);
 	if (plen > have)
 		wl_note(m, WL_WARN, "truncated by snaplen: %zu of %zu payload bytes captured", have, plen);
-	else if (f->half[0].pkts + f->half[1].pkts == 1)
+	int first = f->half[0].pkts + f->half[1].pkts == 1;
+	if (first && plen <= have)
 		wl_note(m, WL_INFO, "UDP: no handshake, no acknowledgement; the datagram simply goes");
-	m->minor = plen <= have;
+	m->minor = plen <= have && !first;
 	wl_msg_emit(ctx, m);
 
 	wl__flow_pick_dissector(ctx, f, dir, payload);
