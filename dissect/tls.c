@@ -461,13 +461,19 @@ static void extensions(struct wl_msg *m, struct hello *h, struct wl_cur *b)
 			h->grease++;
 			continue;
 		}
+		int known = 0;
 		for (size_t i = 0; i < sizeof ext_kinds / sizeof ext_kinds[0]; i++)
-			if (ext_kinds[i].type == t)
+			if (ext_kinds[i].type == t) {
 				ext_kinds[i].fn(m, h, &v);
+				known = 1;
+			}
 		if (!wl_ok(&v) || !wl_ok(&e)) {
 			wl_note(m, WL_ERROR, "malformed: extension %u: a length runs past its end", t);
 			break;
 		}
+		if (known && wl_left(&v))
+			wl_note(m, WL_ERROR, "malformed: extension %u: %zu bytes left over after its "
+				"contents", t, wl_left(&v));
 	}
 	if (!wl_ok(&e) || !wl_ok(b))
 		wl_note(m, WL_ERROR, "malformed: extensions cut short (their length runs past the message)");
@@ -563,7 +569,7 @@ static void hs_client_hello(struct hs_ctx *x, struct wl_cur *b)
 		wl_f_hex(m, "tls.handshake.ciphersuite", v);
 		h.grease += is_grease(v);
 		nsuites++;
-		if (s->noffered < MAX_OFFER)
+		if (s->noffered < MAX_OFFER && !is_grease(v))
 			s->offered[s->noffered++] = v;
 	}
 	if (cs_len % 2)
@@ -580,6 +586,8 @@ static void hs_client_hello(struct hs_ctx *x, struct wl_cur *b)
 	extensions(m, &h, b);
 	if (!wl_ok(b))
 		wl_note_cursor(m, b, "ClientHello");
+	else if (wl_left(b))
+		wl_note(m, WL_ERROR, "malformed: %zu bytes after the ClientHello's extensions", wl_left(b));
 
 	char vb[32];
 	uint16_t maxv = h.max_version ? h.max_version : ver;
