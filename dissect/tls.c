@@ -200,6 +200,7 @@ struct tls_st {
 	uint16_t version;     /* negotiated; 0 before the ServerHello */
 	uint16_t suite;
 	uint8_t tls13, hrr_seen, early_data, offered13, broken, have_crand, have_srand;
+	uint8_t etm_offered, etm;  /* encrypt_then_mac (RFC 7366) offered / agreed */
 	uint8_t crand[32], srand[32];
 	uint8_t sid[32], sid_len;
 	uint16_t offered[MAX_OFFER];
@@ -220,7 +221,7 @@ struct hello {
 	uint16_t ks[16];      /* ClientHello key_share groups */
 	char sni[256];
 	char alpn[128];
-	uint8_t ticket, psk, ems, reneg, early, sni_seen;
+	uint8_t ticket, psk, ems, reneg, early, sni_seen, etm;
 };
 
 /* A record on its way through the parser: its header fields go on the first
@@ -424,6 +425,7 @@ static void ext_reneg(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 }
 
 static void ext_ems(struct wl_msg *m, struct hello *h, struct wl_cur *v) { h->ems = 1; }
+static void ext_etm(struct wl_msg *m, struct hello *h, struct wl_cur *v) { h->etm = 1; }
 static void ext_early(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
 	h->early = 1;
@@ -437,7 +439,7 @@ struct ext_kind {
 
 static const struct ext_kind ext_kinds[] = {
 	{ 0, ext_server_name }, { 5, ext_status_request }, { 10, ext_groups },
-	{ 11, ext_point_formats }, { 13, ext_sigalgs }, { 16, ext_alpn }, { 23, ext_ems },
+	{ 11, ext_point_formats }, { 13, ext_sigalgs }, { 16, ext_alpn }, { 22, ext_etm }, { 23, ext_ems },
 	{ 35, ext_ticket }, { 41, ext_psk }, { 42, ext_early }, { 43, ext_versions },
 	{ 44, ext_cookie }, { 45, ext_psk_modes }, { 51, ext_key_share }, { 0xff01, ext_reneg },
 };
@@ -503,7 +505,7 @@ static int ends_with(const char *s, const char *tail)
 	return a >= b && strcmp(s + a - b, tail) == 0;
 }
 
-static void weak_notes(struct wl_msg *m, uint16_t version, uint16_t suite)
+static void weak_notes(struct wl_msg *m, uint16_t version, uint16_t suite, int etm)
 {
 	if (version == 0x0300)
 		wl_note(m, WL_WARN, "SSL 3.0 is broken (POODLE) and forbidden (RFC 7568)");
@@ -520,8 +522,17 @@ static void weak_notes(struct wl_msg *m, uint16_t version, uint16_t suite)
 		wl_note(m, WL_WARN, "RSA key exchange: no forward secrecy, whoever obtains the server's "
 			"private key later can decrypt this recorded session");
 	if (ends_with(n, "_CBC_SHA"))
-		wl_note(m, WL_WARN, "CBC with HMAC-SHA1 (MAC-then-encrypt): the root of padding-oracle "
-			"attacks such as Lucky13; AEAD suites (GCM, ChaCha20-Poly1305) avoid it");
+		wl_note(m, WL_WARN, "CBC with HMAC-SHA1: an obsolete construction, the root of "
+			"padding-oracle attacks (Lucky13); AEAD suites (GCM, ChaCha20-Poly1305) avoid it");
+	if (etm && strstr(n, "_CBC_"))
+		wl_note(m, WL_INFO, "encrypt_then_mac agreed (RFC 7366): the MAC covers the ciphertext, "
+			"which closes the padding oracle");
+}
+
+/* The suite's name for the ladder line: "ECDHE_RSA_AES_256_GCM_SHA384". */
+static const char *suite_short(const char *name)
+{
+	return strncmp(name, "TLS_", 4) == 0 ? name + 4 : name;
 }
 
 /* ---- handshake messages ---- */
@@ -593,6 +604,7 @@ static void hs_client_hello(struct hs_ctx *x, struct wl_cur *b)
 	uint16_t maxv = h.max_version ? h.max_version : ver;
 	s->offered13 = maxv >= 0x0304;
 	s->early_data = h.early;
+	s->etm_offered = h.etm;
 	snprintf(s->sni, sizeof s->sni, "%s", h.sni);
 	snprintf(s->alpn, sizeof s->alpn, "%s", h.alpn);
 	if (h.sni_seen)
@@ -628,7 +640,7 @@ static void hs_client_hello(struct hs_ctx *x, struct wl_cur *b)
 	if (compress)
 		wl_note(m, WL_WARN, "TLS compression offered: leaks secrets through sizes (CRIME)");
 	if (maxv < 0x0303)
-		weak_notes(m, maxv, 0);
+		weak_notes(m, maxv, 0, 0);
 }
 
 static unsigned offer_rank(const struct tls_st *s, uint16_t suite)
@@ -688,8 +700,9 @@ static void hs_server_hello(struct hs_ctx *x, struct wl_cur *b)
 	}
 	s->version = v;
 	s->suite = suite;
+	s->etm = s->etm_offered && h.etm;
 	s->tls13 = v == 0x0304 || (v >= 0x7f00 && v <= 0x7fff);
-	wl_msg_text(m, "ServerHello %s, %s", version_name(v, vb, sizeof vb), sname);
+	wl_msg_text(m, "ServerHello %s, %s", version_name(v, vb, sizeof vb), suite_short(sname));
 	unsigned rank = offer_rank(s, suite);
 	if (rank)
 		wl_note(m, WL_INFO, "the server picked %s, the client's choice %u of %u", sname, rank,
@@ -711,7 +724,7 @@ static void hs_server_hello(struct hs_ctx *x, struct wl_cur *b)
 		wl_note(m, WL_INFO, "session resumed: the server accepted the session ID, so no certificate "
 			"and no key exchange follow (abbreviated handshake)");
 	}
-	weak_notes(m, v, suite);
+	weak_notes(m, v, suite, s->etm);
 	wl_flow_fact(x->ctx, "version", "%s", version_name(v, vb, sizeof vb));
 	wl_flow_fact(x->ctx, "cipher", "%s", sname);
 	if (h.alpn[0])
@@ -769,9 +782,9 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 		wl_note(m, WL_ERROR, "malformed: certificate %u is not valid X.509 DER", idx + 1);
 		return;
 	}
-	char subj[256] = "";
+	char subj[256] = "", iss[256] = "";
 	name_field(m, "wl.tls.cert.subject", X509_get_subject_name(c), subj, sizeof subj);
-	name_field(m, "wl.tls.cert.issuer", X509_get_issuer_name(c), NULL, 0);
+	name_field(m, "wl.tls.cert.issuer", X509_get_issuer_name(c), iss, sizeof iss);
 	int64_t nb = asn1_ns(X509_get0_notBefore(c)), na = asn1_ns(X509_get0_notAfter(c));
 	wl_f_time(m, "wl.tls.cert.not_before", nb);
 	wl_f_time(m, "wl.tls.cert.not_after", na);
@@ -784,6 +797,8 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 	wl_f_cstr(m, "wl.tls.cert.sig_alg", signid != NID_undef ? OBJ_nid2ln(signid) : "unknown");
 	if (idx == 0) {
 		snprintf(cn, cnn, "%s", subj);
+		wl_note(m, WL_INFO, "issued to %s by %s; the client must find a chain from this issuer to "
+			"a CA it trusts", subj, iss);
 		int64_t now = wl_time_ns(x->ctx);
 		if (na && now > na)
 			wl_note(m, WL_WARN, "the certificate had expired when this was captured");
@@ -1315,7 +1330,7 @@ static void keys_find(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir)
 		n = tls_keylog_find(path, "CLIENT_RANDOM", s->crand, secret);
 		if (n && s->have_srand)
 			d->prot = tls_prot_new12(s->suite, s->version, secret, n, s->crand, s->srand,
-						 dir == WL_S2C);
+						 dir == WL_S2C, s->etm);
 	}
 	OPENSSL_cleanse(secret, sizeof secret);
 }

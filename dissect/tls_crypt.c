@@ -186,6 +186,7 @@ int tls12_prf(const char *md, const uint8_t *secret, size_t slen, const char *la
 
 struct tls_prot {
 	int tls13;
+	int etm;                          /* CBC: encrypt_then_mac */
 	uint16_t version;
 	struct tls_suite_info si;
 	uint8_t secret[TLS_MAX_SECRET];   /* TLS 1.3 traffic secret, for KeyUpdate */
@@ -268,12 +269,13 @@ int tls_prot_update13(struct tls_prot *p)
 }
 
 struct tls_prot *tls_prot_new12(uint16_t suite, uint16_t version, const uint8_t *ms, size_t mslen,
-				const uint8_t crand[32], const uint8_t srand[32], int server)
+				const uint8_t crand[32], const uint8_t srand[32], int server, int etm)
 {
 	struct tls_prot *p = prot_alloc(suite);
 	if (!p)
 		return NULL;
 	p->version = version;
+	p->etm = etm && !is_aead(p->si.bulk);
 	p->klen = bulk_keylen(p->si.bulk);
 	p->ivlen = p->si.bulk == TLS_BULK_CHACHA20 ? 12 : is_aead(p->si.bulk) ? 4 : 16;
 	p->maclen = 0;
@@ -380,14 +382,45 @@ static long open12_aead(struct tls_prot *p, uint64_t seq, const uint8_t hdr[5], 
 	return aead_open(p, nonce, aad, sizeof aad, body + explicit_len, ctlen, body + n - 16, out);
 }
 
+/* HMAC(mac_key, seq || type || version || length || data) compared with mac. */
+static int cbc_mac_ok(struct tls_prot *p, uint64_t seq, const uint8_t hdr[5], const uint8_t *data,
+		      size_t n, const uint8_t *mac)
+{
+	uint8_t aad[13], want[EVP_MAX_MD_SIZE];
+	aad12(aad, seq, hdr, n);
+	EVP_MAC *hm = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *mc = hm ? EVP_MAC_CTX_new(hm) : NULL;
+	char mdname[16];
+	snprintf(mdname, sizeof mdname, "%s", p->si.mac_md);
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, mdname, 0),
+		OSSL_PARAM_construct_end(),
+	};
+	size_t outl = 0;
+	int ok = mc && EVP_MAC_init(mc, p->mac_key, p->maclen, params) &&
+		 EVP_MAC_update(mc, aad, sizeof aad) && EVP_MAC_update(mc, data, n) &&
+		 EVP_MAC_final(mc, want, &outl, sizeof want);
+	EVP_MAC_CTX_free(mc);
+	EVP_MAC_free(hm);
+	return ok && outl == p->maclen && CRYPTO_memcmp(want, mac, p->maclen) == 0;
+}
+
+/* CBC records: MAC-then-encrypt (the TLS default: [IV][E(content || MAC ||
+ * padding)]), or encrypt-then-MAC (RFC 7366: [IV][E(content || padding)][MAC]). */
 static long open12_cbc(struct tls_prot *p, uint64_t seq, const uint8_t hdr[5], const uint8_t *body,
 		       size_t n, uint8_t *out)
 {
+	if (p->etm) {
+		if (n < p->maclen || !cbc_mac_ok(p, seq, hdr, body, n - p->maclen, body + n - p->maclen))
+			return -1;
+		n -= p->maclen;
+	}
 	int explicit_iv = p->version >= 0x0302;
 	const uint8_t *iv = explicit_iv ? body : p->iv;
 	const uint8_t *ct = explicit_iv ? body + 16 : body;
 	size_t ctlen = explicit_iv ? (n >= 16 ? n - 16 : 0) : n;
-	if (!ctlen || ctlen % 16 || ctlen < p->maclen + 1)
+	size_t inner_mac = p->etm ? 0 : p->maclen;
+	if (!ctlen || ctlen % 16 || ctlen < inner_mac + 1)
 		return -1;
 	uint8_t next_iv[16];
 	memcpy(next_iv, ct + ctlen - 16, 16);
@@ -404,28 +437,10 @@ static long open12_cbc(struct tls_prot *p, uint64_t seq, const uint8_t hdr[5], c
 		return -1;
 	size_t len = (size_t)(l + l2);
 	size_t pad = out[len - 1];
-	if (pad + 1 + p->maclen > len)
+	if (pad + 1 + inner_mac > len)
 		return -1;
-	size_t plen = len - pad - 1 - p->maclen;
-	uint8_t aad[13], mac[EVP_MAX_MD_SIZE];
-	unsigned maclen = 0;
-	aad12(aad, seq, hdr, plen);
-	EVP_MAC *hm = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	EVP_MAC_CTX *mc = hm ? EVP_MAC_CTX_new(hm) : NULL;
-	char mdname[16];
-	snprintf(mdname, sizeof mdname, "%s", p->si.mac_md);
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, mdname, 0),
-		OSSL_PARAM_construct_end(),
-	};
-	size_t outl = 0;
-	ok = mc && EVP_MAC_init(mc, p->mac_key, p->maclen, params) &&
-	     EVP_MAC_update(mc, aad, sizeof aad) && EVP_MAC_update(mc, out, plen) &&
-	     EVP_MAC_final(mc, mac, &outl, sizeof mac);
-	maclen = (unsigned)outl;
-	EVP_MAC_CTX_free(mc);
-	EVP_MAC_free(hm);
-	if (!ok || maclen != p->maclen || CRYPTO_memcmp(mac, out + plen, p->maclen) != 0)
+	size_t plen = len - pad - 1 - inner_mac;
+	if (!p->etm && !cbc_mac_ok(p, seq, hdr, out, plen, out + plen))
 		return -1;
 	return (long)plen;
 }

@@ -49,10 +49,10 @@ struct tls_prot;
 
 /* TLS 1.3 keys from a traffic secret. */
 struct tls_prot *tls_prot_new13(uint16_t suite, const uint8_t *secret, size_t slen);
-/* TLS 1.2 keys from the master secret and both randoms; server selects the
- * server's write keys. */
+/* TLS 1.0-1.2 keys from the master secret and both randoms; server selects
+ * the server's write keys; etm: encrypt_then_mac (RFC 7366) was negotiated. */
 struct tls_prot *tls_prot_new12(uint16_t suite, uint16_t version, const uint8_t *ms, size_t mslen,
-				const uint8_t crand[32], const uint8_t srand[32], int server);
+				const uint8_t crand[32], const uint8_t srand[32], int server, int etm);
 void tls_prot_free(struct tls_prot *p);
 /* TLS 1.3 KeyUpdate: the next generation of the traffic secret. */
 int tls_prot_update13(struct tls_prot *p);
