@@ -1,6 +1,6 @@
 /* srv_tls.c - wirelab's own TLS server (`wirelab serve tls`, 127.0.0.1:8443)
  * and its man-in-the-middle twin (`wirelab serve tls-mitm`, :8444), with the
- * lab's certificates made on first use with OpenSSL's APIs:
+ * lab's certificates, made on first use with OpenSSL's APIs:
  *
  *   <state>/tls/ca.pem, ca.key        "wirelab lab CA" (EC P-256), trusted by the clients
  *   <state>/tls/server.pem, .key      CN=localhost, SAN localhost + 127.0.0.1, RSA 2048
@@ -109,15 +109,14 @@ static X509 *read_cert(const char *dir, const char *file)
 	return c;
 }
 
-/* A CA and one server certificate from it, written as prefix.pem/.key and
- * leaf.pem/.key. */
-static int make_pair(const char *dir, const char *ca_name, const char *ca_file, const char *ca_key_file,
-		     const char *leaf_file, const char *leaf_key_file, int rsa_leaf)
+/* A CA and one certificate for localhost from it, written as PEM files. */
+static int make_pair(const char *dir, const char *org, const char *ca_name, const char *ca_file,
+		     const char *ca_key_file, const char *leaf_file, const char *leaf_key_file, int rsa_leaf)
 {
 	EVP_PKEY *cak = EVP_EC_gen("P-256");
 	EVP_PKEY *lk = rsa_leaf ? EVP_RSA_gen(2048) : EVP_EC_gen("P-256");
-	X509 *ca = cak ? make_cert(cak, ca_name, "wirelab lab", NULL, NULL, 1, 1, 3650) : NULL;
-	X509 *leaf = ca && lk ? make_cert(lk, "localhost", "wirelab lab", ca, cak, 0, 2, 825) : NULL;
+	X509 *ca = cak ? make_cert(cak, ca_name, org, NULL, NULL, 1, 1, 3650) : NULL;
+	X509 *leaf = ca && lk ? make_cert(lk, "localhost", org, ca, cak, 0, 2, 825) : NULL;
 	int rc = leaf && !write_pem(dir, ca_file, ca, NULL) && !write_pem(dir, ca_key_file, NULL, cak) &&
 		 !write_pem(dir, leaf_key_file, NULL, lk) && !write_pem(dir, leaf_file, leaf, NULL) ? 0 : -1;
 	X509_free(leaf);
@@ -138,10 +137,12 @@ int wl_tls_pki(const char *state_dir, char *err, size_t errlen)
 	X509 *have = read_cert(dir, WL_TLS_CERT);
 	X509 *have_mitm = read_cert(dir, WL_TLS_MITM_CERT);
 	int rc = 0;
-	if (!have && make_pair(dir, "wirelab lab CA", WL_TLS_CA, "ca.key", WL_TLS_CERT, WL_TLS_KEY, 1) < 0)
+	if (!have && make_pair(dir, "wirelab lab", "wirelab lab CA", WL_TLS_CA, "ca.key", WL_TLS_CERT,
+			       WL_TLS_KEY, 1) < 0)
 		rc = -1;
 	if (!rc && !have_mitm &&
-	    make_pair(dir, "Mallory's CA", "mitm-ca.pem", "mitm-ca.key", WL_TLS_MITM_CERT, WL_TLS_MITM_KEY, 0) < 0)
+	    make_pair(dir, "Mallory in the middle", "Mallory's CA", "mitm-ca.pem", "mitm-ca.key",
+		      WL_TLS_MITM_CERT, WL_TLS_MITM_KEY, 0) < 0)
 		rc = -1;
 	X509_free(have);
 	X509_free(have_mitm);
