@@ -812,7 +812,7 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 				"for: a man-in-the-middle, or a misconfigured server", x->s->sni);
 		if (pk && EVP_PKEY_get_base_id(pk) == EVP_PKEY_RSA && bits < 2048)
 			wl_note(m, WL_WARN, "RSA key of %d bits: too short", bits);
-		wl_flow_fact(x->ctx, "certificate", "%s", subj);
+		wl_flow_fact(x->ctx, x->dir == WL_C2S ? "client certificate" : "certificate", "%s", subj);
 	}
 	X509_free(c);
 }
@@ -1095,11 +1095,13 @@ static void hs_feed(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, struc
 {
 	struct tls_dir *d = &s->d[dir];
 	size_t n = wl_left(&body);
+	int skipped = 0;
 	if (d->hs_skip) {
 		size_t k = n < d->hs_skip ? n : d->hs_skip;
 		wl_skip(&body, k);
 		d->hs_skip -= k;
 		n -= k;
+		skipped = 1;
 	}
 	const uint8_t *p = wl_bytes(&body, n);
 	if (n) {
@@ -1148,7 +1150,10 @@ static void hs_feed(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, struc
 	if (!whole) {
 		struct wl_msg *m = wl_msg_new(ctx, "tls", "handshake_fragment", dir);
 		rec_fields(m, r);
-		if (!r->len) {
+		if (skipped && !rest) {
+			wl_msg_text(m, "Handshake record, %u bytes of the skipped message", r->len);
+			wl_note(m, WL_INFO, "more of the over-long handshake message, skipped");
+		} else if (!r->len) {
 			wl_msg_text(m, "Handshake record, empty");
 			wl_note(m, WL_ERROR, "malformed: an empty handshake record (RFC 8446 5.1 forbids them)");
 		} else if (rest >= 4) {
@@ -1251,8 +1256,12 @@ static void rec_appdata(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, s
 	rec_fields(m, r);
 	size_t n = wl_left(&b);
 	const uint8_t *p = wl_bytes(&b, n);
-	wl_note(m, WL_INFO, "application data (decrypted with the key log): what the %s's application "
-		"sent inside TLS", side(dir));
+	if (r->decrypted)
+		wl_note(m, WL_INFO, "application data (decrypted with the key log): what the %s's "
+			"application sent inside TLS", side(dir));
+	else
+		wl_note(m, WL_WARN, "application data in the clear: sent before any ChangeCipherSpec, "
+			"so nothing protects it");
 	if (p)
 		wl_f_bytes(m, "data.data", p, n);
 	if (p && printable(p, n))

@@ -1017,10 +1017,12 @@ static void test_decrypt_tls13(void **state)
 	free(pt);
 }
 
-static void test_decrypt_tls12_gcm(void **state)
+/* TLS 1.2 AEAD records: AES-128-GCM (4-byte salt + 8-byte explicit nonce on
+ * the wire) or ChaCha20-Poly1305 (iv XOR sequence number, nothing on the wire). */
+static void decrypt12(uint16_t suite)
 {
-	(void)state;
-	uint8_t ms[48], crand[32], srand[32], block[40];
+	int chacha = suite == 0xcca8;
+	uint8_t ms[48], crand[32], srand[32], block[88];
 	memset(crand, 0x11, 32);
 	memset(srand, 0x44, 32);   /* server_hello_body's random */
 	for (int i = 0; i < 48; i++)
@@ -1028,8 +1030,10 @@ static void test_decrypt_tls12_gcm(void **state)
 	uint8_t seed[64];
 	memcpy(seed, srand, 32);
 	memcpy(seed + 32, crand, 32);
-	assert_int_equal(tls12_prf("SHA256", ms, 48, "key expansion", seed, 64, block, sizeof block), 0);
-	const uint8_t *ckey = block, *civ = block + 32;   /* 16+16 keys, 4+4 salts */
+	size_t klen = chacha ? 32 : 16, ivlen = chacha ? 12 : 4;
+	assert_int_equal(tls12_prf("SHA256", ms, 48, "key expansion", seed, 64, block,
+				   2 * (klen + ivlen)), 0);
+	const uint8_t *ckey = block, *civ = block + 2 * klen;
 	char path[] = "/tmp/wl-test-tls12-keylog-XXXXXX";
 	int fd = mkstemp(path);
 	FILE *f = fdopen(fd, "w");
@@ -1041,7 +1045,7 @@ static void test_decrypt_tls12_gcm(void **state)
 
 	struct b *c = newb(), *s = newb();
 	client_hello_record(c, "example.com", 0);
-	server_hello_record(s, 0xc02f, 0x0303, 0, NULL);
+	server_hello_record(s, suite, 0x0303, 0, NULL);
 	struct b *c2 = newb();
 	uint8_t one = 1;
 	rec(c2, 20, 0x0303, &one, 1);
@@ -1051,9 +1055,15 @@ static void test_decrypt_tls12_gcm(void **state)
 	for (uint64_t seq = 0; seq < 2; seq++) {
 		size_t n = seq ? strlen(msgs[1]) : 16;
 		uint8_t nonce[12], aad[13], out[128];
-		memcpy(nonce, civ, 4);
-		for (int i = 0; i < 8; i++)
-			nonce[4 + i] = (uint8_t)(seq >> (56 - 8 * i)) ^ 0x5e;
+		if (chacha) {
+			memcpy(nonce, civ, 12);
+			for (int i = 0; i < 8; i++)
+				nonce[4 + i] ^= (uint8_t)(seq >> (56 - 8 * i));
+		} else {
+			memcpy(nonce, civ, 4);
+			for (int i = 0; i < 8; i++)
+				nonce[4 + i] = (uint8_t)(seq >> (56 - 8 * i)) ^ 0x5e;
+		}
 		for (int i = 0; i < 8; i++)
 			aad[i] = (uint8_t)(seq >> (56 - 8 * i));
 		aad[8] = types[seq];
@@ -1061,11 +1071,13 @@ static void test_decrypt_tls12_gcm(void **state)
 		aad[10] = 3;
 		aad[11] = 0;
 		aad[12] = (uint8_t)n;
-		size_t cl = seal(EVP_aes_128_gcm(), ckey, nonce, aad, 13, (const uint8_t *)msgs[seq], n, out);
+		size_t cl = seal(chacha ? EVP_chacha20_poly1305() : EVP_aes_128_gcm(), ckey, nonce, aad,
+				 13, (const uint8_t *)msgs[seq], n, out);
 		p8(c2, types[seq]);
 		p16(c2, 0x0303);
-		p16(c2, (unsigned)(8 + cl));
-		pn(c2, nonce + 4, 8);
+		p16(c2, (unsigned)((chacha ? 0 : 8) + cl));
+		if (!chacha)
+			pn(c2, nonce + 4, 8);
 		pn(c2, out, cl);
 	}
 	struct wl_opts o = { .keylog = path };
@@ -1087,6 +1099,18 @@ static void test_decrypt_tls12_gcm(void **state)
 	free(c);
 	free(c2);
 	free(s);
+}
+
+static void test_decrypt_tls12_gcm(void **state)
+{
+	(void)state;
+	decrypt12(0xc02f);
+}
+
+static void test_decrypt_tls12_chacha(void **state)
+{
+	(void)state;
+	decrypt12(0xcca8);
 }
 
 static void test_keylog_parsing(void **state)
@@ -1135,6 +1159,7 @@ int main(void)
 		cmocka_unit_test(test_gap_resync),
 		cmocka_unit_test(test_decrypt_tls13),
 		cmocka_unit_test(test_decrypt_tls12_gcm),
+		cmocka_unit_test(test_decrypt_tls12_chacha),
 		cmocka_unit_test(test_keylog_parsing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
