@@ -545,6 +545,66 @@ struct hs_ctx {
 	uint8_t encrypted;    /* came out of a decrypted record */
 };
 
+/* The offered cipher suites, remembered to rank the server's choice. */
+static unsigned client_suites(struct tls_st *s, struct wl_msg *m, struct hello *h, struct wl_cur *b)
+{
+	uint16_t cs_len = wl_be16(b);
+	struct wl_cur cs = wl_sub(b, cs_len);
+	wl_f_uint(m, "tls.handshake.cipher_suites_length", cs_len);
+	unsigned n = 0;
+	s->noffered = 0;
+	while (wl_left(&cs) >= 2) {
+		uint16_t v = wl_be16(&cs);
+		wl_f_hex(m, "tls.handshake.ciphersuite", v);
+		h->grease += is_grease(v);
+		n++;
+		if (s->noffered < MAX_OFFER && !is_grease(v))
+			s->offered[s->noffered++] = v;
+	}
+	if (cs_len % 2)
+		wl_note(m, WL_ERROR, "malformed: cipher suites length %u is odd", cs_len);
+	return n;
+}
+
+/* What the extensions of a ClientHello tell a student. */
+static void client_hello_notes(struct hs_ctx *x, const struct hello *h, uint16_t maxv, unsigned nsuites)
+{
+	struct wl_msg *m = x->m;
+	char vb[32];
+	if (h->sni_seen)
+		wl_msg_text(m, "ClientHello %s, %u suites, up to %s", h->sni, nsuites,
+			    version_name(maxv, vb, sizeof vb));
+	else
+		wl_msg_text(m, "ClientHello (no SNI), %u suites, up to %s", nsuites,
+			    version_name(maxv, vb, sizeof vb));
+	if (h->sni_seen) {
+		wl_note(m, WL_INFO, "SNI in the clear: anyone on the path sees that the client asks for %s",
+			h->sni);
+		wl_flow_fact(x->ctx, "sni", "%s", h->sni);
+	}
+	if (h->alpn[0])
+		wl_note(m, WL_INFO, "ALPN: the client proposes the application protocols %s", h->alpn);
+	if (h->nks) {
+		char g[160] = "", gb[32];
+		for (unsigned i = 0; i < h->nks; i++)
+			strcat_list(g, sizeof g, group_name(h->ks[i], gb, sizeof gb));
+		wl_note(m, WL_INFO, "key_share: the client already sends its key for %s (TLS 1.3 saves a "
+			"round trip this way)", g);
+	}
+	if (h->psk)
+		wl_note(m, WL_INFO, "pre_shared_key: the client tries to resume an earlier session");
+	else if (h->ticket == 2)
+		wl_note(m, WL_INFO, "session_ticket: the client presents a ticket to resume an earlier session");
+	if (h->early)
+		wl_note(m, WL_INFO, "early_data: the client sends 0-RTT data before the handshake completes "
+			"(replayable)");
+	if (h->grease)
+		wl_note(m, WL_INFO, "GREASE (RFC 8701): %u reserved dummy value%s keep servers tolerant "
+			"of unknown ones", h->grease, h->grease > 1 ? "s" : "");
+	if (maxv < 0x0303)
+		weak_notes(m, maxv, 0, 0);
+}
+
 static void hs_client_hello(struct hs_ctx *x, struct wl_cur *b)
 {
 	struct tls_st *s = x->s;
@@ -570,21 +630,7 @@ static void hs_client_hello(struct hs_ctx *x, struct wl_cur *b)
 			s->sid_len = sid_len;
 		}
 	}
-	uint16_t cs_len = wl_be16(b);
-	struct wl_cur cs = wl_sub(b, cs_len);
-	wl_f_uint(m, "tls.handshake.cipher_suites_length", cs_len);
-	unsigned nsuites = 0;
-	s->noffered = 0;
-	while (wl_left(&cs) >= 2) {
-		uint16_t v = wl_be16(&cs);
-		wl_f_hex(m, "tls.handshake.ciphersuite", v);
-		h.grease += is_grease(v);
-		nsuites++;
-		if (s->noffered < MAX_OFFER && !is_grease(v))
-			s->offered[s->noffered++] = v;
-	}
-	if (cs_len % 2)
-		wl_note(m, WL_ERROR, "malformed: cipher suites length %u is odd", cs_len);
+	unsigned nsuites = client_suites(s, m, &h, b);
 	uint8_t cm_len = wl_u8(b);
 	struct wl_cur cm = wl_sub(b, cm_len);
 	wl_f_uint(m, "tls.handshake.comp_methods_length", cm_len);
@@ -599,48 +645,15 @@ static void hs_client_hello(struct hs_ctx *x, struct wl_cur *b)
 		wl_note_cursor(m, b, "ClientHello");
 	else if (wl_left(b))
 		wl_note(m, WL_ERROR, "malformed: %zu bytes after the ClientHello's extensions", wl_left(b));
-
-	char vb[32];
 	uint16_t maxv = h.max_version ? h.max_version : ver;
 	s->offered13 = maxv >= 0x0304;
 	s->early_data = h.early;
 	s->etm_offered = h.etm;
 	snprintf(s->sni, sizeof s->sni, "%s", h.sni);
 	snprintf(s->alpn, sizeof s->alpn, "%s", h.alpn);
-	if (h.sni_seen)
-		wl_msg_text(m, "ClientHello %s, %u suites, up to %s", h.sni, nsuites,
-			    version_name(maxv, vb, sizeof vb));
-	else
-		wl_msg_text(m, "ClientHello (no SNI), %u suites, up to %s", nsuites,
-			    version_name(maxv, vb, sizeof vb));
-	if (h.sni_seen) {
-		wl_note(m, WL_INFO, "SNI in the clear: anyone on the path sees that the client asks for %s",
-			h.sni);
-		wl_flow_fact(x->ctx, "sni", "%s", h.sni);
-	}
-	if (h.alpn[0])
-		wl_note(m, WL_INFO, "ALPN: the client proposes the application protocols %s", h.alpn);
-	if (h.nks) {
-		char g[160] = "", gb[32];
-		for (unsigned i = 0; i < h.nks; i++)
-			strcat_list(g, sizeof g, group_name(h.ks[i], gb, sizeof gb));
-		wl_note(m, WL_INFO, "key_share: the client already sends its key for %s (TLS 1.3 saves a "
-			"round trip this way)", g);
-	}
-	if (h.psk)
-		wl_note(m, WL_INFO, "pre_shared_key: the client tries to resume an earlier session");
-	else if (h.ticket == 2)
-		wl_note(m, WL_INFO, "session_ticket: the client presents a ticket to resume an earlier session");
-	if (h.early)
-		wl_note(m, WL_INFO, "early_data: the client sends 0-RTT data before the handshake completes "
-			"(replayable)");
-	if (h.grease)
-		wl_note(m, WL_INFO, "GREASE (RFC 8701): %u reserved dummy value%s keep servers tolerant "
-			"of unknown ones", h.grease, h.grease > 1 ? "s" : "");
+	client_hello_notes(x, &h, maxv, nsuites);
 	if (compress)
 		wl_note(m, WL_WARN, "TLS compression offered: leaks secrets through sizes (CRIME)");
-	if (maxv < 0x0303)
-		weak_notes(m, maxv, 0, 0);
 }
 
 static unsigned offer_rank(const struct tls_st *s, uint16_t suite)
@@ -649,6 +662,43 @@ static unsigned offer_rank(const struct tls_st *s, uint16_t suite)
 		if (s->offered[i] == suite)
 			return i + 1;
 	return 0;
+}
+
+/* Which of the client's offers the server took, and what follows from it. */
+static void server_choice_notes(struct hs_ctx *x, const struct hello *h, int resumed)
+{
+	struct tls_st *s = x->s;
+	struct wl_msg *m = x->m;
+	char vb[32], sb[32], gb[32];
+	const char *sname = suite_name(s->suite, sb, sizeof sb);
+	unsigned rank = offer_rank(s, s->suite);
+	if (rank)
+		wl_note(m, WL_INFO, "the server picked %s, the client's choice %u of %u", sname, rank,
+			s->noffered);
+	else if (s->noffered)
+		wl_note(m, WL_WARN, "the server picked %s, which the client did not offer", sname);
+	if (h->ks_group)
+		wl_note(m, WL_INFO, "key exchange: %s (ephemeral, so forward secret)",
+			group_name(h->ks_group, gb, sizeof gb));
+	if (h->alpn[0])
+		wl_note(m, WL_INFO, "ALPN: the server picked %s%s%s", h->alpn, s->alpn[0] ? " of " : "",
+			s->alpn);
+	if (s->tls13 && h->psk) {
+		wl_note(m, WL_INFO, "from here on the handshake is encrypted: EncryptedExtensions and "
+			"Finished travel inside encrypted records");
+		wl_note(m, WL_INFO, "pre_shared_key accepted: a resumed session, no certificate this time");
+	} else if (s->tls13) {
+		wl_note(m, WL_INFO, "from here on the handshake is encrypted: EncryptedExtensions, "
+			"Certificate, CertificateVerify and Finished travel inside encrypted records");
+	} else if (resumed) {
+		wl_note(m, WL_INFO, "session resumed: the server accepted the session ID, so no certificate "
+			"and no key exchange follow (abbreviated handshake)");
+	}
+	weak_notes(m, s->version, s->suite, s->etm);
+	wl_flow_fact(x->ctx, "version", "%s", version_name(s->version, vb, sizeof vb));
+	wl_flow_fact(x->ctx, "cipher", "%s", sname);
+	if (h->alpn[0])
+		wl_flow_fact(x->ctx, "alpn", "%s", h->alpn);
 }
 
 static void hs_server_hello(struct hs_ctx *x, struct wl_cur *b)
@@ -703,32 +753,9 @@ static void hs_server_hello(struct hs_ctx *x, struct wl_cur *b)
 	s->etm = s->etm_offered && h.etm;
 	s->tls13 = v == 0x0304 || (v >= 0x7f00 && v <= 0x7fff);
 	wl_msg_text(m, "ServerHello %s, %s", version_name(v, vb, sizeof vb), suite_short(sname));
-	unsigned rank = offer_rank(s, suite);
-	if (rank)
-		wl_note(m, WL_INFO, "the server picked %s, the client's choice %u of %u", sname, rank,
-			s->noffered);
-	else if (s->noffered)
-		wl_note(m, WL_WARN, "the server picked %s, which the client did not offer", sname);
-	if (h.ks_group)
-		wl_note(m, WL_INFO, "key exchange: %s (ephemeral, so forward secret)",
-			group_name(h.ks_group, gb, sizeof gb));
-	if (h.alpn[0])
-		wl_note(m, WL_INFO, "ALPN: the server picked %s%s%s", h.alpn, s->alpn[0] ? " of " : "",
-			s->alpn);
-	if (s->tls13) {
-		wl_note(m, WL_INFO, "from here on the handshake is encrypted: EncryptedExtensions, "
-			"Certificate, CertificateVerify and Finished travel inside encrypted records");
-		if (h.psk)
-			wl_note(m, WL_INFO, "pre_shared_key accepted: a resumed session, no certificate this time");
-	} else if (s->sid_len && s->sid_len == sid_len && sid && memcmp(s->sid, sid, sid_len) == 0) {
-		wl_note(m, WL_INFO, "session resumed: the server accepted the session ID, so no certificate "
-			"and no key exchange follow (abbreviated handshake)");
-	}
-	weak_notes(m, v, suite, s->etm);
-	wl_flow_fact(x->ctx, "version", "%s", version_name(v, vb, sizeof vb));
-	wl_flow_fact(x->ctx, "cipher", "%s", sname);
-	if (h.alpn[0])
-		wl_flow_fact(x->ctx, "alpn", "%s", h.alpn);
+	int resumed = !s->tls13 && s->sid_len && s->sid_len == sid_len && sid &&
+		      memcmp(s->sid, sid, sid_len) == 0;
+	server_choice_notes(x, &h, resumed);
 }
 
 static int64_t asn1_ns(const ASN1_TIME *t)
