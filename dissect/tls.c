@@ -39,6 +39,7 @@
 #define HS_CAP (256u * 1024)      /* one handshake message reassembled at most */
 #define MAX_OFFER 160
 #define KEY_TRIES 16              /* key log look-ups per direction and key stage */
+#define SEQ_SEARCH 64             /* records that lost bytes may have held */
 
 enum { CT_CCS = 20, CT_ALERT = 21, CT_HANDSHAKE = 22, CT_APPDATA = 23, CT_HEARTBEAT = 24 };
 
@@ -191,6 +192,7 @@ struct tls_dir {
 	uint8_t no_key_noted;
 	unsigned key_tries;
 	unsigned opaque_seen; /* protected records seen (for the first one's note) */
+	uint8_t lost_records; /* bytes lost since the last record decrypted: seq unknown */
 	uint64_t seq;         /* protected records since the last key change */
 	struct tls_prot *prot;
 };
@@ -1256,7 +1258,8 @@ static int printable(const uint8_t *p, size_t n)
 {
 	size_t ok = 0;
 	for (size_t i = 0; i < n; i++)
-		ok += (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\r' || p[i] == '\t' || p[i] >= 0x80;
+		ok += (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\r' || p[i] == '\t' ||
+		      p[i] >= 0x80 || p[i] == 0;
 	return n && ok * 10 >= n * 9;
 }
 
@@ -1266,7 +1269,9 @@ static void text_preview(struct wl_msg *m, const uint8_t *p, size_t n, const cha
 	size_t o = 0;
 	for (size_t i = 0; i < n && o + 5 < 64; i++) {
 		uint8_t c = p[i];
-		if (c == '\n' || c == '\r' || c == '\t')
+		if (c == 0)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\0");
+		else if (c == '\n' || c == '\r' || c == '\t')
 			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
 		else if (c >= 0x20 && c < 0x7f)
 			buf[o++] = (char)c;
@@ -1455,11 +1460,20 @@ static void record(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, const 
 	if (!plain || !p)
 		return;
 	uint8_t inner = r.type;
-	long pn = tls_prot_open(d->prot, d->seq++, hdr, p, n, plain, &inner);
-	if (pn < 0) {
+	long pn = tls_prot_open(d->prot, d->seq, hdr, p, n, plain, &inner);
+	/* after lost bytes the record count is unknown: try the next few */
+	for (unsigned k = 1; pn < 0 && d->lost_records && k <= SEQ_SEARCH; k++)
+		if ((pn = tls_prot_open(d->prot, d->seq + k, hdr, p, n, plain, &inner)) >= 0)
+			d->seq += k;
+	d->seq++;
+	if (pn < 0 && d->lost_records) {
+		rec_opaque(s, ctx, dir, &r, "bytes were lost before this record, so its sequence number "
+			   "(part of the nonce) is unknown: not decrypted");
+	} else if (pn < 0) {
 		rec_opaque(s, ctx, dir, &r, "this record failed to authenticate with the key log's keys "
 			   "(wrong key, or a tampered record)");
 	} else {
+		d->lost_records = 0;
 		r.decrypted = 1;
 		r.inner = inner;
 		rec_inner(s, ctx, dir, &r, inner, wl_cur_make(plain, (size_t)pn));
@@ -1544,9 +1558,14 @@ static void tls_gap(void *st, struct wl_ctx *ctx, enum wl_dir dir, uint64_t len)
 	free(d->hs);
 	d->hs = NULL;
 	d->hs_len = d->hs_skip = 0;
-	tls_prot_free(d->prot);  /* the record count is lost with the bytes */
-	d->prot = NULL;
-	d->key_tries = KEY_TRIES;
+	/* the record count is lost with the bytes: the next decryption searches */
+	if (d->prot && tls_prot_seekable(d->prot)) {
+		d->lost_records = 1;
+	} else {
+		tls_prot_free(d->prot);
+		d->prot = NULL;
+		d->key_tries = KEY_TRIES;
+	}
 }
 
 static void *tls_open(struct wl_ctx *ctx)

@@ -302,6 +302,11 @@ struct tls_prot *tls_prot_new12(uint16_t suite, uint16_t version, const uint8_t 
 	return p;
 }
 
+int tls_prot_seekable(const struct tls_prot *p)
+{
+	return p->tls13 || is_aead(p->si.bulk) || p->version >= 0x0302;
+}
+
 void tls_prot_free(struct tls_prot *p)
 {
 	if (!p)

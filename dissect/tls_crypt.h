@@ -54,6 +54,9 @@ struct tls_prot *tls_prot_new13(uint16_t suite, const uint8_t *secret, size_t sl
 struct tls_prot *tls_prot_new12(uint16_t suite, uint16_t version, const uint8_t *ms, size_t mslen,
 				const uint8_t crand[32], const uint8_t srand[32], int server, int etm);
 void tls_prot_free(struct tls_prot *p);
+/* 1 when a record can be tried with several sequence numbers (not so for
+ * TLS 1.0 CBC, whose IV chains from one record to the next). */
+int tls_prot_seekable(const struct tls_prot *p);
 /* TLS 1.3 KeyUpdate: the next generation of the traffic secret. */
 int tls_prot_update13(struct tls_prot *p);
 

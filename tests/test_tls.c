@@ -1017,6 +1017,60 @@ static void test_decrypt_tls13(void **state)
 	free(pt);
 }
 
+/* A lost segment hides one record: the next one is still decrypted, by trying
+ * the sequence numbers after the last one seen. */
+static void test_decrypt_after_gap(void **state)
+{
+	(void)state;
+	uint8_t cs[32], ss[32], crand[32];
+	memset(crand, 0x11, 32);
+	memset(cs, 0xc1, 32);
+	memset(ss, 0x5e, 32);
+	char path[] = "/tmp/wl-test-tls-gap-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	char hr[65], hc[65], hs_[65];
+	hexs(hr, crand, 32);
+	hexs(hc, cs, 32);
+	hexs(hs_, ss, 32);
+	fprintf(f, "SERVER_HANDSHAKE_TRAFFIC_SECRET %s %s\nSERVER_TRAFFIC_SECRET_0 %s %s\n", hr, hs_, hr, hs_);
+	fprintf(f, "CLIENT_HANDSHAKE_TRAFFIC_SECRET %s %s\nCLIENT_TRAFFIC_SECRET_0 %s %s\n", hr, hc, hr, hc);
+	fclose(f);
+	struct b *c = newb(), *s = newb(), *pt = newb(), *lost = newb(), *after = newb();
+	client_hello_record(c, "example.com", 1);
+	server_hello_record(s, 0x1301, 0x0303, 1, NULL);
+	p8(pt, 20);
+	p24(pt, 32);
+	pfill(pt, 0x5a, 32);
+	seal13(s, ss, 0, 22, pt->d, pt->n);
+	seal13(s, ss, 0, 23, "first", 5);
+	seal13(lost, ss, 1, 23, "never seen", 10);
+	seal13(after, ss, 2, 23, "after the gap", 13);
+	struct wl_opts o = { .keylog = path };
+	struct wlt t;
+	wlt_init_opts(&t, NULL, &o);
+	open443(&t);
+	wlt_tcp_send(&t, WL_C2S, c->d, c->n);
+	wlt_tcp_send(&t, WL_S2C, s->d, s->n);
+	wlt_tcp_send_at(&t, WL_S2C, (int32_t)lost->n, after->d, after->n);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "application_data", 0);
+	assert_non_null(m);
+	assert_non_null(strstr(m->text, "first"));
+	m = wlt_find(&t, "tls", "application_data", 1);
+	assert_non_null(m);
+	if (!strstr(m->text, "after the gap"))
+		wlt_dump(&t);
+	assert_non_null(strstr(m->text, "after the gap"));
+	wlt_free(&t);
+	unlink(path);
+	free(c);
+	free(s);
+	free(pt);
+	free(lost);
+	free(after);
+}
+
 /* TLS 1.2 AEAD records: AES-128-GCM (4-byte salt + 8-byte explicit nonce on
  * the wire) or ChaCha20-Poly1305 (iv XOR sequence number, nothing on the wire). */
 static void decrypt12(uint16_t suite)
@@ -1158,6 +1212,7 @@ int main(void)
 		cmocka_unit_test(test_not_tls_and_probe),
 		cmocka_unit_test(test_gap_resync),
 		cmocka_unit_test(test_decrypt_tls13),
+		cmocka_unit_test(test_decrypt_after_gap),
 		cmocka_unit_test(test_decrypt_tls12_gcm),
 		cmocka_unit_test(test_decrypt_tls12_chacha),
 		cmocka_unit_test(test_keylog_parsing),
