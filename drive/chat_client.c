@@ -238,16 +238,24 @@ int wl_chat_load(const char *host, uint16_t port, int clients, int seconds, FILE
 		int64_t next = t0 + (int64_t)(s + 1) * 1000000;
 		load_pump(cl, joined, ep, (int)((next - wl_now_us()) / 1000));
 	}
-	load_pump(cl, joined, ep, 2000);  /* let the last broadcasts arrive */
 	double secs = (double)(wl_now_us() - t0) / 1e6;
-	uint64_t expect = sent * (uint64_t)joined, got = 0;
-	for (int i = 0; i < joined; i++) {
-		got += cl[i].received;
+	/* let the last broadcasts arrive: until nothing comes for a second (20 s at most) */
+	uint64_t expect = sent * (uint64_t)joined, got = 0, before;
+	int64_t give_up = wl_now_us() + 20000000;
+	do {
+		before = got;
+		load_pump(cl, joined, ep, 1000);
+		got = 0;
+		for (int i = 0; i < joined; i++)
+			got += cl[i].received;
+	} while (got != before && got < expect && wl_now_us() < give_up);
+	double drain = (double)(wl_now_us() - t0) / 1e6 - secs;
+	for (int i = 0; i < joined; i++)
 		close(cl[i].fd);
-	}
 	fprintf(out, "clients %d, sent %llu messages in %.1f s (%.0f/s), deliveries %llu of %llu "
-		"(%.0f/s), lost %llu\n", joined, (unsigned long long)sent, secs, (double)sent / secs,
-		(unsigned long long)got, (unsigned long long)expect, (double)got / secs,
+		"(%.0f/s), last one %.1f s after the sending stopped, lost %llu\n", joined,
+		(unsigned long long)sent, secs, (double)sent / secs, (unsigned long long)got,
+		(unsigned long long)expect, (double)got / (secs + drain), drain,
 		(unsigned long long)(expect - got));
 	close(ep);
 	free(cl);

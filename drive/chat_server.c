@@ -40,6 +40,7 @@ static const char msg_too_long[] = "* error: message longer than 4096 bytes, clo
 struct client {
 	int fd;
 	int closing;           /* flush out, then close */
+	int want_out;          /* epoll: EPOLLOUT is registered */
 	char in[CHAT_MAX + 1];
 	size_t in_len;
 	char *out;
@@ -59,13 +60,16 @@ static int set_nonblock(int fd)
 	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/* Registers interest in writability only when it changes: one epoll_ctl per
+ * change, not per queued message. */
 static void ep_update(struct loop *l, struct client *c)
 {
-	if (l->epfd < 0)
+	int want = c->out_len > c->out_off;
+	if (l->epfd < 0 || want == c->want_out)
 		return;
-	struct epoll_event ev = { .events = EPOLLIN | (c->out_len > c->out_off ? EPOLLOUT : 0),
-				  .data.ptr = c };
+	struct epoll_event ev = { .events = EPOLLIN | (want ? EPOLLOUT : 0), .data.ptr = c };
 	epoll_ctl(l->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+	c->want_out = want;
 }
 
 /* Queues msg + NUL for c; a client over QUEUE_MAX is marked for dropping. */
@@ -342,44 +346,52 @@ static void tqueue(struct tclient *c, const char *msg, size_t n)
 	pthread_cond_signal(&c->cv);
 }
 
+/* Takes everything queued for c and sends it with one writev-like copy, so a
+ * busy client costs one wakeup and one send per batch, not per message. */
 static void *twriter(void *arg)
 {
 	struct tclient *c = arg;
 	struct tserver *s = c->srv;
+	char *batch = NULL;
+	size_t cap = 0;
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
 		while (!c->head && !c->gone)
 			pthread_cond_wait(&c->cv, &s->mu);
 		if (!c->head)
 			break;
-		if (c->dead) {  /* drop what cannot be sent */
-			struct tmsg *m = c->head;
-			c->head = m->next;
-			if (!c->head)
-				c->tail = NULL;
-			c->queued -= m->len;
-			free(m);
-			continue;
-		}
-		struct tmsg *m = c->head;
-		c->head = m->next;
-		if (!c->head)
-			c->tail = NULL;
-		c->queued -= m->len;
+		struct tmsg *list = c->head;
+		size_t total = c->queued;
+		c->head = c->tail = NULL;
+		c->queued = 0;
+		int dead = c->dead;
 		pthread_mutex_unlock(&s->mu);
-		int bad = wl_send_all(c->fd, m->data, m->len) < 0;
-		free(m);
+		if (total > cap) {
+			char *nb = realloc(batch, total);
+			if (nb) {
+				batch = nb;
+				cap = total;
+			} else {
+				dead = 1;
+			}
+		}
+		size_t n = 0;
+		while (list) {
+			struct tmsg *m = list;
+			list = m->next;
+			if (!dead && n + m->len <= cap) {
+				memcpy(batch + n, m->data, m->len);
+				n += m->len;
+			}
+			free(m);
+		}
+		int bad = !dead && wl_send_all(c->fd, batch, n) < 0;
 		pthread_mutex_lock(&s->mu);
 		if (bad)
 			c->dead = 1;
 	}
-	/* the reader has removed c from the table; free what is left */
-	while (c->head) {
-		struct tmsg *m = c->head;
-		c->head = m->next;
-		free(m);
-	}
 	pthread_mutex_unlock(&s->mu);
+	free(batch);
 	close(c->fd);
 	pthread_cond_destroy(&c->cv);
 	free(c);
