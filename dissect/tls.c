@@ -596,7 +596,8 @@ static void client_hello_notes(struct hs_ctx *x, const struct hello *h, uint16_t
 	if (h->psk)
 		wl_note(m, WL_INFO, "pre_shared_key: the client tries to resume an earlier session");
 	else if (h->ticket == 2)
-		wl_note(m, WL_INFO, "session_ticket: the client presents a ticket to resume an earlier session");
+		wl_note(m, WL_INFO, "session_ticket: the client presents a ticket to resume an earlier "
+			"session");
 	if (h->early)
 		wl_note(m, WL_INFO, "early_data: the client sends 0-RTT data before the handshake completes "
 			"(replayable)");
@@ -877,7 +878,8 @@ static void hs_certificate(struct hs_ctx *x, struct wl_cur *b)
 			wl_skip(&l, wl_be16(&l));
 	}
 	if (!wl_ok(&l) || !wl_ok(b))
-		wl_note(m, WL_ERROR, "malformed: certificate list cut short (a length runs past the message)");
+		wl_note(m, WL_ERROR, "malformed: certificate list cut short (a length runs past the "
+			"message)");
 	if (idx)
 		wl_msg_text(m, "Certificate %s%s (%u in chain)", cn[0] ? "" : "(unreadable)", cn, idx);
 	else
@@ -924,7 +926,8 @@ static void hs_server_key_exchange(struct hs_ctx *x, struct wl_cur *b)
 		if (wl_ok(b)) {
 			wl_msg_text(m, "ServerKeyExchange DH %u bits", pl * 8u);
 			if (pl * 8u < 2048)
-				wl_note(m, WL_WARN, "a %u-bit Diffie-Hellman group is too small (Logjam)", pl * 8u);
+				wl_note(m, WL_WARN, "a %u-bit Diffie-Hellman group is too small (Logjam)",
+					pl * 8u);
 		}
 	} else {
 		wl_msg_text(m, "ServerKeyExchange");
@@ -1152,7 +1155,8 @@ static void hs_feed(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, struc
 			rec_fields(m, r);
 			wl_f_uint(m, "tls.handshake.type", type);
 			wl_f_uint(m, "tls.handshake.length", len);
-			wl_msg_text(m, "%s of %u bytes (skipped)", wl_tok(hs_names, type, "handshake message"), len);
+			wl_msg_text(m, "%s of %u bytes (skipped)", wl_tok(hs_names, type, "handshake message"),
+				    len);
 			wl_note(m, WL_ERROR, "malformed: a handshake message of %u bytes is over wirelab's "
 				"limit of %u; skipped", len, HS_CAP);
 			size_t have = wl_left(&c);
@@ -1184,7 +1188,8 @@ static void hs_feed(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, struc
 			wl_note(m, WL_INFO, "more of the over-long handshake message, skipped");
 		} else if (!r->len) {
 			wl_msg_text(m, "Handshake record, empty");
-			wl_note(m, WL_ERROR, "malformed: an empty handshake record (RFC 8446 5.1 forbids them)");
+			wl_note(m, WL_ERROR, "malformed: an empty handshake record (RFC 8446 5.1 forbids "
+				"them)");
 		} else if (rest >= 4) {
 			struct wl_cur h = wl_cur_make(d->hs, rest);
 			uint8_t type = wl_u8(&h);
@@ -1248,7 +1253,8 @@ static void rec_alert(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, str
 		wl_note(m, bad ? WL_WARN : WL_INFO, "the %s sends a %s alert: %s", side(dir),
 			wl_tok(alert_levels, level, "?"), dn);
 	if (bad)
-		wl_flow_fact(ctx, "alert", "%s %s from the %s", wl_tok(alert_levels, level, "?"), dn, side(dir));
+		wl_flow_fact(ctx, "alert", "%s %s from the %s", wl_tok(alert_levels, level, "?"), dn,
+			     side(dir));
 	if (wl_left(&b))
 		wl_note(m, WL_ERROR, "malformed: %zu bytes after the alert", wl_left(&b));
 	wl_msg_emit(ctx, m);
@@ -1272,7 +1278,8 @@ static void text_preview(struct wl_msg *m, const uint8_t *p, size_t n, const cha
 		if (c == 0)
 			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\0");
 		else if (c == '\n' || c == '\r' || c == '\t')
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\%c",
+					      c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
 		else if (c >= 0x20 && c < 0x7f)
 			buf[o++] = (char)c;
 		else
@@ -1303,7 +1310,8 @@ static void rec_appdata(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, s
 	wl_msg_emit(ctx, m);
 }
 
-static void rec_heartbeat(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, struct rec *r, struct wl_cur b)
+static void rec_heartbeat(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, struct rec *r,
+			  struct wl_cur b)
 {
 	struct wl_msg *m = wl_msg_new(ctx, "tls", "heartbeat", dir);
 	rec_fields(m, r);

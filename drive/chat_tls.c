@@ -316,7 +316,8 @@ static int run_chat_tls(const struct wl_drive_cfg *cfg, struct wl_drive_result *
 	memset(cl, 0, sizeof cl);
 	int rc = -1, joined = 0;
 	if (!ctx || SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) {
-		rc = wl_drive_fail(res, "no lab CA at %s: start the lab's server (wirelab servers up chat-tls)", ca);
+		rc = wl_drive_fail(res, "no lab CA at %s: start the lab's server (wirelab servers up "
+				   "chat-tls)", ca);
 		goto out;
 	}
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);

@@ -224,7 +224,8 @@ static int run_tls(const struct wl_drive_cfg *cfg, struct wl_drive_result *res, 
 	snprintf(dir, sizeof dir, "%s/tls", cfg->state_dir);
 	snprintf(ca, sizeof ca, "%s/%s", dir, WL_TLS_CA);
 	if (access(ca, R_OK) != 0)
-		return wl_drive_fail(res, "no lab CA at %s: start the lab's server (wirelab servers up tls)", ca);
+		return wl_drive_fail(res, "no lab CA at %s: start the lab's server (wirelab servers up "
+				     "tls)", ca);
 	signal(SIGPIPE, SIG_IGN);
 	struct keylogs kl = { NULL, NULL, NULL };
 	if ((size_t)snprintf(res->keylog, sizeof res->keylog, "%.400s/%s", dir, WL_TLS_KEYLOG) >=
@@ -303,7 +304,8 @@ static int run_tls12_rsa(const struct wl_drive_cfg *cfg, struct wl_drive_result 
 
 static int run_tls_mitm(const struct wl_drive_cfg *cfg, struct wl_drive_result *res)
 {
-	static const struct tls_mode m = { TLS1_2_VERSION, 0, NULL, 1 };  /* 1.2: the certificate and the alert are in the clear */
+	/* TLS 1.2, so that the certificate and the alert are in the clear */
+	static const struct tls_mode m = { TLS1_2_VERSION, 0, NULL, 1 };
 	return run_tls(cfg, res, &m);
 }
 
