@@ -790,13 +790,13 @@ static void cert_san(struct wl_msg *m, X509 *c)
 	GENERAL_NAMES *gens = X509_get_ext_d2i(c, NID_subject_alt_name, NULL, NULL);
 	for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens); i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
-		if (g->type == GEN_DNS) {
-			wl_f_str(m, "wl.tls.cert.san", ASN1_STRING_get0_data(g->d.dNSName),
+		if (g->type == GEN_DNS)
+			wl_f_str(m, "x509ce.dNSName", ASN1_STRING_get0_data(g->d.dNSName),
 				 (size_t)ASN1_STRING_length(g->d.dNSName));
-		} else if (g->type == GEN_IPADD && ASN1_STRING_length(g->d.iPAddress) == 4) {
-			const unsigned char *a = ASN1_STRING_get0_data(g->d.iPAddress);
-			wl_f_strf(m, "wl.tls.cert.san", "IP:%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
-		}
+		else if (g->type == GEN_IPADD && ASN1_STRING_length(g->d.iPAddress) == 4)
+			wl_f_ipv4(m, "x509ce.IPAddress.ipv4", ASN1_STRING_get0_data(g->d.iPAddress));
+		else if (g->type == GEN_IPADD && ASN1_STRING_length(g->d.iPAddress) == 16)
+			wl_f_ipv6(m, "x509ce.IPAddress.ipv6", ASN1_STRING_get0_data(g->d.iPAddress));
 	}
 	GENERAL_NAMES_free(gens);
 }
@@ -812,6 +812,10 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 		wl_note(m, WL_ERROR, "malformed: certificate %u is not valid X.509 DER", idx + 1);
 		return;
 	}
+	const ASN1_INTEGER *serial = X509_get0_serialNumber(c);
+	if (serial)
+		wl_f_bytes(m, "x509af.serialNumber", ASN1_STRING_get0_data(serial),
+			   (size_t)ASN1_STRING_length(serial));
 	char subj[256] = "", iss[256] = "";
 	name_field(m, "wl.tls.cert.subject", X509_get_subject_name(c), subj, sizeof subj);
 	name_field(m, "wl.tls.cert.issuer", X509_get_issuer_name(c), iss, sizeof iss);
@@ -1664,7 +1668,10 @@ static const struct wl_field_info tls_fields[] = {
 	{ "wl.tls.cert.issuer", WL_FT_STR, "certificate issuer (RFC 2253)" },
 	{ "wl.tls.cert.not_before", WL_FT_TIME, "certificate valid from" },
 	{ "wl.tls.cert.not_after", WL_FT_TIME, "certificate valid until" },
-	{ "wl.tls.cert.san", WL_FT_STR, "subjectAltName entry" },
+	{ "x509af.serialNumber", WL_FT_BYTES, "certificate serial number" },
+	{ "x509ce.dNSName", WL_FT_STR, "subjectAltName: a DNS name" },
+	{ "x509ce.IPAddress.ipv4", WL_FT_IPV4, "subjectAltName: an IPv4 address" },
+	{ "x509ce.IPAddress.ipv6", WL_FT_IPV6, "subjectAltName: an IPv6 address" },
 	{ "wl.tls.cert.key", WL_FT_STR, "public key type and size" },
 	{ "wl.tls.cert.sig_alg", WL_FT_STR, "certificate signature algorithm" },
 	{ NULL, 0, NULL },

@@ -418,8 +418,9 @@ static void test_tls12_flight(void **state)
 	assert_string_equal(wlt_field(m, "tls.record.content_type", 0), "22");
 	assert_string_equal(wlt_field(m, "wl.tls.cert.subject", 0), "CN=localhost");
 	assert_string_equal(wlt_field(m, "wl.tls.cert.issuer", 0), "CN=localhost");
-	assert_string_equal(wlt_field(m, "wl.tls.cert.san", 0), "localhost");
-	assert_string_equal(wlt_field(m, "wl.tls.cert.san", 1), "IP:127.0.0.1");
+	assert_string_equal(wlt_field(m, "x509ce.dNSName", 0), "localhost");
+	assert_string_equal(wlt_field(m, "x509ce.IPAddress.ipv4", 0), "127.0.0.1");
+	assert_string_equal(wlt_field(m, "x509af.serialNumber", 0), "07");
 	assert_string_equal(wlt_field(m, "wl.tls.cert.key", 0), "RSA 1024");
 	assert_string_equal(wlt_field(m, "wl.tls.cert.not_before", 0), "2020-09-13T12:26:40.000000000Z");
 	assert_true(wlt_note(m, "the certificate travels in the clear"));
