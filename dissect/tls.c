@@ -830,7 +830,11 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 	int signid = X509_get_signature_nid(c);
 	wl_f_cstr(m, "wl.tls.cert.sig_alg", signid != NID_undef ? OBJ_nid2ln(signid) : "unknown");
 	if (idx == 0) {
-		snprintf(cn, cnn, "%s", subj);
+		char cnv[128];
+		if (X509_NAME_get_text_by_NID(X509_get_subject_name(c), NID_commonName, cnv, sizeof cnv) > 0)
+			snprintf(cn, cnn, "CN=%s", cnv);
+		else
+			snprintf(cn, cnn, "%s", subj);
 		wl_note(m, WL_INFO, "issued to %s by %s; the client must find a chain from this issuer to "
 			"a CA it trusts", subj, iss);
 		int64_t now = wl_time_ns(x->ctx);
