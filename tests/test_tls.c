@@ -478,6 +478,56 @@ static void test_weak_choices(void **state)
 	free(s);
 }
 
+static void test_obsolete_table(void **state)
+{
+	(void)state;
+	static const struct { unsigned ver, suite; const char *note; } rows[] = {
+		{ 0x0300, 0x002f, "SSL 3.0 is broken" },
+		{ 0x0302, 0xc013, "TLS 1.1 is obsolete" },
+		{ 0x0303, 0x0005, "RC4 is broken" },
+		{ 0x0303, 0x0003, "export-grade" },
+		{ 0x0303, 0x000a, "Sweet32" },
+		{ 0x0303, 0x0002, "not encrypted at all" },
+		{ 0x0303, 0xc018, "not authenticated" },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct wlt t;
+		struct b *c = newb(), *s = newb();
+		client_hello_record(c, "example.com", 0);
+		server_hello_record(s, rows[i].suite, rows[i].ver, 0, NULL);
+		wlt_init(&t, NULL);
+		open443(&t);
+		wlt_tcp_send(&t, WL_C2S, c->d, c->n);
+		wlt_tcp_send(&t, WL_S2C, s->d, s->n);
+		wlt_finish(&t);
+		const struct wlt_msg *m = wlt_find(&t, "tls", "server_hello", 0);
+		assert_non_null(m);
+		if (!wlt_note(m, rows[i].note))
+			wlt_dump(&t);
+		assert_true(wlt_note(m, rows[i].note));
+		assert_true(wlt_note(m, "which the client did not offer"));  /* none of these is */
+		wlt_free(&t);
+		free(c);
+		free(s);
+	}
+}
+
+static void test_cleartext_appdata(void **state)
+{
+	(void)state;
+	struct wlt t;
+	uint8_t r[] = { 23, 3, 3, 0, 5, 'h', 'e', 'l', 'l', 'o' };
+	wlt_init(&t, NULL);
+	open443(&t);
+	wlt_tcp_send(&t, WL_C2S, r, sizeof r);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "application_data", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "in the clear"));
+	assert_non_null(strstr(m->text, "hello"));
+	wlt_free(&t);
+}
+
 static void test_alert(void **state)
 {
 	(void)state;
@@ -1202,6 +1252,8 @@ int main(void)
 		cmocka_unit_test(test_hello_retry_request),
 		cmocka_unit_test(test_tls12_flight),
 		cmocka_unit_test(test_weak_choices),
+		cmocka_unit_test(test_obsolete_table),
+		cmocka_unit_test(test_cleartext_appdata),
 		cmocka_unit_test(test_alert),
 		cmocka_unit_test(test_split_every_way),
 		cmocka_unit_test(test_several_records_per_segment),
