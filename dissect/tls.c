@@ -756,6 +756,8 @@ static void hs_server_hello(struct hs_ctx *x, struct wl_cur *b)
 	s->etm = s->etm_offered && h.etm;
 	s->tls13 = v == 0x0304 || (v >= 0x7f00 && v <= 0x7fff);
 	wl_msg_text(m, "ServerHello %s, %s", version_name(v, vb, sizeof vb), suite_short(sname));
+	wl_f_cstr(m, "wl.tls.version", version_name(v, vb, sizeof vb));
+	wl_f_cstr(m, "wl.tls.cipher", sname);
 	int resumed = !s->tls13 && s->sid_len && s->sid_len == sid_len && sid &&
 		      memcmp(s->sid, sid, sid_len) == 0;
 	server_choice_notes(x, &h, resumed);
@@ -1668,6 +1670,8 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.alert_message.level", WL_FT_UINT, "alert level: 1 warning, 2 fatal" },
 	{ "tls.alert_message.desc", WL_FT_UINT, "alert description" },
 	{ "data.data", WL_FT_BYTES, "decrypted application data" },
+	{ "wl.tls.version", WL_FT_STR, "the negotiated version, by name" },
+	{ "wl.tls.cipher", WL_FT_STR, "the negotiated cipher suite, by IANA name" },
 	{ "wl.tls.cert.subject", WL_FT_STR, "certificate subject (RFC 2253)" },
 	{ "wl.tls.cert.issuer", WL_FT_STR, "certificate issuer (RFC 2253)" },
 	{ "wl.tls.cert.not_before", WL_FT_TIME, "certificate valid from" },

@@ -272,6 +272,8 @@ static void test_tls13_flow(void **state)
 	const struct wlt_msg *m = wlt_find(&t, "tls", "server_hello", 0);
 	assert_non_null(m);
 	assert_string_equal(wlt_field(m, "tls.handshake.ciphersuite", 0), "0x1302");
+	assert_string_equal(wlt_field(m, "wl.tls.version", 0), "TLS 1.3");
+	assert_string_equal(wlt_field(m, "wl.tls.cipher", 0), "TLS_AES_256_GCM_SHA384");
 	assert_string_equal(wlt_field(m, "tls.handshake.extensions.supported_version", 0), "0x304");
 	assert_true(wlt_note(m, "from here on the handshake is encrypted"));
 	assert_true(wlt_note(m, "choice 2 of 5"));
