@@ -120,6 +120,11 @@ void wl_msg_text(struct wl_msg *m, const char *fmt, ...)
 	va_end(ap);
 }
 
+void wl_msg_minor(struct wl_msg *m)
+{
+	m->minor = 1;
+}
+
 void wl_note(struct wl_msg *m, enum wl_level lvl, const char *fmt, ...)
 {
 	if (m->nnotes >= WL_MSG_MAX_NOTES) {
