@@ -217,6 +217,8 @@ static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *st
 	struct wl_sink rec = wl_lab_seq_sink(&live);
 	struct wl_view v = o->view;
 	v.tee = o->expect ? &rec : NULL;
+	if (!v.dissect.keylog && dr.keylog[0])
+		v.dissect.keylog = dr.keylog;  /* the client's TLS secrets decrypt the trace */
 	struct wl_run_result res;
 	int rc = wl_run_source(src, &v, w, NULL, stdout, &res, err, sizeof err);
 	wl_source_close(src);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lab.h"
 #include "wirelab.h"
@@ -61,6 +62,13 @@ int wl_lab_seq_from_file(struct wl_lab_seq *s, const char *pcap, char *err, size
 {
 	struct wl_view v;
 	wl_view_init(&v);
+	/* X.keylog beside X.pcap decrypts TLS, as in `wirelab check` */
+	char keylog[4096];
+	const char *dot = strrchr(pcap, '.');
+	size_t base = dot && !strchr(dot, '/') ? (size_t)(dot - pcap) : strlen(pcap);
+	snprintf(keylog, sizeof keylog, "%.*s.keylog", (int)base, pcap);
+	if (access(keylog, R_OK) == 0)
+		v.dissect.keylog = keylog;
 	struct wl_sink k = wl_lab_seq_sink(s);
 	v.tee = &k;
 	v.render.format = WL_OUT_LADDER;
