@@ -134,9 +134,13 @@ static void closing_line(struct wl_renderer *r, const struct wl_view *v, const s
 			       "the queue", (unsigned long long)res->cap.received,
 			       (unsigned long long)res->cap.kernel_drops,
 			       (unsigned long long)res->cap.queue_drops);
-	if (v->dissect.redact == 0 && t.msgs && v->render.verbose >= 0) {
-		/* said once per trace: secrets are shown on purpose */
-	}
+	/* said once per trace: secrets are shown on purpose, and how to hide them */
+	if (t.secrets && !v->dissect.redact)
+		wl_render_line(r, "%llu secrets (passwords, community strings) are shown as they were on "
+			       "the wire: this is a teaching tool; --redact masks them",
+			       (unsigned long long)t.secrets);
+	else if (t.secrets)
+		wl_render_line(r, "%llu secrets masked (--redact)", (unsigned long long)t.secrets);
 }
 
 /* The renderer's sink, and v->tee beside it. */

@@ -48,6 +48,8 @@ static void on_msg(void *arg, const struct wl_msg *m)
 	}
 	if (m->nnotes)
 		remember_warning(r, m);
+	for (unsigned i = 0; i < m->nfields; i++)
+		r->t.secrets += (m->fields[i].flags & WL_FIELD_SECRET) != 0;
 	if (r->o.format == WL_OUT_JSON)
 		wl__json_msg(r, m);
 	else

@@ -23,6 +23,7 @@ struct wl_render_opts {
 /* What the renderer counts, for the closing line and for `lab`. */
 struct wl_render_totals {
 	uint64_t msgs, warnings, errors, flows;
+	uint64_t secrets;        /* fields marked secret (passwords, communities) */
 	uint64_t pkts[2], bytes[2];
 };
 
