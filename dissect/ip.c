@@ -158,7 +158,13 @@ static int fragq_add(struct wl_fragq *q, uint32_t off, int more, struct wl_cur c
 		q->units[u >> 3] |= (uint8_t)(1u << (u & 7));
 		q->have += end - start;
 	}
-	return q->total && q->have >= q->total;
+	if (!q->total || q->have < q->total)
+		return 0;
+	/* bytes past the end may have been counted: every unit up to it must be in */
+	for (uint32_t u = 0; u * 8 < q->total; u++)
+		if (!unit_isset(q, u))
+			return 0;
+	return 1;
 }
 
 static void fragment(struct wl_ctx *ctx, uint8_t proto, uint32_t id, uint32_t off, int more,
@@ -189,6 +195,15 @@ static void fragment(struct wl_ctx *ctx, uint8_t proto, uint32_t id, uint32_t of
 	}
 }
 
+/* A fragment the capture did not keep whole cannot be reassembled. */
+static void frag_cut(struct wl_ctx *ctx, uint32_t id)
+{
+	struct wl_msg *m = wl__msg_pkt(ctx, ctx->ip_af == 4 ? "ip" : "ipv6", "fragment");
+	ip_fields(ctx, m);
+	wl_msg_text(m, "fragment id 0x%x cut short by the snapshot length", id);
+	wl_note(m, WL_WARN, "truncated by snaplen: fragment not reassembled");
+}
+
 /* ---- ICMP ---- */
 
 static const struct wl_tok icmp_types[] = {
@@ -212,12 +227,18 @@ static const struct wl_tok icmp6_types[] = {
 	{ 143, "multicast listener report v2" }, { 0, NULL },
 };
 
-static void icmp(struct wl_ctx *ctx, struct wl_cur c, int v6)
+static void icmp(struct wl_ctx *ctx, struct wl_cur c, int v6, uint32_t len)
 {
 	struct wl_msg *m = wl__msg_pkt(ctx, v6 ? "icmpv6" : "icmp", "icmp");
+	size_t have = wl_left(&c);
 	uint8_t type = wl_u8(&c), code = wl_u8(&c);
 	wl_skip(&c, 2);
 	ip_fields(ctx, m);
+	if (!wl_ok(&c)) {
+		wl_msg_text(m, "%s header cut short", v6 ? "ICMPv6" : "ICMP");
+		wl_note_cursor(m, &c, "ICMP header");
+		return;
+	}
 	wl_f_uint(m, v6 ? "icmpv6.type" : "icmp.type", type);
 	wl_f_uint(m, v6 ? "icmpv6.code" : "icmp.code", code);
 	const char *name = wl_tok(v6 ? icmp6_types : icmp_types, type, "type");
@@ -236,6 +257,8 @@ static void icmp(struct wl_ctx *ctx, struct wl_cur c, int v6)
 		wl_msg_text(m, "%s %s (type %u code %u)", v6 ? "ICMPv6" : "ICMP", name, type, code);
 	}
 	wl_note_cursor(m, &c, "ICMP header");
+	if (wl_ok(&c) && have < len)
+		wl_note(m, WL_WARN, "truncated by snaplen: %zu of %u ICMP bytes captured", have, len);
 }
 
 /* ---- transport dispatch ---- */
@@ -250,10 +273,10 @@ static void transport(struct wl_ctx *ctx, uint8_t proto, struct wl_cur c, uint32
 		wl__udp(ctx, c);
 		break;
 	case 1:
-		icmp(ctx, c, 0);
+		icmp(ctx, c, 0, len);
 		break;
 	case 58:
-		icmp(ctx, c, 1);
+		icmp(ctx, c, 1, len);
 		break;
 	case 4:
 		wl__ipv4(ctx, c);  /* IP in IP */
@@ -302,10 +325,7 @@ void wl__ipv4(struct wl_ctx *ctx, struct wl_cur c)
 	int more = (frag & 0x2000) != 0;
 	if (more || off) {
 		if (plen > have) {
-			struct wl_msg *m = wl__msg_pkt(ctx, "ip", "fragment");
-			ip_fields(ctx, m);
-			wl_msg_text(m, "fragment id 0x%x cut short by the snapshot length", id);
-			wl_note(m, WL_WARN, "truncated by snaplen: fragment not reassembled");
+			frag_cut(ctx, id);
 			return;
 		}
 		fragment(ctx, proto, id, off, more, payload);
@@ -354,7 +374,10 @@ void wl__ipv6(struct wl_ctx *ctx, struct wl_cur c)
 			uint32_t id = wl_be32(&p);
 			if (!wl_ok(&p))
 				break;
-			fragment(ctx, n2, id, (uint32_t)(offm & 0xfff8), offm & 1, p);
+			if (plen > have)
+				frag_cut(ctx, id);
+			else
+				fragment(ctx, n2, id, (uint32_t)(offm & 0xfff8), offm & 1, p);
 			return;
 		} else {
 			break;

@@ -95,6 +95,7 @@ static char *pool_take(struct wl_msg *m, size_t n, uint32_t *off)
 	return m->pool + *off;
 }
 
+__attribute__((format(printf, 3, 0)))
 static uint32_t pool_vprintf(struct wl_msg *m, uint32_t *len, const char *fmt, va_list ap)
 {
 	size_t room = WL_MSG_POOL - m->pool_used;

@@ -147,6 +147,10 @@ static struct wl_msg *stream_note_msg(struct wl_ctx *ctx, struct wl_flow *f, int
 static void stream_push(struct wl_ctx *ctx, struct wl_flow *f, int dir, const uint8_t *p, uint32_t n)
 {
 	struct wl_half *h = &f->half[dir];
+	if (f->dissector_tried && f->d && !f->dst) {
+		/* chosen before any payload (an expectation): open it now */
+		wl__flow_pick_dissector(ctx, f, dir, wl_cur_make(p, n));
+	}
 	if (!f->dissector_tried) {
 		if (h->buf_len) {
 			if (buf_append(ctx, h, p, n) < 0)
