@@ -82,6 +82,22 @@ static void set_addrs(struct wl_ctx *ctx, int af, const uint8_t *src, const uint
 	wl__ep_str(ctx->pkt_dst, sizeof ctx->pkt_dst, af, dst, -1);
 }
 
+/* Bytes from the cursor to the end of the frame on the wire: those captured
+ * plus those the snapshot length cut off. */
+static size_t on_wire(const struct wl_ctx *ctx, size_t have)
+{
+	return have + (ctx->wirelen > ctx->caplen ? ctx->wirelen - ctx->caplen : 0);
+}
+
+/* A length field larger than the frame: said once, then the frame's length is used. */
+static void len_lies(struct wl_ctx *ctx, const char *what, size_t claimed, size_t real)
+{
+	struct wl_msg *m = wl__msg_pkt(ctx, ctx->ip_af == 4 ? "ip" : "ipv6", "length");
+	wl_msg_text(m, "%s %zu exceeds the frame (%zu bytes)", what, claimed, real);
+	wl_note(m, WL_ERROR, "malformed: %s %zu but only %zu bytes follow", what, claimed, real);
+	wl__msg_flush(ctx);
+}
+
 /* ---- fragments ---- */
 
 static void fragq_drop(struct wl_ctx *ctx, struct wl_fragq **pp)
@@ -320,6 +336,10 @@ void wl__ipv4(struct wl_ctx *ctx, struct wl_cur c)
 	wl_skip(&c, ihl);  /* options are skipped: none carries anything we teach */
 	size_t have = wl_left(&c);
 	size_t plen = total - ihl;
+	if (wl_ok(&c) && plen > on_wire(ctx, have)) {
+		plen = on_wire(ctx, have);  /* as tshark: what the frame holds */
+		len_lies(ctx, "IPv4 total length", total, plen + ihl);
+	}
 	struct wl_cur payload = wl_sub(&c, plen < have ? plen : have); /* drop Ethernet padding */
 	uint32_t off = (uint32_t)(frag & 0x1fff) * 8;
 	int more = (frag & 0x2000) != 0;
@@ -351,6 +371,10 @@ void wl__ipv6(struct wl_ctx *ctx, struct wl_cur c)
 	}
 	set_addrs(ctx, 6, src, dst);
 	size_t have = wl_left(&c);
+	if (plen > on_wire(ctx, have)) {
+		len_lies(ctx, "IPv6 payload length", plen, on_wire(ctx, have));
+		plen = (uint16_t)on_wire(ctx, have);
+	}
 	struct wl_cur p = wl_sub(&c, plen < have ? plen : have);
 	uint32_t len = plen;
 	/* extension headers: hop-by-hop, routing, destination options, fragment, AH */

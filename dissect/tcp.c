@@ -412,7 +412,9 @@ void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_len)
 	if (!wl_ok(&hdr) || s.hlen < 20 || s.hlen > ip_len) {
 		struct wl_msg *m = wl__msg_pkt(ctx, "tcp", "tcp");
 		wl__ip_fields(ctx, m);
-		if (wl_ok(&hdr)) {
+		struct wl_cur ports = c;   /* what is there of the header: the ports, as tshark */
+		wl_skip(&ports, 4);
+		if (wl_ok(&ports)) {
 			wl_f_uint(m, "tcp.srcport", s.sport);
 			wl_f_uint(m, "tcp.dstport", s.dport);
 		}

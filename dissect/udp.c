@@ -37,8 +37,11 @@ void wl__udp(struct wl_ctx *ctx, struct wl_cur c)
 	wl_f_uint(m, "udp.dstport", dport);
 	wl_f_uint(m, "udp.length", len);
 	wl_msg_text(m, "UDP %u bytes", (unsigned)plen);
-	if (plen > have)
+	if (plen > have && ctx->caplen < ctx->wirelen)
 		wl_note(m, WL_WARN, "truncated by snaplen: %zu of %zu payload bytes captured", have, plen);
+	else if (plen > have)
+		wl_note(m, WL_ERROR, "malformed: UDP length %u but the datagram holds %zu bytes",
+			len, have + 8);
 	else if (f->half[0].pkts + f->half[1].pkts == 1)
 		wl_note(m, WL_INFO, "UDP: no handshake, no acknowledgement; the datagram simply goes");
 	m->minor = plen <= have;
