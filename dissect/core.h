@@ -25,7 +25,8 @@ struct wl_half {
 	uint8_t *buf;            /* in-order bytes the dissector has not consumed */
 	uint32_t buf_len, buf_cap;
 	struct wl_seg *ooo;      /* held out-of-order segments, sorted by seq */
-	uint32_t ooo_bytes;
+	struct wl_seg *ooo_tail; /* the last of them: in-order arrivals append in O(1) */
+	uint32_t ooo_bytes, ooo_count;
 	uint64_t pkts, bytes;
 };
 

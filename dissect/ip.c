@@ -116,10 +116,7 @@ void wl__frag_free(struct wl_ctx *ctx)
 
 static unsigned fragq_count(const struct wl_ctx *ctx)
 {
-	unsigned n = 0;
-	for (const struct wl_fragq *q = ctx->frags; q; q = q->next)
-		n++;
-	return n;
+	return (unsigned)(ctx->frag_bytes / sizeof(struct wl_fragq));  /* each queue counts its size */
 }
 
 static struct wl_fragq *fragq_find(struct wl_ctx *ctx, uint8_t proto, uint32_t id)

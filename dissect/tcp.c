@@ -29,6 +29,9 @@ void wl__ip_fields(struct wl_ctx *ctx, struct wl_msg *m);
 
 enum { TH_FIN = 1, TH_SYN = 2, TH_RST = 4, TH_PSH = 8, TH_ACK = 16, TH_URG = 32, TH_ECE = 64, TH_CWR = 128 };
 
+/* Out-of-order segments held per direction; past it the first hole is given up. */
+#define OOO_MAX_SEGS 1024
+
 /* flow->state for teaching notes */
 enum { ST_NONE, ST_SYN, ST_SYNACK, ST_EST };
 
@@ -93,7 +96,8 @@ void wl__half_free(struct wl_ctx *ctx, struct wl_half *h)
 		ctx->buffered -= s->len;
 		free(s);
 	}
-	h->ooo_bytes = 0;
+	h->ooo_tail = NULL;
+	h->ooo_bytes = h->ooo_count = 0;
 	ctx->buffered -= h->buf_len;
 	free(h->buf);
 	h->buf = NULL;
@@ -223,6 +227,9 @@ static void drain_ooo(struct wl_ctx *ctx, struct wl_flow *f, int dir)
 	while (h->ooo && !seq_lt(h->next_seq, h->ooo->seq)) {
 		struct wl_seg *s = h->ooo;
 		h->ooo = s->next;
+		if (!h->ooo)
+			h->ooo_tail = NULL;
+		h->ooo_count--;
 		h->ooo_bytes -= s->len;
 		ctx->buffered -= s->len;
 		uint32_t skip = h->next_seq - s->seq;
@@ -251,7 +258,7 @@ static void hold(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint32_t seq, c
 {
 	struct wl_half *h = &f->half[dir];
 	while (h->ooo && (h->ooo_bytes + (uint64_t)n > ctx->lim.flow_buf_max ||
-			  ctx->buffered + n > ctx->lim.total_buf_max))
+			  ctx->buffered + n > ctx->lim.total_buf_max || h->ooo_count >= OOO_MAX_SEGS))
 		skip_hole(ctx, f, dir, "never captured (reassembly limit reached)");
 	if (!seq_lt(h->next_seq, seq)) {  /* the hole closed while making room */
 		uint32_t skip = h->next_seq - seq;
@@ -262,17 +269,26 @@ static void hold(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint32_t seq, c
 		}
 		return;
 	}
+	/* where it goes: after the tail (the usual case), else a walk of a bounded list */
+	struct wl_seg *prev = NULL;
+	if (h->ooo_tail && !seq_lt(seq, h->ooo_tail->seq))
+		prev = h->ooo_tail;
+	for (struct wl_seg *q = prev ? prev->next : h->ooo; q && !seq_lt(seq, q->seq); q = q->next)
+		prev = q;
+	struct wl_seg **pp = prev ? &prev->next : &h->ooo;
+	if (prev && prev->seq == seq && prev->len >= n)
+		return;  /* the same bytes are held already */
 	struct wl_seg *s = malloc(sizeof *s + n);
 	if (!s)
 		return;
 	s->seq = seq;
 	s->len = n;
 	memcpy(s->data, p, n);
-	struct wl_seg **pp = &h->ooo;
-	while (*pp && !seq_lt(seq, (*pp)->seq))
-		pp = &(*pp)->next;
 	s->next = *pp;
 	*pp = s;
+	if (!s->next)
+		h->ooo_tail = s;
+	h->ooo_count++;
 	h->ooo_bytes += n;
 	ctx->buffered += n;
 	if (ctx->buffered > ctx->stats.buf_peak)

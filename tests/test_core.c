@@ -1101,6 +1101,19 @@ static void test_reassembly_caps(void **state)
 	assert_int_equal(ctx->buffered, 0);
 	wlt_free(&t);
 
+	/* many small held segments: the count is capped too (a list walk stays short) */
+	wlt_init(&t, NULL);
+	c = handshake(&t, 1, 1);
+	tap_attach(&t, TAP_ALL);
+	for (uint32_t i = 0; i < 1100; i++)
+		cdata(&c, WL_C2S, 3 + 2 * i, "y");
+	/* from the 1025th on, each arrival gives up the first hole: 1..3, then 1-byte holes */
+	assert_int_equal(tap.gaps[0], 2 + (1100 - 1024 - 1));
+	assert_int_equal(wlt_count(&t, "tcp", "stream"), 1100 - 1024);
+	assert_true(wlt_note(wlt_find(&t, "tcp", "stream", 0), "reassembly limit reached"));
+	wlt_finish(&t);
+	wlt_free(&t);
+
 	/* bytes the dissector never consumes: dropped at the cap, as a gap */
 	wlt_init_limits(&t, NULL, &lim);
 	c = handshake(&t, 1, 1);
