@@ -56,11 +56,16 @@ void wl__ep_str(char *out, size_t n, int af, const uint8_t *addr, int port)
 {
 	char a[INET6_ADDRSTRLEN];
 	if (af == 4) {
-		snprintf(a, sizeof a, "%u.%u.%u.%u", addr[0], addr[1], addr[2], addr[3]);
-		if (port >= 0)
-			snprintf(out, n, "%s:%d", a, port);
-		else
-			snprintf(out, n, "%s", a);
+		struct wl_sb b = { out, 0, n };
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				wl__sb_mem(&b, ".", 1);
+			wl__sb_u64(&b, addr[i]);
+		}
+		if (port >= 0) {
+			wl__sb_mem(&b, ":", 1);
+			wl__sb_u64(&b, (uint64_t)port);
+		}
 	} else {
 		inet_ntop(AF_INET6, addr, a, sizeof a);
 		if (port >= 0)
@@ -78,8 +83,16 @@ static void set_addrs(struct wl_ctx *ctx, int af, const uint8_t *src, const uint
 	memset(ctx->ip_dst, 0, 16);
 	memcpy(ctx->ip_src, src, n);
 	memcpy(ctx->ip_dst, dst, n);
-	wl__ep_str(ctx->pkt_src, sizeof ctx->pkt_src, af, src, -1);
-	wl__ep_str(ctx->pkt_dst, sizeof ctx->pkt_dst, af, dst, -1);
+	ctx->pkt_eps_ok = 0;  /* texts made only if a message without a flow needs them */
+}
+
+void wl__pkt_eps(struct wl_ctx *ctx)
+{
+	if (ctx->pkt_eps_ok)
+		return;
+	wl__ep_str(ctx->pkt_src, sizeof ctx->pkt_src, ctx->ip_af, ctx->ip_src, -1);
+	wl__ep_str(ctx->pkt_dst, sizeof ctx->pkt_dst, ctx->ip_af, ctx->ip_dst, -1);
+	ctx->pkt_eps_ok = 1;
 }
 
 /* Bytes from the cursor to the end of the frame on the wire: those captured
@@ -321,9 +334,11 @@ void wl__ipv4(struct wl_ctx *ctx, struct wl_cur c)
 	wl_copy(&h, dst, 4);
 	size_t ihl = (size_t)(vihl & 15) * 4;
 	if (!wl_ok(&h) || (vihl >> 4) != 4 || ihl < 20 || total < ihl) {
+		if (wl_ok(&h))
+			set_addrs(ctx, 4, src, dst);
 		struct wl_msg *m = wl__msg_pkt(ctx, "ip", "ip");
 		if (wl_ok(&h))
-			set_addrs(ctx, 4, src, dst), ip_fields(ctx, m);
+			ip_fields(ctx, m);
 		wl_msg_text(m, "IPv4 header %s", wl_ok(&h) ? "invalid" : "cut short");
 		wl_note(m, WL_ERROR, "malformed: IPv4 version %u, header length %zu, total length %u",
 			vihl >> 4, ihl, total);

@@ -359,24 +359,38 @@ static void seg_fields(struct wl_ctx *ctx, struct wl_msg *m, const struct seg_in
 
 static void seg_text(struct wl_msg *m, const struct seg_info *s, uint32_t rseq, uint32_t rack)
 {
-	char opts[96] = "";
-	size_t o = 0;
-	if (s->opt.mss >= 0)
-		o += (size_t)snprintf(opts + o, sizeof opts - o, " mss=%d", s->opt.mss);
-	if (s->opt.wscale >= 0 && o < sizeof opts)
-		o += (size_t)snprintf(opts + o, sizeof opts - o, " wscale=%d", s->opt.wscale);
-	if (s->opt.sack_perm && o < sizeof opts)
-		o += (size_t)snprintf(opts + o, sizeof opts - o, " sack_perm");
-	if (s->opt.nsack && o < sizeof opts)
-		snprintf(opts + o, sizeof opts - o, " sack=%u", s->opt.nsack / 2);
-	char len[24] = "";
-	if (s->len)
-		snprintf(len, sizeof len, " len=%u", s->len);
-	if (s->flags & TH_ACK)
-		wl_msg_text(m, "%s seq=%u ack=%u win=%u%s%s", flag_name(s->flags), rseq, rack, s->win,
-			    len, opts);
-	else
-		wl_msg_text(m, "%s seq=%u win=%u%s%s", flag_name(s->flags), rseq, s->win, len, opts);
+	/* built by hand: this runs for every segment */
+	char buf[160];
+	struct wl_sb b = { buf, 0, sizeof buf };
+	buf[0] = '\0';
+	wl__sb_str(&b, flag_name(s->flags));
+	wl__sb_str(&b, " seq=");
+	wl__sb_u64(&b, rseq);
+	if (s->flags & TH_ACK) {
+		wl__sb_str(&b, " ack=");
+		wl__sb_u64(&b, rack);
+	}
+	wl__sb_str(&b, " win=");
+	wl__sb_u64(&b, s->win);
+	if (s->len) {
+		wl__sb_str(&b, " len=");
+		wl__sb_u64(&b, s->len);
+	}
+	if (s->opt.mss >= 0) {
+		wl__sb_str(&b, " mss=");
+		wl__sb_u64(&b, (uint64_t)s->opt.mss);
+	}
+	if (s->opt.wscale >= 0) {
+		wl__sb_str(&b, " wscale=");
+		wl__sb_u64(&b, (uint64_t)s->opt.wscale);
+	}
+	if (s->opt.sack_perm)
+		wl__sb_str(&b, " sack_perm");
+	if (s->opt.nsack) {
+		wl__sb_str(&b, " sack=");
+		wl__sb_u64(&b, s->opt.nsack / 2);
+	}
+	wl__msg_text_raw(m, buf, b.n);
 }
 
 /* The teaching notes of the connection's life; returns 1 if the segment is

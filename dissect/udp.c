@@ -36,7 +36,12 @@ void wl__udp(struct wl_ctx *ctx, struct wl_cur c)
 	wl_f_uint(m, "udp.srcport", sport);
 	wl_f_uint(m, "udp.dstport", dport);
 	wl_f_uint(m, "udp.length", len);
-	wl_msg_text(m, "UDP %u bytes", (unsigned)plen);
+	char text[32];
+	struct wl_sb b = { text, 0, sizeof text };
+	wl__sb_str(&b, "UDP ");
+	wl__sb_u64(&b, plen);
+	wl__sb_str(&b, " bytes");
+	wl__msg_text_raw(m, text, b.n);
 	if (plen > have && ctx->caplen < ctx->wirelen)
 		wl_note(m, WL_WARN, "truncated by snaplen: %zu of %zu payload bytes captured", have, plen);
 	else if (plen > have)

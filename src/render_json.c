@@ -4,6 +4,7 @@
  * Field names and value meanings are Wireshark's; a name that occurs several
  * times in a message becomes an array, in order. */
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "render_priv.h"
@@ -46,8 +47,12 @@ static void json_value(struct wl_renderer *r, const struct wl_msg *m, const stru
 		wl_ob_putc(b, '"');
 		break;
 	case WL_FT_IPV4:
+		wl_ob_putc(b, '"');
+		wl_ob_ipv4(b, (const uint8_t *)pool + f->v.off);
+		wl_ob_putc(b, '"');
+		break;
 	case WL_FT_IPV6:
-		inet_ntop(f->type == WL_FT_IPV4 ? AF_INET : AF_INET6, pool + f->v.off, a, sizeof a);
+		inet_ntop(AF_INET6, pool + f->v.off, a, sizeof a);
 		wl_ob_putc(b, '"');
 		wl_ob_str(b, a);
 		wl_ob_putc(b, '"');
@@ -62,16 +67,34 @@ static void json_value(struct wl_renderer *r, const struct wl_msg *m, const stru
 	}
 }
 
-static int same_name(const struct wl_field *a, const struct wl_field *b)
+/* A hash of a field name, cached by the name's address: names are string
+ * constants, so a message's fields are told apart without a strcmp each. */
+static uint32_t name_hash(struct wl_renderer *r, const char *name)
 {
-	return a->name == b->name || strcmp(a->name, b->name) == 0;
+	unsigned slot = (unsigned)((uintptr_t)name >> 3) & (WL_NAME_CACHE - 1);
+	if (r->hkey[slot] == name)
+		return r->hval[slot];
+	uint32_t h = 2166136261u;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	r->hkey[slot] = name;
+	r->hval[slot] = h;
+	return h;
+}
+
+static int same_name(const struct wl_field *a, const struct wl_field *b, uint32_t ha, uint32_t hb)
+{
+	return a->name == b->name || (ha == hb && strcmp(a->name, b->name) == 0);
 }
 
 static void json_fields(struct wl_renderer *r, const struct wl_msg *m)
 {
 	struct wl_obuf *b = &r->ob;
 	unsigned char done[WL_MSG_MAX_FIELDS];
+	uint32_t h[WL_MSG_MAX_FIELDS];
 	memset(done, 0, m->nfields);
+	for (unsigned i = 0; i < m->nfields; i++)
+		h[i] = name_hash(r, m->fields[i].name);
 	int first = 1;
 	for (unsigned i = 0; i < m->nfields; i++) {
 		if (done[i])
@@ -79,7 +102,7 @@ static void json_fields(struct wl_renderer *r, const struct wl_msg *m)
 		const struct wl_field *f = &m->fields[i];
 		unsigned more = 0;
 		for (unsigned j = i + 1; j < m->nfields; j++)
-			if (!done[j] && same_name(f, &m->fields[j]))
+			if (!done[j] && same_name(f, &m->fields[j], h[i], h[j]))
 				more++;
 		if (!first)
 			wl_ob_putc(b, ',');
@@ -94,7 +117,7 @@ static void json_fields(struct wl_renderer *r, const struct wl_msg *m)
 		wl_ob_putc(b, '[');
 		json_value(r, m, f);
 		for (unsigned j = i + 1; j < m->nfields; j++) {
-			if (done[j] || !same_name(f, &m->fields[j]))
+			if (done[j] || !same_name(f, &m->fields[j], h[i], h[j]))
 				continue;
 			done[j] = 1;
 			wl_ob_putc(b, ',');

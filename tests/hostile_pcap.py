@@ -152,10 +152,17 @@ def write(path, n, seed, nflows):
 
 def run(wirelab, path, max_rss_mib, fmt):
     t0 = time.time()
+    argv = [wirelab, "read", "-r", path, "-T", fmt]
+    gnu = os.access("/usr/bin/time", os.X_OK)
+    if gnu:  # measures wirelab alone (a child of Python counts Python's pages before exec)
+        argv = ["/usr/bin/time", "-f", "%M", "-o", path + ".rss"] + argv
     with open(os.devnull, "wb") as null:
-        p = subprocess.run([wirelab, "read", "-r", path, "-T", fmt], stdout=null, stderr=subprocess.PIPE)
+        p = subprocess.run(argv, stdout=null, stderr=subprocess.PIPE)
     dt = time.time() - t0
     rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if gnu:
+        with open(path + ".rss") as f:
+            rss_kib = int(f.read().split()[-1])
     print("wirelab read -T %s: exit %d, %.1f s, peak RSS %.1f MiB (cap %d MiB)"
           % (fmt, p.returncode, dt, rss_kib / 1024.0, max_rss_mib))
     err = p.stderr.decode(errors="replace")
