@@ -6,8 +6,9 @@
 Each command reads CAPTURE with its output sent to /dev/null; the commands run
 one after the other, RUNS rounds (so slow drifts of the machine hit them all
 alike). Per run: wall time, CPU seconds (user+sys, from wait4) and peak RSS
-(wait4's ru_maxrss). The table gives medians, packets/s and MB/s from the wall
-time, and each one's packet rate as a multiple of `wirelab read -T json`'s."""
+(GNU time, else wait4). The table gives medians, packets/s and MB/s from the
+wall time, packets per CPU second (steadier on a shared machine), and both
+rates as multiples of `wirelab read -T json`'s."""
 import argparse
 import os
 import shutil
@@ -97,8 +98,8 @@ def main():
             print("run %d/%d  %-26s %7.2f s wall %7.2f s cpu %8.1f MiB  exit %d"
                   % (r + 1, a.runs, name, w, cpu, rss, rc), file=sys.stderr, flush=True)
     print("\n%s: %d packets, %.1f MB; median of %d runs each, interleaved\n" % (a.capture, npk, mb, a.runs))
-    print("| command | packets/s | MB/s | wall s | CPU s | peak RSS MiB | pkts/s vs wirelab -T json |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| command | packets/s | MB/s | wall s | CPU s | packets/CPU-s | peak RSS MiB | vs wirelab -T json (packets/s, packets/CPU-s) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     ref = None
     rows = []
     for name, _ in cmds:
@@ -106,13 +107,14 @@ def main():
         cpu = statistics.median(x[1] for x in res[name])
         rss = max(x[2] for x in res[name])
         pps = npk / w if w else 0
+        cps = npk / cpu if cpu else 0
         if ref is None and name == "wirelab read -T json":
-            ref = pps
-        rows.append((name, pps, mb / w if w else 0, w, cpu, rss))
-    for name, pps, mbs, w, cpu, rss in rows:
-        ratio = "%.2f×" % (pps / ref) if ref else "-"
-        print("| `%s` | %s | %.1f | %.2f | %.2f | %.1f | %s |"
-              % (name, format(int(pps), ","), mbs, w, cpu, rss, ratio))
+            ref, cref = pps, cps
+        rows.append((name, pps, mb / w if w else 0, w, cpu, cps, rss))
+    for name, pps, mbs, w, cpu, cps, rss in rows:
+        ratio = "%.2f× / %.2f×" % (pps / ref, cps / cref) if ref and cref else "-"
+        print("| `%s` | %s | %.1f | %.2f | %.2f | %s | %.1f | %s |"
+              % (name, format(int(pps), ","), mbs, w, cpu, format(int(cps), ","), rss, ratio))
 
 
 if __name__ == "__main__":
