@@ -300,6 +300,11 @@ void wl__tcp_close_half(struct wl_ctx *ctx, struct wl_flow *f, int dir)
 	struct wl_half *h = &f->half[dir];
 	while (h->ooo)
 		skip_hole(ctx, f, dir, "never captured");
+	if (!f->dissector_tried && h->buf_len) {
+		/* still waiting for a probe to decide: show the bytes as they are */
+		wl__data_msg(ctx, dir, wl_cur_make(h->buf, h->buf_len));
+		buf_consume(ctx, h, h->buf_len);
+	}
 }
 
 /* ---- the segment ---- */

@@ -44,12 +44,13 @@ void wl__udp(struct wl_ctx *ctx, struct wl_cur c)
 	wl__msg_text_raw(m, text, b.n);
 	if (plen > have && ctx->caplen < ctx->wirelen)
 		wl_note(m, WL_WARN, "truncated by snaplen: %zu of %zu payload bytes captured", have, plen);
-	else if (plen > have)
+	int first = f->half[0].pkts + f->half[1].pkts == 1;
+	if (plen > have && ctx->caplen >= ctx->wirelen)
 		wl_note(m, WL_ERROR, "malformed: UDP length %u but the datagram holds %zu bytes",
 			len, have + 8);
-	else if (f->half[0].pkts + f->half[1].pkts == 1)
+	else if (first && plen <= have)
 		wl_note(m, WL_INFO, "UDP: no handshake, no acknowledgement; the datagram simply goes");
-	m->minor = plen <= have;
+	m->minor = plen <= have && !first;
 	wl_msg_emit(ctx, m);
 
 	wl__flow_pick_dissector(ctx, f, dir, payload);

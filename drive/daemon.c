@@ -192,16 +192,43 @@ static int udp_bound(uint16_t port)
 	return taken;
 }
 
+/* A TCP listener on port, from the kernel's table (connecting to find out
+ * would put a connection of our own into the lab's capture). */
+static int tcp_listening(uint16_t port)
+{
+	static const char *const tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	for (int t = 0; t < 2; t++) {
+		FILE *f = fopen(tables[t], "r");
+		if (!f)
+			continue;
+		char line[512];
+		int found = 0;
+		while (!found && fgets(line, sizeof line, f)) {
+			char local[128];
+			unsigned st;
+			if (sscanf(line, " %*d: %127s %*s %x", local, &st) != 2)
+				continue;
+			const char *colon = strrchr(local, ':');
+			found = colon && st == 0x0A && strtoul(colon + 1, NULL, 16) == port;
+		}
+		fclose(f);
+		if (found)
+			return 1;
+	}
+	return 0;
+}
+
 int wl_port_in_use(uint16_t port, int udp)
 {
-	return udp ? udp_bound(port) : tcp_accepts("127.0.0.1", port);
+	return udp ? udp_bound(port) : tcp_listening(port);
 }
 
 int wl_wait_port(const char *host, uint16_t port, int udp, pid_t pid, int timeout_ms)
 {
 	struct timespec step = { 0, 50 * 1000000L };
 	for (int waited = 0; waited <= timeout_ms; waited += 50) {
-		if (udp ? udp_bound(port) : tcp_accepts(host, port))
+		int local = strcmp(host, "127.0.0.1") == 0 || strcmp(host, "::1") == 0;
+		if (udp ? udp_bound(port) : local ? tcp_listening(port) : tcp_accepts(host, port))
 			return 0;
 		if (pid > 0 && !alive(pid))
 			return -1;
@@ -258,4 +285,23 @@ int wl_daemon_stop(const char *state_dir, const char *name)
 	snprintf(path, sizeof path, "%s/%s/pids", state_dir, name);
 	unlink(path);
 	return n;
+}
+
+int wl_own_start(const struct wl_server_ctx *ctx, const char *name, uint16_t port, int udp,
+		 char *err, size_t errlen)
+{
+	char portstr[8];
+	snprintf(portstr, sizeof portstr, "%u", port);
+	char *argv[] = { (char *)ctx->self_exe, "serve", (char *)name, "--port", portstr,
+			 "--state", (char *)ctx->state_dir, NULL };
+	pid_t pid;
+	if (wl_daemon_spawn(ctx->state_dir, name, argv, NULL, &pid, err, errlen) < 0)
+		return -1;
+	if (wl_wait_port("127.0.0.1", port, udp, pid, 5000) < 0) {
+		snprintf(err, errlen, "%s server did not start on port %u (see %s/%s/%s.log)", name, port,
+			 ctx->state_dir, name, name);
+		wl_daemon_stop(ctx->state_dir, name);
+		return -1;
+	}
+	return 0;
 }

@@ -108,6 +108,12 @@ int wl_daemon_alive(const char *state_dir, const char *name);
  * server's log. Returns its exit status, or -1. For slapadd, smbpasswd... */
 int wl_run_cmd(const char *state_dir, const char *name, char *const argv[], const char *in_text);
 
+/* Starts one of wirelab's own servers as `<self_exe> serve NAME --port P
+ * --state S` in the background and waits for its port: the .start of every
+ * own server's wl_server. */
+int wl_own_start(const struct wl_server_ctx *ctx, const char *name, uint16_t port, int udp,
+		 char *err, size_t errlen);
+
 /* ---- own servers, run by `wirelab serve NAME` ---- */
 
 struct wl_own_server {

@@ -139,6 +139,27 @@ static void closing_line(struct wl_renderer *r, const struct wl_view *v, const s
 	}
 }
 
+/* The renderer's sink, and v->tee beside it. */
+struct tee {
+	struct wl_sink a, b;
+};
+
+static void tee_msg(void *arg, const struct wl_msg *m)
+{
+	struct tee *t = arg;
+	t->a.msg(t->a.arg, m);
+	if (t->b.msg)
+		t->b.msg(t->b.arg, m);
+}
+
+static void tee_flow(void *arg, const struct wl_flow_summary *s)
+{
+	struct tee *t = arg;
+	t->a.flow(t->a.arg, s);
+	if (t->b.flow)
+		t->b.flow(t->b.arg, s);
+}
+
 int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writer *w,
 		  volatile sig_atomic_t *stop, FILE *out, struct wl_run_result *res,
 		  char *err, size_t errlen)
@@ -153,7 +174,14 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	struct wl_render_opts ro = v->render;
 	ro.out = out;
 	struct wl_renderer *r = wl_render_new(&ro);
-	struct wl_sink sink = wl_render_sink(r);
+	struct tee tee = { 0 };
+	struct wl_sink sink = { 0 };
+	if (r) {
+		tee.a = wl_render_sink(r);
+		if (v->tee)
+			tee.b = *v->tee;
+		sink = (struct wl_sink){ tee_msg, tee_flow, &tee };
+	}
 	struct wl_engine *e = r ? wl_engine_new(&v->dissect, NULL, &sink) : NULL;
 	if (!e) {
 		wl_render_free(r);

@@ -14,6 +14,10 @@ static const struct subcommand subcommands[] = {
 	{ "read", wl_cmd_read, "dissect a pcap/pcapng file and print the annotated trace" },
 	{ "capture", wl_cmd_capture, "capture live on an interface (thread + bounded queue)" },
 	{ "check", wl_cmd_check, "compare stored captures with their expected traces" },
+	{ "lab", wl_cmd_lab, "drive a real exchange while capturing it, print the trace" },
+	{ "servers", wl_cmd_servers, "start, stop or list the lab's servers on loopback" },
+	{ "chat-load", wl_cmd_chat_load, "load test of a running chat server" },
+	{ "serve", wl_cmd_serve, NULL },
 	{ NULL, NULL, NULL },
 };
 
@@ -21,7 +25,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: wirelab COMMAND [options]   (wirelab COMMAND --help for each)\n\n", f);
 	for (const struct subcommand *s = subcommands; s->name; s++)
-		fprintf(f, "  %-9s %s\n", s->name, s->help);
+		if (s->help)  /* serve is internal: the lab runs its own servers with it */
+			fprintf(f, "  %-9s %s\n", s->name, s->help);
 	fputs("\nExit status: 0 fine, 1 a check or an exchange failed, 2 usage or environment error.\n", f);
 }
 

@@ -22,6 +22,7 @@ struct wl_view {
 	unsigned nrules;
 	uint64_t count;          /* stop after this many packets, 0 = all */
 	const char *filter;      /* BPF */
+	const struct wl_sink *tee;  /* also sees every message (lab --expect), or NULL */
 };
 void wl_view_init(struct wl_view *v);
 
@@ -65,6 +66,8 @@ int wl_cmd_capture(int argc, char **argv);
 int wl_cmd_check(int argc, char **argv);
 int wl_cmd_lab(int argc, char **argv);
 int wl_cmd_servers(int argc, char **argv);
+int wl_cmd_serve(int argc, char **argv);
+int wl_cmd_chat_load(int argc, char **argv);
 int wl_cmd_netinfo(int argc, char **argv);
 int wl_cmd_ipcalc(int argc, char **argv);
 int wl_cmd_geoip(int argc, char **argv);

@@ -1,0 +1,157 @@
+/* sock.c - see sock.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sock.h"
+
+socklen_t wl_sockaddr(const char *host, uint16_t port, void *ss)
+{
+	struct sockaddr_in *a4 = ss;
+	struct sockaddr_in6 *a6 = ss;
+	memset(ss, 0, sizeof(struct sockaddr_in6));
+	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons(port);
+		return sizeof *a4;
+	}
+	if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(port);
+		return sizeof *a6;
+	}
+	return 0;
+}
+
+static void set_timeouts(int fd, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+int wl_tcp_connect(const char *host, uint16_t port, int timeout_ms)
+{
+	struct sockaddr_in6 ss;
+	socklen_t len = wl_sockaddr(host, port, &ss);
+	if (!len) {
+		errno = EINVAL;
+		return -1;
+	}
+	int fd = socket(((struct sockaddr *)&ss)->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	set_timeouts(fd, timeout_ms);
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int wl_tcp_listen(const char *host, uint16_t port, int backlog)
+{
+	struct sockaddr_in6 ss;
+	socklen_t len = wl_sockaddr(host, port, &ss);
+	if (!len) {
+		errno = EINVAL;
+		return -1;
+	}
+	int fd = socket(((struct sockaddr *)&ss)->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, backlog) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int wl_udp_socket(const char *host, uint16_t port)
+{
+	struct sockaddr_in6 ss;
+	socklen_t len = wl_sockaddr(host, port, &ss);
+	if (!len) {
+		errno = EINVAL;
+		return -1;
+	}
+	int fd = socket(((struct sockaddr *)&ss)->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int wl_send_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	while (n) {
+		ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static ssize_t recv_until(int fd, char *buf, size_t max, char end)
+{
+	size_t n = 0;
+	for (;;) {
+		char c;
+		ssize_t r = recv(fd, &c, 1, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		if (c == end)
+			break;
+		if (n == max)
+			return -2;
+		buf[n++] = c;
+	}
+	if (n < max)
+		buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+ssize_t wl_recv_msg(int fd, char *buf, size_t max) { return recv_until(fd, buf, max, '\0'); }
+ssize_t wl_recv_line(int fd, char *buf, size_t max) { return recv_until(fd, buf, max, '\n'); }
+
+void wl_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int64_t wl_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}

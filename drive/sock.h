@@ -1,0 +1,31 @@
+/* sock.h - small socket helpers for the lab's own clients and servers. */
+#ifndef WL_SOCK_H
+#define WL_SOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* A TCP connection to host:port (IPv4 or IPv6 literal), with a timeout for
+ * connect and for every later read/write. -1 with errno set on failure. */
+int wl_tcp_connect(const char *host, uint16_t port, int timeout_ms);
+/* A listening TCP socket on host:port (SO_REUSEADDR), or -1. */
+int wl_tcp_listen(const char *host, uint16_t port, int backlog);
+/* A bound UDP socket on host:port, or -1; port 0 binds an ephemeral port. */
+int wl_udp_socket(const char *host, uint16_t port);
+/* A sockaddr for host:port; returns its length, 0 if host is not a literal. */
+socklen_t wl_sockaddr(const char *host, uint16_t port, void *ss);
+
+int wl_send_all(int fd, const void *p, size_t n);
+/* Reads one NUL-terminated message (the NUL not included) into buf (max bytes).
+ * Returns its length, -1 on error/EOF, -2 when it exceeds max. Reads one byte at
+ * a time from a small per-call buffer: use for clients, not for servers. */
+ssize_t wl_recv_msg(int fd, char *buf, size_t max);
+/* Reads one line ending in \n (kept out), same returns as wl_recv_msg. */
+ssize_t wl_recv_line(int fd, char *buf, size_t max);
+
+void wl_sleep_ms(int ms);
+/* Monotonic time in microseconds. */
+int64_t wl_now_us(void);
+
+#endif

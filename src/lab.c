@@ -1,0 +1,360 @@
+/* lab.c - `wirelab lab`: start the exchange's server unless --server points
+ * elsewhere, start the capture thread on loopback with the exchange's BPF
+ * filter, run the driver, let the traffic drain, stop the capture, print the
+ * trace and the exchange summary. `lab all` runs every exchange in turn and
+ * closes with a table. This file holds the lab's only process-wide state: the
+ * servers it started, so it stops exactly those. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "drive/drive.h"
+#include "drive/sock.h"
+#include "lab.h"
+#include "wirelab.h"
+
+struct lab_opts {
+	const char *iface;
+	const char *server;      /* HOST:PORT, or NULL */
+	const char *write;       /* -w */
+	const char *expect;      /* --expect PCAP */
+	const char *state;
+	int accept_new;
+	int keep;                /* leave servers running */
+	struct wl_view view;
+};
+
+struct lab_row {
+	const char *name;
+	const char *result;      /* "ok", "FAILED", "skipped" */
+	char why[600];
+	uint64_t packets, bytes, warnings;
+};
+
+const char *wl_lab_state_dir(const char *opt, char *buf, size_t n)
+{
+	const char *env = getenv("WIRELAB_STATE");
+	if (opt)
+		snprintf(buf, n, "%s", opt);
+	else if (env && *env)
+		snprintf(buf, n, "%s", env);
+	else if (geteuid() == 0)
+		snprintf(buf, n, "/run/wirelab");
+	else
+		snprintf(buf, n, "/tmp/wirelab-%u", (unsigned)geteuid());
+	if (wl_mkdirs(buf, 0755) < 0 || access(buf, W_OK) < 0) {
+		wl_err("lab state folder %s is not writable: %s (use --state DIR)", buf, strerror(errno));
+		return NULL;
+	}
+	return buf;
+}
+
+const char *wl_self_exe(char *buf, size_t n)
+{
+	ssize_t k = readlink("/proc/self/exe", buf, n - 1);
+	if (k <= 0)
+		return "wirelab";
+	buf[k] = '\0';
+	return buf;
+}
+
+int wl_lab_ensure_server(const struct wl_server *s, const struct wl_server_ctx *sc, int *started,
+			 char *err, size_t errlen)
+{
+	*started = 0;
+	if (s->binary && access(s->binary, X_OK) != 0) {
+		snprintf(err, errlen, "%s is not installed: apt-get install %s", s->binary, s->packages);
+		return 1;
+	}
+	if (wl_daemon_alive(sc->state_dir, s->name) > 0)
+		return 0;
+	uint16_t port = sc->port ? sc->port : s->port;
+	if (wl_port_in_use(port, s->udp)) {
+		snprintf(err, errlen, "port %u is busy: another process %s it (stop it, or use --server)",
+			 port, s->udp ? "has bound" : "listens on");
+		return 2;
+	}
+	if (s->start(sc, err, errlen) < 0)
+		return 2;
+	*started = 1;
+	return 0;
+}
+
+/* The driver's BPF with every %u replaced by the port (no format strings from data). */
+static void make_filter(char *out, size_t n, const char *bpf, uint16_t port)
+{
+	char p[8];
+	snprintf(p, sizeof p, "%u", port);
+	size_t o = 0;
+	for (const char *s = bpf; *s && o + 8 < n; s++) {
+		if (s[0] == '%' && s[1] == 'u') {
+			o += (size_t)snprintf(out + o, n - o, "%s", p);
+			s++;
+		} else {
+			out[o++] = *s;
+		}
+	}
+	out[o] = '\0';
+}
+
+static int parse_server(const char *spec, char *host, size_t hn, uint16_t *port)
+{
+	const char *colon = strrchr(spec, ':');
+	if (!colon || colon == spec)
+		return -1;
+	char *end;
+	unsigned long p = strtoul(colon + 1, &end, 10);
+	if (*end || p == 0 || p > 65535)
+		return -1;
+	size_t len = (size_t)(colon - spec);
+	if (spec[0] == '[' && len > 2 && spec[len - 1] == ']') {
+		spec++;
+		len -= 2;
+	}
+	if (len >= hn)
+		return -1;
+	memcpy(host, spec, len);
+	host[len] = '\0';
+	*port = (uint16_t)p;
+	return 0;
+}
+
+/* Waits until no packet has arrived for quiet_ms (at most max_ms). */
+static void drain(struct wl_source *src, int quiet_ms, int max_ms)
+{
+	struct wl_capture_stats st;
+	wl_source_stats(src, &st);
+	uint64_t last = st.received;
+	int still = 0;
+	for (int t = 0; t < max_ms && still < quiet_ms; t += 50) {
+		wl_sleep_ms(50);
+		wl_source_stats(src, &st);
+		if (st.received != last) {
+			last = st.received;
+			still = 0;
+		} else {
+			still += 50;
+		}
+	}
+}
+
+static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *state, struct lab_row *row)
+{
+	row->name = d->name;
+	row->result = "FAILED";
+	char host[256] = "127.0.0.1";
+	uint16_t port = d->port;
+	if (o->server && parse_server(o->server, host, sizeof host, &port) < 0) {
+		wl_err("--server %s: expected HOST:PORT", o->server);
+		return WL_EXIT_USAGE;
+	}
+	printf("══ wirelab lab %s: %s\n", d->name, d->desc);
+	fflush(stdout);
+
+	/* the server */
+	char exe[PATH_MAX], err[512];
+	struct wl_server_ctx sc = { state, wl_self_exe(exe, sizeof exe), 0 };
+	const struct wl_server *srv = (!o->server && d->server) ? wl_server_find(d->server) : NULL;
+	int started = 0;
+	if (srv) {
+		int r = wl_lab_ensure_server(srv, &sc, &started, err, sizeof err);
+		if (r == 1) {
+			row->result = "skipped";
+			snprintf(row->why, sizeof row->why, "%s", err);
+			printf("skipped: %s\n\n", err);
+			return WL_EXIT_OK;
+		}
+		if (r) {
+			snprintf(row->why, sizeof row->why, "%s", err);
+			wl_err("%s", err);
+			return WL_EXIT_USAGE;
+		}
+	}
+
+	/* the capture thread */
+	char filter[512];
+	make_filter(filter, sizeof filter, d->bpf ? d->bpf : "tcp port %u or udp port %u", port);
+	struct wl_live_cfg lc = { .iface = o->iface, .filter = filter };
+	struct wl_source *src = wl_source_live(&lc, err, sizeof err);
+	if (!src) {
+		snprintf(row->why, sizeof row->why, "%s", err);
+		wl_err("%s", err);
+		if (started && !o->keep)
+			wl_daemon_stop(state, srv->name);
+		return WL_EXIT_USAGE;
+	}
+	struct wl_writer *w = NULL;
+	if (o->write && !(w = wl_writer_open(o->write, wl_source_linktype(src), wl_source_snaplen(src),
+					     err, sizeof err))) {
+		wl_err("%s", err);
+		wl_source_close(src);
+		if (started && !o->keep)
+			wl_daemon_stop(state, srv->name);
+		return WL_EXIT_USAGE;
+	}
+
+	/* the exchange */
+	struct wl_drive_cfg dc = { host, port, state, o->view.render.verbose, o->accept_new, stdout };
+	struct wl_drive_result dr = { 0 };
+	printf("── client\n");
+	fflush(stdout);
+	d->run(&dc, &dr);
+	fflush(stdout);
+	drain(src, 300, 3000);
+	wl_source_stop(src);
+
+	/* the trace */
+	printf("── trace (capture on %s, filter \"%s\")\n", o->iface, filter);
+	fflush(stdout);
+	struct wl_lab_seq live = { 0 }, stored = { 0 };
+	struct wl_sink rec = wl_lab_seq_sink(&live);
+	struct wl_view v = o->view;
+	v.tee = o->expect ? &rec : NULL;
+	struct wl_run_result res;
+	int rc = wl_run_source(src, &v, w, NULL, stdout, &res, err, sizeof err);
+	wl_source_close(src);
+	char werr[256];
+	if (wl_writer_close(w, werr, sizeof werr) < 0)
+		wl_err("%s: %s", o->write, werr);
+	if (started && !o->keep)
+		wl_daemon_stop(state, srv->name);
+
+	/* the summary */
+	row->packets = res.packets;
+	row->bytes = res.totals.bytes[0] + res.totals.bytes[1];
+	row->warnings = res.totals.warnings;
+	printf("── summary: %s\n", d->name);
+	printf("   result: %s%s%s\n", dr.ok ? "ok" : "FAILED", dr.ok ? "" : ": ", dr.ok ? "" : dr.reason);
+	for (unsigned i = 0; i < dr.nfacts; i++)
+		printf("   %s\n", dr.facts[i]);
+	printf("   %llu packets; client → server %llu bytes, server → client %llu bytes; %llu warnings\n",
+	       (unsigned long long)res.packets, (unsigned long long)res.totals.bytes[0],
+	       (unsigned long long)res.totals.bytes[1], (unsigned long long)res.totals.warnings);
+	printf("   capture: %llu received, %llu dropped by the kernel, %llu dropped by the queue\n",
+	       (unsigned long long)res.cap.received, (unsigned long long)res.cap.kernel_drops,
+	       (unsigned long long)res.cap.queue_drops);
+	int exit_code = dr.ok ? WL_EXIT_OK : WL_EXIT_FAIL;
+	if (rc < 0) {
+		wl_err("%s", err);
+		exit_code = WL_EXIT_FAIL;
+	}
+	if (o->expect) {
+		if (wl_lab_seq_from_file(&stored, o->expect, err, sizeof err) < 0) {
+			wl_err("--expect %s: %s", o->expect, err);
+			exit_code = WL_EXIT_USAGE;
+		} else if (wl_lab_seq_compare(&stored, &live, stdout) != 0) {
+			exit_code = WL_EXIT_FAIL;
+			snprintf(dr.reason, sizeof dr.reason, "message sequence differs from %s", o->expect);
+		}
+	}
+	wl_lab_seq_free(&live);
+	wl_lab_seq_free(&stored);
+	printf("\n");
+	row->result = exit_code == WL_EXIT_OK ? "ok" : "FAILED";
+	snprintf(row->why, sizeof row->why, "%s", exit_code == WL_EXIT_OK ? "" : dr.reason);
+	return exit_code;
+}
+
+static const char lab_usage[] =
+	"usage: wirelab lab EXCHANGE|all|--list [--server HOST:PORT] [-i IFACE] [-w OUT.pcap]\n"
+	"                   [-T text|json|ladder] [-v] [--state DIR] [--accept-new] [--keep]\n"
+	"                   [--expect STORED.pcap]\n"
+	"Runs a real client against a real server on loopback while the capture thread records\n"
+	"it, then prints the client's output, the annotated trace and a summary.\n"
+	"  --server H:P   use a server already running there instead of the lab's own\n"
+	"  -i IFACE       capture interface (default lo)\n"
+	"  -w FILE        also write the capture to FILE\n"
+	"  --state DIR    lab state folder (default $WIRELAB_STATE, /run/wirelab as root)\n"
+	"  --accept-new   ssh: accept an unknown host key\n"
+	"  --keep         leave the servers this run started running\n"
+	"  --expect PCAP  compare the sequence of messages with a stored capture (exit 1 if different)\n";
+
+static void list_exchanges(void)
+{
+	for (const struct wl_driver *const *d = wl_drivers; *d; d++)
+		printf("%-16s %s\n", (*d)->name, (*d)->desc);
+}
+
+int wl_cmd_lab(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		WL_VIEW_LONGOPTS,
+		{ "server", required_argument, NULL, 2001 },
+		{ "state", required_argument, NULL, 2002 },
+		{ "accept-new", no_argument, NULL, 2003 },
+		{ "keep", no_argument, NULL, 2004 },
+		{ "expect", required_argument, NULL, 2005 },
+		{ "list", no_argument, NULL, 2006 },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct lab_opts o = { .iface = "lo" };
+	wl_view_init(&o.view);
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "i:w:h" WL_VIEW_SHORTOPTS, longopts, NULL)) != -1) {
+		int r = wl_view_option(&o.view, opt, optarg);
+		if (r < 0)
+			return WL_EXIT_USAGE;
+		if (r)
+			continue;
+		switch (opt) {
+		case 'i': o.iface = optarg; break;
+		case 'w': o.write = optarg; break;
+		case 2001: o.server = optarg; break;
+		case 2002: o.state = optarg; break;
+		case 2003: o.accept_new = 1; break;
+		case 2004: o.keep = 1; break;
+		case 2005: o.expect = optarg; break;
+		case 2006: list_exchanges(); return WL_EXIT_OK;
+		case 'h': fputs(lab_usage, stdout); return WL_EXIT_OK;
+		default: fputs(lab_usage, stderr); return WL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(lab_usage, stderr);
+		return WL_EXIT_USAGE;
+	}
+	const char *name = argv[optind];
+	char state_buf[PATH_MAX];
+	const char *state = wl_lab_state_dir(o.state, state_buf, sizeof state_buf);
+	if (!state)
+		return WL_EXIT_USAGE;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (strcmp(name, "all") != 0) {
+		const struct wl_driver *d = wl_driver_find(name);
+		if (!d) {
+			wl_err("no exchange '%s' (wirelab lab --list)", name);
+			return WL_EXIT_USAGE;
+		}
+		struct lab_row row = { 0 };
+		return lab_one(d, &o, state, &row);
+	}
+	if (o.write || o.expect || o.server) {
+		wl_err("lab all: -w, --expect and --server apply to one exchange");
+		return WL_EXIT_USAGE;
+	}
+	struct lab_row rows[128];
+	unsigned n = 0;
+	int worst = WL_EXIT_OK;
+	for (const struct wl_driver *const *d = wl_drivers; *d && n < 128; d++, n++) {
+		rows[n] = (struct lab_row){ 0 };
+		int r = lab_one(*d, &o, state, &rows[n]);
+		if (r == WL_EXIT_USAGE && strcmp(rows[n].result, "skipped") != 0)
+			r = WL_EXIT_FAIL;
+		if (r > worst)
+			worst = r;
+	}
+	printf("══ wirelab lab all: %u exchanges\n", n);
+	printf("%-16s %-8s %8s %10s %8s  %s\n", "exchange", "result", "packets", "bytes", "warnings", "");
+	for (unsigned i = 0; i < n; i++)
+		printf("%-16s %-8s %8llu %10llu %8llu  %s\n", rows[i].name, rows[i].result,
+		       (unsigned long long)rows[i].packets, (unsigned long long)rows[i].bytes,
+		       (unsigned long long)rows[i].warnings, rows[i].why);
+	return worst;
+}

@@ -1,0 +1,33 @@
+/* lab.h - pieces of the lab orchestration shared by `lab` and `servers`. */
+#ifndef WL_LAB_H
+#define WL_LAB_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "dissect/engine.h"
+#include "drive/drive.h"
+
+/* The lab state folder: opt, else $WIRELAB_STATE, else /run/wirelab as root,
+ * else /tmp/wirelab-UID; created. NULL (reason printed) if not writable. */
+const char *wl_lab_state_dir(const char *opt, char *buf, size_t n);
+const char *wl_self_exe(char *buf, size_t n);
+/* Starts s unless it runs. 0 ready (*started if by us), 1 not installed,
+ * 2 could not start; err says why and what to do. */
+int wl_lab_ensure_server(const struct wl_server *s, const struct wl_server_ctx *sc, int *started,
+			 char *err, size_t errlen);
+
+/* The sequence of (direction, protocol, message type) of an exchange, for
+ * comparing a live run with its stored capture: transport and link messages
+ * are left out (ACK counts vary), and repeats of one step are folded. */
+struct wl_lab_seq {
+	char **steps;
+	size_t n, cap;
+};
+struct wl_sink wl_lab_seq_sink(struct wl_lab_seq *s);
+int wl_lab_seq_from_file(struct wl_lab_seq *s, const char *pcap, char *err, size_t errlen);
+/* 0 if equal; else prints where they part and returns 1. */
+int wl_lab_seq_compare(const struct wl_lab_seq *expected, const struct wl_lab_seq *got, FILE *out);
+void wl_lab_seq_free(struct wl_lab_seq *s);
+
+#endif
