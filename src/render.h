@@ -53,6 +53,8 @@ static inline void wl_ob_putc(struct wl_obuf *b, char c)
 	b->buf[b->len++] = c;
 }
 void wl_ob_str(struct wl_obuf *b, const char *s);
+/* A string literal, without strlen. */
+#define WL_OB_LIT(b, lit) wl_ob_write((b), "" lit, sizeof(lit) - 1)
 void wl_ob_u64(struct wl_obuf *b, uint64_t v);
 void wl_ob_i64(struct wl_obuf *b, int64_t v);
 void wl_ob_printf(struct wl_obuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

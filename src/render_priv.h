@@ -15,7 +15,7 @@ struct wl_renderer {
 	int last_flow_valid;
 	const char *warn_kinds[WL_MAX_WARN_KINDS];
 	const char *hkey[WL_NAME_CACHE];   /* field name hashes by address (JSON) */
-	uint32_t hval[WL_NAME_CACHE];
+	uint32_t hval[WL_NAME_CACHE], hlen[WL_NAME_CACHE];
 	unsigned nwarn_kinds;
 };
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "dissect/core.h"
+#include "render.h"
 #include "wltest.h"
 
 /* ---- frame builders ---- */
@@ -132,7 +133,7 @@ static size_t udp4(uint8_t *o, const char *payload)
 
 /* ---- a test-only dissector that records what the stream delivers ---- */
 
-enum { TAP_ALL, TAP_NONE, TAP_LINES };
+enum { TAP_ALL, TAP_NONE, TAP_LINES, TAP_FIELDS };
 
 struct tap {
 	int mode;
@@ -153,11 +154,21 @@ static void *tap_open(struct wl_ctx *ctx)
 static size_t tap_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
 {
 	struct tap *t = st;
-	(void)ctx;
 	t->calls++;
 	size_t n = wl_left(&c);
 	if (t->mode == TAP_NONE)
 		return 0;
+	if (t->mode == TAP_FIELDS) {
+		/* one name three times, the third from another address: one JSON array */
+		static const char a_copy[] = "tap.a";
+		struct wl_msg *m = wl_msg_new(ctx, "tap", "fields", dir);
+		wl_f_uint(m, "tap.a", 1);
+		wl_f_cstr(m, "tap.b", "x");
+		wl_f_uint(m, "tap.a", 2);
+		wl_f_uint(m, a_copy, 3);
+		wl_f_bool(m, "tap.c", 1);
+		wl_msg_emit(ctx, m);
+	}
 	if (t->mode == TAP_LINES) {
 		size_t k = n;
 		while (k && c.p[k - 1] != '\n')
@@ -1195,6 +1206,32 @@ static void test_data_preview_and_decode_as(void **state)
 	assert_non_null(strstr(err, "unknown protocol"));
 }
 
+static void test_json_repeated_fields(void **state)
+{
+	(void)state;
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *f = open_memstream(&out, &outlen);
+	struct wl_render_opts ro = { .format = WL_OUT_JSON, .out = f };
+	struct wl_renderer *r = wl_render_new(&ro);
+	struct wl_sink sink = wl_render_sink(r);
+	struct wlt t;
+	memset(&t, 0, sizeof t);
+	t.e = wl_engine_new(NULL, NULL, &sink);
+	t.ts = 1700000000LL * 1000000000LL;
+	struct conn c = handshake(&t, 1, 1);
+	tap_attach(&t, TAP_FIELDS);
+	cdata(&c, WL_C2S, 1, "go");
+	wl_engine_finish(t.e);
+	wl_engine_free(t.e);
+	wl_render_free(r);
+	fclose(f);
+	assert_non_null(strstr(out, "\"proto\":\"tap\",\"type\":\"fields\",\"fields\":"
+				"{\"tap.a\":[1,2,3],\"tap.b\":\"x\",\"tap.c\":true}"));
+	assert_non_null(strstr(out, "\"tcp.flags.syn\":true,"));
+	free(out);
+}
+
 /* ================= every frame cut at every byte ================= */
 
 static int has_cut_note(const struct wlt *t, uint64_t frame)
@@ -1347,6 +1384,7 @@ int main(void)
 		cmocka_unit_test(test_reassembly_caps),
 		cmocka_unit_test(test_flow_table_cap_and_idle),
 		cmocka_unit_test(test_data_preview_and_decode_as),
+		cmocka_unit_test(test_json_repeated_fields),
 		cmocka_unit_test(test_every_frame_cut_at_every_byte),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
