@@ -15,14 +15,9 @@ void wl_ob_flush(struct wl_obuf *b)
 	b->len = 0;
 }
 
-void wl_ob_write(struct wl_obuf *b, const void *p, size_t n)
+void wl_ob_write_slow(struct wl_obuf *b, const void *p, size_t n)
 {
 	const char *s = p;
-	if (n <= sizeof b->buf - b->len) {  /* the usual case: it fits */
-		memcpy(b->buf + b->len, s, n);
-		b->len += n;
-		return;
-	}
 	while (n) {
 		if (b->len == sizeof b->buf)
 			wl_ob_flush(b);

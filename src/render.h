@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "dissect/engine.h"
 
@@ -44,8 +45,18 @@ struct wl_obuf {
 	int failed;
 	char buf[1 << 16];
 };
-void wl_ob_write(struct wl_obuf *b, const void *p, size_t n);
 void wl_ob_flush(struct wl_obuf *b);
+void wl_ob_write_slow(struct wl_obuf *b, const void *p, size_t n);
+/* Inline: most writes are a few bytes that fit (a constant size becomes moves). */
+static inline void wl_ob_write(struct wl_obuf *b, const void *p, size_t n)
+{
+	if (n <= sizeof b->buf - b->len) {
+		memcpy(b->buf + b->len, p, n);
+		b->len += n;
+		return;
+	}
+	wl_ob_write_slow(b, p, n);
+}
 static inline void wl_ob_putc(struct wl_obuf *b, char c)
 {
 	if (b->len == sizeof b->buf)
