@@ -11,11 +11,18 @@ void wl__ip_fields(struct wl_ctx *ctx, struct wl_msg *m);
 
 void wl__udp(struct wl_ctx *ctx, struct wl_cur c)
 {
+	struct wl_cur start = c;
 	uint16_t sport = wl_be16(&c), dport = wl_be16(&c), len = wl_be16(&c);
 	wl_skip(&c, 2);
 	if (!wl_ok(&c) || len < 8) {
 		struct wl_msg *m = wl__msg_pkt(ctx, "udp", "udp");
 		wl__ip_fields(ctx, m);
+		struct wl_cur ports = start;  /* what is there of the header: the ports, as tshark */
+		wl_skip(&ports, 4);
+		if (wl_ok(&ports)) {
+			wl_f_uint(m, "udp.srcport", sport);
+			wl_f_uint(m, "udp.dstport", dport);
+		}
 		wl_msg_text(m, "UDP header %s", wl_ok(&c) ? "invalid" : "cut short");
 		wl_note(m, WL_ERROR, "malformed: UDP header (length %u)", len);
 		return;

@@ -3,8 +3,9 @@
 
   corpus_check.py WIRELAB CORPUS sweep
       every capture through `wirelab read`: no crash, hang or sanitizer report.
-  corpus_check.py WIRELAB CORPUS fields PROTO MIN_RECALL MAX_EXTRA
-      fieldcheck --proto PROTO over every capture: recall and extras against tshark.
+  corpus_check.py WIRELAB CORPUS fields PROTO MIN_RECALL MAX_EXTRA [tshark]
+      fieldcheck --proto PROTO over every capture: recall and extras against tshark
+      (its stored references, or tshark run now with the last argument).
 
 Exits 77 (ctest: skipped) when the corpus or fieldcheck is absent. A run that
 exits 2 because a decode-as rule of the corpus names a dissector that does not
@@ -29,6 +30,13 @@ def main():
     else:
         proto, min_recall, max_extra = sys.argv[4], float(sys.argv[5]), int(sys.argv[6])
         cmd += ["--proto", proto]
+        if len(sys.argv) > 7 and sys.argv[7] == "tshark":
+            # no stored reference for this protocol: tshark makes it now
+            import shutil
+            if not shutil.which("tshark"):
+                print("skipped: tshark is not installed")
+                return 77
+            cmd += ["--tshark"]
     out = subprocess.run(cmd + pcaps, capture_output=True, text=True)
     text = out.stdout + out.stderr
     bad = []
