@@ -69,6 +69,7 @@ struct wl_expect_rec {
 #define WL_MAX_EXPECT 64
 
 struct wl_fragq;
+struct wl_geoip;
 
 struct wl_ctx {
 	struct wl_opts opts;
@@ -106,6 +107,7 @@ struct wl_ctx {
 	uint64_t frag_bytes;
 
 	struct wl_engine_stats stats;
+	struct wl_geoip *geoip;  /* --geoip-db, opened on first use (geoip.c) */
 };
 
 /* msg.c */
@@ -139,6 +141,11 @@ void wl__flow_evict_idle(struct wl_ctx *ctx);
 void wl__flow_free_all(struct wl_ctx *ctx);
 void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, struct wl_cur payload);
 void wl__deliver_gap(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint64_t n);
+
+/* geoip.c: facts on where a new flow's public addresses are (--geoip-db) */
+void wl__geoip_flow(struct wl_ctx *ctx, struct wl_flow *f);
+void wl__geoip_free(struct wl_ctx *ctx);
+int wl__geoip_public(int af, const uint8_t *addr);
 
 /* data.c: payload no dissector claims */
 void wl__data_msg(struct wl_ctx *ctx, int dir, struct wl_cur c);

@@ -142,6 +142,7 @@ void wl_engine_free(struct wl_engine *e)
 		return;
 	wl__flow_free_all(&e->ctx);
 	wl__frag_free(&e->ctx);
+	wl__geoip_free(&e->ctx);
 	free(e->ctx.htab);
 	free(e->ctx.msg);
 	free(e);

@@ -130,6 +130,31 @@ void wl_expect(struct wl_ctx *ctx, int af, const uint8_t *addr, uint16_t port, i
 		snprintf(x->label, sizeof x->label, "%s", label);
 }
 
+void wl_expect_label(struct wl_ctx *ctx, int af, const uint8_t *addr, uint16_t port, int tcp,
+		     const char *label)
+{
+	struct wl_expect_rec *x = expect_find(ctx, tcp, af, addr, port);
+	if (x) {
+		snprintf(x->label, sizeof x->label, "%s", label ? label : "");
+		return;
+	}
+	size_t n = af == 4 ? 4 : 16;
+	for (struct wl_flow *f = ctx->newest; f; f = f->older) {
+		if (!f->label || f->closed || f->tcp != tcp || f->af != af)
+			continue;
+		for (int side = 1; side >= 0; side--) {
+			if (f->port[side] != port || memcmp(f->addr[side], addr, n) != 0)
+				continue;
+			char *l = strdup(label ? label : "");
+			if (l) {
+				free(f->label);
+				f->label = l;
+			}
+			return;
+		}
+	}
+}
+
 const char *wl_flow_label(const struct wl_ctx *ctx)
 {
 	return ctx->flow ? ctx->flow->label : NULL;
@@ -301,6 +326,7 @@ struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, ui
 	ctx->nflows++;
 	ctx->stats.flows++;
 	*dir = swap ? WL_S2C : WL_C2S;
+	wl__geoip_flow(ctx, f);
 
 	/* an announced connection (FTP data after PASV) takes its dissector now */
 	struct wl_expect_rec *x = expect_find(ctx, tcp, af, f->addr[1], f->port[1]);

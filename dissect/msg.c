@@ -133,6 +133,11 @@ void wl__msg_text_raw(struct wl_msg *m, const char *s, size_t n)
 	m->text_len = (uint32_t)n;
 }
 
+void wl_msg_minor(struct wl_msg *m)
+{
+	m->minor = 1;
+}
+
 void wl_note(struct wl_msg *m, enum wl_level lvl, const char *fmt, ...)
 {
 	if (m->nnotes >= WL_MSG_MAX_NOTES) {

@@ -172,6 +172,8 @@ static void stream_push(struct wl_ctx *ctx, struct wl_flow *f, int dir, const ui
 			n = 0;
 		}
 	}
+	if (f->d && !f->dst)  /* a flow an expectation gave its dissector opens it now */
+		wl__flow_pick_dissector(ctx, f, dir, wl_cur_make(p, n));
 	if (!f->d || !f->dst || !f->d->stream) {
 		if (h->buf_len) {
 			wl__data_msg(ctx, dir, wl_cur_make(h->buf, h->buf_len));

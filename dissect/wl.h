@@ -77,6 +77,9 @@ void wl_msg_emit(struct wl_ctx *ctx, struct wl_msg *m);
 /* The text on the ladder line: the decoded essentials ("USER anonymous"). */
 void wl_msg_text(struct wl_msg *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Hides m in the text ladder unless -v; JSON keeps it. For per-frame detail of
+ * a PDU shown whole elsewhere (the first segments of a multi-line FTP reply). */
+void wl_msg_minor(struct wl_msg *m);
 /* A note: WL_INFO explains the step, WL_WARN points out a lesson or a problem,
  * WL_ERROR a malformed message. */
 void wl_note(struct wl_msg *m, enum wl_level lvl, const char *fmt, ...)
@@ -126,6 +129,11 @@ void wl_flow_fact(struct wl_ctx *ctx, const char *key, const char *fmt, ...)
  * flow through wl_flow_label(). addr is 4 or 16 bytes by af (4 or 6). */
 void wl_expect(struct wl_ctx *ctx, int af, const uint8_t *addr, uint16_t port,
 	       int tcp, const char *proto, const char *label);
+/* Changes the label of the pending expectation for addr:port or, when the
+ * connection has already come, of the live flow it created: FTP's data
+ * connection often opens before the command that uses it (PASV, connect, RETR). */
+void wl_expect_label(struct wl_ctx *ctx, int af, const uint8_t *addr, uint16_t port,
+		     int tcp, const char *label);
 /* The label given to wl_expect() for the current flow, or NULL. */
 const char *wl_flow_label(const struct wl_ctx *ctx);
 /* Server port and client port of the current flow. */

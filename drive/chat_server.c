@@ -33,6 +33,15 @@
 #define MAX_CLIENTS 1024
 
 static const char msg_full[] = "* server full, try later";
+
+/* Drops a client that stopped reading at once: RST, not FIN, so the kernel does
+ * not go on trickling megabytes into its closed window. */
+static void close_abortive(int fd)
+{
+	struct linger lg = { 1, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	close(fd);
+}
 static const char msg_too_long[] = "* error: message longer than 4096 bytes, closing";
 
 /* ---- the event-loop core (poll and epoll) ---- */
@@ -40,7 +49,8 @@ static const char msg_too_long[] = "* error: message longer than 4096 bytes, clo
 struct client {
 	int fd;
 	int closing;           /* flush out, then close */
-	int want_out;          /* epoll: EPOLLOUT is registered */
+	int want_out;          /* epoll: the events registered (1 in, 2 out) */
+	int slow;              /* dropped for not reading */
 	char in[CHAT_MAX + 1];
 	size_t in_len;
 	char *out;
@@ -62,12 +72,15 @@ static int set_nonblock(int fd)
 
 /* Registers interest in writability only when it changes: one epoll_ctl per
  * change, not per queued message. */
+static int want_in(const struct client *c);
+
 static void ep_update(struct loop *l, struct client *c)
 {
-	int want = c->out_len > c->out_off;
+	int want = (c->out_len > c->out_off ? 2 : 0) | (want_in(c) ? 1 : 0);
 	if (l->epfd < 0 || want == c->want_out)
 		return;
-	struct epoll_event ev = { .events = EPOLLIN | (want ? EPOLLOUT : 0), .data.ptr = c };
+	struct epoll_event ev = { .events = (want & 1 ? EPOLLIN : 0) | (want & 2 ? EPOLLOUT : 0),
+				  .data.ptr = c };
 	epoll_ctl(l->epfd, EPOLL_CTL_MOD, c->fd, &ev);
 	c->want_out = want;
 }
@@ -81,6 +94,7 @@ static void queue(struct loop *l, struct client *c, const char *msg, size_t n)
 		c->out_off = c->out_len = 0;
 	if (c->out_len - c->out_off + n + 1 > QUEUE_MAX) {
 		c->closing = 2;  /* drop now: it does not read */
+		c->slow = 1;
 		return;
 	}
 	if (c->out_len + n + 1 > c->out_cap) {
@@ -117,7 +131,10 @@ static void drop(struct loop *l, int i)
 	struct client *c = l->cl[i];
 	if (l->epfd >= 0)
 		epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->fd, NULL);
-	close(c->fd);
+	if (c->slow)
+		close_abortive(c->fd);
+	else
+		close(c->fd);
 	free(c->out);
 	free(c);
 	l->cl[i] = l->cl[--l->n];
@@ -144,39 +161,48 @@ static void on_accept(struct loop *l)
 	if (l->epfd >= 0) {
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
 		epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev);
+		c->want_out = 1;
 	}
 	char hello[64];
 	int k = snprintf(hello, sizeof hello, "* welcome, %d online", l->n);
 	queue(l, c, hello, (size_t)k);
 }
 
-/* Reads what is there; every complete message goes to everyone. */
+/* Backpressure: a client whose own queue is over half the cap is not read
+ * until it has taken its share, so a fast sender slows down instead of being
+ * dropped, and one slow reader cannot make the server buffer without bound. */
+static int want_in(const struct client *c)
+{
+	return !c->closing && c->out_len - c->out_off <= QUEUE_MAX / 2;
+}
+
+/* One read (at most a buffer) per readiness event, then others get a turn;
+ * every complete message goes to everyone. */
 static void on_readable(struct loop *l, struct client *c)
 {
-	for (;;) {
-		ssize_t r = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
-		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
-			c->closing = 2;
-			return;
+	if (!want_in(c))
+		return;
+	ssize_t r = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
+	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+		c->closing = 2;
+		return;
+	}
+	if (r < 0)
+		return;
+	c->in_len += (size_t)r;
+	size_t start = 0;
+	for (size_t i = 0; i < c->in_len; i++) {
+		if (c->in[i] == '\0') {
+			broadcast(l, c->in + start, i - start);
+			start = i + 1;
 		}
-		if (r < 0)
-			return;
-		c->in_len += (size_t)r;
-		size_t start = 0;
-		for (size_t i = 0; i < c->in_len; i++) {
-			if (c->in[i] == '\0') {
-				broadcast(l, c->in + start, i - start);
-				start = i + 1;
-			}
-		}
-		memmove(c->in, c->in + start, c->in_len - start);
-		c->in_len -= start;
-		if (c->in_len == sizeof c->in) {
-			queue(l, c, msg_too_long, sizeof msg_too_long - 1);
-			c->closing = 1;
-			c->in_len = 0;
-			return;
-		}
+	}
+	memmove(c->in, c->in + start, c->in_len - start);
+	c->in_len -= start;
+	if (c->in_len == sizeof c->in) {
+		queue(l, c, msg_too_long, sizeof msg_too_long - 1);
+		c->closing = 1;
+		c->in_len = 0;
 	}
 }
 
@@ -245,7 +271,8 @@ static int serve_poll(const char *host, uint16_t port, const char *state_dir)
 		for (int i = 0; i < l.n; i++) {
 			struct client *c = l.cl[i];
 			who[n] = c;
-			pf[n++] = (struct pollfd){ c->fd, (short)(POLLIN | (c->out_len > c->out_off ? POLLOUT : 0)), 0 };
+			short ev = (short)((want_in(c) ? POLLIN : 0) | (c->out_len > c->out_off ? POLLOUT : 0));
+			pf[n++] = (struct pollfd){ c->fd, ev, 0 };
 		}
 		if (poll(pf, (nfds_t)n, -1) < 0) {
 			if (errno == EINTR)
@@ -307,9 +334,11 @@ struct tclient {
 	int fd;
 	int dead;              /* stop sending (error, or too slow) */
 	int gone;              /* the reader has left the table: the writer may free */
+	int slow;              /* dropped for not reading */
 	struct tmsg *head, *tail;
 	size_t queued;
-	pthread_cond_t cv;
+	pthread_cond_t cv;         /* the writer waits for messages */
+	pthread_cond_t drained;    /* the reader waits for room (backpressure) */
 	struct tserver *srv;
 };
 
@@ -326,7 +355,8 @@ static void tqueue(struct tclient *c, const char *msg, size_t n)
 		return;
 	if (c->queued + n + 1 > QUEUE_MAX) {
 		c->dead = 1;           /* it does not read: drop it */
-		shutdown(c->fd, SHUT_RDWR);
+		c->slow = 1;
+		shutdown(c->fd, SHUT_RDWR);  /* wakes its reader and writer; then RST */
 		pthread_cond_signal(&c->cv);
 		return;
 	}
@@ -364,6 +394,7 @@ static void *twriter(void *arg)
 		size_t total = c->queued;
 		c->head = c->tail = NULL;
 		c->queued = 0;
+		pthread_cond_signal(&c->drained);
 		int dead = c->dead;
 		pthread_mutex_unlock(&s->mu);
 		if (total > cap) {
@@ -390,12 +421,32 @@ static void *twriter(void *arg)
 		if (bad)
 			c->dead = 1;
 	}
+	int slow = c->slow;
 	pthread_mutex_unlock(&s->mu);
 	free(batch);
-	close(c->fd);
+	if (slow)
+		close_abortive(c->fd);
+	else
+		close(c->fd);
 	pthread_cond_destroy(&c->cv);
+	pthread_cond_destroy(&c->drained);
 	free(c);
 	return NULL;
+}
+
+/* Caller holds srv->mu: every complete message in buf goes to everyone;
+ * returns the bytes used. */
+static size_t tbroadcast(struct tserver *s, const char *buf, size_t len)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] != '\0')
+			continue;
+		for (int k = 0; k < s->n; k++)
+			tqueue(s->cl[k], buf + start, i - start);
+		start = i + 1;
+	}
+	return start;
 }
 
 static void *treader(void *arg)
@@ -404,19 +455,26 @@ static void *treader(void *arg)
 	struct tserver *s = c->srv;
 	pthread_t w;
 	char *buf = malloc(CHAT_MAX + 1);
+	size_t len = 0;
 	int ok = buf && pthread_create(&w, NULL, twriter, c) == 0;
 	if (ok)
 		pthread_detach(w);
 	for (;;) {
-		ssize_t n = ok ? wl_recv_msg(c->fd, buf, CHAT_MAX) : -1;
+		ssize_t n = ok ? recv(c->fd, buf + len, CHAT_MAX + 1 - len, 0) : -1;
 		pthread_mutex_lock(&s->mu);
-		if (n == -2)
-			tqueue(c, msg_too_long, sizeof msg_too_long - 1);
-		else if (n >= 0)
-			for (int i = 0; i < s->n; i++)
-				tqueue(s->cl[i], buf, (size_t)n);
-		if (n < 0 || c->dead)
+		if (n <= 0 || c->dead)
 			break;
+		len += (size_t)n;
+		size_t used = tbroadcast(s, buf, len);
+		memmove(buf, buf + used, len - used);
+		len -= used;
+		if (len == CHAT_MAX + 1) {
+			tqueue(c, msg_too_long, sizeof msg_too_long - 1);
+			break;
+		}
+		/* backpressure: read on only when our own queue has room */
+		while (c->queued > QUEUE_MAX / 2 && !c->dead)
+			pthread_cond_wait(&c->drained, &s->mu);
 		pthread_mutex_unlock(&s->mu);
 	}
 	/* leave the table; the writer flushes what is queued and closes */
@@ -468,6 +526,7 @@ static int serve_threaded(const char *host, uint16_t port, const char *state_dir
 		c->fd = fd;
 		c->srv = &s;
 		pthread_cond_init(&c->cv, NULL);
+		pthread_cond_init(&c->drained, NULL);
 		s.cl[s.n++] = c;
 		char hello[64];
 		int k = snprintf(hello, sizeof hello, "* welcome, %d online", s.n);

@@ -123,7 +123,7 @@ int wl_daemon_spawn(const char *state_dir, const char *name, char *const argv[],
 int wl_run_cmd(const char *state_dir, const char *name, char *const argv[], const char *in_text)
 {
 	int pfd[2] = { -1, -1 };
-	if (in_text && pipe(pfd) < 0)
+	if (in_text && pipe2(pfd, O_CLOEXEC) < 0)  /* the child must not hold the write end */
 		return -1;
 	pid_t p = spawn(state_dir, name, argv, NULL, in_text ? pfd[0] : -1);
 	if (in_text) {

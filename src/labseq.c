@@ -25,6 +25,13 @@ static void seq_msg(void *arg, const struct wl_msg *m)
 	snprintf(step, sizeof step, "%s %s %s", m->dir ? "<-" : "->", m->proto, m->type);
 	if (s->n && strcmp(s->steps[s->n - 1], step) == 0)
 		return;
+	/* The same message both ways in a row is one undirected step: which side's
+	 * is captured first is a race when both sides send without waiting (the two
+	 * SSH KEXINITs, ciphertext segments after NEWKEYS). */
+	if (s->n && strcmp(s->steps[s->n - 1] + 3, step + 3) == 0) {
+		memcpy(s->steps[s->n - 1], "<>", 2);
+		return;
+	}
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
 		char **ns = realloc(s->steps, cap * sizeof *ns);

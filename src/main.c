@@ -17,6 +17,9 @@ static const struct subcommand subcommands[] = {
 	{ "lab", wl_cmd_lab, "drive a real exchange while capturing it, print the trace" },
 	{ "servers", wl_cmd_servers, "start, stop or list the lab's servers on loopback" },
 	{ "chat-load", wl_cmd_chat_load, "load test of a running chat server" },
+	{ "netinfo", wl_cmd_netinfo, "host name, interfaces, addresses, gateways, DNS resolvers" },
+	{ "ipcalc", wl_cmd_ipcalc, "IPv4/IPv6 network calculator, subnets, supernet, subnet planner" },
+	{ "geoip", wl_cmd_geoip, "country, city and ASN of addresses (libmaxminddb)" },
 	{ "serve", wl_cmd_serve, NULL },
 	{ NULL, NULL, NULL },
 };

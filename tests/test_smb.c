@@ -1,0 +1,760 @@
+/* test_smb.c - the SMB dissector on hand-built PDUs: NetBIOS framing (several
+ * PDUs per segment, one PDU over many, lengths that lie), SMB1 negotiate and
+ * the AndX chain, SMB2 negotiate / NTLMSSP login / tree tracking / compound
+ * chains (offsets outside, backwards), NTLMSSP offsets outside the blob,
+ * UTF-16 with odd lengths and lone surrogates, the SMB3 transform, and a loop
+ * that cuts a valid PDU at every byte. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "wltest.h"
+
+extern const struct wl_dissector wl_dissector_smb;
+
+#define CPORT 50000
+#define SPORT 445
+
+/* ------------------------------------------------------------ a byte builder */
+
+struct buf {
+	uint8_t b[8192];
+	size_t n;
+};
+
+static void put(struct buf *b, const void *p, size_t n)
+{
+	assert_true(b->n + n <= sizeof b->b);
+	memcpy(b->b + b->n, p, n);
+	b->n += n;
+}
+static void u8(struct buf *b, unsigned v) { uint8_t x = (uint8_t)v; put(b, &x, 1); }
+static void le16(struct buf *b, unsigned v) { u8(b, v & 0xff); u8(b, v >> 8 & 0xff); }
+static void le32(struct buf *b, uint32_t v) { le16(b, v & 0xffff); le16(b, v >> 16); }
+static void le64(struct buf *b, uint64_t v) { le32(b, (uint32_t)v); le32(b, (uint32_t)(v >> 32)); }
+static void zero(struct buf *b, size_t n) { while (n--) u8(b, 0); }
+static void set16(struct buf *b, size_t at, unsigned v) { b->b[at] = v & 0xff; b->b[at + 1] = v >> 8 & 0xff; }
+static void set32(struct buf *b, size_t at, uint32_t v) { set16(b, at, v & 0xffff); set16(b, at + 2, v >> 16); }
+static void utf16(struct buf *b, const char *s) { while (*s) le16(b, (uint8_t)*s++); }
+
+/* SMB2 header for a message starting at b->n */
+static void smb2_hdr(struct buf *b, unsigned cmd, uint32_t flags, uint32_t status, uint64_t mid,
+		     uint32_t tid, uint64_t sesid)
+{
+	put(b, "\xfeSMB", 4);
+	le16(b, 64);
+	le16(b, 1);
+	le32(b, status);
+	le16(b, cmd);
+	le16(b, 1);
+	le32(b, flags);
+	le32(b, 0);         /* next command */
+	le64(b, mid);
+	le32(b, 0xfeff);
+	le32(b, tid);
+	le64(b, sesid);
+	zero(b, 16);
+}
+
+/* Wraps b's contents in a NetBIOS session header. */
+static void nbss(struct buf *out, const struct buf *in)
+{
+	out->n = 0;
+	u8(out, 0);
+	u8(out, in->n >> 16 & 0xff);
+	u8(out, in->n >> 8 & 0xff);
+	u8(out, in->n & 0xff);
+	put(out, in->b, in->n);
+}
+
+static void send_pdu(struct wlt *t, int dir, const struct buf *smb)
+{
+	static struct buf w;
+	nbss(&w, smb);
+	wlt_tcp_send(t, dir, w.b, w.n);
+}
+
+static void negotiate_req(struct buf *b)
+{
+	b->n = 0;
+	smb2_hdr(b, 0, 0, 0, 0, 0, 0);
+	le16(b, 36);
+	le16(b, 3);        /* dialect count */
+	le16(b, 1);        /* security mode: signing enabled */
+	le16(b, 0);
+	le32(b, 0x7f);
+	zero(b, 16);
+	le32(b, 0);
+	le16(b, 0);
+	le16(b, 0);
+	le16(b, 0x0210);
+	le16(b, 0x0300);
+	le16(b, 0x0311);
+}
+
+static void negotiate_resp(struct buf *b, unsigned dialect)
+{
+	b->n = 0;
+	smb2_hdr(b, 0, 1, 0, 0, 0, 0);
+	le16(b, 65);
+	le16(b, 1);
+	le16(b, dialect);
+	le16(b, 0);
+	zero(b, 16);
+	le32(b, 0x40);
+	le32(b, 65536);
+	le32(b, 65536);
+	le32(b, 65536);
+	le64(b, 0);
+	le64(b, 0);
+	le16(b, 0);        /* security buffer offset */
+	le16(b, 0);
+	le32(b, 0);
+}
+
+/* An NTLMSSP AUTHENTICATE with the given user/domain/host UTF-16 bytes. */
+static void ntlm_auth(struct buf *n, const struct buf *dom, const struct buf *user,
+		      const struct buf *host, size_t ntlen)
+{
+	n->n = 0;
+	put(n, "NTLMSSP", 8);
+	le32(n, 3);
+	size_t base = 64 + 8 + 16;   /* header fields, version, MIC */
+	size_t off = base;
+	le16(n, 0); le16(n, 0); le32(n, (uint32_t)off);                          /* LM */
+	le16(n, (unsigned)ntlen); le16(n, (unsigned)ntlen); le32(n, (uint32_t)off); /* NT */
+	off += ntlen;
+	le16(n, (unsigned)dom->n); le16(n, (unsigned)dom->n); le32(n, (uint32_t)off);
+	off += dom->n;
+	le16(n, (unsigned)user->n); le16(n, (unsigned)user->n); le32(n, (uint32_t)off);
+	off += user->n;
+	le16(n, (unsigned)host->n); le16(n, (unsigned)host->n); le32(n, (uint32_t)off);
+	off += host->n;
+	le16(n, 0); le16(n, 0); le32(n, (uint32_t)off);                          /* key */
+	le32(n, 0xe2888215);   /* flags, UNICODE set */
+	zero(n, 8 + 16);
+	for (size_t i = 0; i < ntlen; i++)
+		u8(n, (unsigned)(i * 7));
+	put(n, dom->b, dom->n);
+	put(n, user->b, user->n);
+	put(n, host->b, host->n);
+}
+
+/* DER: tag, definite length, contents */
+static void der(struct buf *out, unsigned tag, const struct buf *in)
+{
+	u8(out, tag);
+	if (in->n < 128) {
+		u8(out, (unsigned)in->n);
+	} else {
+		u8(out, 0x82);
+		u8(out, (unsigned)(in->n >> 8));
+		u8(out, (unsigned)(in->n & 0xff));
+	}
+	put(out, in->b, in->n);
+}
+
+/* negTokenResp { responseToken: ntlm } */
+static void spnego_resp(struct buf *out, const struct buf *ntlm)
+{
+	static struct buf oct, a2, seq, a1;
+	oct.n = a2.n = seq.n = a1.n = 0;
+	der(&oct, 0x04, ntlm);
+	der(&a2, 0xa2, &oct);
+	der(&seq, 0x30, &a2);
+	out->n = 0;
+	der(out, 0xa1, &seq);
+}
+
+static void session_setup_req(struct buf *b, const struct buf *blob, uint64_t mid)
+{
+	b->n = 0;
+	smb2_hdr(b, 1, 0, 0, mid, 0, 0x1234);
+	le16(b, 25);
+	u8(b, 0);
+	u8(b, 1);
+	le32(b, 1);
+	le32(b, 0);
+	le16(b, 64 + 24);
+	le16(b, (unsigned)blob->n);
+	le64(b, 0);
+	put(b, blob->b, blob->n);
+}
+
+static void auth_blob(struct buf *spnego, const char *domain, const char *user, const char *host)
+{
+	static struct buf d, u, h, n;
+	d.n = u.n = h.n = 0;
+	utf16(&d, domain);
+	utf16(&u, user);
+	utf16(&h, host);
+	ntlm_auth(&n, &d, &u, &h, 48);
+	spnego_resp(spnego, &n);
+}
+
+/* -------------------------------------------------------------------- tests */
+
+static void test_negotiate_and_framing(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf req, resp, two, w1, w2;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	negotiate_req(&req);
+	/* one PDU over many segments */
+	nbss(&w1, &req);
+	wlt_tcp_send_split(&t, WL_C2S, w1.b, w1.n, 1);
+	/* two PDUs in one segment */
+	negotiate_resp(&resp, 0x0311);
+	nbss(&w1, &resp);
+	nbss(&w2, &resp);
+	two.n = 0;
+	put(&two, w1.b, w1.n);
+	put(&two, w2.b, w2.n);
+	wlt_tcp_send(&t, WL_S2C, two.b, two.n);
+	wlt_finish(&t);
+
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "NEGOTIATE request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.cmd", 0), "0");
+	assert_non_null(wlt_field(m, "smb2.dialect", 2));
+	assert_null(wlt_field(m, "smb2.nt_status", 0));
+	assert_true(wlt_note(m, "offers SMB dialects 2.1, 3.0, 3.1.1"));
+	assert_int_equal(wlt_count(&t, "smb2", "NEGOTIATE response"), 2);
+	m = wlt_find(&t, "smb2", "NEGOTIATE response", 0);
+	assert_non_null(strstr(m->text, "SMB 3.1.1"));
+	assert_non_null(strstr(m->text, "STATUS_SUCCESS"));
+	assert_true(wlt_note(m, "signing enabled but not required"));
+	assert_string_equal(wlt_field(m, "smb2.sec_mode.sign_required", 0), "0");
+	wlt_free(&t);
+}
+
+static void test_login_ntlmssp(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf blob, req, resp;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, 4445);   /* found by port 4445 */
+	auth_blob(&blob, "WORKGROUP", "labuser", "CLIENTPC");
+	session_setup_req(&req, &blob, 2);
+	send_pdu(&t, WL_C2S, &req);
+	resp.n = 0;
+	smb2_hdr(&resp, 1, 1, 0xc000006d, 2, 0, 0x1234);
+	le16(&resp, 9);
+	u8(&resp, 0);
+	u8(&resp, 0);
+	le32(&resp, 0);
+	u8(&resp, 0);
+	send_pdu(&t, WL_S2C, &resp);
+	wlt_finish(&t);
+
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "SESSION_SETUP request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "ntlmssp.auth.username", 0), "labuser");
+	assert_string_equal(wlt_field(m, "ntlmssp.auth.domain", 0), "WORKGROUP");
+	assert_string_equal(wlt_field(m, "ntlmssp.auth.hostname", 0), "CLIENTPC");
+	assert_string_equal(wlt_field(m, "wl.smb.ntlm_version", 0), "NTLMv2");
+	assert_true(wlt_note(m, "user WORKGROUP\\labuser logs in from host CLIENTPC"));
+	m = wlt_find(&t, "smb2", "SESSION_SETUP response", 0);
+	assert_non_null(m);
+	assert_non_null(strstr(m->text, "STATUS_LOGON_FAILURE"));
+	assert_true(wlt_note(m, "login failed"));
+	assert_non_null(wlt_field(m, "smb2.response_to", 0));
+	wlt_free(&t);
+}
+
+static void test_ntlmssp_outside_blob(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf d = { .n = 0 }, u = { .n = 0 }, h = { .n = 0 }, n, req;
+	utf16(&d, "DOM");
+	utf16(&u, "bob");
+	utf16(&h, "PC");
+	ntlm_auth(&n, &d, &u, &h, 48);
+	/* user name: offset far past the blob; host: length past its end */
+	set32(&n, 8 + 4 + 3 * 8 + 4, 0x7fffffff);
+	set16(&n, 8 + 4 + 4 * 8, 0xfff0);
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	session_setup_req(&req, &n, 1);   /* raw NTLMSSP, no SPNEGO */
+	send_pdu(&t, WL_C2S, &req);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "SESSION_SETUP request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "ntlmssp.auth.domain", 0), "DOM");
+	assert_null(wlt_field(m, "ntlmssp.auth.username", 0));
+	assert_null(wlt_field(m, "ntlmssp.auth.hostname", 0));
+	assert_true(wlt_note(m, "NTLMSSP user name at offset 2147483647"));
+	assert_true(wlt_note(m, "NTLMSSP host name"));
+	wlt_free(&t);
+}
+
+static void test_utf16_odd_and_surrogates(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf d = { .n = 0 }, u = { .n = 0 }, h = { .n = 0 }, n, req, sp;
+	le16(&d, 0xd800);       /* lone high surrogate, then 'a' */
+	le16(&d, 'a');
+	le16(&u, 0xdc00);       /* lone low surrogate */
+	le16(&u, 0xd83d);       /* a valid pair: U+1F600 */
+	le16(&u, 0xde00);
+	utf16(&h, "PC");
+	u8(&h, 'X');            /* odd length */
+	ntlm_auth(&n, &d, &u, &h, 48);
+	spnego_resp(&sp, &n);
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	session_setup_req(&req, &sp, 1);
+	send_pdu(&t, WL_C2S, &req);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "SESSION_SETUP request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "ntlmssp.auth.domain", 0), "\xef\xbf\xbd" "a");
+	assert_string_equal(wlt_field(m, "ntlmssp.auth.username", 0), "\xef\xbf\xbd\xf0\x9f\x98\x80");
+	assert_string_equal(wlt_field(m, "ntlmssp.auth.hostname", 0), "PC");
+	assert_true(wlt_note(m, "unpaired UTF-16 surrogate"));
+	assert_true(wlt_note(m, "odd number of bytes"));
+	wlt_free(&t);
+}
+
+static void tree_connect(struct wlt *t, const char *path, uint64_t mid, uint32_t tid)
+{
+	struct buf b = { .n = 0 }, p = { .n = 0 };
+	utf16(&p, path);
+	smb2_hdr(&b, 3, 0, 0, mid, 0, 0x1234);
+	le16(&b, 9);
+	le16(&b, 0);
+	le16(&b, 72);
+	le16(&b, (unsigned)p.n);
+	put(&b, p.b, p.n);
+	send_pdu(t, WL_C2S, &b);
+	b.n = 0;
+	smb2_hdr(&b, 3, 1, 0, mid, tid, 0x1234);
+	le16(&b, 16);
+	u8(&b, 1);
+	u8(&b, 0);
+	le32(&b, 0);
+	le32(&b, 0);
+	le32(&b, 0x1f01ff);
+	send_pdu(t, WL_S2C, &b);
+}
+
+static size_t create_req(struct buf *b, const char *name, uint64_t mid, uint32_t tid)
+{
+	struct buf p = { .n = 0 };
+	utf16(&p, name);
+	size_t start = b->n;
+	smb2_hdr(b, 5, 0, 0, mid, tid, 0x1234);
+	le16(b, 57);
+	u8(b, 0);
+	u8(b, 0);
+	le32(b, 2);
+	le64(b, 0);
+	le64(b, 0);
+	le32(b, 0x00120089);
+	le32(b, 0);
+	le32(b, 7);
+	le32(b, 1);        /* FILE_OPEN */
+	le32(b, 0);
+	le16(b, 120);
+	le16(b, (unsigned)p.n);
+	le32(b, 0);
+	le32(b, 0);
+	put(b, p.b, p.n);
+	while ((b->n - start) % 8)
+		u8(b, 0);
+	return start;
+}
+
+static void test_tree_tracking_and_create(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b = { .n = 0 };
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	tree_connect(&t, "\\\\127.0.0.1\\Share", 3, 7);
+	create_req(&b, "test.rtf", 4, 7);
+	send_pdu(&t, WL_C2S, &b);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "TREE_CONNECT request", 0);
+	assert_string_equal(wlt_field(m, "smb2.tree", 0), "\\\\\\\\127.0.0.1\\\\Share");
+	m = wlt_find(&t, "smb2", "TREE_CONNECT response", 0);
+	assert_null(wlt_field(m, "smb2.tree", 0));   /* as tshark: not on the response */
+	assert_string_equal(wlt_field(m, "smb2.share_type", 0), "0x1");
+	m = wlt_find(&t, "smb2", "CREATE request", 0);
+	assert_string_equal(wlt_field(m, "smb2.tree", 0), "\\\\\\\\127.0.0.1\\\\Share");
+	assert_string_equal(wlt_field(m, "smb2.filename", 0), "test.rtf");
+	assert_string_equal(wlt_field(m, "smb2.create.disposition", 0), "1");
+	wlt_free(&t);
+}
+
+static void test_compound_chain(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b = { .n = 0 };
+	size_t a = create_req(&b, "a.txt", 10, 7);
+	size_t c2 = create_req(&b, "b.txt", 11, 7);
+	size_t c3 = create_req(&b, "c.txt", 12, 7);
+	set32(&b, a + 20, (uint32_t)(c2 - a));
+	set32(&b, c2 + 20, (uint32_t)(c3 - c2));
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	send_pdu(&t, WL_C2S, &b);
+	/* next offset outside the PDU */
+	set32(&b, c2 + 20, 0x10000);
+	send_pdu(&t, WL_C2S, &b);
+	/* next offset pointing back into the header (a loop if followed) */
+	set32(&b, c2 + 20, 8);
+	send_pdu(&t, WL_C2S, &b);
+	/* next offset at bytes that are not an SMB2 header */
+	set32(&b, c2 + 20, 72);
+	send_pdu(&t, WL_C2S, &b);
+	wlt_finish(&t);
+	assert_int_equal(wlt_count(&t, "smb2", "CREATE request"), 3 + 2 + 2 + 2);
+	assert_string_equal(wlt_field(wlt_find(&t, "smb2", "CREATE request", 2), "smb2.filename", 0), "c.txt");
+	assert_true(wlt_note(wlt_find(&t, "smb2", "CREATE request", 4), "outside the PDU"));
+	assert_true(wlt_note(wlt_find(&t, "smb2", "CREATE request", 6), "back into this message's header"));
+	assert_true(wlt_note(wlt_find(&t, "smb2", "CREATE request", 8), "does not point at an SMB2 header"));
+	wlt_free(&t);
+}
+
+static void test_netbios_lengths_that_lie(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf req, w;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	/* zero length: an empty session message, silently skipped */
+	wlt_tcp_send(&t, WL_C2S, "\0\0\0\0", 4);
+	/* length 2: too short for any SMB header, then garbage, then a real PDU */
+	wlt_tcp_send(&t, WL_C2S, "\0\0\0\2ab", 6);
+	wlt_tcp_send(&t, WL_C2S, "junkjunk", 8);
+	negotiate_req(&req);
+	nbss(&w, &req);
+	wlt_tcp_send(&t, WL_C2S, w.b, w.n);
+	/* length shorter than the SMB2 message inside: header fine, body cut */
+	w.b[3] = 70;
+	wlt_tcp_send(&t, WL_C2S, w.b, 4 + 70);
+	/* a keep-alive */
+	wlt_tcp_send(&t, WL_S2C, "\x85\0\0\0", 4);
+	/* huge length (16 MiB - 1) that never completes */
+	wlt_tcp_send(&t, WL_S2C, "\0\xff\xff\xff\xfeSMB", 8);
+	wlt_finish(&t);
+	const struct wlt_msg *lost = wlt_find(&t, "smb", "unknown", 0);
+	assert_non_null(lost);
+	assert_true(wlt_note(lost, "too short"));
+	assert_int_equal(wlt_count(&t, "smb2", "NEGOTIATE request"), 2);
+	assert_true(wlt_note(wlt_find(&t, "smb2", "NEGOTIATE request", 1), "cut short"));
+	assert_non_null(wlt_find(&t, "nbss", "session keep-alive", 0));
+	wlt_free(&t);
+}
+
+static void test_big_pdu_dissected_at_head(void **state)
+{
+	(void)state;
+	struct wlt t;
+	static uint8_t seg[5000];
+	struct buf b = { .n = 0 };
+	smb2_hdr(&b, 8, 1, 0, 20, 7, 0x1234);   /* READ response */
+	le16(&b, 17);
+	u8(&b, 80);
+	u8(&b, 0);
+	le32(&b, 2u << 20);
+	le32(&b, 0);
+	le32(&b, 0);
+	uint32_t len = 80 + (2u << 20);
+	memset(seg, 'x', sizeof seg);
+	seg[0] = 0;
+	seg[1] = (uint8_t)(len >> 16);
+	seg[2] = (uint8_t)(len >> 8);
+	seg[3] = (uint8_t)len;
+	memcpy(seg + 4, b.b, b.n);
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	wlt_tcp_send(&t, WL_S2C, seg, sizeof seg);
+	memset(seg, 'y', sizeof seg);
+	for (uint32_t sent = sizeof seg; sent < len + 4; sent += (uint32_t)sizeof seg)
+		wlt_tcp_send(&t, WL_S2C, seg, len + 4 - sent < sizeof seg ? len + 4 - sent : sizeof seg);
+	/* the stream is in step again: the next PDU is found */
+	struct buf r;
+	negotiate_resp(&r, 0x0302);
+	send_pdu(&t, WL_S2C, &r);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "READ response", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.read_length", 0), "2097152");
+	assert_non_null(wlt_find(&t, "smb2", "NEGOTIATE response", 0));
+	assert_null(wlt_find(&t, "smb", "unknown", 0));
+	wlt_free(&t);
+}
+
+static void test_smb1_upgrade_and_andx(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b = { .n = 0 }, r;
+	put(&b, "\xffSMB", 4);
+	u8(&b, 0x72);
+	le32(&b, 0);
+	u8(&b, 0x18);
+	le16(&b, 0xc853);
+	zero(&b, 12);
+	le16(&b, 0);
+	le16(&b, 0xfeff);
+	le16(&b, 0);
+	le16(&b, 0);
+	u8(&b, 0);          /* word count */
+	le16(&b, 34);
+	put(&b, "\x02NT LM 0.12\0\x02SMB 2.002\0\x02SMB 2.???\0", 34);
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	send_pdu(&t, WL_C2S, &b);
+	negotiate_resp(&r, 0x02ff);
+	send_pdu(&t, WL_S2C, &r);
+	/* an AndX chain: Session Setup -> Tree Connect whose offset goes backwards */
+	b.n = 0;
+	put(&b, "\xffSMB", 4);
+	u8(&b, 0x73);
+	le32(&b, 0);
+	u8(&b, 0x18);
+	le16(&b, 0xc807);
+	zero(&b, 12);
+	le16(&b, 0);
+	le16(&b, 0xfeff);
+	le16(&b, 0);
+	le16(&b, 1);
+	u8(&b, 12);
+	u8(&b, 0x75);       /* AndX: Tree Connect */
+	u8(&b, 0);
+	le16(&b, 10);       /* backwards */
+	zero(&b, 20);
+	le16(&b, 0);
+	send_pdu(&t, WL_C2S, &b);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb", "request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb.cmd", 0), "0x72");
+	assert_string_equal(wlt_field(m, "smb.dialect.name", 2), "SMB 2.???");
+	m = wlt_find(&t, "smb2", "NEGOTIATE response", 0);
+	assert_true(wlt_note(m, "upgrade from SMB1"));
+	m = wlt_find(&t, "smb", "request", 1);
+	assert_string_equal(wlt_field(m, "smb.cmd", 1), "0x75");
+	assert_true(wlt_note(m, "backwards"));
+	wlt_free(&t);
+}
+
+static void test_transform(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b = { .n = 0 };
+	put(&b, "\xfdSMB", 4);
+	zero(&b, 16);
+	for (int i = 0; i < 16; i++)
+		u8(&b, (unsigned)i);
+	le32(&b, 10);
+	le16(&b, 0);
+	le16(&b, 1);
+	le64(&b, 0x0000480094000035ull);
+	put(&b, "0123456789", 10);
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	send_pdu(&t, WL_C2S, &b);
+	send_pdu(&t, WL_S2C, &b);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "encrypted", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "from here on encrypted"));
+	assert_string_equal(wlt_field(m, "smb2.header.transform.msg_size", 0), "10");
+	assert_string_equal(wlt_field(m, "smb2.header.transform.nonce", 0), "000102030405060708090a0b0c0d0e0f");
+	assert_false(wlt_note(wlt_find(&t, "smb2", "encrypted", 1), "from here on"));
+	wlt_free(&t);
+}
+
+static void test_query_directory_names(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b = { .n = 0 }, p = { .n = 0 };
+	utf16(&p, "*");
+	smb2_hdr(&b, 14, 0, 0, 30, 7, 0x1234);
+	le16(&b, 33);
+	u8(&b, 37);         /* FileIdBothDirectoryInformation */
+	u8(&b, 0);
+	le32(&b, 0);
+	zero(&b, 16);
+	le16(&b, 96);
+	le16(&b, (unsigned)p.n);
+	le32(&b, 65536);
+	put(&b, p.b, p.n);
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	send_pdu(&t, WL_C2S, &b);
+	b.n = 0;
+	smb2_hdr(&b, 14, 1, 0, 30, 7, 0x1234);
+	le16(&b, 9);
+	le16(&b, 72);
+	size_t lenat = b.n;
+	le32(&b, 0);
+	const char *names[] = { "test.rtf", "notes.txt" };
+	size_t start = b.n;
+	for (int i = 0; i < 2; i++) {
+		struct buf n = { .n = 0 };
+		utf16(&n, names[i]);
+		size_t e = b.n;
+		le32(&b, 0);
+		le32(&b, 0);
+		zero(&b, 32);
+		le64(&b, i ? 5 : 1234);
+		le64(&b, 4096);
+		le32(&b, 0x20);
+		le32(&b, (uint32_t)n.n);
+		le32(&b, 0);
+		u8(&b, 0);
+		u8(&b, 0);
+		zero(&b, 24);
+		le16(&b, 0);
+		le64(&b, 99);
+		put(&b, n.b, n.n);
+		while ((b.n - e) % 8)
+			u8(&b, 0);
+		if (!i)
+			set32(&b, e, (uint32_t)(b.n - e));
+	}
+	set32(&b, lenat, (uint32_t)(b.n - start));
+	send_pdu(&t, WL_S2C, &b);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "QUERY_DIRECTORY response", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.filename", 0), "test.rtf");
+	assert_string_equal(wlt_field(m, "smb2.filename", 1), "notes.txt");
+	assert_string_equal(wlt_field(m, "smb2.eof", 0), "1234");
+	assert_true(wlt_note(m, "test.rtf (1234 B), notes.txt (5 B)"));
+	wlt_free(&t);
+}
+
+/* Cuts a valid login PDU at every byte, both as a stream that stops there and
+ * as a NetBIOS length that tells the truth about the cut (the SMB inside lies). */
+static void test_truncation_loop(void **state)
+{
+	(void)state;
+	struct buf blob, req, w;
+	auth_blob(&blob, "WORKGROUP", "labuser", "CLIENTPC");
+	session_setup_req(&req, &blob, 2);
+	nbss(&w, &req);
+	for (size_t cut = 0; cut < w.n; cut++) {
+		struct wlt t;
+		wlt_init(&t, NULL);
+		wlt_tcp_open(&t, CPORT, SPORT);
+		wlt_tcp_send(&t, WL_C2S, w.b, cut);
+		wlt_finish(&t);
+		assert_int_equal(wlt_count(&t, "smb2", NULL), 0);
+		wlt_free(&t);
+		if (cut < 8)
+			continue;
+		static uint8_t cutbuf[8192];
+		memcpy(cutbuf, w.b, cut);
+		size_t n = cut - 4;
+		cutbuf[1] = (uint8_t)(n >> 16);
+		cutbuf[2] = (uint8_t)(n >> 8);
+		cutbuf[3] = (uint8_t)n;
+		wlt_init(&t, NULL);
+		wlt_tcp_open(&t, CPORT, SPORT);
+		wlt_tcp_send(&t, WL_C2S, cutbuf, cut);
+		wlt_finish(&t);
+		const struct wlt_msg *m = wlt_find(&t, "smb2", NULL, 0);
+		assert_non_null(m);
+		if (cut < 4 + 64)
+			assert_true(wlt_note(m, "cut short"));
+		else if (cut < w.n)
+			assert_true(wlt_note(m, "malformed"));
+		wlt_free(&t);
+	}
+}
+
+/* On a port no table names, the probe finds SMB by "00 len len len FE 'SMB'". */
+static void test_probe_other_port(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf req, w;
+	negotiate_req(&req);
+	nbss(&w, &req);
+	assert_int_equal(wl_dissector_smb.probe(wl_cur_make(w.b, 3), WL_C2S), WL_PROBE_NEED_MORE);
+	assert_int_equal(wl_dissector_smb.probe(wl_cur_make(w.b, w.n), WL_C2S), WL_PROBE_YES);
+	assert_int_equal(wl_dissector_smb.probe(wl_cur_make((const uint8_t *)"GET / HTTP", 10), WL_C2S),
+			 WL_PROBE_NO);
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, 9445);
+	wlt_tcp_send(&t, WL_C2S, w.b, w.n);
+	wlt_finish(&t);
+	assert_non_null(wlt_find(&t, "smb2", "NEGOTIATE request", 0));
+	wlt_free(&t);
+}
+
+/* A NetBIOS datagram (udp 138) carrying an SMB1 Transaction, as browser
+ * announcements do; and one cut short. */
+static void test_netbios_datagram(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b = { .n = 0 };
+	u8(&b, 0x11);
+	u8(&b, 0x02);
+	le16(&b, 1);
+	put(&b, "\x0a\x00\x00\x01", 4);
+	u8(&b, 0);
+	u8(&b, 138);
+	le16(&b, 0);
+	le16(&b, 0);
+	for (int k = 0; k < 2; k++) {
+		u8(&b, 32);
+		for (int i = 0; i < 32; i++)
+			u8(&b, 'A' + (i & 1 ? 0 : 4));
+		u8(&b, 0);
+	}
+	put(&b, "\xffSMB", 4);
+	u8(&b, 0x25);
+	zero(&b, 27);
+	wlt_init(&t, NULL);
+	wlt_udp(&t, WL_C2S, 138, 138, b.b, b.n);
+	wlt_udp(&t, WL_C2S, 138, 138, b.b, 20);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb", "request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb.cmd", 0), "0x25");
+	assert_true(wlt_note(wlt_find(&t, "nbss", "datagram", 0), "cut short"));
+	wlt_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_negotiate_and_framing),
+		cmocka_unit_test(test_login_ntlmssp),
+		cmocka_unit_test(test_ntlmssp_outside_blob),
+		cmocka_unit_test(test_utf16_odd_and_surrogates),
+		cmocka_unit_test(test_tree_tracking_and_create),
+		cmocka_unit_test(test_compound_chain),
+		cmocka_unit_test(test_netbios_lengths_that_lie),
+		cmocka_unit_test(test_big_pdu_dissected_at_head),
+		cmocka_unit_test(test_smb1_upgrade_and_andx),
+		cmocka_unit_test(test_transform),
+		cmocka_unit_test(test_query_directory_names),
+		cmocka_unit_test(test_truncation_loop),
+		cmocka_unit_test(test_probe_other_port),
+		cmocka_unit_test(test_netbios_datagram),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
