@@ -151,9 +151,10 @@ static struct wl_msg *stream_note_msg(struct wl_ctx *ctx, struct wl_flow *f, int
 static void stream_push(struct wl_ctx *ctx, struct wl_flow *f, int dir, const uint8_t *p, uint32_t n)
 {
 	struct wl_half *h = &f->half[dir];
-	if (f->dissector_tried && f->d && !f->dst) {
-		/* chosen before any payload (an expectation): open it now */
-		wl__flow_pick_dissector(ctx, f, dir, wl_cur_make(p, n));
+	if (!f->dissector_tried && (h->buf_len + (uint64_t)n > ctx->lim.flow_buf_max ||
+				    ctx->buffered + n > ctx->lim.total_buf_max)) {
+		/* no room to wait for a probe's answer: the bytes are shown as they are */
+		f->dissector_tried = 1;
 	}
 	if (!f->dissector_tried) {
 		if (h->buf_len) {
@@ -280,6 +281,11 @@ static void hold(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint32_t seq, c
 	struct wl_seg **pp = prev ? &prev->next : &h->ooo;
 	if (prev && prev->seq == seq && prev->len >= n)
 		return;  /* the same bytes are held already */
+	if (ctx->buffered + n > ctx->lim.total_buf_max) {
+		/* the others hold the memory: not kept, the hole is reported when skipped */
+		ctx->stats.buf_drops++;
+		return;
+	}
 	struct wl_seg *s = malloc(sizeof *s + n);
 	if (!s)
 		return;

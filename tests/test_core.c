@@ -877,24 +877,27 @@ static void test_tcp_handshake_relative_and_fin(void **state)
 	assert_int_equal(synack->dir, WL_S2C);
 	assert_string_equal(synack->text, "SYN-ACK seq=0 ack=1 win=65535");
 
-	cdata(&c, WL_C2S, 1, "hello\n");
-	seg(&t, WL_S2C, c.isn[1] + 1, c.isn[0] + 7, PSH | ACK, "hi\n");
+	/* 22 bytes: long enough, and with an end of line, for every probe to say no */
+	cdata(&c, WL_C2S, 1, "hello from the client\n");
+	seg(&t, WL_S2C, c.isn[1] + 1, c.isn[0] + 23, PSH | ACK, "hi\n");
 	const struct wlt_msg *m = wlt_find(&t, "tcp", NULL, 4);
 	assert_string_equal(wlt_field(m, "tcp.seq", 0), "1");
-	assert_string_equal(wlt_field(m, "tcp.ack", 0), "7");
+	assert_string_equal(wlt_field(m, "tcp.ack", 0), "23");
 	assert_string_equal(wlt_field(m, "tcp.len", 0), "3");
-	assert_string_equal(wlt_find(&t, "data", NULL, 0)->text, "6 bytes \"hello\\n\"");
+	m = wlt_find(&t, "data", NULL, 0);
+	assert_non_null(m);
+	assert_string_equal(m->text, "22 bytes \"hello from the client\\n\"");
 
 	/* client closes first: FIN, FIN, last ACK */
-	cflags(&c, WL_C2S, 7, 4, FIN | ACK);
-	cflags(&c, WL_S2C, 4, 8, FIN | ACK);
+	cflags(&c, WL_C2S, 23, 4, FIN | ACK);
+	cflags(&c, WL_S2C, 4, 24, FIN | ACK);
 	assert_int_equal(t.flows_closed, 0);
-	cflags(&c, WL_C2S, 8, 5, ACK);
+	cflags(&c, WL_C2S, 24, 5, ACK);
 	assert_true(wlt_note(wlt_find(&t, "tcp", NULL, 5), "teardown: the client"));
 	assert_true(wlt_note(wlt_find(&t, "tcp", NULL, 6), "teardown: the server"));
 	assert_int_equal(t.flows_closed, 1);
 	assert_string_equal(t.flows[0].end, "FIN");
-	assert_int_equal(t.flows[0].bytes[0], 6);
+	assert_int_equal(t.flows[0].bytes[0], 22);
 	assert_int_equal(t.flows[0].bytes[1], 3);
 	wlt_free(&t);
 
@@ -1187,12 +1190,12 @@ static void test_data_preview_and_decode_as(void **state)
 	struct wlt t;
 	wlt_init(&t, NULL);
 	struct conn c = handshake(&t, 1, 1);
-	cdata(&c, WL_C2S, 1, "GREETINGS\r\n");
+	cdata(&c, WL_C2S, 1, "GREETINGS FROM THE TEST\r\n");   /* every probe says no */
 	const struct wlt_msg *m = wlt_find(&t, "data", NULL, 0);
 	assert_non_null(m);
-	assert_string_equal(m->text, "11 bytes \"GREETINGS\\r\\n\"");
-	assert_string_equal(wlt_field(m, "data.len", 0), "11");
-	seg(&t, WL_S2C, 2, 12, ACK | PSH, "\x01\x02\x03\x04\x05\x06");
+	assert_string_equal(m->text, "25 bytes \"GREETINGS FROM THE TEST\\r\\n\"");
+	assert_string_equal(wlt_field(m, "data.len", 0), "25");
+	seg(&t, WL_S2C, 2, 26, ACK | PSH, "\x01\x02\x03\x04\x05\x06");
 	m = wlt_find(&t, "data", NULL, 1);
 	assert_string_equal(m->text, "6 bytes of data");
 	assert_int_equal(m->dir, WL_S2C);
