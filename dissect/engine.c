@@ -78,7 +78,15 @@ int wl_decode_as_parse(const char *rule, struct wl_decode_as *out, char *err, si
 		return -1;
 	}
 	out->port = (uint16_t)port;
-	out->d = wl_dissector_find(end + 1);
+	/* tshark names some of ours differently: SMB over TCP is "nbss" there */
+	static const struct { const char *tshark, *ours; } alias[] = {
+		{ "nbss", "smb" }, { "smb2", "smb" }, { "cldap", "ldap" }, { "ssl", "tls" },
+	};
+	const char *name = end + 1;
+	for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
+		if (strcmp(name, alias[i].tshark) == 0)
+			name = alias[i].ours;
+	out->d = wl_dissector_find(name);
 	if (!out->d) {
 		snprintf(err, errlen, "decode-as rule '%s': unknown protocol '%s' (see --list-protocols)",
 			 rule, end + 1);

@@ -61,6 +61,7 @@ struct wl_msg {
 	const char *src, *dst;
 	uint8_t dir;
 	uint8_t minor;           /* hidden in the text ladder unless -v */
+	uint8_t unordered;       /* its order against the peer's messages is a race */
 	uint8_t overflow;        /* fields or pool ran out */
 	const char *proto, *type;
 	uint32_t text_off, text_len;

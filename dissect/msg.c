@@ -22,6 +22,7 @@ static void msg_reset(struct wl_ctx *ctx, struct wl_msg *m)
 	m->pool_used = 0;
 	m->text_off = m->text_len = 0;
 	m->minor = 0;
+	m->unordered = 0;
 	m->overflow = 0;
 }
 
@@ -136,6 +137,11 @@ void wl__msg_text_raw(struct wl_msg *m, const char *s, size_t n)
 void wl_msg_minor(struct wl_msg *m)
 {
 	m->minor = 1;
+}
+
+void wl_msg_unordered(struct wl_msg *m)
+{
+	m->unordered = 1;
 }
 
 void wl_note(struct wl_msg *m, enum wl_level lvl, const char *fmt, ...)

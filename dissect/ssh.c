@@ -1288,6 +1288,7 @@ static void banner_msg(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir,
 {
 	struct ssh_half *h = &st->h[dir];
 	struct wl_msg *m = wl_msg_new(ctx, "ssh", "version", dir);
+	wl_msg_unordered(m);  /* both sides send their banner at once */
 	wl_f_str(m, "ssh.protocol", line, n);
 	wl_msg_text(m, "%.*s", (int)(n > 200 ? 200 : n), (const char *)line);
 	/* "SSH-" protoversion "-" softwareversion [SP comments] */
@@ -1451,6 +1452,8 @@ static size_t do_packet(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir, 
 	const struct msgdef *d = lookup(st, dir, code);
 	const char *type = d ? d->type : wl_tok(other_codes, code, "unknown");
 	struct wl_msg *m = wl_msg_new(ctx, "ssh", type, dir);
+	if (code == 20)
+		wl_msg_unordered(m);  /* each side sends KEXINIT without waiting */
 	wl_f_bool(m, "ssh.direction", dir != WL_C2S);
 	wl_f_uint(m, "ssh.packet_length", plen);
 	wl_f_uint(m, "ssh.padding_length", padlen);
@@ -1520,6 +1523,7 @@ static size_t do_encrypted(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir di
 		return 0;
 	}
 	struct wl_msg *m = wl_msg_new(ctx, "ssh", "encrypted", dir);
+	wl_msg_unordered(m);  /* interleaving of ciphertext is timing */
 	h->enc_msgs++;
 	h->enc_bytes += used;
 	h->enc_pkts += pkts;

@@ -80,6 +80,10 @@ void wl_msg_text(struct wl_msg *m, const char *fmt, ...)
 /* Hides m in the text ladder unless -v; JSON keeps it. For per-frame detail of
  * a PDU shown whole elsewhere (the first segments of a multi-line FTP reply). */
 void wl_msg_minor(struct wl_msg *m);
+/* Marks m as sent without waiting for the peer (both SSH banners, both
+ * KEXINITs, ciphertext): its order against the other side's is a race, which
+ * the lab's sequence comparison then ignores. */
+void wl_msg_unordered(struct wl_msg *m);
 /* A note: WL_INFO explains the step, WL_WARN points out a lesson or a problem,
  * WL_ERROR a malformed message. */
 void wl_note(struct wl_msg *m, enum wl_level lvl, const char *fmt, ...)

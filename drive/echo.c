@@ -59,42 +59,10 @@ static int serve_iterative(const char *host, uint16_t port, const char *state_di
 	}
 }
 
-static void *client_thread(void *arg)
-{
-	int fd = (int)(intptr_t)arg;
-	struct timeval tv = { 30, 0 };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	echo_serve_client(fd);
-	return NULL;
-}
-
 static int serve_threaded(const char *host, uint16_t port, const char *state_dir)
 {
 	(void)state_dir;
-	int lfd = wl_tcp_listen(host, port, 64);
-	if (lfd < 0) {
-		perror("echo-threaded: listen");
-		return 1;
-	}
-	for (;;) {
-		int fd = accept(lfd, NULL, NULL);
-		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			perror("echo-threaded: accept");
-			return 1;
-		}
-		pthread_t t;
-		pthread_attr_t at;
-		pthread_attr_init(&at);
-		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-		if (pthread_create(&t, &at, client_thread, (void *)(intptr_t)fd) != 0) {
-			static const char busy[] = "* error: server busy";
-			wl_send_all(fd, busy, sizeof busy);
-			close(fd);
-		}
-		pthread_attr_destroy(&at);
-	}
+	return wl_serve_threads(host, port, "echo-threaded", echo_serve_client);
 }
 
 const struct wl_own_server wl_own_echo = { "echo", serve_iterative };

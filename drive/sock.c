@@ -4,6 +4,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -154,4 +157,49 @@ int64_t wl_now_us(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+struct conn {
+	int fd;
+	void (*handle)(int fd);
+};
+
+static void *conn_thread(void *arg)
+{
+	struct conn c = *(struct conn *)arg;
+	free(arg);
+	set_timeouts(c.fd, 30000);
+	c.handle(c.fd);
+	return NULL;
+}
+
+int wl_serve_threads(const char *host, uint16_t port, const char *name, void (*handle)(int fd))
+{
+	int lfd = wl_tcp_listen(host, port, 64);
+	if (lfd < 0) {
+		fprintf(stderr, "%s: listen on %s:%u: %s\n", name, host, port, strerror(errno));
+		return 1;
+	}
+	pthread_attr_t at;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE)
+				continue;
+			fprintf(stderr, "%s: accept: %s\n", name, strerror(errno));
+			return 1;
+		}
+		struct conn *c = malloc(sizeof *c);
+		pthread_t t;
+		if (c) {
+			c->fd = fd;
+			c->handle = handle;
+		}
+		if (!c || pthread_create(&t, &at, conn_thread, c) != 0) {
+			free(c);
+			close(fd);  /* no thread to spare: the client sees the connection close */
+		}
+	}
 }

@@ -24,6 +24,11 @@ ssize_t wl_recv_msg(int fd, char *buf, size_t max);
 /* Reads one line ending in \n (kept out), same returns as wl_recv_msg. */
 ssize_t wl_recv_line(int fd, char *buf, size_t max);
 
+/* Listens on host:port and serves each connection in a detached thread of its
+ * own: handle(fd) owns fd (its reads time out after 30 s). Returns only on a
+ * listen/accept failure (1), after printing why under name. */
+int wl_serve_threads(const char *host, uint16_t port, const char *name, void (*handle)(int fd));
+
 void wl_sleep_ms(int ms);
 /* Monotonic time in microseconds. */
 int64_t wl_now_us(void);

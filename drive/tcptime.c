@@ -1,7 +1,6 @@
 /* tcptime.c - the seeds' TCP time service: the client sends a request line,
  * the server answers each with the current time; "END" makes it close. */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -11,11 +10,8 @@
 #include "drive.h"
 #include "sock.h"
 
-static void *time_client(void *arg)
+static void time_client(int fd)
 {
-	int fd = (int)(intptr_t)arg;
-	struct timeval tv = { 30, 0 };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	char line[256];
 	while (wl_recv_line(fd, line, sizeof line - 1) >= 0) {
 		line[strcspn(line, "\r")] = '\0';
@@ -29,30 +25,12 @@ static void *time_client(void *arg)
 			break;
 	}
 	close(fd);
-	return NULL;
 }
 
 static int serve_time(const char *host, uint16_t port, const char *state_dir)
 {
 	(void)state_dir;
-	int lfd = wl_tcp_listen(host, port, 64);
-	if (lfd < 0) {
-		perror("tcp-time: listen");
-		return 1;
-	}
-	for (;;) {
-		int fd = accept(lfd, NULL, NULL);
-		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			return 1;
-		}
-		pthread_t t;
-		if (pthread_create(&t, NULL, time_client, (void *)(intptr_t)fd) == 0)
-			pthread_detach(t);
-		else
-			close(fd);
-	}
+	return wl_serve_threads(host, port, "tcp-time", time_client);
 }
 
 const struct wl_own_server wl_own_tcp_time = { "tcp-time", serve_time };

@@ -25,10 +25,10 @@ static void seq_msg(void *arg, const struct wl_msg *m)
 	snprintf(step, sizeof step, "%s %s %s", m->dir ? "<-" : "->", m->proto, m->type);
 	if (s->n && strcmp(s->steps[s->n - 1], step) == 0)
 		return;
-	/* The same message both ways in a row is one undirected step: which side's
-	 * is captured first is a race when both sides send without waiting (the two
-	 * SSH KEXINITs, ciphertext segments after NEWKEYS). */
-	if (s->n && strcmp(s->steps[s->n - 1] + 3, step + 3) == 0) {
+	/* The same message both ways in a row is one undirected step when the
+	 * dissector says their order is a race (the two SSH KEXINITs, ciphertext);
+	 * a request and its answer keep their order. */
+	if (m->unordered && s->n && strcmp(s->steps[s->n - 1] + 3, step + 3) == 0) {
 		memcpy(s->steps[s->n - 1], "<>", 2);
 		return;
 	}

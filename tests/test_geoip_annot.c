@@ -1,5 +1,5 @@
 /* test_geoip_annot.c - GeoIP facts on flows: which addresses are public, what a
- * lookup says (tests/data/geoip-annot.mmdb, made by make-geoip-annot.pl), and
+ * lookup says (tests/data/annot/geoip-annot.mmdb, made by make-geoip-annot.pl), and
  * that a flow's summary carries them only with --geoip-db. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 
 #include "dissect/geoip.c"
 
-#define DB WL_SOURCE_DIR "/tests/data/geoip-annot.mmdb"
+#define DB WL_SOURCE_DIR "/tests/data/annot/geoip-annot.mmdb"
 
 static void test_public(void **state)
 {

@@ -1,10 +1,10 @@
 #!/usr/bin/perl
-# make-geoip-annot.pl - writes tests/data/geoip-annot.mmdb, a tiny MaxMind DB with
+# make-geoip-annot.pl - writes tests/data/annot/geoip-annot.mmdb, a tiny MaxMind DB with
 # made-up entries for the geoip tests (no real GeoIP data is redistributed):
 #   8.8.8.0/24       US, Mountain View, AS15169 GOOGLE
 #   2001:4860::/32   US, AS15169 GOOGLE
 #   1.1.1.0/24       AU (country only)
-# Run: perl tests/data/make-geoip-annot.pl tests/data/geoip-annot.mmdb
+# Run: perl tests/data/annot/make-geoip-annot.pl tests/data/annot/geoip-annot.mmdb
 use strict;
 use warnings;
 use MaxMind::DB::Writer::Tree;
