@@ -4,6 +4,7 @@
 #define WL_CORE_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "engine.h"
 #include "wl.h"
@@ -25,7 +26,8 @@ struct wl_half {
 	uint8_t *buf;            /* in-order bytes the dissector has not consumed */
 	uint32_t buf_len, buf_cap;
 	struct wl_seg *ooo;      /* held out-of-order segments, sorted by seq */
-	uint32_t ooo_bytes;
+	struct wl_seg *ooo_tail; /* the last of them: in-order arrivals append in O(1) */
+	uint32_t ooo_bytes, ooo_count;
 	uint64_t pkts, bytes;
 };
 
@@ -82,6 +84,7 @@ struct wl_ctx {
 	uint8_t ip_af;
 	uint8_t ip_src[16], ip_dst[16];
 	char pkt_src[WL_EP_STRLEN], pkt_dst[WL_EP_STRLEN];
+	uint8_t pkt_eps_ok;      /* pkt_src/pkt_dst are made (wl__pkt_eps) */
 	struct wl_flow *flow;    /* current flow, if any */
 
 	struct wl_msg *msg;      /* the one message under construction */
@@ -149,5 +152,38 @@ void wl__data_msg(struct wl_ctx *ctx, int dir, struct wl_cur c);
 
 /* Formats an address (af 4/6) with a port into out ("1.2.3.4:80", "[::1]:80"). */
 void wl__ep_str(char *out, size_t n, int af, const uint8_t *addr, int port);
+/* The packet's addresses as text (for messages without a flow), made on demand. */
+void wl__pkt_eps(struct wl_ctx *ctx);
+
+/* A small string builder for texts made on every packet: no printf in the hot path. */
+struct wl_sb {
+	char *p;
+	size_t n, cap;   /* cap includes room for the terminating NUL */
+};
+
+static inline void wl__sb_mem(struct wl_sb *b, const char *s, size_t n)
+{
+	if (n > b->cap - 1 - b->n)
+		n = b->cap - 1 - b->n;
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static inline void wl__sb_str(struct wl_sb *b, const char *s) { wl__sb_mem(b, s, strlen(s)); }
+
+static inline void wl__sb_u64(struct wl_sb *b, uint64_t v)
+{
+	char tmp[24];
+	int i = sizeof tmp;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	wl__sb_mem(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
+/* The ladder text from a builder (a copy into the message's pool). */
+void wl__msg_text_raw(struct wl_msg *m, const char *s, size_t n);
 
 #endif

@@ -1,12 +1,11 @@
 /* data.c - payload no dissector claims: its length and a printable preview. */
-#include <stdio.h>
-
 #include "core.h"
 
 #define PREVIEW 48
 
 void wl__data_msg(struct wl_ctx *ctx, int dir, struct wl_cur c)
 {
+	static const char hex[] = "0123456789abcdef";
 	size_t n = wl_left(&c);
 	const uint8_t *p = wl_bytes(&c, n);
 	char prev[PREVIEW * 4 + 1];
@@ -17,18 +16,29 @@ void wl__data_msg(struct wl_ctx *ctx, int dir, struct wl_cur c)
 			prev[o++] = (char)b;
 			printable++;
 		} else if (b == '\n' || b == '\r' || b == '\t') {
-			o += (size_t)snprintf(prev + o, sizeof prev - o, "\\%c", b == '\n' ? 'n' : b == '\r' ? 'r' : 't');
+			prev[o++] = '\\';
+			prev[o++] = b == '\n' ? 'n' : b == '\r' ? 'r' : 't';
 			printable++;
 		} else {
-			o += (size_t)snprintf(prev + o, sizeof prev - o, "\\x%02x", b);
+			prev[o++] = '\\';
+			prev[o++] = 'x';
+			prev[o++] = hex[b >> 4];
+			prev[o++] = hex[b & 15];
 		}
 	}
-	prev[o] = '\0';
 	struct wl_msg *m = wl_msg_new(ctx, "data", "data", (enum wl_dir)dir);
 	wl_f_uint(m, "data.len", n);
 	size_t shown = n < PREVIEW ? n : PREVIEW;
-	if (shown && printable * 4 >= shown * 3)
-		wl_msg_text(m, "%zu bytes \"%s\"%s", n, prev, n > PREVIEW ? "..." : "");
-	else
-		wl_msg_text(m, "%zu bytes of data", n);
+	char text[PREVIEW * 4 + 48];
+	struct wl_sb b = { text, 0, sizeof text };
+	text[0] = '\0';
+	wl__sb_u64(&b, n);
+	if (shown && printable * 4 >= shown * 3) {
+		wl__sb_str(&b, " bytes \"");
+		wl__sb_mem(&b, prev, o);
+		wl__sb_str(&b, n > PREVIEW ? "\"..." : "\"");
+	} else {
+		wl__sb_str(&b, " bytes of data");
+	}
+	wl__msg_text_raw(m, text, b.n);
 }

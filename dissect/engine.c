@@ -122,6 +122,7 @@ void wl_engine_packet(struct wl_engine *e, int linktype, int64_t ts_ns,
 	ctx->flow = NULL;
 	ctx->ip_af = 0;
 	ctx->pkt_src[0] = ctx->pkt_dst[0] = '\0';
+	ctx->pkt_eps_ok = 1;
 	ctx->stats.frames++;
 	ctx->stats.bytes += len;
 

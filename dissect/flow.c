@@ -385,6 +385,8 @@ void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, str
 void wl__deliver_gap(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint64_t n)
 {
 	f->gaps += n;
+	if (f->dissector_tried)
+		flow_open_dissector(ctx, f);
 	if (f->d && f->dst && f->d->gap)
 		f->d->gap(f->dst, ctx, (enum wl_dir)dir, n);
 }

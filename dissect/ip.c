@@ -56,11 +56,16 @@ void wl__ep_str(char *out, size_t n, int af, const uint8_t *addr, int port)
 {
 	char a[INET6_ADDRSTRLEN];
 	if (af == 4) {
-		snprintf(a, sizeof a, "%u.%u.%u.%u", addr[0], addr[1], addr[2], addr[3]);
-		if (port >= 0)
-			snprintf(out, n, "%s:%d", a, port);
-		else
-			snprintf(out, n, "%s", a);
+		struct wl_sb b = { out, 0, n };
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				wl__sb_mem(&b, ".", 1);
+			wl__sb_u64(&b, addr[i]);
+		}
+		if (port >= 0) {
+			wl__sb_mem(&b, ":", 1);
+			wl__sb_u64(&b, (uint64_t)port);
+		}
 	} else {
 		inet_ntop(AF_INET6, addr, a, sizeof a);
 		if (port >= 0)
@@ -78,8 +83,32 @@ static void set_addrs(struct wl_ctx *ctx, int af, const uint8_t *src, const uint
 	memset(ctx->ip_dst, 0, 16);
 	memcpy(ctx->ip_src, src, n);
 	memcpy(ctx->ip_dst, dst, n);
-	wl__ep_str(ctx->pkt_src, sizeof ctx->pkt_src, af, src, -1);
-	wl__ep_str(ctx->pkt_dst, sizeof ctx->pkt_dst, af, dst, -1);
+	ctx->pkt_eps_ok = 0;  /* texts made only if a message without a flow needs them */
+}
+
+void wl__pkt_eps(struct wl_ctx *ctx)
+{
+	if (ctx->pkt_eps_ok)
+		return;
+	wl__ep_str(ctx->pkt_src, sizeof ctx->pkt_src, ctx->ip_af, ctx->ip_src, -1);
+	wl__ep_str(ctx->pkt_dst, sizeof ctx->pkt_dst, ctx->ip_af, ctx->ip_dst, -1);
+	ctx->pkt_eps_ok = 1;
+}
+
+/* Bytes from the cursor to the end of the frame on the wire: those captured
+ * plus those the snapshot length cut off. */
+static size_t on_wire(const struct wl_ctx *ctx, size_t have)
+{
+	return have + (ctx->wirelen > ctx->caplen ? ctx->wirelen - ctx->caplen : 0);
+}
+
+/* A length field larger than the frame: said once, then the frame's length is used. */
+static void len_lies(struct wl_ctx *ctx, const char *what, size_t claimed, size_t real)
+{
+	struct wl_msg *m = wl__msg_pkt(ctx, ctx->ip_af == 4 ? "ip" : "ipv6", "length");
+	wl_msg_text(m, "%s %zu exceeds the frame (%zu bytes)", what, claimed, real);
+	wl_note(m, WL_ERROR, "malformed: %s %zu but only %zu bytes follow", what, claimed, real);
+	wl__msg_flush(ctx);
 }
 
 /* ---- fragments ---- */
@@ -100,10 +129,7 @@ void wl__frag_free(struct wl_ctx *ctx)
 
 static unsigned fragq_count(const struct wl_ctx *ctx)
 {
-	unsigned n = 0;
-	for (const struct wl_fragq *q = ctx->frags; q; q = q->next)
-		n++;
-	return n;
+	return (unsigned)(ctx->frag_bytes / sizeof(struct wl_fragq));  /* each queue counts its size */
 }
 
 static struct wl_fragq *fragq_find(struct wl_ctx *ctx, uint8_t proto, uint32_t id)
@@ -158,7 +184,13 @@ static int fragq_add(struct wl_fragq *q, uint32_t off, int more, struct wl_cur c
 		q->units[u >> 3] |= (uint8_t)(1u << (u & 7));
 		q->have += end - start;
 	}
-	return q->total && q->have >= q->total;
+	if (!q->total || q->have < q->total)
+		return 0;
+	/* bytes past the end may have been counted: every unit up to it must be in */
+	for (uint32_t u = 0; u * 8 < q->total; u++)
+		if (!unit_isset(q, u))
+			return 0;
+	return 1;
 }
 
 static void fragment(struct wl_ctx *ctx, uint8_t proto, uint32_t id, uint32_t off, int more,
@@ -189,6 +221,15 @@ static void fragment(struct wl_ctx *ctx, uint8_t proto, uint32_t id, uint32_t of
 	}
 }
 
+/* A fragment the capture did not keep whole cannot be reassembled. */
+static void frag_cut(struct wl_ctx *ctx, uint32_t id)
+{
+	struct wl_msg *m = wl__msg_pkt(ctx, ctx->ip_af == 4 ? "ip" : "ipv6", "fragment");
+	ip_fields(ctx, m);
+	wl_msg_text(m, "fragment id 0x%x cut short by the snapshot length", id);
+	wl_note(m, WL_WARN, "truncated by snaplen: fragment not reassembled");
+}
+
 /* ---- ICMP ---- */
 
 static const struct wl_tok icmp_types[] = {
@@ -212,12 +253,18 @@ static const struct wl_tok icmp6_types[] = {
 	{ 143, "multicast listener report v2" }, { 0, NULL },
 };
 
-static void icmp(struct wl_ctx *ctx, struct wl_cur c, int v6)
+static void icmp(struct wl_ctx *ctx, struct wl_cur c, int v6, uint32_t len)
 {
 	struct wl_msg *m = wl__msg_pkt(ctx, v6 ? "icmpv6" : "icmp", "icmp");
+	size_t have = wl_left(&c);
 	uint8_t type = wl_u8(&c), code = wl_u8(&c);
 	wl_skip(&c, 2);
 	ip_fields(ctx, m);
+	if (!wl_ok(&c)) {
+		wl_msg_text(m, "%s header cut short", v6 ? "ICMPv6" : "ICMP");
+		wl_note_cursor(m, &c, "ICMP header");
+		return;
+	}
 	wl_f_uint(m, v6 ? "icmpv6.type" : "icmp.type", type);
 	wl_f_uint(m, v6 ? "icmpv6.code" : "icmp.code", code);
 	const char *name = wl_tok(v6 ? icmp6_types : icmp_types, type, "type");
@@ -236,6 +283,8 @@ static void icmp(struct wl_ctx *ctx, struct wl_cur c, int v6)
 		wl_msg_text(m, "%s %s (type %u code %u)", v6 ? "ICMPv6" : "ICMP", name, type, code);
 	}
 	wl_note_cursor(m, &c, "ICMP header");
+	if (wl_ok(&c) && have < len)
+		wl_note(m, WL_WARN, "truncated by snaplen: %zu of %u ICMP bytes captured", have, len);
 }
 
 /* ---- transport dispatch ---- */
@@ -250,10 +299,10 @@ static void transport(struct wl_ctx *ctx, uint8_t proto, struct wl_cur c, uint32
 		wl__udp(ctx, c);
 		break;
 	case 1:
-		icmp(ctx, c, 0);
+		icmp(ctx, c, 0, len);
 		break;
 	case 58:
-		icmp(ctx, c, 1);
+		icmp(ctx, c, 1, len);
 		break;
 	case 4:
 		wl__ipv4(ctx, c);  /* IP in IP */
@@ -285,9 +334,11 @@ void wl__ipv4(struct wl_ctx *ctx, struct wl_cur c)
 	wl_copy(&h, dst, 4);
 	size_t ihl = (size_t)(vihl & 15) * 4;
 	if (!wl_ok(&h) || (vihl >> 4) != 4 || ihl < 20 || total < ihl) {
+		if (wl_ok(&h))
+			set_addrs(ctx, 4, src, dst);
 		struct wl_msg *m = wl__msg_pkt(ctx, "ip", "ip");
 		if (wl_ok(&h))
-			set_addrs(ctx, 4, src, dst), ip_fields(ctx, m);
+			ip_fields(ctx, m);
 		wl_msg_text(m, "IPv4 header %s", wl_ok(&h) ? "invalid" : "cut short");
 		wl_note(m, WL_ERROR, "malformed: IPv4 version %u, header length %zu, total length %u",
 			vihl >> 4, ihl, total);
@@ -297,15 +348,16 @@ void wl__ipv4(struct wl_ctx *ctx, struct wl_cur c)
 	wl_skip(&c, ihl);  /* options are skipped: none carries anything we teach */
 	size_t have = wl_left(&c);
 	size_t plen = total - ihl;
+	if (wl_ok(&c) && plen > on_wire(ctx, have)) {
+		plen = on_wire(ctx, have);  /* as tshark: what the frame holds */
+		len_lies(ctx, "IPv4 total length", total, plen + ihl);
+	}
 	struct wl_cur payload = wl_sub(&c, plen < have ? plen : have); /* drop Ethernet padding */
 	uint32_t off = (uint32_t)(frag & 0x1fff) * 8;
 	int more = (frag & 0x2000) != 0;
 	if (more || off) {
 		if (plen > have) {
-			struct wl_msg *m = wl__msg_pkt(ctx, "ip", "fragment");
-			ip_fields(ctx, m);
-			wl_msg_text(m, "fragment id 0x%x cut short by the snapshot length", id);
-			wl_note(m, WL_WARN, "truncated by snaplen: fragment not reassembled");
+			frag_cut(ctx, id);
 			return;
 		}
 		fragment(ctx, proto, id, off, more, payload);
@@ -331,6 +383,10 @@ void wl__ipv6(struct wl_ctx *ctx, struct wl_cur c)
 	}
 	set_addrs(ctx, 6, src, dst);
 	size_t have = wl_left(&c);
+	if (plen > on_wire(ctx, have)) {
+		len_lies(ctx, "IPv6 payload length", plen, on_wire(ctx, have));
+		plen = (uint16_t)on_wire(ctx, have);
+	}
 	struct wl_cur p = wl_sub(&c, plen < have ? plen : have);
 	uint32_t len = plen;
 	/* extension headers: hop-by-hop, routing, destination options, fragment, AH */
@@ -354,7 +410,10 @@ void wl__ipv6(struct wl_ctx *ctx, struct wl_cur c)
 			uint32_t id = wl_be32(&p);
 			if (!wl_ok(&p))
 				break;
-			fragment(ctx, n2, id, (uint32_t)(offm & 0xfff8), offm & 1, p);
+			if (plen > have)
+				frag_cut(ctx, id);
+			else
+				fragment(ctx, n2, id, (uint32_t)(offm & 0xfff8), offm & 1, p);
 			return;
 		} else {
 			break;

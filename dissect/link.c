@@ -165,6 +165,12 @@ static void ieee80211(struct wl_ctx *ctx, struct wl_cur c)
 {
 	uint16_t fc = wl_le16(&c);
 	unsigned type = (fc >> 2) & 3, subtype = (fc >> 4) & 15;
+	if (!wl_ok(&c)) {
+		struct wl_msg *m = wl__msg_pkt(ctx, "wlan", "frame");
+		wl_msg_text(m, "802.11 header cut short");
+		wl_note_cursor(m, &c, "802.11 header");
+		return;
+	}
 	if (type != 2) {
 		struct wl_msg *m = wl__msg_pkt(ctx, "wlan", "frame");
 		wl_msg_text(m, "802.11 %s frame", type == 0 ? "management" : type == 1 ? "control" : "other");
@@ -191,6 +197,8 @@ static void ieee80211(struct wl_ctx *ctx, struct wl_cur c)
 		wl_note(m, WL_INFO, "encrypted by the wireless link (WEP/WPA)");
 		return;
 	}
+	if (wl_left(&c) < 8)
+		wl_need(&c, 8);        /* not even an LLC/SNAP header: cut short */
 	if (wl_peek(&c, 0) == 0xaa && wl_peek(&c, 1) == 0xaa) {
 		wl_skip(&c, 6);
 		uint16_t et = wl_be16(&c);

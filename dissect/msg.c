@@ -45,6 +45,7 @@ struct wl_msg *wl_msg_new(struct wl_ctx *ctx, const char *proto, const char *typ
 		m->dst = f->ep[!dir];
 	} else {
 		m->flow_id = 0;
+		wl__pkt_eps(ctx);
 		m->client = m->src = ctx->pkt_src;
 		m->server = m->dst = ctx->pkt_dst;
 	}
@@ -119,6 +120,18 @@ void wl_msg_text(struct wl_msg *m, const char *fmt, ...)
 	va_start(ap, fmt);
 	m->text_off = pool_vprintf(m, &m->text_len, fmt, ap);
 	va_end(ap);
+}
+
+void wl__msg_text_raw(struct wl_msg *m, const char *s, size_t n)
+{
+	uint32_t off;
+	char *d = pool_take(m, n + 1, &off);
+	if (!d)
+		return;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	m->text_off = off;
+	m->text_len = (uint32_t)n;
 }
 
 void wl_msg_minor(struct wl_msg *m)

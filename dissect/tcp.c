@@ -29,6 +29,9 @@ void wl__ip_fields(struct wl_ctx *ctx, struct wl_msg *m);
 
 enum { TH_FIN = 1, TH_SYN = 2, TH_RST = 4, TH_PSH = 8, TH_ACK = 16, TH_URG = 32, TH_ECE = 64, TH_CWR = 128 };
 
+/* Out-of-order segments held per direction; past it the first hole is given up. */
+#define OOO_MAX_SEGS 1024
+
 /* flow->state for teaching notes */
 enum { ST_NONE, ST_SYN, ST_SYNACK, ST_EST };
 
@@ -93,7 +96,8 @@ void wl__half_free(struct wl_ctx *ctx, struct wl_half *h)
 		ctx->buffered -= s->len;
 		free(s);
 	}
-	h->ooo_bytes = 0;
+	h->ooo_tail = NULL;
+	h->ooo_bytes = h->ooo_count = 0;
 	ctx->buffered -= h->buf_len;
 	free(h->buf);
 	h->buf = NULL;
@@ -147,6 +151,11 @@ static struct wl_msg *stream_note_msg(struct wl_ctx *ctx, struct wl_flow *f, int
 static void stream_push(struct wl_ctx *ctx, struct wl_flow *f, int dir, const uint8_t *p, uint32_t n)
 {
 	struct wl_half *h = &f->half[dir];
+	if (!f->dissector_tried && (h->buf_len + (uint64_t)n > ctx->lim.flow_buf_max ||
+				    ctx->buffered + n > ctx->lim.total_buf_max)) {
+		/* no room to wait for a probe's answer: the bytes are shown as they are */
+		f->dissector_tried = 1;
+	}
 	if (!f->dissector_tried) {
 		if (h->buf_len) {
 			if (buf_append(ctx, h, p, n) < 0)
@@ -221,6 +230,9 @@ static void drain_ooo(struct wl_ctx *ctx, struct wl_flow *f, int dir)
 	while (h->ooo && !seq_lt(h->next_seq, h->ooo->seq)) {
 		struct wl_seg *s = h->ooo;
 		h->ooo = s->next;
+		if (!h->ooo)
+			h->ooo_tail = NULL;
+		h->ooo_count--;
 		h->ooo_bytes -= s->len;
 		ctx->buffered -= s->len;
 		uint32_t skip = h->next_seq - s->seq;
@@ -249,7 +261,7 @@ static void hold(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint32_t seq, c
 {
 	struct wl_half *h = &f->half[dir];
 	while (h->ooo && (h->ooo_bytes + (uint64_t)n > ctx->lim.flow_buf_max ||
-			  ctx->buffered + n > ctx->lim.total_buf_max))
+			  ctx->buffered + n > ctx->lim.total_buf_max || h->ooo_count >= OOO_MAX_SEGS))
 		skip_hole(ctx, f, dir, "never captured (reassembly limit reached)");
 	if (!seq_lt(h->next_seq, seq)) {  /* the hole closed while making room */
 		uint32_t skip = h->next_seq - seq;
@@ -260,17 +272,31 @@ static void hold(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint32_t seq, c
 		}
 		return;
 	}
+	/* where it goes: after the tail (the usual case), else a walk of a bounded list */
+	struct wl_seg *prev = NULL;
+	if (h->ooo_tail && !seq_lt(seq, h->ooo_tail->seq))
+		prev = h->ooo_tail;
+	for (struct wl_seg *q = prev ? prev->next : h->ooo; q && !seq_lt(seq, q->seq); q = q->next)
+		prev = q;
+	struct wl_seg **pp = prev ? &prev->next : &h->ooo;
+	if (prev && prev->seq == seq && prev->len >= n)
+		return;  /* the same bytes are held already */
+	if (ctx->buffered + n > ctx->lim.total_buf_max) {
+		/* the others hold the memory: not kept, the hole is reported when skipped */
+		ctx->stats.buf_drops++;
+		return;
+	}
 	struct wl_seg *s = malloc(sizeof *s + n);
 	if (!s)
 		return;
 	s->seq = seq;
 	s->len = n;
 	memcpy(s->data, p, n);
-	struct wl_seg **pp = &h->ooo;
-	while (*pp && !seq_lt(seq, (*pp)->seq))
-		pp = &(*pp)->next;
 	s->next = *pp;
 	*pp = s;
+	if (!s->next)
+		h->ooo_tail = s;
+	h->ooo_count++;
 	h->ooo_bytes += n;
 	ctx->buffered += n;
 	if (ctx->buffered > ctx->stats.buf_peak)
@@ -346,24 +372,38 @@ static void seg_fields(struct wl_ctx *ctx, struct wl_msg *m, const struct seg_in
 
 static void seg_text(struct wl_msg *m, const struct seg_info *s, uint32_t rseq, uint32_t rack)
 {
-	char opts[96] = "";
-	size_t o = 0;
-	if (s->opt.mss >= 0)
-		o += (size_t)snprintf(opts + o, sizeof opts - o, " mss=%d", s->opt.mss);
-	if (s->opt.wscale >= 0 && o < sizeof opts)
-		o += (size_t)snprintf(opts + o, sizeof opts - o, " wscale=%d", s->opt.wscale);
-	if (s->opt.sack_perm && o < sizeof opts)
-		o += (size_t)snprintf(opts + o, sizeof opts - o, " sack_perm");
-	if (s->opt.nsack && o < sizeof opts)
-		snprintf(opts + o, sizeof opts - o, " sack=%u", s->opt.nsack / 2);
-	char len[24] = "";
-	if (s->len)
-		snprintf(len, sizeof len, " len=%u", s->len);
-	if (s->flags & TH_ACK)
-		wl_msg_text(m, "%s seq=%u ack=%u win=%u%s%s", flag_name(s->flags), rseq, rack, s->win,
-			    len, opts);
-	else
-		wl_msg_text(m, "%s seq=%u win=%u%s%s", flag_name(s->flags), rseq, s->win, len, opts);
+	/* built by hand: this runs for every segment */
+	char buf[160];
+	struct wl_sb b = { buf, 0, sizeof buf };
+	buf[0] = '\0';
+	wl__sb_str(&b, flag_name(s->flags));
+	wl__sb_str(&b, " seq=");
+	wl__sb_u64(&b, rseq);
+	if (s->flags & TH_ACK) {
+		wl__sb_str(&b, " ack=");
+		wl__sb_u64(&b, rack);
+	}
+	wl__sb_str(&b, " win=");
+	wl__sb_u64(&b, s->win);
+	if (s->len) {
+		wl__sb_str(&b, " len=");
+		wl__sb_u64(&b, s->len);
+	}
+	if (s->opt.mss >= 0) {
+		wl__sb_str(&b, " mss=");
+		wl__sb_u64(&b, (uint64_t)s->opt.mss);
+	}
+	if (s->opt.wscale >= 0) {
+		wl__sb_str(&b, " wscale=");
+		wl__sb_u64(&b, (uint64_t)s->opt.wscale);
+	}
+	if (s->opt.sack_perm)
+		wl__sb_str(&b, " sack_perm");
+	if (s->opt.nsack) {
+		wl__sb_str(&b, " sack=");
+		wl__sb_u64(&b, s->opt.nsack / 2);
+	}
+	wl__msg_text_raw(m, buf, b.n);
 }
 
 /* The teaching notes of the connection's life; returns 1 if the segment is
@@ -415,7 +455,9 @@ void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_len)
 	if (!wl_ok(&hdr) || s.hlen < 20 || s.hlen > ip_len) {
 		struct wl_msg *m = wl__msg_pkt(ctx, "tcp", "tcp");
 		wl__ip_fields(ctx, m);
-		if (wl_ok(&hdr)) {
+		struct wl_cur ports = c;   /* what is there of the header: the ports, as tshark */
+		wl_skip(&ports, 4);
+		if (wl_ok(&ports)) {
 			wl_f_uint(m, "tcp.srcport", s.sport);
 			wl_f_uint(m, "tcp.dstport", s.dport);
 		}

@@ -15,7 +15,7 @@ void wl_ob_flush(struct wl_obuf *b)
 	b->len = 0;
 }
 
-void wl_ob_write(struct wl_obuf *b, const void *p, size_t n)
+void wl_ob_write_slow(struct wl_obuf *b, const void *p, size_t n)
 {
 	const char *s = p;
 	while (n) {
@@ -199,6 +199,23 @@ void wl_ob_secs(struct wl_obuf *b, int64_t ns, int decimals)
 	}
 }
 
+void wl_ob_ipv4(struct wl_obuf *b, const uint8_t a[4])
+{
+	char tmp[16];
+	size_t n = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (i)
+			tmp[n++] = '.';
+		if (v >= 100)
+			tmp[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			tmp[n++] = (char)('0' + v / 10 % 10);
+		tmp[n++] = (char)('0' + v % 10);
+	}
+	wl_ob_write(b, tmp, n);
+}
+
 void wl_ob_field_text(struct wl_obuf *b, const struct wl_msg *m, const struct wl_field *f, int redact)
 {
 	const char *pool = wl_msg_pool(m, 0);
@@ -217,8 +234,7 @@ void wl_ob_field_text(struct wl_obuf *b, const struct wl_msg *m, const struct wl
 		break;
 	case WL_FT_BYTES: wl_ob_hex(b, (const uint8_t *)pool + f->v.off, f->len); break;
 	case WL_FT_IPV4:
-		inet_ntop(AF_INET, pool + f->v.off, a, sizeof a);
-		wl_ob_str(b, a);
+		wl_ob_ipv4(b, (const uint8_t *)pool + f->v.off);
 		break;
 	case WL_FT_IPV6:
 		inet_ntop(AF_INET6, pool + f->v.off, a, sizeof a);

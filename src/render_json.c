@@ -4,6 +4,7 @@
  * Field names and value meanings are Wireshark's; a name that occurs several
  * times in a message becomes an array, in order. */
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "render_priv.h"
@@ -28,14 +29,14 @@ static void json_value(struct wl_renderer *r, const struct wl_msg *m, const stru
 		break;
 	case WL_FT_DOUBLE:
 		if (f->v.d != f->v.d || f->v.d - f->v.d != 0)
-			wl_ob_str(b, "null");  /* NaN and infinities are not JSON */
+			WL_OB_LIT(b, "null");  /* NaN and infinities are not JSON */
 		else
 			wl_ob_printf(b, "%.9g", f->v.d);
 		break;
 	case WL_FT_STR:
 		wl_ob_putc(b, '"');
 		if ((f->flags & WL_FIELD_SECRET) && r->o.redact)
-			wl_ob_str(b, "********");
+			WL_OB_LIT(b, "********");
 		else
 			wl_ob_json_esc(b, pool + f->v.off, f->len);
 		wl_ob_putc(b, '"');
@@ -46,8 +47,12 @@ static void json_value(struct wl_renderer *r, const struct wl_msg *m, const stru
 		wl_ob_putc(b, '"');
 		break;
 	case WL_FT_IPV4:
+		wl_ob_putc(b, '"');
+		wl_ob_ipv4(b, (const uint8_t *)pool + f->v.off);
+		wl_ob_putc(b, '"');
+		break;
 	case WL_FT_IPV6:
-		inet_ntop(f->type == WL_FT_IPV4 ? AF_INET : AF_INET6, pool + f->v.off, a, sizeof a);
+		inet_ntop(AF_INET6, pool + f->v.off, a, sizeof a);
 		wl_ob_putc(b, '"');
 		wl_ob_str(b, a);
 		wl_ob_putc(b, '"');
@@ -58,45 +63,87 @@ static void json_value(struct wl_renderer *r, const struct wl_msg *m, const stru
 		wl_ob_putc(b, '"');
 		break;
 	default:
-		wl_ob_str(b, "null");
+		WL_OB_LIT(b, "null");
 	}
 }
 
-static int same_name(const struct wl_field *a, const struct wl_field *b)
+/* A field name's hash and length, cached by the name's address: names are
+ * string constants, so a message's fields are grouped without strcmp or strlen. */
+static uint32_t name_hash(struct wl_renderer *r, const char *name, uint32_t *len)
 {
-	return a->name == b->name || strcmp(a->name, b->name) == 0;
+	unsigned slot = (unsigned)((uintptr_t)name >> 3) & (WL_NAME_CACHE - 1);
+	if (r->hkey[slot] == name) {
+		*len = r->hlen[slot];
+		return r->hval[slot];
+	}
+	uint32_t h = 2166136261u;
+	const char *p = name;
+	for (; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	r->hkey[slot] = name;
+	r->hval[slot] = h;
+	r->hlen[slot] = *len = (uint32_t)(p - name);
+	return h;
+}
+
+#define GROUP_SLOTS 4096  /* > 2 * WL_MSG_MAX_FIELDS: the probe always ends */
+
+/* Links each field to the next of the same name (next[]), marking the later
+ * ones (later[]): one pass with a small hash table, not a pairwise compare. */
+static void group_fields(struct wl_renderer *r, const struct wl_msg *m, uint16_t *next,
+			 uint8_t *later, uint32_t *len)
+{
+	static const uint16_t none = UINT16_MAX;
+	uint16_t slot_first[GROUP_SLOTS], slot_last[GROUP_SLOTS];
+	unsigned mask = m->nfields <= 32 ? 63 : GROUP_SLOTS - 1;
+	for (unsigned i = 0; i <= mask; i++)
+		slot_first[i] = none;
+	for (unsigned i = 0; i < m->nfields; i++) {
+		const char *name = m->fields[i].name;
+		uint32_t h = name_hash(r, name, &len[i]);
+		next[i] = none;
+		later[i] = 0;
+		unsigned s = h & mask;
+		for (;; s = (s + 1) & mask) {
+			uint16_t f = slot_first[s];
+			if (f == none) {
+				slot_first[s] = slot_last[s] = (uint16_t)i;
+				break;
+			}
+			const char *other = m->fields[f].name;
+			if (other == name || (len[f] == len[i] && memcmp(other, name, len[i]) == 0)) {
+				next[slot_last[s]] = (uint16_t)i;
+				slot_last[s] = (uint16_t)i;
+				later[i] = 1;
+				break;
+			}
+		}
+	}
 }
 
 static void json_fields(struct wl_renderer *r, const struct wl_msg *m)
 {
 	struct wl_obuf *b = &r->ob;
-	unsigned char done[WL_MSG_MAX_FIELDS];
-	memset(done, 0, m->nfields);
-	int first = 1;
+	uint16_t next[WL_MSG_MAX_FIELDS];
+	uint8_t later[WL_MSG_MAX_FIELDS];
+	uint32_t len[WL_MSG_MAX_FIELDS];
+	group_fields(r, m, next, later, len);
 	for (unsigned i = 0; i < m->nfields; i++) {
-		if (done[i])
+		if (later[i])
 			continue;
 		const struct wl_field *f = &m->fields[i];
-		unsigned more = 0;
-		for (unsigned j = i + 1; j < m->nfields; j++)
-			if (!done[j] && same_name(f, &m->fields[j]))
-				more++;
-		if (!first)
+		if (i)
 			wl_ob_putc(b, ',');
-		first = 0;
 		wl_ob_putc(b, '"');
-		wl_ob_str(b, f->name);
-		wl_ob_str(b, "\":");
-		if (!more) {
+		wl_ob_write(b, f->name, len[i]);
+		wl_ob_write(b, "\":", 2);
+		if (next[i] == UINT16_MAX) {
 			json_value(r, m, f);
 			continue;
 		}
 		wl_ob_putc(b, '[');
 		json_value(r, m, f);
-		for (unsigned j = i + 1; j < m->nfields; j++) {
-			if (done[j] || !same_name(f, &m->fields[j]))
-				continue;
-			done[j] = 1;
+		for (unsigned j = next[i]; j != UINT16_MAX; j = next[j]) {
 			wl_ob_putc(b, ',');
 			json_value(r, m, &m->fields[j]);
 		}
@@ -107,39 +154,39 @@ static void json_fields(struct wl_renderer *r, const struct wl_msg *m)
 void wl__json_msg(struct wl_renderer *r, const struct wl_msg *m)
 {
 	struct wl_obuf *b = &r->ob;
-	wl_ob_str(b, "{\"frame\":");
+	WL_OB_LIT(b, "{\"frame\":");
 	wl_ob_u64(b, m->frame);
-	wl_ob_str(b, ",\"time\":");
+	WL_OB_LIT(b, ",\"time\":");
 	wl_ob_secs(b, m->rel_ns, 6);
-	wl_ob_str(b, ",\"src\":\"");
+	WL_OB_LIT(b, ",\"src\":\"");
 	wl_ob_json_esc(b, m->src, strlen(m->src));
-	wl_ob_str(b, "\",\"dst\":\"");
+	WL_OB_LIT(b, "\",\"dst\":\"");
 	wl_ob_json_esc(b, m->dst, strlen(m->dst));
-	wl_ob_str(b, "\",\"proto\":\"");
+	WL_OB_LIT(b, "\",\"proto\":\"");
 	wl_ob_str(b, m->proto);
-	wl_ob_str(b, "\",\"type\":\"");
+	WL_OB_LIT(b, "\",\"type\":\"");
 	wl_ob_str(b, m->type);
 	wl_ob_putc(b, '"');
 	if (m->text_len) {
-		wl_ob_str(b, ",\"text\":\"");
+		WL_OB_LIT(b, ",\"text\":\"");
 		wl_ob_json_esc(b, wl_msg_pool(m, m->text_off), m->text_len);
 		wl_ob_putc(b, '"');
 	}
-	wl_ob_str(b, ",\"fields\":{");
+	WL_OB_LIT(b, ",\"fields\":{");
 	json_fields(r, m);
 	wl_ob_putc(b, '}');
 	if (m->nnotes) {
-		wl_ob_str(b, ",\"notes\":[");
+		WL_OB_LIT(b, ",\"notes\":[");
 		for (unsigned i = 0; i < m->nnotes; i++) {
 			if (i)
 				wl_ob_putc(b, ',');
-			wl_ob_str(b, "{\"level\":\"");
+			WL_OB_LIT(b, "{\"level\":\"");
 			wl_ob_str(b, levels[m->notes[i].level % 3]);
-			wl_ob_str(b, "\",\"text\":\"");
+			WL_OB_LIT(b, "\",\"text\":\"");
 			wl_ob_json_esc(b, wl_msg_pool(m, m->notes[i].off), m->notes[i].len);
-			wl_ob_str(b, "\"}");
+			WL_OB_LIT(b, "\"}");
 		}
 		wl_ob_putc(b, ']');
 	}
-	wl_ob_str(b, "}\n");
+	WL_OB_LIT(b, "}\n");
 }

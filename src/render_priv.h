@@ -5,6 +5,7 @@
 #include "render.h"
 
 #define WL_MAX_WARN_KINDS 64
+#define WL_NAME_CACHE 256
 
 struct wl_renderer {
 	struct wl_render_opts o;
@@ -13,6 +14,8 @@ struct wl_renderer {
 	uint32_t last_flow;       /* flow of the last line printed, for headers */
 	int last_flow_valid;
 	const char *warn_kinds[WL_MAX_WARN_KINDS];
+	const char *hkey[WL_NAME_CACHE];   /* field name hashes by address (JSON) */
+	uint32_t hval[WL_NAME_CACHE], hlen[WL_NAME_CACHE];
 	unsigned nwarn_kinds;
 };
 

@@ -99,6 +99,44 @@ static void indent(struct wl_obuf *b)
 	repeat(b, " ", 7 + 1 + 9 + 2 + LADDER + 2);
 }
 
+/* s right-aligned in width columns (s is ASCII). */
+static void pad_left(struct wl_obuf *b, const char *s, size_t n, size_t width)
+{
+	for (; n < width; width--)
+		wl_ob_putc(b, ' ');
+	wl_ob_write(b, s, n);
+}
+
+/* "%7llu %9s  " with the time as seconds.4 digits, without printf (every line). */
+static void frame_and_time(struct wl_obuf *b, uint64_t frame, int64_t ns)
+{
+	char t[32];
+	size_t n = sizeof t;
+	do {
+		t[--n] = (char)('0' + frame % 10);
+		frame /= 10;
+	} while (frame);
+	pad_left(b, t + n, sizeof t - n, 7);
+	wl_ob_putc(b, ' ');
+	int len = ns >= 0 ? 0 : snprintf(t, sizeof t, "%" PRId64 ".%04" PRId64, ns / 1000000000,
+					 ns % 1000000000 / 100000);
+	if (ns >= 0) {
+		int64_t frac = ns % 1000000000 / 100000, sec = ns / 1000000000;
+		n = sizeof t;
+		for (int i = 0; i < 4; i++, frac /= 10)
+			t[--n] = (char)('0' + frac % 10);
+		t[--n] = '.';
+		do {
+			t[--n] = (char)('0' + sec % 10);
+			sec /= 10;
+		} while (sec);
+		pad_left(b, t + n, sizeof t - n, 9);
+	} else {
+		pad_left(b, t, (size_t)(len > 0 ? len : 0), 9);
+	}
+	wl_ob_write(b, "  ", 2);
+}
+
 void wl__text_msg(struct wl_renderer *r, const struct wl_msg *m)
 {
 	struct wl_obuf *b = &r->ob;
@@ -107,11 +145,7 @@ void wl__text_msg(struct wl_renderer *r, const struct wl_msg *m)
 	if (!r->last_flow_valid || r->last_flow != m->flow_id || m->flow_id == 0)
 		header(r, m);
 
-	wl_ob_printf(b, "%7" PRIu64 " ", m->frame);
-	char t[32];
-	int64_t ns = m->rel_ns;
-	snprintf(t, sizeof t, "%" PRId64 ".%04" PRId64, ns / 1000000000, ns % 1000000000 / 100000);
-	wl_ob_printf(b, "%9s  ", t);
+	frame_and_time(b, m->frame, m->rel_ns);
 
 	const char *text = m->text_len ? wl_msg_pool(m, m->text_off) : m->type;
 	size_t tlen = m->text_len ? m->text_len : strlen(m->type);

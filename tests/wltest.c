@@ -66,17 +66,30 @@ static void on_msg(void *arg, const struct wl_msg *m)
 static void on_flow(void *arg, const struct wl_flow_summary *s)
 {
 	struct wlt *t = arg;
-	(void)s;
+	if (t->flows_closed < sizeof t->flows / sizeof t->flows[0]) {
+		struct wlt_flow *r = &t->flows[t->flows_closed];
+		r->id = s->flow_id;
+		snprintf(r->proto, sizeof r->proto, "%s", s->proto);
+		snprintf(r->end, sizeof r->end, "%s", s->end ? s->end : "");
+		for (int d = 0; d < 2; d++) {
+			r->pkts[d] = s->pkts[d];
+			r->bytes[d] = s->bytes[d];
+		}
+		r->gaps = s->gaps;
+		r->warnings = s->warnings;
+		r->errors = s->errors;
+	}
 	t->flows_closed++;
 }
 
-void wlt_init_opts(struct wlt *t, const char *decode_as, const struct wl_opts *opts)
+static void init(struct wlt *t, const char *decode_as, const struct wl_opts *opts,
+		 const struct wl_limits *lim)
 {
 	memset(t, 0, sizeof *t);
 	if (opts)
 		t->opts = *opts;
 	struct wl_sink sink = { on_msg, on_flow, t };
-	t->e = wl_engine_new(&t->opts, NULL, &sink);
+	t->e = wl_engine_new(&t->opts, lim, &sink);
 	if (!t->e)
 		abort();
 	if (decode_as) {
@@ -89,6 +102,16 @@ void wlt_init_opts(struct wlt *t, const char *decode_as, const struct wl_opts *o
 		wl_engine_decode_as(t->e, &r);
 	}
 	t->ts = 1700000000LL * 1000000000LL;
+}
+
+void wlt_init_opts(struct wlt *t, const char *decode_as, const struct wl_opts *opts)
+{
+	init(t, decode_as, opts, NULL);
+}
+
+void wlt_init_limits(struct wlt *t, const char *decode_as, const struct wl_limits *lim)
+{
+	init(t, decode_as, NULL, lim);
 }
 
 void wlt_init(struct wlt *t, const char *decode_as)

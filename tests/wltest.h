@@ -19,11 +19,20 @@ struct wlt_msg {
 	char *notes;             /* "info: ...\n" / "warn: ...\n" / "error: ...\n" */
 };
 
+/* A flow's closing summary, as the sink saw it. */
+struct wlt_flow {
+	uint32_t id;
+	char proto[24];
+	char end[48];
+	uint64_t pkts[2], bytes[2], gaps, warnings, errors;
+};
+
 struct wlt {
 	struct wl_engine *e;
 	struct wlt_msg *msgs;
 	size_t n, cap;
 	unsigned flows_closed;
+	struct wlt_flow flows[64];   /* the first 64 closing summaries */
 	int64_t ts;
 	uint32_t seq[2];         /* next sequence number per direction */
 	uint16_t port[2];        /* [WL_C2S] client port, [WL_S2C] server port */
@@ -33,6 +42,8 @@ struct wlt {
 /* decode_as: NULL or a tshark rule such as "tcp.port==2121,ftp". */
 void wlt_init(struct wlt *t, const char *decode_as);
 void wlt_init_opts(struct wlt *t, const char *decode_as, const struct wl_opts *opts);
+/* The same with engine limits (NULL: the defaults), to reach the caps. */
+void wlt_init_limits(struct wlt *t, const char *decode_as, const struct wl_limits *lim);
 void wlt_free(struct wlt *t);
 
 /* TCP between 10.0.0.1:cport and 10.0.0.2:sport: SYN, SYN-ACK, ACK. */

@@ -1,0 +1,43 @@
+/* fuzz_pcap.c - the capture file reader (pcap and pcapng through libpcap's
+ * offline API, from memory) and then every packet it yields through the
+ * engine and the JSON renderer. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "capture/capture.h"
+#include "dissect/engine.h"
+#include "render.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	static FILE *devnull;
+	if (!devnull && !(devnull = fopen("/dev/null", "w")))
+		abort();
+	char err[512];
+	struct wl_source *src = wl_source_offline_mem(d, n, err, sizeof err);
+	if (!src)
+		return 0;
+	int lt = wl_source_linktype(src);
+	if (!wl_link_supported(lt)) {
+		wl_source_close(src);
+		return 0;
+	}
+	struct wl_render_opts ro = { .format = WL_OUT_JSON, .summaries = 1, .out = devnull };
+	struct wl_renderer *r = wl_render_new(&ro);
+	struct wl_sink sink = wl_render_sink(r);
+	struct wl_limits lim = { .max_flows = 16, .flow_buf_max = 8192, .total_buf_max = 32768,
+				 .idle_ns = 60LL * 1000000000LL };
+	struct wl_engine *e = wl_engine_new(NULL, &lim, &sink);
+	if (!e)
+		abort();
+	struct wl_pkt p;
+	for (unsigned k = 0; k < 100000 && wl_source_next(src, &p) == 1; k++)
+		wl_engine_packet(e, lt, p.ts_ns, p.data, p.caplen, p.len);
+	wl_engine_finish(e);
+	wl_engine_free(e);
+	wl_render_free(r);
+	wl_source_close(src);
+	return 0;
+}
