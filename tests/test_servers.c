@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -22,6 +23,14 @@
 #include "drive/chat.h"
 #include "drive/drive.h"
 #include "drive/sock.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define WL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WL_ASAN 1
+#endif
+#endif
 
 #define PORT 31411  /* below the ephemeral range, so no client socket holds it */
 
@@ -36,6 +45,8 @@ static struct server start(const char *name, uint16_t port)
 	assert_non_null(s);
 	struct server sv = { fork(), port };
 	if (sv.pid == 0) {
+		/* a test that dies must not leave its server holding the port and ctest's pipe */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		signal(SIGTERM, SIG_DFL);
 		_exit(s->serve("127.0.0.1", port, "/tmp"));
 	}
@@ -163,7 +174,10 @@ static void check_architecture(const char *name, uint16_t port)
 	long after = rss_kib(sv.pid);
 	print_message("%s: RSS %ld KiB before, %ld KiB after 12 MB to a client that never reads\n",
 		      name, before, after);
+#ifndef WL_ASAN
+	/* (under ASan, freed memory waits in quarantine: RSS says nothing there) */
 	assert_true(after - before < 16 * 1024);
+#endif
 	roundtrip(good, "still here after the deaf one");
 	/* the deaf client was disconnected: past what the kernel buffered, EOF */
 	char sink[65536];
