@@ -116,7 +116,8 @@ struct wl_limits {
 	uint32_t max_flows;        /* flows tracked at once */
 	uint64_t flow_buf_max;     /* bytes buffered per flow direction */
 	uint64_t total_buf_max;    /* bytes buffered over all flows */
-	int64_t idle_ns;           /* idle flows evicted after */
+	int64_t idle_ns;           /* idle TCP flows evicted after */
+	int64_t udp_idle_ns;       /* idle UDP flows evicted after (no FIN ends them) */
 };
 void wl_limits_default(struct wl_limits *l);
 

@@ -235,7 +235,8 @@ void wl__flow_evict_idle(struct wl_ctx *ctx)
 	struct wl_flow *f = ctx->oldest;
 	for (int n = 0; f && n < 64; n++) {
 		struct wl_flow *next = f->newer;
-		if (ctx->ts_ns - f->last_ns > ctx->lim.idle_ns && f != ctx->flow) {
+		int64_t idle = f->tcp ? ctx->lim.idle_ns : ctx->lim.udp_idle_ns;
+		if (ctx->ts_ns - f->last_ns > idle && f != ctx->flow) {
 			ctx->stats.flows_evicted++;
 			wl__flow_close(ctx, f, f->closed ? NULL : "idle timeout");
 		}

@@ -95,6 +95,16 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg)
 	case 1006:
 		v->render.summaries = 0;
 		return 1;
+	case 1007: {
+		char *end;
+		unsigned long n = strtoul(arg, &end, 10);
+		if (*end || n < 16 || n > (1ul << 22)) {
+			wl_err("--max-flows %s: expected 16 .. 4194304", arg);
+			return -1;
+		}
+		v->max_flows = (uint32_t)n;
+		return 1;
+	}
 	default:
 		return 0;
 	}
@@ -186,7 +196,11 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 			tee.b = *v->tee;
 		sink = (struct wl_sink){ tee_msg, tee_flow, &tee };
 	}
-	struct wl_engine *e = r ? wl_engine_new(&v->dissect, NULL, &sink) : NULL;
+	struct wl_limits lim;
+	wl_limits_default(&lim);
+	if (v->max_flows)
+		lim.max_flows = v->max_flows;
+	struct wl_engine *e = r ? wl_engine_new(&v->dissect, &lim, &sink) : NULL;
 	if (!e) {
 		wl_render_free(r);
 		snprintf(err, errlen, "out of memory");
@@ -261,6 +275,7 @@ static const char read_usage[] =
 	"  -d RULE     decode-as, as tshark: tcp.port==N,PROTO or udp.port==N,PROTO\n"
 	"  --redact    mask passwords, community strings and other secrets\n"
 	"  --keylog F  TLS key log (SSLKEYLOGFILE format); also -o tls.keylog_file:F\n"
+	"  --max-flows N   flows tracked at once (default 16384; the oldest makes room)\n"
 	"  --list-protocols   the dissectors, their ports and what they show\n";
 
 static void list_protocols(void)

@@ -23,6 +23,7 @@ struct wl_view {
 	uint64_t count;          /* stop after this many packets, 0 = all */
 	const char *filter;      /* BPF */
 	const struct wl_sink *tee;  /* also sees every message (lab --expect), or NULL */
+	uint32_t max_flows;      /* 0: the engine's default */
 };
 void wl_view_init(struct wl_view *v);
 
@@ -37,7 +38,8 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg);
 	{ "keylog", required_argument, NULL, 1003 },                          \
 	{ "snmp-user", required_argument, NULL, 1004 },                       \
 	{ "geoip-db", required_argument, NULL, 1005 },                        \
-	{ "no-summary", no_argument, NULL, 1006 }
+	{ "no-summary", no_argument, NULL, 1006 },                            \
+	{ "max-flows", required_argument, NULL, 1007 }
 
 /* Joins argv[i..] into one BPF expression (malloc'd), or NULL if none. */
 char *wl_join_args(int argc, char **argv, int i);

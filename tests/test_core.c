@@ -1156,6 +1156,7 @@ static void test_flow_table_cap_and_idle(void **state)
 	wl_limits_default(&lim);
 	lim.max_flows = 4;
 	lim.idle_ns = 1000000000LL;
+	lim.udp_idle_ns = 1000000000LL;
 	wlt_init_limits(&t, NULL, &lim);
 	for (uint16_t p = 1; p <= 6; p++)
 		wlt_udp(&t, WL_C2S, (uint16_t)(CPORT + p), 5555, "x", 1);
