@@ -111,8 +111,13 @@ static const char *describe(MMDB_s *db, int af, const uint8_t *a, char *out, siz
 	static const char *const p_org[] = { "autonomous_system_organization", NULL };
 	char country[16] = "", city[96] = "", org[128] = "";
 	uint32_t asn = 0;
-	get_str(&r, country, sizeof country, p_country);
-	get_str(&r, city, sizeof city, p_city);
+	/* ip-location-db's free databases (the README's) use flat keys instead */
+	static const char *const p_country_flat[] = { "country_code", NULL };
+	static const char *const p_city_flat[] = { "city", NULL };
+	if (!get_str(&r, country, sizeof country, p_country))
+		get_str(&r, country, sizeof country, p_country_flat);
+	if (!get_str(&r, city, sizeof city, p_city))
+		get_str(&r, city, sizeof city, p_city_flat);
 	int has_asn = get_uint(&r, &asn, p_asn);
 	get_str(&r, org, sizeof org, p_org);
 	size_t o = 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "geoip.h"
 #include "wirelab.h"
 
 void wl_err(const char *fmt, ...)
@@ -326,6 +327,9 @@ int wl_cmd_read(int argc, char **argv)
 	}
 	char *filter = wl_join_args(argc, argv, optind);
 	v.filter = filter;
+	char geodb[600];
+	if (!v.dissect.geoip_db)  /* public addresses get their country when a database is installed */
+		v.dissect.geoip_db = wl_geoip_default_file(geodb, sizeof geodb);
 	struct wl_run_result res;
 	char err[512];
 	int rc = wl_dissect_file(file, &v, stdout, &res, err, sizeof err);

@@ -14,6 +14,7 @@
  * "not found" with the reason (their RFC), not an error.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <glob.h>
 #include <maxminddb.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "geoip.h"
 #include "jsonf.h"
@@ -40,6 +42,41 @@ const char *const wl_geoip_default_paths[] = {
 	WL_GEOIP_INSTALL_DIR "/",
 	NULL,
 };
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+const char *wl_geoip_default_file(char *buf, size_t n)
+{
+	for (const char *const *c = wl_geoip_default_paths; *c; c++) {
+		size_t len = strlen(*c);
+		if (len && (*c)[len - 1] != '/') {
+			if (access(*c, R_OK) == 0) {
+				snprintf(buf, n, "%s", *c);
+				return buf;
+			}
+			continue;
+		}
+		struct dirent **ents;
+		int k = scandir(*c, &ents, NULL, by_name);
+		const char *found = NULL;
+		for (int i = 0; i < k; i++) {
+			size_t l = strlen(ents[i]->d_name);
+			if (!found && l > 5 && strcmp(ents[i]->d_name + l - 5, ".mmdb") == 0) {
+				snprintf(buf, n, "%s%s", *c, ents[i]->d_name);
+				found = buf;
+			}
+			free(ents[i]);
+		}
+		if (k >= 0)
+			free(ents);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
 
 #define HOWTO_GET                                                                                          \
 	"install one with drive/lab/install-geoip.sh (npm package @ip-location-db/geo-whois-asn-country-mmdb, " \

@@ -35,6 +35,9 @@ struct wl_geo {
  * GeoLite2 City, ASN and Country under /usr/share/GeoIP, /var/lib/GeoIP and
  * /usr/local/share/GeoIP, then every *.mmdb in /usr/local/share/wirelab/geoip. */
 extern const char *const wl_geoip_default_paths[];
+/* The first database in the standard locations (a folder entry: its first
+ * *.mmdb by name), or NULL: what `read` annotates flows with by default. */
+const char *wl_geoip_default_file(char *buf, size_t n);
 #define WL_GEOIP_INSTALL_DIR "/usr/local/share/wirelab/geoip"
 
 /* Opens the files given, or (n == 0) every one of the candidates that exists
