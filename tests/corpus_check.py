@@ -4,8 +4,9 @@
   corpus_check.py WIRELAB CORPUS sweep
       every capture through `wirelab read`: no crash, hang or sanitizer report.
   corpus_check.py WIRELAB CORPUS fields PROTO MIN_RECALL MAX_EXTRA [tshark]
-      fieldcheck --proto PROTO over every capture: recall and extras against tshark
-      (its stored references, or tshark run now with the last argument).
+      fieldcheck --proto PROTO over every capture (over CORPUS/PROTO only when that
+      folder exists, e.g. ssh, dns): recall and extras against tshark (its stored
+      references, or tshark run now with the last argument).
 
 Exits 77 (ctest: skipped) when the corpus or fieldcheck is absent. A run that
 exits 2 because a decode-as rule of the corpus names a dissector that does not
@@ -30,6 +31,9 @@ def main():
     else:
         proto, min_recall, max_extra = sys.argv[4], float(sys.argv[5]), int(sys.argv[6])
         cmd += ["--proto", proto]
+        if os.path.isdir(os.path.join(corpus, proto)) and proto != "tcp":
+            # an application protocol: its own folder, against its stored references
+            pcaps = sorted(glob.glob(os.path.join(corpus, proto, "*.pcap*")))
         if len(sys.argv) > 7 and sys.argv[7] == "tshark":
             # no stored reference for this protocol: tshark makes it now
             import shutil

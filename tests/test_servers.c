@@ -163,6 +163,17 @@ static void check_architecture(const char *name, uint16_t port)
 	close(gone);
 	roundtrip(good, "still here after the vanished one");
 
+	/* a slow client trickling a message a byte at a time holds nobody up */
+	int slow = join(port);
+	int64_t t0 = wl_now_us();
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(wl_send_all(slow, "s", 1), 0);
+		roundtrip(good, "not held up by the slow one");
+		wl_sleep_ms(100);
+	}
+	assert_true(wl_now_us() - t0 < 3000000);
+	close(slow);
+
 	/* a client that never reads: dropped, memory bounded, others unaffected */
 	int deaf = join(port);
 	int small = 4096;
