@@ -40,68 +40,64 @@ static void set_timeouts(int fd, int ms)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-int wl_tcp_connect(const char *host, uint16_t port, int timeout_ms)
+/* A socket of type for host:port with its address in ss, or -1 (errno set). */
+static int sock_for(const char *host, uint16_t port, int type, struct sockaddr_in6 *ss, socklen_t *len)
 {
-	struct sockaddr_in6 ss;
-	socklen_t len = wl_sockaddr(host, port, &ss);
-	if (!len) {
+	*len = wl_sockaddr(host, port, ss);
+	if (!*len) {
 		errno = EINVAL;
 		return -1;
 	}
-	int fd = socket(((struct sockaddr *)&ss)->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	return socket(((struct sockaddr *)ss)->sa_family, type | SOCK_CLOEXEC, 0);
+}
+
+/* Closes fd keeping errno, for the failure paths: returns -1. */
+static int fail_close(int fd)
+{
+	int e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+int wl_tcp_connect(const char *host, uint16_t port, int timeout_ms)
+{
+	struct sockaddr_in6 ss;
+	socklen_t len;
+	int fd = sock_for(host, port, SOCK_STREAM, &ss, &len);
 	if (fd < 0)
 		return -1;
 	set_timeouts(fd, timeout_ms);
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0)
+		return fail_close(fd);
 	return fd;
 }
 
 int wl_tcp_listen(const char *host, uint16_t port, int backlog)
 {
 	struct sockaddr_in6 ss;
-	socklen_t len = wl_sockaddr(host, port, &ss);
-	if (!len) {
-		errno = EINVAL;
-		return -1;
-	}
-	int fd = socket(((struct sockaddr *)&ss)->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	socklen_t len;
+	int fd = sock_for(host, port, SOCK_STREAM, &ss, &len);
 	if (fd < 0)
 		return -1;
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, backlog) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, backlog) < 0)
+		return fail_close(fd);
 	return fd;
 }
 
 int wl_udp_socket(const char *host, uint16_t port)
 {
 	struct sockaddr_in6 ss;
-	socklen_t len = wl_sockaddr(host, port, &ss);
-	if (!len) {
-		errno = EINVAL;
-		return -1;
-	}
-	int fd = socket(((struct sockaddr *)&ss)->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	socklen_t len;
+	int fd = sock_for(host, port, SOCK_DGRAM, &ss, &len);
 	if (fd < 0)
 		return -1;
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		return fail_close(fd);
 	return fd;
 }
 
