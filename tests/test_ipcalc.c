@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "wltest.h"
+
 #include "src/ipcalc.h"
 #include "src/wirelab.h"
 
@@ -414,20 +416,7 @@ static void test_plan_vlsm(void **state)
 
 static int run(char *out, size_t outlen, int argc, const char **argv)
 {
-	fflush(stdout);
-	int saved = dup(1);
-	FILE *tmp = tmpfile();
-	assert_non_null(tmp);
-	dup2(fileno(tmp), 1);
-	int rc = wl_cmd_ipcalc(argc, (char **)argv);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	rewind(tmp);
-	size_t n = fread(out, 1, outlen - 1, tmp);
-	out[n] = '\0';
-	fclose(tmp);
-	return rc;
+	return wlt_run_cmd(wl_cmd_ipcalc, out, outlen, argc, argv);
 }
 
 #define RUN(out, ...)                                                                                      \

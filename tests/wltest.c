@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "render.h"
 #include "wltest.h"
@@ -281,4 +282,23 @@ void wlt_dump(const struct wlt *t)
 		printf("#%llu %s %s/%s: %s\n%s%s", (unsigned long long)m->frame, m->dir ? "<-" : "->",
 		       m->proto, m->type, m->text, m->fields, m->notes);
 	}
+}
+
+int wlt_run_cmd(int (*cmd)(int, char **), char *out, size_t outlen, int argc, const char **argv)
+{
+	fflush(stdout);
+	int saved = dup(1);
+	FILE *tmp = tmpfile();
+	if (saved < 0 || !tmp)
+		abort();
+	dup2(fileno(tmp), 1);
+	int rc = cmd(argc, (char **)argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	rewind(tmp);
+	size_t n = fread(out, 1, outlen - 1, tmp);
+	out[n] = '\0';
+	fclose(tmp);
+	return rc;
 }

@@ -71,6 +71,10 @@ unsigned wlt_count(const struct wlt *t, const char *proto, const char *type);
 const char *wlt_field(const struct wlt_msg *m, const char *name, unsigned nth);
 /* 1 if a note of m contains substr. */
 int wlt_note(const struct wlt_msg *m, const char *substr);
+/* Runs a subcommand (wl_cmd_*) in this process with its stdout captured into
+ * out (NUL-terminated, cut at outlen - 1); returns its exit status. */
+int wlt_run_cmd(int (*cmd)(int, char **), char *out, size_t outlen, int argc, const char **argv);
+
 /* Prints every message (for debugging a test). */
 void wlt_dump(const struct wlt *t);
 
