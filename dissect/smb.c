@@ -1352,62 +1352,47 @@ static void do_close(struct smb2 *x)
 		wl_note_cursor(x->m, &b, "CLOSE request");
 }
 
-static void do_read(struct smb2 *x)
+/* READ and WRITE share their layout: the request has length, offset and file
+ * id after 4 bytes, the response a byte count after 4 bytes; only the field
+ * names differ. */
+static void read_write(struct smb2 *x, const char *what, const char *req_len, const char *resp_len)
 {
 	struct wl_cur b = x->body;
-	if (!x->resp) {
-		wl_skip(&b, 4);
-		uint32_t len = wl_le32(&b);
-		uint64_t off = wl_le64(&b);
-		const uint8_t *fid = fid_at(&b, x);
-		if (!wl_ok(&b)) {
-			wl_note_cursor(x->m, &b, "READ request");
-			return;
-		}
-		wl_f_uint(x->m, "smb2.read_length", len);
-		wl_f_uint(x->m, "smb2.file_offset", off);
-		const char *n = fid_find(x->s, fid);
-		line_add(&x->text, " %s%s%u bytes @ %llu", n ? n : "", n ? " " : "", len,
-			 (unsigned long long)off);
-		return;
-	}
 	wl_skip(&b, 4);
 	uint32_t len = wl_le32(&b);
-	if (!wl_ok(&b)) {
-		wl_note_cursor(x->m, &b, "READ response");
+	if (x->resp) {
+		if (!wl_ok(&b)) {
+			char unit[32];
+			snprintf(unit, sizeof unit, "%s response", what);
+			wl_note_cursor(x->m, &b, unit);
+			return;
+		}
+		wl_f_uint(x->m, resp_len, len);
+		line_add(&x->text, " %u bytes", len);
 		return;
 	}
-	wl_f_uint(x->m, "smb2.read_length", len);
-	line_add(&x->text, " %u bytes", len);
+	uint64_t off = wl_le64(&b);
+	const uint8_t *fid = fid_at(&b, x);
+	if (!wl_ok(&b)) {
+		char unit[32];
+		snprintf(unit, sizeof unit, "%s request", what);
+		wl_note_cursor(x->m, &b, unit);
+		return;
+	}
+	wl_f_uint(x->m, req_len, len);
+	wl_f_uint(x->m, "smb2.file_offset", off);
+	const char *n = fid_find(x->s, fid);
+	line_add(&x->text, " %s%s%u bytes @ %llu", n ? n : "", n ? " " : "", len, (unsigned long long)off);
+}
+
+static void do_read(struct smb2 *x)
+{
+	read_write(x, "READ", "smb2.read_length", "smb2.read_length");
 }
 
 static void do_write(struct smb2 *x)
 {
-	struct wl_cur b = x->body;
-	if (!x->resp) {
-		wl_skip(&b, 4);
-		uint32_t len = wl_le32(&b);
-		uint64_t off = wl_le64(&b);
-		const uint8_t *fid = fid_at(&b, x);
-		if (!wl_ok(&b)) {
-			wl_note_cursor(x->m, &b, "WRITE request");
-			return;
-		}
-		wl_f_uint(x->m, "smb2.write_length", len);
-		wl_f_uint(x->m, "smb2.file_offset", off);
-		const char *n = fid_find(x->s, fid);
-		line_add(&x->text, " %s%s%u bytes @ %llu", n ? n : "", n ? " " : "", len,
-			 (unsigned long long)off);
-		return;
-	}
-	wl_skip(&b, 4);
-	uint32_t count = wl_le32(&b);
-	if (!wl_ok(&b)) {
-		wl_note_cursor(x->m, &b, "WRITE response");
-		return;
-	}
-	wl_f_uint(x->m, "smb2.write.count", count);
-	line_add(&x->text, " %u bytes", count);
+	read_write(x, "WRITE", "smb2.write_length", "smb2.write.count");
 }
 
 static void ioctl_dfs(struct smb2 *x, struct wl_cur in)
