@@ -252,8 +252,7 @@ struct wl_source *wl_source_live(const struct wl_live_cfg *cfg, char *err, size_
 	pcap_set_immediate_mode(p, 1);
 	pcap_set_timeout(p, 100);  /* so a stop request is seen within 100 ms */
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
-	if (cfg->buffer_kib > 0)
-		pcap_set_buffer_size(p, cfg->buffer_kib * 1024);
+	pcap_set_buffer_size(p, (cfg->buffer_kib > 0 ? cfg->buffer_kib : WL_CAPTURE_BUFFER_KIB) * 1024);
 	int r = pcap_activate(p);
 	if (r < 0) {
 		if (r == PCAP_ERROR_PERM_DENIED)

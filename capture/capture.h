@@ -28,9 +28,10 @@ struct wl_live_cfg {
 	const char *iface;
 	const char *filter;      /* BPF, or NULL */
 	int snaplen;             /* 0: 262144 */
-	int buffer_kib;          /* kernel buffer, 0: libpcap's default */
+	int buffer_kib;          /* kernel buffer (the packet ring), 0: WL_CAPTURE_BUFFER_KIB */
 	size_t queue_bytes;      /* hand-off queue, 0: 32 MiB */
 };
+#define WL_CAPTURE_BUFFER_KIB 32768
 struct wl_source *wl_source_live(const struct wl_live_cfg *cfg, char *err, size_t errlen);
 
 /* The file's or interface's link type as a LINKTYPE_* number. */

@@ -361,7 +361,7 @@ static const char capture_usage[] =
 	"  -w FILE     also write the packets to a pcap file\n"
 	"  -c N        stop after N packets\n"
 	"  -s SNAPLEN  bytes kept per packet (default 262144)\n"
-	"  -B KiB      kernel buffer size\n"
+	"  -B KiB      kernel buffer (the packet ring) in KiB (default 32768, 32 MiB)\n"
 	"  -Z USER     drop privileges to USER once the capture is open (default: nobody)\n"
 	"  -q          write only, print no trace\n";
 
@@ -389,7 +389,16 @@ int wl_cmd_capture(int argc, char **argv)
 		case 'w': out = optarg; break;
 		case 'c': v.count = strtoull(optarg, NULL, 10); break;
 		case 's': cfg.snaplen = atoi(optarg); break;
-		case 'B': cfg.buffer_kib = atoi(optarg); break;
+		case 'B': {
+			char *end;
+			long kib = strtol(optarg, &end, 10);
+			if (*end || end == optarg || kib < 64 || kib > 4 * 1024 * 1024) {
+				wl_err("-B %s: expected KiB from 64 to 4194304", optarg);
+				return WL_EXIT_USAGE;
+			}
+			cfg.buffer_kib = (int)kib;
+			break;
+		}
 		case 'Z': user = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'n': break;
