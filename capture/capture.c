@@ -20,6 +20,11 @@
 
 #include "capture.h"
 
+/* The TPACKET_V3 block timeout: packets reach the consumer at most this late. */
+#ifndef WL_CAPTURE_BLOCK_MS
+#define WL_CAPTURE_BLOCK_MS 10
+#endif
+
 struct rec {
 	int64_t ts_ns;
 	uint32_t caplen, len;
@@ -208,9 +213,35 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *by
 	pthread_mutex_unlock(&s->mu);
 }
 
+/* After a stop: the kernel hands a TPACKET_V3 block over when it is full or
+ * its timeout expires, so the packets of the last few ms are still in the
+ * kernel's current block. Read, without blocking, until that block is due. */
+static void final_blocks(struct wl_source *s)
+{
+	char e[PCAP_ERRBUF_SIZE];
+	if (pcap_setnonblock(s->pcap, 1, e) < 0)
+		return;
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int n = pcap_dispatch(s->pcap, -1, on_packet, (u_char *)s);
+		if (n < 0)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		long ms = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+		if (ms > WL_CAPTURE_BLOCK_MS + 20)
+			return;
+		if (n == 0) {
+			struct timespec nap = { 0, 2 * 1000000L };
+			nanosleep(&nap, NULL);
+		}
+	}
+}
+
 static void *capture_thread(void *arg)
 {
 	struct wl_source *s = arg;
+	int failed = 0;
 	for (;;) {
 		pthread_mutex_lock(&s->mu);
 		int stop = s->stopping;
@@ -222,11 +253,14 @@ static void *capture_thread(void *arg)
 			pthread_mutex_lock(&s->mu);
 			snprintf(s->err, sizeof s->err, "capture failed: %s", pcap_geterr(s->pcap));
 			pthread_mutex_unlock(&s->mu);
+			failed = 1;
 			break;
 		}
 		if (n == PCAP_ERROR_BREAK)
 			break;
 	}
+	if (!failed)
+		final_blocks(s);
 	struct pcap_stat ps;
 	pthread_mutex_lock(&s->mu);
 	if (pcap_stats(s->pcap, &ps) == 0) {
@@ -249,8 +283,13 @@ struct wl_source *wl_source_live(const struct wl_live_cfg *cfg, char *err, size_
 	}
 	pcap_set_snaplen(p, cfg->snaplen > 0 ? cfg->snaplen : 262144);
 	pcap_set_promisc(p, 0);
-	pcap_set_immediate_mode(p, 1);
-	pcap_set_timeout(p, 100);  /* so a stop request is seen within 100 ms */
+	/* Not immediate mode: that makes libpcap fall back to TPACKET_V2, one
+	 * fixed frame of snaplen (64 KiB on lo) per packet, and one wake-up per
+	 * packet. TPACKET_V3 packs packets into blocks handed over when full or
+	 * after the timeout, which bounds the delay; pcap_breakloop() wakes
+	 * the thread at once for a stop. */
+	pcap_set_immediate_mode(p, 0);
+	pcap_set_timeout(p, WL_CAPTURE_BLOCK_MS);
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
 	pcap_set_buffer_size(p, (cfg->buffer_kib > 0 ? cfg->buffer_kib : WL_CAPTURE_BUFFER_KIB) * 1024);
 	int r = pcap_activate(p);
