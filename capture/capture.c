@@ -5,6 +5,14 @@
  * wrap marker sends the reader to the start). When the consumer falls behind
  * and a packet does not fit, it is counted as a queue drop, never buffered
  * without bound. The reader's record stays valid until its next call.
+ *
+ * Only `used` (bytes between the reader's tail and the writer's head) is
+ * shared, under the mutex, and each side takes it in batches: the writer
+ * publishes what it wrote every PUBLISH_PKTS packets and at the end of each
+ * pcap_dispatch(), waking the reader only when it sleeps; the reader takes a
+ * snapshot of what is there and gives space back every RELEASE_BYTES. Each
+ * side works out the other's position from `used` and its own: an old
+ * snapshot only makes the free (or readable) space look smaller, never larger.
  */
 
 #include <errno.h>
@@ -32,6 +40,9 @@ struct rec {
 	uint32_t pad;
 };
 
+#define PUBLISH_PKTS 64
+#define RELEASE_BYTES (256u << 10)
+
 struct wl_source {
 	pcap_t *pcap;
 	int linktype;
@@ -45,10 +56,22 @@ struct wl_source {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	uint8_t *ring;
-	size_t ring_size, head, tail, used; /* write at head, read at tail */
-	size_t pending;                     /* size of the record the reader holds */
-	int stopping, done;
+	size_t ring_size;
+	/* shared, under mu */
+	size_t used;            /* published bytes not yet given back by the reader */
+	int stopping, done, waiting;
 	struct wl_capture_stats st;
+	/* the capture thread's own */
+	size_t head;            /* next write */
+	size_t w_used;          /* used as last seen: the reader may have given back more */
+	size_t unpub;           /* written, not yet published */
+	unsigned unpub_pkts;
+	uint64_t received, queue_drops;
+	/* the reader's own */
+	size_t tail;            /* next read */
+	size_t avail;           /* readable bytes from tail (a snapshot of used, less what is read) */
+	size_t released;        /* read, not yet given back */
+	size_t pending;         /* size of the record the reader holds */
 	FILE *memfile;
 };
 
@@ -167,50 +190,80 @@ static size_t rec_size(uint32_t caplen)
 	return (sizeof(struct rec) + caplen + 7) & ~(size_t)7;
 }
 
+/* Capture thread: publishes what it wrote (and its counts), and wakes the
+ * reader if it sleeps. */
+static void publish(struct wl_source *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->used += s->unpub;
+	s->w_used = s->used;
+	s->st.received = s->received;
+	s->st.queue_drops = s->queue_drops;
+	if (s->waiting && s->unpub)
+		pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	s->unpub = 0;
+	s->unpub_pkts = 0;
+}
+
+/* Where a record of `need` bytes goes, with the bytes skipped before it (a
+ * wrap) in *skip; -1 if it does not fit. Occupied: the `occ` bytes before head. */
+static long place(const struct wl_source *s, size_t need, size_t *skip)
+{
+	size_t n = s->ring_size, occ = s->w_used + s->unpub;
+	size_t tail = (s->head + n - occ % n) % n;
+	*skip = 0;
+	if (occ >= n)
+		return -1;
+	if (occ == 0 && s->head && need <= s->head) {
+		/* the reader has caught up: back to the start, so a reader that
+		 * keeps up works in the first few (cache-warm) pages of the ring */
+		*skip = n - s->head;
+		return 0;
+	}
+	if (occ && tail > s->head)             /* wrapped: free space is [head, tail) */
+		return tail - s->head >= need ? (long)s->head : -1;
+	if (n - s->head >= need)                /* free to the end */
+		return (long)s->head;
+	if (need <= tail) {
+		*skip = n - s->head;            /* wrap: the rest of the ring is skipped */
+		return 0;
+	}
+	return -1;
+}
+
 /* Capture thread: copy one packet into the ring, or count it as dropped. */
 static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct wl_source *s = (struct wl_source *)arg;
-	size_t need = rec_size(h->caplen);
-	pthread_mutex_lock(&s->mu);
-	s->st.received++;
-	if (!s->used)
-		s->head = s->tail = 0;
-	size_t pos = s->head;
-	int placed = 0;
-	if (s->used && s->head == s->tail) {
-		placed = 0;                    /* full */
-	} else if (s->head >= s->tail) {       /* data in [tail, head) */
-		if (s->ring_size - s->head >= need) {
-			placed = 1;
-		} else if (need < s->tail) {
-			/* wrap: the rest of the ring is skipped by the reader */
-			if (s->ring_size - s->head >= sizeof(struct rec)) {
-				struct rec wrap = { 0 };
-				memcpy(s->ring + s->head, &wrap, sizeof wrap);
-			}
-			s->used += s->ring_size - s->head;
-			pos = 0;
-			placed = 1;
-		}
-	} else if (s->tail - s->head > need) { /* wrapped: free space is [head, tail) */
-		placed = 1;
-	}
-	if (!placed) {
-		s->st.queue_drops++;
+	size_t need = rec_size(h->caplen), skip;
+	s->received++;
+	if (!s->unpub) {  /* a new batch: what has the reader given back? */
+		pthread_mutex_lock(&s->mu);
+		s->w_used = s->used;
 		pthread_mutex_unlock(&s->mu);
+	}
+	long pos = place(s, need, &skip);
+	if (pos < 0) {
+		publish(s);  /* and see what the reader has given back since */
+		pos = place(s, need, &skip);
+	}
+	if (pos < 0) {
+		s->queue_drops++;
 		return;
+	}
+	if (skip >= sizeof(struct rec)) {
+		struct rec wrap = { 0 };
+		memcpy(s->ring + s->head, &wrap, sizeof wrap);
 	}
 	struct rec r = { 0, h->caplen, h->len, (uint32_t)need, 0 };
 	r.ts_ns = (int64_t)h->ts.tv_sec * 1000000000LL + (int64_t)h->ts.tv_usec * (s->nano ? 1 : 1000);
 	memcpy(s->ring + pos, &r, sizeof r);
 	memcpy(s->ring + pos + sizeof r, bytes, h->caplen);
-	s->head = pos + need;
-	if (s->head == s->ring_size)
-		s->head = 0;
-	s->used += need;
-	pthread_cond_signal(&s->cv);
-	pthread_mutex_unlock(&s->mu);
+	s->head = ((size_t)pos + need) % s->ring_size;
+	s->unpub += skip + need;
+	if (++s->unpub_pkts >= PUBLISH_PKTS)
+		publish(s);
 }
 
 /* After a stop: the kernel hands a TPACKET_V3 block over when it is full or
@@ -225,6 +278,7 @@ static void final_blocks(struct wl_source *s)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		int n = pcap_dispatch(s->pcap, -1, on_packet, (u_char *)s);
+		publish(s);
 		if (n < 0)
 			return;
 		clock_gettime(CLOCK_MONOTONIC, &t);
@@ -249,6 +303,7 @@ static void *capture_thread(void *arg)
 		if (stop)
 			break;
 		int n = pcap_dispatch(s->pcap, -1, on_packet, (u_char *)s);
+		publish(s);
 		if (n == PCAP_ERROR) {
 			pthread_mutex_lock(&s->mu);
 			snprintf(s->err, sizeof s->err, "capture failed: %s", pcap_geterr(s->pcap));
@@ -337,53 +392,78 @@ void wl_source_stop(struct wl_source *s)
 	pcap_breakloop(s->pcap);
 }
 
-static int live_next(struct wl_source *s, struct wl_pkt *out)
+/* Reader: gives back what it read, and takes a new snapshot of the ring.
+ * 1 when there is something to read, 0 when not (with mu held in both cases). */
+static int refill(struct wl_source *s)
 {
 	pthread_mutex_lock(&s->mu);
+	s->used -= s->released;
+	s->released = 0;
+	s->avail = s->used;
+	return s->avail != 0;
+}
+
+/* Reader: moves past n bytes at tail. */
+static void consume(struct wl_source *s, size_t n)
+{
+	s->tail += n;
+	if (s->tail == s->ring_size)
+		s->tail = 0;
+	s->avail -= n;
+	s->released += n;
+}
+
+static int live_next(struct wl_source *s, struct wl_pkt *out)
+{
 	if (s->pending) {  /* release the record handed out last time */
-		s->tail += s->pending;
-		s->used -= s->pending;
+		consume(s, s->pending);
 		s->pending = 0;
-		if (s->tail == s->ring_size)
-			s->tail = 0;
+		if (s->released >= RELEASE_BYTES)
+			s->avail = 0;  /* give space back to the writer now */
 	}
 	for (;;) {
-		if (s->used) {
-			struct rec r;
-			if (s->ring_size - s->tail < sizeof r) {
-				s->used -= s->ring_size - s->tail;
-				s->tail = 0;
-				continue;
+		if (!s->avail) {
+			int any = refill(s);
+			while (!any) {
+				if (s->done) {
+					pthread_mutex_unlock(&s->mu);
+					return s->err[0] ? -1 : 0;
+				}
+				struct timespec until;
+				clock_gettime(CLOCK_REALTIME, &until);
+				until.tv_nsec += 100 * 1000000L;
+				if (until.tv_nsec >= 1000000000L) {
+					until.tv_sec++;
+					until.tv_nsec -= 1000000000L;
+				}
+				s->waiting = 1;
+				int r = pthread_cond_timedwait(&s->cv, &s->mu, &until);
+				s->waiting = 0;
+				s->avail = s->used;
+				any = s->avail != 0;
+				if (!any && r != 0 && !s->done) {
+					pthread_mutex_unlock(&s->mu);
+					return 2;  /* nothing yet: the caller may check its stop flag */
+				}
 			}
-			memcpy(&r, s->ring + s->tail, sizeof r);
-			if (r.size == 0) {  /* wrap marker */
-				s->used -= s->ring_size - s->tail;
-				s->tail = 0;
-				continue;
-			}
-			out->ts_ns = r.ts_ns;
-			out->caplen = r.caplen;
-			out->len = r.len;
-			out->data = s->ring + s->tail + sizeof r;
-			s->pending = r.size;
 			pthread_mutex_unlock(&s->mu);
-			return 1;
 		}
-		if (s->done) {
-			pthread_mutex_unlock(&s->mu);
-			return s->err[0] ? -1 : 0;
+		struct rec r;
+		if (s->ring_size - s->tail < sizeof r) {  /* wrapped with no room for a marker */
+			consume(s, s->ring_size - s->tail);
+			continue;
 		}
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 100 * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
+		memcpy(&r, s->ring + s->tail, sizeof r);
+		if (r.size == 0) {  /* wrap marker */
+			consume(s, s->ring_size - s->tail);
+			continue;
 		}
-		if (pthread_cond_timedwait(&s->cv, &s->mu, &until) != 0 && !s->used && !s->done) {
-			pthread_mutex_unlock(&s->mu);
-			return 2;  /* nothing yet: the caller may check its stop flag */
-		}
+		out->ts_ns = r.ts_ns;
+		out->caplen = r.caplen;
+		out->len = r.len;
+		out->data = s->ring + s->tail + sizeof r;
+		s->pending = r.size;
+		return 1;
 	}
 }
 
