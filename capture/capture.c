@@ -206,6 +206,11 @@ static void publish(struct wl_source *s)
 	s->unpub_pkts = 0;
 }
 
+static size_t reset_at(size_t ring_size)
+{
+	return ring_size / 2 < (1u << 20) ? ring_size / 2 : (1u << 20);
+}
+
 /* Where a record of `need` bytes goes, with the bytes skipped before it (a
  * wrap) in *skip; -1 if it does not fit. Occupied: the `occ` bytes before head. */
 static long place(const struct wl_source *s, size_t need, size_t *skip)
@@ -215,9 +220,11 @@ static long place(const struct wl_source *s, size_t need, size_t *skip)
 	*skip = 0;
 	if (occ >= n)
 		return -1;
-	if (occ == 0 && s->head && need <= s->head) {
+	if (occ == 0 && s->head >= reset_at(n) && need <= s->head) {
 		/* the reader has caught up: back to the start, so a reader that
-		 * keeps up works in the first few (cache-warm) pages of the ring */
+		 * keeps up works in the first MiB (cache-warm) of the ring. The
+		 * skipped end counts as used until the reader passes it, which
+		 * leaves at least reset_at() bytes meanwhile. */
 		*skip = n - s->head;
 		return 0;
 	}

@@ -1,6 +1,6 @@
 #!/bin/bash
 # live.sh [-b BUILD_DIR] [-m "udp tcp"] [-r "RATES"] [-d SECONDS] [-s BYTES] [-p PORT]
-#         [-n RUNS] [-t "TOOLS"] [-o RESULTS.tsv]
+#         [-n RUNS] [-t "TOOLS"] [-x "WIRELAB CAPTURE OPTIONS"] [-o RESULTS.tsv]
 #
 # The live-capture benchmark of issue 11 (run as root): for each mode (UDP,
 # TCP) and each packet rate, every capture tool in turn captures on lo (a BPF
@@ -17,12 +17,13 @@
 #             td-write  tcpdump -i lo -w /dev/null
 #             td-text   tcpdump -n -i lo > /dev/null
 #             td-write-B32M, td-text-B32M   the same with -B 32768 (wirelab's default)
-#   default -t "wl-write wl-json td-write td-text td-write-B32M"
+#   default -t "wl-write wl-json td-write td-text td-write-B32M"; -x adds options to
+#   every wirelab capture (e.g. -x "-B 2048"); -o keeps the raw results (TSV)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build="$root/build" modes="udp tcp" rates="20000 50000 100000 200000 400000 max"
-secs=3 size=100 port=40999 runs=1 results=""
+secs=3 size=100 port=40999 runs=1 results="" wlopts=""
 tools="wl-write wl-json td-write td-text td-write-B32M"
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -35,7 +36,8 @@ while [ $# -gt 0 ]; do
 	-n) runs=$2; shift 2 ;;
 	-t) tools=$2; shift 2 ;;
 	-o) results=$2; shift 2 ;;
-	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+	-x) wlopts=$2; shift 2 ;;
+	-h|--help) sed -n '2,23p' "$0"; exit 0 ;;
 	*) echo "live.sh: unknown option $1 (live.sh --help)" >&2; exit 2 ;;
 	esac
 done
@@ -85,9 +87,9 @@ start_tool() {
 	local tool=$1 filter=$2
 	: >"$tmp/cap.err"
 	case "$tool" in
-	wl-write) "$wirelab" capture -i lo -q -w /dev/null $filter >/dev/null 2>"$tmp/cap.err" & ;;
-	wl-json) "$wirelab" capture -i lo -T json $filter >/dev/null 2>"$tmp/cap.err" & ;;
-	wl-text) "$wirelab" capture -i lo --color=never $filter >/dev/null 2>"$tmp/cap.err" & ;;
+	wl-write) "$wirelab" capture -i lo $wlopts -q -w /dev/null $filter >/dev/null 2>"$tmp/cap.err" & ;;
+	wl-json) "$wirelab" capture -i lo $wlopts -T json $filter >/dev/null 2>"$tmp/cap.err" & ;;
+	wl-text) "$wirelab" capture -i lo $wlopts --color=never $filter >/dev/null 2>"$tmp/cap.err" & ;;
 	td-write) tcpdump -i lo -w /dev/null $filter 2>"$tmp/cap.err" & ;;
 	td-text) tcpdump -n -i lo $filter >/dev/null 2>"$tmp/cap.err" & ;;
 	td-write-B32M) tcpdump -B 32768 -i lo -w /dev/null $filter 2>"$tmp/cap.err" & ;;
@@ -154,7 +156,7 @@ one_run() {
 
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
      "kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg); $(tcpdump --version 2>&1 | head -2 | paste -sd' ')"
-echo "generator: $size-byte payloads, $secs s per run, port $port, runs $runs; wirelab $(git -C "$root" describe --always --dirty 2>/dev/null)"
+echo "generator: $size-byte payloads, $secs s per run, port $port, runs $runs; wirelab capture $wlopts, $(git -C "$root" describe --always --dirty 2>/dev/null)"
 failed=0
 for mode in $modes; do
 	for rate in $rates; do
