@@ -178,10 +178,9 @@ static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *st
 	/* the capture thread */
 	char filter[512];
 	make_filter(filter, sizeof filter, d->bpf ? d->bpf : "tcp port %u or udp port %u", port);
-	/* libpcap's 2 MiB default holds only ~8 packets of lo's 64 KiB MTU in
-	 * immediate mode (TPACKET_V2 frames of snaplen size): a burst such as an
-	 * FTP download then loses packets to the kernel */
-	struct wl_live_cfg lc = { .iface = o->iface, .filter = filter, .buffer_kib = 32768 };
+	/* the capture's defaults: a 32 MiB TPACKET_V3 ring whose blocks reach
+	 * the thread within 10 ms, so drain() sees the last packets promptly */
+	struct wl_live_cfg lc = { .iface = o->iface, .filter = filter };
 	struct wl_source *src = wl_source_live(&lc, err, sizeof err);
 	if (!src) {
 		snprintf(row->why, sizeof row->why, "%s", err);
