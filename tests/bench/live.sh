@@ -156,7 +156,7 @@ one_run() {
 
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
      "kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg); $(tcpdump --version 2>&1 | head -2 | paste -sd' ')"
-echo "generator: $size-byte payloads, $secs s per run, port $port, runs $runs; wirelab capture $wlopts, $(git -C "$root" describe --always --dirty 2>/dev/null)"
+echo "generator: $size-byte payloads, $secs s per run, port $port, runs $runs; wirelab ${wlopts:+capture $wlopts, }$(git -C "$root" describe --always --dirty 2>/dev/null)"
 failed=0
 for mode in $modes; do
 	for rate in $rates; do
