@@ -145,6 +145,12 @@ uint16_t wl_flow_port(const struct wl_ctx *ctx, enum wl_dir side);
 /* Address family (4/6) and bytes of one side of the current flow. */
 int wl_flow_addr(const struct wl_ctx *ctx, enum wl_dir side, uint8_t out[16]);
 
+/* State a dissector shares across all its flows for the engine's life (a
+ * cache of parsed certificates, say): made by make() on first use, freed by
+ * drop() with the engine; NULL if make() fails or the table is full. */
+void *wl_engine_shared(struct wl_ctx *ctx, const struct wl_dissector *d,
+		       void *(*make)(void), void (*drop)(void *));
+
 /* Looks a dissector up by name (for decode-as and expectations). */
 const struct wl_dissector *wl_dissector_find(const char *name);
 
