@@ -36,15 +36,40 @@ void wl_ob_str(struct wl_obuf *b, const char *s)
 	wl_ob_write(b, s, strlen(s));
 }
 
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+static unsigned digits_u64(uint64_t v)
+{
+	unsigned n = 1;
+	for (; v >= 10000; v /= 10000)
+		n += 4;
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+/* Integers are most of the JSON (ports, sequence numbers, lengths): written
+ * two digits at a time straight into the buffer. */
 void wl_ob_u64(struct wl_obuf *b, uint64_t v)
 {
-	char tmp[24];
-	int i = sizeof tmp;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	wl_ob_write(b, tmp + i, sizeof tmp - (size_t)i);
+	unsigned n = digits_u64(v);
+	if (n > sizeof b->buf - b->len)
+		wl_ob_flush(b);
+	char *end = b->buf + b->len + n, *p = end;
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+		v /= 100;
+		*--p = digit_pairs[d + 1];
+		*--p = digit_pairs[d];
+	}
+	if (v >= 10) {
+		*--p = digit_pairs[v * 2 + 1];
+		*--p = digit_pairs[v * 2];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	b->len += n;
 }
 
 void wl_ob_i64(struct wl_obuf *b, int64_t v)
@@ -102,6 +127,12 @@ static size_t utf8_len(const uint8_t *p, size_t n)
 	return len;
 }
 
+/* The bytes a JSON string holds as they are: ASCII from space up, but " and \\ */
+static inline int json_plain(uint8_t c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 void wl_ob_json_esc(struct wl_obuf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -109,9 +140,9 @@ void wl_ob_json_esc(struct wl_obuf *b, const char *s, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		uint8_t c = p[i];
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			size_t j = i;
-			while (j < n && p[j] >= 0x20 && p[j] < 0x80 && p[j] != '"' && p[j] != '\\')
+		if (json_plain(c)) {
+			size_t j = i + 1;
+			while (j < n && json_plain(p[j]))
 				j++;
 			wl_ob_write(b, p + i, j - i);
 			i = j;
