@@ -133,6 +133,32 @@ static inline int json_plain(uint8_t c)
 	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
+/* Eight bytes at once: nonzero if any is below 0x20, 0x80 or above, '"' or
+ * '\\' (the classic has-zero-byte test on the word and its xors). */
+static inline uint64_t json_special8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+	uint64_t low = (w - ones * 0x20) & ~w;
+	uint64_t q = (quote - ones) & ~quote, bs = (bslash - ones) & ~bslash;
+	return (low | q | bs | w) & highs;
+}
+
+/* Length of the run of plain bytes at the start of p[0..n). */
+static size_t json_plain_run(const uint8_t *p, size_t n)
+{
+	size_t j = 0;
+	for (; j + 8 <= n; j += 8) {
+		uint64_t w;
+		memcpy(&w, p + j, 8);
+		if (json_special8(w))
+			break;
+	}
+	while (j < n && json_plain(p[j]))
+		j++;
+	return j;
+}
+
 void wl_ob_json_esc(struct wl_obuf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -141,11 +167,9 @@ void wl_ob_json_esc(struct wl_obuf *b, const char *s, size_t n)
 	while (i < n) {
 		uint8_t c = p[i];
 		if (json_plain(c)) {
-			size_t j = i + 1;
-			while (j < n && json_plain(p[j]))
-				j++;
-			wl_ob_write(b, p + i, j - i);
-			i = j;
+			size_t run = json_plain_run(p + i, n - i);
+			wl_ob_write(b, p + i, run);
+			i += run;
 			continue;
 		}
 		if (c == '"' || c == '\\') {
