@@ -833,14 +833,20 @@ static void cert_cache_drop(void *p)
 	free(e);
 }
 
-/* The slot of a certificate: its length and last bytes (the signature) are
- * as good as random. */
-static unsigned cert_slot(const uint8_t *der, uint32_t n)
+/* The pair of slots of a certificate: its length and last bytes (the
+ * signature) are as good as random. Two ways, so two certificates that
+ * collide (a server's and its CA's) do not evict each other. */
+static unsigned cert_set(const uint8_t *der, uint32_t n)
 {
 	uint32_t h = 2166136261u ^ n;
 	for (uint32_t i = n > 32 ? n - 32 : 0; i < n; i++)
 		h = (h ^ der[i]) * 16777619u;
-	return h & (CERT_CACHE - 1);
+	return h & (CERT_CACHE - 2);
+}
+
+static int cert_is(const struct cert_entry *e, const uint8_t *der, uint32_t n)
+{
+	return e->x509 && e->len == n && memcmp(e->der, der, n) == 0;
 }
 
 /* der parsed, from the cache when it was seen before; *owned says the
@@ -850,10 +856,16 @@ static X509 *cert_parse(struct wl_ctx *ctx, const uint8_t *der, uint32_t n, int 
 	const unsigned char *p = der;
 	struct cert_entry *cache = n <= CERT_CACHE_MAX ?
 		wl_engine_shared(ctx, &wl_dissector_tls, cert_cache_make, cert_cache_drop) : NULL;
-	struct cert_entry *e = cache ? &cache[cert_slot(der, n)] : NULL;
+	struct cert_entry *e = cache ? &cache[cert_set(der, n)] : NULL;
 	*owned = 0;
-	if (e && e->x509 && e->len == n && memcmp(e->der, der, n) == 0)
-		return e->x509;
+	if (e && cert_is(&e[0], der, n))
+		return e[0].x509;
+	if (e && cert_is(&e[1], der, n)) {
+		struct cert_entry t = e[0];   /* the most recent first */
+		e[0] = e[1];
+		e[1] = t;
+		return e[0].x509;
+	}
 	X509 *c = d2i_X509(NULL, &p, (long)n);
 	uint8_t *copy = c && e ? malloc(n) : NULL;
 	if (!copy) {
@@ -861,9 +873,10 @@ static X509 *cert_parse(struct wl_ctx *ctx, const uint8_t *der, uint32_t n, int 
 		return c;
 	}
 	memcpy(copy, der, n);
-	free(e->der);
-	X509_free(e->x509);
-	*e = (struct cert_entry){ n, copy, c };
+	free(e[1].der);
+	X509_free(e[1].x509);
+	e[1] = e[0];
+	e[0] = (struct cert_entry){ n, copy, c };
 	return c;
 }
 
