@@ -3,7 +3,6 @@
 #ifndef WL_CORE_H
 #define WL_CORE_H
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -116,10 +115,6 @@ struct wl_ctx {
 		void (*drop)(void *);
 	} shared[WL_MAX_SHARED];  /* wl_engine_shared() */
 };
-
-/* fmt.c: vsnprintf, fast for the conversions dissectors use */
-int wl__vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
 
 /* msg.c */
 void wl__msg_init(struct wl_ctx *ctx);

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core.h"
+#include "wl.h"
 
 struct out {
 	char *p;
@@ -198,7 +198,7 @@ static int fmt_fast(struct out *o, const char *fmt, va_list *ap)
 	return o->n > INT32_MAX ? -1 : (int)o->n;
 }
 
-int wl__vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
+int wl_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 {
 	struct out o = { buf, cap, 0 };
 	va_list copy;

@@ -454,7 +454,7 @@ static void line_add(struct line *l, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	int k = vsnprintf(l->s + l->n, sizeof l->s - l->n, fmt, ap);
+	int k = wl_vsnprintf(l->s + l->n, sizeof l->s - l->n, fmt, ap);
 	va_end(ap);
 	if (k > 0)
 		l->n += (size_t)k < sizeof l->s - l->n ? (size_t)k : sizeof l->s - l->n - 1;

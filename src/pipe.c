@@ -226,6 +226,7 @@ static void replay_block(struct wl_pipe *p, const struct block *b)
 static void *render_thread(void *arg)
 {
 	struct wl_pipe *p = arg;
+	pthread_setname_np(pthread_self(), "wl-render");  /* as top -H and perf show it */
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		while (!p->filled && !p->done)

@@ -1,4 +1,4 @@
-/* test_fmt.c - wl__vsnprintf writes exactly what the C library's vsnprintf
+/* test_fmt.c - wl_vsnprintf writes exactly what the C library's vsnprintf
  * writes, and returns the same length, for every buffer size from 0 up:
  * the conversions it does itself, edge values, and those it hands over. */
 #include <limits.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dissect/core.h"
+#include "dissect/wl.h"
 
 static unsigned checked;
 
@@ -28,7 +28,7 @@ static void same(const char *fmt, ...)
 		va_list ac;
 		va_copy(ac, aq);
 		memset(got, 'Z', sizeof got);
-		int gn = wl__vsnprintf(got, cap, fmt, ac);
+		int gn = wl_vsnprintf(got, cap, fmt, ac);
 		va_end(ac);
 		if (gn != wn)
 			fail_msg("\"%s\": length %d, vsnprintf %d", fmt, gn, wn);
