@@ -70,7 +70,6 @@ static void test_integers(void **state)
 	same("%lld %llu %lld", LLONG_MIN, ULLONG_MAX, LLONG_MAX);
 	same("%ld %lu", LONG_MIN, ULONG_MAX);
 	same("%zu %zu", (size_t)0, SIZE_MAX);
-	same("%hhu %hhd %hu %hd", 300, 200, 70000, 40000);
 	same("%jd %td", INTMAX_MIN, (ptrdiff_t)-5);
 	same("%x %X %02x %04x %08x %016llx", 255u, 255u, 7u, 0xabcu, 0xdeadbeefu, 0x1234ull);
 	same("%02X:%02x %02llu %03u %06ld %02d", 0xau, 0xbu, 5ull, 7u, -42L, -3);
@@ -80,6 +79,7 @@ static void test_integers(void **state)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat"
 	same("[%-05d] [%05.3d]", 42, 7);
+	same("%hhu %hhd %hu %hd", 300, 200, 70000, 40000);  /* ints cut to char and short */
 	same("%05s", "zero-padded string");
 #pragma GCC diagnostic pop
 }
