@@ -117,11 +117,32 @@ int wl_send_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-static ssize_t recv_until(int fd, char *buf, size_t max, char end)
+/* Waits until fd is ready for events or deadline_us passes (0: no
+ * deadline, the socket's own timeout applies): 0, or -1 on timeout. */
+static int wait_for(int fd, short events, int64_t deadline_us)
+{
+	if (!deadline_us)
+		return 0;
+	for (;;) {
+		int64_t left = deadline_us - wl_now_us();
+		if (left <= 0)
+			return -1;
+		struct pollfd pf = { fd, events, 0 };
+		int r = poll(&pf, 1, (int)((left + 999) / 1000));
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+static ssize_t recv_until(int fd, char *buf, size_t max, char end, int64_t deadline_us)
 {
 	size_t n = 0;
 	for (;;) {
 		char c;
+		if (wait_for(fd, POLLIN, deadline_us) < 0)
+			return -3;
 		ssize_t r = recv(fd, &c, 1, 0);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -138,8 +159,47 @@ static ssize_t recv_until(int fd, char *buf, size_t max, char end)
 	return (ssize_t)n;
 }
 
-ssize_t wl_recv_msg(int fd, char *buf, size_t max) { return recv_until(fd, buf, max, '\0'); }
-ssize_t wl_recv_line(int fd, char *buf, size_t max) { return recv_until(fd, buf, max, '\n'); }
+ssize_t wl_recv_msg(int fd, char *buf, size_t max) { return recv_until(fd, buf, max, '\0', 0); }
+ssize_t wl_recv_line(int fd, char *buf, size_t max) { return recv_until(fd, buf, max, '\n', 0); }
+
+ssize_t wl_recv_msg_by(int fd, char *buf, size_t max, int64_t deadline_us)
+{
+	return recv_until(fd, buf, max, '\0', deadline_us);
+}
+
+int wl_send_all_by(int fd, const void *p, size_t n, int64_t deadline_us)
+{
+	const char *s = p;
+	while (n) {
+		if (wait_for(fd, POLLOUT, deadline_us) < 0)
+			return -1;
+		ssize_t w = send(fd, s, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0) {
+			if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int wl_recv_all_by(int fd, void *buf, size_t n, int64_t deadline_us)
+{
+	char *p = buf;
+	for (size_t got = 0; got < n;) {
+		if (wait_for(fd, POLLIN, deadline_us) < 0)
+			return -1;
+		ssize_t k = recv(fd, p + got, n - got, 0);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		got += (size_t)k;
+	}
+	return 0;
+}
 
 void wl_sleep_ms(int ms)
 {
@@ -157,7 +217,7 @@ int64_t wl_now_us(void)
 
 struct conn {
 	int fd;
-	void (*handle)(int fd);
+	struct wl_conn_pool *pool;
 };
 
 static void *conn_thread(void *arg)
@@ -165,37 +225,72 @@ static void *conn_thread(void *arg)
 	struct conn c = *(struct conn *)arg;
 	free(arg);
 	set_timeouts(c.fd, 30000);
-	c.handle(c.fd);
+	c.pool->handle(c.fd, c.pool->arg);
+	atomic_fetch_sub(&c.pool->live, 1);
 	return NULL;
+}
+
+int wl_pool_serve(struct wl_conn_pool *p, int fd)
+{
+	/* count first, so that a burst of accepts cannot overshoot the cap */
+	if (atomic_fetch_add(&p->live, 1) >= p->max) {
+		atomic_fetch_sub(&p->live, 1);
+		close(fd);  /* full: the client sees the connection close at once */
+		return -1;
+	}
+	struct conn *c = malloc(sizeof *c);
+	pthread_attr_t at;
+	pthread_t t;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	int ok = c != NULL;
+	if (ok) {
+		*c = (struct conn){ fd, p };
+		ok = pthread_create(&t, &at, conn_thread, c) == 0;
+	}
+	pthread_attr_destroy(&at);
+	if (!ok) {
+		free(c);
+		atomic_fetch_sub(&p->live, 1);
+		close(fd);  /* no thread to spare: the client sees the connection close */
+		return -1;
+	}
+	return 0;
+}
+
+/* wl_serve_threads's one-argument handler, called through a pool. */
+struct plain {
+	void (*handle)(int fd);
+};
+
+static void call_plain(int fd, void *arg)
+{
+	((struct plain *)arg)->handle(fd);
 }
 
 int wl_serve_threads(const char *host, uint16_t port, const char *name, void (*handle)(int fd))
 {
-	int lfd = wl_tcp_listen(host, port, 64);
+	int lfd = wl_tcp_listen(host, port, 128);
 	if (lfd < 0) {
 		fprintf(stderr, "%s: listen on %s:%u: %s\n", name, host, port, strerror(errno));
 		return 1;
 	}
-	pthread_attr_t at;
-	pthread_attr_init(&at);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	/* static: the pool outlives this function in the threads still serving
+	 * when accept fails (one server per process) */
+	static struct plain plain;
+	static struct wl_conn_pool pool;
+	plain.handle = handle;
+	pool = (struct wl_conn_pool){ .handle = call_plain, .arg = &plain, .max = WL_SERVE_MAX };
 	for (;;) {
 		int fd = accept(lfd, NULL, NULL);
 		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE)
+			if (errno == EMFILE || errno == ENFILE)
+				wl_sleep_ms(10);  /* out of descriptors: wait for some, do not spin */
+			if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE)
 				continue;
 			fprintf(stderr, "%s: accept: %s\n", name, strerror(errno));
 			return 1;
 		}
-		struct conn *c = malloc(sizeof *c);
-		pthread_t t;
-		if (c) {
-			c->fd = fd;
-			c->handle = handle;
-		}
-		if (!c || pthread_create(&t, &at, conn_thread, c) != 0) {
-			free(c);
-			close(fd);  /* no thread to spare: the client sees the connection close */
-		}
+		wl_pool_serve(&pool, fd);
 	}
 }

@@ -2,6 +2,7 @@
 #ifndef WL_SOCK_H
 #define WL_SOCK_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -23,10 +24,34 @@ int wl_send_all(int fd, const void *p, size_t n);
 ssize_t wl_recv_msg(int fd, char *buf, size_t max);
 /* Reads one line ending in \n (kept out), same returns as wl_recv_msg. */
 ssize_t wl_recv_line(int fd, char *buf, size_t max);
+/* wl_recv_msg with a deadline (a wl_now_us() time) for the whole message,
+ * not per read: a client trickling a byte at a time cannot hold a server
+ * past it. -3 when the deadline passes. */
+ssize_t wl_recv_msg_by(int fd, char *buf, size_t max, int64_t deadline_us);
+/* Reads exactly n bytes before deadline_us: 0, or -1 on EOF, error or timeout. */
+int wl_recv_all_by(int fd, void *buf, size_t n, int64_t deadline_us);
+/* Sends all n bytes before deadline_us: 0, or -1 on error or timeout (a
+ * client reading a byte now and then cannot stretch it, as it can a
+ * socket's send timeout, which each partial write starts again). */
+int wl_send_all_by(int fd, const void *p, size_t n, int64_t deadline_us);
+
+/* Connections served each in a detached thread, at most max at once: a flood
+ * of connections costs no more than max threads (and their buffers). */
+struct wl_conn_pool {
+	void (*handle)(int fd, void *arg);  /* owns fd */
+	void *arg;
+	int max;
+	atomic_int live;
+};
+/* Serves fd in a thread of the pool (its reads and writes time out after
+ * 30 s), or closes it at once when the pool is full: -1 then. */
+int wl_pool_serve(struct wl_conn_pool *p, int fd);
 
 /* Listens on host:port and serves each connection in a detached thread of its
- * own: handle(fd) owns fd (its reads time out after 30 s). Returns only on a
+ * own, at most WL_SERVE_MAX at once (past that a new one is closed at once):
+ * handle(fd) owns fd (its reads time out after 30 s). Returns only on a
  * listen/accept failure (1), after printing why under name. */
+#define WL_SERVE_MAX 256
 int wl_serve_threads(const char *host, uint16_t port, const char *name, void (*handle)(int fd));
 
 void wl_sleep_ms(int ms);
