@@ -12,6 +12,7 @@
  * "ter\0brie\0") become record boundaries.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -44,6 +45,7 @@
  * connections cannot lock chatters out); a client whose kernel buffers are
  * full because it never reads is dropped instead of queued for. */
 #define HANDSHAKE_MS 5000
+#define ACCEPT_BURST 256     /* connections taken per turn of the loop, at most */
 
 struct peer {
 	int fd;
@@ -115,21 +117,23 @@ static int free_slot(struct peer *peers)
 	return oldest;
 }
 
-static void accept_peer(SSL_CTX *ctx, int lfd, struct peer *peers)
+/* Takes one waiting connection: 0, or -1 when none is left. */
+static int accept_peer(SSL_CTX *ctx, int lfd, struct peer *peers)
 {
 	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
-		return;
+		return errno == EINTR || errno == ECONNABORTED ? 0 : -1;
 	int slot = free_slot(peers);
 	SSL *ssl = slot >= 0 ? SSL_new(ctx) : NULL;
 	if (!ssl || !SSL_set_fd(ssl, fd)) {
 		SSL_free(ssl);
 		close(fd);  /* every slot a chatter: full */
-		return;
+		return 0;
 	}
 	peers[slot] = (struct peer){ .fd = fd, .ssl = ssl, .hs = 1, .want = POLLIN,
 				     .deadline_us = wl_now_us() + HANDSHAKE_MS * 1000LL };
 	handshake(peers, &peers[slot]);
+	return 0;
 }
 
 /* Reads what one client sent and broadcasts every message it completes. */
@@ -217,8 +221,8 @@ static int serve_chat_tls(const char *host, uint16_t port, const char *state_dir
 	SSL_CTX *ctx = chat_tls_ctx(state_dir);
 	if (!ctx)
 		return 1;
-	int lfd = wl_tcp_listen(host, port, 128);
-	if (lfd < 0) {
+	int lfd = wl_tcp_listen(host, port, WL_LISTEN_BACKLOG);
+	if (lfd < 0 || fcntl(lfd, F_SETFL, O_NONBLOCK) < 0) {
 		perror("chat-tls: listen");
 		return 1;
 	}
@@ -230,8 +234,10 @@ static int serve_chat_tls(const char *host, uint16_t port, const char *state_dir
 		int wait_ms = poll_set(peers, pf, lfd);
 		if (poll(pf, MAX_CLIENTS + 1, wait_ms) < 0 && errno != EINTR)
 			return 1;
-		if (pf[0].revents & POLLIN)
-			accept_peer(ctx, lfd, peers);
+		/* the whole queue at once: in a burst, a client's SYN would find it full */
+		for (int k = 0; (pf[0].revents & POLLIN) && k < ACCEPT_BURST; k++)
+			if (accept_peer(ctx, lfd, peers) < 0)
+				break;
 		for (int i = 0; i < MAX_CLIENTS; i++) {
 			struct peer *p = &peers[i];
 			if (p->fd < 0 || pf[i + 1].fd != p->fd || !pf[i + 1].revents)

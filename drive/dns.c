@@ -387,7 +387,7 @@ static int serve_dns(const char *host, uint16_t port, const char *state_dir)
 		return 1;
 	pool = (struct wl_conn_pool){ .handle = serve_tcp_conn, .arg = &s, .max = DNS_TCP_MAX };
 	int ufd = wl_udp_socket(host, port);
-	int tfd = ufd < 0 ? -1 : wl_tcp_listen(host, port, 128);
+	int tfd = ufd < 0 ? -1 : wl_tcp_listen(host, port, WL_LISTEN_BACKLOG);
 	if (ufd < 0 || tfd < 0) {
 		perror("dns: bind");
 		return 1;

@@ -270,7 +270,7 @@ static void call_plain(int fd, void *arg)
 
 int wl_serve_threads(const char *host, uint16_t port, const char *name, void (*handle)(int fd))
 {
-	int lfd = wl_tcp_listen(host, port, 128);
+	int lfd = wl_tcp_listen(host, port, WL_LISTEN_BACKLOG);
 	if (lfd < 0) {
 		fprintf(stderr, "%s: listen on %s:%u: %s\n", name, host, port, strerror(errno));
 		return 1;

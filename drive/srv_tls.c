@@ -277,7 +277,7 @@ static int serve_tls_with(const char *host, uint16_t port, const char *state_dir
 		ERR_print_errors_fp(stderr);
 		return 1;
 	}
-	int lfd = wl_tcp_listen(host, port, 128);
+	int lfd = wl_tcp_listen(host, port, WL_LISTEN_BACKLOG);
 	if (lfd < 0) {
 		perror("tls: listen");
 		return 1;
