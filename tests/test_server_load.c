@@ -123,7 +123,7 @@ static void check_rss(const struct server *sv, const char *what, long before, lo
 static int64_t served(probe_fn probe, uint16_t port, const char *during, int64_t limit_us)
 {
 	int64_t us = probe(port);
-	print_message("    good client during %s: answered in %.1f ms\n", during, (double)us / 1000);
+	print_message("    good client %s: answered in %.1f ms\n", during, (double)us / 1000);
 	assert_true(us >= 0);
 	assert_true(us < limit_us);
 	return us;
@@ -463,7 +463,7 @@ static void half_open(const struct server *sv, probe_fn probe, const void *prefi
 	long before = rss_kib(sv->pid);
 	int *fds = hold_open(sv->port, HALF_OPEN, prefix, plen);
 	wl_sleep_ms(100);
-	served(probe, sv->port, "200 half-open connections", GOOD_US);
+	served(probe, sv->port, "during 200 half-open connections", GOOD_US);
 	int closed = count_closed(fds, HALF_OPEN, close_ms);
 	print_message("    %d of %d half-open connections closed by the server within %d ms\n", closed,
 		      HALF_OPEN, close_ms);
@@ -496,10 +496,10 @@ static void conn_flood(const struct server *sv, probe_fn probe, int64_t limit_us
 	int *fds = hold_open(sv->port, FLOOD_CONNS, NULL, 0);
 	int up = established(fds, FLOOD_CONNS, 3000);
 	print_message("    %d of %d flood connections established\n", up, FLOOD_CONNS);
-	served(probe, sv->port, "a flood of 1000 held connections", limit_us);
+	served(probe, sv->port, "during a flood of 1000 held connections", limit_us);
 	release(fds, FLOOD_CONNS);
 	wl_sleep_ms(100);
-	served(probe, sv->port, "the end of the flood", GOOD_US);
+	served(probe, sv->port, "after the flood", GOOD_US);
 	check_rss(sv, "a flood of 1000 connections", before, cap_kib);
 }
 
@@ -518,7 +518,7 @@ static void test_echo_iterative(void **unused)
 	int slow = wl_tcp_connect("127.0.0.1", PORT, 5000);
 	assert_int_equal(wl_send_all(slow, "sl", 2), 0);
 	wl_sleep_ms(50);  /* accepted first */
-	served(echo_probe, PORT, "a slow client (iterative: waits for its 2 s deadline)",
+	served(echo_probe, PORT, "during a slow client (iterative: waits for its 2 s deadline)",
 	       2000000 + GOOD_US);
 	assert_true(closed_within(slow, 100));
 	close(slow);
@@ -535,7 +535,7 @@ static void test_echo_iterative(void **unused)
 	blob[65535] = '\0';
 	assert_int_equal(wl_send_all(deaf, blob, 65536), 0);
 	wl_sleep_ms(300);  /* the server is echoing it now */
-	served(echo_probe, PORT, "a client that never reads (iterative: its 2 s send timeout)",
+	served(echo_probe, PORT, "during a client that never reads its 64 KiB echo",
 	       2000000 + GOOD_US);
 	close(deaf);
 	free(blob);
@@ -573,7 +573,7 @@ static void test_echo_threaded(void **unused)
 		assert_int_equal(connect(deaf[i], (struct sockaddr *)&ss, len), 0);
 		assert_int_equal(wl_send_all(deaf[i], blob, 65536), 0);
 	}
-	served(echo_probe, PORT + 1, "20 clients that never read", GOOD_US);
+	served(echo_probe, PORT + 1, "during 20 clients that never read", GOOD_US);
 	assert_int_equal(count_closed(deaf, 20, 4000), 20);
 	for (int i = 0; i < 20; i++)
 		close(deaf[i]);
@@ -610,7 +610,7 @@ static void test_dns(void **unused)
 	int sent = 0;
 	for (int i = 0; i < 20000; i++)
 		sent += send(deaf, req, sizeof req, MSG_NOSIGNAL) == (ssize_t)sizeof req;
-	served(dns_probe, PORT + 2, "a TCP client that never reads", GOOD_US);
+	served(dns_probe, PORT + 2, "during a TCP client that never reads", GOOD_US);
 	print_message("    %d pipelined queries sent before the server stopped reading\n", sent);
 	/* its answers pile up until the server's 3 s send timeout ends the
 	 * connection (reading now would let the server go on answering) */
@@ -637,7 +637,7 @@ static void udp_server(const char *name, uint16_t port, const void *good, size_t
 {
 	struct server sv = start(name, port, 1);
 	long before = rss_kib(sv.pid);
-	served(probe, port, "quiet", GOOD_US);
+	served(probe, port, "with the server quiet", GOOD_US);
 	udp_flood(port, good, glen, UDP_FLOOD);
 	/* the flood outruns the server: its socket's queue is full as the flood
 	 * ends, and the kernel drops what comes (a client would retry after 1 s);
@@ -670,7 +670,7 @@ static void test_tls(void **unused)
 {
 	(void)unused;
 	struct server sv = start("tls", PORT + 5, 0);
-	served(tls_probe, PORT + 5, "quiet", GOOD_US);
+	served(tls_probe, PORT + 5, "with the server quiet", GOOD_US);
 	/* (it used to serve one client at a time: a trickled ClientHello held all) */
 	int slow = slow_client(PORT + 5, hello_start, 10, tls_probe, GOOD_US);
 	close(slow);
