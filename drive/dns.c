@@ -313,11 +313,11 @@ static uint8_t *serve_one(const struct dns_srv *s, const uint8_t *buf, size_t n,
 }
 
 /* DNS over TCP (RFC 7766): each connection in a thread of its own, at most
- * DNS_TCP_MAX at once (past that a new one is closed at once), so that a
- * client holding one open (silent, trickling a byte at a time, or stuck after
- * half a length prefix) delays nobody, UDP included. A query (prefix and
- * body) must arrive within DNS_TCP_IDLE_MS, and the answer be taken within
- * as long, or the connection ends. */
+ * DNS_TCP_MAX at once (past that the oldest is shut down to make room), so
+ * that a client holding one open (silent, trickling a byte at a time, or
+ * stuck after half a length prefix) delays nobody, UDP included. A query
+ * (prefix and body) must arrive within DNS_TCP_IDLE_MS, and its answer be
+ * taken within as long, or the connection ends. */
 #define DNS_TCP_MAX 256
 #define DNS_TCP_IDLE_MS 3000
 #define DNS_TCP_BUF 65536
@@ -385,7 +385,8 @@ static int serve_dns(const char *host, uint16_t port, const char *state_dir)
 	}
 	if (load_zones(&s, state_dir) < 0)
 		return 1;
-	pool = (struct wl_conn_pool){ .handle = serve_tcp_conn, .arg = &s, .max = DNS_TCP_MAX };
+	if (wl_pool_init(&pool, serve_tcp_conn, &s, DNS_TCP_MAX) < 0)
+		return 1;
 	int ufd = wl_udp_socket(host, port);
 	int tfd = ufd < 0 ? -1 : wl_tcp_listen(host, port, WL_LISTEN_BACKLOG);
 	if (ufd < 0 || tfd < 0) {

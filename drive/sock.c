@@ -1,6 +1,7 @@
 /* sock.c - see sock.h. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -217,8 +218,32 @@ int64_t wl_now_us(void)
 
 struct conn {
 	int fd;
+	int slot;
 	struct wl_conn_pool *pool;
 };
+
+int wl_pool_init(struct wl_conn_pool *p, void (*handle)(int fd, void *arg), void *arg, int max)
+{
+	p->handle = handle;
+	p->arg = arg;
+	p->max = max;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	/* max served, and as many again shut down but not yet gone */
+	p->slots = calloc(2 * (size_t)max, sizeof *p->slots);
+	for (int i = 0; p->slots && i < 2 * max; i++)
+		p->slots[i].fd = -1;
+	return p->slots ? 0 : -1;
+}
+
+/* Frees a slot: the pool's duplicate closed (only now can the number be
+ * reused, so an eviction never hits another connection). Under the lock. */
+static void slot_free(struct wl_conn_pool *p, int i)
+{
+	close(p->slots[i].fd);
+	p->slots[i] = (struct wl_pool_slot){ .fd = -1 };
+	pthread_cond_signal(&p->freed);
+}
 
 static void *conn_thread(void *arg)
 {
@@ -226,36 +251,81 @@ static void *conn_thread(void *arg)
 	free(arg);
 	set_timeouts(c.fd, 30000);
 	c.pool->handle(c.fd, c.pool->arg);
-	atomic_fetch_sub(&c.pool->live, 1);
+	pthread_mutex_lock(&c.pool->lock);
+	slot_free(c.pool, c.slot);
+	pthread_mutex_unlock(&c.pool->lock);
 	return NULL;
+}
+
+/* A free slot, after shutting down the oldest connection if max are being
+ * served (its thread sees EOF at once and frees its slot; the pool has room
+ * for as many again on their way out, so the newcomer need not wait for
+ * it); -1 when even that room is taken. Under the lock. */
+static int slot_find(struct wl_conn_pool *p)
+{
+	int oldest = -1, free_at = -1, active = 0;
+	for (int i = 0; i < 2 * p->max; i++) {
+		struct wl_pool_slot *sl = &p->slots[i];
+		if (sl->fd < 0) {
+			free_at = free_at < 0 ? i : free_at;
+			continue;
+		}
+		if (sl->evicted)
+			continue;
+		active++;
+		if (oldest < 0 || sl->since < p->slots[oldest].since)
+			oldest = i;
+	}
+	if (active >= p->max && free_at >= 0) {
+		shutdown(p->slots[oldest].fd, SHUT_RDWR);
+		p->slots[oldest].evicted = 1;
+	}
+	return free_at;
+}
+
+/* A slot for a new connection, waiting up to 200 ms for an evicted one to
+ * be freed; -1 if none. Under the lock. */
+static int slot_get(struct wl_conn_pool *p)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 200000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	int i;
+	while ((i = slot_find(p)) < 0)
+		if (pthread_cond_timedwait(&p->freed, &p->lock, &until) != 0)
+			return slot_find(p);
+	return i;
 }
 
 int wl_pool_serve(struct wl_conn_pool *p, int fd)
 {
-	/* count first, so that a burst of accepts cannot overshoot the cap */
-	if (atomic_fetch_add(&p->live, 1) >= p->max) {
-		atomic_fetch_sub(&p->live, 1);
-		close(fd);  /* full: the client sees the connection close at once */
-		return -1;
-	}
-	struct conn *c = malloc(sizeof *c);
+	pthread_mutex_lock(&p->lock);
+	int i = slot_get(p);
+	int dup = i < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	struct conn *c = dup < 0 ? NULL : malloc(sizeof *c);
 	pthread_attr_t at;
 	pthread_t t;
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	int ok = c != NULL;
 	if (ok) {
-		*c = (struct conn){ fd, p };
+		p->slots[i] = (struct wl_pool_slot){ .fd = dup, .since = wl_now_us() };
+		*c = (struct conn){ fd, i, p };
 		ok = pthread_create(&t, &at, conn_thread, c) == 0;
 	}
 	pthread_attr_destroy(&at);
 	if (!ok) {
 		free(c);
-		atomic_fetch_sub(&p->live, 1);
+		if (dup >= 0)
+			slot_free(p, i);
 		close(fd);  /* no thread to spare: the client sees the connection close */
-		return -1;
 	}
-	return 0;
+	pthread_mutex_unlock(&p->lock);
+	return ok ? 0 : -1;
 }
 
 /* wl_serve_threads's one-argument handler, called through a pool. */
@@ -280,7 +350,10 @@ int wl_serve_threads(const char *host, uint16_t port, const char *name, void (*h
 	static struct plain plain;
 	static struct wl_conn_pool pool;
 	plain.handle = handle;
-	pool = (struct wl_conn_pool){ .handle = call_plain, .arg = &plain, .max = WL_SERVE_MAX };
+	if (wl_pool_init(&pool, call_plain, &plain, WL_SERVE_MAX) < 0) {
+		fprintf(stderr, "%s: out of memory\n", name);
+		return 1;
+	}
 	for (;;) {
 		int fd = accept(lfd, NULL, NULL);
 		if (fd < 0) {

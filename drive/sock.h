@@ -2,7 +2,7 @@
 #ifndef WL_SOCK_H
 #define WL_SOCK_H
 
-#include <stdatomic.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -40,19 +40,30 @@ int wl_recv_all_by(int fd, void *buf, size_t n, int64_t deadline_us);
 int wl_send_all_by(int fd, const void *p, size_t n, int64_t deadline_us);
 
 /* Connections served each in a detached thread, at most max at once: a flood
- * of connections costs no more than max threads (and their buffers). */
+ * of connections costs no more than max threads (and their buffers). When
+ * every slot is taken, the oldest connection is shut down to make room, so
+ * that connections held open by an attacker cannot lock newcomers out. */
+struct wl_pool_slot {
+	int fd;          /* the pool's own duplicate of the connection, -1: free */
+	int evicted;
+	int64_t since;
+};
 struct wl_conn_pool {
 	void (*handle)(int fd, void *arg);  /* owns fd */
 	void *arg;
 	int max;
-	atomic_int live;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct wl_pool_slot *slots;
 };
+/* 0, or -1 when out of memory. */
+int wl_pool_init(struct wl_conn_pool *p, void (*handle)(int fd, void *arg), void *arg, int max);
 /* Serves fd in a thread of the pool (its reads and writes time out after
- * 30 s), or closes it at once when the pool is full: -1 then. */
+ * 30 s), making room if need be; -1 (fd closed) when no thread can be had. */
 int wl_pool_serve(struct wl_conn_pool *p, int fd);
 
 /* Listens on host:port and serves each connection in a detached thread of its
- * own, at most WL_SERVE_MAX at once (past that a new one is closed at once):
+ * own, at most WL_SERVE_MAX at once (past that the oldest is shut down):
  * handle(fd) owns fd (its reads time out after 30 s). Returns only on a
  * listen/accept failure (1), after printing why under name. */
 #define WL_SERVE_MAX 256

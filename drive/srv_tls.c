@@ -157,10 +157,11 @@ int wl_tls_pki(const char *state_dir, char *err, size_t errlen)
 /* ---- the server ---- */
 
 /* Each connection is served in a thread of its own (at most TLS_CONN_MAX at
- * once, past that a new one is closed at once), on a non-blocking socket,
- * with deadlines for the handshake and for the whole conversation: a client
- * trickling its ClientHello a byte at a time, or connecting and sending
- * nothing, or never reading, holds only its own thread, and only that long. */
+ * once; past that the oldest is shut down to make room), on a non-blocking
+ * socket, with deadlines for the handshake and for the whole conversation: a
+ * client trickling its ClientHello a byte at a time, or connecting and
+ * sending nothing, or never reading, holds only its own thread, and only
+ * that long. */
 #define TLS_CONN_MAX 256
 #define TLS_HANDSHAKE_MS 3000
 #define TLS_CONN_MS 10000
@@ -286,7 +287,8 @@ static int serve_tls_with(const char *host, uint16_t port, const char *state_dir
 	static struct tls_srv srv;
 	static struct wl_conn_pool pool;
 	srv = (struct tls_srv){ ctx, who };
-	pool = (struct wl_conn_pool){ .handle = serve_one, .arg = &srv, .max = TLS_CONN_MAX };
+	if (wl_pool_init(&pool, serve_one, &srv, TLS_CONN_MAX) < 0)
+		return 1;
 	for (;;) {
 		int fd = accept(lfd, NULL, NULL);
 		if (fd < 0) {
