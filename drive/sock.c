@@ -305,22 +305,23 @@ int wl_pool_serve(struct wl_conn_pool *p, int fd)
 {
 	pthread_mutex_lock(&p->lock);
 	int i = slot_get(p);
-	int dup = i < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	struct conn *c = dup < 0 ? NULL : malloc(sizeof *c);
+	int own = i < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (own >= 0)
+		p->slots[i] = (struct wl_pool_slot){ .fd = own, .since = wl_now_us() };
+	struct conn *c = own < 0 ? NULL : malloc(sizeof *c);
 	pthread_attr_t at;
 	pthread_t t;
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	int ok = c != NULL;
 	if (ok) {
-		p->slots[i] = (struct wl_pool_slot){ .fd = dup, .since = wl_now_us() };
 		*c = (struct conn){ fd, i, p };
 		ok = pthread_create(&t, &at, conn_thread, c) == 0;
 	}
 	pthread_attr_destroy(&at);
 	if (!ok) {
 		free(c);
-		if (dup >= 0)
+		if (own >= 0)
 			slot_free(p, i);
 		close(fd);  /* no thread to spare: the client sees the connection close */
 	}
