@@ -224,8 +224,22 @@ void wl_ob_iso_time(struct wl_obuf *b, int64_t ns)
 		wl_ob_str(b, "invalid");
 		return;
 	}
-	wl_ob_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d.%09" PRId64 "Z", tm.tm_year + 1900,
-		     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+	int year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999) {
+		wl_ob_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d.%09" PRId64 "Z", year,
+			     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+		return;
+	}
+	/* by hand: one per time field of every certificate, NTP and SMB message */
+	char iso[] = "0000-00-00T00:00:00.000000000Z";
+	const int part[6] = { year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec };
+	static const unsigned char end[6] = { 4, 7, 10, 13, 16, 19 };  /* one past each */
+	for (int i = 0; i < 6; i++)
+		for (int v = part[i], k = end[i] - 1; v; v /= 10, k--)
+			iso[k] = (char)('0' + v % 10);
+	for (int k = 28; frac; frac /= 10, k--)
+		iso[k] = (char)('0' + frac % 10);
+	wl_ob_write(b, iso, sizeof iso - 1);
 }
 
 void wl_ob_secs(struct wl_obuf *b, int64_t ns, int decimals)

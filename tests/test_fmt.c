@@ -1,16 +1,21 @@
 /* test_fmt.c - wl_vsnprintf writes exactly what the C library's vsnprintf
  * writes, and returns the same length, for every buffer size from 0 up:
- * the conversions it does itself, edge values, and those it hands over. */
+ * the conversions it does itself, edge values, and those it hands over.
+ * And the renderers' ISO 8601 times, written without printf, against
+ * gmtime_r and snprintf. */
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "dissect/wl.h"
+#include "render.h"
 
 static unsigned checked;
 
@@ -90,12 +95,57 @@ static void test_handed_over(void **state)
 	same("%s then %.2f", "mixed", 2.5);
 }
 
+/* The renderers' ISO 8601 times, written by hand, against gmtime + printf. */
+static void iso_same(int64_t ns)
+{
+	struct wl_obuf *b = calloc(1, sizeof *b);
+	char *text = NULL;
+	size_t len = 0;
+	assert_non_null(b);
+	b->f = open_memstream(&text, &len);
+	assert_non_null(b->f);
+	wl_ob_iso_time(b, ns);
+	wl_ob_flush(b);
+	fclose(b->f);
+	int64_t sec = ns / 1000000000LL, frac = ns % 1000000000LL;
+	if (frac < 0) {
+		frac += 1000000000LL;
+		sec--;
+	}
+	time_t t = (time_t)sec;
+	struct tm tm;
+	char want[64];
+	assert_non_null(gmtime_r(&t, &tm));
+	snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)frac);
+	assert_string_equal(text, want);
+	free(text);
+	free(b);
+	checked++;
+}
+
+static void test_iso_time(void **state)
+{
+	(void)state;
+	iso_same(0);
+	iso_same(1);
+	iso_same(-1);
+	iso_same(1764000000123456789LL);
+	iso_same(951782400000000000LL);        /* 2000-02-29 */
+	iso_same(INT64_MAX);                  /* 2262-04-11T23:47:16.854775807 */
+	iso_same(INT64_MIN);
+	iso_same(-2208988800000000000LL);      /* 1900-01-01, NTP's era 0 */
+	for (int64_t ns = -3000000000000000000LL; ns < 3000000000000000000LL; ns += 7777777777777777LL)
+		iso_same(ns);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_handed_over),
+		cmocka_unit_test(test_iso_time),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	printf("%u formats and buffer sizes compared with vsnprintf\n", checked);
