@@ -10,11 +10,11 @@
 /* A TCP connection to host:port (IPv4 or IPv6 literal), with a timeout for
  * connect and for every later read/write. -1 with errno set on failure. */
 int wl_tcp_connect(const char *host, uint16_t port, int timeout_ms);
-/* A listening TCP socket on host:port (SO_REUSEADDR), or -1. */
 /* The listen queue of the servers that must take a burst of connections: a
  * connection finding the queue full has its SYN dropped and tries again only
  * a second later (the kernel caps it at net.core.somaxconn). */
 #define WL_LISTEN_BACKLOG 1024
+/* A listening TCP socket on host:port (SO_REUSEADDR), or -1. */
 int wl_tcp_listen(const char *host, uint16_t port, int backlog);
 /* A bound UDP socket on host:port, or -1; port 0 binds an ephemeral port. */
 int wl_udp_socket(const char *host, uint16_t port);
