@@ -16,6 +16,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pcap/pcap.h>
 #include <pthread.h>
@@ -137,7 +138,22 @@ static struct wl_source *source_from(pcap_t *p)
 struct wl_source *wl_source_offline(const char *path, char *err, size_t errlen)
 {
 	char e[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, e);
+	pcap_t *p;
+	FILE *f = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
+	if (f) {
+		/* libpcap freads each record twice (header, data): a 256 KiB buffer
+		 * instead of stdio's 4 KiB makes that 64 times fewer read(2)s */
+		setvbuf(f, NULL, _IOFBF, 256u << 10);
+		posix_fadvise(fileno(f), 0, 0, POSIX_FADV_SEQUENTIAL);  /* larger read-ahead */
+		p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, e);
+		if (!p)
+			fclose(f);
+	} else if (strcmp(path, "-") == 0) {
+		p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, e);
+	} else {
+		snprintf(e, sizeof e, "%s", strerror(errno));  /* the caller names the file */
+		p = NULL;
+	}
 	if (!p) {
 		snprintf(err, errlen, "%s", e);
 		return NULL;

@@ -212,16 +212,27 @@ int wl_ber_oid_arcs(struct wl_cur *v, uint64_t *arcs, size_t max)
 
 void wl_ber_arcs_text(const uint64_t *arcs, int n, char *out, size_t outn)
 {
+	/* by hand, not snprintf per arc: SNMP walks name an OID or two per varbind */
 	size_t o = 0;
 	if (!outn)
 		return;
-	out[0] = '\0';
-	for (int i = 0; i < n && o < outn; i++) {
-		int k = snprintf(out + o, outn - o, "%s%llu", i ? "." : "", (unsigned long long)arcs[i]);
-		if (k < 0)
-			break;
-		o += (size_t)k;
+	for (int i = 0; i < n; i++) {
+		char digits[24];
+		size_t k = sizeof digits;
+		uint64_t a = arcs[i];
+		do {
+			digits[--k] = (char)('0' + a % 10);
+			a /= 10;
+		} while (a);
+		if (i)
+			digits[--k] = '.';
+		size_t len = sizeof digits - k;
+		if (len > outn - 1 - o)
+			len = outn - 1 - o;   /* cut, as snprintf would */
+		memcpy(out + o, digits + k, len);
+		o += len;
 	}
+	out[o] = '\0';
 }
 
 const char *wl_ber_oid(struct wl_cur *v, char *out, size_t n)

@@ -67,6 +67,7 @@ struct wl_expect_rec {
 
 #define WL_MAX_DECODE_AS 32
 #define WL_MAX_EXPECT 64
+#define WL_MAX_SHARED 8      /* dissectors with engine-wide state */
 
 struct wl_fragq;
 struct wl_geoip;
@@ -108,6 +109,11 @@ struct wl_ctx {
 
 	struct wl_engine_stats stats;
 	struct wl_geoip *geoip;  /* --geoip-db, opened on first use (geoip.c) */
+	struct wl_shared {
+		const struct wl_dissector *d;
+		void *p;
+		void (*drop)(void *);
+	} shared[WL_MAX_SHARED];  /* wl_engine_shared() */
 };
 
 /* msg.c */

@@ -87,7 +87,7 @@ static void txtf(char *dst, size_t n, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(dst, n, fmt, ap);
+	wl_vsnprintf(dst, n, fmt, ap);
 	va_end(ap);
 }
 
@@ -149,7 +149,7 @@ static void bad(struct dnsp *p, const char *fmt, ...)
 	char buf[200];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	wl_vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	p->errors++;
 	if (p->errors <= 8)

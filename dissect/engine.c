@@ -147,6 +147,32 @@ void wl_engine_finish(struct wl_engine *e)
 	wl__frag_free(ctx);
 }
 
+void *wl_engine_shared(struct wl_ctx *ctx, const struct wl_dissector *d,
+		       void *(*make)(void), void (*drop)(void *))
+{
+	struct wl_shared *free_slot = NULL;
+	for (unsigned i = 0; i < WL_MAX_SHARED; i++) {
+		struct wl_shared *s = &ctx->shared[i];
+		if (s->d == d)
+			return s->p;
+		if (!s->d && !free_slot)
+			free_slot = s;
+	}
+	if (!free_slot)
+		return NULL;
+	void *p = make();
+	if (p)
+		*free_slot = (struct wl_shared){ d, p, drop };
+	return p;
+}
+
+static void shared_free(struct wl_ctx *ctx)
+{
+	for (unsigned i = 0; i < WL_MAX_SHARED; i++)
+		if (ctx->shared[i].d)
+			ctx->shared[i].drop(ctx->shared[i].p);
+}
+
 void wl_engine_free(struct wl_engine *e)
 {
 	if (!e)
@@ -154,6 +180,7 @@ void wl_engine_free(struct wl_engine *e)
 	wl__flow_free_all(&e->ctx);
 	wl__frag_free(&e->ctx);
 	wl__geoip_free(&e->ctx);
+	shared_free(&e->ctx);
 	free(e->ctx.htab);
 	free(e->ctx.msg);
 	free(e);

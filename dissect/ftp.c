@@ -47,8 +47,11 @@
 
 enum { LF_CUT = 1, LF_NOEOL = 2, LF_DAMAGED = 4 };
 
+/* Line and reply buffers grow to their caps on demand: control lines are
+ * short, and a flow's state is made for every FTP connection seen. */
 struct line {
-	uint8_t buf[LINE_CAP];
+	uint8_t *buf;         /* cap bytes, up to LINE_CAP */
+	size_t cap;
 	size_t len;
 	uint64_t total;       /* the line's real length */
 	unsigned flags;
@@ -76,7 +79,8 @@ struct seg {
 	int coded;            /* a line with a three-digit prefix */
 	size_t used;
 	uint16_t off[SEG_LINES], len[SEG_LINES];
-	char buf[SEG_BUF];
+	uint8_t *buf;         /* cap bytes, up to SEG_BUF */
+	size_t cap;
 };
 
 /* The data connection announced last. */
@@ -543,9 +547,16 @@ static void request_notes(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m,
 	}
 }
 
+/* The line's bytes; never NULL, so an empty line is an empty string. */
+static const uint8_t *line_bytes(const struct line *l)
+{
+	static const uint8_t empty[1];
+	return l->buf ? l->buf : empty;
+}
+
 static void handle_request(struct ftp *s, struct wl_ctx *ctx, const struct line *l)
 {
-	struct wl_cur c = wl_cur_make(l->buf, l->len);
+	struct wl_cur c = wl_cur_make(line_bytes(l), l->len);
 	long sp = wl_find(&c, ' ');
 	size_t tlen = sp < 0 ? l->len : (size_t)sp;
 	const uint8_t *tok = wl_bytes(&c, tlen);
@@ -597,12 +608,33 @@ static void handle_request(struct ftp *s, struct wl_ctx *ctx, const struct line 
 
 /* ---- replies ---- */
 
+/* Room for need bytes in *buf, grown by doubling up to max; 0 if there is none. */
+static int buf_room(uint8_t **buf, size_t *cap, size_t need, size_t max)
+{
+	if (need <= *cap)
+		return 1;
+	if (need > max)
+		return 0;
+	size_t ncap = *cap ? *cap : 128;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > max)
+		ncap = max;
+	uint8_t *nb = realloc(*buf, ncap);
+	if (!nb)
+		return 0;
+	*buf = nb;
+	*cap = ncap;
+	return 1;
+}
+
 static void seg_add(struct seg *g, const uint8_t *p, size_t n, int coded)
 {
 	g->coded |= coded;
-	if (g->n >= SEG_LINES || n > SEG_BUF - g->used)
+	if (g->n >= SEG_LINES || n > SEG_BUF - g->used || !buf_room(&g->buf, &g->cap, g->used + n, SEG_BUF))
 		return;
-	memcpy(g->buf + g->used, p, n);
+	if (n)
+		memcpy(g->buf + g->used, p, n);
 	g->off[g->n] = (uint16_t)g->used;
 	g->len[g->n] = (uint16_t)n;
 	g->used += n;
@@ -782,7 +814,7 @@ static void reply_part(struct ftp *s, struct wl_ctx *ctx)
 static void handle_reply_line(struct ftp *s, struct wl_ctx *ctx, const struct line *l)
 {
 	struct reply *r = &s->rep;
-	struct wl_cur c = wl_cur_make(l->buf, l->len);
+	struct wl_cur c = wl_cur_make(line_bytes(l), l->len);
 	int coded = l->len >= 3 && is_digit(l->buf[0]) && is_digit(l->buf[1]) && is_digit(l->buf[2]);
 	unsigned code = coded ? (unsigned)((l->buf[0] - '0') * 100 + (l->buf[1] - '0') * 10 + (l->buf[2] - '0')) : 0;
 	/* tshark: after three digits skip one more byte, whatever it is */
@@ -833,7 +865,12 @@ static void line_append(struct line *l, struct wl_cur *c, size_t n)
 	size_t keep = LINE_CAP - l->len;
 	if (n < keep)
 		keep = n;
-	wl_copy(c, l->buf + l->len, keep);
+	if (!buf_room(&l->buf, &l->cap, l->len + keep, LINE_CAP)) {
+		keep = 0;     /* out of memory: the line is cut */
+		l->flags |= LF_CUT;
+	}
+	if (keep)
+		wl_copy(c, l->buf + l->len, keep);
 	wl_skip(c, n - keep);
 	l->len += keep;
 	l->total += n;
@@ -927,6 +964,9 @@ static void ftp_close(void *st, struct wl_ctx *ctx)
 	}
 	if (s->tls_st && s->tls_d->close)
 		s->tls_d->close(s->tls_st, ctx);
+	free(s->line[0].buf);
+	free(s->line[1].buf);
+	free(s->seg.buf);
 	free(s);
 }
 

@@ -101,7 +101,7 @@ __attribute__((format(printf, 3, 0)))
 static uint32_t pool_vprintf(struct wl_msg *m, uint32_t *len, const char *fmt, va_list ap)
 {
 	size_t room = WL_MSG_POOL - m->pool_used;
-	int n = vsnprintf(m->pool + m->pool_used, room, fmt, ap);
+	int n = wl_vsnprintf(m->pool + m->pool_used, room, fmt, ap);
 	uint32_t off = m->pool_used;
 	if (n < 0)
 		n = 0;
@@ -258,7 +258,7 @@ void wl_f_strf(struct wl_msg *m, const char *name, const char *fmt, ...)
 	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	int n = wl_vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
@@ -311,7 +311,7 @@ void wl_flow_fact(struct wl_ctx *ctx, const char *key, const char *fmt, ...)
 	char val[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(val, sizeof val, fmt, ap);
+	wl_vsnprintf(val, sizeof val, fmt, ap);
 	va_end(ap);
 	/* a later fact with the same key replaces the earlier one */
 	for (unsigned i = 0; i < f->nfacts; i++) {

@@ -92,10 +92,13 @@ struct smb_fid {
 	char name[SMB_NAME];
 };
 
+/* The tables grow on demand up to their caps: most connections use a handful
+ * of entries, and a flow's state is made for every SMB connection seen. */
 struct smb_state {
-	struct smb_pend pend[SMB_PEND];
-	struct smb_tree tree[SMB_TREES];
-	struct smb_fid fid[SMB_FIDS];
+	struct smb_pend *pend;
+	struct smb_tree *tree;
+	struct smb_fid *fid;
+	unsigned pend_cap, tree_cap, fid_cap;
 	unsigned pend_next, tree_next, fid_next;
 	uint64_t skip[2];        /* bytes of an oversized PDU still to pass over */
 	uint8_t lost[2];         /* framing lost: look for the next SMB header */
@@ -451,7 +454,7 @@ static void line_add(struct line *l, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	int k = vsnprintf(l->s + l->n, sizeof l->s - l->n, fmt, ap);
+	int k = wl_vsnprintf(l->s + l->n, sizeof l->s - l->n, fmt, ap);
 	va_end(ap);
 	if (k > 0)
 		l->n += (size_t)k < sizeof l->s - l->n ? (size_t)k : sizeof l->s - l->n - 1;
@@ -578,17 +581,46 @@ static const char *dialect_name(uint16_t d, char *buf, size_t cap)
 
 /* ------------------------------------------------------------ state tables */
 
+/* The slot *next of a table of *cap entries, grown (zeroed) when *next is
+ * past its end and it is below max; the slot after it comes next, the
+ * oldest once the table is full. NULL when memory runs out. */
+static void *table_take(void **tab, unsigned *cap, unsigned *next, unsigned max, size_t size)
+{
+	if (*next >= *cap) {
+		unsigned ncap = *cap ? *cap * 2 : 4;
+		if (ncap > max)
+			ncap = max;
+		char *t = realloc(*tab, (size_t)ncap * size);
+		if (!t)
+			return NULL;
+		memset(t + (size_t)*cap * size, 0, (size_t)(ncap - *cap) * size);
+		*tab = t;
+		*cap = ncap;
+	}
+	void *slot = (char *)*tab + (size_t)*next * size;
+	*next = (*next + 1) % max;
+	return slot;
+}
+
 static struct smb_pend *pend_add(struct smb_state *s, uint64_t mid, uint64_t sesid, uint16_t cmd,
 				 struct wl_ctx *ctx)
 {
-	struct smb_pend *p = NULL;
-	for (unsigned i = 0; i < SMB_PEND && !p; i++)
+	struct smb_pend *p = NULL, *unused = NULL;
+	for (unsigned i = 0; i < s->pend_cap && !p; i++) {
 		if (s->pend[i].used && s->pend[i].mid == mid)
 			p = &s->pend[i];      /* a message id used again replaces the old one */
-	if (!p) {
-		p = &s->pend[s->pend_next];
-		s->pend_next = (s->pend_next + 1) % SMB_PEND;
+		else if (!s->pend[i].used && !unused)
+			unused = &s->pend[i];
 	}
+	if (!p && unused)
+		p = unused;
+	if (!p) {
+		void *tab = s->pend;
+		p = table_take(&tab, &s->pend_cap, &s->pend_next, SMB_PEND, sizeof *p);
+		s->pend = tab;
+	}
+	if (!p)
+		return NULL;
 	memset(p, 0, sizeof *p);
 	p->used = 1;
 	p->mid = mid;
@@ -601,7 +633,7 @@ static struct smb_pend *pend_add(struct smb_state *s, uint64_t mid, uint64_t ses
 
 static struct smb_pend *pend_find(struct smb_state *s, uint64_t mid, uint16_t cmd)
 {
-	for (unsigned i = 0; i < SMB_PEND; i++)
+	for (unsigned i = 0; i < s->pend_cap; i++)
 		if (s->pend[i].used && s->pend[i].mid == mid && s->pend[i].cmd == cmd)
 			return &s->pend[i];
 	return NULL;
@@ -609,7 +641,7 @@ static struct smb_pend *pend_find(struct smb_state *s, uint64_t mid, uint16_t cm
 
 static const char *tree_find(const struct smb_state *s, uint64_t sesid, uint32_t tid)
 {
-	for (unsigned i = 0; i < SMB_TREES; i++)
+	for (unsigned i = 0; i < s->tree_cap; i++)
 		if (s->tree[i].used && s->tree[i].tid == tid && s->tree[i].sesid == sesid)
 			return s->tree[i].name;
 	return NULL;
@@ -618,13 +650,16 @@ static const char *tree_find(const struct smb_state *s, uint64_t sesid, uint32_t
 static void tree_add(struct smb_state *s, uint64_t sesid, uint32_t tid, const char *name)
 {
 	struct smb_tree *t = NULL;
-	for (unsigned i = 0; i < SMB_TREES && !t; i++)
+	for (unsigned i = 0; i < s->tree_cap && !t; i++)
 		if (s->tree[i].used && s->tree[i].tid == tid && s->tree[i].sesid == sesid)
 			t = &s->tree[i];
 	if (!t) {
-		t = &s->tree[s->tree_next];
-		s->tree_next = (s->tree_next + 1) % SMB_TREES;
+		void *tab = s->tree;
+		t = table_take(&tab, &s->tree_cap, &s->tree_next, SMB_TREES, sizeof *t);
+		s->tree = tab;
 	}
+	if (!t)
+		return;
 	t->used = 1;
 	t->tid = tid;
 	t->sesid = sesid;
@@ -635,7 +670,7 @@ static const char *fid_find(const struct smb_state *s, const uint8_t *id)
 {
 	if (!id)
 		return NULL;
-	for (unsigned i = 0; i < SMB_FIDS; i++)
+	for (unsigned i = 0; i < s->fid_cap; i++)
 		if (s->fid[i].used && memcmp(s->fid[i].id, id, 16) == 0)
 			return s->fid[i].name;
 	return NULL;
@@ -643,8 +678,11 @@ static const char *fid_find(const struct smb_state *s, const uint8_t *id)
 
 static void fid_add(struct smb_state *s, const uint8_t *id, const char *name)
 {
-	struct smb_fid *f = &s->fid[s->fid_next];
-	s->fid_next = (s->fid_next + 1) % SMB_FIDS;
+	void *tab = s->fid;
+	struct smb_fid *f = table_take(&tab, &s->fid_cap, &s->fid_next, SMB_FIDS, sizeof *f);
+	s->fid = tab;
+	if (!f)
+		return;
 	f->used = 1;
 	memcpy(f->id, id, 16);
 	snprintf(f->name, sizeof f->name, "%s", name);
@@ -2434,8 +2472,14 @@ static void *smb_open(struct wl_ctx *ctx)
 
 static void smb_close(void *st, struct wl_ctx *ctx)
 {
+	struct smb_state *s = st;
 	(void)ctx;
-	free(st);
+	if (!s)
+		return;
+	free(s->pend);
+	free(s->tree);
+	free(s->fid);
+	free(s);
 }
 
 static const uint16_t smb_tcp_ports[] = { 139, 445, 4445, 0 };

@@ -208,7 +208,7 @@ static void text_add(struct sp *p, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	if (o < sizeof p->text)
-		vsnprintf(p->text + o, sizeof p->text - o, fmt, ap);
+		wl_vsnprintf(p->text + o, sizeof p->text - o, fmt, ap);
 	va_end(ap);
 }
 

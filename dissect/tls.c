@@ -803,13 +803,90 @@ static void cert_san(struct wl_msg *m, X509 *c)
 	GENERAL_NAMES_free(gens);
 }
 
+/* ---- parsed certificates, shared by every flow ----
+ * d2i_X509 costs tens of microseconds (OpenSSL 3 decodes the public key
+ * through its provider machinery) and a capture repeats the same few
+ * certificates in every handshake: each is parsed once per engine. */
+#define CERT_CACHE 64            /* entries, a power of two */
+#define CERT_CACHE_MAX (16u << 10) /* larger certificates are not kept */
+
+extern const struct wl_dissector wl_dissector_tls;
+
+struct cert_entry {
+	uint32_t len;
+	uint8_t *der;
+	X509 *x509;
+};
+
+static void *cert_cache_make(void)
+{
+	return calloc(CERT_CACHE, sizeof(struct cert_entry));
+}
+
+static void cert_cache_drop(void *p)
+{
+	struct cert_entry *e = p;
+	for (unsigned i = 0; i < CERT_CACHE; i++) {
+		free(e[i].der);
+		X509_free(e[i].x509);
+	}
+	free(e);
+}
+
+/* The pair of slots of a certificate: its length and last bytes (the
+ * signature) are as good as random. Two ways, so two certificates that
+ * collide (a server's and its CA's) do not evict each other. */
+static unsigned cert_set(const uint8_t *der, uint32_t n)
+{
+	uint32_t h = 2166136261u ^ n;
+	for (uint32_t i = n > 32 ? n - 32 : 0; i < n; i++)
+		h = (h ^ der[i]) * 16777619u;
+	return h & (CERT_CACHE - 2);
+}
+
+static int cert_is(const struct cert_entry *e, const uint8_t *der, uint32_t n)
+{
+	return e->x509 && e->len == n && memcmp(e->der, der, n) == 0;
+}
+
+/* der parsed, from the cache when it was seen before; *owned says the
+ * caller must X509_free the result. NULL if it is not X.509. */
+static X509 *cert_parse(struct wl_ctx *ctx, const uint8_t *der, uint32_t n, int *owned)
+{
+	const unsigned char *p = der;
+	struct cert_entry *cache = n <= CERT_CACHE_MAX ?
+		wl_engine_shared(ctx, &wl_dissector_tls, cert_cache_make, cert_cache_drop) : NULL;
+	struct cert_entry *e = cache ? &cache[cert_set(der, n)] : NULL;
+	*owned = 0;
+	if (e && cert_is(&e[0], der, n))
+		return e[0].x509;
+	if (e && cert_is(&e[1], der, n)) {
+		struct cert_entry t = e[0];   /* the most recent first */
+		e[0] = e[1];
+		e[1] = t;
+		return e[0].x509;
+	}
+	X509 *c = d2i_X509(NULL, &p, (long)n);
+	uint8_t *copy = c && e ? malloc(n) : NULL;
+	if (!copy) {
+		*owned = c != NULL;
+		return c;
+	}
+	memcpy(copy, der, n);
+	free(e[1].der);
+	X509_free(e[1].x509);
+	e[1] = e[0];
+	e[0] = (struct cert_entry){ n, copy, c };
+	return c;
+}
+
 /* One certificate through OpenSSL; the first (the server's own) is checked
  * against the name the client asked for and the capture time. */
 static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned idx, char *cn, size_t cnn)
 {
 	struct wl_msg *m = x->m;
-	const unsigned char *p = der;
-	X509 *c = d2i_X509(NULL, &p, (long)n);
+	int owned;
+	X509 *c = cert_parse(x->ctx, der, n, &owned);
 	if (!c) {
 		wl_note(m, WL_ERROR, "malformed: certificate %u is not valid X.509 DER", idx + 1);
 		return;
@@ -854,7 +931,8 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 			wl_note(m, WL_WARN, "RSA key of %d bits: too short", bits);
 		wl_flow_fact(x->ctx, x->dir == WL_C2S ? "client certificate" : "certificate", "%s", subj);
 	}
-	X509_free(c);
+	if (owned)
+		X509_free(c);
 }
 
 static void hs_certificate(struct hs_ctx *x, struct wl_cur *b)

@@ -145,6 +145,18 @@ uint16_t wl_flow_port(const struct wl_ctx *ctx, enum wl_dir side);
 /* Address family (4/6) and bytes of one side of the current flow. */
 int wl_flow_addr(const struct wl_ctx *ctx, enum wl_dir side, uint8_t out[16]);
 
+/* State a dissector shares across all its flows for the engine's life (a
+ * cache of parsed certificates, say): made by make() on first use, freed by
+ * drop() with the engine; NULL if make() fails or the table is full. */
+void *wl_engine_shared(struct wl_ctx *ctx, const struct wl_dissector *d,
+		       void *(*make)(void), void (*drop)(void *));
+
+/* vsnprintf, fast for the conversions texts are written with (%s %c %d %i %u
+ * %x %X, flags 0 and -, width, precision, sizes); others go to the C library
+ * (fmt.c). Same result and return value as vsnprintf. */
+int wl_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 /* Looks a dissector up by name (for decode-as and expectations). */
 const struct wl_dissector *wl_dissector_find(const char *name);
 

@@ -4,7 +4,7 @@
  * the clients' key log.
  *
  * The server is one poll() loop: a new client is accepted and its TLS
- * handshake done on the spot (with a timeout), then it gets "* welcome" and
+ * handshake done step by step in the loop (within 5 s), then it gets "* welcome" and
  * every complete message any client sends (up to its NUL) is written to every
  * client. The clients are the plain chat exchange's, each behind a verified
  * TLS connection (lab CA, host name localhost); every SSL_write becomes one
@@ -12,6 +12,7 @@
  * "ter\0brie\0") become record boundaries.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,9 +37,22 @@
 
 /* ---- the server ---- */
 
+/* Every socket is non-blocking and no call waits on one client: a TLS
+ * handshake goes on step by step in the poll loop (a client trickling its
+ * ClientHello, or connecting and sending nothing, delays nobody) and must
+ * finish within HANDSHAKE_MS; when every slot is taken, the oldest
+ * unfinished handshake makes room for a new connection (a flood of half-open
+ * connections cannot lock chatters out); a client whose kernel buffers are
+ * full because it never reads is dropped instead of queued for. */
+#define HANDSHAKE_MS 5000
+#define ACCEPT_BURST 256     /* connections taken per turn of the loop, at most */
+
 struct peer {
 	int fd;
 	SSL *ssl;
+	int hs;                 /* handshake not finished yet */
+	short want;             /* what the handshake waits for: POLLIN or POLLOUT */
+	int64_t deadline_us;    /* of the handshake */
 	char buf[MSG_MAX];
 	size_t len;
 };
@@ -50,41 +64,76 @@ static void peer_drop(struct peer *p)
 	p->fd = -1;
 	p->ssl = NULL;
 	p->len = 0;
+	p->hs = 0;
 }
 
 static void broadcast(struct peer *peers, const char *msg, size_t n)
 {
 	for (int i = 0; i < MAX_CLIENTS; i++)
-		if (peers[i].fd >= 0 && SSL_write(peers[i].ssl, msg, (int)n) <= 0)
+		if (peers[i].fd >= 0 && !peers[i].hs && SSL_write(peers[i].ssl, msg, (int)n) <= 0)
 			peer_drop(&peers[i]);
 }
 
-static void accept_peer(SSL_CTX *ctx, int lfd, struct peer *peers)
+static int online(const struct peer *peers)
 {
-	int fd = accept(lfd, NULL, NULL);
-	if (fd < 0)
+	int n = 0;
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		n += peers[i].fd >= 0 && !peers[i].hs;
+	return n;
+}
+
+/* One more step of p's handshake; at its end, the welcome. */
+static void handshake(struct peer *peers, struct peer *p)
+{
+	int r = SSL_accept(p->ssl);
+	if (r == 1) {
+		p->hs = 0;
+		char hello[64];
+		int k = snprintf(hello, sizeof hello, "* welcome, %d online", online(peers));
+		if (SSL_write(p->ssl, hello, k + 1) <= 0)
+			peer_drop(p);
 		return;
-	struct timeval tv = { 5, 0 };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	int slot = -1, online = 1;
+	}
+	int e = SSL_get_error(p->ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+		p->want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+	else
+		peer_drop(p);
+	ERR_clear_error();
+}
+
+/* A free slot, or the one of the oldest unfinished handshake (dropped), or -1. */
+static int free_slot(struct peer *peers)
+{
+	int oldest = -1;
 	for (int i = 0; i < MAX_CLIENTS; i++) {
-		if (peers[i].fd < 0 && slot < 0)
-			slot = i;
-		else if (peers[i].fd >= 0)
-			online++;
+		if (peers[i].fd < 0)
+			return i;
+		if (peers[i].hs && (oldest < 0 || peers[i].deadline_us < peers[oldest].deadline_us))
+			oldest = i;
 	}
+	if (oldest >= 0)
+		peer_drop(&peers[oldest]);
+	return oldest;
+}
+
+/* Takes one waiting connection: 0, or -1 when none is left. */
+static int accept_peer(SSL_CTX *ctx, int lfd, struct peer *peers)
+{
+	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return errno == EINTR || errno == ECONNABORTED ? 0 : -1;
+	int slot = free_slot(peers);
 	SSL *ssl = slot >= 0 ? SSL_new(ctx) : NULL;
-	if (!ssl || !SSL_set_fd(ssl, fd) || SSL_accept(ssl) != 1) {
+	if (!ssl || !SSL_set_fd(ssl, fd)) {
 		SSL_free(ssl);
-		close(fd);
-		return;
+		close(fd);  /* every slot a chatter: full */
+		return 0;
 	}
-	peers[slot] = (struct peer){ .fd = fd, .ssl = ssl };
-	char hello[64];
-	int k = snprintf(hello, sizeof hello, "* welcome, %d online", online);
-	if (SSL_write(ssl, hello, k + 1) <= 0)
-		peer_drop(&peers[slot]);
+	peers[slot] = (struct peer){ .fd = fd, .ssl = ssl, .hs = 1, .want = POLLIN,
+				     .deadline_us = wl_now_us() + HANDSHAKE_MS * 1000LL };
+	handshake(peers, &peers[slot]);
+	return 0;
 }
 
 /* Reads what one client sent and broadcasts every message it completes. */
@@ -93,7 +142,10 @@ static void read_peer(struct peer *peers, struct peer *p)
 	do {
 		int k = SSL_read(p->ssl, p->buf + p->len, (int)(sizeof p->buf - p->len));
 		if (k <= 0) {
-			peer_drop(p);
+			int e = SSL_get_error(p->ssl, k);
+			ERR_clear_error();
+			if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+				peer_drop(p);  /* closed, reset or not TLS; a partial record waits */
 			return;
 		}
 		p->len += (size_t)k;
@@ -117,25 +169,60 @@ static void read_peer(struct peer *peers, struct peer *p)
 	} while (SSL_pending(p->ssl));
 }
 
-static int serve_chat_tls(const char *host, uint16_t port, const char *state_dir)
+/* The poll set (slot i+1 for peer i) and how long poll may wait: until the
+ * first handshake deadline, or for ever. */
+static int poll_set(const struct peer *peers, struct pollfd *pf, int lfd)
+{
+	int64_t first = 0;
+	pf[0] = (struct pollfd){ lfd, POLLIN, 0 };
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		const struct peer *p = &peers[i];
+		pf[i + 1] = (struct pollfd){ p->fd, p->hs ? p->want : POLLIN, 0 };
+		if (p->fd >= 0 && p->hs && (!first || p->deadline_us < first))
+			first = p->deadline_us;
+	}
+	if (!first)
+		return -1;
+	int64_t left = first - wl_now_us();
+	return left <= 0 ? 0 : (int)((left + 999) / 1000);
+}
+
+static void expire_handshakes(struct peer *peers)
+{
+	int64_t now = wl_now_us();
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (peers[i].fd >= 0 && peers[i].hs && peers[i].deadline_us <= now)
+			peer_drop(&peers[i]);
+}
+
+static SSL_CTX *chat_tls_ctx(const char *state_dir)
 {
 	char err[256], cert[1100], key[1100];
 	if (wl_tls_pki(state_dir, err, sizeof err) < 0) {
 		fprintf(stderr, "chat-tls: %s\n", err);
-		return 1;
+		return NULL;
 	}
 	snprintf(cert, sizeof cert, "%.1000s/tls/%s", state_dir, WL_TLS_CERT);
 	snprintf(key, sizeof key, "%.1000s/tls/%s", state_dir, WL_TLS_KEY);
-	signal(SIGPIPE, SIG_IGN);
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
 	if (!ctx || SSL_CTX_use_certificate_file(ctx, cert, SSL_FILETYPE_PEM) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
 		fprintf(stderr, "chat-tls: cannot load %s\n", cert);
-		return 1;
+		SSL_CTX_free(ctx);
+		return NULL;
 	}
 	SSL_CTX_set_num_tickets(ctx, 0);  /* keep the trace to the chat */
-	int lfd = wl_tcp_listen(host, port, 16);
-	if (lfd < 0) {
+	return ctx;
+}
+
+static int serve_chat_tls(const char *host, uint16_t port, const char *state_dir)
+{
+	signal(SIGPIPE, SIG_IGN);
+	SSL_CTX *ctx = chat_tls_ctx(state_dir);
+	if (!ctx)
+		return 1;
+	int lfd = wl_tcp_listen(host, port, WL_LISTEN_BACKLOG);
+	if (lfd < 0 || fcntl(lfd, F_SETFL, O_NONBLOCK) < 0) {
 		perror("chat-tls: listen");
 		return 1;
 	}
@@ -144,16 +231,23 @@ static int serve_chat_tls(const char *host, uint16_t port, const char *state_dir
 		peers[i].fd = -1;
 	for (;;) {
 		struct pollfd pf[MAX_CLIENTS + 1];
-		pf[0] = (struct pollfd){ lfd, POLLIN, 0 };
-		for (int i = 0; i < MAX_CLIENTS; i++)
-			pf[i + 1] = (struct pollfd){ peers[i].fd, POLLIN, 0 };
-		if (poll(pf, MAX_CLIENTS + 1, -1) < 0 && errno != EINTR)
+		int wait_ms = poll_set(peers, pf, lfd);
+		if (poll(pf, MAX_CLIENTS + 1, wait_ms) < 0 && errno != EINTR)
 			return 1;
-		if (pf[0].revents & POLLIN)
-			accept_peer(ctx, lfd, peers);
-		for (int i = 0; i < MAX_CLIENTS; i++)
-			if (peers[i].fd >= 0 && pf[i + 1].fd == peers[i].fd && pf[i + 1].revents)
-				read_peer(peers, &peers[i]);
+		/* the whole queue at once: in a burst, a client's SYN would find it full */
+		for (int k = 0; (pf[0].revents & POLLIN) && k < ACCEPT_BURST; k++)
+			if (accept_peer(ctx, lfd, peers) < 0)
+				break;
+		for (int i = 0; i < MAX_CLIENTS; i++) {
+			struct peer *p = &peers[i];
+			if (p->fd < 0 || pf[i + 1].fd != p->fd || !pf[i + 1].revents)
+				continue;
+			if (p->hs)
+				handshake(peers, p);
+			else
+				read_peer(peers, p);
+		}
+		expire_handshakes(peers);
 	}
 }
 

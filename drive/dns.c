@@ -94,6 +94,22 @@ static const struct {
 
 /* ---- the server ---- */
 
+/* The zone files under <state>/dns/, written from the texts above (by the
+ * lab's start and again by the server itself, so that `wirelab serve dns`
+ * runs on its own): 0, or -1 with a reason. */
+static int write_zones(const char *state_dir, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < NZONES; i++) {
+		char path[4096];
+		if (wl_state_path(path, sizeof path, state_dir, "dns", zones[i].file) < 0 ||
+		    wl_write_file(path, zones[i].text, 0644) < 0) {
+			snprintf(err, errlen, "cannot write the zone file %s: %s", zones[i].file, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct dns_srv {
 	ldns_zone *zone[NZONES];
 	ldns_rdf *origin[NZONES];
@@ -296,51 +312,83 @@ static uint8_t *serve_one(const struct dns_srv *s, const uint8_t *buf, size_t n,
 	return wire;
 }
 
-static void serve_tcp_conn(const struct dns_srv *s, int fd)
+/* DNS over TCP (RFC 7766): each connection in a thread of its own, at most
+ * DNS_TCP_MAX at once (past that the oldest is shut down to make room), so
+ * that a client holding one open (silent, trickling a byte at a time, or
+ * stuck after half a length prefix) delays nobody, UDP included. A query
+ * (prefix and body) must arrive within DNS_TCP_IDLE_MS, and its answer be
+ * taken within as long, or the connection ends. */
+#define DNS_TCP_MAX 256
+#define DNS_TCP_IDLE_MS 3000
+#define DNS_TCP_BUF 65536
+
+/* One query read and answered: 0, or -1 to close the connection. */
+static int tcp_query(const struct dns_srv *s, int fd)
 {
-	struct timeval tv = { 3, 0 };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	uint8_t *buf = malloc(65535);
-	while (buf) {
-		uint8_t pre[2];
-		size_t got = 0;
-		while (got < 2) {
-			ssize_t k = recv(fd, pre + got, 2 - got, 0);
-			if (k <= 0)
-				goto out;
-			got += (size_t)k;
-		}
-		size_t len = (size_t)pre[0] << 8 | pre[1];
-		for (got = 0; got < len;) {
-			ssize_t k = recv(fd, buf + got, len - got, 0);
-			if (k <= 0)
-				goto out;
-			got += (size_t)k;
-		}
-		size_t outlen = 0;
-		uint8_t *wire = serve_one(s, buf, len, 0, &outlen);
-		if (!wire)
-			break;
-		uint8_t op[2] = { (uint8_t)(outlen >> 8), (uint8_t)outlen };
-		int bad = wl_send_all(fd, op, 2) < 0 || wl_send_all(fd, wire, outlen) < 0;
-		LDNS_FREE(wire);
-		if (bad)
-			break;
-	}
-out:
+	int64_t deadline = wl_now_us() + DNS_TCP_IDLE_MS * 1000LL;
+	uint8_t pre[2];
+	if (wl_recv_all_by(fd, pre, 2, deadline) < 0)
+		return -1;
+	size_t len = (size_t)pre[0] << 8 | pre[1];
+	/* only as much memory as the client has announced, and only once it has */
+	uint8_t *buf = malloc(len ? len : 1);
+	size_t outlen = 0;
+	uint8_t *wire = NULL;
+	if (buf && wl_recv_all_by(fd, buf, len, deadline) == 0)
+		wire = serve_one(s, buf, len, 0, &outlen);
 	free(buf);
+	if (!wire)
+		return -1;
+	uint8_t op[2] = { (uint8_t)(outlen >> 8), (uint8_t)outlen };
+	deadline = wl_now_us() + DNS_TCP_IDLE_MS * 1000LL;
+	int bad = wl_send_all_by(fd, op, 2, deadline) < 0 || wl_send_all_by(fd, wire, outlen, deadline) < 0;
+	LDNS_FREE(wire);
+	return bad ? -1 : 0;
+}
+
+static void serve_tcp_conn(int fd, void *arg)
+{
+	/* fixed kernel buffers instead of autotuned ones (MBs each): a client
+	 * pipelining queries and never reading the answers fills these, then the
+	 * answer's deadline ends it */
+	int bufsz = DNS_TCP_BUF;
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof bufsz);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof bufsz);
+	while (tcp_query(arg, fd) == 0)
+		;
 	close(fd);
+}
+
+static void serve_udp(const struct dns_srv *s, int ufd)
+{
+	uint8_t buf[4096];
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof from;
+	ssize_t n = recvfrom(ufd, buf, sizeof buf, 0, (struct sockaddr *)&from, &flen);
+	size_t outlen = 0;
+	uint8_t *wire = n > 0 ? serve_one(s, buf, (size_t)n, 1, &outlen) : NULL;
+	if (wire) {
+		sendto(ufd, wire, outlen, 0, (struct sockaddr *)&from, flen);
+		LDNS_FREE(wire);
+	}
 }
 
 static int serve_dns(const char *host, uint16_t port, const char *state_dir)
 {
-	struct dns_srv s;
-	memset(&s, 0, sizeof s);
+	/* static: shared with the TCP threads for the life of the process */
+	static struct dns_srv s;
+	static struct wl_conn_pool pool;
+	char err[256];
+	if (write_zones(state_dir, err, sizeof err) < 0) {
+		fprintf(stderr, "dns: %s\n", err);
+		return 1;
+	}
 	if (load_zones(&s, state_dir) < 0)
 		return 1;
+	if (wl_pool_init(&pool, serve_tcp_conn, &s, DNS_TCP_MAX) < 0)
+		return 1;
 	int ufd = wl_udp_socket(host, port);
-	int tfd = ufd < 0 ? -1 : wl_tcp_listen(host, port, 16);
+	int tfd = ufd < 0 ? -1 : wl_tcp_listen(host, port, WL_LISTEN_BACKLOG);
 	if (ufd < 0 || tfd < 0) {
 		perror("dns: bind");
 		return 1;
@@ -353,22 +401,12 @@ static int serve_dns(const char *host, uint16_t port, const char *state_dir)
 				continue;
 			return 1;
 		}
-		if (pf[0].revents & POLLIN) {
-			uint8_t buf[4096];
-			struct sockaddr_storage from;
-			socklen_t flen = sizeof from;
-			ssize_t n = recvfrom(ufd, buf, sizeof buf, 0, (struct sockaddr *)&from, &flen);
-			size_t outlen = 0;
-			uint8_t *wire = n > 0 ? serve_one(&s, buf, (size_t)n, 1, &outlen) : NULL;
-			if (wire) {
-				sendto(ufd, wire, outlen, 0, (struct sockaddr *)&from, flen);
-				LDNS_FREE(wire);
-			}
-		}
+		if (pf[0].revents & POLLIN)
+			serve_udp(&s, ufd);
 		if (pf[1].revents & POLLIN) {
 			int fd = accept(tfd, NULL, NULL);
 			if (fd >= 0)
-				serve_tcp_conn(&s, fd);
+				wl_pool_serve(&pool, fd);
 		}
 	}
 }
@@ -377,14 +415,8 @@ const struct wl_own_server wl_own_dns = { "dns", serve_dns };
 
 static int start_dns(const struct wl_server_ctx *ctx, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < NZONES; i++) {
-		char path[4096];
-		if (wl_state_path(path, sizeof path, ctx->state_dir, "dns", zones[i].file) < 0 ||
-		    wl_write_file(path, zones[i].text, 0644) < 0) {
-			snprintf(err, errlen, "cannot write the zone file %s: %s", zones[i].file, strerror(errno));
-			return -1;
-		}
-	}
+	if (write_zones(ctx->state_dir, err, errlen) < 0)
+		return -1;
 	uint16_t port = ctx->port ? ctx->port : DNS_PORT;
 	if (wl_own_start(ctx, "dns", port, 0, err, errlen) < 0)
 		return -1;

@@ -18,20 +18,28 @@
 #define ECHO_MAX 65536       /* longest message a server accepts */
 #define ECHO_WORK_MS 150     /* the "work" a request takes, so waiting shows */
 #define ECHO_CLIENTS 3
+/* The whole message must arrive within this of the accept, and the answer
+ * be taken within as long (not per read or write): a client sending or
+ * reading a byte a second, or nothing, cannot hold a connection (with the
+ * iterative server: the whole server) longer. */
+#define ECHO_DEADLINE_MS 2000
 
 /* Serves one connection: read to the NUL, answer, close. A message over the
  * limit gets an error line instead; a client that vanishes is just closed. */
 static void echo_serve_client(int fd)
 {
+	int64_t deadline = wl_now_us() + ECHO_DEADLINE_MS * 1000LL;
 	char *buf = malloc(ECHO_MAX + 1);
-	ssize_t n = buf ? wl_recv_msg(fd, buf, ECHO_MAX) : -1;
+	ssize_t n = buf ? wl_recv_msg_by(fd, buf, ECHO_MAX, deadline) : -1;
+	/* nor can a client that never reads its answer, or reads it slowly */
+	deadline = wl_now_us() + ECHO_DEADLINE_MS * 1000LL;
 	if (n == -2) {
 		static const char too_long[] = "* error: message longer than 65536 bytes";
-		wl_send_all(fd, too_long, sizeof too_long);
+		wl_send_all_by(fd, too_long, sizeof too_long, deadline);
 	} else if (n >= 0) {
 		wl_sleep_ms(ECHO_WORK_MS);
 		buf[n] = '\0';
-		wl_send_all(fd, buf, (size_t)n + 1);
+		wl_send_all_by(fd, buf, (size_t)n + 1, deadline + ECHO_WORK_MS * 1000LL);
 	}
 	free(buf);
 	close(fd);
@@ -53,8 +61,6 @@ static int serve_iterative(const char *host, uint16_t port, const char *state_di
 			perror("echo: accept");
 			return 1;
 		}
-		struct timeval tv = { 5, 0 };  /* a silent client cannot hold the line forever */
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 		echo_serve_client(fd);
 	}
 }

@@ -34,10 +34,12 @@ static int serve_nb(const char *host, uint16_t port, const char *state_dir)
 		if (fd < 0)
 			continue;  /* EAGAIN: someone else took it, or it went away */
 		fcntl(fd, F_SETFL, 0);
+		/* one client at a time: a silent or trickling one gets 2 s in all */
+		int64_t deadline = wl_now_us() + 2000000;
 		char buf[512];
-		ssize_t n = wl_recv_msg(fd, buf, sizeof buf - 1);
+		ssize_t n = wl_recv_msg_by(fd, buf, sizeof buf - 1, deadline);
 		if (n >= 0)
-			wl_send_all(fd, buf, (size_t)n + 1);
+			wl_send_all_by(fd, buf, (size_t)n + 1, deadline);
 		close(fd);
 	}
 }

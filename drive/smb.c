@@ -12,6 +12,7 @@
  * folder for the moment the library initialises, with a client smb.conf whose
  * every path lies in the lab state folder (and loads it again per context).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -26,6 +27,61 @@
 
 #include "drive.h"
 #include "smb_lab.h"
+
+/* libsmbclient brings in some 110 Samba libraries: loaded at every start of
+ * wirelab they cost 65 ms and 16 MB, for every `wirelab read` too. Only the
+ * SMB exchanges need them, so they load it when they run (as tshark loads
+ * its plugins). The table is filled once and read-only after. */
+#define SMBC_FUNCS(X) \
+	X(new_context)\
+	X(free_context)\
+	X(setConfiguration)\
+	X(setDebug)\
+	X(setPort)\
+	X(setTimeout)\
+	X(setOptionUserData)\
+	X(getOptionUserData)\
+	X(setFunctionAuthDataWithContext)\
+	X(setOptionUseKerberos)\
+	X(setOptionFallbackAfterKerberos)\
+	X(setOptionNoAutoAnonymousLogin)\
+	X(setOptionUseCCache)\
+	X(setOptionSmbEncryptionLevel)\
+	X(init_context)\
+	X(getFunctionOpendir)\
+	X(getFunctionReaddir)\
+	X(getFunctionReaddirPlus2)\
+	X(getFunctionClosedir)\
+	X(getFunctionOpen)\
+	X(getFunctionRead)\
+	X(getFunctionClose)
+
+static struct {
+	void *lib;
+#define X(name) __typeof__(smbc_##name) *name;
+	SMBC_FUNCS(X)
+#undef X
+} smbc;
+
+static int smbc_load(struct wl_drive_result *res)
+{
+	if (smbc.lib)
+		return 0;
+	void *lib = dlopen(WL_SMBCLIENT_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		return wl_drive_fail(res, "cannot load libsmbclient: %s (apt-get install libsmbclient)",
+				     dlerror());
+#define X(name)								\
+	smbc.name = (__typeof__(smbc.name))dlsym(lib, "smbc_" #name);	\
+	if (!smbc.name) {						\
+		dlclose(lib);						\
+		return wl_drive_fail(res, "libsmbclient has no smbc_%s", #name);	\
+	}
+	SMBC_FUNCS(X)
+#undef X
+	smbc.lib = lib;
+	return 0;
+}
 
 /* snprintf into a path buffer; -1 when it does not fit. */
 static int pathf(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -50,7 +106,7 @@ static void auth_fn(SMBCCTX *c, const char *srv, const char *shr, char *wg, int 
 {
 	(void)srv;
 	(void)shr;
-	const struct smb_job *job = smbc_getOptionUserData(c);
+	const struct smb_job *job = smbc.getOptionUserData(c);
 	snprintf(wg, (size_t)wglen, "%s", WL_SMB_WORKGROUP);
 	snprintf(un, (size_t)unlen, "%s", WL_SMB_USER);
 	snprintf(pw, (size_t)pwlen, "%s", job->pass);
@@ -98,6 +154,8 @@ static SMBCCTX *client_new(const struct wl_drive_cfg *cfg, struct smb_job *job,
 			   struct wl_drive_result *res)
 {
 	char home[4096], conf[4096];
+	if (smbc_load(res) < 0)
+		return NULL;
 	if (client_conf(cfg, home, sizeof home, conf, sizeof conf) < 0) {
 		wl_drive_fail(res, "cannot write the client configuration under %s/smb: %s",
 			      cfg->state_dir, strerror(errno));
@@ -106,7 +164,7 @@ static SMBCCTX *client_new(const struct wl_drive_cfg *cfg, struct smb_job *job,
 	const char *old = getenv("HOME");
 	char *saved = old ? strdup(old) : NULL;
 	setenv("HOME", home, 1);
-	SMBCCTX *ctx = smbc_new_context();
+	SMBCCTX *ctx = smbc.new_context();
 	if (saved) {
 		setenv("HOME", saved, 1);
 		free(saved);
@@ -117,21 +175,21 @@ static SMBCCTX *client_new(const struct wl_drive_cfg *cfg, struct smb_job *job,
 		wl_drive_fail(res, "smbc_new_context: %s", strerror(errno));
 		return NULL;
 	}
-	smbc_setConfiguration(ctx, conf);
-	smbc_setDebug(ctx, cfg->verbose > 1 ? 2 : 0);
-	smbc_setPort(ctx, cfg->port);
-	smbc_setTimeout(ctx, 10000);
-	smbc_setOptionUserData(ctx, job);
-	smbc_setFunctionAuthDataWithContext(ctx, auth_fn);
-	smbc_setOptionUseKerberos(ctx, 0);
-	smbc_setOptionFallbackAfterKerberos(ctx, 1);
-	smbc_setOptionNoAutoAnonymousLogin(ctx, 1);
-	smbc_setOptionUseCCache(ctx, 0);
+	smbc.setConfiguration(ctx, conf);
+	smbc.setDebug(ctx, cfg->verbose > 1 ? 2 : 0);
+	smbc.setPort(ctx, cfg->port);
+	smbc.setTimeout(ctx, 10000);
+	smbc.setOptionUserData(ctx, job);
+	smbc.setFunctionAuthDataWithContext(ctx, auth_fn);
+	smbc.setOptionUseKerberos(ctx, 0);
+	smbc.setOptionFallbackAfterKerberos(ctx, 1);
+	smbc.setOptionNoAutoAnonymousLogin(ctx, 1);
+	smbc.setOptionUseCCache(ctx, 0);
 	if (job->encrypt)
-		smbc_setOptionSmbEncryptionLevel(ctx, SMBC_ENCRYPTLEVEL_REQUIRE);
-	if (!smbc_init_context(ctx)) {
+		smbc.setOptionSmbEncryptionLevel(ctx, SMBC_ENCRYPTLEVEL_REQUIRE);
+	if (!smbc.init_context(ctx)) {
 		wl_drive_fail(res, "smbc_init_context: %s", strerror(errno));
-		smbc_free_context(ctx, 1);
+		smbc.free_context(ctx, 1);
 		return NULL;
 	}
 	return ctx;
@@ -177,7 +235,7 @@ static int list_shares(SMBCCTX *ctx, const struct wl_drive_cfg *cfg, struct wl_d
 {
 	char url[512];
 	snprintf(url, sizeof url, "smb://%s/", cfg->host);
-	SMBCFILE *d = smbc_getFunctionOpendir(ctx)(ctx, url);
+	SMBCFILE *d = smbc.getFunctionOpendir(ctx)(ctx, url);
 	if (!d)
 		return wl_drive_fail(res, "listing the shares of %s:%u: %s", cfg->host, cfg->port,
 				     strerror(errno));
@@ -187,14 +245,14 @@ static int list_shares(SMBCCTX *ctx, const struct wl_drive_cfg *cfg, struct wl_d
 	size_t nl = 0;
 	struct smbc_dirent *e;
 	unsigned n = 0;
-	while ((e = smbc_getFunctionReaddir(ctx)(ctx, d)) != NULL) {
+	while ((e = smbc.getFunctionReaddir(ctx)(ctx, d)) != NULL) {
 		fprintf(cfg->out, "\t%-15s %-9s %s\n", e->name, share_type(e->smbc_type),
 			e->comment ? e->comment : "");
 		if (nl < sizeof names)
 			nl += (size_t)snprintf(names + nl, sizeof names - nl, "%s%s", n ? ", " : "", e->name);
 		n++;
 	}
-	smbc_getFunctionClosedir(ctx)(ctx, d);
+	smbc.getFunctionClosedir(ctx)(ctx, d);
 	record_dcerpcd(cfg);
 	wl_drive_fact(res, "shares: %s", names);
 	return 0;
@@ -204,14 +262,14 @@ static int list_dir(SMBCCTX *ctx, const struct wl_drive_cfg *cfg, struct wl_driv
 {
 	char url[512];
 	snprintf(url, sizeof url, "smb://%s/%s/", cfg->host, WL_SMB_SHARE);
-	SMBCFILE *d = smbc_getFunctionOpendir(ctx)(ctx, url);
+	SMBCFILE *d = smbc.getFunctionOpendir(ctx)(ctx, url);
 	if (!d)
 		return wl_drive_fail(res, "listing %s: %s", url, strerror(errno));
 	fprintf(cfg->out, "\n%s\n", url);
 	const struct libsmb_file_info *fi;
 	struct stat st;
 	unsigned n = 0;
-	while ((fi = smbc_getFunctionReaddirPlus2(ctx)(ctx, d, &st)) != NULL) {
+	while ((fi = smbc.getFunctionReaddirPlus2(ctx)(ctx, d, &st)) != NULL) {
 		if (strcmp(fi->name, ".") == 0 || strcmp(fi->name, "..") == 0)
 			continue;
 		char when[32];
@@ -222,7 +280,7 @@ static int list_dir(SMBCCTX *ctx, const struct wl_drive_cfg *cfg, struct wl_driv
 			(long long)st.st_size, when, fi->name);
 		n++;
 	}
-	smbc_getFunctionClosedir(ctx)(ctx, d);
+	smbc.getFunctionClosedir(ctx)(ctx, d);
 	wl_drive_fact(res, "%s: %u entries", WL_SMB_SHARE, n);
 	return 0;
 }
@@ -241,20 +299,20 @@ static int fetch(SMBCCTX *ctx, const struct wl_drive_cfg *cfg, struct wl_drive_r
 {
 	char url[512];
 	snprintf(url, sizeof url, "smb://%s/%s/%s", cfg->host, WL_SMB_SHARE, WL_SMB_FILE);
-	SMBCFILE *f = smbc_getFunctionOpen(ctx)(ctx, url, O_RDONLY, 0);
+	SMBCFILE *f = smbc.getFunctionOpen(ctx)(ctx, url, O_RDONLY, 0);
 	if (!f)
 		return wl_drive_fail(res, "open %s: %s", url, strerror(errno));
 	char tmp[] = "/tmp/wirelab-smb-XXXXXX";
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		smbc_getFunctionClose(ctx)(ctx, f);
+		smbc.getFunctionClose(ctx)(ctx, f);
 		return wl_drive_fail(res, "temporary file: %s", strerror(errno));
 	}
 	char *buf = malloc(FETCH_MAX);
 	size_t total = 0;
 	ssize_t k = 0;
 	while (buf && total < FETCH_MAX &&
-	       (k = smbc_getFunctionRead(ctx)(ctx, f, buf + total, FETCH_MAX - total)) > 0) {
+	       (k = smbc.getFunctionRead(ctx)(ctx, f, buf + total, FETCH_MAX - total)) > 0) {
 		if (write(fd, buf + total, (size_t)k) != k)
 			k = -1;
 		if (k < 0)
@@ -262,7 +320,7 @@ static int fetch(SMBCCTX *ctx, const struct wl_drive_cfg *cfg, struct wl_drive_r
 		total += (size_t)k;
 	}
 	int rerr = errno;
-	smbc_getFunctionClose(ctx)(ctx, f);
+	smbc.getFunctionClose(ctx)(ctx, f);
 	close(fd);
 	unlink(tmp);
 	if (!buf || k < 0) {
@@ -292,7 +350,7 @@ static int run_job(const struct wl_drive_cfg *cfg, struct wl_drive_result *res, 
 		rc = list_dir(ctx, cfg, res);
 	if (rc == 0)
 		rc = fetch(ctx, cfg, res);
-	smbc_free_context(ctx, 1);
+	smbc.free_context(ctx, 1);
 	if (rc == 0) {
 		if (job->encrypt)
 			wl_drive_fact(res, "SMB3 encryption required by the client");
@@ -322,11 +380,11 @@ static int run_bad_password(const struct wl_drive_cfg *cfg, struct wl_drive_resu
 		return -1;
 	char url[512];
 	snprintf(url, sizeof url, "smb://%s/%s/", cfg->host, WL_SMB_SHARE);
-	SMBCFILE *d = smbc_getFunctionOpendir(ctx)(ctx, url);
+	SMBCFILE *d = smbc.getFunctionOpendir(ctx)(ctx, url);
 	int err = errno;
 	if (d)
-		smbc_getFunctionClosedir(ctx)(ctx, d);
-	smbc_free_context(ctx, 1);
+		smbc.getFunctionClosedir(ctx)(ctx, d);
+	smbc.free_context(ctx, 1);
 	if (d)
 		return wl_drive_fail(res, "the server accepted a wrong password");
 	if (err != EACCES && err != EPERM)

@@ -8,12 +8,15 @@
  *   <state>/tls/mitm-ca.pem, .key     "Mallory's CA": no client trusts it
  *   <state>/tls/mitm.pem, mitm.key    CN=localhost again, issued by Mallory's CA
  *
- * One connection at a time: handshake (TLS 1.2 or 1.3), a greeting line, one
+ * One thread per connection (at most 256; 3 s for the handshake, 10 s in
+ * all): handshake (TLS 1.2 or 1.3), a greeting line, one
  * request line answered with "you said: ...", then close_notify both ways.
  * The greeting comes first so that the TLS 1.3 session tickets, sent right
  * after the handshake, always precede the client's request on the wire.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,13 +156,61 @@ int wl_tls_pki(const char *state_dir, char *err, size_t errlen)
 
 /* ---- the server ---- */
 
-static int ssl_read_line(SSL *ssl, char *buf, size_t max)
+/* Each connection is served in a thread of its own (at most TLS_CONN_MAX at
+ * once; past that the oldest is shut down to make room), on a non-blocking
+ * socket, with deadlines for the handshake and for the whole conversation: a
+ * client trickling its ClientHello a byte at a time, or connecting and
+ * sending nothing, or never reading, holds only its own thread, and only
+ * that long. */
+#define TLS_CONN_MAX 256
+#define TLS_HANDSHAKE_MS 3000
+#define TLS_CONN_MS 10000
+
+/* Waits until the SSL call that returned r can go on: 0, or -1 on a real
+ * error, on the peer's close or past the deadline. */
+static int ssl_wait(SSL *ssl, int r, int64_t deadline_us)
+{
+	int e = SSL_get_error(ssl, r);
+	if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+		return -1;
+	int64_t left = deadline_us - wl_now_us();
+	struct pollfd pf = { SSL_get_fd(ssl), e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, 0 };
+	return left > 0 && poll(&pf, 1, (int)((left + 999) / 1000)) > 0 ? 0 : -1;
+}
+
+static int ssl_accept_by(SSL *ssl, int64_t deadline_us)
+{
+	int r;
+	while ((r = SSL_accept(ssl)) != 1)
+		if (ssl_wait(ssl, r, deadline_us) < 0)
+			return -1;
+	return 0;
+}
+
+static int ssl_read_by(SSL *ssl, void *buf, int max, int64_t deadline_us)
+{
+	int r;
+	while ((r = SSL_read(ssl, buf, max)) <= 0)
+		if (ssl_wait(ssl, r, deadline_us) < 0)
+			return -1;
+	return r;
+}
+
+static int ssl_write_by(SSL *ssl, const void *buf, int n, int64_t deadline_us)
+{
+	int r;
+	while ((r = SSL_write(ssl, buf, n)) <= 0)
+		if (ssl_wait(ssl, r, deadline_us) < 0)
+			return -1;
+	return r;
+}
+
+static int ssl_read_line(SSL *ssl, char *buf, size_t max, int64_t deadline_us)
 {
 	size_t n = 0;
 	while (n + 1 < max) {
 		char c;
-		int r = SSL_read(ssl, &c, 1);
-		if (r <= 0)
+		if (ssl_read_by(ssl, &c, 1, deadline_us) <= 0)
 			return n ? (int)n : -1;
 		if (c == '\n')
 			break;
@@ -169,30 +220,42 @@ static int ssl_read_line(SSL *ssl, char *buf, size_t max)
 	return (int)n;
 }
 
-static void serve_one(SSL_CTX *ctx, int fd, const char *who)
+struct tls_srv {
+	SSL_CTX *ctx;
+	const char *who;
+};
+
+static void converse(SSL *ssl, const char *who, int64_t deadline)
 {
-	struct timeval tv = { 5, 0 };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	SSL *ssl = SSL_new(ctx);
-	if (!ssl || !SSL_set_fd(ssl, fd) || SSL_accept(ssl) != 1) {
-		fprintf(stderr, "%s: handshake failed: ", who);
-		ERR_print_errors_fp(stderr);
-		SSL_free(ssl);
-		return;
-	}
 	fprintf(stderr, "%s: %s %s\n", who, SSL_get_version(ssl), SSL_get_cipher_name(ssl));
 	static const char hello[] = "wirelab TLS server: send one line\n";
 	char line[1024], reply[1100];
-	if (SSL_write(ssl, hello, sizeof hello - 1) > 0 && ssl_read_line(ssl, line, sizeof line) >= 0) {
+	if (ssl_write_by(ssl, hello, sizeof hello - 1, deadline) > 0 &&
+	    ssl_read_line(ssl, line, sizeof line, deadline) >= 0) {
 		int n = snprintf(reply, sizeof reply, "you said: %s\n", line);
-		SSL_write(ssl, reply, n);
+		ssl_write_by(ssl, reply, n, deadline);
 		/* wait for the client's close_notify, then send ours */
-		while (SSL_read(ssl, line, sizeof line) > 0)
+		while (ssl_read_by(ssl, line, sizeof line, deadline) > 0)
 			;
 		SSL_shutdown(ssl);
 	}
+}
+
+static void serve_one(int fd, void *arg)
+{
+	const struct tls_srv *srv = arg;
+	int64_t t0 = wl_now_us();
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	SSL *ssl = SSL_new(srv->ctx);
+	if (!ssl || !SSL_set_fd(ssl, fd) || ssl_accept_by(ssl, t0 + TLS_HANDSHAKE_MS * 1000LL) < 0) {
+		fprintf(stderr, "%s: handshake failed or timed out: ", srv->who);
+		ERR_print_errors_fp(stderr);
+	} else {
+		converse(ssl, srv->who, t0 + TLS_CONN_MS * 1000LL);
+	}
 	SSL_free(ssl);
+	ERR_clear_error();  /* the thread's error queue, before it ends */
+	close(fd);
 }
 
 static int serve_tls_with(const char *host, uint16_t port, const char *state_dir, const char *cert,
@@ -215,11 +278,17 @@ static int serve_tls_with(const char *host, uint16_t port, const char *state_dir
 		ERR_print_errors_fp(stderr);
 		return 1;
 	}
-	int lfd = wl_tcp_listen(host, port, 16);
+	int lfd = wl_tcp_listen(host, port, WL_LISTEN_BACKLOG);
 	if (lfd < 0) {
 		perror("tls: listen");
 		return 1;
 	}
+	/* static: shared with the connection threads for the life of the process */
+	static struct tls_srv srv;
+	static struct wl_conn_pool pool;
+	srv = (struct tls_srv){ ctx, who };
+	if (wl_pool_init(&pool, serve_one, &srv, TLS_CONN_MAX) < 0)
+		return 1;
 	for (;;) {
 		int fd = accept(lfd, NULL, NULL);
 		if (fd < 0) {
@@ -228,8 +297,7 @@ static int serve_tls_with(const char *host, uint16_t port, const char *state_dir
 			perror("tls: accept");
 			return 1;
 		}
-		serve_one(ctx, fd, who);
-		close(fd);
+		wl_pool_serve(&pool, fd);
 	}
 }
 

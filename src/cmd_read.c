@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "geoip.h"
+#include "pipe.h"
 #include "wirelab.h"
 
 void wl_err(const char *fmt, ...)
@@ -106,6 +107,9 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg)
 		v->max_flows = (uint32_t)n;
 		return 1;
 	}
+	case 1008:
+		v->one_thread = 1;
+		return 1;
 	default:
 		return 0;
 	}
@@ -191,11 +195,15 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	struct wl_renderer *r = wl_render_new(&ro);
 	struct tee tee = { 0 };
 	struct wl_sink sink = { 0 };
+	struct wl_pipe *pipe = NULL;
 	if (r) {
 		tee.a = wl_render_sink(r);
 		if (v->tee)
 			tee.b = *v->tee;
 		sink = (struct wl_sink){ tee_msg, tee_flow, &tee };
+		/* files only: live output must show each packet as it comes */
+		if (v->render_thread && (pipe = wl_pipe_new(sink)) != NULL)
+			sink = wl_pipe_sink(pipe);
 	}
 	struct wl_limits lim;
 	wl_limits_default(&lim);
@@ -203,6 +211,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		lim.max_flows = v->max_flows;
 	struct wl_engine *e = r ? wl_engine_new(&v->dissect, &lim, &sink) : NULL;
 	if (!e) {
+		wl_pipe_free(pipe);
 		wl_render_free(r);
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -240,10 +249,12 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		}
 	}
 	wl_engine_finish(e);
+	wl_pipe_finish(pipe);
 	wl_source_stats(src, &res->cap);
 	closing_line(r, v, res, live || res->cap.received);
 	wl_render_totals(r, &res->totals);
 	wl_engine_free(e);
+	wl_pipe_free(pipe);
 	wl_render_free(r);
 	return rc;
 }
@@ -258,7 +269,9 @@ int wl_dissect_file(const char *path, const struct wl_view *v, FILE *out,
 		wl_source_close(src);
 		return -1;
 	}
-	int rc = wl_run_source(src, v, NULL, NULL, out, res, err, errlen);
+	struct wl_view fv = *v;
+	fv.render_thread = !v->one_thread;
+	int rc = wl_run_source(src, &fv, NULL, NULL, out, res, err, errlen);
 	wl_source_close(src);
 	return rc;
 }
@@ -277,6 +290,8 @@ static const char read_usage[] =
 	"  --redact    mask passwords, community strings and other secrets\n"
 	"  --keylog F  TLS key log (SSLKEYLOGFILE format); also -o tls.keylog_file:F\n"
 	"  --max-flows N   flows tracked at once (default 16384; the oldest makes room)\n"
+	"  --one-thread    dissect and print on one thread (by default a file's output is\n"
+	"                  formatted on a second thread)\n"
 	"  --list-protocols   the dissectors, their ports and what they show\n";
 
 static void list_protocols(void)

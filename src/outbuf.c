@@ -36,15 +36,40 @@ void wl_ob_str(struct wl_obuf *b, const char *s)
 	wl_ob_write(b, s, strlen(s));
 }
 
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+static unsigned digits_u64(uint64_t v)
+{
+	unsigned n = 1;
+	for (; v >= 10000; v /= 10000)
+		n += 4;
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+/* Integers are most of the JSON (ports, sequence numbers, lengths): written
+ * two digits at a time straight into the buffer. */
 void wl_ob_u64(struct wl_obuf *b, uint64_t v)
 {
-	char tmp[24];
-	int i = sizeof tmp;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	wl_ob_write(b, tmp + i, sizeof tmp - (size_t)i);
+	unsigned n = digits_u64(v);
+	if (n > sizeof b->buf - b->len)
+		wl_ob_flush(b);
+	char *end = b->buf + b->len + n, *p = end;
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+		v /= 100;
+		*--p = digit_pairs[d + 1];
+		*--p = digit_pairs[d];
+	}
+	if (v >= 10) {
+		*--p = digit_pairs[v * 2 + 1];
+		*--p = digit_pairs[v * 2];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	b->len += n;
 }
 
 void wl_ob_i64(struct wl_obuf *b, int64_t v)
@@ -102,6 +127,38 @@ static size_t utf8_len(const uint8_t *p, size_t n)
 	return len;
 }
 
+/* The bytes a JSON string holds as they are: ASCII from space up, but " and \\ */
+static inline int json_plain(uint8_t c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* Eight bytes at once: nonzero if any is below 0x20, 0x80 or above, '"' or
+ * '\\' (the classic has-zero-byte test on the word and its xors). */
+static inline uint64_t json_special8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+	uint64_t low = (w - ones * 0x20) & ~w;
+	uint64_t q = (quote - ones) & ~quote, bs = (bslash - ones) & ~bslash;
+	return (low | q | bs | w) & highs;
+}
+
+/* Length of the run of plain bytes at the start of p[0..n). */
+static size_t json_plain_run(const uint8_t *p, size_t n)
+{
+	size_t j = 0;
+	for (; j + 8 <= n; j += 8) {
+		uint64_t w;
+		memcpy(&w, p + j, 8);
+		if (json_special8(w))
+			break;
+	}
+	while (j < n && json_plain(p[j]))
+		j++;
+	return j;
+}
+
 void wl_ob_json_esc(struct wl_obuf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -109,12 +166,10 @@ void wl_ob_json_esc(struct wl_obuf *b, const char *s, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		uint8_t c = p[i];
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			size_t j = i;
-			while (j < n && p[j] >= 0x20 && p[j] < 0x80 && p[j] != '"' && p[j] != '\\')
-				j++;
-			wl_ob_write(b, p + i, j - i);
-			i = j;
+		if (json_plain(c)) {
+			size_t run = json_plain_run(p + i, n - i);
+			wl_ob_write(b, p + i, run);
+			i += run;
 			continue;
 		}
 		if (c == '"' || c == '\\') {
@@ -169,8 +224,22 @@ void wl_ob_iso_time(struct wl_obuf *b, int64_t ns)
 		wl_ob_str(b, "invalid");
 		return;
 	}
-	wl_ob_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d.%09" PRId64 "Z", tm.tm_year + 1900,
-		     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+	int year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999) {
+		wl_ob_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d.%09" PRId64 "Z", year,
+			     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+		return;
+	}
+	/* by hand: one per time field of every certificate, NTP and SMB message */
+	char iso[] = "0000-00-00T00:00:00.000000000Z";
+	const int part[6] = { year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec };
+	static const unsigned char end[6] = { 4, 7, 10, 13, 16, 19 };  /* one past each */
+	for (int i = 0; i < 6; i++)
+		for (int v = part[i], k = end[i] - 1; v; v /= 10, k--)
+			iso[k] = (char)('0' + v % 10);
+	for (int k = 28; frac; frac /= 10, k--)
+		iso[k] = (char)('0' + frac % 10);
+	wl_ob_write(b, iso, sizeof iso - 1);
 }
 
 void wl_ob_secs(struct wl_obuf *b, int64_t ns, int decimals)

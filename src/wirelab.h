@@ -24,6 +24,8 @@ struct wl_view {
 	const char *filter;      /* BPF */
 	const struct wl_sink *tee;  /* also sees every message (lab --expect), or NULL */
 	uint32_t max_flows;      /* 0: the engine's default */
+	int one_thread;          /* --one-thread: a file is rendered on the dissecting thread */
+	int render_thread;       /* set by wl_dissect_file: render on a second thread */
 };
 void wl_view_init(struct wl_view *v);
 
@@ -39,7 +41,8 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg);
 	{ "snmp-user", required_argument, NULL, 1004 },                       \
 	{ "geoip-db", required_argument, NULL, 1005 },                        \
 	{ "no-summary", no_argument, NULL, 1006 },                            \
-	{ "max-flows", required_argument, NULL, 1007 }
+	{ "max-flows", required_argument, NULL, 1007 },                       \
+	{ "one-thread", no_argument, NULL, 1008 }
 
 /* Joins argv[i..] into one BPF expression (malloc'd), or NULL if none. */
 char *wl_join_args(int argc, char **argv, int i);

@@ -43,6 +43,7 @@ def count_packets(path):
 def commands(wirelab, cap, skip_tshark):
     c = [
         ("wirelab read -T json", [wirelab, "read", "-r", cap, "-T", "json"]),
+        ("wirelab read -T json --one-thread", [wirelab, "read", "-r", cap, "-T", "json", "--one-thread"]),
         ("wirelab read -T text", [wirelab, "read", "-r", cap, "-T", "text"]),
         ("wirelab read -T ladder", [wirelab, "read", "-r", cap, "-T", "ladder"]),
     ]
