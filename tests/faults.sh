@@ -37,7 +37,8 @@ readable() {  # the pcap opens and holds at least N packets
 # 1. A port already taken by another program: one line saying which, exit 2.
 python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 4040)); s.listen(); time.sleep(30)' &
 pids+=($!)
-sleep 0.5
+# wait for it to listen: python (a pyenv shim, say) can take over a second to start
+for _ in $(seq 100); do ss -Hltn 'sport = :4040' | grep -q . && break; sleep 0.1; done
 expect "port busy: says which port" 2 "port 4040 is busy" "$wl" lab echo --state "$state"
 kill "${pids[-1]}" 2>/dev/null
 
