@@ -195,19 +195,20 @@ static const uint8_t *replay_flow(struct wl_pipe *p, const uint8_t *d)
 	d = get_str(d, &s.end);
 	if (s.nfacts > p->facts_cap) {
 		struct wl_fact *nf = realloc(p->facts, s.nfacts * sizeof *nf);
-		if (!nf)
-			s.nfacts = p->facts_cap;   /* the facts that fit */
-		else {
+		if (nf) {
 			p->facts = nf;
 			p->facts_cap = s.nfacts;
 		}
 	}
-	for (unsigned i = 0; i < s.nfacts; i++) {
+	unsigned kept = 0;
+	for (unsigned i = 0; i < s.nfacts; i++) {   /* every string is read, to reach the next record */
 		const char *k, *v;
 		d = get_str(d, &k);
 		d = get_str(d, &v);
-		p->facts[i] = (struct wl_fact){ (char *)k, (char *)v };
+		if (i < p->facts_cap)
+			p->facts[kept++] = (struct wl_fact){ (char *)k, (char *)v };
 	}
+	s.nfacts = kept;                             /* out of memory: the facts that fit */
 	s.facts = p->facts;
 	if (p->inner.flow)
 		p->inner.flow(p->inner.arg, &s);
