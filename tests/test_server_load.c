@@ -31,6 +31,7 @@
 #include <openssl/ssl.h>
 
 #include "drive/drive.h"
+#include "wltest.h"
 #include "drive/sock.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -104,25 +105,11 @@ static void stop(struct server *sv)
 	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
 }
 
-static long rss_kib(pid_t pid)
-{
-	char path[64], line[256];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "r");
-	long v = -1;
-	while (f && fgets(line, sizeof line, f))
-		if (sscanf(line, "VmRSS: %ld", &v) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return v;
-}
-
 /* The server's RSS grew by less than cap_kib since before (not under ASan,
  * whose quarantine keeps freed memory resident). */
 static void check_rss(const struct server *sv, const char *what, long before, long cap_kib)
 {
-	long after = rss_kib(sv->pid);
+	long after = wlt_rss_kib(sv->pid);
 	print_message("    %s: server RSS %ld KiB before, %ld KiB after\n", what, before, after);
 #ifndef WL_ASAN
 	assert_true(after - before < cap_kib);
@@ -478,7 +465,7 @@ static int established(const int *fds, int n, int ms)
 static void half_open(const struct server *sv, probe_fn probe, const void *prefix, size_t plen,
 		      int close_ms)
 {
-	long before = rss_kib(sv->pid);
+	long before = wlt_rss_kib(sv->pid);
 	int *fds = hold_open(sv->port, HALF_OPEN, prefix, plen);
 	/* all accepted and waiting for the rest of their request */
 	assert_int_equal(established(fds, HALF_OPEN, 3000), HALF_OPEN);
@@ -497,7 +484,7 @@ static void half_open(const struct server *sv, probe_fn probe, const void *prefi
  * GOOD_US once they are gone. */
 static void conn_flood(const struct server *sv, probe_fn probe, int64_t limit_us, long cap_kib)
 {
-	long before = rss_kib(sv->pid);
+	long before = wlt_rss_kib(sv->pid);
 	int *fds = hold_open(sv->port, FLOOD_CONNS, NULL, 0);
 	int up = established(fds, FLOOD_CONNS, 3000);
 	print_message("    %d of %d flood connections established\n", up, FLOOD_CONNS);
@@ -519,7 +506,7 @@ static void test_echo_iterative(void **unused)
 {
 	(void)unused;
 	struct server sv = start("echo", PORT, 0);
-	long before = rss_kib(sv.pid);
+	long before = wlt_rss_kib(sv.pid);
 	int slow = wl_tcp_connect("127.0.0.1", PORT, 5000);
 	assert_int_equal(wl_send_all(slow, "sl", 2), 0);
 	wl_sleep_ms(50);  /* accepted first */
@@ -564,7 +551,7 @@ static void test_echo_threaded(void **unused)
 	half_open(&sv, echo_probe, NULL, 0, 3000);
 
 	/* 20 clients sending 64 KiB each and never reading the echo */
-	long before = rss_kib(sv.pid);
+	long before = wlt_rss_kib(sv.pid);
 	int deaf[20], small = 4096;
 	char *blob = malloc(65536);
 	assert_non_null(blob);
@@ -596,7 +583,7 @@ static void test_dns(void **unused)
 {
 	(void)unused;
 	struct server sv = start("dns", PORT + 2, 0);
-	long before = rss_kib(sv.pid);
+	long before = wlt_rss_kib(sv.pid);
 	/* DNS over TCP, the query trickled: its length prefix, then its bytes */
 	uint8_t req[2 + sizeof dns_query] = { 0, sizeof dns_query };
 	memcpy(req + 2, dns_query, sizeof dns_query);
@@ -626,7 +613,7 @@ static void test_dns(void **unused)
 	/* past the cap of 256 TCP connections the oldest is shut down to make room */
 	conn_flood(&sv, dns_probe, FLOOD_US, 32 * 1024);
 
-	before = rss_kib(sv.pid);
+	before = wlt_rss_kib(sv.pid);
 	udp_flood(PORT + 2, dns_query, sizeof dns_query, UDP_FLOOD);
 	wl_sleep_ms(20);  /* as in udp_server() */
 	served(dns_probe, PORT + 2, "after 50000 UDP queries (3/4 garbage)", GOOD_US);
@@ -639,7 +626,7 @@ static void test_dns(void **unused)
 static void udp_server(const char *name, uint16_t port, const void *good, size_t glen, probe_fn probe)
 {
 	struct server sv = start(name, port, 1);
-	long before = rss_kib(sv.pid);
+	long before = wlt_rss_kib(sv.pid);
 	served(probe, port, "with the server quiet", GOOD_US);
 	udp_flood(port, good, glen, UDP_FLOOD);
 	/* the flood outruns the server: its socket's queue is full as the flood
@@ -704,7 +691,7 @@ static void test_chat_tls(void **unused)
 	/* a chatter that never reads, while 12 MB of broadcasts go by */
 	SSL *deaf = tls_connect(PORT + 6, 4096);
 	assert_non_null(deaf);
-	long before = rss_kib(sv.pid);
+	long before = wlt_rss_kib(sv.pid);
 	char *blob = malloc(4000);
 	assert_non_null(blob);
 	memset(blob, 'y', 3999);

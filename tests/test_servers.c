@@ -22,6 +22,7 @@
 
 #include "drive/chat.h"
 #include "drive/drive.h"
+#include "wltest.h"
 #include "drive/sock.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -63,20 +64,6 @@ static void stop(struct server *sv)
 	assert_true(WIFSIGNALED(st) || WIFEXITED(st));
 	/* every socket closed: the port is free again */
 	assert_false(wl_port_in_use(sv->port, 0));
-}
-
-static long rss_kib(pid_t pid)
-{
-	char path[64], line[256];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "r");
-	long v = -1;
-	while (f && fgets(line, sizeof line, f))
-		if (sscanf(line, "VmRSS: %ld", &v) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return v;
 }
 
 static int join(uint16_t port)
@@ -180,9 +167,9 @@ static void check_architecture(const char *name, uint16_t port)
 	setsockopt(deaf, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
 	memset(blob, 'y', 3999);
 	blob[3999] = '\0';
-	long before = rss_kib(sv.pid);
+	long before = wlt_rss_kib(sv.pid);
 	flood(good, blob, 4000, 3000);  /* 12 MB of broadcasts */
-	long after = rss_kib(sv.pid);
+	long after = wlt_rss_kib(sv.pid);
 	print_message("%s: RSS %ld KiB before, %ld KiB after 12 MB to a client that never reads\n",
 		      name, before, after);
 #ifndef WL_ASAN

@@ -302,3 +302,17 @@ int wlt_run_cmd(int (*cmd)(int, char **), char *out, size_t outlen, int argc, co
 	fclose(tmp);
 	return rc;
 }
+
+long wlt_rss_kib(int pid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	FILE *f = fopen(path, "r");
+	long v = -1;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %ld", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}

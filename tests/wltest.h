@@ -74,6 +74,8 @@ int wlt_note(const struct wlt_msg *m, const char *substr);
 /* Runs a subcommand (wl_cmd_*) in this process with its stdout captured into
  * out (NUL-terminated, cut at outlen - 1); returns its exit status. */
 int wlt_run_cmd(int (*cmd)(int, char **), char *out, size_t outlen, int argc, const char **argv);
+/* Resident memory of a process (VmRSS) in KiB, or -1. */
+long wlt_rss_kib(int pid);
 
 /* Prints every message (for debugging a test). */
 void wlt_dump(const struct wlt *t);
