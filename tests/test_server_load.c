@@ -34,14 +34,6 @@
 #include "wltest.h"
 #include "drive/sock.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define WL_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define WL_ASAN 1
-#endif
-#endif
-
 #define PORT 31500          /* 31500-31509: one per server */
 #define SLOW_MS 200         /* the slow client's pace: a byte every 200 ms */
 #ifdef WL_ASAN

@@ -25,14 +25,6 @@
 #include "wltest.h"
 #include "drive/sock.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define WL_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define WL_ASAN 1
-#endif
-#endif
-
 #define PORT 31411  /* below the ephemeral range, so no client socket holds it */
 
 struct server {

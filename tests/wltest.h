@@ -10,6 +10,16 @@
 
 #include "dissect/engine.h"
 
+/* WL_ASAN in an AddressSanitizer build (gcc or clang): memory bounds on RSS
+ * are skipped there, its quarantine keeps freed memory resident. */
+#if defined(__SANITIZE_ADDRESS__)
+#define WL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WL_ASAN 1
+#endif
+#endif
+
 struct wlt_msg {
 	uint64_t frame;
 	int dir;                 /* WL_C2S / WL_S2C */
