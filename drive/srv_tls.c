@@ -87,10 +87,18 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, const char *org, X509 *iss
 	return c;
 }
 
+/* dir/file into path; -1 when it does not fit (a path cut short would name another file). */
+static int pem_path(char *path, size_t n, const char *dir, const char *file)
+{
+	int k = snprintf(path, n, "%s/%s", dir, file);
+	return k < 0 || (size_t)k >= n ? -1 : 0;
+}
+
 static int write_pem(const char *dir, const char *file, X509 *cert, EVP_PKEY *key)
 {
 	char path[1024];
-	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (pem_path(path, sizeof path, dir, file) < 0)
+		return -1;
 	unlink(path);
 	FILE *f = fopen(path, "w");
 	if (!f)
@@ -104,7 +112,8 @@ static int write_pem(const char *dir, const char *file, X509 *cert, EVP_PKEY *ke
 static X509 *read_cert(const char *dir, const char *file)
 {
 	char path[1024];
-	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (pem_path(path, sizeof path, dir, file) < 0)
+		return NULL;
 	FILE *f = fopen(path, "r");
 	X509 *c = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
 	if (f)

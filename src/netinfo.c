@@ -114,10 +114,12 @@ static void read_state(struct wl_ni_iface *it, int sock)
 			it->state[strcspn(it->state, "\n")] = '\0';
 		fclose(f);
 	}
-	if (sock >= 0) {
+	/* a name the kernel could not have given (IFNAMSIZ) is not asked about */
+	size_t namelen = strlen(it->name);
+	if (sock >= 0 && namelen < IFNAMSIZ) {
 		struct ifreq ifr;
 		memset(&ifr, 0, sizeof ifr);
-		snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", it->name);
+		memcpy(ifr.ifr_name, it->name, namelen);
 		if (ioctl(sock, SIOCGIFMTU, &ifr) == 0)
 			it->mtu = ifr.ifr_mtu;
 		if (ioctl(sock, SIOCGIFFLAGS, &ifr) == 0)
