@@ -14,6 +14,7 @@
 
 #include "drive/drive.h"
 #include "drive/sock.h"
+#include "jsonf.h"
 #include "lab.h"
 #include "wirelab.h"
 
@@ -142,6 +143,165 @@ static void drain(struct wl_source *src, int quiet_ms, int max_ms)
 	}
 }
 
+/* ---- what the lab says besides the trace ----
+ *
+ * For people, headed sections; with -T json, records of "type":"step" among
+ * the trace's messages, so stdout stays JSON Lines, one object per line
+ * (messages carry "frame" and "proto", steps carry "step" and "exchange"). */
+
+static int lab_json(const struct lab_opts *o)
+{
+	return o->view.render.format == WL_OUT_JSON;
+}
+
+/* {"type":"step","step":STEP,"exchange":NAME and the caller's keys follow. */
+static void step_open(const char *step, const char *exchange)
+{
+	fputs("{\"type\":\"step\",\"step\":", stdout);
+	wl_json_fstr(stdout, step);
+	if (exchange) {
+		fputs(",\"exchange\":", stdout);
+		wl_json_fstr(stdout, exchange);
+	}
+}
+
+static void step_str(const char *key, const char *val)
+{
+	int first = 0;
+	wl_json_fkey(stdout, &first, key);
+	wl_json_fstr(stdout, val);
+}
+
+static void step_u64(const char *key, uint64_t val)
+{
+	int first = 0;
+	wl_json_fkey(stdout, &first, key);
+	printf("%llu", (unsigned long long)val);
+}
+
+static void step_close(void)
+{
+	fputs("}\n", stdout);
+	fflush(stdout);
+}
+
+static void say_start(const struct lab_opts *o, const struct wl_driver *d)
+{
+	if (!lab_json(o)) {
+		printf("══ wirelab lab %s: %s\n", d->name, d->desc);
+		fflush(stdout);
+		return;
+	}
+	step_open("start", d->name);
+	step_str("desc", d->desc);
+	step_close();
+}
+
+static void say_skipped(const struct lab_opts *o, const struct wl_driver *d, const char *why)
+{
+	if (!lab_json(o)) {
+		printf("skipped: %s\n\n", why);
+		return;
+	}
+	step_open("skipped", d->name);
+	step_str("reason", why);
+	step_close();
+}
+
+/* The client's own output (an ls listing, snmpget lines) as JSON: a record per line. */
+static void say_client(const struct wl_driver *d, const char *text, size_t len)
+{
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line = strndup(p, n);
+		if (line) {
+			step_open("client", d->name);
+			step_str("text", line);
+			step_close();
+			free(line);
+		}
+		p += n + 1;
+	}
+}
+
+static void say_trace(const struct lab_opts *o, const struct wl_driver *d, const char *filter)
+{
+	if (!lab_json(o)) {
+		printf("── trace (capture on %s, filter \"%s\")\n", o->iface, filter);
+		fflush(stdout);
+		return;
+	}
+	step_open("trace", d->name);
+	step_str("iface", o->iface);
+	step_str("filter", filter);
+	step_close();
+}
+
+static void say_summary(const struct lab_opts *o, const struct wl_driver *d,
+			const struct wl_drive_result *dr, const struct wl_run_result *res)
+{
+	if (!lab_json(o)) {
+		printf("── summary: %s\n", d->name);
+		printf("   result: %s%s%s\n", dr->ok ? "ok" : "FAILED", dr->ok ? "" : ": ",
+		       dr->ok ? "" : dr->reason);
+		for (unsigned i = 0; i < dr->nfacts; i++)
+			printf("   %s\n", dr->facts[i]);
+		printf("   %llu packets; client → server %llu bytes, server → client %llu bytes; %llu warnings\n",
+		       (unsigned long long)res->packets, (unsigned long long)res->totals.bytes[0],
+		       (unsigned long long)res->totals.bytes[1], (unsigned long long)res->totals.warnings);
+		printf("   capture: %llu received, %llu dropped by the kernel, %llu dropped by the queue\n",
+		       (unsigned long long)res->cap.received, (unsigned long long)res->cap.kernel_drops,
+		       (unsigned long long)res->cap.queue_drops);
+		return;
+	}
+	step_open("summary", d->name);
+	step_str("result", dr->ok ? "ok" : "FAILED");
+	if (!dr->ok)
+		step_str("reason", dr->reason);
+	fputs(",\"facts\":[", stdout);
+	for (unsigned i = 0; i < dr->nfacts; i++) {
+		if (i)
+			fputc(',', stdout);
+		wl_json_fstr(stdout, dr->facts[i]);
+	}
+	fputc(']', stdout);
+	step_u64("packets", res->packets);
+	step_u64("bytes_client_to_server", res->totals.bytes[0]);
+	step_u64("bytes_server_to_client", res->totals.bytes[1]);
+	step_u64("warnings", res->totals.warnings);
+	step_u64("capture_received", res->cap.received);
+	step_u64("capture_kernel_drops", res->cap.kernel_drops);
+	step_u64("capture_queue_drops", res->cap.queue_drops);
+	step_close();
+}
+
+/* --expect: the live sequence against the stored capture's; 0 when equal. */
+static int say_sequence(const struct lab_opts *o, const struct wl_driver *d,
+			const struct wl_lab_seq *stored, const struct wl_lab_seq *live)
+{
+	long at = wl_lab_seq_diff(stored, live);
+	if (!lab_json(o)) {
+		if (at < 0)
+			printf("   sequence: %zu steps, the same as the stored capture\n", stored->n);
+		else
+			printf("   sequence differs from the stored capture at step %ld:\n"
+			       "     stored: %s\n     live:   %s\n", at + 1,
+			       wl_lab_seq_step(stored, at), wl_lab_seq_step(live, at));
+		return at >= 0;
+	}
+	step_open("sequence", d->name);
+	fputs(at < 0 ? ",\"same\":true" : ",\"same\":false", stdout);
+	step_u64("steps", stored->n);
+	if (at >= 0) {
+		step_u64("differs_at", (uint64_t)at + 1);
+		step_str("stored", wl_lab_seq_step(stored, at));
+		step_str("live", wl_lab_seq_step(live, at));
+	}
+	step_close();
+	return at >= 0;
+}
+
 static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *state, struct lab_row *row)
 {
 	row->name = d->name;
@@ -152,8 +312,7 @@ static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *st
 		wl_err("--server %s: expected HOST:PORT", o->server);
 		return WL_EXIT_USAGE;
 	}
-	printf("══ wirelab lab %s: %s\n", d->name, d->desc);
-	fflush(stdout);
+	say_start(o, d);
 
 	/* the server */
 	char exe[PATH_MAX], err[512];
@@ -165,7 +324,7 @@ static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *st
 		if (r == 1) {
 			row->result = "skipped";
 			snprintf(row->why, sizeof row->why, "%s", err);
-			printf("skipped: %s\n\n", err);
+			say_skipped(o, d, err);
 			return WL_EXIT_OK;
 		}
 		if (r) {
@@ -199,19 +358,30 @@ static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *st
 		return WL_EXIT_USAGE;
 	}
 
-	/* the exchange */
-	struct wl_drive_cfg dc = { host, port, state, o->view.render.verbose, o->accept_new, stdout };
+	/* the exchange: for people the client speaks as it goes; for JSON what it
+	 * prints is kept and said after it, a record per line */
+	char *client_text = NULL;
+	size_t client_len = 0;
+	FILE *client_out = lab_json(o) ? open_memstream(&client_text, &client_len) : stdout;
+	struct wl_drive_cfg dc = { host, port, state, o->view.render.verbose, o->accept_new,
+				   client_out ? client_out : stderr };
 	struct wl_drive_result dr = { 0 };
-	printf("── client\n");
-	fflush(stdout);
+	if (!lab_json(o)) {
+		printf("── client\n");
+		fflush(stdout);
+	}
 	d->run(&dc, &dr);
 	fflush(stdout);
+	if (client_out && client_out != stdout) {
+		fclose(client_out);
+		say_client(d, client_text, client_len);
+	}
+	free(client_text);
 	drain(src, 300, 3000);
 	wl_source_stop(src);
 
 	/* the trace */
-	printf("── trace (capture on %s, filter \"%s\")\n", o->iface, filter);
-	fflush(stdout);
+	say_trace(o, d, filter);
 	struct wl_lab_seq live = { 0 }, stored = { 0 };
 	struct wl_sink rec = wl_lab_seq_sink(&live);
 	struct wl_view v = o->view;
@@ -231,16 +401,7 @@ static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *st
 	row->packets = res.packets;
 	row->bytes = res.totals.bytes[0] + res.totals.bytes[1];
 	row->warnings = res.totals.warnings;
-	printf("── summary: %s\n", d->name);
-	printf("   result: %s%s%s\n", dr.ok ? "ok" : "FAILED", dr.ok ? "" : ": ", dr.ok ? "" : dr.reason);
-	for (unsigned i = 0; i < dr.nfacts; i++)
-		printf("   %s\n", dr.facts[i]);
-	printf("   %llu packets; client → server %llu bytes, server → client %llu bytes; %llu warnings\n",
-	       (unsigned long long)res.packets, (unsigned long long)res.totals.bytes[0],
-	       (unsigned long long)res.totals.bytes[1], (unsigned long long)res.totals.warnings);
-	printf("   capture: %llu received, %llu dropped by the kernel, %llu dropped by the queue\n",
-	       (unsigned long long)res.cap.received, (unsigned long long)res.cap.kernel_drops,
-	       (unsigned long long)res.cap.queue_drops);
+	say_summary(o, d, &dr, &res);
 	int exit_code = dr.ok ? WL_EXIT_OK : WL_EXIT_FAIL;
 	if (rc < 0) {
 		wl_err("%s", err);
@@ -250,17 +411,42 @@ static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *st
 		if (wl_lab_seq_from_file(&stored, o->expect, err, sizeof err) < 0) {
 			wl_err("--expect %s: %s", o->expect, err);
 			exit_code = WL_EXIT_USAGE;
-		} else if (wl_lab_seq_compare(&stored, &live, stdout) != 0) {
+		} else if (say_sequence(o, d, &stored, &live) != 0) {
 			exit_code = WL_EXIT_FAIL;
 			snprintf(dr.reason, sizeof dr.reason, "message sequence differs from %s", o->expect);
 		}
 	}
 	wl_lab_seq_free(&live);
 	wl_lab_seq_free(&stored);
-	printf("\n");
+	if (!lab_json(o))
+		printf("\n");
 	row->result = exit_code == WL_EXIT_OK ? "ok" : "FAILED";
 	snprintf(row->why, sizeof row->why, "%s", exit_code == WL_EXIT_OK ? "" : dr.reason);
 	return exit_code;
+}
+
+/* lab all's closing table; with -T json a "result" step per exchange. */
+static void say_table(const struct lab_opts *o, const struct lab_row *rows, unsigned n)
+{
+	if (lab_json(o)) {
+		for (unsigned i = 0; i < n; i++) {
+			step_open("result", rows[i].name);
+			step_str("result", rows[i].result);
+			step_u64("packets", rows[i].packets);
+			step_u64("bytes", rows[i].bytes);
+			step_u64("warnings", rows[i].warnings);
+			if (rows[i].why[0])
+				step_str("reason", rows[i].why);
+			step_close();
+		}
+		return;
+	}
+	printf("══ wirelab lab all: %u exchanges\n", n);
+	printf("%-16s %-8s %8s %10s %8s  %s\n", "exchange", "result", "packets", "bytes", "warnings", "");
+	for (unsigned i = 0; i < n; i++)
+		printf("%-16s %-8s %8llu %10llu %8llu  %s\n", rows[i].name, rows[i].result,
+		       (unsigned long long)rows[i].packets, (unsigned long long)rows[i].bytes,
+		       (unsigned long long)rows[i].warnings, rows[i].why);
 }
 
 static const char lab_usage[] =
@@ -354,11 +540,6 @@ int wl_cmd_lab(int argc, char **argv)
 		if (r > worst)
 			worst = r;
 	}
-	printf("══ wirelab lab all: %u exchanges\n", n);
-	printf("%-16s %-8s %8s %10s %8s  %s\n", "exchange", "result", "packets", "bytes", "warnings", "");
-	for (unsigned i = 0; i < n; i++)
-		printf("%-16s %-8s %8llu %10llu %8llu  %s\n", rows[i].name, rows[i].result,
-		       (unsigned long long)rows[i].packets, (unsigned long long)rows[i].bytes,
-		       (unsigned long long)rows[i].warnings, rows[i].why);
+	say_table(&o, rows, n);
 	return worst;
 }

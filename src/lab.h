@@ -26,8 +26,10 @@ struct wl_lab_seq {
 };
 struct wl_sink wl_lab_seq_sink(struct wl_lab_seq *s);
 int wl_lab_seq_from_file(struct wl_lab_seq *s, const char *pcap, char *err, size_t errlen);
-/* 0 if equal; else prints where they part and returns 1. */
-int wl_lab_seq_compare(const struct wl_lab_seq *expected, const struct wl_lab_seq *got, FILE *out);
+/* The index of the first step where got parts from expected, or -1 if equal. */
+long wl_lab_seq_diff(const struct wl_lab_seq *expected, const struct wl_lab_seq *got);
+/* Step i of s as text, or "(end)" past its last. */
+const char *wl_lab_seq_step(const struct wl_lab_seq *s, long i);
 void wl_lab_seq_free(struct wl_lab_seq *s);
 
 #endif

@@ -83,19 +83,17 @@ int wl_lab_seq_from_file(struct wl_lab_seq *s, const char *pcap, char *err, size
 	return rc;
 }
 
-int wl_lab_seq_compare(const struct wl_lab_seq *e, const struct wl_lab_seq *g, FILE *out)
+long wl_lab_seq_diff(const struct wl_lab_seq *e, const struct wl_lab_seq *g)
 {
 	size_t i = 0;
 	while (i < e->n && i < g->n && strcmp(e->steps[i], g->steps[i]) == 0)
 		i++;
-	if (i == e->n && i == g->n) {
-		fprintf(out, "   sequence: %zu steps, the same as the stored capture\n", e->n);
-		return 0;
-	}
-	fprintf(out, "   sequence differs from the stored capture at step %zu:\n", i + 1);
-	fprintf(out, "     stored: %s\n     live:   %s\n", i < e->n ? e->steps[i] : "(end)",
-		i < g->n ? g->steps[i] : "(end)");
-	return 1;
+	return i == e->n && i == g->n ? -1 : (long)i;
+}
+
+const char *wl_lab_seq_step(const struct wl_lab_seq *s, long i)
+{
+	return i >= 0 && (size_t)i < s->n ? s->steps[i] : "(end)";
 }
 
 void wl_lab_seq_free(struct wl_lab_seq *s)
