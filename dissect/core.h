@@ -41,6 +41,8 @@ struct wl_flow {
 	uint8_t state;           /* TCP handshake/teardown progress */
 	uint8_t closed;
 	uint8_t dissector_tried;
+	uint8_t muted;           /* its protocol is not in opts.only: no messages */
+	int64_t stream;          /* tcp.stream / udp.stream (0, 1, ... per transport) */
 	const struct wl_dissector *d;
 	void *dst;               /* dissector state */
 	char *label;             /* from an expectation */
@@ -82,6 +84,12 @@ struct wl_ctx {
 	int64_t ts_ns, first_ns;
 	int have_first;
 	uint32_t caplen, wirelen;
+	const uint8_t *pkt_data; /* the frame's captured bytes */
+	int linktype;
+	struct wl_frame_info fi; /* what the frame callback gets */
+	wl_frame_cb *frame_cb;
+	void *frame_arg;
+	int64_t next_stream[2];  /* next tcp.stream [1] / udp.stream [0] */
 	uint8_t ip_af;
 	uint8_t ip_src[16], ip_dst[16];
 	char pkt_src[WL_EP_STRLEN], pkt_dst[WL_EP_STRLEN];
@@ -147,6 +155,9 @@ void wl__flow_evict_idle(struct wl_ctx *ctx);
 void wl__flow_free_all(struct wl_ctx *ctx);
 void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, struct wl_cur payload);
 void wl__deliver_gap(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint64_t n);
+/* For the frame callback: the frame's transport stream and payload bytes. */
+void wl__frame_transport(struct wl_ctx *ctx, const struct wl_flow *f, const uint8_t *payload,
+			 uint32_t n);
 
 /* geoip.c: facts on where a new flow's public addresses are (--geoip-db) */
 void wl__geoip_flow(struct wl_ctx *ctx, struct wl_flow *f);

@@ -98,6 +98,12 @@ int wl_decode_as_parse(const char *rule, struct wl_decode_as *out, char *err, si
 	return 0;
 }
 
+void wl_engine_on_frame(struct wl_engine *e, wl_frame_cb *cb, void *arg)
+{
+	e->ctx.frame_cb = cb;
+	e->ctx.frame_arg = arg;
+}
+
 int wl_link_supported(int linktype)
 {
 	switch (linktype) {
@@ -122,6 +128,10 @@ void wl_engine_packet(struct wl_engine *e, int linktype, int64_t ts_ns,
 	}
 	ctx->caplen = caplen;
 	ctx->wirelen = len;
+	ctx->pkt_data = data;
+	ctx->linktype = linktype;
+	ctx->fi.tcp_stream = ctx->fi.udp_stream = -1;
+	ctx->fi.payload_off = ctx->fi.payload_len = 0;
 	ctx->flow = NULL;
 	ctx->ip_af = 0;
 	ctx->pkt_src[0] = ctx->pkt_dst[0] = '\0';
@@ -132,8 +142,34 @@ void wl_engine_packet(struct wl_engine *e, int linktype, int64_t ts_ns,
 	wl__link(ctx, linktype, wl_cur_make(data, caplen));
 	wl__msg_flush(ctx);
 	ctx->flow = NULL;
+	if (ctx->frame_cb) {
+		struct wl_frame_info *fi = &ctx->fi;
+		fi->frame = ctx->frame;
+		fi->ts_ns = ts_ns;
+		fi->rel_ns = ts_ns - ctx->first_ns;
+		fi->caplen = caplen;
+		fi->len = len;
+		fi->linktype = linktype;
+		fi->data = data;
+		ctx->frame_cb(ctx->frame_arg, fi);
+	}
 	if ((ctx->frame & 1023) == 0)
 		wl__flow_evict_idle(ctx);
+}
+
+void wl__frame_transport(struct wl_ctx *ctx, const struct wl_flow *f, const uint8_t *payload,
+			 uint32_t n)
+{
+	if (f->tcp)
+		ctx->fi.tcp_stream = f->stream;
+	else
+		ctx->fi.udp_stream = f->stream;
+	/* a reassembled IP datagram's payload is not in the frame's bytes */
+	uintptr_t p = (uintptr_t)payload, d = (uintptr_t)ctx->pkt_data;
+	if (n && p >= d && p - d <= ctx->caplen && n <= ctx->caplen - (p - d)) {
+		ctx->fi.payload_off = (uint32_t)(p - d);
+		ctx->fi.payload_len = n;
+	}
 }
 
 void wl_engine_finish(struct wl_engine *e)

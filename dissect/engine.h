@@ -97,11 +97,28 @@ struct wl_flow_summary {
 	const struct wl_fact *facts;
 };
 
+/* One captured frame, seen after all of its messages: what consumers that
+ * work per frame (display filters, -T fields, statistics) need beside them.
+ * data is valid only during the callback. */
+struct wl_frame_info {
+	uint64_t frame;
+	int64_t ts_ns, rel_ns;
+	uint32_t caplen, len;    /* captured and wire length */
+	int linktype;
+	const uint8_t *data;     /* the caplen captured bytes */
+	int64_t tcp_stream;      /* tshark's tcp.stream of the frame's segment, or -1 */
+	int64_t udp_stream;      /* udp.stream, or -1 */
+	uint32_t payload_off;    /* the TCP/UDP payload's bytes in data ... */
+	uint32_t payload_len;    /* ... (0: none, or not in this frame: IP fragments) */
+};
+
 struct wl_sink {
 	void (*msg)(void *arg, const struct wl_msg *m);
 	void (*flow)(void *arg, const struct wl_flow_summary *s);
 	void *arg;
 };
+
+typedef void wl_frame_cb(void *arg, const struct wl_frame_info *fi);
 
 /* Decode-as rule "tcp.port==N,NAME" / "udp.port==N,NAME" (tshark -d). */
 struct wl_decode_as {
@@ -126,6 +143,8 @@ struct wl_engine;
 struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limits *lim,
 				const struct wl_sink *sink);
 int wl_engine_decode_as(struct wl_engine *e, const struct wl_decode_as *rule);
+/* Calls cb after the last message of every frame (NULL: no more calls). */
+void wl_engine_on_frame(struct wl_engine *e, wl_frame_cb *cb, void *arg);
 /* One captured frame: ts in ns since 1970, caplen bytes of a wire length len. */
 void wl_engine_packet(struct wl_engine *e, int linktype, int64_t ts_ns,
 		      const uint8_t *data, uint32_t caplen, uint32_t len);

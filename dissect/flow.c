@@ -195,6 +195,20 @@ static void hash_unlink(struct wl_ctx *ctx, struct wl_flow *f)
 		*pp = f->hnext;
 }
 
+/* opts.only: a flow whose protocol no consumer can use is not dissected. */
+static void flow_mute_unwanted(struct wl_ctx *ctx, struct wl_flow *f)
+{
+	const char *const *only = ctx->opts.only;
+	if (!only)
+		return;
+	const char *name = f->d ? f->d->name : "data";
+	for (; *only; only++)
+		if (strcmp(*only, name) == 0)
+			return;
+	f->muted = 1;
+	f->d = NULL;
+}
+
 void wl__flow_close(struct wl_ctx *ctx, struct wl_flow *f, const char *end)
 {
 	struct wl_flow *saved = ctx->flow;
@@ -318,6 +332,7 @@ struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, ui
 	wl__ep_str(f->ep[0], WL_EP_STRLEN, af, f->addr[0], f->port[0]);
 	wl__ep_str(f->ep[1], WL_EP_STRLEN, af, f->addr[1], f->port[1]);
 	f->id = ++ctx->next_flow_id;
+	f->stream = ctx->next_stream[tcp != 0]++;
 	f->hash = h;
 	f->first_frame = f->last_frame = ctx->frame;
 	f->first_ns = f->last_ns = ctx->ts_ns;
@@ -338,6 +353,7 @@ struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, ui
 		f->label = x->label[0] ? strdup(x->label) : NULL;
 		x->used = 0;
 		f->dissector_tried = 1;
+		flow_mute_unwanted(ctx, f);
 	}
 	return f;
 }
@@ -380,6 +396,7 @@ void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, str
 	}
 	f->d = d;
 	f->dissector_tried = 1;
+	flow_mute_unwanted(ctx, f);
 	flow_open_dissector(ctx, f);
 }
 

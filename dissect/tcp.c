@@ -168,6 +168,10 @@ static void stream_push(struct wl_ctx *ctx, struct wl_flow *f, int dir, const ui
 		}
 		if (!f->dissector_tried)
 			return;  /* the probe wants more bytes */
+		if (f->muted) {  /* decided, and nobody needs this protocol (opts.only) */
+			buf_consume(ctx, h, h->buf_len);
+			return;
+		}
 		if (h->buf_len) {
 			p = NULL;
 			n = 0;
@@ -439,6 +443,12 @@ static int lifecycle(struct wl_flow *f, int dir, const struct seg_info *s, struc
 	return 0;
 }
 
+static void segment_msg(struct wl_ctx *ctx, struct wl_flow *f, int dir, const struct seg_info *sp,
+			int32_t rel, uint32_t rseq, uint32_t rack, size_t captured);
+static void muted_segment(struct wl_flow *f, int dir, const struct seg_info *s);
+static void tcp_flow_end(struct wl_ctx *ctx, struct wl_flow *f, int dir, const struct seg_info *sp,
+			 const uint8_t *payload, size_t captured, int32_t rel);
+
 void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_len)
 {
 	struct seg_info s;
@@ -485,6 +495,7 @@ void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_len)
 	if (!f)
 		return;
 	ctx->flow = f;
+	wl__frame_transport(ctx, f, payload, (uint32_t)captured);
 	struct wl_half *h = &f->half[dir], *peer = &f->half[!dir];
 	h->pkts++;
 	h->bytes += s.len;
@@ -506,12 +517,23 @@ void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_len)
 	uint32_t rseq = s.seq - h->isn;
 	uint32_t rack = peer->have_base ? s.ack - peer->isn : s.ack;
 
+	int32_t rel = (int32_t)(s.seq + ((s.flags & TH_SYN) ? 1u : 0u) - h->next_seq);
+	if (f->muted)
+		muted_segment(f, dir, &s);
+	else
+		segment_msg(ctx, f, dir, &s, rel, rseq, rack, captured);
+	tcp_flow_end(ctx, f, dir, &s, payload, captured, rel);
+}
+
+/* The segment's message: fields, text, the teaching notes. */
+static void segment_msg(struct wl_ctx *ctx, struct wl_flow *f, int dir, const struct seg_info *sp,
+			int32_t rel, uint32_t rseq, uint32_t rack, size_t captured)
+{
+	struct seg_info s = *sp;
 	struct wl_msg *m = wl_msg_new(ctx, "tcp", "segment", (enum wl_dir)dir);
 	seg_fields(ctx, m, &s, rseq, rack);
 	seg_text(m, &s, rseq, rack);
 	int shown = lifecycle(f, dir, &s, m);
-
-	int32_t rel = (int32_t)(s.seq + ((s.flags & TH_SYN) ? 1u : 0u) - h->next_seq);
 	if (s.len && !(s.flags & TH_RST)) {
 		if (rel < 0 && (int64_t)rel + s.len <= 0) {
 			if (s.len == 1 && rel == -1)
@@ -538,10 +560,26 @@ void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_len)
 			shown = 1;
 	m->minor = !shown;
 	wl_msg_emit(ctx, m);
+}
 
-	/* reassembly */
+/* A flow nobody dissects (opts.only): only the sequence numbers its end is
+ * recognised by, and no held bytes. */
+static void muted_segment(struct wl_flow *f, int dir, const struct seg_info *s)
+{
+	struct wl_half *h = &f->half[dir];
+	uint32_t end = s->seq + ((s->flags & TH_SYN) ? 1u : 0u) + s->len;
+	if (s->len && !(s->flags & TH_RST) && seq_lt(h->next_seq, end))
+		h->next_seq = end;
+}
+
+/* Reassembly, then FIN and RST: the connection's end. */
+static void tcp_flow_end(struct wl_ctx *ctx, struct wl_flow *f, int dir, const struct seg_info *sp,
+			 const uint8_t *payload, size_t captured, int32_t rel)
+{
+	struct seg_info s = *sp;
+	struct wl_half *h = &f->half[dir], *peer = &f->half[!dir];
 	uint32_t seq = s.seq + ((s.flags & TH_SYN) ? 1u : 0u);
-	if (s.len && !(s.flags & TH_RST) && !f->closed) {
+	if (s.len && !(s.flags & TH_RST) && !f->closed && !f->muted) {
 		if (rel > 0) {
 			if (captured == s.len)
 				hold(ctx, f, dir, seq, payload, s.len);

@@ -37,6 +37,9 @@ void wl__udp(struct wl_ctx *ctx, struct wl_cur c)
 	ctx->flow = f;
 	f->half[dir].pkts++;
 	f->half[dir].bytes += plen;
+	wl__frame_transport(ctx, f, payload.p, (uint32_t)wl_left(&payload));
+	if (f->muted)
+		return;  /* nobody needs this protocol (opts.only) */
 
 	struct wl_msg *m = wl_msg_new(ctx, "udp", "datagram", (enum wl_dir)dir);
 	wl__ip_fields(ctx, m);
@@ -61,6 +64,8 @@ void wl__udp(struct wl_ctx *ctx, struct wl_cur c)
 	wl_msg_emit(ctx, m);
 
 	wl__flow_pick_dissector(ctx, f, dir, payload);
+	if (f->muted)
+		return;
 	if (f->d && f->dst && f->d->datagram)
 		f->d->datagram(f->dst, ctx, (enum wl_dir)dir, payload);
 	else if (wl_left(&payload))

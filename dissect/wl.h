@@ -114,6 +114,12 @@ struct wl_opts {
 	const char *keylog;      /* TLS key log file, or NULL */
 	const char *snmp_user;   /* "USER:AUTHPASS:PRIVPASS" for SNMPv3, or NULL */
 	const char *geoip_db;    /* libmaxminddb database, or NULL */
+	/* Dissect only the flows of these protocols (NULL-terminated dissector
+	 * names, "data" for payload no dissector claims), because the consumer
+	 * (a display filter) cannot match any other frame; NULL: every flow.
+	 * Other flows are still tracked (their tcp.stream numbers, their ends)
+	 * but emit no messages once their protocol is known. */
+	const char *const *only;
 };
 const struct wl_opts *wl_opts(const struct wl_ctx *ctx);
 
