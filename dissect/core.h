@@ -90,6 +90,7 @@ struct wl_ctx {
 	wl_frame_cb *frame_cb;
 	void *frame_arg;
 	int64_t next_stream[2];  /* next tcp.stream [1] / udp.stream [0] */
+	struct wl_ended *ended;  /* recently ended flows' streams (flow.c) */
 	uint8_t ip_af;
 	uint8_t ip_src[16], ip_dst[16];
 	char pkt_src[WL_EP_STRLEN], pkt_dst[WL_EP_STRLEN];
@@ -155,6 +156,7 @@ void wl__flow_evict_idle(struct wl_ctx *ctx);
 void wl__flow_free_all(struct wl_ctx *ctx);
 void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, struct wl_cur payload);
 void wl__deliver_gap(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint64_t n);
+void wl__flow_ended_free(struct wl_ctx *ctx);
 /* For the frame callback: the frame's transport stream and payload bytes. */
 void wl__frame_transport(struct wl_ctx *ctx, const struct wl_flow *f, const uint8_t *payload,
 			 uint32_t n);

@@ -132,6 +132,7 @@ void wl_engine_packet(struct wl_engine *e, int linktype, int64_t ts_ns,
 	ctx->linktype = linktype;
 	ctx->fi.tcp_stream = ctx->fi.udp_stream = -1;
 	ctx->fi.payload_off = ctx->fi.payload_len = 0;
+	ctx->fi.flow_proto = NULL;
 	ctx->flow = NULL;
 	ctx->ip_af = 0;
 	ctx->pkt_src[0] = ctx->pkt_dst[0] = '\0';
@@ -160,6 +161,7 @@ void wl_engine_packet(struct wl_engine *e, int linktype, int64_t ts_ns,
 void wl__frame_transport(struct wl_ctx *ctx, const struct wl_flow *f, const uint8_t *payload,
 			 uint32_t n)
 {
+	ctx->fi.flow_proto = f->d ? f->d->name : NULL;
 	if (f->tcp)
 		ctx->fi.tcp_stream = f->stream;
 	else
@@ -214,6 +216,7 @@ void wl_engine_free(struct wl_engine *e)
 	if (!e)
 		return;
 	wl__flow_free_all(&e->ctx);
+	wl__flow_ended_free(&e->ctx);
 	wl__frag_free(&e->ctx);
 	wl__geoip_free(&e->ctx);
 	shared_free(&e->ctx);

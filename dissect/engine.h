@@ -110,6 +110,7 @@ struct wl_frame_info {
 	int64_t udp_stream;      /* udp.stream, or -1 */
 	uint32_t payload_off;    /* the TCP/UDP payload's bytes in data ... */
 	uint32_t payload_len;    /* ... (0: none, or not in this frame: IP fragments) */
+	const char *flow_proto;  /* the dissector of the frame's flow (by name), or NULL */
 };
 
 struct wl_sink {

@@ -195,6 +195,55 @@ static void hash_unlink(struct wl_ctx *ctx, struct wl_flow *f)
 		*pp = f->hnext;
 }
 
+/* Flows that ended, by 5-tuple: a later packet of the same conversation
+ * that is not a new SYN (the last ACK, a RST, datagrams after an idle gap)
+ * makes a new flow, but keeps the stream number, as tshark's tcp.stream and
+ * udp.stream do. Direct-mapped, so it stays small. */
+#define ENDED_SLOTS 4096
+
+struct wl_ended {
+	uint64_t hash;
+	uint8_t used, tcp, af;
+	uint8_t addr[2][16];
+	uint16_t port[2];
+	int64_t stream;
+};
+
+static void remember_end(struct wl_ctx *ctx, const struct wl_flow *f)
+{
+	if (!ctx->ended && !(ctx->ended = calloc(ENDED_SLOTS, sizeof *ctx->ended)))
+		return;
+	struct wl_ended *e = &ctx->ended[f->hash % ENDED_SLOTS];
+	e->hash = f->hash;
+	e->used = 1;
+	e->tcp = f->tcp;
+	e->af = f->af;
+	memcpy(e->addr, f->addr, sizeof e->addr);
+	memcpy(e->port, f->port, sizeof e->port);
+	e->stream = f->stream;
+}
+
+static int64_t ended_stream(const struct wl_ctx *ctx, const struct wl_flow *f)
+{
+	if (!ctx->ended)
+		return -1;
+	const struct wl_ended *e = &ctx->ended[f->hash % ENDED_SLOTS];
+	size_t n = f->af == 4 ? 4 : 16;
+	if (!e->used || e->hash != f->hash || e->tcp != f->tcp || e->af != f->af)
+		return -1;
+	for (int swap = 0; swap < 2; swap++)
+		if (e->port[0] == f->port[swap] && e->port[1] == f->port[!swap] &&
+		    memcmp(e->addr[0], f->addr[swap], n) == 0 && memcmp(e->addr[1], f->addr[!swap], n) == 0)
+			return e->stream;
+	return -1;
+}
+
+void wl__flow_ended_free(struct wl_ctx *ctx)
+{
+	free(ctx->ended);
+	ctx->ended = NULL;
+}
+
 /* opts.only: a flow whose protocol no consumer can use is not dissected. */
 static void flow_mute_unwanted(struct wl_ctx *ctx, struct wl_flow *f)
 {
@@ -236,6 +285,7 @@ void wl__flow_close(struct wl_ctx *ctx, struct wl_flow *f, const char *end)
 		};
 		ctx->sink.flow(ctx->sink.arg, &s);
 	}
+	remember_end(ctx, f);
 	hash_unlink(ctx, f);
 	age_unlink(ctx, f);
 	ctx->nflows--;
@@ -332,8 +382,11 @@ struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, ui
 	wl__ep_str(f->ep[0], WL_EP_STRLEN, af, f->addr[0], f->port[0]);
 	wl__ep_str(f->ep[1], WL_EP_STRLEN, af, f->addr[1], f->port[1]);
 	f->id = ++ctx->next_flow_id;
-	f->stream = ctx->next_stream[tcp != 0]++;
 	f->hash = h;
+	/* a new SYN starts a new stream; anything else may continue an ended one */
+	f->stream = tcp && syn_only == 1 ? -1 : ended_stream(ctx, f);
+	if (f->stream < 0)
+		f->stream = ctx->next_stream[tcp != 0]++;
 	f->first_frame = f->last_frame = ctx->frame;
 	f->first_ns = f->last_ns = ctx->ts_ns;
 	f->hnext = ctx->htab[h & (ctx->hsize - 1)];
@@ -398,6 +451,8 @@ void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, str
 	f->dissector_tried = 1;
 	flow_mute_unwanted(ctx, f);
 	flow_open_dissector(ctx, f);
+	if (f == ctx->flow)   /* the frame callback names the protocol found now */
+		ctx->fi.flow_proto = f->d ? f->d->name : NULL;
 }
 
 void wl__deliver_gap(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint64_t n)
