@@ -11,6 +11,8 @@
 
 #include "geoip.h"
 #include "pipe.h"
+#include "qplan.h"
+#include "query/query.h"
 #include "wirelab.h"
 
 void wl_err(const char *fmt, ...)
@@ -31,9 +33,23 @@ void wl_view_init(struct wl_view *v)
 	v->render.color = isatty(STDOUT_FILENO);
 }
 
+int wl_view_ready(struct wl_view *v)
+{
+	return wl_qplan_ready(v->query, v->render.redact);
+}
+
+void wl_view_free(struct wl_view *v)
+{
+	wl_qplan_free(v->query);
+	v->query = NULL;
+}
+
 int wl_view_option(struct wl_view *v, int opt, const char *arg)
 {
 	char err[256];
+	int q = wl_qplan_option(&v->query, opt, arg);  /* -Y -e -E -z, -T fields|ek */
+	if (q)
+		return q;
 	switch (opt) {
 	case 'T':
 		if (strcmp(arg, "text") == 0)
@@ -43,7 +59,7 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg)
 		else if (strcmp(arg, "ladder") == 0)
 			v->render.format = WL_OUT_LADDER;
 		else {
-			wl_err("-T %s: expected text, json or ladder", arg);
+			wl_err("-T %s: expected text, json, ladder, fields or ek", arg);
 			return -1;
 		}
 		return 1;
@@ -137,7 +153,7 @@ char *wl_join_args(int argc, char **argv, int i)
 static void closing_line(struct wl_renderer *r, const struct wl_view *v, const struct wl_run_result *res,
 			 int live)
 {
-	if (v->render.format == WL_OUT_JSON)
+	if (v->render.format == WL_OUT_JSON || !wl_qplan_renders(v->query))
 		return;
 	struct wl_render_totals t;
 	wl_render_totals(r, &t);
@@ -196,7 +212,29 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	struct tee tee = { 0 };
 	struct wl_sink sink = { 0 };
 	struct wl_pipe *pipe = NULL;
-	if (r) {
+	struct wl_qrun *query = NULL;
+	struct wl_opts dopts = v->dissect;
+	if (r && v->query) {
+		/* the gate drops frames before they reach the render thread; the tee sees all */
+		struct wl_sink rs = wl_render_sink(r);
+		if (v->render_thread && wl_qplan_renders(v->query) && (pipe = wl_pipe_new(rs)) != NULL)
+			rs = wl_pipe_sink(pipe);
+		query = wl_qrun_start(v->query, &rs, out);
+		if (!query) {
+			wl_pipe_free(pipe);
+			wl_render_free(r);
+			snprintf(err, errlen, "the query could not start");
+			return -1;
+		}
+		sink = wl_qrun_sink(query);
+		if (v->tee) {
+			tee.a = sink;
+			tee.b = *v->tee;
+			sink = (struct wl_sink){ tee_msg, tee_flow, &tee };
+		} else {
+			dopts.only = wl_qplan_only(v->query);  /* flows no frame of the filter can be in */
+		}
+	} else if (r) {
 		tee.a = wl_render_sink(r);
 		if (v->tee)
 			tee.b = *v->tee;
@@ -209,8 +247,9 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	wl_limits_default(&lim);
 	if (v->max_flows)
 		lim.max_flows = v->max_flows;
-	struct wl_engine *e = r ? wl_engine_new(&v->dissect, &lim, &sink) : NULL;
+	struct wl_engine *e = r ? wl_engine_new(&dopts, &lim, &sink) : NULL;
 	if (!e) {
+		wl_qrun_free(query);
 		wl_pipe_free(pipe);
 		wl_render_free(r);
 		snprintf(err, errlen, "out of memory");
@@ -218,6 +257,8 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	}
 	for (unsigned i = 0; i < v->nrules; i++)
 		wl_engine_decode_as(e, &v->rules[i]);
+	if (query)
+		wl_qrun_engine(query, e);
 
 	int live = 0, rc = 0;
 	struct wl_pkt p;
@@ -249,11 +290,15 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		}
 	}
 	wl_engine_finish(e);
+	wl_qrun_drain(query);
 	wl_pipe_finish(pipe);
 	wl_source_stats(src, &res->cap);
 	closing_line(r, v, res, live || res->cap.received);
 	wl_render_totals(r, &res->totals);
+	wl_render_flush(r);
+	wl_qrun_finish(query);   /* -z reports after the frames, as tshark */
 	wl_engine_free(e);
+	wl_qrun_free(query);
 	wl_pipe_free(pipe);
 	wl_render_free(r);
 	return rc;
@@ -277,7 +322,8 @@ int wl_dissect_file(const char *path, const struct wl_view *v, FILE *out,
 }
 
 static const char read_usage[] =
-	"usage: wirelab read -r FILE [-c N] [-n] [-v...] [-T text|json|ladder] [-d RULE]...\n"
+	"usage: wirelab read -r FILE [-c N] [-n] [-v...] [-T text|json|ladder|fields|ek] [-d RULE]...\n"
+	"                    [-Y FILTER] [-e FIELD]... [-E OPT=V]... [-z STAT]... [-q]\n"
 	"                    [--color=auto|always|never] [--redact] [--keylog FILE]\n"
 	"                    [--snmp-user USER:AUTH:PRIV] [--geoip-db FILE] [--no-summary] [BPF filter]\n"
 	"Dissects a pcap or pcapng file and prints the annotated trace.\n"
@@ -285,14 +331,25 @@ static const char read_usage[] =
 	"  -c N        stop after N packets\n"
 	"  -n          accepted for tcpdump habits: wirelab never resolves names\n"
 	"  -v          show every segment and the fields of each message (repeatable)\n"
-	"  -T FORMAT   text (annotated ladder, default), json (JSON Lines), ladder (arrows only)\n"
+	"  -T FORMAT   text (annotated ladder, default), json (JSON Lines), ladder (arrows only),\n"
+	"              fields (-e columns, as tshark), ek (Elasticsearch bulk lines)\n"
 	"  -d RULE     decode-as, as tshark: tcp.port==N,PROTO or udp.port==N,PROTO\n"
 	"  --redact    mask passwords, community strings and other secrets\n"
 	"  --keylog F  TLS key log (SSLKEYLOGFILE format); also -o tls.keylog_file:F\n"
 	"  --max-flows N   flows tracked at once (default 16384; the oldest makes room)\n"
 	"  --one-thread    dissect and print on one thread (by default a file's output is\n"
 	"                  formatted on a second thread)\n"
-	"  --list-protocols   the dissectors, their ports and what they show\n";
+	"  --list-protocols   the dissectors, their ports and what they show\n"
+	"A trailing BPF expression filters packets before dissection (as tcpdump); -Y filters\n"
+	"dissected frames by their fields (as tshark):\n";
+
+static void list_fields(void)
+{
+	struct wl_qreg *reg = wl_qreg_new();
+	if (reg)
+		wl_qreg_list(reg, stdout);
+	wl_qreg_free(reg);
+}
 
 static void list_protocols(void)
 {
@@ -314,30 +371,41 @@ int wl_cmd_read(int argc, char **argv)
 		WL_VIEW_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "list-protocols", no_argument, NULL, 1100 },
+		{ "list-fields", no_argument, NULL, 1101 },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct wl_view v;
 	wl_view_init(&v);
 	const char *file = NULL;
-	int opt;
+	int opt, rc;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+r:c:nh" WL_VIEW_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+r:c:nqR:h" WL_VIEW_SHORTOPTS, longopts, NULL)) != -1) {
 		int r = wl_view_option(&v, opt, optarg);
-		if (r < 0)
+		if (r < 0) {
+			wl_view_free(&v);
 			return WL_EXIT_USAGE;
+		}
 		if (r)
 			continue;
 		switch (opt) {
 		case 'r': file = optarg; break;
 		case 'c': v.count = strtoull(optarg, NULL, 10); break;
 		case 'n': break;
-		case 'h': fputs(read_usage, stdout); return WL_EXIT_OK;
+		case 'q': wl_qplan_quiet(&v.query); break;
+		case 'R': rc = wl_qplan_option(&v.query, 'R', optarg); if (rc < 0) return WL_EXIT_USAGE; break;
+		case 'h': fputs(read_usage, stdout); fputs(wl_qplan_usage, stdout); return WL_EXIT_OK;
 		case 1100: list_protocols(); return WL_EXIT_OK;
+		case 1101: list_fields(); return WL_EXIT_OK;
 		default: fputs(read_usage, stderr); return WL_EXIT_USAGE;
 		}
 	}
 	if (!file) {
 		wl_err("read: -r FILE is required (wirelab read --help)");
+		wl_view_free(&v);
+		return WL_EXIT_USAGE;
+	}
+	if (wl_view_ready(&v) < 0) {   /* a bad -Y, -e or -z: refused before any packet */
+		wl_view_free(&v);
 		return WL_EXIT_USAGE;
 	}
 	char *filter = wl_join_args(argc, argv, optind);
@@ -347,8 +415,9 @@ int wl_cmd_read(int argc, char **argv)
 		v.dissect.geoip_db = wl_geoip_default_file(geodb, sizeof geodb);
 	struct wl_run_result res;
 	char err[512];
-	int rc = wl_dissect_file(file, &v, stdout, &res, err, sizeof err);
+	rc = wl_dissect_file(file, &v, stdout, &res, err, sizeof err);
 	free(filter);
+	wl_view_free(&v);
 	if (rc < 0) {
 		fflush(stdout);
 		wl_err("%s: %s", file, err);
@@ -369,7 +438,8 @@ static void on_signal(int sig)
 
 static const char capture_usage[] =
 	"usage: wirelab capture -i IFACE [-w OUT.pcap] [-c N] [-s SNAPLEN] [-B KiB] [-Z USER] [-q]\n"
-	"                       [-T text|json|ladder] [-v] [-d RULE] [BPF filter]\n"
+	"                       [-T text|json|ladder|fields|ek] [-v] [-d RULE] [-Y FILTER] [-e FIELD]...\n"
+	"                       [-E OPT=V]... [-z STAT]... [BPF filter]\n"
 	"Captures live in a thread of its own and prints the annotated trace as packets arrive;\n"
 	"SIGINT or SIGTERM (or -c) stops it, and the summary reports drops.\n"
 	"  -i IFACE    interface (lo for the lab)\n"
@@ -378,7 +448,7 @@ static const char capture_usage[] =
 	"  -s SNAPLEN  bytes kept per packet (default 262144)\n"
 	"  -B KiB      kernel buffer (the packet ring) in KiB (default 32768, 32 MiB)\n"
 	"  -Z USER     drop privileges to USER once the capture is open (default: nobody)\n"
-	"  -q          write only, print no trace\n";
+	"  -q          write only, print no trace (with -z: only the statistics)\n";
 
 int wl_cmd_capture(int argc, char **argv)
 {
@@ -417,12 +487,21 @@ int wl_cmd_capture(int argc, char **argv)
 		case 'Z': user = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'n': break;
-		case 'h': fputs(capture_usage, stdout); return WL_EXIT_OK;
+		case 'h': fputs(capture_usage, stdout); fputs(wl_qplan_usage, stdout); return WL_EXIT_OK;
 		default: fputs(capture_usage, stderr); return WL_EXIT_USAGE;
 		}
 	}
 	if (!cfg.iface) {
 		wl_err("capture: -i IFACE is required (try -i lo)");
+		wl_view_free(&v);
+		return WL_EXIT_USAGE;
+	}
+	if (quiet && v.query) {   /* -q with a query: no frames, but the -z reports */
+		wl_qplan_quiet(&v.query);
+		quiet = 0;
+	}
+	if (wl_view_ready(&v) < 0) {
+		wl_view_free(&v);
 		return WL_EXIT_USAGE;
 	}
 	char *filter = wl_join_args(argc, argv, optind);
@@ -432,6 +511,7 @@ int wl_cmd_capture(int argc, char **argv)
 	free(filter);
 	if (!src) {
 		wl_err("%s", err);
+		wl_view_free(&v);
 		return WL_EXIT_USAGE;
 	}
 	struct wl_writer *w = NULL;
@@ -457,6 +537,7 @@ int wl_cmd_capture(int argc, char **argv)
 		o = stdout;
 	struct wl_run_result res;
 	int rc = wl_run_source(src, &v, w, &capture_stop, o, &res, err, sizeof err);
+	wl_view_free(&v);
 	if (o != stdout)
 		fclose(o);
 	char werr[256] = "";

@@ -452,7 +452,7 @@ static void say_table(const struct lab_opts *o, const struct lab_row *rows, unsi
 static const char lab_usage[] =
 	"usage: wirelab lab EXCHANGE|all|--list [--server HOST:PORT] [-i IFACE] [-w OUT.pcap]\n"
 	"                   [-T text|json|ladder] [-v] [--state DIR] [--accept-new] [--keep]\n"
-	"                   [--expect STORED.pcap]\n"
+	"                   [--expect STORED.pcap] [-Y FILTER] [-T fields -e FIELD...] [-z STAT]\n"
 	"Runs a real client against a real server on loopback while the capture thread records\n"
 	"it, then prints the client's output, the annotated trace and a summary.\n"
 	"  --server H:P   use a server already running there instead of the lab's own\n"
@@ -461,7 +461,9 @@ static const char lab_usage[] =
 	"  --state DIR    lab state folder (default $WIRELAB_STATE, /run/wirelab as root)\n"
 	"  --accept-new   ssh: accept an unknown host key\n"
 	"  --keep         leave the servers this run started running\n"
-	"  --expect PCAP  compare the sequence of messages with a stored capture (exit 1 if different)\n";
+	"  --expect PCAP  compare the sequence of messages with a stored capture (exit 1 if different;\n"
+	"                 it sees every message, whatever -Y shows)\n"
+	"  -Y, -T fields|ek, -e, -E, -z   as in wirelab read --help: filter and shape the trace\n";
 
 static void list_exchanges(void)
 {
@@ -509,6 +511,8 @@ int wl_cmd_lab(int argc, char **argv)
 		fputs(lab_usage, stderr);
 		return WL_EXIT_USAGE;
 	}
+	if (wl_view_ready(&o.view) < 0)   /* a bad -Y, -e or -z: refused before anything runs */
+		return WL_EXIT_USAGE;
 	const char *name = argv[optind];
 	char state_buf[PATH_MAX];
 	const char *state = wl_lab_state_dir(o.state, state_buf, sizeof state_buf);

@@ -26,14 +26,20 @@ struct wl_view {
 	uint32_t max_flows;      /* 0: the engine's default */
 	int one_thread;          /* --one-thread: a file is rendered on the dissecting thread */
 	int render_thread;       /* set by wl_dissect_file: render on a second thread */
+	struct wl_qplan *query;  /* -Y, -T fields|ek, -z (qplan.h), or NULL */
 };
 void wl_view_init(struct wl_view *v);
+/* Checks the query options before any packet is read (prints the reason);
+ * wl_view_free releases them. */
+int wl_view_ready(struct wl_view *v);
+void wl_view_free(struct wl_view *v);
 
 /* Parses an option every dissecting subcommand understands (-T, -v, -d,
- * --color, --redact, --keylog, -o, --snmp-user, --geoip-db, --no-summary).
+ * --color, --redact, --keylog, -o, --snmp-user, --geoip-db, --no-summary,
+ * and the query options -Y -e -E -z).
  * Returns 1 if it was one, 0 if not, -1 on a bad value (reason printed). */
 int wl_view_option(struct wl_view *v, int opt, const char *arg);
-#define WL_VIEW_SHORTOPTS "T:vd:o:"
+#define WL_VIEW_SHORTOPTS "T:vd:o:Y:e:E:z:"
 #define WL_VIEW_LONGOPTS                                                      \
 	{ "color", optional_argument, NULL, 1001 },                           \
 	{ "redact", no_argument, NULL, 1002 },                                \
