@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""query_check.py - wirelab's query options against tshark 4.0 on the same captures.
+
+  query_check.py WIRELAB CORPUS PCAPS [filters|fields|conv|phs|follow|ek|all] [-v]
+
+filters  every display filter of FILTERS, with -Y, on every capture of the corpus and of
+         pcaps/: the matching frame numbers must be tshark's, frame for frame.
+fields   `-T fields` with FIELDS_E on FIELDS_CAPTURES: byte for byte after trimming
+         trailing spaces.
+conv, phs, follow   -q -z conv,tcp|udp|ip and endpoints,ip, io,phs, follow,tcp|udp on the
+         captures listed for each: byte for byte.
+ek       -T ek -e on EK_CAPTURES: the same JSON documents.
+
+Both tools get the same decode-as rules: the corpus's reference/DECODE-AS, and for pcaps/
+the lab's ports (LAB_RULES), as fieldcheck does. Where tshark disagrees and tshark is the
+one that is wrong, or the difference is a dissector's granularity this option cannot
+change, the case is in KNOWN with the evidence; a known case that starts to agree is
+reported too, so the list does not rot. Exit 0 all agree (or only known cases differ),
+1 a difference, 77 tshark or the corpus is missing (skipped).
+"""
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+LAB_RULES = ["tcp.port==2121,ftp", "tcp.port==2222,ssh", "udp.port==1161,snmp", "tcp.port==3389,ldap",
+             "tcp.port==4445,nbss", "udp.port==1053,dns", "tcp.port==1053,dns", "udp.port==1123,ntp",
+             "udp.port==11123,ntp", "tcp.port==8443,tls"]
+
+# Captures every filter runs on: the lab's and a spread of the corpus (link
+# types, IPv6, VLAN, reassembly, a malformed one). A filter on one protocol
+# runs on that protocol's corpus folder as well.
+BASE = ["LAB:ftp.pcap", "LAB:dns.pcap", "LAB:ssh-exec.pcap", "LAB:smb.pcap", "LAB:snmp-get.pcap",
+        "LAB:ntp.pcap", "LAB:ldap-search.pcap", "LAB:tls13.pcap", "LAB:tcp-handshake.pcap",
+        "LAB:udp-hello.pcap", "LAB:echo.pcap", "LAB:chat-epoll.pcap", "ftp/ftp.pcap", "ftp/ipv6.pcap",
+        "dns/dns_udp.pcap", "dns/dns_tcp.pcap", "dns/radiotap.pcap", "ntp/NTP_sync.pcap", "snmp/snmp.pcap",
+        "ssh/ssh.pcap", "tls/openssl-tls1_2.pcap", "tcp/reassembly.pcap", "tcp/decode-sll2-01_input.pcap",
+        "smb/smb3.pcap", "ldap/issue-32.pcapng", "malformed/trunc-hdr.pcap"]
+
+# At least 40 filters, over the operators and value kinds of wireshark-filter(4),
+# each with the corpus folder it is about (None: BASE only).
+FILTERS = [
+    ("tcp", None), ("udp", None), ("!tcp", None), ("not udp and not tcp", None), ("ip", None),
+    ("ipv6", None), ("arp", None), ("icmp", None),
+    ("ip.addr == 127.0.0.1", None), ("ip.addr == 192.168.0.0/16", None),
+    ("ip.src == 10.0.0.0/8 || ip.dst == 10.0.0.0/8", None), ("ip.src == ip.dst", None),
+    ("ip.dst != 255.255.255.255", None), ("ipv6.addr == fe80::/10", None),
+    ("tcp.port == 21", "ftp"), ("tcp.port in {21, 2121}", "ftp"), ("tcp.port in {1..1024}", None),
+    ("udp.port == 53", "dns"), ("tcp.port != 80", "tcp"), ("tcp.port !== 80", "tcp"), ("tcp.port ~= 21", None),
+    ("!(tcp.port == 443)", "tls"), ("all tcp.port > 1024", None), ("any tcp.port < 1024", None),
+    ("tcp.flags.syn == 1 && tcp.flags.ack == 0", "tcp"), ("tcp.flags.syn == True and not tcp.flags.ack == 1", None),
+    ("tcp.flags & 0x02", "tcp"), ("tcp.flags & 0x12 == 0x12", None), ("tcp.flags == 0x011", "tcp"),
+    ("tcp.len > 0", None), ("tcp.len >= 100 && tcp.len < 1000", "tcp"), ("tcp.srcport > tcp.dstport", None),
+    ("tcp.srcport - 1000 > tcp.dstport", None), ("tcp.window_size_value < 1000", None),
+    ("tcp.options.mss_val == 1460", "tcp"), ("tcp.stream == 0", "tcp"), ("tcp.stream in {1, 2}", None),
+    ("udp.length > 100", None), ("frame.len > 1000", None), ("frame.number <= 10", None),
+    ("frame.number in {1, 3, 5}", None), ("frame.time_relative < 1.5", None),
+    ("frame.len == 0x42 || frame.len == 074", None), ("frame.protocols contains \"tls\"", "tls"),
+    ("ftp", "ftp"), ("ftp.request.command == \"PASS\"", "ftp"), ("ftp.request.command == PASS", None),
+    ("ftp.request.command matches \"^(user|pass)$\"", "ftp"),
+    ("ftp.request.command in {\"USER\", \"PASS\"}", "ftp"), ("ftp.response.code >= 400", "ftp"),
+    ("ftp.response.code == 230", "ftp"), ("ftp.request.arg contains \"anon\"", "ftp"),
+    ("len(ftp.request.arg) > 5", "ftp"), ("upper(ftp.request.command) == \"RETR\"", "ftp"),
+    ("ftp.request.command == \"\\x50ASS\"", None), ("ftp.request.command == \"\\120ASS\"", None),
+    ("dns", "dns"), ("dns.flags.response == 1", "dns"), ("dns.qry.type == 28", "dns"),
+    ("dns.qry.name contains \"google\"", "dns"), ("dns.qry.name matches \"\\\\.(com|org)$\"", "dns"),
+    ("dns.a", "dns"), ("count(dns.a) >= 2", "dns"), ("dns.flags.rcode != 0", "dns"),
+    ("snmp", "snmp"), ("snmp.community == \"public\"", "snmp"), ("ntp", "ntp"), ("ntp.stratum == 1", "ntp"),
+    ("ntp.flags.mode in {3, 4}", "ntp"), ("ldap", "ldap"), ("ldap.protocolOp == 0", "ldap"),
+    ("ssh", "ssh"), ("ssh.protocol contains \"OpenSSH\"", "ssh"), ("tls.handshake.type == 1", "tls"),
+    ("tls.handshake.extensions_server_name matches \"google\"", "tls"), ("smb2", "smb"),
+    ("smb2.cmd == 1", "smb"), ("ntlmssp.messagetype == 3", "smb"),
+    ("tcp.payload contains \"USER\"", "ftp"), ("tcp.payload[0:4] == \"SSH-\"", "ssh"),
+    ("tcp.payload[0:2] == 16:03", "tls"), ("frame contains \"GET\"", None),
+    ("string(tcp.dstport) matches \"^2\"", None), ("ip.addr == 192.168.1.212 && tcp.port == 21", "ftp"),
+]
+
+FIELDS_E = ["frame.number", "frame.time", "frame.time_epoch", "frame.time_relative", "frame.time_delta",
+            "frame.len", "frame.cap_len", "frame.protocols", "ip.src", "ip.dst", "ip.addr", "ipv6.src",
+            "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.port", "tcp.stream", "tcp.len", "tcp.seq",
+            "tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.fin",
+            "tcp.flags.reset", "tcp.window_size_value", "tcp.payload", "udp.srcport", "udp.dstport",
+            "udp.port", "udp.length", "udp.stream"]
+
+CORPUS_SETS = {
+    # -T fields: byte for byte
+    "fields": ["ftp/ftp.pcap", "ftp/ipv6.pcap", "dns/dns_udp.pcap", "dns/dns_tcp.pcap",
+               "ntp/ntp2.pcap", "ntp/NTP-digest.pcap", "ldap/ldap-search_ldap.pcap", "ssh/ssh.pcap",
+               "tls/openssl-tls1_2.pcap", "smb/smb3.pcap", "tcp/options.pcap", "tcp/tcp-fast-open.pcap",
+               "LAB:tcp-handshake.pcap", "LAB:echo.pcap", "LAB:udp-hello.pcap"],
+    "conv": ["ftp/ftp.pcap", "ftp/ipv6.pcap", "dns/dns_tcp.pcap", "dns/dns-wiresharkrepo.pcap",
+             "ntp/NTP_sync.pcap", "ssh/ssh.pcap", "tcp/reassembly.pcap", "smb/smb3.pcap",
+             "tls/chrome-34-google.pcap", "LAB:ftp.pcap", "LAB:dns.pcap", "LAB:chat-epoll.pcap"],
+    "phs": ["ftp/ipv6-multiline-reply.pcap", "dns/dns_udp.pcap", "dns/dns-wiresharkrepo.pcap",
+            "ntp/NTP_sync.pcap", "snmp/snmpwalk-short.pcap", "ssh/ssh.pcap", "smb/smb3.pcap",
+            "ldap/ldap-search_ldap.pcap", "tcp/handshake.pcap" if False else "tcp/tcp-reset.pcap",
+            "LAB:ssh-exec.pcap", "LAB:ntp.pcap", "LAB:snmp-get.pcap"],
+    "follow": ["ftp/ftp.pcap", "ftp/retr.pcap", "ldap/simpleauth.pcap", "ssh/ssh.pcap",
+               "tls/openssl-tls1_2.pcap", "smb/smb2readwrite.pcap", "LAB:ftp.pcap", "LAB:chat-poll.pcap"],
+    "follow_udp": ["dns/dns_udp.pcap", "ntp/NTP_sync.pcap", "LAB:ntp.pcap", "LAB:udp-hello.pcap",
+                   "dns/dns-wiresharkrepo.pcap"],
+    "ek": ["ftp/ftp.pcap", "dns/dns_udp.pcap", "LAB:tcp-handshake.pcap"],
+}
+
+# (kind, filter or None, capture basename or None): why the two tools differ.
+KNOWN = {
+}
+
+
+def run(cmd, timeout=120):
+    p = subprocess.run(cmd, capture_output=True, timeout=timeout)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+class Ctx:
+    def __init__(self, wirelab, corpus, pcaps, verbose):
+        self.wirelab, self.corpus, self.pcaps, self.verbose = wirelab, corpus, pcaps, verbose
+        self.rules = {}
+        da = os.path.join(corpus, "reference", "DECODE-AS")
+        if os.path.exists(da):
+            for line in open(da):
+                parts = line.split()
+                if len(parts) >= 2:
+                    self.rules[parts[0]] = parts[1:]
+        self.fail = 0
+        self.ok = 0
+        self.known = 0
+
+    def path(self, name):
+        if name.startswith("LAB:"):
+            return os.path.join(self.pcaps, name[4:])
+        return os.path.join(self.corpus, name)
+
+    def all_captures(self):
+        caps = sorted(glob.glob(os.path.join(self.pcaps, "*.pcap")))
+        caps += sorted(glob.glob(os.path.join(self.corpus, "*", "*.pcap*")))
+        return caps
+
+    def dargs(self, cap):
+        rules = list(LAB_RULES) if os.path.dirname(os.path.abspath(cap)) == os.path.abspath(self.pcaps) else []
+        rules += self.rules.get(os.path.basename(cap), [])
+        out = []
+        for r in rules:
+            out += ["-d", r]
+        return out
+
+    def both(self, cap, args, wl_args=None):
+        d = self.dargs(cap)
+        _, t, _ = run(["tshark", "-n", "-r", cap] + d + args)
+        rc, w, err = run([self.wirelab, "read", "-r", cap] + d + (wl_args or args))
+        return t, w, rc, err
+
+    def verdict(self, kind, what, cap, same, detail=""):
+        key = (kind, what, os.path.basename(cap) if cap else None)
+        known = KNOWN.get(key) or KNOWN.get((kind, what, None)) or KNOWN.get((kind, None, key[2]))
+        if same and known:
+            print("AGREES NOW (drop it from KNOWN): %s %s %s" % key)
+            self.fail += 1
+        elif same:
+            self.ok += 1
+        elif known:
+            self.known += 1
+            if self.verbose:
+                print("known %s %r on %s: %s" % (kind, what, key[2], known))
+        else:
+            self.fail += 1
+            print("DIFF %s %r on %s%s" % (kind, what, cap, detail))
+
+
+def frames(text):
+    return [l.strip() for l in text.splitlines() if l.strip()]
+
+
+def check_filters(c):
+    from concurrent.futures import ThreadPoolExecutor
+    base = [c.path(n) for n in BASE]
+    jobs = []
+    for flt, folder in FILTERS:
+        caps = list(base)
+        if folder:
+            caps += sorted(glob.glob(os.path.join(c.corpus, folder, "*.pcap*")))
+        for cap in dict.fromkeys(caps):
+            jobs.append((flt, cap))
+
+    def one(job):
+        flt, cap = job
+        return flt, cap, c.both(cap, ["-Y", flt, "-T", "fields", "-e", "frame.number"])
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for flt, cap, (t, w, rc, err) in pool.map(one, jobs):
+            if rc != 0:
+                c.verdict("filter", flt, cap, False, ": wirelab exit %d: %s" % (rc, err.strip()[:300]))
+                continue
+            a, b = frames(w), frames(t)
+            detail = ""
+            if a != b:
+                only_w = sorted(set(a) - set(b), key=int)[:10]
+                only_t = sorted(set(b) - set(a), key=int)[:10]
+                detail = ": wirelab only %s, tshark only %s" % (only_w, only_t)
+            c.verdict("filter", flt, cap, a == b, detail)
+    print("%d filters on %d (filter, capture) pairs" % (len(FILTERS), len(jobs)))
+
+
+def trim(text):
+    return "\n".join(l.rstrip() for l in text.splitlines())
+
+
+def first_diff(a, b):
+    al, bl = a.splitlines(), b.splitlines()
+    for i, (x, y) in enumerate(zip(al, bl)):
+        if x != y:
+            return ": line %d\n  wirelab %s\n  tshark  %s" % (i + 1, x[:200], y[:200])
+    return ": %d lines against %d" % (len(al), len(bl))
+
+
+def check_fields(c):
+    args = ["-T", "fields", "-E", "header=y"]
+    for f in FIELDS_E:
+        args += ["-e", f]
+    for name in CORPUS_SETS["fields"]:
+        cap = c.path(name)
+        t, w, rc, err = c.both(cap, args)
+        same = rc == 0 and trim(w) == trim(t)
+        c.verdict("fields", None, cap, same, "" if same else first_diff(trim(w), trim(t)))
+
+
+def check_stat(c, kind, stats, names):
+    for name in names:
+        cap = c.path(name)
+        for z in stats:
+            t, w, rc, err = c.both(cap, ["-q", "-z", z])
+            same = rc == 0 and w == t
+            c.verdict(kind, z, cap, same, "" if same else first_diff(w, t))
+
+
+def check_ek(c):
+    import json
+    args = ["-T", "ek", "-e", "frame.number", "-e", "ip.src", "-e", "tcp.port", "-e", "udp.port",
+            "-e", "tcp.flags.syn", "-e", "frame.protocols"]
+    for name in CORPUS_SETS["ek"]:
+        cap = c.path(name)
+        t, w, rc, err = c.both(cap, args)
+        try:
+            same = rc == 0 and [json.loads(l) for l in w.splitlines()] == [json.loads(l) for l in t.splitlines()]
+        except ValueError as e:
+            same = False
+        c.verdict("ek", None, cap, same, "" if same else first_diff(w, t))
+
+
+def main():
+    args = [a for a in sys.argv[1:] if a != "-v"]
+    verbose = "-v" in sys.argv
+    if len(args) < 3:
+        sys.exit(__doc__)
+    wirelab, corpus, pcaps = args[:3]
+    what = args[3] if len(args) > 3 else "all"
+    if not shutil.which("tshark") or not os.path.isdir(corpus):
+        print("skipped: tshark or the corpus (%s) is missing" % corpus)
+        sys.exit(77)
+    os.environ["TZ"] = "UTC"
+    os.environ["LC_ALL"] = "C"
+    c = Ctx(wirelab, corpus, pcaps, verbose)
+    if what in ("filters", "all"):
+        check_filters(c)
+    if what in ("fields", "all"):
+        check_fields(c)
+    if what in ("conv", "all"):
+        check_stat(c, "conv", ["conv,tcp", "conv,udp", "conv,ip", "endpoints,ip"], CORPUS_SETS["conv"])
+    if what in ("phs", "all"):
+        check_stat(c, "phs", ["io,phs"], CORPUS_SETS["phs"])
+    if what in ("follow", "all"):
+        check_stat(c, "follow", ["follow,tcp,ascii,0", "follow,tcp,hex,0", "follow,tcp,raw,1"],
+                   CORPUS_SETS["follow"])
+        check_stat(c, "follow", ["follow,udp,ascii,0", "follow,udp,hex,1"], CORPUS_SETS["follow_udp"])
+    if what in ("ek", "all"):
+        check_ek(c)
+    print("%d agree, %d differ as documented, %d differ" % (c.ok, c.known, c.fail))
+    sys.exit(1 if c.fail else 0)
+
+
+if __name__ == "__main__":
+    main()
