@@ -16,6 +16,7 @@ struct wl_seg;  /* an out-of-order TCP segment held for later */
 /* One direction of a flow: TCP sequence state and the bytes not yet consumed. */
 struct wl_half {
 	uint8_t have_base;       /* next_seq is known */
+	uint8_t isn_kept;        /* isn carries on from an ended flow (flow.c) */
 	uint8_t syn, fin, rst;
 	uint32_t isn;            /* for relative sequence numbers */
 	uint32_t next_seq;       /* next in-order byte expected */

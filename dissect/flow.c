@@ -207,6 +207,8 @@ struct wl_ended {
 	uint8_t addr[2][16];
 	uint16_t port[2];
 	int64_t stream;
+	uint8_t have_base[2];    /* TCP: each side's sequence base, so that the */
+	uint32_t isn[2];         /* relative numbers carry on too */
 };
 
 static void remember_end(struct wl_ctx *ctx, const struct wl_flow *f)
@@ -221,9 +223,15 @@ static void remember_end(struct wl_ctx *ctx, const struct wl_flow *f)
 	memcpy(e->addr, f->addr, sizeof e->addr);
 	memcpy(e->port, f->port, sizeof e->port);
 	e->stream = f->stream;
+	for (int i = 0; i < 2; i++) {
+		e->have_base[i] = f->half[i].have_base;
+		e->isn[i] = f->half[i].isn;
+	}
 }
 
-static int64_t ended_stream(const struct wl_ctx *ctx, const struct wl_flow *f)
+/* The stream of the ended flow f continues, or -1; its sides' sequence
+ * bases go to f. */
+static int64_t ended_stream(const struct wl_ctx *ctx, struct wl_flow *f)
 {
 	if (!ctx->ended)
 		return -1;
@@ -231,10 +239,17 @@ static int64_t ended_stream(const struct wl_ctx *ctx, const struct wl_flow *f)
 	size_t n = f->af == 4 ? 4 : 16;
 	if (!e->used || e->hash != f->hash || e->tcp != f->tcp || e->af != f->af)
 		return -1;
-	for (int swap = 0; swap < 2; swap++)
-		if (e->port[0] == f->port[swap] && e->port[1] == f->port[!swap] &&
-		    memcmp(e->addr[0], f->addr[swap], n) == 0 && memcmp(e->addr[1], f->addr[!swap], n) == 0)
-			return e->stream;
+	for (int swap = 0; swap < 2; swap++) {
+		if (e->port[0] != f->port[swap] || e->port[1] != f->port[!swap] ||
+		    memcmp(e->addr[0], f->addr[swap], n) != 0 || memcmp(e->addr[1], f->addr[!swap], n) != 0)
+			continue;
+		for (int i = 0; i < 2; i++) {   /* the numbering, not the reassembly state */
+			int j = swap ? !i : i;
+			f->half[i].isn_kept = e->have_base[j];
+			f->half[i].isn = e->isn[j];
+		}
+		return e->stream;
+	}
 	return -1;
 }
 

@@ -510,12 +510,13 @@ void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_len)
 		if (s.opt.wscale >= 0)
 			h->wscale = (uint8_t)s.opt.wscale;
 	} else if (!h->have_base) {
-		h->isn = s.seq - 1;   /* picked up mid-stream: as tshark, the first seq is 1 */
+		if (!h->isn_kept)   /* picked up mid-stream: as tshark, the first seq is 1 */
+			h->isn = s.seq - 1;
 		h->next_seq = s.seq;
 		h->have_base = 1;
 	}
 	uint32_t rseq = s.seq - h->isn;
-	uint32_t rack = peer->have_base ? s.ack - peer->isn : s.ack;
+	uint32_t rack = peer->have_base || peer->isn_kept ? s.ack - peer->isn : s.ack;
 
 	int32_t rel = (int32_t)(s.seq + ((s.flags & TH_SYN) ? 1u : 0u) - h->next_seq);
 	if (f->muted)

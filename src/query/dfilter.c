@@ -168,6 +168,8 @@ struct wl_dfilter {
 	unsigned nres, res_cap;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
+	int makes_values;        /* it makes values (slices, upper(), string()) */
+	int oom;                 /* a node could not be made */
 	/* evaluation scratch: a stack of values and of bytes */
 	struct wl_qval *vals;
 	unsigned nvals, vals_cap;
@@ -195,8 +197,10 @@ static void *take(struct wl_dfilter *df, size_t n)
 	if (!b || b->cap - b->used < n) {
 		size_t cap = n > 16384 ? n : 16384;
 		b = malloc(sizeof *b + cap);
-		if (!b)
+		if (!b) {
+			df->oom = 1;   /* wl_dfilter_compile fails the filter */
 			return NULL;
+		}
 		b->used = 0;
 		b->cap = cap;
 		b->next = df->mem;
@@ -230,6 +234,9 @@ static void fail_at(struct parser *p, size_t pos, size_t len, const char *fmt, .
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	for (char *c = msg; *c; c++)   /* the filter's own control characters stay off the lines */
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
 	if (pos > p->n)
 		pos = p->n;
 	if (len > p->n - pos)
@@ -473,7 +480,8 @@ static int lex(struct parser *p, struct token *t, uint8_t prev)
 		p->pos++;
 		return 0;
 	}
-	if (!is_word_char((unsigned char)s[0]) || (s[0] == '.' && left > 1 && s[1] == '.')) {
+	/* a word never starts with '/': it is division ("a / 2"; CIDR is inside a word) */
+	if (!is_word_char((unsigned char)s[0]) || s[0] == '/' || (s[0] == '.' && left > 1 && s[1] == '.')) {
 		for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
 			size_t k = strlen(symbols[i].s);
 			if (k <= left && memcmp(s, symbols[i].s, k) == 0) {
@@ -565,6 +573,7 @@ static int64_t parse_offset(struct parser *p, const char *s, size_t n, size_t po
 {
 	char tmp[32];
 	if (n == 0 || n >= sizeof tmp) {
+		fail_at(p, pos, n, "\"%.*s\" is not a valid slice offset.", (int)(n > 20 ? 20 : n), s);
 		*ok = 0;
 		return 0;
 	}
@@ -608,7 +617,7 @@ static int parse_slice(struct parser *p, struct vnode *v)
 		if (sep == ':' || (sep == '-' && alen)) {
 			i++;
 			size_t b = i;
-			if (sep == '-' && i < p->n && p->s[i] == '-')
+			if (i < p->n && p->s[i] == '-')
 				i++;
 			while (i < p->n && isdigit((unsigned char)p->s[i]))
 				i++;
@@ -1590,6 +1599,7 @@ static int check_slice(struct parser *p, struct vnode *v)
 		return -1;
 	}
 	v->type = QT_BYTES;
+	p->df->makes_values = 1;
 	return 0;
 }
 
@@ -1609,6 +1619,8 @@ static int check_value(struct parser *p, struct vnode *v, uint8_t want)
 	case VK_FUNC:
 		if (check_func(p, v) < 0)
 			return -1;
+		if (v->func == F_UPPER || v->func == F_LOWER || v->func == F_STRING)
+			p->df->makes_values = 1;
 		return check_slice(p, v);
 	case VK_ARITH: {
 		struct vnode *a = v->arg[0], *b = v->arg[1];
@@ -1940,6 +1952,10 @@ struct wl_dfilter *wl_dfilter_compile(const struct wl_qreg *reg, const char *tex
 			unexpected(&p, peek(&p));
 		if (df->root && !p.failed)
 			check(&p, df->root);
+		if (df->oom)
+			fail_at(&p, 0, 0, "Out of memory.");
+		if (!p.failed && !df->root)
+			fail_at(&p, 0, 0, "The filter could not be parsed.");
 		if (!p.failed && set_protocols(&p) < 0)
 			fail_at(&p, 0, 0, "Out of memory.");
 	}
@@ -2507,7 +2523,11 @@ static int reserve_bytes(struct wl_dfilter *df, const struct wl_qframe *f)
 
 int wl_dfilter_match(struct wl_dfilter *df, const struct wl_qframe *f)
 {
-	if (reserve_bytes(df, f) < 0)
+	/* a filter that needs some protocol's fields cannot match a frame
+	 * without messages (a flow wl_opts.only left undissected) */
+	if (!f->nmsgs && df->protos)
+		return 0;
+	if (df->makes_values && reserve_bytes(df, f) < 0)
 		return 0;
 	struct eval e = { df, f };
 	df->nvals = 0;

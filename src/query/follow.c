@@ -33,6 +33,7 @@ struct chunk {
 	size_t off;              /* in the byte store */
 };
 
+/* A segment that came before the bytes ahead of it. */
 struct held {
 	struct held *next;
 	uint32_t seq, len;
@@ -40,9 +41,9 @@ struct held {
 };
 
 struct side {
-	int have;
-	uint32_t next;
-	struct held *held;       /* sorted by seq */
+	uint32_t seq;            /* the next byte expected (0 with nothing written: not known yet) */
+	uint64_t written;
+	struct held *held, *tail;   /* in the order they came */
 };
 
 struct follow {
@@ -100,70 +101,114 @@ static void add_chunk(struct follow *w, int node, const uint8_t *p, uint32_t n)
 	w->nbytes += n;
 }
 
-/* Held segments the stream has caught up with. */
-static void drain(struct follow *w, int node)
+static void unlink_held(struct side *s, struct held *prev, struct held *h)
+{
+	if (prev)
+		prev->next = h->next;
+	else
+		s->held = h->next;
+	if (s->tail == h)
+		s->tail = prev;
+	free(h);
+}
+
+/* One step over the held segments of node, as tshark's check_follow_fragments():
+ * one that the stream has reached is written (the part not seen yet); when
+ * the peer acknowledged bytes past the first hole, the hole is written as
+ * "[N bytes missing in capture file]". Returns 1 if it did something. */
+static int held_step(struct follow *w, int node, uint32_t ack)
 {
 	struct side *s = &w->side[node];
-	while (s->held && !seq_lt(s->next, s->held->seq)) {
-		struct held *h = s->held;
-		s->held = h->next;
-		uint32_t skip = s->next - h->seq;
-		if (skip < h->len) {
-			add_chunk(w, node, h->data + skip, h->len - skip);
-			s->next = h->seq + h->len;
+	if (!s->held)
+		return 0;
+	uint32_t lowest = s->held->seq;
+	struct held *prev = NULL;
+	for (struct held *h = s->held; h; prev = h, h = h->next) {
+		if (seq_lt(h->seq, lowest))
+			lowest = h->seq;
+		if (seq_lt(h->seq, s->seq)) {
+			uint32_t end = h->seq + h->len;
+			if (seq_lt(s->seq, end)) {
+				uint32_t from = s->seq - h->seq;
+				add_chunk(w, node, h->data + from, h->len - from);
+				s->seq += h->len - from;
+			}
+			unlink_held(s, prev, h);
+			return 1;
 		}
-		free(h);
+		if (h->seq == s->seq) {
+			add_chunk(w, node, h->data, h->len);
+			s->seq += h->len;
+			unlink_held(s, prev, h);
+			return 1;
+		}
 	}
+	if (seq_lt(lowest, ack)) {
+		char text[64];
+		int n = snprintf(text, sizeof text, "[%d bytes missing in capture file]", (int)(lowest - s->seq));
+		add_chunk(w, node, (const uint8_t *)text, (uint32_t)n + 1);   /* and its NUL, as tshark */
+		s->seq = lowest;
+		return 1;
+	}
+	return 0;
 }
 
 static void hold(struct follow *w, int node, uint32_t seq, const uint8_t *p, uint32_t n)
 {
 	struct side *s = &w->side[node];
-	struct held **pp = &s->held;
-	while (*pp && !seq_lt(seq, (*pp)->seq)) {
-		if ((*pp)->seq == seq)
-			return;   /* the same segment again */
-		pp = &(*pp)->next;
-	}
 	struct held *h = malloc(sizeof *h + n);
 	if (!h)
 		return;
 	h->seq = seq;
 	h->len = n;
+	h->next = NULL;
 	memcpy(h->data, p, n);
-	h->next = *pp;
-	*pp = h;
+	if (s->tail)
+		s->tail->next = h;
+	else
+		s->held = h;
+	s->tail = h;
 }
 
+/* tshark 4.0's follow_tcp_tap_listener(), step by step. */
 static void tcp_segment(struct follow *w, int node, const struct wl_qframe *f)
 {
-	struct wl_qval seq, flags, pay;
-	if (!wl__stat_first(f, w->reg, "tcp.seq_raw", &seq))
+	struct wl_qval seq, len, flags, ack;
+	if (!wl__stat_first(f, w->reg, "tcp.seq_raw", &seq) || !wl__stat_first(f, w->reg, "tcp.len", &len))
 		return;
-	int syn = wl__stat_first(f, w->reg, "tcp.flags.syn", &flags) && flags.n.u;
-	char scratch[8];
-	int id = wl__qreg_find(w->reg, "tcp.payload", 11);
-	int have = id >= 0 && wl__virt_value(f, wl__qreg_get(w->reg, id)->virt, &pay, scratch, sizeof scratch);
+	uint32_t sequence = (uint32_t)seq.n.u, length = (uint32_t)len.n.u;
+	if (wl__stat_first(f, w->reg, "tcp.flags.syn", &flags) && flags.n.u)
+		sequence++;
+	uint32_t acked = wl__stat_first(f, w->reg, "tcp.ack_raw", &ack) ? (uint32_t)ack.n.u : 0;
+	while (held_step(w, !node, acked))
+		;
 	struct side *s = &w->side[node];
-	uint32_t sq = (uint32_t)seq.n.u + (syn ? 1u : 0u);
-	if (syn || !s->have) {
-		if (!s->have || syn)
-			s->next = sq;
-		s->have = 1;
+	/* the segment's bytes, a RST's too (tcp.payload leaves those out) */
+	const uint8_t *data = f->fi.data ? f->fi.data + f->fi.payload_off : NULL;
+	uint32_t dlen = f->fi.data ? f->fi.payload_len : 0;
+	if (!s->written && !s->seq)
+		s->seq = sequence;
+	if (seq_lt(sequence, s->seq)) {
+		uint32_t next = sequence + length;
+		if (seq_lt(s->seq, next)) {
+			uint32_t skip = s->seq - sequence;
+			dlen = dlen <= skip ? 0 : dlen - skip;
+			data = data ? data + skip : NULL;
+			sequence = s->seq;
+			length = next - s->seq;
+		}
 	}
-	if (!have)
+	if (!dlen || seq_lt(sequence, s->seq))
 		return;
-	int32_t rel = (int32_t)(sq - s->next);
-	if (rel > 0) {
-		hold(w, node, sq, pay.p, pay.len);
-		return;
+	if (sequence == s->seq) {
+		add_chunk(w, node, data, dlen);
+		s->seq += length;
+		s->written += dlen;
+		while (held_step(w, node, 0))
+			;
+	} else {
+		hold(w, node, sequence, data, dlen);
 	}
-	uint32_t skip = (uint32_t)-rel;
-	if (skip >= pay.len)
-		return;   /* a retransmission */
-	add_chunk(w, node, pay.p + skip, pay.len - skip);
-	s->next = sq + pay.len;
-	drain(w, node);
 }
 
 static int endpoint(const struct wl_qframe *f, const struct wl_qreg *reg, int tcp, int dst, uint8_t *af,
@@ -217,6 +262,8 @@ static void follow_frame(void *arg, const struct wl_qframe *f)
 	}
 	if (stream != w->stream)
 		return;
+	if (!w->found && !w->tcp && !(f->fi.data && f->fi.payload_len))
+		return;   /* tshark takes a UDP conversation's ends from its first datagram with data */
 	if (!w->found) {
 		w->found = 1;
 		w->af = af;
@@ -269,12 +316,7 @@ static void hex_lines(FILE *o, const char *prefix, uint32_t offset, const uint8_
 static void follow_finish(void *arg)
 {
 	struct follow *w = arg;
-	for (int node = 0; node < 2; node++)   /* segments still waiting: in order, holes and all */
-		while (w->side[node].held) {
-			w->side[node].next = w->side[node].held->seq;
-			drain(w, node);
-		}
-	FILE *o = w->out;
+	FILE *o = w->out;   /* segments still held after a hole are not shown, as in tshark */
 	static const char *const modes[] = { "ascii", "hex", "raw" };
 	fprintf(o, "\n===================================================================\n");
 	fprintf(o, "Follow: %s,%s\n", w->tcp ? "tcp" : "udp", modes[w->mode]);

@@ -493,9 +493,25 @@ static void open_group(struct wl_gate *g, uint64_t frame)
 	g->late_from = g->nitems;
 }
 
+/* Summaries that came outside a frame's messages wait for the next frame
+ * (they are between the two in the engine's order); a late message does
+ * not wait for them. */
+static void flush_pending(struct wl_gate *g)
+{
+	forward(g, 0, g->nitems, g->nitems, 0);
+	reset(g);
+	g->open = 0;
+}
+
 static void on_msg(void *arg, const struct wl_msg *m)
 {
 	struct wl_gate *g = arg;
+	if (g->open && !g->late && g->frame == 0) {   /* summaries only, so far */
+		if (g->last_frame && m->frame <= g->last_frame)
+			flush_pending(g);
+		else
+			g->frame = m->frame;
+	}
 	if (g->open && g->late && m->frame != g->frame)
 		close_late(g);
 	else if (g->open && m->frame != g->frame) {   /* no frame callback came (an engine without one) */
@@ -512,8 +528,12 @@ static void on_msg(void *arg, const struct wl_msg *m)
 static void on_flow(void *arg, const struct wl_flow_summary *s)
 {
 	struct wl_gate *g = arg;
-	if (!g->open)   /* between frames: late, with the last frame */
-		open_group(g, g->last_frame ? g->last_frame : 1);
+	if (!g->open) {   /* before the next frame's messages */
+		reset(g);
+		g->open = 1;
+		g->late = 0;
+		g->frame = 0;
+	}
 	keep_flow(g, s);
 	if (g->late)
 		close_late(g);
@@ -568,6 +588,8 @@ void wl_gate_drain(struct wl_gate *g)
 {
 	if (g->open && g->late)
 		close_late(g);
+	else if (g->open && g->frame == 0)
+		flush_pending(g);
 	else if (g->open)   /* messages without a frame callback (a test's engine) */
 		close_frame(g, &g->last_fi);
 }
@@ -603,6 +625,11 @@ void wl_gate_free(struct wl_gate *g)
 }
 
 /* ---- reading fields ---- */
+
+void *wl__name_cache_new(void)
+{
+	return calloc(NAME_CACHE, sizeof(struct name_slot));
+}
 
 static struct name_slot *lookup(const struct wl_qframe *f, const char *name)
 {

@@ -271,6 +271,14 @@ int wl__virt_value(const struct wl_qframe *f, unsigned virt, struct wl_qval *v, 
 		v->n.u = (uint64_t)fi->udp_stream;
 		return fi->udp_stream >= 0;
 	case V_TCP_PAYLOAD:
+		/* as tshark: the bytes of a RST are its reset cause, not payload */
+		for (unsigned i = 0; i < f->nmsgs; i++)
+			for (unsigned j = 0; j < f->msgs[i].nfields; j++)
+				if (f->msgs[i].fields[j].name[0] == 't' &&
+				    strcmp(f->msgs[i].fields[j].name, "tcp.flags.reset") == 0 &&
+				    f->msgs[i].fields[j].v.u)
+					return 0;
+		/* fall through */
 	case V_UDP_PAYLOAD:
 		v->type = QT_BYTES;
 		v->p = fi->data ? fi->data + fi->payload_off : NULL;

@@ -94,6 +94,9 @@ struct wl_qval {
 
 /* ---- reading a frame's fields (frame.c) ---- */
 
+/* A name lookup cache for a wl_qframe made by hand (tests); free() it. */
+void *wl__name_cache_new(void);
+
 /* The registry id of a message field (names are string constants: cached
  * by address). -1 for a name the registry does not know. */
 int wl__field_id(const struct wl_qframe *f, const char *name);

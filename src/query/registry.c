@@ -172,8 +172,13 @@ static int add(struct wl_qreg *reg, const char *name, uint8_t kind, uint8_t type
 	f->wltype = 0xff;
 	f->alias[0] = f->alias[1] = -1;
 	reg->n++;
-	if (reg->n * 2 + 2 > reg->nslot && rehash(reg) < 0)
-		return -1;
+	if (reg->n * 2 + 2 > reg->nslot)
+		return rehash(reg) < 0 ? -1 : (int)reg->n - 1;
+	unsigned mask = reg->nslot - 1;
+	unsigned slot = hash_name(name, strlen(name)) & mask;
+	while (reg->slot[slot] >= 0)
+		slot = (slot + 1) & mask;
+	reg->slot[slot] = (int)reg->n - 1;
 	return (int)reg->n - 1;
 }
 
