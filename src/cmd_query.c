@@ -35,7 +35,7 @@ struct wl_qrun {
 const char wl_qplan_usage[] =
 	"  -Y FILTER   display filter, Wireshark's syntax: only frames that match are shown\n"
 	"              (ftp.request.command == \"PASS\", ip.addr == 10.0.0.0/8, tcp.port in {21 2121},\n"
-	"              dns.qry.name matches \"example\", !tcp.flags.syn); -R is the same\n"
+	"              dns.qry.name matches \"example\", !(tcp.port == 22)); -R is the same (read)\n"
 	"  -T fields -e FIELD ...  one line per frame, a column per field, as tshark\n"
 	"    -E header=y|n separator=/t|/s|C occurrence=f|l|a aggregator=C quote=d|s|n\n"
 	"  -T ek       Elasticsearch/OpenSearch bulk lines (with -e: just those fields)\n"
@@ -43,7 +43,7 @@ const char wl_qplan_usage[] =
 	"              endpoints,ip io,phs follow,tcp,ascii,N follow,tcp,hex,N follow,udp,... expert\n"
 	"              credentials; ,FILTER after a statistic limits it (conv,tcp,tcp.port==21)\n"
 	"  -q          no per-frame output (with -z: only the statistics)\n"
-	"  --list-fields  every field and protocol name -Y and -e know, with its type\n";
+	"  --list-fields  (read) every field and protocol name -Y and -e know, with its type\n";
 
 static struct wl_qplan *plan_get(struct wl_qplan **plan)
 {
@@ -177,8 +177,12 @@ void wl_qplan_free(struct wl_qplan *p)
 
 struct wl_qrun *wl_qrun_start(struct wl_qplan *p, const struct wl_sink *out, FILE *f)
 {
+	/* without rendered frames the renderer still counts the flows (lab's summary) */
+	struct wl_sink counts = out ? *out : (struct wl_sink){ 0 };
+	if (p->out != Q_RENDER || p->quiet)
+		counts.msg = NULL;
 	struct wl_qrun *r = calloc(1, sizeof *r);
-	if (!r || !(r->g = wl_gate_new(p->reg, p->df, p->out == Q_RENDER && !p->quiet ? out : NULL))) {
+	if (!r || !(r->g = wl_gate_new(p->reg, p->df, out ? &counts : NULL))) {
 		free(r);
 		wl_err("out of memory");
 		return NULL;

@@ -208,6 +208,8 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	}
 	struct wl_render_opts ro = v->render;
 	ro.out = out;
+	if (!wl_qplan_renders(v->query))
+		ro.summaries = 0;   /* -T fields, ek, -q: the renderer only counts */
 	struct wl_renderer *r = wl_render_new(&ro);
 	struct tee tee = { 0 };
 	struct wl_sink sink = { 0 };

@@ -11,7 +11,7 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
-	{ "read", wl_cmd_read, "dissect a pcap/pcapng file and print the annotated trace" },
+	{ "read", wl_cmd_read, "dissect a pcap/pcapng file: the annotated trace, or -Y/-T fields/-z as tshark" },
 	{ "capture", wl_cmd_capture, "capture live on an interface (thread + bounded queue)" },
 	{ "check", wl_cmd_check, "compare stored captures with their expected traces" },
 	{ "lab", wl_cmd_lab, "drive a real exchange while capturing it, print the trace" },

@@ -197,8 +197,10 @@ static void collect(struct ek *w, const struct wl_qframe *f)
 		unsigned before = w->ne;
 		for (unsigned e = 0; e < before; e++) {
 			int fid = (int)(w->e[e].fd - wl__qreg_get(w->reg, 0));
-			if (fid == fd->alias[0] || fid == fd->alias[1])
-				add(w, layer, fd, &w->e[e].v);
+			if (fid == fd->alias[0] || fid == fd->alias[1]) {
+				struct wl_qval v = w->e[e].v;   /* add() may move the array */
+				add(w, layer, fd, &v);
+			}
 		}
 	}
 }

@@ -168,7 +168,7 @@ static void on_finish(void *arg)
 	if (!w->started) {   /* no frame passed: tshark prints the header all the same */
 		w->line.n = 0;
 		header(w);
-		if (!w->line.failed)
+		if (!w->line.failed && w->line.n)
 			fwrite(w->line.p, 1, w->line.n, w->out);
 	}
 	fflush(w->out);

@@ -136,7 +136,7 @@ static void keep_msg(struct wl_gate *g, const struct wl_msg *m)
 	for (int i = 0; i < 4; i++)
 		ns += str_size(strs[i]);
 	size_t off;
-	uint8_t *d = arena_take(g, sizeof(struct msg_rec) + align8(msg_head) + align8(nf) + align8(nn) +
+	uint8_t *d = arena_take(g, align8(sizeof(struct msg_rec)) + align8(msg_head) + align8(nf) + align8(nn) +
 				       align8(m->pool_used) + ns, &off);
 	if (!d)
 		return;
@@ -144,7 +144,7 @@ static void keep_msg(struct wl_gate *g, const struct wl_msg *m)
 	r->nfields = m->nfields;
 	r->nnotes = m->nnotes;
 	r->pool_used = m->pool_used;
-	d += sizeof *r;
+	d += align8(sizeof *r);
 	memcpy(d, m, msg_head);
 	d += align8(msg_head);
 	memcpy(d, m->fields, nf);
@@ -176,7 +176,7 @@ static void view_msg(const struct wl_gate *g, size_t off, struct msg_view *v)
 {
 	const uint8_t *d = g->arena + off;
 	v->r = (const struct msg_rec *)d;
-	d += sizeof *v->r;
+	d += align8(sizeof *v->r);
 	v->head = (const struct wl_msg *)d;
 	d += align8(msg_head);
 	v->fields = (const struct wl_field *)d;

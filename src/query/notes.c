@@ -327,8 +327,8 @@ static void ntlmssp(struct creds *k, const struct wl_qframe *f, const struct wl_
 		 dom && dom->len ? "\\" : "", (int)user->len, m->pool + user->v.off);
 	struct cred *c = cred_add(k, f->fi.frame, "NTLMSSP", name, strlen(name), m->flow_id);
 	char info[96];
-	snprintf(info, sizeof info, "NTLM%s%.*s response: crackable offline", ver ? " " : "",
-		 ver ? (int)ver->len : 0, ver ? m->pool + ver->v.off : "");
+	snprintf(info, sizeof info, "%.*s response: crackable offline", ver ? (int)ver->len : 4,
+		 ver ? m->pool + ver->v.off : "NTLM");
 	if (c)
 		c->info = strdup(info);
 }
