@@ -3,8 +3,10 @@
 
   query_check.py WIRELAB CORPUS PCAPS [filters|fields|conv|phs|follow|ek|registry|all] [-v]
 
-filters  every display filter of FILTERS, with -Y, on every capture of the corpus and of
-         pcaps/: the matching frame numbers must be tshark's, frame for frame.
+filters  every display filter of FILTERS, with -Y, on BASE and the filter's corpus folder:
+         the matching frame numbers must be tshark's, frame for frame; and -T json of the
+         matching frames is the same whether or not the flows the filter cannot match are
+         dissected (WIRELAB_DISSECT_ALL=1 dissects them all).
 fields   `-T fields` with FIELDS_E on FIELDS_CAPTURES: byte for byte after trimming
          trailing spaces.
 conv, phs, follow   -q -z conv,tcp|udp|ip and endpoints,ip, io,phs, follow,tcp|udp on the
@@ -257,10 +259,17 @@ def check_filters(c):
 
     def one(job):
         flt, cap = job
-        return flt, cap, c.both(cap, ["-Y", flt, "-T", "fields", "-e", "frame.number"])
+        both = c.both(cap, ["-Y", flt, "-T", "fields", "-e", "frame.number"])
+        # the flows the filter cannot match are not dissected: what is shown is the same
+        cmd = [c.wirelab, "read", "-r", cap, "-T", "json", "-Y", flt] + c.dargs(cap)
+        _, pruned, _ = run(cmd)
+        env = dict(os.environ, WIRELAB_DISSECT_ALL="1")
+        whole = subprocess.run(cmd, capture_output=True, env=env).stdout.decode("utf-8", "replace")
+        return flt, cap, both, pruned == whole
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        for flt, cap, (t, w, rc, err) in pool.map(one, jobs):
+        for flt, cap, (t, w, rc, err), same_pruned in pool.map(one, jobs):
+            c.verdict("pruning", flt, cap, same_pruned, ": -T json differs when every flow is dissected")
             if rc != 0:
                 c.verdict("filter", flt, cap, False, ": wirelab exit %d: %s" % (rc, err.strip()[:300]))
                 continue

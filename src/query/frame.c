@@ -37,6 +37,7 @@ struct wl_gate {
 	int has_out;
 	struct wl_qconsumer cons[MAX_CONSUMERS];
 	unsigned ncons;
+	int flow_consumers;      /* some consumer takes flow summaries */
 
 	/* the group being collected; after its frame callback a frame's records
 	 * stay (held) until the next frame starts, so that messages the engine
@@ -525,9 +526,29 @@ static void on_msg(void *arg, const struct wl_msg *m)
 	keep_msg(g, m);
 }
 
+/* Whether a summary can be of use: a flow no frame of which was shown, and
+ * none of whose messages wait in the group, is never shown (its last message
+ * came before its summary); unless a consumer takes every summary. */
+static int summary_wanted(const struct wl_gate *g, uint32_t id)
+{
+	if (!g->df || was_shown(g, id) || g->flow_consumers)
+		return 1;
+	for (unsigned i = 0; g->open && i < g->nitems; i++) {
+		if (g->items[i].kind != REC_MSG)
+			continue;
+		struct msg_view v;
+		view_msg(g, g->items[i].off, &v);
+		if (v.head->flow_id == id)
+			return 1;
+	}
+	return 0;
+}
+
 static void on_flow(void *arg, const struct wl_flow_summary *s)
 {
 	struct wl_gate *g = arg;
+	if (!summary_wanted(g, s->flow_id))
+		return;   /* an undissected flow's end, say: nobody sees it */
 	if (!g->open) {   /* before the next frame's messages */
 		reset(g);
 		g->open = 1;
@@ -576,6 +597,7 @@ int wl_gate_add(struct wl_gate *g, const struct wl_qconsumer *c)
 	if (g->ncons == MAX_CONSUMERS)
 		return -1;
 	g->cons[g->ncons++] = *c;
+	g->flow_consumers |= c->flow != NULL;
 	return 0;
 }
 
