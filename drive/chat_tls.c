@@ -306,9 +306,13 @@ static int chat_open(struct chat *c, const char *host, uint16_t port, const char
 {
 	*c = (struct chat){ .lfd = -1, .epfd = -1, .cap = place_count() };
 	c->ctx = chat_tls_ctx(state_dir);
-	c->peers = calloc((size_t)c->cap, sizeof *c->peers);
-	if (!c->ctx || !c->peers)
+	if (!c->ctx)
 		return -1;
+	c->peers = calloc((size_t)c->cap, sizeof *c->peers);
+	if (!c->peers) {
+		fprintf(stderr, "chat-tls: out of memory\n");
+		return -1;
+	}
 	c->lfd = wl_tcp_listen(host, port, WL_LISTEN_BACKLOG);
 	c->epfd = epoll_create1(EPOLL_CLOEXEC);
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
