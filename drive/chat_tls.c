@@ -3,7 +3,7 @@
  * from the wire, and reappear record by record when the trace is read with
  * the clients' key log.
  *
- * The server is one poll() loop: a new client is accepted and its TLS
+ * The server is one epoll loop: a new client is accepted and its TLS
  * handshake done step by step in the loop (within 5 s), then it gets "* welcome" and
  * every complete message any client sends (up to its NUL) is written to every
  * client. The clients are the plain chat exchange's, each behind a verified
@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -30,7 +32,6 @@
 #include "tls_lab.h"
 
 #define CHAT_TLS_PORT 4443
-#define MAX_CLIENTS 32
 #define MSG_MAX 4096
 #define NCLIENTS 3
 #define NMSGS 7
@@ -38,114 +39,152 @@
 /* ---- the server ---- */
 
 /* Every socket is non-blocking and no call waits on one client: a TLS
- * handshake goes on step by step in the poll loop (a client trickling its
+ * handshake goes on step by step in the epoll loop (a client trickling its
  * ClientHello, or connecting and sending nothing, delays nobody) and must
- * finish within HANDSHAKE_MS; when every slot is taken, the oldest
- * unfinished handshake makes room for a new connection (a flood of half-open
- * connections cannot lock chatters out); a client whose kernel buffers are
+ * finish within HANDSHAKE_MS. Members and handshakes under way share
+ * WL_CHAT_TLS_MAX places, as many as the other chat servers' clients; a
+ * connection costs a small struct until its first bytes arrive (only then is
+ * its TLS state made), so a flood of silent connections is held, not
+ * dropped, until its deadline. Only when every place is taken does the oldest
+ * unfinished handshake make room for a new connection (a flood of half-open
+ * connections cannot lock chatters out); a member whose kernel buffers are
  * full because it never reads is dropped instead of queued for. */
 #define HANDSHAKE_MS 5000
 #define ACCEPT_BURST 256     /* connections taken per turn of the loop, at most */
+#define EVENTS_PER_TURN 64
+#define FD_SPARE 16          /* descriptors besides the peers': stdio, listener, epoll, files */
 
 struct peer {
-	int fd;
-	SSL *ssl;
-	int hs;                 /* handshake not finished yet */
-	short want;             /* what the handshake waits for: POLLIN or POLLOUT */
-	int64_t deadline_us;    /* of the handshake */
-	char buf[MSG_MAX];
+	int fd;                     /* -1 once dropped (freed at the end of the loop's turn) */
+	SSL *ssl;                   /* made when the client's first bytes arrive */
+	int hs;                     /* handshake not finished yet */
+	int slot;                   /* its index in chat.peers */
+	uint32_t events;            /* what epoll waits for on it */
+	int64_t deadline_us;        /* of the handshake */
+	struct peer *older, *newer; /* the queue of handshakes; newer also links the dropped */
+	char *buf;                  /* a member's unfinished message (MSG_MAX bytes) */
 	size_t len;
 };
 
-static void peer_drop(struct peer *p)
+struct chat {
+	SSL_CTX *ctx;
+	int lfd, epfd;
+	int cap;                    /* places: WL_CHAT_TLS_MAX, or what the descriptor limit allows */
+	int n;                      /* peers (members and handshakes) */
+	int members;
+	struct peer **peers;        /* cap of them, in no order */
+	struct peer *oldest, *newest;  /* handshakes in accept order, so in deadline order */
+	struct peer *dropped;       /* this turn's, freed at its end (events may still name them) */
+};
+
+static void hs_unlink(struct chat *c, struct peer *p)
 {
+	*(p->older ? &p->older->newer : &c->oldest) = p->newer;
+	*(p->newer ? &p->newer->older : &c->newest) = p->older;
+	p->older = p->newer = NULL;
+}
+
+static void peer_drop(struct chat *c, struct peer *p)
+{
+	if (p->hs)
+		hs_unlink(c, p);
+	else
+		c->members--;
+	c->peers[p->slot] = c->peers[--c->n];
+	c->peers[p->slot]->slot = p->slot;
 	SSL_free(p->ssl);
-	close(p->fd);
+	close(p->fd);  /* which takes it out of the epoll set */
 	p->fd = -1;
 	p->ssl = NULL;
-	p->len = 0;
-	p->hs = 0;
+	p->newer = c->dropped;
+	c->dropped = p;
 }
 
-static void broadcast(struct peer *peers, const char *msg, size_t n)
+static void free_dropped(struct chat *c)
 {
-	for (int i = 0; i < MAX_CLIENTS; i++)
-		if (peers[i].fd >= 0 && !peers[i].hs && SSL_write(peers[i].ssl, msg, (int)n) <= 0)
-			peer_drop(&peers[i]);
-}
-
-static int online(const struct peer *peers)
-{
-	int n = 0;
-	for (int i = 0; i < MAX_CLIENTS; i++)
-		n += peers[i].fd >= 0 && !peers[i].hs;
-	return n;
-}
-
-/* One more step of p's handshake; at its end, the welcome. */
-static void handshake(struct peer *peers, struct peer *p)
-{
-	int r = SSL_accept(p->ssl);
-	if (r == 1) {
-		p->hs = 0;
-		char hello[64];
-		int k = snprintf(hello, sizeof hello, "* welcome, %d online", online(peers));
-		if (SSL_write(p->ssl, hello, k + 1) <= 0)
-			peer_drop(p);
-		return;
+	while (c->dropped) {
+		struct peer *p = c->dropped;
+		c->dropped = p->newer;
+		free(p->buf);
+		free(p);
 	}
-	int e = SSL_get_error(p->ssl, r);
-	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
-		p->want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
-	else
-		peer_drop(p);
-	ERR_clear_error();
 }
 
-/* A free slot, or the one of the oldest unfinished handshake (dropped), or -1. */
-static int free_slot(struct peer *peers)
+/* Backwards, so that a member dropped on the way (its slot taken by the
+ * last one, already written to) skips nobody. */
+static void broadcast(struct chat *c, const char *msg, size_t n)
 {
-	int oldest = -1;
-	for (int i = 0; i < MAX_CLIENTS; i++) {
-		if (peers[i].fd < 0)
-			return i;
-		if (peers[i].hs && (oldest < 0 || peers[i].deadline_us < peers[oldest].deadline_us))
-			oldest = i;
+	for (int i = c->n - 1; i >= 0; i--) {
+		struct peer *p = c->peers[i];
+		if (!p->hs && SSL_write(p->ssl, msg, (int)n) <= 0) {
+			ERR_clear_error();
+			peer_drop(c, p);
+		}
 	}
-	if (oldest >= 0)
-		peer_drop(&peers[oldest]);
-	return oldest;
 }
 
-/* Takes one waiting connection: 0, or -1 when none is left. */
-static int accept_peer(SSL_CTX *ctx, int lfd, struct peer *peers)
+static int watch(struct chat *c, struct peer *p, uint32_t events)
 {
-	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
-		return errno == EINTR || errno == ECONNABORTED ? 0 : -1;
-	int slot = free_slot(peers);
-	SSL *ssl = slot >= 0 ? SSL_new(ctx) : NULL;
-	if (!ssl || !SSL_set_fd(ssl, fd)) {
-		SSL_free(ssl);
-		close(fd);  /* every slot a chatter: full */
+	if (p->events == events)
 		return 0;
-	}
-	peers[slot] = (struct peer){ .fd = fd, .ssl = ssl, .hs = 1, .want = POLLIN,
-				     .deadline_us = wl_now_us() + HANDSHAKE_MS * 1000LL };
-	handshake(peers, &peers[slot]);
-	return 0;
+	struct epoll_event ev = { .events = events, .data.ptr = p };
+	p->events = events;
+	return epoll_ctl(c->epfd, EPOLL_CTL_MOD, p->fd, &ev);
 }
 
-/* Reads what one client sent and broadcasts every message it completes. */
-static void read_peer(struct peer *peers, struct peer *p)
+/* Makes p's TLS state once its first bytes are there: 1 made, 0 nothing
+ * yet, -1 dropped (it closed or failed before sending anything). */
+static int tls_begin(struct chat *c, struct peer *p)
+{
+	char b;
+	ssize_t r = recv(p->fd, &b, 1, MSG_PEEK);
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (r <= 0 || !(p->ssl = SSL_new(c->ctx)) || !SSL_set_fd(p->ssl, p->fd)) {
+		peer_drop(c, p);
+		return -1;
+	}
+	return 1;
+}
+
+/* The handshake done: p becomes a member and gets the welcome. */
+static void welcome(struct chat *c, struct peer *p)
+{
+	hs_unlink(c, p);
+	p->hs = 0;
+	c->members++;
+	p->buf = malloc(MSG_MAX);
+	char hello[64];
+	int k = snprintf(hello, sizeof hello, "* welcome, %d online", c->members);
+	if (!p->buf || watch(c, p, EPOLLIN) < 0 || SSL_write(p->ssl, hello, k + 1) <= 0)
+		peer_drop(c, p);
+}
+
+/* One more step of p's handshake. */
+static void handshake(struct chat *c, struct peer *p)
+{
+	if (!p->ssl && tls_begin(c, p) <= 0)
+		return;
+	int r = SSL_accept(p->ssl);
+	int e = r == 1 ? SSL_ERROR_NONE : SSL_get_error(p->ssl, r);
+	ERR_clear_error();
+	if (e == SSL_ERROR_NONE)
+		welcome(c, p);
+	else if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) ||
+		 watch(c, p, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT) < 0)
+		peer_drop(c, p);
+}
+
+/* Reads what one member sent and broadcasts every message it completes. */
+static void read_peer(struct chat *c, struct peer *p)
 {
 	do {
-		int k = SSL_read(p->ssl, p->buf + p->len, (int)(sizeof p->buf - p->len));
+		int k = SSL_read(p->ssl, p->buf + p->len, (int)(MSG_MAX - p->len));
 		if (k <= 0) {
 			int e = SSL_get_error(p->ssl, k);
 			ERR_clear_error();
 			if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
-				peer_drop(p);  /* closed, reset or not TLS; a partial record waits */
+				peer_drop(c, p);  /* closed, reset or not TLS; a partial record waits */
 			return;
 		}
 		p->len += (size_t)k;
@@ -155,44 +194,92 @@ static void read_peer(struct peer *peers, struct peer *p)
 				char msg[MSG_MAX];
 				size_t n = i + 1 - start;
 				memcpy(msg, p->buf + start, n);
-				broadcast(peers, msg, n);
+				broadcast(c, msg, n);
 				if (p->fd < 0)
 					return;
 				start = i + 1;
 			}
 		memmove(p->buf, p->buf + start, p->len - start);
 		p->len -= start;
-		if (p->len == sizeof p->buf) {  /* a message over the limit */
-			peer_drop(p);
+		if (p->len == MSG_MAX) {  /* a message over the limit */
+			peer_drop(c, p);
 			return;
 		}
 	} while (SSL_pending(p->ssl));
 }
 
-/* The poll set (slot i+1 for peer i) and how long poll may wait: until the
- * first handshake deadline, or for ever. */
-static int poll_set(const struct peer *peers, struct pollfd *pf, int lfd)
+/* A new connection, waiting for its first bytes; when every place is
+ * taken, the oldest handshake makes room, and with none (all members) the
+ * newcomer is closed. */
+static void add_peer(struct chat *c, int fd)
 {
-	int64_t first = 0;
-	pf[0] = (struct pollfd){ lfd, POLLIN, 0 };
-	for (int i = 0; i < MAX_CLIENTS; i++) {
-		const struct peer *p = &peers[i];
-		pf[i + 1] = (struct pollfd){ p->fd, p->hs ? p->want : POLLIN, 0 };
-		if (p->fd >= 0 && p->hs && (!first || p->deadline_us < first))
-			first = p->deadline_us;
+	if (c->n == c->cap && c->oldest)
+		peer_drop(c, c->oldest);
+	struct peer *p = c->n < c->cap ? calloc(1, sizeof *p) : NULL;
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = p };
+	if (!p || epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		free(p);
+		close(fd);
+		return;
 	}
-	if (!first)
+	*p = (struct peer){ .fd = fd, .hs = 1, .slot = c->n, .events = EPOLLIN,
+			    .deadline_us = wl_now_us() + HANDSHAKE_MS * 1000LL, .older = c->newest };
+	*(c->newest ? &c->newest->newer : &c->oldest) = p;
+	c->newest = p;
+	c->peers[c->n++] = p;
+}
+
+/* Takes the waiting connections, ACCEPT_BURST at most: the whole queue at
+ * once, for in a burst a client's SYN would find it full. */
+static void accept_burst(struct chat *c)
+{
+	for (int k = 0; k < ACCEPT_BURST; k++) {
+		int fd = accept4(c->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			add_peer(c, fd);
+		} else if ((errno == EMFILE || errno == ENFILE) && c->oldest) {
+			peer_drop(c, c->oldest);  /* out of descriptors: one back */
+		} else if (errno == EMFILE || errno == ENFILE) {
+			wl_sleep_ms(10);  /* only members hold them: wait, do not spin */
+			return;
+		} else if (errno != EINTR && errno != ECONNABORTED) {
+			return;  /* EAGAIN: none left */
+		}
+	}
+}
+
+static void expire_handshakes(struct chat *c)
+{
+	int64_t now = wl_now_us();
+	while (c->oldest && c->oldest->deadline_us <= now)
+		peer_drop(c, c->oldest);
+}
+
+/* How long epoll may wait: until the first handshake deadline, or for ever. */
+static int wait_ms(const struct chat *c)
+{
+	if (!c->oldest)
 		return -1;
-	int64_t left = first - wl_now_us();
+	int64_t left = c->oldest->deadline_us - wl_now_us();
 	return left <= 0 ? 0 : (int)((left + 999) / 1000);
 }
 
-static void expire_handshakes(struct peer *peers)
+/* WL_CHAT_TLS_MAX places, or as many as the descriptor limit leaves (raised
+ * first as far as the hard limit lets): accept must never run out. */
+static int place_count(void)
 {
-	int64_t now = wl_now_us();
-	for (int i = 0; i < MAX_CLIENTS; i++)
-		if (peers[i].fd >= 0 && peers[i].hs && peers[i].deadline_us <= now)
-			peer_drop(&peers[i]);
+	struct rlimit rl;
+	rlim_t want = WL_CHAT_TLS_MAX + FD_SPARE;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 4 * FD_SPARE;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur >= want)
+		return WL_CHAT_TLS_MAX;
+	return rl.rlim_cur > 2 * FD_SPARE ? (int)(rl.rlim_cur - FD_SPARE) : FD_SPARE;
 }
 
 static SSL_CTX *chat_tls_ctx(const char *state_dir)
@@ -215,39 +302,54 @@ static SSL_CTX *chat_tls_ctx(const char *state_dir)
 	return ctx;
 }
 
+static int chat_open(struct chat *c, const char *host, uint16_t port, const char *state_dir)
+{
+	*c = (struct chat){ .lfd = -1, .epfd = -1, .cap = place_count() };
+	c->ctx = chat_tls_ctx(state_dir);
+	if (!c->ctx)
+		return -1;
+	c->peers = calloc((size_t)c->cap, sizeof *c->peers);
+	if (!c->peers) {
+		fprintf(stderr, "chat-tls: out of memory\n");
+		return -1;
+	}
+	c->lfd = wl_tcp_listen(host, port, WL_LISTEN_BACKLOG);
+	c->epfd = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+	if (c->lfd < 0 || fcntl(c->lfd, F_SETFL, O_NONBLOCK) < 0 || c->epfd < 0 ||
+	    epoll_ctl(c->epfd, EPOLL_CTL_ADD, c->lfd, &ev) < 0) {
+		perror("chat-tls: listen");
+		return -1;
+	}
+	return 0;
+}
+
 static int serve_chat_tls(const char *host, uint16_t port, const char *state_dir)
 {
 	signal(SIGPIPE, SIG_IGN);
-	SSL_CTX *ctx = chat_tls_ctx(state_dir);
-	if (!ctx)
+	struct chat c;
+	if (chat_open(&c, host, port, state_dir) < 0)
 		return 1;
-	int lfd = wl_tcp_listen(host, port, WL_LISTEN_BACKLOG);
-	if (lfd < 0 || fcntl(lfd, F_SETFL, O_NONBLOCK) < 0) {
-		perror("chat-tls: listen");
-		return 1;
-	}
-	static struct peer peers[MAX_CLIENTS];
-	for (int i = 0; i < MAX_CLIENTS; i++)
-		peers[i].fd = -1;
 	for (;;) {
-		struct pollfd pf[MAX_CLIENTS + 1];
-		int wait_ms = poll_set(peers, pf, lfd);
-		if (poll(pf, MAX_CLIENTS + 1, wait_ms) < 0 && errno != EINTR)
+		struct epoll_event ev[EVENTS_PER_TURN];
+		int k = epoll_wait(c.epfd, ev, EVENTS_PER_TURN, wait_ms(&c));
+		if (k < 0 && errno != EINTR)
 			return 1;
-		/* the whole queue at once: in a burst, a client's SYN would find it full */
-		for (int k = 0; (pf[0].revents & POLLIN) && k < ACCEPT_BURST; k++)
-			if (accept_peer(ctx, lfd, peers) < 0)
-				break;
-		for (int i = 0; i < MAX_CLIENTS; i++) {
-			struct peer *p = &peers[i];
-			if (p->fd < 0 || pf[i + 1].fd != p->fd || !pf[i + 1].revents)
-				continue;
-			if (p->hs)
-				handshake(peers, p);
-			else
-				read_peer(peers, p);
+		int listener = 0;
+		for (int i = 0; i < k; i++) {
+			struct peer *p = ev[i].data.ptr;
+			if (!p)
+				listener = 1;
+			else if (p->fd >= 0 && p->hs)
+				handshake(&c, p);
+			else if (p->fd >= 0)
+				read_peer(&c, p);
 		}
-		expire_handshakes(peers);
+		/* after the peers: an eviction cannot free one still named in ev */
+		if (listener)
+			accept_burst(&c);
+		expire_handshakes(&c);
+		free_dropped(&c);
 	}
 }
 
@@ -261,7 +363,7 @@ static int start_chat_tls(const struct wl_server_ctx *ctx, char *err, size_t err
 }
 
 const struct wl_server wl_server_chat_tls = {
-	.name = "chat-tls", .desc = "wirelab's chat server behind TLS (one poll loop)",
+	.name = "chat-tls", .desc = "wirelab's chat server behind TLS (one epoll loop)",
 	.packages = "", .port = CHAT_TLS_PORT, .start = start_chat_tls,
 };
 

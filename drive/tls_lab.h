@@ -13,6 +13,11 @@
 #define WL_TLS_MITM_KEY "mitm.key"
 #define WL_TLS_KEYLOG "keylog"          /* the clients' session secrets (SSLKEYLOGFILE format) */
 
+/* Members and handshakes under way that chat-tls holds at once, as many as
+ * the other chat servers' clients; only past that does the oldest unfinished
+ * handshake make room for a newcomer. */
+#define WL_CHAT_TLS_MAX 1024
+
 /* Makes the lab CA, the server certificate and the man-in-the-middle's
  * certificate under <state>/tls/ unless they exist. 0, or -1 with a reason. */
 int wl_tls_pki(const char *state_dir, char *err, size_t errlen);

@@ -5,6 +5,7 @@
  * SIGTERM ends it. Each chat architecture runs in a forked child on a test
  * port on 127.0.0.1. */
 #include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -142,15 +143,18 @@ static void check_architecture(const char *name, uint16_t port)
 	close(gone);
 	roundtrip(good, "still here after the vanished one");
 
-	/* a slow client trickling a message a byte at a time holds nobody up */
+	/* a slow client trickling a message a byte at a time holds nobody up:
+	 * the good client's message comes back while the slow one's is still
+	 * unfinished (a server waiting for it would never answer), and the slow
+	 * one is not dropped for it (no FIN or reset) */
 	int slow = join(port);
-	int64_t t0 = wl_now_us();
 	for (int i = 0; i < 5; i++) {
 		assert_int_equal(wl_send_all(slow, "s", 1), 0);
 		roundtrip(good, "not held up by the slow one");
+		struct pollfd pf = { slow, POLLRDHUP, 0 };
+		assert_int_equal(poll(&pf, 1, 0), 0);
 		wl_sleep_ms(100);
 	}
-	assert_true(wl_now_us() - t0 < 3000000);
 	close(slow);
 
 	/* a client that never reads: dropped, memory bounded, others unaffected */
