@@ -19,8 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct wl_source *src = wl_source_offline_mem(d, n, err, sizeof err);
 	if (!src)
 		return 0;
-	if ((n & 1) && wl_source_filter(src, "udp or tcp port 53", err, sizeof err) < 0)
-		abort();  /* it compiles for every link type libpcap knows, so for the first */
+	/* an unknown first link type refuses the filter: then it reads unfiltered */
+	if (n & 1)
+		wl_source_filter(src, "udp or tcp port 53", err, sizeof err);
 	struct wl_pkt p;
 	volatile uint8_t sum = 0;
 	while (wl_source_next(src, &p) == 1) {
