@@ -87,6 +87,7 @@ struct wl_ctx {
 	char pkt_src[WL_EP_STRLEN], pkt_dst[WL_EP_STRLEN];
 	uint8_t pkt_eps_ok;      /* pkt_src/pkt_dst are made (wl__pkt_eps) */
 	struct wl_flow *flow;    /* current flow, if any */
+	const struct wl_frame *frame_meta;  /* interface/comments for the frame's first message */
 
 	struct wl_msg *msg;      /* the one message under construction */
 	int msg_open;

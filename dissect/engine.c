@@ -113,7 +113,19 @@ int wl_link_supported(int linktype)
 void wl_engine_packet(struct wl_engine *e, int linktype, int64_t ts_ns,
 		      const uint8_t *data, uint32_t caplen, uint32_t len)
 {
+	struct wl_frame f = { .linktype = linktype, .ts_ns = ts_ns, .data = data,
+			      .caplen = caplen, .len = len };
+	wl_engine_frame(e, &f);
+}
+
+void wl_engine_frame(struct wl_engine *e, const struct wl_frame *fr)
+{
 	struct wl_ctx *ctx = &e->ctx;
+	int linktype = fr->linktype;
+	int64_t ts_ns = fr->ts_ns;
+	const uint8_t *data = fr->data;
+	uint32_t caplen = fr->caplen, len = fr->len;
+	ctx->frame_meta = fr->show_interface || fr->ncomments ? fr : NULL;
 	ctx->frame++;
 	ctx->ts_ns = ts_ns;
 	if (!ctx->have_first) {
@@ -132,6 +144,7 @@ void wl_engine_packet(struct wl_engine *e, int linktype, int64_t ts_ns,
 	wl__link(ctx, linktype, wl_cur_make(data, caplen));
 	wl__msg_flush(ctx);
 	ctx->flow = NULL;
+	ctx->frame_meta = NULL;
 	if ((ctx->frame & 1023) == 0)
 		wl__flow_evict_idle(ctx);
 }

@@ -129,6 +129,25 @@ int wl_engine_decode_as(struct wl_engine *e, const struct wl_decode_as *rule);
 /* One captured frame: ts in ns since 1970, caplen bytes of a wire length len. */
 void wl_engine_packet(struct wl_engine *e, int linktype, int64_t ts_ns,
 		      const uint8_t *data, uint32_t caplen, uint32_t len);
+
+/* The same with what a pcapng file says of the frame: its interface (shown
+ * as frame.interface_id when show_interface: its section has several) and
+ * its comments (frame.comment), both on the frame's first message. */
+struct wl_frame_comment {
+	const char *text;
+	uint32_t len;
+};
+struct wl_frame {
+	int linktype;
+	int64_t ts_ns;
+	const uint8_t *data;
+	uint32_t caplen, len;
+	uint32_t interface_id;
+	int show_interface;
+	unsigned ncomments;
+	const struct wl_frame_comment *comments;  /* read during the call only */
+};
+void wl_engine_frame(struct wl_engine *e, const struct wl_frame *f);
 /* Closes every flow (in the order they were opened) and reports their summaries. */
 void wl_engine_finish(struct wl_engine *e);
 void wl_engine_free(struct wl_engine *e);

@@ -26,6 +26,20 @@ static void msg_reset(struct wl_ctx *ctx, struct wl_msg *m)
 	m->overflow = 0;
 }
 
+/* What the capture file says of the frame, on its first message only (as
+ * tshark has them in the frame tree, not in every layer). */
+static void frame_fields(struct wl_ctx *ctx, struct wl_msg *m)
+{
+	const struct wl_frame *f = ctx->frame_meta;
+	if (!f)
+		return;
+	ctx->frame_meta = NULL;
+	if (f->show_interface)
+		wl_f_uint(m, "frame.interface_id", f->interface_id);
+	for (unsigned i = 0; i < f->ncomments; i++)
+		wl_f_str(m, "frame.comment", f->comments[i].text, f->comments[i].len);
+}
+
 struct wl_msg *wl_msg_new(struct wl_ctx *ctx, const char *proto, const char *type,
 			  enum wl_dir dir)
 {
@@ -50,6 +64,7 @@ struct wl_msg *wl_msg_new(struct wl_ctx *ctx, const char *proto, const char *typ
 		m->server = m->dst = ctx->pkt_dst;
 	}
 	ctx->msg_open = 1;
+	frame_fields(ctx, m);
 	return m;
 }
 

@@ -179,13 +179,27 @@ static void tee_flow(void *arg, const struct wl_flow_summary *s)
 		t->b.flow(t->b.arg, s);
 }
 
+/* The packet to the engine, with its pcapng interface and comments. */
+static void engine_frame(struct wl_engine *e, const struct wl_source *src, const struct wl_pkt *p)
+{
+	struct wl_frame_comment c[WL_PKT_MAX_COMMENTS];
+	struct wl_frame f = { .linktype = p->linktype, .ts_ns = p->ts_ns, .data = p->data,
+			      .caplen = p->caplen, .len = p->len, .interface_id = p->interface_id,
+			      .show_interface = wl_source_interfaces(src) > 1,
+			      .ncomments = p->ncomments, .comments = c };
+	for (unsigned i = 0; i < p->ncomments && i < WL_PKT_MAX_COMMENTS; i++)
+		c[i] = (struct wl_frame_comment){ p->comments[i].text, p->comments[i].len };
+	wl_engine_frame(e, &f);
+}
+
 int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writer *w,
 		  volatile sig_atomic_t *stop, FILE *out, struct wl_run_result *res,
 		  char *err, size_t errlen)
 {
 	memset(res, 0, sizeof *res);
 	int lt = wl_source_linktype(src);
-	if (!wl_link_supported(lt)) {
+	/* a file of several interfaces goes on: each frame says if its link type is known */
+	if (!wl_link_supported(lt) && wl_source_interfaces(src) <= 1) {
 		snprintf(err, errlen, "link type %d is not supported (Ethernet, Linux cooked, BSD loopback, "
 			 "raw IP and 802.11 are)", lt);
 		return -1;
@@ -241,7 +255,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		res->packets++;
 		if (w && !res->write_failed && wl_writer_write(w, &p) < 0)
 			res->write_failed = 1;
-		wl_engine_packet(e, lt, p.ts_ns, p.data, p.caplen, p.len);
+		engine_frame(e, src, &p);
 		if (v->count && res->packets >= v->count) {
 			wl_source_stop(src);
 			if (!live)

@@ -1,6 +1,6 @@
-/* fuzz_pcap.c - the capture file reader (pcap and pcapng through libpcap's
- * offline API, from memory) and then every packet it yields through the
- * engine and the JSON renderer. */
+/* fuzz_pcap.c - the capture file reader (pcap through libpcap's offline API,
+ * pcapng through capture/pcapng.c, from memory) and then every packet it
+ * yields through the engine and the JSON renderer. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (!src)
 		return 0;
 	int lt = wl_source_linktype(src);
-	if (!wl_link_supported(lt)) {
+	if (!wl_link_supported(lt) && wl_source_interfaces(src) <= 1) {
 		wl_source_close(src);
 		return 0;
 	}
@@ -33,8 +33,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (!e)
 		abort();
 	struct wl_pkt p;
-	for (unsigned k = 0; k < 100000 && wl_source_next(src, &p) == 1; k++)
-		wl_engine_packet(e, lt, p.ts_ns, p.data, p.caplen, p.len);
+	for (unsigned k = 0; k < 100000 && wl_source_next(src, &p) == 1; k++) {
+		/* as wl_run_source: each packet with its own link type, interface and comments */
+		struct wl_frame_comment c[WL_PKT_MAX_COMMENTS];
+		for (unsigned i = 0; i < p.ncomments; i++)
+			c[i] = (struct wl_frame_comment){ p.comments[i].text, p.comments[i].len };
+		struct wl_frame f = { .linktype = p.linktype, .ts_ns = p.ts_ns, .data = p.data,
+				      .caplen = p.caplen, .len = p.len, .interface_id = p.interface_id,
+				      .show_interface = wl_source_interfaces(src) > 1,
+				      .ncomments = p.ncomments, .comments = c };
+		wl_engine_frame(e, &f);
+	}
 	wl_engine_finish(e);
 	wl_engine_free(e);
 	wl_render_free(r);
