@@ -20,8 +20,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "capture/capture.h"
-#include "drive/sock.h"
+#include "capture.h"
+#include "sock.h"
 #include "wltest.h"
 
 #define PORT 31499  /* below the ephemeral range */

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dissect/core.h"
+#include "core.h"
 #include "render.h"
 #include "wltest.h"
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "dissect/cursor.h"
+#include "cursor.h"
 
 static void test_reads(void **state)
 {

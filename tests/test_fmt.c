@@ -14,7 +14,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "dissect/wl.h"
+#include "wl.h"
 #include "render.h"
 
 static unsigned checked;

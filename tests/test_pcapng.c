@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "capture/capture.h"
-#include "capture/pcapng.h"
+#include "capture.h"
+#include "pcapng.h"
 #include "wltest.h"
 
 static const char *const captures[] = { "multi-link", "big-endian", "two-sections", "spb-opb", "comment" };

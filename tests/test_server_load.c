@@ -45,10 +45,10 @@
 
 #include <openssl/ssl.h>
 
-#include "drive/drive.h"
-#include "drive/tls_lab.h"
+#include "drive.h"
+#include "tls_lab.h"
 #include "wltest.h"
-#include "drive/sock.h"
+#include "sock.h"
 
 #define PORT 31500          /* 31500-31509: one per server */
 #define SLOW_MS 200         /* the slow client's pace: a byte every 200 ms */

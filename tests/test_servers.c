@@ -21,10 +21,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "drive/chat.h"
-#include "drive/drive.h"
+#include "chat.h"
+#include "drive.h"
 #include "wltest.h"
-#include "drive/sock.h"
+#include "sock.h"
 
 #define PORT 31411  /* below the ephemeral range, so no client socket holds it */
 

@@ -13,7 +13,7 @@
 #include "ber_build.h"
 #include "wltest.h"
 
-#include "dissect/snmp.c"
+#include "dissect/proto/snmp/snmp.c"
 
 #define CPORT 50000
 #define SPORT 1161

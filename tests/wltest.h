@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dissect/engine.h"
+#include "engine.h"
 
 /* WL_ASAN in an AddressSanitizer build (gcc or clang): memory bounds on RSS
  * are skipped there, its quarantine keeps freed memory resident. */

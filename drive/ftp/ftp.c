@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "drive.h"
-#include "ftplab.h"
+#include "ftp_lab.h"
 #include "sock.h"
 
 #define TIMEOUT_MS 10000

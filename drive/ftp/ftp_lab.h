@@ -1,4 +1,4 @@
-/* ftplab.h - what the FTP lab server (srv_ftp.c) serves and the FTP
+/* ftp_lab.h - what the FTP lab server (srv_ftp.c) serves and the FTP
  * exchanges (ftp.c) expect: the account, the folder, the two files. The
  * files are generated, so their size and SHA-256 are known to both sides. */
 #ifndef WL_FTPLAB_H

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "drive.h"
-#include "ftplab.h"
+#include "ftp_lab.h"
 
 #define FTP_PORT 2121
 

@@ -20,7 +20,7 @@
 #include "snmp_lab.h"
 
 #ifndef WL_MIB_DIR
-#define WL_MIB_DIR "dissect/mibs"
+#define WL_MIB_DIR "dissect/proto/snmp/mibs"
 #endif
 
 #define SYSDESCR "SNMPv2-MIB::sysDescr.0"

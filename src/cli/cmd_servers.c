@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drive/chat.h"
+#include "chat.h"
 #include "lab.h"
 #include "wirelab.h"
 

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "capture/capture.h"
-#include "dissect/engine.h"
+#include "capture.h"
+#include "engine.h"
 #include "render.h"
 
 /* Exit statuses, as DESIGN.md: 0 fine, 1 a check or an exchange failed,

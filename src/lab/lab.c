@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "drive/drive.h"
-#include "drive/sock.h"
+#include "drive.h"
+#include "sock.h"
 #include "jsonf.h"
 #include "lab.h"
 #include "wirelab.h"

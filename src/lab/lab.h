@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "dissect/engine.h"
-#include "drive/drive.h"
+#include "engine.h"
+#include "drive.h"
 
 /* The lab state folder: opt, else $WIRELAB_STATE, else /run/wirelab as root,
  * else /tmp/wirelab-UID; created. NULL (reason printed) if not writable. */

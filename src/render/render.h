@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dissect/engine.h"
+#include "engine.h"
 
 enum wl_format { WL_OUT_TEXT, WL_OUT_JSON, WL_OUT_LADDER };
 

@@ -11,7 +11,7 @@
 #ifndef WL_PIPE_H
 #define WL_PIPE_H
 
-#include "dissect/engine.h"
+#include "engine.h"
 
 struct wl_pipe;
 

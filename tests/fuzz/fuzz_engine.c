@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "dissect/engine.h"
+#include "engine.h"
 #include "render.h"
 
 static const int links[] = {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dissect/engine.h"
+#include "engine.h"
 
 struct lean {
 	struct wl_engine *e;

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "capture/capture.h"
-#include "dissect/engine.h"
+#include "capture.h"
+#include "engine.h"
 #include "render.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);

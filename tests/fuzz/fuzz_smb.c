@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dissect/engine.h"
+#include "engine.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dissect/engine.h"
+#include "engine.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

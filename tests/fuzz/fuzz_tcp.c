@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dissect/engine.h"
+#include "engine.h"
 
 static const uint16_t sports[4] = { 80, 21, 7, 9999 };
 static const uint8_t flagset[8] = { 0x18, 0x10, 0x02, 0x12, 0x11, 0x04, 0x14, 0x19 };

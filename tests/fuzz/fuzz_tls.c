@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dissect/engine.h"
+#include "engine.h"
 
 #define KEYLOG "/tmp/wl-fuzz-tls.keylog"
 

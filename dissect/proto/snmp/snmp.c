@@ -37,7 +37,7 @@
 #include "wl.h"
 
 #ifndef WL_MIB_DIR
-#define WL_MIB_DIR "dissect/mibs"
+#define WL_MIB_DIR "dissect/proto/snmp/mibs"
 #endif
 #define VB_NOTES 24
 
