@@ -122,6 +122,8 @@ void wl__msg_init(struct wl_ctx *ctx);
 void wl__msg_flush(struct wl_ctx *ctx);
 /* A message for the current packet without a flow (ICMP, ARP, non-IP). */
 struct wl_msg *wl__msg_pkt(struct wl_ctx *ctx, const char *proto, const char *type);
+/* The packet's network addresses as fields (ip.src, ipv6.dst, ...). */
+void wl__ip_fields(struct wl_ctx *ctx, struct wl_msg *m);
 
 /* link.c */
 void wl__link(struct wl_ctx *ctx, int linktype, struct wl_cur c);
@@ -131,13 +133,10 @@ void wl__ethertype(struct wl_ctx *ctx, uint16_t type, struct wl_cur c);
 void wl__ipv4(struct wl_ctx *ctx, struct wl_cur c);
 void wl__ipv6(struct wl_ctx *ctx, struct wl_cur c);
 void wl__frag_free(struct wl_ctx *ctx);
-void wl__ip_fields(struct wl_ctx *ctx, struct wl_msg *m);
 
 /* tcp.c / udp.c */
 void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_payload_len);
 void wl__udp(struct wl_ctx *ctx, struct wl_cur c);
-void wl__tcp_close_half(struct wl_ctx *ctx, struct wl_flow *f, int dir);
-void wl__half_free(struct wl_ctx *ctx, struct wl_half *h);
 
 /* flow.c */
 struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, uint16_t sport,
@@ -146,6 +145,27 @@ void wl__flow_close(struct wl_ctx *ctx, struct wl_flow *f, const char *end);
 void wl__flow_touch(struct wl_ctx *ctx, struct wl_flow *f);
 void wl__flow_evict_idle(struct wl_ctx *ctx);
 void wl__flow_free_all(struct wl_ctx *ctx);
+
+/* stream.c: one direction's ordered bytes on their way to the dissector */
+static inline int wl__seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+/* In-order bytes: to the dissector (or the probes), the rest kept for the next call. */
+void wl__stream_push(struct wl_ctx *ctx, struct wl_flow *f, int dir, const uint8_t *p, uint32_t n);
+/* A segment ahead of the next expected byte, held until the hole fills. */
+void wl__stream_hold(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint32_t seq, const uint8_t *p,
+		     uint32_t n);
+/* Delivers the held segments the stream has caught up with. */
+void wl__stream_drain(struct wl_ctx *ctx, struct wl_flow *f, int dir);
+/* n bytes that will never come: a note, and the dissector told. */
+void wl__stream_gap(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint32_t n, const char *why);
+/* The flow ends: holes given up, bytes still waiting for a probe shown as data. */
+void wl__stream_close_half(struct wl_ctx *ctx, struct wl_flow *f, int dir);
+void wl__half_free(struct wl_ctx *ctx, struct wl_half *h);
+
+/* dispatch.c */
+/* A port some dissector (or decode-as rule) claims: that side is the server. */
+int wl__known_port(const struct wl_ctx *ctx, int tcp, uint16_t port);
+/* A new flow that was announced (wl_expect) takes its dissector. */
+void wl__expect_claim(struct wl_ctx *ctx, struct wl_flow *f);
 void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, struct wl_cur payload);
 void wl__deliver_gap(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint64_t n);
 
@@ -157,6 +177,7 @@ int wl__geoip_public(int af, const uint8_t *addr);
 /* data.c: payload no dissector claims */
 void wl__data_msg(struct wl_ctx *ctx, int dir, struct wl_cur c);
 
+/* addr.c */
 /* Formats an address (af 4/6) with a port into out ("1.2.3.4:80", "[::1]:80"). */
 void wl__ep_str(char *out, size_t n, int af, const uint8_t *addr, int port);
 /* The packet's addresses as text (for messages without a flow), made on demand. */

@@ -15,7 +15,6 @@
  * copy wins on overlap, with a cap on queues and bytes and a timeout; the frame
  * that completes a datagram carries its transport message, as in tshark.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,40 +40,6 @@ struct wl_fragq {
 
 static void transport(struct wl_ctx *ctx, uint8_t proto, struct wl_cur c, uint32_t len);
 
-static void ip_fields(struct wl_ctx *ctx, struct wl_msg *m)
-{
-	if (ctx->ip_af == 4) {
-		wl_f_ipv4(m, "ip.src", ctx->ip_src);
-		wl_f_ipv4(m, "ip.dst", ctx->ip_dst);
-	} else if (ctx->ip_af == 6) {
-		wl_f_ipv6(m, "ipv6.src", ctx->ip_src);
-		wl_f_ipv6(m, "ipv6.dst", ctx->ip_dst);
-	}
-}
-
-void wl__ep_str(char *out, size_t n, int af, const uint8_t *addr, int port)
-{
-	char a[INET6_ADDRSTRLEN];
-	if (af == 4) {
-		struct wl_sb b = { out, 0, n };
-		for (int i = 0; i < 4; i++) {
-			if (i)
-				wl__sb_mem(&b, ".", 1);
-			wl__sb_u64(&b, addr[i]);
-		}
-		if (port >= 0) {
-			wl__sb_mem(&b, ":", 1);
-			wl__sb_u64(&b, (uint64_t)port);
-		}
-	} else {
-		inet_ntop(AF_INET6, addr, a, sizeof a);
-		if (port >= 0)
-			snprintf(out, n, "[%s]:%d", a, port);
-		else
-			snprintf(out, n, "%s", a);
-	}
-}
-
 static void set_addrs(struct wl_ctx *ctx, int af, const uint8_t *src, const uint8_t *dst)
 {
 	size_t n = af == 4 ? 4 : 16;
@@ -84,15 +49,6 @@ static void set_addrs(struct wl_ctx *ctx, int af, const uint8_t *src, const uint
 	memcpy(ctx->ip_src, src, n);
 	memcpy(ctx->ip_dst, dst, n);
 	ctx->pkt_eps_ok = 0;  /* texts made only if a message without a flow needs them */
-}
-
-void wl__pkt_eps(struct wl_ctx *ctx)
-{
-	if (ctx->pkt_eps_ok)
-		return;
-	wl__ep_str(ctx->pkt_src, sizeof ctx->pkt_src, ctx->ip_af, ctx->ip_src, -1);
-	wl__ep_str(ctx->pkt_dst, sizeof ctx->pkt_dst, ctx->ip_af, ctx->ip_dst, -1);
-	ctx->pkt_eps_ok = 1;
 }
 
 /* Bytes from the cursor to the end of the frame on the wire: those captured
@@ -209,7 +165,7 @@ static void fragment(struct wl_ctx *ctx, uint8_t proto, uint32_t id, uint32_t of
 		return;
 	}
 	struct wl_msg *m = wl__msg_pkt(ctx, ctx->ip_af == 4 ? "ip" : "ipv6", "fragment");
-	ip_fields(ctx, m);
+	wl__ip_fields(ctx, m);
 	wl_f_uint(m, ctx->ip_af == 4 ? "ip.frag_offset" : "ipv6.fragment.offset", off);
 	wl_msg_text(m, "fragment id 0x%x, %zu bytes at offset %u%s", id, wl_left(&payload), off,
 		    more ? ", more follow" : ", last");
@@ -225,7 +181,7 @@ static void fragment(struct wl_ctx *ctx, uint8_t proto, uint32_t id, uint32_t of
 static void frag_cut(struct wl_ctx *ctx, uint32_t id)
 {
 	struct wl_msg *m = wl__msg_pkt(ctx, ctx->ip_af == 4 ? "ip" : "ipv6", "fragment");
-	ip_fields(ctx, m);
+	wl__ip_fields(ctx, m);
 	wl_msg_text(m, "fragment id 0x%x cut short by the snapshot length", id);
 	wl_note(m, WL_WARN, "truncated by snaplen: fragment not reassembled");
 }
@@ -259,7 +215,7 @@ static void icmp(struct wl_ctx *ctx, struct wl_cur c, int v6, uint32_t len)
 	size_t have = wl_left(&c);
 	uint8_t type = wl_u8(&c), code = wl_u8(&c);
 	wl_skip(&c, 2);
-	ip_fields(ctx, m);
+	wl__ip_fields(ctx, m);
 	if (!wl_ok(&c)) {
 		wl_msg_text(m, "%s header cut short", v6 ? "ICMPv6" : "ICMP");
 		wl_note_cursor(m, &c, "ICMP header");
@@ -312,7 +268,7 @@ static void transport(struct wl_ctx *ctx, uint8_t proto, struct wl_cur c, uint32
 		break;
 	default: {
 		struct wl_msg *m = wl__msg_pkt(ctx, ctx->ip_af == 4 ? "ip" : "ipv6", "ip");
-		ip_fields(ctx, m);
+		wl__ip_fields(ctx, m);
 		wl_f_uint(m, ctx->ip_af == 4 ? "ip.proto" : "ipv6.nxt", proto);
 		wl_msg_text(m, "IP protocol %u, %zu bytes", proto, wl_left(&c));
 		break;
@@ -338,7 +294,7 @@ void wl__ipv4(struct wl_ctx *ctx, struct wl_cur c)
 			set_addrs(ctx, 4, src, dst);
 		struct wl_msg *m = wl__msg_pkt(ctx, "ip", "ip");
 		if (wl_ok(&h))
-			ip_fields(ctx, m);
+			wl__ip_fields(ctx, m);
 		wl_msg_text(m, "IPv4 header %s", wl_ok(&h) ? "invalid" : "cut short");
 		wl_note(m, WL_ERROR, "malformed: IPv4 version %u, header length %zu, total length %u",
 			vihl >> 4, ihl, total);
@@ -421,7 +377,7 @@ void wl__ipv6(struct wl_ctx *ctx, struct wl_cur c)
 	}
 	if (!wl_ok(&p)) {
 		struct wl_msg *m = wl__msg_pkt(ctx, "ipv6", "ipv6");
-		ip_fields(ctx, m);
+		wl__ip_fields(ctx, m);
 		wl_msg_text(m, "IPv6 extension headers cut short");
 		wl_note_cursor(m, &p, "IPv6 extension header");
 		return;
@@ -429,11 +385,4 @@ void wl__ipv6(struct wl_ctx *ctx, struct wl_cur c)
 	if (nxt == 59)
 		return;  /* no next header */
 	transport(ctx, nxt, p, len);
-}
-
-/* Used by tcp.c and udp.c to put the network addresses on their message. */
-void wl__ip_fields(struct wl_ctx *ctx, struct wl_msg *m);
-void wl__ip_fields(struct wl_ctx *ctx, struct wl_msg *m)
-{
-	ip_fields(ctx, m);
 }

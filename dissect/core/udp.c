@@ -7,8 +7,6 @@
  */
 #include "core.h"
 
-void wl__ip_fields(struct wl_ctx *ctx, struct wl_msg *m);
-
 void wl__udp(struct wl_ctx *ctx, struct wl_cur c)
 {
 	struct wl_cur start = c;
