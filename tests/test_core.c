@@ -17,6 +17,7 @@
 
 #include "core.h"
 #include "render.h"
+#include "dissect.h"
 #include "wltest.h"
 
 /* ---- frame builders ---- */
@@ -1224,6 +1225,7 @@ static void test_json_repeated_fields(void **state)
 	struct wlt t;
 	memset(&t, 0, sizeof t);
 	t.e = wl_engine_new(NULL, NULL, &sink);
+	wl_engine_set_dissectors(t.e, wl_dissectors);
 	t.ts = 1700000000LL * 1000000000LL;
 	struct conn c = handshake(&t, 1, 1);
 	tap_attach(&t, TAP_FIELDS);

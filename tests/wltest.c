@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "render.h"
+#include "dissect.h"
 #include "wltest.h"
 
 static const char *const levels[] = { "info", "warn", "error" };
@@ -93,6 +94,7 @@ static void init(struct wlt *t, const char *decode_as, const struct wl_opts *opt
 	t->e = wl_engine_new(&t->opts, lim, &sink);
 	if (!t->e)
 		abort();
+	wl_engine_set_dissectors(t->e, wl_dissectors);
 	if (decode_as) {
 		struct wl_decode_as r;
 		char err[256];

@@ -76,6 +76,7 @@ struct wl_ctx {
 	struct wl_opts opts;
 	struct wl_limits lim;
 	struct wl_sink sink;
+	const struct wl_dissector *const *dissectors;  /* NULL-terminated (wl_engine_set_dissectors) */
 
 	/* the packet under dissection */
 	uint64_t frame;

@@ -26,9 +26,9 @@ static const struct wl_dissector *by_port(const struct wl_ctx *ctx, int tcp, uin
 	return NULL;
 }
 
-static const struct wl_dissector *by_table(int tcp, uint16_t port)
+static const struct wl_dissector *by_table(const struct wl_ctx *ctx, int tcp, uint16_t port)
 {
-	for (const struct wl_dissector *const *d = wl_dissectors; *d; d++)
+	for (const struct wl_dissector *const *d = ctx->dissectors; *d; d++)
 		if (port_in(tcp ? (*d)->tcp_ports : (*d)->udp_ports, port))
 			return *d;
 	return NULL;
@@ -36,7 +36,7 @@ static const struct wl_dissector *by_table(int tcp, uint16_t port)
 
 int wl__known_port(const struct wl_ctx *ctx, int tcp, uint16_t port)
 {
-	return by_port(ctx, tcp, port) || by_table(tcp, port);
+	return by_port(ctx, tcp, port) || by_table(ctx, tcp, port);
 }
 
 static struct wl_expect_rec *expect_find(struct wl_ctx *ctx, int tcp, int af,
@@ -55,7 +55,7 @@ static struct wl_expect_rec *expect_find(struct wl_ctx *ctx, int tcp, int af,
 void wl_expect(struct wl_ctx *ctx, int af, const uint8_t *addr, uint16_t port, int tcp,
 	       const char *proto, const char *label)
 {
-	const struct wl_dissector *d = wl_dissector_find(proto);
+	const struct wl_dissector *d = wl_engine_dissector(ctx, proto);
 	if (!d || (af != 4 && af != 6))
 		return;
 	struct wl_expect_rec *x = expect_find(ctx, tcp, af, addr, port);
@@ -133,12 +133,12 @@ void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, str
 	if (!d)
 		d = by_port(ctx, f->tcp, f->port[0]);
 	if (!d)
-		d = by_table(f->tcp, f->port[1]);
+		d = by_table(ctx, f->tcp, f->port[1]);
 	if (!d)
-		d = by_table(f->tcp, f->port[0]);
+		d = by_table(ctx, f->tcp, f->port[0]);
 	if (!d) {
 		int need_more = 0;
-		for (const struct wl_dissector *const *p = wl_dissectors; *p && !d; p++) {
+		for (const struct wl_dissector *const *p = ctx->dissectors; *p && !d; p++) {
 			if (!(*p)->probe || (f->tcp ? !(*p)->stream : !(*p)->datagram))
 				continue;
 			enum wl_probe r = (*p)->probe(payload, (enum wl_dir)dir);

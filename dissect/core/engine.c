@@ -47,9 +47,24 @@ struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limi
 		free(e);
 		return NULL;
 	}
+	static const struct wl_dissector *const none[] = { NULL };
+	ctx->dissectors = none;
 	ctx->msg->pool_used = 0;
 	wl__msg_init(ctx);
 	return e;
+}
+
+void wl_engine_set_dissectors(struct wl_engine *e, const struct wl_dissector *const *table)
+{
+	e->ctx.dissectors = table;
+}
+
+const struct wl_dissector *wl_engine_dissector(const struct wl_ctx *ctx, const char *name)
+{
+	for (const struct wl_dissector *const *d = ctx->dissectors; *d; d++)
+		if (strcmp((*d)->name, name) == 0)
+			return *d;
+	return NULL;
 }
 
 int wl_engine_decode_as(struct wl_engine *e, const struct wl_decode_as *rule)
@@ -58,43 +73,6 @@ int wl_engine_decode_as(struct wl_engine *e, const struct wl_decode_as *rule)
 	if (ctx->nrules >= WL_MAX_DECODE_AS)
 		return -1;
 	ctx->rules[ctx->nrules++] = *rule;
-	return 0;
-}
-
-int wl_decode_as_parse(const char *rule, struct wl_decode_as *out, char *err, size_t errlen)
-{
-	const char *p;
-	if (strncmp(rule, "tcp.port==", 10) == 0) {
-		out->tcp = 1;
-		p = rule + 10;
-	} else if (strncmp(rule, "udp.port==", 10) == 0) {
-		out->tcp = 0;
-		p = rule + 10;
-	} else {
-		snprintf(err, errlen, "decode-as rule '%s': expected tcp.port==N,PROTO or udp.port==N,PROTO", rule);
-		return -1;
-	}
-	char *end;
-	unsigned long port = strtoul(p, &end, 10);
-	if (end == p || *end != ',' || port == 0 || port > 65535) {
-		snprintf(err, errlen, "decode-as rule '%s': bad port", rule);
-		return -1;
-	}
-	out->port = (uint16_t)port;
-	/* tshark names some of ours differently: SMB over TCP is "nbss" there */
-	static const struct { const char *tshark, *ours; } alias[] = {
-		{ "nbss", "smb" }, { "smb2", "smb" }, { "cldap", "ldap" }, { "ssl", "tls" },
-	};
-	const char *name = end + 1;
-	for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
-		if (strcmp(name, alias[i].tshark) == 0)
-			name = alias[i].ours;
-	out->d = wl_dissector_find(name);
-	if (!out->d) {
-		snprintf(err, errlen, "decode-as rule '%s': unknown protocol '%s' (see --list-protocols)",
-			 rule, end + 1);
-		return -1;
-	}
 	return 0;
 }
 

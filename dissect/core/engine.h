@@ -109,8 +109,6 @@ struct wl_decode_as {
 	uint16_t port;
 	const struct wl_dissector *d;
 };
-/* Parses one rule; returns 0, or -1 with a reason in err. */
-int wl_decode_as_parse(const char *rule, struct wl_decode_as *out, char *err, size_t errlen);
 
 struct wl_limits {
 	uint32_t max_flows;        /* flows tracked at once */
@@ -125,6 +123,11 @@ struct wl_engine;
 
 struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limits *lim,
 				const struct wl_sink *sink);
+/* The application dissectors the engine may choose from (by port, probe,
+ * decode-as rule or expectation), NULL-terminated, in the order the probes
+ * are asked; the engine keeps the pointer. Without a table every payload is
+ * shown as data. */
+void wl_engine_set_dissectors(struct wl_engine *e, const struct wl_dissector *const *table);
 int wl_engine_decode_as(struct wl_engine *e, const struct wl_decode_as *rule);
 /* One captured frame: ts in ns since 1970, caplen bytes of a wire length len. */
 void wl_engine_packet(struct wl_engine *e, int linktype, int64_t ts_ns,
@@ -158,7 +161,5 @@ struct wl_engine_stats {
 };
 void wl_engine_stats(const struct wl_engine *e, struct wl_engine_stats *st);
 
-/* Every registered dissector, NULL-terminated. */
-extern const struct wl_dissector *const wl_dissectors[];
 
 #endif

@@ -157,8 +157,9 @@ void *wl_engine_shared(struct wl_ctx *ctx, const struct wl_dissector *d,
 int wl_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 
-/* Looks a dissector up by name (for decode-as and expectations). */
-const struct wl_dissector *wl_dissector_find(const char *name);
+/* The engine's dissector of that name, or NULL: for a protocol that hands
+ * its bytes to another (FTP after AUTH TLS). */
+const struct wl_dissector *wl_engine_dissector(const struct wl_ctx *ctx, const char *name);
 
 /* Value tables (tcpdump's struct tok). */
 struct wl_tok {

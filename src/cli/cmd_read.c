@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dissect.h"
 #include "geoip.h"
 #include "pipe.h"
 #include "wirelab.h"
@@ -230,6 +231,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	wl_engine_set_dissectors(e, wl_dissectors);
 	for (unsigned i = 0; i < v->nrules; i++)
 		wl_engine_decode_as(e, &v->rules[i]);
 

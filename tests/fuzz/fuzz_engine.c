@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "dissect.h"
 #include "engine.h"
 #include "render.h"
 
@@ -36,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct wl_engine *e = wl_engine_new(&opts, &lim, &sink);
 	if (!e)
 		abort();
+	wl_engine_set_dissectors(e, wl_dissectors);
 	int64_t ts = 1700000000LL * 1000000000LL;
 	size_t i = 1;
 	while (i < n) {

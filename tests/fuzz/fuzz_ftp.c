@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "dissect.h"
 #include "wltest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
@@ -37,6 +38,7 @@ static void lean_init(struct wlt *t, size_t *sum)
 	lim.total_buf_max = 1u << 20;
 	struct wl_sink sink = { on_msg, NULL, sum };
 	t->e = wl_engine_new(&t->opts, &lim, &sink);
+	wl_engine_set_dissectors(t->e, wl_dissectors);
 	t->ts = 1700000000LL * 1000000000LL;
 }
 

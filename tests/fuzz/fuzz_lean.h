@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dissect.h"
 #include "engine.h"
 
 struct lean {
@@ -32,6 +33,7 @@ static inline void lean_init(struct lean *l)
 	l->e = wl_engine_new(&o, &lim, &sink);
 	if (!l->e)
 		abort();
+	wl_engine_set_dissectors(l->e, wl_dissectors);
 	l->ts = 1700000000LL * 1000000000LL;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "capture.h"
+#include "dissect.h"
 #include "engine.h"
 #include "render.h"
 
@@ -32,6 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct wl_engine *e = wl_engine_new(NULL, &lim, &sink);
 	if (!e)
 		abort();
+	wl_engine_set_dissectors(e, wl_dissectors);
 	struct wl_pkt p;
 	for (unsigned k = 0; k < 100000 && wl_source_next(src, &p) == 1; k++) {
 		/* as wl_run_source: each packet with its own link type, interface and comments */

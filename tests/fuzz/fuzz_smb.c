@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dissect.h"
 #include "engine.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
@@ -74,6 +75,7 @@ static struct feed *feed_get(void)
 		wl_limits_default(&lim);
 		lim.max_flows = 16;
 		f.e = wl_engine_new(&opts, &lim, &sink);
+		wl_engine_set_dissectors(f.e, wl_dissectors);
 		f.ts = 1700000000000000000;
 	}
 	return &f;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "dissect.h"
 #include "engine.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
@@ -112,6 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		c->e = wl_engine_new(&opts, &lim, &sink);
 		if (!c->e)
 			return 0;
+		wl_engine_set_dissectors(c->e, wl_dissectors);
 	}
 	c->cport = (uint16_t)(c->cport >= 60000 ? 1024 : c->cport + 1);
 	c->seq[0] = 1000;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dissect.h"
 #include "engine.h"
 
 static const uint16_t sports[4] = { 80, 21, 7, 9999 };
@@ -41,6 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct wl_engine *e = wl_engine_new(NULL, &lim, &sink);
 	if (!e)
 		abort();
+	wl_engine_set_dissectors(e, wl_dissectors);
 	uint32_t pos[4][2];
 	for (int f = 0; f < 4; f++) {
 		pos[f][0] = 0xfffff000u + (uint32_t)f * 0x300;  /* near the wrap */

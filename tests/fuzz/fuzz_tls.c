@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dissect.h"
 #include "engine.h"
 
 #define KEYLOG "/tmp/wl-fuzz-tls.keylog"
@@ -112,6 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct feed f = { wl_engine_new(&o, &lim, &sink), 1700000000LL * 1000000000LL, { 1000, 5000 } };
 	if (!f.e)
 		abort();
+	wl_engine_set_dissectors(f.e, wl_dissectors);
 	segment(&f, 0, 0x02, NULL, 0);
 	segment(&f, 1, 0x12, NULL, 0);
 	segment(&f, 0, 0x10, NULL, 0);

@@ -884,7 +884,7 @@ static size_t tls_bytes(struct ftp *s, struct wl_ctx *ctx, enum wl_dir dir, stru
 {
 	size_t n = wl_left(&c);
 	if (!s->tls_d) {
-		s->tls_d = wl_dissector_find("tls");
+		s->tls_d = wl_engine_dissector(ctx, "tls");
 		if (s->tls_d && s->tls_d->open && s->tls_d->stream)
 			s->tls_st = s->tls_d->open(ctx);
 	}
