@@ -70,7 +70,6 @@ struct wl_expect_rec {
 #define WL_MAX_SHARED 8      /* dissectors with engine-wide state */
 
 struct wl_fragq;
-struct wl_geoip;
 
 struct wl_ctx {
 	struct wl_opts opts;
@@ -110,7 +109,8 @@ struct wl_ctx {
 	uint64_t frag_bytes;
 
 	struct wl_engine_stats stats;
-	struct wl_geoip *geoip;  /* --geoip-db, opened on first use (geoip.c) */
+	void (*on_flow_open)(void *arg, struct wl_ctx *ctx);  /* wl_engine_on_flow_open */
+	void *on_flow_open_arg;
 	struct wl_shared {
 		const struct wl_dissector *d;
 		void *p;
@@ -169,11 +169,6 @@ int wl__known_port(const struct wl_ctx *ctx, int tcp, uint16_t port);
 void wl__expect_claim(struct wl_ctx *ctx, struct wl_flow *f);
 void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, struct wl_cur payload);
 void wl__deliver_gap(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint64_t n);
-
-/* geoip.c: facts on where a new flow's public addresses are (--geoip-db) */
-void wl__geoip_flow(struct wl_ctx *ctx, struct wl_flow *f);
-void wl__geoip_free(struct wl_ctx *ctx);
-int wl__geoip_public(int af, const uint8_t *addr);
 
 /* data.c: payload no dissector claims */
 void wl__data_msg(struct wl_ctx *ctx, int dir, struct wl_cur c);

@@ -67,6 +67,12 @@ const struct wl_dissector *wl_engine_dissector(const struct wl_ctx *ctx, const c
 	return NULL;
 }
 
+void wl_engine_on_flow_open(struct wl_engine *e, void (*fn)(void *arg, struct wl_ctx *ctx), void *arg)
+{
+	e->ctx.on_flow_open = fn;
+	e->ctx.on_flow_open_arg = arg;
+}
+
 int wl_engine_decode_as(struct wl_engine *e, const struct wl_decode_as *rule)
 {
 	struct wl_ctx *ctx = &e->ctx;
@@ -170,7 +176,6 @@ void wl_engine_free(struct wl_engine *e)
 		return;
 	wl__flow_free_all(&e->ctx);
 	wl__frag_free(&e->ctx);
-	wl__geoip_free(&e->ctx);
 	shared_free(&e->ctx);
 	free(e->ctx.htab);
 	free(e->ctx.msg);

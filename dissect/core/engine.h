@@ -129,6 +129,10 @@ struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limi
  * shown as data. */
 void wl_engine_set_dissectors(struct wl_engine *e, const struct wl_dissector *const *table);
 int wl_engine_decode_as(struct wl_engine *e, const struct wl_decode_as *rule);
+/* fn(arg, ctx) runs once for each new flow, before any of its messages, with
+ * that flow current: wl_flow_addr() gives its addresses and wl_flow_fact()
+ * adds to its closing summary (where its public addresses are, say). */
+void wl_engine_on_flow_open(struct wl_engine *e, void (*fn)(void *arg, struct wl_ctx *ctx), void *arg);
 /* One captured frame: ts in ns since 1970, caplen bytes of a wire length len. */
 void wl_engine_packet(struct wl_engine *e, int linktype, int64_t ts_ns,
 		      const uint8_t *data, uint32_t caplen, uint32_t len);

@@ -235,7 +235,12 @@ struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, ui
 	ctx->nflows++;
 	ctx->stats.flows++;
 	*dir = swap ? WL_S2C : WL_C2S;
-	wl__geoip_flow(ctx, f);
+	if (ctx->on_flow_open) {
+		struct wl_flow *save = ctx->flow;
+		ctx->flow = f;
+		ctx->on_flow_open(ctx->on_flow_open_arg, ctx);
+		ctx->flow = save;
+	}
 
 	wl__expect_claim(ctx, f);
 	return f;

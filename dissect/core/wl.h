@@ -113,7 +113,6 @@ struct wl_opts {
 	int redact;              /* mask secrets in every output */
 	const char *keylog;      /* TLS key log file, or NULL */
 	const char *snmp_user;   /* "USER:AUTHPASS:PRIVPASS" for SNMPv3, or NULL */
-	const char *geoip_db;    /* libmaxminddb database, or NULL */
 };
 const struct wl_opts *wl_opts(const struct wl_ctx *ctx);
 

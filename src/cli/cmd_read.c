@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dissect.h"
+#include "flow_geoip.h"
 #include "geoip.h"
 #include "pipe.h"
 #include "wirelab.h"
@@ -93,7 +94,7 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg)
 		v->dissect.snmp_user = arg;
 		return 1;
 	case 1005:
-		v->dissect.geoip_db = arg;
+		v->geoip_db = arg;
 		return 1;
 	case 1006:
 		v->render.summaries = 0;
@@ -232,6 +233,9 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		return -1;
 	}
 	wl_engine_set_dissectors(e, wl_dissectors);
+	struct wl_flow_geoip *geo = v->geoip_db ? wl_flow_geoip_new(v->geoip_db) : NULL;
+	if (geo)
+		wl_engine_on_flow_open(e, wl_flow_geoip_hook, geo);
 	for (unsigned i = 0; i < v->nrules; i++)
 		wl_engine_decode_as(e, &v->rules[i]);
 
@@ -270,6 +274,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	closing_line(r, v, res, live || res->cap.received);
 	wl_render_totals(r, &res->totals);
 	wl_engine_free(e);
+	wl_flow_geoip_free(geo);
 	wl_pipe_free(pipe);
 	wl_render_free(r);
 	return rc;
@@ -359,8 +364,8 @@ int wl_cmd_read(int argc, char **argv)
 	char *filter = wl_join_args(argc, argv, optind);
 	v.filter = filter;
 	char geodb[600];
-	if (!v.dissect.geoip_db)  /* public addresses get their country when a database is installed */
-		v.dissect.geoip_db = wl_geoip_default_file(geodb, sizeof geodb);
+	if (!v.geoip_db)  /* public addresses get their country when a database is installed */
+		v.geoip_db = wl_geoip_default_file(geodb, sizeof geodb);
 	struct wl_run_result res;
 	char err[512];
 	int rc = wl_dissect_file(file, &v, stdout, &res, err, sizeof err);

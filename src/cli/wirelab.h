@@ -23,6 +23,7 @@ struct wl_view {
 	uint64_t count;          /* stop after this many packets, 0 = all */
 	const char *filter;      /* BPF */
 	const struct wl_sink *tee;  /* also sees every message (lab --expect), or NULL */
+	const char *geoip_db;    /* --geoip-db: where flows' public addresses are, or NULL */
 	uint32_t max_flows;      /* 0: the engine's default */
 	int one_thread;          /* --one-thread: a file is rendered on the dissecting thread */
 	int render_thread;       /* set by wl_dissect_file: render on a second thread */

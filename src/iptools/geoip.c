@@ -267,13 +267,15 @@ static void set_network(struct wl_geo *o, const MMDB_s *db, int fam, wl_u128 v, 
 	snprintf(o->network, sizeof o->network, "%s/%u", b, prefix);
 }
 
+int wl_geo_listed(int fam, wl_u128 addr)
+{
+	return strcmp(wl_ip_classify(fam, addr)->kind, "global") == 0;
+}
+
 int wl_geo_lookup(const struct wl_geodb *g, int fam, wl_u128 addr, struct wl_geo *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
-	/* special-purpose addresses (RFC 6890) have no place in the world, even
-	 * where a WHOIS-derived database lists their range */
-	const struct wl_ipclass *k = wl_ip_classify(fam, addr);
-	if (strcmp(k->kind, "global") != 0)
+	if (!wl_geo_listed(fam, addr))
 		return 0;
 	struct sockaddr_storage ss;
 	to_sockaddr(fam, addr, &ss);
@@ -300,6 +302,26 @@ int wl_geo_lookup(const struct wl_geodb *g, int fam, wl_u128 addr, struct wl_geo
 	if (out->found && !out->country_name[0] && cn)
 		snprintf(out->country_name, sizeof out->country_name, "%s", cn);
 	return 0;
+}
+
+const char *wl_geo_brief(const struct wl_geo *g, char *out, size_t n)
+{
+	if (!g->found) {
+		snprintf(out, n, "not in the database");
+		return out;
+	}
+	size_t o = 0;
+	out[0] = '\0';
+	if (g->country[0])
+		o += (size_t)snprintf(out + o, n - o, "%s", g->country);
+	if (g->city[0] && o < n)
+		o += (size_t)snprintf(out + o, n - o, "%s%s", o ? ", " : "", g->city);
+	if (g->asn && o < n)
+		o += (size_t)snprintf(out + o, n - o, "%sAS%u%s%s", o ? ", " : "", g->asn,
+				      g->as_org[0] ? " " : "", g->as_org);
+	if (!out[0])
+		snprintf(out, n, "in the database, without country, city or ASN");
+	return out;
 }
 
 /* ---- the command ---- */

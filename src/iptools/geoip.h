@@ -47,10 +47,21 @@ int wl_geodb_open(struct wl_geodb *g, const char *const *files, size_t n, const 
 		  char *err, size_t errlen);
 void wl_geodb_close(struct wl_geodb *g);
 
+/* 1 if the address can be in a GeoIP database: global unicast. The
+ * special-purpose blocks of RFC 6890 (private, loopback, documentation, ...)
+ * have no place in the world, even where a WHOIS-derived database lists them. */
+int wl_geo_listed(int fam, wl_u128 addr);
+
 /* Looks one address up in every database. Returns 0 (out->found says if it
- * was there), or -1 on a database error (reason in err). */
+ * was there; never for an address that is not wl_geo_listed), or -1 on a
+ * database error (reason in err). */
 int wl_geo_lookup(const struct wl_geodb *g, int fam, wl_u128 addr, struct wl_geo *out, char *err,
 		  size_t errlen);
+
+/* A lookup on one line, for a flow's summary: "US, Mountain View, AS15169
+ * GOOGLE", "not in the database", or "in the database, without country,
+ * city or ASN". Returns out. */
+const char *wl_geo_brief(const struct wl_geo *g, char *out, size_t n);
 
 /* The English short name of an ISO 3166-1 alpha-2 code, or NULL. */
 const char *wl_country_name(const char *code);
