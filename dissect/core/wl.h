@@ -160,6 +160,17 @@ int wl_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
  * its bytes to another (FTP after AUTH TLS). */
 const struct wl_dissector *wl_engine_dissector(const struct wl_ctx *ctx, const char *name);
 
+/* Text of the protocols of Windows (text.c). */
+enum { WL_U16_ODD = 1, WL_U16_SURROGATE = 2, WL_U16_CUT = 4 };
+/* UTF-16LE to UTF-8 (NUL-terminated in out). A lone surrogate becomes U+FFFD,
+ * an odd last byte is dropped; stops at a NUL unit when stop_nul. Returns the
+ * WL_U16_* flags of what was repaired. */
+unsigned wl_utf16_text(struct wl_cur c, char *out, size_t cap, int stop_nul);
+/* 8-bit text (OEM code page) as UTF-8-safe ASCII; others become '?'. */
+void wl_oem_text(struct wl_cur c, char *out, size_t cap, int stop_nul);
+/* The notes for what wl_utf16_text() repaired in the string called what. */
+void wl_note_utf16(struct wl_msg *m, unsigned bad, const char *what);
+
 /* Value tables (tcpdump's struct tok). */
 struct wl_tok {
 	uint32_t v;

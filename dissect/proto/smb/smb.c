@@ -2,7 +2,8 @@
  * AndX chain), SMB2/3 with NTLMSSP login in SPNEGO, and the SMB3 transform.
  *
  * Specs: RFC 1002 §4.3 (NetBIOS session service), [MS-SMB2] (SMB 2 and 3),
- * [MS-CIFS]/[MS-SMB] (SMB1), [MS-NLMP] (NTLMSSP), RFC 4178 (SPNEGO),
+ * [MS-CIFS]/[MS-SMB] (SMB1), RFC 4178 (SPNEGO; the NTLMSSP inside it is
+ * dissect/proto/ntlmssp),
  * [MS-ERREF] §2.3 (NTSTATUS), [MS-FSCC] (FSCTLs, directory entries).
  *
  * NetBIOS session service / direct TCP (port 445: type 0, 24-bit length):
@@ -29,14 +30,14 @@
  * status, flags, flags2, pid high, signature, tid, pid, uid, mid; then a word
  * count, words, a byte count and bytes.
  *
- * Offsets inside SMB2 bodies count from the start of the SMB2 header; offsets
- * inside NTLMSSP from the start of the NTLMSSP blob. Every one is checked
- * against its container: one that points outside becomes a note.
+ * Offsets inside SMB2 bodies count from the start of the SMB2 header. Every
+ * one is checked against its container: one that points outside becomes a note.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntlmssp.h"
 #include "wl.h"
 
 #define SMB_PEND 64          /* outstanding SMB2 requests paired by message id */
@@ -329,10 +330,6 @@ static const struct wl_tok fsctl_names[] = {
 	{ 0, NULL },
 };
 
-static const struct wl_tok ntlm_types[] = {
-	{ 1, "NTLMSSP_NEGOTIATE" }, { 2, "NTLMSSP_CHALLENGE" }, { 3, "NTLMSSP_AUTH" }, { 0, NULL },
-};
-
 static const struct wl_tok smb1_cmds[] = {
 	{ 0x00, "Create Directory" }, { 0x01, "Delete Directory" }, { 0x02, "Open" },
 	{ 0x03, "Create" }, { 0x04, "Close" }, { 0x05, "Flush" }, { 0x06, "Delete" },
@@ -458,91 +455,6 @@ static void line_add(struct line *l, const char *fmt, ...)
 	va_end(ap);
 	if (k > 0)
 		l->n += (size_t)k < sizeof l->s - l->n ? (size_t)k : sizeof l->s - l->n - 1;
-}
-
-static size_t utf8_put(uint32_t u, char *o)
-{
-	if (u < 0x80) {
-		o[0] = (char)u;
-		return 1;
-	}
-	if (u < 0x800) {
-		o[0] = (char)(0xc0 | u >> 6);
-		o[1] = (char)(0x80 | (u & 0x3f));
-		return 2;
-	}
-	if (u < 0x10000) {
-		o[0] = (char)(0xe0 | u >> 12);
-		o[1] = (char)(0x80 | (u >> 6 & 0x3f));
-		o[2] = (char)(0x80 | (u & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | u >> 18);
-	o[1] = (char)(0x80 | (u >> 12 & 0x3f));
-	o[2] = (char)(0x80 | (u >> 6 & 0x3f));
-	o[3] = (char)(0x80 | (u & 0x3f));
-	return 4;
-}
-
-enum { U16_ODD = 1, U16_SURROGATE = 2, U16_CUT = 4 };
-
-/* UTF-16LE to UTF-8 (NUL-terminated in out). A lone surrogate becomes U+FFFD,
- * an odd last byte is dropped; stops at a NUL unit when stop_nul. Returns the
- * U16_* flags of what was repaired. */
-static unsigned utf16_to_utf8(struct wl_cur c, char *out, size_t cap, int stop_nul)
-{
-	size_t o = 0;
-	unsigned bad = (wl_left(&c) & 1) ? U16_ODD : 0;
-	while (wl_left(&c) >= 2) {
-		uint32_t u = wl_le16(&c);
-		if (u == 0 && stop_nul)
-			break;
-		if (u >= 0xd800 && u < 0xdc00) {
-			int lo = wl_peek(&c, 0), hi = wl_peek(&c, 1);
-			uint32_t nx = (lo >= 0 && hi >= 0) ? (uint32_t)(lo | hi << 8) : 0;
-			if (nx >= 0xdc00 && nx < 0xe000) {
-				wl_skip(&c, 2);
-				u = 0x10000 + ((u - 0xd800) << 10) + (nx - 0xdc00);
-			} else {
-				u = 0xfffd;
-				bad |= U16_SURROGATE;
-			}
-		} else if (u >= 0xdc00 && u < 0xe000) {
-			u = 0xfffd;
-			bad |= U16_SURROGATE;
-		}
-		char tmp[4];
-		size_t k = utf8_put(u, tmp);
-		if (o + k + 1 > cap) {
-			bad |= U16_CUT;
-			break;
-		}
-		memcpy(out + o, tmp, k);
-		o += k;
-	}
-	out[o] = '\0';
-	return bad;
-}
-
-/* 8-bit text (OEM code page) as UTF-8-safe ASCII; others become '?'. */
-static void oem_to_text(struct wl_cur c, char *out, size_t cap, int stop_nul)
-{
-	size_t o = 0;
-	while (wl_left(&c) && o + 1 < cap) {
-		uint8_t b = wl_u8(&c);
-		if (b == 0 && stop_nul)
-			break;
-		out[o++] = b < 0x80 ? (char)b : '?';
-	}
-	out[o] = '\0';
-}
-
-static void note_utf16(struct wl_msg *m, unsigned bad, const char *what)
-{
-	if (bad & U16_ODD)
-		wl_note(m, WL_ERROR, "malformed: %s has an odd number of bytes for UTF-16", what);
-	if (bad & U16_SURROGATE)
-		wl_note(m, WL_WARN, "%s has an unpaired UTF-16 surrogate (shown as U+FFFD)", what);
 }
 
 /* FILETIME (100 ns since 1601) to ns since 1970; 0 stays 0. */
@@ -763,158 +675,14 @@ static const char *mech_name(const char *oid)
 	return oid;
 }
 
-/* --------------------------------------------------------------- NTLMSSP */
+/* ---------------------------------------------------------------- SPNEGO */
 
 /* What one security blob said, for the message's text and notes. */
 struct auth_info {
-	uint32_t ntlm_type;
-	char user[SMB_NAME], domain[SMB_NAME], host[SMB_NAME], target[SMB_NAME];
+	struct wl_ntlmssp ntlm;
 	char mechs[128];
-	const char *kind;        /* "NTLMv2", "NTLMv1", "anonymous" */
 	int kerberos;
 };
-
-enum { NTLM_UNICODE = 0x1, NTLM_ANONYMOUS = 0x800 };
-
-/* A security buffer descriptor (length, max length, offset) of NTLMSSP and
- * the bytes it names, checked against the blob. */
-static int ntlm_field(struct wl_msg *m, const struct wl_cur *blob, struct wl_cur *c,
-		      const char *what, struct wl_cur *out)
-{
-	uint16_t len = wl_le16(c);
-	wl_skip(c, 2);
-	uint32_t off = wl_le32(c);
-	*out = wl_cur_make(NULL, 0);
-	if (!wl_ok(c))
-		return 0;
-	if (len == 0)
-		return 1;
-	size_t have = wl_left(blob);
-	if (off > have || len > have - off) {
-		wl_note(m, WL_ERROR, "malformed: NTLMSSP %s at offset %u, %u bytes, lies outside the "
-			"%zu-byte blob", what, off, len, have);
-		return 0;
-	}
-	*out = wl_at(blob, off, len);
-	return 1;
-}
-
-static void ntlm_string(struct wl_msg *m, struct wl_cur v, uint32_t flags, const char *field,
-			const char *what, char *out, size_t cap, int null_if_empty)
-{
-	if (flags & NTLM_UNICODE)
-		note_utf16(m, utf16_to_utf8(v, out, cap, 0), what);
-	else
-		oem_to_text(v, out, cap, 0);
-	if (field)
-		wl_f_cstr(m, field, out[0] || !null_if_empty ? out : "NULL");
-}
-
-static const struct wl_tok av_fields[] = {
-	{ 1, "ntlmssp.challenge.target_info.nb_computer_name" },
-	{ 2, "ntlmssp.challenge.target_info.nb_domain_name" },
-	{ 3, "ntlmssp.challenge.target_info.dns_computer_name" },
-	{ 0, NULL },
-};
-
-static void ntlm_target_info(struct wl_msg *m, struct wl_cur ti)
-{
-	for (int n = 0; wl_left(&ti) >= 4 && n < 32; n++) {
-		uint16_t id = wl_le16(&ti), len = wl_le16(&ti);
-		if (id == 0)
-			break;
-		struct wl_cur v = wl_sub(&ti, len);
-		if (!wl_ok(&ti)) {
-			wl_note(m, WL_ERROR, "malformed: NTLMSSP target info item %u cut short", id);
-			break;
-		}
-		const char *f = wl_tok(av_fields, id, NULL);
-		if (f) {
-			char name[SMB_NAME];
-			note_utf16(m, utf16_to_utf8(v, name, sizeof name, 0), "NTLMSSP target info name");
-			wl_f_cstr(m, f, name);
-		}
-	}
-}
-
-static void ntlm_challenge(struct wl_msg *m, struct wl_cur blob, struct wl_cur c, struct auth_info *ai)
-{
-	struct wl_cur tn, ti;
-	int have_tn = ntlm_field(m, &blob, &c, "target name", &tn);
-	uint32_t flags = wl_le32(&c);
-	const uint8_t *chal = wl_bytes(&c, 8);
-	wl_skip(&c, 8);
-	wl_f_hex(m, "ntlmssp.negotiateflags", flags);
-	if (chal)
-		wl_f_bytes(m, "ntlmssp.ntlmserverchallenge", chal, 8);
-	if (have_tn)
-		ntlm_string(m, tn, flags, "ntlmssp.challenge.target_name", "NTLMSSP target name",
-			    ai->target, sizeof ai->target, 0);
-	if (wl_left(&c) >= 8 && ntlm_field(m, &blob, &c, "target info", &ti))
-		ntlm_target_info(m, ti);
-	if (!chal)
-		wl_note_cursor(m, &c, "NTLMSSP CHALLENGE");
-}
-
-static void ntlm_auth(struct wl_msg *m, struct wl_cur blob, struct wl_cur c, struct auth_info *ai)
-{
-	struct wl_cur lm, nt, dom, user, host, key;
-	int ok = ntlm_field(m, &blob, &c, "LM response", &lm);
-	ok &= ntlm_field(m, &blob, &c, "NT response", &nt);
-	int okd = ntlm_field(m, &blob, &c, "domain", &dom);
-	int oku = ntlm_field(m, &blob, &c, "user name", &user);
-	int okh = ntlm_field(m, &blob, &c, "host name", &host);
-	ntlm_field(m, &blob, &c, "session key", &key);
-	uint32_t flags = wl_le32(&c);
-	if (!wl_ok(&c)) {
-		wl_note_cursor(m, &c, "NTLMSSP AUTHENTICATE");
-		return;
-	}
-	(void)ok;
-	wl_f_hex(m, "ntlmssp.negotiateflags", flags);
-	if (okd)
-		ntlm_string(m, dom, flags, "ntlmssp.auth.domain", "NTLMSSP domain", ai->domain,
-			    sizeof ai->domain, 1);
-	if (oku)
-		ntlm_string(m, user, flags, "ntlmssp.auth.username", "NTLMSSP user name", ai->user,
-			    sizeof ai->user, 1);
-	if (okh)
-		ntlm_string(m, host, flags, "ntlmssp.auth.hostname", "NTLMSSP host name", ai->host,
-			    sizeof ai->host, 1);
-	size_t ntlen = wl_left(&nt);
-	if (ntlen == 0 && !ai->user[0])
-		ai->kind = "anonymous";
-	else if (ntlen > 24)
-		ai->kind = "NTLMv2";
-	else if (ntlen == 24)
-		ai->kind = "NTLMv1";
-	else
-		ai->kind = "no NT response";
-	wl_f_cstr(m, "wl.smb.ntlm_version", ai->kind);
-}
-
-static void ntlmssp(struct wl_msg *m, struct wl_cur blob, struct auth_info *ai)
-{
-	struct wl_cur c = blob;
-	const uint8_t *sig = wl_bytes(&c, 8);
-	uint32_t type = wl_le32(&c);
-	if (!wl_ok(&c) || memcmp(sig, "NTLMSSP", 8) != 0) {
-		wl_note(m, WL_ERROR, "malformed: NTLMSSP message cut short or without its signature");
-		return;
-	}
-	ai->ntlm_type = type;
-	wl_f_hex(m, "ntlmssp.messagetype", type);
-	if (type == 1)
-		wl_f_hex(m, "ntlmssp.negotiateflags", wl_le32(&c));
-	else if (type == 2)
-		ntlm_challenge(m, blob, c, ai);
-	else if (type == 3)
-		ntlm_auth(m, blob, c, ai);
-	else
-		wl_note(m, WL_ERROR, "malformed: unknown NTLMSSP message type %u", type);
-}
-
-/* ---------------------------------------------------------------- SPNEGO */
 
 static void spnego_token(struct wl_msg *m, struct wl_cur tok, struct auth_info *ai, int depth);
 
@@ -972,7 +740,9 @@ static void spnego_token(struct wl_msg *m, struct wl_cur tok, struct auth_info *
 	if (b < 0 || depth > 4)
 		return;
 	if (b == 'N') {
-		ntlmssp(m, tok, ai);
+		const char *version = wl_ntlmssp(m, tok, &ai->ntlm);
+		if (version)
+			wl_f_cstr(m, "wl.smb.ntlm_version", version);
 		return;
 	}
 	uint8_t tag;
@@ -1042,7 +812,7 @@ static void smb2_name(struct smb2 *x, uint32_t off, uint32_t len, const char *wh
 	struct wl_cur v;
 	out[0] = '\0';
 	if (smb2_buf(x, off, len, what, &v))
-		note_utf16(x->m, utf16_to_utf8(v, out, cap, 0), what);
+		wl_note_utf16(x->m, wl_utf16_text(v, out, cap, 0), what);
 }
 
 static void security_blob(struct smb2 *x, struct wl_cur blob, struct auth_info *ai)
@@ -1222,25 +992,25 @@ static void do_session_setup(struct smb2 *x)
 	memset(&ai, 0, sizeof ai);
 	if (smb2_buf(x, sb_off, sb_len, "security buffer", &blob))
 		security_blob(x, blob, &ai);
-	const char *tn = wl_tok(ntlm_types, ai.ntlm_type, NULL);
+	const char *tn = wl_ntlmssp_type_name(ai.ntlm.type);
 	if (tn)
 		line_add(&x->text, " %s", tn);
-	if (ai.ntlm_type == 1)
+	if (ai.ntlm.type == 1)
 		wl_note(x->m, WL_INFO, "client starts an NTLM login (NTLMSSP inside SPNEGO)");
-	if (ai.ntlm_type == 2)
+	if (ai.ntlm.type == 2)
 		wl_note(x->m, WL_INFO, "server sends its 8-byte challenge%s%s; the client must prove "
-			"it knows the password by answering it", ai.target[0] ? " as " : "", ai.target);
-	if (ai.ntlm_type == 3) {
-		line_add(&x->text, " %s%s%s", ai.domain, ai.domain[0] ? "\\" : "", ai.user);
-		if (ai.kind && strcmp(ai.kind, "anonymous") == 0)
-			wl_note(x->m, WL_INFO, "anonymous login (null session) from host %s", ai.host);
+			"it knows the password by answering it", ai.ntlm.target[0] ? " as " : "", ai.ntlm.target);
+	if (ai.ntlm.type == 3) {
+		line_add(&x->text, " %s%s%s", ai.ntlm.domain, ai.ntlm.domain[0] ? "\\" : "", ai.ntlm.user);
+		if (ai.ntlm.kind && strcmp(ai.ntlm.kind, "anonymous") == 0)
+			wl_note(x->m, WL_INFO, "anonymous login (null session) from host %s", ai.ntlm.host);
 		else
 			wl_note(x->m, WL_INFO, "user %s\\%s logs in from host %s (%s response: a hash of "
-				"the password and the challenge, not the password)", ai.domain, ai.user,
-				ai.host[0] ? ai.host : "(not named)", ai.kind ? ai.kind : "?");
-		if (ai.kind && strcmp(ai.kind, "NTLMv1") == 0)
+				"the password and the challenge, not the password)", ai.ntlm.domain, ai.ntlm.user,
+				ai.ntlm.host[0] ? ai.ntlm.host : "(not named)", ai.ntlm.kind ? ai.ntlm.kind : "?");
+		if (ai.ntlm.kind && strcmp(ai.ntlm.kind, "NTLMv1") == 0)
 			wl_note(x->m, WL_WARN, "NTLMv1 response: weak, crackable from a capture");
-		wl_flow_fact(x->ctx, "user", "%s\\%s from %s", ai.domain, ai.user, ai.host);
+		wl_flow_fact(x->ctx, "user", "%s\\%s from %s", ai.ntlm.domain, ai.ntlm.user, ai.ntlm.host);
 	}
 	if (ai.kerberos)
 		wl_note(x->m, WL_INFO, "Kerberos login (%s)", ai.mechs);
@@ -1437,7 +1207,7 @@ static void ioctl_dfs(struct smb2 *x, struct wl_cur in)
 {
 	wl_skip(&in, 2);
 	char name[SMB_NAME];
-	note_utf16(x->m, utf16_to_utf8(in, name, sizeof name, 1), "DFS referral name");
+	wl_note_utf16(x->m, wl_utf16_text(in, name, sizeof name, 1), "DFS referral name");
 	line_add(&x->text, " %s", name);
 	wl_note(x->m, WL_INFO, "client asks whether %s is a DFS link to somewhere else", name);
 }
@@ -1448,7 +1218,7 @@ static void ndr_string(struct wl_cur *c, char *out, size_t cap)
 	wl_skip(c, 8);
 	uint32_t n = wl_le32(c);
 	struct wl_cur s = wl_sub(c, n > 0x10000 ? 0x20000 : 2u * n);
-	utf16_to_utf8(s, out, cap, 1);
+	wl_utf16_text(s, out, cap, 1);
 	size_t pad = (4 - (2u * n) % 4) % 4;
 	wl_skip(c, pad < wl_left(c) ? pad : wl_left(c));
 }
@@ -1616,7 +1386,7 @@ static int dir_entry(struct smb2 *x, struct wl_cur e, uint8_t klass, struct line
 		return 0;
 	}
 	char name[SMB_NAME];
-	note_utf16(x->m, utf16_to_utf8(nm, name, sizeof name, 0), "directory entry name");
+	wl_note_utf16(x->m, wl_utf16_text(nm, name, sizeof name, 0), "directory entry name");
 	wl_f_cstr(x->m, "smb2.filename", name);
 	if (klass != 12) {
 		wl_f_uint(x->m, "smb2.eof", eof);
@@ -1733,7 +1503,7 @@ static void do_query_info(struct smb2 *x)
 	if (!wl_ok(&buf))
 		return;
 	char name[SMB_NAME];
-	note_utf16(x->m, utf16_to_utf8(nm, name, sizeof name, 0), "file name");
+	wl_note_utf16(x->m, wl_utf16_text(nm, name, sizeof name, 0), "file name");
 	if (!name[0])
 		return;
 	wl_f_cstr(x->m, "smb2.filename", name);
@@ -2016,14 +1786,14 @@ static size_t smb1_string(struct smb1 *x, size_t pos, char *out, size_t cap)
 		return have;
 	struct wl_cur c = wl_at(&x->msg, pos, have - pos);
 	if (uni) {
-		note_utf16(x->m, utf16_to_utf8(c, out, cap, 1), "SMB1 name");
+		wl_note_utf16(x->m, wl_utf16_text(c, out, cap, 1), "SMB1 name");
 		/* step over the string and its terminator */
 		size_t i = 0;
 		while (wl_left(&c) >= 2 && wl_le16(&c) != 0)
 			i += 2;
 		return pos + i + 2;
 	}
-	oem_to_text(c, out, cap, 1);
+	wl_oem_text(c, out, cap, 1);
 	long nul = wl_find(&c, 0);
 	return nul < 0 ? have : pos + (size_t)nul + 1;
 }
@@ -2037,7 +1807,7 @@ static void smb1_negotiate(struct smb1 *x, struct wl_cur words, struct wl_cur by
 		s->smb1_offered_smb2 = 0;
 		while (wl_left(&bytes) && wl_u8(&bytes) == 0x02) {
 			char d[64];
-			oem_to_text(bytes, d, sizeof d, 1);
+			wl_oem_text(bytes, d, sizeof d, 1);
 			long nul = wl_find(&bytes, 0);
 			wl_skip(&bytes, nul < 0 ? wl_left(&bytes) : (size_t)nul + 1);
 			wl_f_cstr(x->m, "smb.dialect.name", d);
@@ -2101,12 +1871,12 @@ static void smb1_session_setup(struct smb1 *x, struct wl_cur words, struct wl_cu
 		return;
 	}
 	spnego_token(x->m, wl_sub(&bytes, bloblen), &ai, 0);
-	const char *tn = wl_tok(ntlm_types, ai.ntlm_type, NULL);
+	const char *tn = wl_ntlmssp_type_name(ai.ntlm.type);
 	if (tn)
 		line_add(&x->text, " %s", tn);
-	if (ai.ntlm_type == 3) {
-		line_add(&x->text, " %s\\%s", ai.domain, ai.user);
-		wl_note(x->m, WL_INFO, "user %s\\%s logs in from host %s", ai.domain, ai.user, ai.host);
+	if (ai.ntlm.type == 3) {
+		line_add(&x->text, " %s\\%s", ai.ntlm.domain, ai.ntlm.user);
+		wl_note(x->m, WL_INFO, "user %s\\%s logs in from host %s", ai.ntlm.domain, ai.ntlm.user, ai.ntlm.host);
 	}
 }
 
