@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "wl.h"
+#include "outbuf.h"
 #include "render.h"
 
 static unsigned checked;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "outbuf.h"
 #include "render.h"
 #include "dissect.h"
 #include "wltest.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "render.h"
+#include "outbuf.h"
 
 void wl_ob_flush(struct wl_obuf *b)
 {

@@ -1,17 +1,24 @@
-/* render.c - the renderer object: picks text, JSON or ladder, counts what it
- * shows, and keeps a list of the kinds of warning seen for summaries. */
+/* render.c - the renderer object: picks the backend (text, JSON or ladder),
+ * counts what it shows, and keeps a list of the kinds of warning seen for
+ * summaries. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "render_priv.h"
+#include "render_backend.h"
 
 struct wl_renderer *wl_render_new(const struct wl_render_opts *o)
 {
 	struct wl_renderer *r = calloc(1, sizeof *r);
 	if (!r)
 		return NULL;
+	static const struct wl_render_backend *const backends[] = {
+		[WL_OUT_TEXT] = &wl_render_text,
+		[WL_OUT_JSON] = &wl_render_json,
+		[WL_OUT_LADDER] = &wl_render_ladder,
+	};
 	r->o = *o;
+	r->be = backends[o->format];
 	r->ob.f = o->out ? o->out : stdout;
 	return r;
 }
@@ -50,10 +57,7 @@ static void on_msg(void *arg, const struct wl_msg *m)
 		remember_warning(r, m);
 	for (unsigned i = 0; i < m->nfields; i++)
 		r->t.secrets += (m->fields[i].flags & WL_FIELD_SECRET) != 0;
-	if (r->o.format == WL_OUT_JSON)
-		wl__json_msg(r, m);
-	else
-		wl__text_msg(r, m);
+	r->be->msg(r, m);
 }
 
 static void on_flow(void *arg, const struct wl_flow_summary *s)
@@ -64,8 +68,8 @@ static void on_flow(void *arg, const struct wl_flow_summary *s)
 		r->t.pkts[d] += s->pkts[d];
 		r->t.bytes[d] += s->bytes[d];
 	}
-	if (r->o.format != WL_OUT_JSON && r->o.summaries)
-		wl__text_flow(r, s);
+	if (r->be->flow && r->o.summaries)
+		r->be->flow(r, s);
 }
 
 struct wl_sink wl_render_sink(struct wl_renderer *r)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "render_priv.h"
+#include "render_backend.h"
 
 static const char *const levels[] = { "info", "warn", "error" };
 
@@ -151,7 +151,7 @@ static void json_fields(struct wl_renderer *r, const struct wl_msg *m)
 	}
 }
 
-void wl__json_msg(struct wl_renderer *r, const struct wl_msg *m)
+static void json_msg(struct wl_renderer *r, const struct wl_msg *m)
 {
 	struct wl_obuf *b = &r->ob;
 	WL_OB_LIT(b, "{\"frame\":");
@@ -191,3 +191,5 @@ void wl__json_msg(struct wl_renderer *r, const struct wl_msg *m)
 	}
 	WL_OB_LIT(b, "}\n");
 }
+
+const struct wl_render_backend wl_render_json = { json_msg, NULL };

@@ -13,7 +13,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "render_priv.h"
+#include "render_backend.h"
 
 #define LADDER 54   /* display columns of the arrow area */
 #define TEXT_MAX 50 /* display columns of message text on the line */
@@ -137,7 +137,7 @@ static void frame_and_time(struct wl_obuf *b, uint64_t frame, int64_t ns)
 	wl_ob_write(b, "  ", 2);
 }
 
-void wl__text_msg(struct wl_renderer *r, const struct wl_msg *m)
+static void text_msg(struct wl_renderer *r, const struct wl_msg *m)
 {
 	struct wl_obuf *b = &r->ob;
 	if (m->minor && r->o.verbose < 1)
@@ -197,11 +197,9 @@ void wl__text_msg(struct wl_renderer *r, const struct wl_msg *m)
 	}
 }
 
-void wl__text_flow(struct wl_renderer *r, const struct wl_flow_summary *s)
+static void text_flow(struct wl_renderer *r, const struct wl_flow_summary *s)
 {
 	struct wl_obuf *b = &r->ob;
-	if (r->o.format == WL_OUT_LADDER)
-		return;
 	int64_t dur = s->last_ns - s->first_ns;
 	wl_ob_printf(b, "  ── %s %s ⇄ %s: frames %" PRIu64 "–%" PRIu64 ", %" PRId64 ".%04" PRId64 " s",
 		     s->proto, s->client, s->server, s->first_frame, s->last_frame,
@@ -219,3 +217,6 @@ void wl__text_flow(struct wl_renderer *r, const struct wl_flow_summary *s)
 		wl_ob_printf(b, "     %s: %s\n", s->facts[i].key, s->facts[i].val);
 	r->last_flow_valid = 0;
 }
+
+const struct wl_render_backend wl_render_text = { text_msg, text_flow };
+const struct wl_render_backend wl_render_ladder = { text_msg, NULL };
