@@ -10,6 +10,14 @@
 
 #define PROBE_MAX 4096  /* bytes to wait for before giving up on probing */
 
+const struct wl_dissector *wl_engine_dissector(const struct wl_ctx *ctx, const char *name)
+{
+	for (const struct wl_dissector *const *d = ctx->dissectors; *d; d++)
+		if (strcmp((*d)->name, name) == 0)
+			return *d;
+	return NULL;
+}
+
 static int port_in(const uint16_t *ports, uint16_t p)
 {
 	for (; ports && *ports; ports++)

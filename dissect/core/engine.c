@@ -59,14 +59,6 @@ void wl_engine_set_dissectors(struct wl_engine *e, const struct wl_dissector *co
 	e->ctx.dissectors = table;
 }
 
-const struct wl_dissector *wl_engine_dissector(const struct wl_ctx *ctx, const char *name)
-{
-	for (const struct wl_dissector *const *d = ctx->dissectors; *d; d++)
-		if (strcmp((*d)->name, name) == 0)
-			return *d;
-	return NULL;
-}
-
 void wl_engine_on_flow_open(struct wl_engine *e, void (*fn)(void *arg, struct wl_ctx *ctx), void *arg)
 {
 	e->ctx.on_flow_open = fn;
