@@ -1,6 +1,7 @@
-/* servers.c - `wirelab servers up|down|status [NAME...]` and the hidden
+/* cmd_servers.c - `wirelab servers up|down|status [NAME...]`, the hidden
  * `wirelab serve NAME`, which runs one of wirelab's own servers in the
- * foreground (the lab starts it as a background child). */
+ * foreground (the lab starts it as a background child), and `wirelab
+ * chat-load`. What the verbs do is src/lab/servers.c. */
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,42 +17,6 @@ static const char servers_usage[] =
 	"Starts, stops or lists the lab's servers on loopback (all of them unless named).\n"
 	"Each runs in the background from a config under the state folder, with its log and\n"
 	"PIDs there; `down` stops exactly the processes `up` started.\n";
-
-static int server_up(const struct wl_server *s, const struct wl_server_ctx *sc)
-{
-	char err[512];
-	int started;
-	int r = wl_lab_ensure_server(s, sc, &started, err, sizeof err);
-	if (r == 1) {
-		printf("%-14s skipped: %s\n", s->name, err);
-		return WL_EXIT_OK;
-	}
-	if (r) {
-		printf("%-14s FAILED: %s\n", s->name, err);
-		return WL_EXIT_FAIL;
-	}
-	printf("%-14s %s on 127.0.0.1:%u/%s\n", s->name, started ? "started" : "already running",
-	       s->port, s->udp ? "udp" : "tcp");
-	return WL_EXIT_OK;
-}
-
-static int server_down(const struct wl_server *s, const struct wl_server_ctx *sc)
-{
-	int n = wl_daemon_stop(sc->state_dir, s->name);
-	if (s->stopped)
-		s->stopped(sc);
-	printf("%-14s %s\n", s->name, n ? "stopped" : "was not running");
-	return WL_EXIT_OK;
-}
-
-static int server_status(const struct wl_server *s, const struct wl_server_ctx *sc)
-{
-	int alive = wl_daemon_alive(sc->state_dir, s->name);
-	int listening = wl_port_in_use(s->port, s->udp);
-	printf("%-14s %-8s 127.0.0.1:%u/%s %s  %s\n", s->name, alive ? "running" : "stopped", s->port,
-	       s->udp ? "udp" : "tcp", listening ? "(in use)" : "(free)", s->desc);
-	return WL_EXIT_OK;
-}
 
 int wl_cmd_servers(int argc, char **argv)
 {
@@ -80,8 +45,8 @@ int wl_cmd_servers(int argc, char **argv)
 	}
 	const char *verb = argv[optind++];
 	int (*act)(const struct wl_server *, const struct wl_server_ctx *) =
-		strcmp(verb, "up") == 0 ? server_up : strcmp(verb, "down") == 0 ? server_down :
-		strcmp(verb, "status") == 0 ? server_status : NULL;
+		strcmp(verb, "up") == 0 ? wl_lab_server_up : strcmp(verb, "down") == 0 ? wl_lab_server_down :
+		strcmp(verb, "status") == 0 ? wl_lab_server_status : NULL;
 	if (!act) {
 		wl_err("servers: expected up, down or status, not '%s'", verb);
 		return WL_EXIT_USAGE;
@@ -92,10 +57,12 @@ int wl_cmd_servers(int argc, char **argv)
 			return WL_EXIT_USAGE;
 		}
 	}
-	char state_buf[PATH_MAX], exe[PATH_MAX];
-	const char *state = wl_lab_state_dir(state_opt, state_buf, sizeof state_buf);
-	if (!state)
+	char state_buf[PATH_MAX], exe[PATH_MAX], err[PATH_MAX + 128];
+	const char *state = wl_lab_state_dir(state_opt, state_buf, sizeof state_buf, err, sizeof err);
+	if (!state) {
+		wl_err("%s", err);
 		return WL_EXIT_USAGE;
+	}
 	struct wl_server_ctx sc = { state, wl_self_exe(exe, sizeof exe), 0 };
 	int worst = WL_EXIT_OK;
 	if (optind == argc) {

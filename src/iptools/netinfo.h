@@ -1,8 +1,8 @@
 /* netinfo.h - what `wirelab netinfo` collects about this host: its name and
  * addresses, the interfaces (getifaddrs + ioctl + sysfs), the default gateways
  * (/proc/net/route, /proc/net/ipv6_route) and the DNS resolvers
- * (/etc/resolv.conf). Collecting and printing are apart so tests can check the
- * collected values and feed the parsers their own files. */
+ * (/etc/resolv.conf). Printing is the command's (src/cli/cmd_netinfo.c), so
+ * tests can check the collected values and feed the parsers their own files. */
 #ifndef WL_NETINFO_H
 #define WL_NETINFO_H
 
@@ -69,8 +69,5 @@ void wl_ni_parse_resolv(FILE *f, struct wl_netinfo *ni);
 
 /* The interface called name, or NULL. */
 const struct wl_ni_iface *wl_ni_find(const struct wl_netinfo *ni, const char *name);
-
-void wl_netinfo_print_text(FILE *f, const struct wl_netinfo *ni);
-void wl_netinfo_print_json(FILE *f, const struct wl_netinfo *ni);
 
 #endif

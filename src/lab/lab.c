@@ -2,32 +2,19 @@
  * elsewhere, start the capture thread on loopback with the exchange's BPF
  * filter, run the driver, let the traffic drain, stop the capture, print the
  * trace and the exchange summary. `lab all` runs every exchange in turn and
- * closes with a table. This file holds the lab's only process-wide state: the
- * servers it started, so it stops exactly those. */
-#include <errno.h>
-#include <getopt.h>
+ * closes with a table. Errors go to the caller's callback; the command line
+ * (src/cli/cmd_lab.c) parses the options. */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "drive.h"
-#include "sock.h"
 #include "jsonf.h"
 #include "lab.h"
-#include "wirelab.h"
-
-struct lab_opts {
-	const char *iface;
-	const char *server;      /* HOST:PORT, or NULL */
-	const char *write;       /* -w */
-	const char *expect;      /* --expect PCAP */
-	const char *state;
-	int accept_new;
-	int keep;                /* leave servers running */
-	struct wl_view view;
-};
+#include "sock.h"
 
 struct lab_row {
 	const char *name;
@@ -35,55 +22,6 @@ struct lab_row {
 	char why[600];
 	uint64_t packets, bytes, warnings;
 };
-
-const char *wl_lab_state_dir(const char *opt, char *buf, size_t n)
-{
-	const char *env = getenv("WIRELAB_STATE");
-	if (opt)
-		snprintf(buf, n, "%s", opt);
-	else if (env && *env)
-		snprintf(buf, n, "%s", env);
-	else if (geteuid() == 0)
-		snprintf(buf, n, "/run/wirelab");
-	else
-		snprintf(buf, n, "/tmp/wirelab-%u", (unsigned)geteuid());
-	if (wl_mkdirs(buf, 0755) < 0 || access(buf, W_OK) < 0) {
-		wl_err("lab state folder %s is not writable: %s (use --state DIR)", buf, strerror(errno));
-		return NULL;
-	}
-	return buf;
-}
-
-const char *wl_self_exe(char *buf, size_t n)
-{
-	ssize_t k = readlink("/proc/self/exe", buf, n - 1);
-	if (k <= 0)
-		return "wirelab";
-	buf[k] = '\0';
-	return buf;
-}
-
-int wl_lab_ensure_server(const struct wl_server *s, const struct wl_server_ctx *sc, int *started,
-			 char *err, size_t errlen)
-{
-	*started = 0;
-	if (s->binary && access(s->binary, X_OK) != 0) {
-		snprintf(err, errlen, "%s is not installed: apt-get install %s", s->binary, s->packages);
-		return 1;
-	}
-	if (wl_daemon_alive(sc->state_dir, s->name) > 0)
-		return 0;
-	uint16_t port = sc->port ? sc->port : s->port;
-	if (wl_port_in_use(port, s->udp)) {
-		snprintf(err, errlen, "port %u is busy: another process %s it (stop it, or use --server)",
-			 port, s->udp ? "has bound" : "listens on");
-		return 2;
-	}
-	if (s->start(sc, err, errlen) < 0)
-		return 2;
-	*started = 1;
-	return 0;
-}
 
 /* The driver's BPF with every %u replaced by the port (no format strings from data). */
 static void make_filter(char *out, size_t n, const char *bpf, uint16_t port)
@@ -143,13 +81,26 @@ static void drain(struct wl_source *src, int quiet_ms, int max_ms)
 	}
 }
 
+/* An error, through the caller's callback (the command line prints it). */
+__attribute__((format(printf, 2, 3)))
+static void lab_err(const struct wl_lab_opts *o, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (o->err)
+		o->err(msg);
+}
+
 /* ---- what the lab says besides the trace ----
  *
  * For people, headed sections; with -T json, records of "type":"step" among
  * the trace's messages, so stdout stays JSON Lines, one object per line
  * (messages carry "frame" and "proto", steps carry "step" and "exchange"). */
 
-static int lab_json(const struct lab_opts *o)
+static int lab_json(const struct wl_lab_opts *o)
 {
 	return o->view.render.format == WL_OUT_JSON;
 }
@@ -185,7 +136,7 @@ static void step_close(void)
 	fflush(stdout);
 }
 
-static void say_start(const struct lab_opts *o, const struct wl_driver *d)
+static void say_start(const struct wl_lab_opts *o, const struct wl_driver *d)
 {
 	if (!lab_json(o)) {
 		printf("══ wirelab lab %s: %s\n", d->name, d->desc);
@@ -197,7 +148,7 @@ static void say_start(const struct lab_opts *o, const struct wl_driver *d)
 	step_close();
 }
 
-static void say_skipped(const struct lab_opts *o, const struct wl_driver *d, const char *why)
+static void say_skipped(const struct wl_lab_opts *o, const struct wl_driver *d, const char *why)
 {
 	if (!lab_json(o)) {
 		printf("skipped: %s\n\n", why);
@@ -225,7 +176,7 @@ static void say_client(const struct wl_driver *d, const char *text, size_t len)
 	}
 }
 
-static void say_trace(const struct lab_opts *o, const struct wl_driver *d, const char *filter)
+static void say_trace(const struct wl_lab_opts *o, const struct wl_driver *d, const char *filter)
 {
 	if (!lab_json(o)) {
 		printf("── trace (capture on %s, filter \"%s\")\n", o->iface, filter);
@@ -238,7 +189,7 @@ static void say_trace(const struct lab_opts *o, const struct wl_driver *d, const
 	step_close();
 }
 
-static void say_summary(const struct lab_opts *o, const struct wl_driver *d,
+static void say_summary(const struct wl_lab_opts *o, const struct wl_driver *d,
 			const struct wl_drive_result *dr, const struct wl_run_result *res)
 {
 	if (!lab_json(o)) {
@@ -277,7 +228,7 @@ static void say_summary(const struct lab_opts *o, const struct wl_driver *d,
 }
 
 /* --expect: the live sequence against the stored capture's; 0 when equal. */
-static int say_sequence(const struct lab_opts *o, const struct wl_driver *d,
+static int say_sequence(const struct wl_lab_opts *o, const struct wl_driver *d,
 			const struct wl_lab_seq *stored, const struct wl_lab_seq *live)
 {
 	long at = wl_lab_seq_diff(stored, live);
@@ -302,14 +253,15 @@ static int say_sequence(const struct lab_opts *o, const struct wl_driver *d,
 	return at >= 0;
 }
 
-static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *state, struct lab_row *row)
+static int lab_one(const struct wl_driver *d, const struct wl_lab_opts *o, struct lab_row *row)
 {
+	const char *state = o->state;
 	row->name = d->name;
 	row->result = "FAILED";
 	char host[256] = "127.0.0.1";
 	uint16_t port = d->port;
 	if (o->server && parse_server(o->server, host, sizeof host, &port) < 0) {
-		wl_err("--server %s: expected HOST:PORT", o->server);
+		lab_err(o, "--server %s: expected HOST:PORT", o->server);
 		return WL_EXIT_USAGE;
 	}
 	say_start(o, d);
@@ -329,7 +281,7 @@ static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *st
 		}
 		if (r) {
 			snprintf(row->why, sizeof row->why, "%s", err);
-			wl_err("%s", err);
+			lab_err(o, "%s", err);
 			return WL_EXIT_USAGE;
 		}
 	}
@@ -343,7 +295,7 @@ static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *st
 	struct wl_source *src = wl_source_live(&lc, err, sizeof err);
 	if (!src) {
 		snprintf(row->why, sizeof row->why, "%s", err);
-		wl_err("%s", err);
+		lab_err(o, "%s", err);
 		if (started && !o->keep)
 			wl_daemon_stop(state, srv->name);
 		return WL_EXIT_USAGE;
@@ -351,7 +303,7 @@ static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *st
 	struct wl_writer *w = NULL;
 	if (o->write && !(w = wl_writer_open(o->write, wl_source_linktype(src), wl_source_snaplen(src),
 					     err, sizeof err))) {
-		wl_err("%s", err);
+		lab_err(o, "%s", err);
 		wl_source_close(src);
 		if (started && !o->keep)
 			wl_daemon_stop(state, srv->name);
@@ -393,7 +345,7 @@ static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *st
 	wl_source_close(src);
 	char werr[256];
 	if (wl_writer_close(w, werr, sizeof werr) < 0)
-		wl_err("%s: %s", o->write, werr);
+		lab_err(o, "%s: %s", o->write, werr);
 	if (started && !o->keep)
 		wl_daemon_stop(state, srv->name);
 
@@ -404,12 +356,12 @@ static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *st
 	say_summary(o, d, &dr, &res);
 	int exit_code = dr.ok ? WL_EXIT_OK : WL_EXIT_FAIL;
 	if (rc < 0) {
-		wl_err("%s", err);
+		lab_err(o, "%s", err);
 		exit_code = WL_EXIT_FAIL;
 	}
 	if (o->expect) {
 		if (wl_lab_seq_from_file(&stored, o->expect, err, sizeof err) < 0) {
-			wl_err("--expect %s: %s", o->expect, err);
+			lab_err(o, "--expect %s: %s", o->expect, err);
 			exit_code = WL_EXIT_USAGE;
 		} else if (say_sequence(o, d, &stored, &live) != 0) {
 			exit_code = WL_EXIT_FAIL;
@@ -426,7 +378,7 @@ static int lab_one(const struct wl_driver *d, struct lab_opts *o, const char *st
 }
 
 /* lab all's closing table; with -T json a "result" step per exchange. */
-static void say_table(const struct lab_opts *o, const struct lab_row *rows, unsigned n)
+static void say_table(const struct wl_lab_opts *o, const struct lab_row *rows, unsigned n)
 {
 	if (lab_json(o)) {
 		for (unsigned i = 0; i < n; i++) {
@@ -449,97 +401,25 @@ static void say_table(const struct lab_opts *o, const struct lab_row *rows, unsi
 		       (unsigned long long)rows[i].warnings, rows[i].why);
 }
 
-static const char lab_usage[] =
-	"usage: wirelab lab EXCHANGE|all|--list [--server HOST:PORT] [-i IFACE] [-w OUT.pcap]\n"
-	"                   [-T text|json|ladder] [-v] [--state DIR] [--accept-new] [--keep]\n"
-	"                   [--expect STORED.pcap]\n"
-	"Runs a real client against a real server on loopback while the capture thread records\n"
-	"it, then prints the client's output, the annotated trace and a summary.\n"
-	"  --server H:P   use a server already running there instead of the lab's own\n"
-	"  -i IFACE       capture interface (default lo)\n"
-	"  -w FILE        also write the capture to FILE\n"
-	"  --state DIR    lab state folder (default $WIRELAB_STATE, /run/wirelab as root)\n"
-	"  --accept-new   ssh: accept an unknown host key\n"
-	"  --keep         leave the servers this run started running\n"
-	"  --expect PCAP  compare the sequence of messages with a stored capture (exit 1 if different)\n";
-
-static void list_exchanges(void)
+int wl_lab_one(const struct wl_driver *d, const struct wl_lab_opts *o)
 {
-	for (const struct wl_driver *const *d = wl_drivers; *d; d++)
-		printf("%-16s %s\n", (*d)->name, (*d)->desc);
+	struct lab_row row = { 0 };
+	return lab_one(d, o, &row);
 }
 
-int wl_cmd_lab(int argc, char **argv)
+int wl_lab_all(const struct wl_lab_opts *o)
 {
-	static const struct option longopts[] = {
-		WL_VIEW_LONGOPTS,
-		{ "server", required_argument, NULL, 2001 },
-		{ "state", required_argument, NULL, 2002 },
-		{ "accept-new", no_argument, NULL, 2003 },
-		{ "keep", no_argument, NULL, 2004 },
-		{ "expect", required_argument, NULL, 2005 },
-		{ "list", no_argument, NULL, 2006 },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct lab_opts o = { .iface = "lo" };
-	wl_view_init(&o.view);
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "i:w:h" WL_VIEW_SHORTOPTS, longopts, NULL)) != -1) {
-		int r = wl_view_option(&o.view, opt, optarg);
-		if (r < 0)
-			return WL_EXIT_USAGE;
-		if (r)
-			continue;
-		switch (opt) {
-		case 'i': o.iface = optarg; break;
-		case 'w': o.write = optarg; break;
-		case 2001: o.server = optarg; break;
-		case 2002: o.state = optarg; break;
-		case 2003: o.accept_new = 1; break;
-		case 2004: o.keep = 1; break;
-		case 2005: o.expect = optarg; break;
-		case 2006: list_exchanges(); return WL_EXIT_OK;
-		case 'h': fputs(lab_usage, stdout); return WL_EXIT_OK;
-		default: fputs(lab_usage, stderr); return WL_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		fputs(lab_usage, stderr);
-		return WL_EXIT_USAGE;
-	}
-	const char *name = argv[optind];
-	char state_buf[PATH_MAX];
-	const char *state = wl_lab_state_dir(o.state, state_buf, sizeof state_buf);
-	if (!state)
-		return WL_EXIT_USAGE;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	if (strcmp(name, "all") != 0) {
-		const struct wl_driver *d = wl_driver_find(name);
-		if (!d) {
-			wl_err("no exchange '%s' (wirelab lab --list)", name);
-			return WL_EXIT_USAGE;
-		}
-		struct lab_row row = { 0 };
-		return lab_one(d, &o, state, &row);
-	}
-	if (o.write || o.expect || o.server) {
-		wl_err("lab all: -w, --expect and --server apply to one exchange");
-		return WL_EXIT_USAGE;
-	}
 	struct lab_row rows[128];
 	unsigned n = 0;
 	int worst = WL_EXIT_OK;
 	for (const struct wl_driver *const *d = wl_drivers; *d && n < 128; d++, n++) {
 		rows[n] = (struct lab_row){ 0 };
-		int r = lab_one(*d, &o, state, &rows[n]);
+		int r = lab_one(*d, o, &rows[n]);
 		if (r == WL_EXIT_USAGE && strcmp(rows[n].result, "skipped") != 0)
 			r = WL_EXIT_FAIL;
 		if (r > worst)
 			worst = r;
 	}
-	say_table(&o, rows, n);
+	say_table(o, rows, n);
 	return worst;
 }

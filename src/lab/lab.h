@@ -1,21 +1,51 @@
-/* lab.h - pieces of the lab orchestration shared by `lab` and `servers`. */
+/* lab.h - the lab: an exchange driven against its server while the capture
+ * thread records it, then its trace and summary (`wirelab lab`); the lab's
+ * servers (`wirelab servers`); the message sequence of an exchange. Errors
+ * are returned or handed to a callback, never printed here. */
 #ifndef WL_LAB_H
 #define WL_LAB_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-#include "engine.h"
 #include "drive.h"
+#include "engine.h"
+#include "run.h"
 
+/* How to run an exchange (`wirelab lab`'s options). */
+struct wl_lab_opts {
+	const char *iface;
+	const char *server;      /* HOST:PORT, or NULL */
+	const char *write;       /* -w */
+	const char *expect;      /* --expect PCAP */
+	const char *state;       /* the state folder, from wl_lab_state_dir() */
+	int accept_new;
+	int keep;                /* leave servers running */
+	struct wl_view view;
+	void (*err)(const char *msg);  /* told every error, one line each */
+};
+
+/* Runs one exchange: its server (unless --server), the capture, the driver,
+ * the trace, the summary. Returns a WL_EXIT_* status. */
+int wl_lab_one(const struct wl_driver *d, const struct wl_lab_opts *o);
+/* Every exchange in turn, then a table; the worst status. */
+int wl_lab_all(const struct wl_lab_opts *o);
+
+/* servers.c */
 /* The lab state folder: opt, else $WIRELAB_STATE, else /run/wirelab as root,
- * else /tmp/wirelab-UID; created. NULL (reason printed) if not writable. */
-const char *wl_lab_state_dir(const char *opt, char *buf, size_t n);
+ * else /tmp/wirelab-UID; created. NULL (reason in err) if not writable. */
+const char *wl_lab_state_dir(const char *opt, char *buf, size_t n, char *err, size_t errlen);
 const char *wl_self_exe(char *buf, size_t n);
 /* Starts s unless it runs. 0 ready (*started if by us), 1 not installed,
  * 2 could not start; err says why and what to do. */
 int wl_lab_ensure_server(const struct wl_server *s, const struct wl_server_ctx *sc, int *started,
 			 char *err, size_t errlen);
+/* `wirelab servers up|down|status` for one server: a line on stdout; a WL_EXIT_* status. */
+int wl_lab_server_up(const struct wl_server *s, const struct wl_server_ctx *sc);
+int wl_lab_server_down(const struct wl_server *s, const struct wl_server_ctx *sc);
+int wl_lab_server_status(const struct wl_server *s, const struct wl_server_ctx *sc);
+
+/* labseq.c */
 
 /* The sequence of (direction, protocol, message type) of an exchange, for
  * comparing a live run with its stored capture: transport and link messages

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include "lab.h"
-#include "wirelab.h"
 
 static int transport(const char *proto)
 {
