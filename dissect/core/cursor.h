@@ -208,6 +208,42 @@ static inline long wl_find_eol(const struct wl_cur *c, size_t *eol)
 	return nl;
 }
 
+/* 1 if the bytes at the read position are the string s; 0 when they differ
+ * or fewer are left. Nothing is consumed. */
+static inline int wl_starts_with(const struct wl_cur *c, const char *s)
+{
+	size_t k = strlen(s);
+	return wl_left(c) >= k && memcmp(c->p, s, k) == 0;
+}
+
+/* 1 if the next n bytes (all that is left, if fewer) are text: no control
+ * byte other than those in allow (say "\t" or "\t\r\n"), no DEL. */
+static inline int wl_is_text(const struct wl_cur *c, size_t n, const char *allow)
+{
+	size_t left = wl_left(c);
+	for (size_t i = 0; i < n && i < left; i++) {
+		uint8_t b = c->p[i];
+		if (b == 0x7f || (b < 0x20 && (!b || !strchr(allow, b))))
+			return 0;
+	}
+	return 1;
+}
+
+/* The next n bytes (all that is left, if fewer) as printable ASCII in out,
+ * NUL-terminated and cut to cap; other bytes become repl. Nothing is
+ * consumed. Returns the length written. */
+static inline size_t wl_text(const struct wl_cur *c, size_t n, char *out, size_t cap, char repl)
+{
+	size_t left = wl_left(c), o = 0;
+	for (size_t i = 0; i < n && i < left && o + 1 < cap; i++) {
+		uint8_t b = c->p[i];
+		out[o++] = b >= 0x20 && b < 0x7f ? (char)b : repl;
+	}
+	if (cap)
+		out[o] = '\0';
+	return o;
+}
+
 /* Bytes [off, off+n) of the cursor as a new cursor, without consuming (for
  * offset-based formats like SMB and NTLMSSP). Out of range gives a truncated cursor. */
 static inline struct wl_cur wl_at(const struct wl_cur *c, size_t off, size_t n)

@@ -7,11 +7,10 @@ void wl__data_msg(struct wl_ctx *ctx, int dir, struct wl_cur c)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t n = wl_left(&c);
-	const uint8_t *p = wl_bytes(&c, n);
 	char prev[PREVIEW * 4 + 1];
 	size_t o = 0, printable = 0;
-	for (size_t i = 0; p && i < n && i < PREVIEW; i++) {
-		uint8_t b = p[i];
+	for (size_t i = 0; i < n && i < PREVIEW; i++) {
+		uint8_t b = wl_u8(&c);
 		if (b >= 0x20 && b < 0x7f) {
 			prev[o++] = (char)b;
 			printable++;

@@ -40,21 +40,19 @@ static const struct wl_field_info chat_fields[] = {
 	{ NULL, 0, NULL },
 };
 
-/* 1 if p[0..n) is valid UTF-8 without control characters other than tab. */
-static int utf8_text(const uint8_t *p, size_t n)
+/* 1 if the bytes of t are valid UTF-8 without control characters other than tab. */
+static int utf8_text(struct wl_cur t)
 {
-	size_t i = 0;
-	while (i < n) {
-		uint8_t c = p[i];
+	while (wl_left(&t)) {
+		uint8_t c = wl_u8(&t);
 		size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
 			     (c & 0xf8) == 0xf0 ? 4 : 0;
-		if (!len || i + len > n || (c < 0x20 && c != '\t') || c == 0x7f ||
+		if (!len || len - 1 > wl_left(&t) || (c < 0x20 && c != '\t') || c == 0x7f ||
 		    (len == 2 && c < 0xc2))
 			return 0;
 		for (size_t k = 1; k < len; k++)
-			if ((p[i + k] & 0xc0) != 0x80)
+			if ((wl_u8(&t) & 0xc0) != 0x80)
 				return 0;
-		i += len;
 	}
 	return 1;
 }
@@ -64,8 +62,7 @@ static enum wl_probe chat_probe(struct wl_cur c, enum wl_dir dir)
 	(void)dir;
 	long nul = wl_find(&c, 0);
 	size_t n = nul >= 0 ? (size_t)nul : wl_left(&c);
-	const uint8_t *p = wl_bytes(&c, n);
-	if (!p || !utf8_text(p, n))
+	if (!wl_ok(&c) || !utf8_text(wl_sub(&c, n)))
 		return WL_PROBE_NO;
 	if (nul > 0)
 		return WL_PROBE_YES;
@@ -84,11 +81,13 @@ static void chat_close(void *st, struct wl_ctx *ctx)
 	free(st);
 }
 
-static void emit(struct wl_ctx *ctx, struct chat_dir *d, enum wl_dir dir, const uint8_t *p, size_t n,
+static void emit(struct wl_ctx *ctx, struct chat_dir *d, enum wl_dir dir, struct wl_cur msg,
 		 unsigned segs, unsigned in_segment)
 {
 	struct wl_msg *m = wl_msg_new(ctx, "chat", "message", dir);
-	int text = utf8_text(p, n);
+	int text = utf8_text(msg);
+	size_t n = wl_left(&msg);
+	const uint8_t *p = wl_bytes(&msg, n);
 	wl_f_str(m, "wl.chat.message", p, n);
 	wl_f_uint(m, "wl.chat.length", n);
 	wl_f_uint(m, "wl.chat.segments", segs);
@@ -120,13 +119,13 @@ static size_t chat_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct 
 		long nul = wl_find(&c, 0);
 		if (nul < 0)
 			break;
-		const uint8_t *p = wl_bytes(&c, (size_t)nul);
+		struct wl_cur msg = wl_sub(&c, (size_t)nul);
 		wl_skip(&c, 1);
 		used += (size_t)nul + 1;
 		if (d->skipping) {
 			d->skipping = 0;
 		} else {
-			emit(ctx, d, dir, p, (size_t)nul, segs ? segs : 1, complete);
+			emit(ctx, d, dir, msg, segs ? segs : 1, complete);
 		}
 		segs = 1;  /* later messages of this call lie in this segment */
 		d->pending = 0;

@@ -158,10 +158,10 @@ static void bad(struct dnsp *p, const char *fmt, ...)
 
 /* ---- names ---- */
 
-static size_t put_label(char *out, size_t cap, size_t o, const uint8_t *lab, size_t n)
+static size_t put_label(char *out, size_t cap, size_t o, struct wl_cur lab)
 {
-	for (size_t i = 0; i < n && o + 5 < cap; i++) {
-		uint8_t ch = lab[i];
+	while (wl_left(&lab) && o + 5 < cap) {
+		uint8_t ch = wl_u8(&lab);
 		if (ch == '.' || ch == '\\')
 			o += (size_t)snprintf(out + o, cap - o, "\\%c", ch);
 		else if (ch > 0x20 && ch < 0x7f)
@@ -233,8 +233,8 @@ static int read_name(struct dnsp *p, struct span *s, char *out, size_t cap)
 			err = 1;
 			break;
 		}
-		const uint8_t *lab = wl_bytes(&w, b);
-		if (!lab) {
+		struct wl_cur lab = wl_sub(&w, b);
+		if (!wl_ok(&w)) {
 			bad(p, "label of %u bytes runs past the end of the message", b);
 			err = 1;
 			break;
@@ -246,7 +246,7 @@ static int read_name(struct dnsp *p, struct span *s, char *out, size_t cap)
 		}
 		if (o && o + 1 < cap)
 			out[o++] = '.';
-		o = put_label(out, cap, o, lab, b);
+		o = put_label(out, cap, o, lab);
 	}
 	if (!jumped)
 		s->c = w;

@@ -250,13 +250,10 @@ static uint32_t cmd_key(const char *cmd)
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
 
 /* A printable copy of p[0..n) for the ladder text. */
-static void clean(char *out, size_t cap, const void *p, size_t n)
+/* The bytes of c as printable text for notes and the ladder ('.' for others). */
+static void clean(char *out, size_t cap, struct wl_cur c)
 {
-	const uint8_t *s = p;
-	size_t o = 0;
-	for (size_t i = 0; i < n && o + 1 < cap; i++)
-		out[o++] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '.';
-	out[o] = '\0';
+	wl_text(&c, wl_left(&c), out, cap, '.');
 }
 
 static int ieq(const char *a, const char *b)
@@ -532,8 +529,7 @@ static void request_notes(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m,
 {
 	uint32_t key = cmd_key(cmd);
 	if (key == CMD4('U', 'S', 'E', 'R')) {
-		size_t n = wl_left(&arg);
-		clean(s->user, sizeof s->user, arg.p, n);
+		clean(s->user, sizeof s->user, arg);
 		s->anonymous = ieq(s->user, "anonymous") || ieq(s->user, "ftp");
 		if (s->anonymous)
 			wl_note(m, WL_INFO, "anonymous login (RFC 1635): a public account; by custom "
@@ -559,19 +555,23 @@ static void handle_request(struct ftp *s, struct wl_ctx *ctx, const struct line 
 	struct wl_cur c = wl_cur_make(line_bytes(l), l->len);
 	long sp = wl_find(&c, ' ');
 	size_t tlen = sp < 0 ? l->len : (size_t)sp;
-	const uint8_t *tok = wl_bytes(&c, tlen);
+	struct wl_cur tokc = wl_sub(&c, tlen);
 	while (wl_peek(&c, 0) == ' ')
 		wl_skip(&c, 1);
 	struct wl_cur arg = c;
 	size_t alen = wl_left(&arg);
 
 	char cmd[8] = "";
-	for (size_t i = 0; i < tlen && i < sizeof cmd - 1; i++)
-		cmd[i] = tok[i] >= 'a' && tok[i] <= 'z' ? (char)(tok[i] - 32) : (char)tok[i];
+	for (size_t i = 0; i < tlen && i < sizeof cmd - 1; i++) {
+		int b = wl_peek(&tokc, i);
+		cmd[i] = b >= 'a' && b <= 'z' ? (char)(b - 32) : (char)b;
+	}
 	uint32_t key = tlen <= 4 ? cmd_key(cmd) : 0;
 	char argtext[256], tokt[32];
-	clean(argtext, sizeof argtext, arg.p, alen);
-	clean(tokt, sizeof tokt, tok, tlen);
+	clean(argtext, sizeof argtext, arg);
+	clean(tokt, sizeof tokt, tokc);
+	struct wl_cur argb = arg;
+	const uint8_t *tok = wl_bytes(&tokc, tlen), *argp = wl_bytes(&argb, alen);
 	char cmdline[LABEL_MAX];
 	if (snprintf(cmdline, sizeof cmdline, "%s%s%s", tokt, alen ? " " : "", argtext) >= (int)sizeof cmdline)
 		cmdline[sizeof cmdline - 1] = '\0';  /* a long argument: the label and notes name its start */
@@ -581,9 +581,9 @@ static void handle_request(struct ftp *s, struct wl_ctx *ctx, const struct line 
 		wl_f_str(m, "ftp.request.command", tok, tlen);
 	int pass = key == CMD4('P', 'A', 'S', 'S');
 	if (alen && pass)
-		wl_f_secret(m, "ftp.request.arg", arg.p, alen);
+		wl_f_secret(m, "ftp.request.arg", argp, alen);
 	else if (alen)
-		wl_f_str(m, "ftp.request.arg", arg.p, alen);
+		wl_f_str(m, "ftp.request.arg", argp, alen);
 
 	if (pass) {
 		wl_msg_text(m, "PASS %s", wl_secret(ctx, argtext));
@@ -804,7 +804,7 @@ static void reply_part(struct ftp *s, struct wl_ctx *ctx)
 		wl_f_uint(m, "ftp.response.code", s->rep.code);
 	seg_fields(m, g);
 	char first[80];
-	clean(first, sizeof first, g->buf + g->off[0], g->len[0]);
+	clean(first, sizeof first, wl_cur_make(g->buf + g->off[0], g->len[0]));
 	wl_msg_text(m, "%u- %s ...", s->rep.code, first);
 	wl_note(m, WL_INFO, "multi-line reply goes on (%u lines so far)", s->rep.lines);
 	wl_msg_emit(ctx, m);
@@ -815,14 +815,14 @@ static void handle_reply_line(struct ftp *s, struct wl_ctx *ctx, const struct li
 {
 	struct reply *r = &s->rep;
 	struct wl_cur c = wl_cur_make(line_bytes(l), l->len);
-	int coded = l->len >= 3 && is_digit(l->buf[0]) && is_digit(l->buf[1]) && is_digit(l->buf[2]);
-	unsigned code = coded ? (unsigned)((l->buf[0] - '0') * 100 + (l->buf[1] - '0') * 10 + (l->buf[2] - '0')) : 0;
+	int d0 = wl_peek(&c, 0), d1 = wl_peek(&c, 1), d2 = wl_peek(&c, 2), sep = wl_peek(&c, 3);
+	int coded = is_digit(d0) && is_digit(d1) && is_digit(d2);
+	unsigned code = coded ? (unsigned)((d0 - '0') * 100 + (d1 - '0') * 10 + (d2 - '0')) : 0;
 	/* tshark: after three digits skip one more byte, whatever it is */
 	if (coded)
-		wl_skip(&c, l->len >= 4 ? 4 : 3);
+		wl_skip(&c, sep >= 0 ? 4 : 3);
 	size_t alen = wl_left(&c);
 	const uint8_t *arg = wl_bytes(&c, alen);
-	int sep = l->len >= 4 ? l->buf[3] : -1;
 
 	r->flags |= l->flags;
 	if (!r->open) {
@@ -849,7 +849,8 @@ static void handle_reply_line(struct ftp *s, struct wl_ctx *ctx, const struct li
 static void handle_line(struct ftp *s, struct wl_ctx *ctx, enum wl_dir dir)
 {
 	struct line *l = &s->line[dir];
-	if (l->len && l->buf[l->len - 1] == '\r')
+	struct wl_cur c = wl_cur_make(line_bytes(l), l->len);
+	if (l->len && wl_peek(&c, l->len - 1) == '\r')
 		l->len--;
 	if (dir == WL_C2S)
 		handle_request(s, ctx, l);
@@ -982,7 +983,7 @@ static enum wl_probe ftp_probe(struct wl_cur c, enum wl_dir dir)
 		return n < 512 ? WL_PROBE_NEED_MORE : WL_PROBE_NO;
 	struct wl_cur line = wl_sub(&c, (size_t)len);
 	char text[128];
-	clean(text, sizeof text, line.p, wl_left(&line));
+	clean(text, sizeof text, line);
 	if (dir == WL_S2C) {
 		if (strncmp(text, "220 ", 4) != 0 && strncmp(text, "220-", 4) != 0)
 			return WL_PROBE_NO;

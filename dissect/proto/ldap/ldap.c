@@ -136,6 +136,12 @@ struct bstr {
 	size_t n;
 };
 
+/* The bytes of a string, to read them again through the cursor. */
+static struct wl_cur bcur(struct bstr s)
+{
+	return wl_cur_make(s.p, s.n);
+}
+
 /* The bytes of an element of class cls and tag tag (a string of any kind). */
 static struct bstr take_str(struct lp *p, struct wl_cur *c, uint8_t cls, uint32_t tag)
 {
@@ -174,13 +180,14 @@ static void show(char *out, size_t n, struct bstr s, size_t max)
 	size_t o = 0;
 	if (!n)
 		return;
+	struct wl_cur c = bcur(s);
 	for (size_t i = 0; i < s.n && o + 4 < n; i++) {
 		if (i == max) {
 			memcpy(out + o, "...", 3);
 			o += 3;
 			break;
 		}
-		uint8_t b = s.p[i];
+		uint8_t b = wl_u8(&c);
 		out[o++] = (char)(b < 0x20 || b == 0x7f ? '.' : b);
 	}
 	out[o] = '\0';
@@ -188,9 +195,12 @@ static void show(char *out, size_t n, struct bstr s, size_t max)
 
 static int printable(struct bstr s)
 {
-	for (size_t i = 0; i < s.n; i++)
-		if (s.p[i] < 0x20 && s.p[i] != '\t')
+	struct wl_cur c = bcur(s);
+	while (wl_left(&c)) {
+		uint8_t b = wl_u8(&c);
+		if (b < 0x20 && b != '\t')
 			return 0;
+	}
 	return 1;
 }
 
@@ -234,8 +244,9 @@ static void sb_str(struct sb *s, const char *t) { sb_put(s, t, strlen(t)); }
  * bytes that are not printable become \XX; UTF-8 stays as it is. */
 static void sb_value(struct sb *s, struct bstr v)
 {
+	struct wl_cur c = bcur(v);
 	for (size_t i = 0; i < v.n; i++) {
-		uint8_t b = v.p[i];
+		uint8_t b = wl_u8(&c);
 		char e[4];
 		if (b == '*' || b == '(' || b == ')' || b == '\\' || b < 0x20 || b == 0x7f) {
 			snprintf(e, sizeof e, "\\%02x", b);

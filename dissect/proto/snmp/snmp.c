@@ -245,8 +245,9 @@ static struct bstr take_octets(struct sp *p, struct wl_cur *c)
 
 static int is_text(struct bstr s)
 {
+	struct wl_cur c = wl_cur_make(s.p, s.n);
 	for (size_t i = 0; i < s.n; i++) {
-		uint8_t b = s.p[i];
+		uint8_t b = wl_u8(&c);
 		if ((b < 0x20 && b != '\n' && b != '\r' && b != '\t') || b == 0x7f)
 			return 0;
 		if (b == 0 && i + 1 != s.n)
@@ -259,10 +260,11 @@ static int is_text(struct bstr s)
 static void octets_text(char *out, size_t n, struct bstr s)
 {
 	size_t o = 0;
+	struct wl_cur c = wl_cur_make(s.p, s.n);
 	if (is_text(s)) {
 		o = (size_t)snprintf(out, n, "STRING: \"");
 		for (size_t i = 0; i < s.n && o + 6 < n; i++) {
-			uint8_t b = s.p[i];
+			uint8_t b = wl_u8(&c);
 			out[o++] = (char)(b < 0x20 ? ' ' : b);
 		}
 		snprintf(out + o, n - o, "\"");
@@ -270,7 +272,7 @@ static void octets_text(char *out, size_t n, struct bstr s)
 	}
 	o = (size_t)snprintf(out, n, "Hex-STRING:");
 	for (size_t i = 0; i < s.n && o + 8 < n; i++)
-		o += (size_t)snprintf(out + o, n - o, " %02X", s.p[i]);
+		o += (size_t)snprintf(out + o, n - o, " %02X", wl_u8(&c));
 }
 
 static void ticks_text(char *out, size_t n, uint64_t t)
@@ -686,7 +688,8 @@ static void v3(struct sp *p, struct snmp_state *st, struct wl_cur *c)
 	wl_f_uint(p->m, "snmp.msgID", (uint64_t)id);
 	wl_f_uint(p->m, "snmp.msgMaxSize", (uint64_t)max);
 	wl_f_bytes(p->m, "snmp.msgFlags", flags.p, flags.n);
-	uint8_t fl = flags.n ? flags.p[0] : 0;
+	struct wl_cur fc = wl_cur_make(flags.p, flags.n);
+	uint8_t fl = wl_u8(&fc);  /* 0 when there is no byte */
 	wl_f_bool(p->m, "snmp.v3.flags.report", fl & 4);
 	wl_f_bool(p->m, "snmp.v3.flags.crypt", fl & 2);
 	wl_f_bool(p->m, "snmp.v3.flags.auth", fl & 1);

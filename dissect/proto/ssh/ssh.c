@@ -122,18 +122,10 @@ static const char *who(const struct ssh_st *st, enum wl_dir dir)
 
 /* ---- small helpers ---- */
 
-static int is_text(const uint8_t *p, size_t n)
+/* 1 if the bytes of c are text (line ends and tabs allowed). */
+static int is_text(struct wl_cur c)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\r' && p[i] != '\n') || p[i] == 0x7f)
-			return 0;
-	return 1;
-}
-
-static int starts_with(const uint8_t *p, size_t n, const char *s)
-{
-	size_t k = strlen(s);
-	return n >= k && memcmp(p, s, k) == 0;
+	return wl_is_text(&c, wl_left(&c), "\t\r\n");
 }
 
 static int str_prefix(const char *s, const char *prefix)
@@ -725,18 +717,19 @@ static enum kexfam current_family(const struct ssh_st *st, enum wl_dir dir)
 
 enum { NLC_OK, NLC_TRAILING_COMMA, NLC_EMPTY_NAME, NLC_NOT_TEXT };
 
-static int nl_check(const uint8_t *s, size_t n)
+static int nl_check(struct wl_cur s)
 {
-	if (!is_text(s, n) || memchr(s, '\n', n) || memchr(s, '\r', n))
+	size_t n = wl_left(&s);
+	if (!wl_is_text(&s, n, "\t"))
 		return NLC_NOT_TEXT;
 	if (!n)
 		return NLC_OK;
 	for (size_t i = 0; i + 1 < n; i++)
-		if (s[i] == ',' && s[i + 1] == ',')
+		if (wl_peek(&s, i) == ',' && wl_peek(&s, i + 1) == ',')
 			return NLC_EMPTY_NAME;
-	if (s[0] == ',')
+	if (wl_peek(&s, 0) == ',')
 		return NLC_EMPTY_NAME;
-	return s[n - 1] == ',' ? NLC_TRAILING_COMMA : NLC_OK;
+	return wl_peek(&s, n - 1) == ',' ? NLC_TRAILING_COMMA : NLC_OK;
 }
 
 /* The notes for what nl_check() found, after the teaching sentence. */
@@ -799,10 +792,11 @@ static void msg_kexinit(struct pkt *p, struct wl_cur *c)
 			wl_invalid(c);
 			break;
 		}
-		const uint8_t *s = wl_bytes(c, n);
+		struct wl_cur list = wl_sub(c, n);
+		issue[i] = nl_check(list);
+		const uint8_t *s = wl_bytes(&list, n);
 		wl_f_uint(p->m, nl_len_field[i], n);
 		wl_f_str(p->m, nl_field[i], s, n);
-		issue[i] = nl_check(s, n);
 		size_t keep = n < SSH_LIST_KEEP ? n : SSH_LIST_KEEP;
 		h->nl[i] = malloc(keep + 1);
 		if (h->nl[i]) {
@@ -1256,12 +1250,11 @@ static size_t pre_banner(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir,
 		if (pos < 0)
 			break;
 		size_t n = (size_t)pos;
-		struct wl_cur t = c;
-		const uint8_t *line = wl_bytes(&t, n);
-		if (!line || starts_with(line, n, "SSH-") || !is_text(line, n))
+		struct wl_cur line = wl_at(&c, 0, n);
+		if (!wl_ok(&c) || wl_starts_with(&line, "SSH-") || !is_text(line))
 			break;
 		if (!lines) {
-			first = line;
+			first = wl_bytes(&line, n);
 			first_len = n;
 		}
 		lines++;
@@ -1284,15 +1277,18 @@ static size_t pre_banner(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir,
 }
 
 static void banner_msg(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir,
-		       const uint8_t *line, size_t n, size_t eol)
+		       struct wl_cur text, size_t eol)
 {
 	struct ssh_half *h = &st->h[dir];
+	size_t n = wl_left(&text);
+	struct wl_cur t = text;
+	const uint8_t *line = wl_bytes(&t, n);
 	struct wl_msg *m = wl_msg_new(ctx, "ssh", "version", dir);
 	wl_msg_unordered(m);  /* both sides send their banner at once */
 	wl_f_str(m, "ssh.protocol", line, n);
 	wl_msg_text(m, "%.*s", (int)(n > 200 ? 200 : n), (const char *)line);
 	/* "SSH-" protoversion "-" softwareversion [SP comments] */
-	struct wl_cur c = wl_cur_make(line, n);
+	struct wl_cur c = text;
 	wl_skip(&c, 4);
 	long dash = wl_find(&c, '-');
 	const char *side = dir == WL_C2S ? "client" : "server";
@@ -1301,6 +1297,7 @@ static void banner_msg(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir,
 		h->ph = PH_PACKETS;
 		return;
 	}
+	struct wl_cur version = wl_at(&c, 0, (size_t)dash);
 	const uint8_t *ver = wl_bytes(&c, (size_t)dash);
 	wl_skip(&c, 1);
 	long sp = wl_find(&c, ' ');
@@ -1327,15 +1324,15 @@ static void banner_msg(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir,
 	if (eol == 1)
 		wl_note(m, WL_INFO, "ends with LF alone; RFC 4253 §4.2 asks for CR LF (old "
 			"implementations are tolerated)");
-	if (!is_text(line, n))
+	if (!is_text(text))
 		wl_note(m, WL_WARN, "the version string holds control characters");
 	h->seen_version = 1;
-	if (dash == 3 && memcmp(ver, "2.0", 3) == 0) {
+	if (dash == 3 && wl_starts_with(&version, "2.0")) {
 		h->ph = PH_PACKETS;
-	} else if (dash == 4 && memcmp(ver, "1.99", 4) == 0) {
+	} else if (dash == 4 && wl_starts_with(&version, "1.99")) {
 		wl_note(m, WL_INFO, "1.99 means: SSH 2.0, and also the old 1.x if the peer wants it");
 		h->ph = PH_PACKETS;
-	} else if (dash >= 2 && ver[0] == '1' && ver[1] == '.') {
+	} else if (dash >= 2 && wl_starts_with(&version, "1.")) {
 		wl_note(m, WL_WARN, "SSH protocol 1 is obsolete and broken; wirelab does not decode "
 			"its packets");
 		h->ph = PH_OPAQUE;
@@ -1353,11 +1350,10 @@ static size_t do_banner(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir, 
 	size_t eol = 0, left = wl_left(&c);
 	long pos = wl_find_eol(&c, &eol);
 	size_t probe = pos < 0 ? left : (size_t)pos;
-	struct wl_cur t = c;
-	const uint8_t *head = wl_bytes(&t, probe);
-	if (!head)
+	struct wl_cur head = wl_at(&c, 0, probe);
+	if (!wl_ok(&c))
 		return 0;
-	if (!starts_with(head, probe, "SSH-") && !is_text(head, probe < 64 ? probe : 64)) {
+	if (!wl_starts_with(&head, "SSH-") && !wl_is_text(&head, probe < 64 ? probe : 64, "\t\r\n")) {
 		h->ph = PH_OPAQUE;
 		opaque_msg(st, ctx, dir, left, "no SSH version string from this side: the capture "
 			   "probably starts after the handshake, so this is encrypted traffic");
@@ -1374,9 +1370,9 @@ static size_t do_banner(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir, 
 		h->have = left;
 		return 0;
 	}
-	if (!starts_with(head, (size_t)pos, "SSH-"))
+	if (!wl_starts_with(&head, "SSH-"))
 		return pre_banner(st, ctx, dir, c);
-	banner_msg(st, ctx, dir, head, (size_t)pos, eol);
+	banner_msg(st, ctx, dir, head, eol);
 	return (size_t)pos + eol;
 }
 
@@ -1398,9 +1394,9 @@ static size_t lying_length(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir di
 	wl_f_uint(m, "ssh.packet_length", plen);
 	size_t eol;
 	long pos = wl_find_eol(&c, &eol);
-	struct wl_cur t = c;
+	struct wl_cur text = wl_at(&c, 0, pos > 0 ? (size_t)pos : 0), t = text;
 	const uint8_t *line = pos > 0 ? wl_bytes(&t, (size_t)pos) : NULL;
-	if (line && is_text(line, (size_t)pos)) {
+	if (line && is_text(text)) {
 		wl_msg_text(m, "text \"%.*s\"", (int)(pos > 60 ? 60 : pos), (const char *)line);
 		wl_note(m, WL_ERROR, "a line of text where a binary packet should start (packet_length "
 			"would be %u)", plen);

@@ -321,15 +321,13 @@ static void ext_alpn(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 	struct wl_cur l = wl_sub(v, wl_be16(v));
 	while (wl_left(&l)) {
 		uint8_t n = wl_u8(&l);
+		struct wl_cur name = wl_at(&l, 0, n);
 		const uint8_t *p = wl_bytes(&l, n);
 		if (!p)
 			break;
 		wl_f_str(m, "tls.handshake.extensions_alpn_str", p, n);
 		char one[64];
-		size_t k = n < sizeof one - 1 ? n : sizeof one - 1;
-		for (size_t i = 0; i < k; i++)
-			one[i] = isprint(p[i]) ? (char)p[i] : '?';
-		one[k] = '\0';
+		wl_text(&name, n, one, sizeof one, '?');
 		strcat_list(h->alpn, sizeof h->alpn, one);
 	}
 	if (!wl_ok(&l))
@@ -1348,21 +1346,23 @@ static void rec_alert(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, str
 	wl_msg_emit(ctx, m);
 }
 
-static int printable(const uint8_t *p, size_t n)
+/* Mostly text (nine bytes in ten): worth a preview. */
+static int printable(struct wl_cur t)
 {
-	size_t ok = 0;
-	for (size_t i = 0; i < n; i++)
-		ok += (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\r' || p[i] == '\t' ||
-		      p[i] >= 0x80 || p[i] == 0;
+	size_t n = wl_left(&t), ok = 0;
+	while (wl_left(&t)) {
+		uint8_t b = wl_u8(&t);
+		ok += (b >= 0x20 && b < 0x7f) || b == '\n' || b == '\r' || b == '\t' || b >= 0x80 || b == 0;
+	}
 	return n && ok * 10 >= n * 9;
 }
 
-static void text_preview(struct wl_msg *m, const uint8_t *p, size_t n, const char *prefix)
+static void text_preview(struct wl_msg *m, struct wl_cur t, const char *prefix)
 {
 	char buf[200];
-	size_t o = 0;
+	size_t o = 0, n = wl_left(&t);
 	for (size_t i = 0; i < n && o + 5 < 64; i++) {
-		uint8_t c = p[i];
+		uint8_t c = wl_u8(&t);
 		if (c == 0)
 			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\0");
 		else if (c == '\n' || c == '\r' || c == '\t')
@@ -1382,6 +1382,7 @@ static void rec_appdata(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, s
 	struct wl_msg *m = wl_msg_new(ctx, "tls", "application_data", dir);
 	rec_fields(m, r);
 	size_t n = wl_left(&b);
+	struct wl_cur text = b;
 	const uint8_t *p = wl_bytes(&b, n);
 	if (r->decrypted)
 		wl_note(m, WL_INFO, "application data (decrypted with the key log): what the %s's "
@@ -1391,8 +1392,8 @@ static void rec_appdata(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, s
 			"so nothing protects it");
 	if (p)
 		wl_f_bytes(m, "data.data", p, n);
-	if (p && printable(p, n))
-		text_preview(m, p, n, "");
+	if (p && printable(text))
+		text_preview(m, text, "");
 	else
 		wl_msg_text(m, "Application Data, %zu bytes (binary)", n);
 	wl_msg_emit(ctx, m);
