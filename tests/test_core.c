@@ -1240,6 +1240,81 @@ static void test_json_repeated_fields(void **state)
 	free(out);
 }
 
+/* ================= a dissector's state is made when it takes the flow ================= */
+
+static unsigned lazy_opens;
+
+static void *lazy_open(struct wl_ctx *ctx)
+{
+	(void)ctx;
+	lazy_opens++;
+	return &lazy_opens;
+}
+
+static size_t lazy_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
+{
+	(void)st, (void)ctx, (void)dir;
+	return wl_left(&c);
+}
+
+static void lazy_close(void *st, struct wl_ctx *ctx) { (void)st, (void)ctx; }
+
+/* Claims "GO": "G" alone may still become it. */
+static enum wl_probe lazy_probe(struct wl_cur c, enum wl_dir dir)
+{
+	(void)dir;
+	if (wl_starts_with(&c, "GO"))
+		return WL_PROBE_YES;
+	return wl_left(&c) == 1 && wl_peek(&c, 0) == 'G' ? WL_PROBE_NEED_MORE : WL_PROBE_NO;
+}
+
+static const uint16_t lazy_ports[] = { SPORT, 0 };
+static const struct wl_dissector lazy_by_port = {
+	.name = "byport", .tcp_ports = lazy_ports, .open = lazy_open, .stream = lazy_stream,
+	.close = lazy_close,
+};
+static const struct wl_dissector lazy_by_probe = {
+	.name = "byprobe", .probe = lazy_probe, .open = lazy_open, .stream = lazy_stream,
+	.close = lazy_close,
+};
+
+static void test_state_made_when_claimed(void **state)
+{
+	(void)state;
+	static const struct wl_dissector *const by_port[] = { &lazy_by_port, NULL };
+	static const struct wl_dissector *const by_probe[] = { &lazy_by_probe, NULL };
+	struct wlt t;
+	/* a port match: no state for a connection that carries nothing */
+	wlt_init(&t, NULL);
+	wl_engine_set_dissectors(t.e, by_port);
+	lazy_opens = 0;
+	struct conn c = handshake(&t, 1, 1);
+	cflags(&c, WL_C2S, 1, 1, ACK);
+	cflags(&c, WL_C2S, 1, 1, RST);
+	assert_int_equal(lazy_opens, 0);
+	c = handshake(&t, 100, 100);
+	assert_int_equal(lazy_opens, 0);
+	cdata(&c, WL_C2S, 1, "hello");
+	assert_int_equal(lazy_opens, 1);
+	cdata(&c, WL_C2S, 6, "again");
+	assert_int_equal(lazy_opens, 1);
+	wlt_free(&t);
+	/* a probe: state only once it says yes, not while it waits or when it says no */
+	wlt_init(&t, NULL);
+	wl_engine_set_dissectors(t.e, by_probe);
+	lazy_opens = 0;
+	c = handshake(&t, 1, 1);
+	cdata(&c, WL_C2S, 1, "no");
+	cflags(&c, WL_C2S, 3, 1, RST);
+	assert_int_equal(lazy_opens, 0);
+	c = handshake(&t, 500, 500);
+	cdata(&c, WL_C2S, 1, "G");
+	assert_int_equal(lazy_opens, 0);
+	cdata(&c, WL_C2S, 2, "O!");
+	assert_int_equal(lazy_opens, 1);
+	wlt_free(&t);
+}
+
 /* ================= every frame cut at every byte ================= */
 
 static int has_cut_note(const struct wlt *t, uint64_t frame)
@@ -1393,6 +1468,7 @@ int main(void)
 		cmocka_unit_test(test_flow_table_cap_and_idle),
 		cmocka_unit_test(test_data_preview_and_decode_as),
 		cmocka_unit_test(test_json_repeated_fields),
+		cmocka_unit_test(test_state_made_when_claimed),
 		cmocka_unit_test(test_every_frame_cut_at_every_byte),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -122,6 +122,9 @@ void wl__expect_claim(struct wl_ctx *ctx, struct wl_flow *f)
 	}
 }
 
+/* The dissector's state, made when it takes the flow: at the first payload
+ * (or gap) after a port match, an expectation or a probe's yes, so a flow
+ * that carries nothing (a SYN flood on port 445) costs no SMB state. */
 static void flow_open_dissector(struct wl_ctx *ctx, struct wl_flow *f)
 {
 	if (f->d && f->d->open && !f->dst) {
