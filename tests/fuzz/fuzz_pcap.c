@@ -6,8 +6,7 @@
 #include <stdlib.h>
 
 #include "capture.h"
-#include "dissect.h"
-#include "engine.h"
+#include "feed.h"
 #include "render.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
@@ -30,10 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct wl_sink sink = wl_render_sink(r);
 	struct wl_limits lim = { .max_flows = 16, .flow_buf_max = 8192, .total_buf_max = 32768,
 				 .idle_ns = 60LL * 1000000000LL };
-	struct wl_engine *e = wl_engine_new(NULL, &lim, &sink);
-	if (!e)
-		abort();
-	wl_engine_set_dissectors(e, wl_dissectors);
+	struct feed fd;
+	feed_init(&fd, NULL, &lim, &sink);
 	struct wl_pkt p;
 	for (unsigned k = 0; k < 100000 && wl_source_next(src, &p) == 1; k++) {
 		/* as wl_run_source: each packet with its own link type, interface and comments */
@@ -44,10 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 				      .caplen = p.caplen, .len = p.len, .interface_id = p.interface_id,
 				      .show_interface = wl_source_interfaces(src) > 1,
 				      .ncomments = p.ncomments, .comments = c };
-		wl_engine_frame(e, &f);
+		wl_engine_frame(fd.e, &f);
 	}
-	wl_engine_finish(e);
-	wl_engine_free(e);
+	feed_free(&fd);
 	wl_render_free(r);
 	wl_source_close(src);
 	return 0;
