@@ -1,5 +1,6 @@
 /* engine.c - the dissection engine's front: create, options, decode-as rules,
- * one frame in, finish. The layers live in link.c, ip.c, tcp.c, udp.c, flow.c. */
+ * one frame in, finish. The layers live in link.c, ip.c, tcp.c, udp.c, flow.c,
+ * stream.c and dispatch.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -44,7 +44,7 @@ struct wl_field_info {
 	const char *desc;
 };
 
-/* One protocol. Exported by each dissect/<proto>.c as wl_dissector_<name> and
+/* One protocol. Exported by each dissect/proto/<p>/ as wl_dissector_<name> and
  * listed once in dissect/protocols.def. */
 struct wl_dissector {
 	const char *name;               /* as in tshark -d ...,NAME */

@@ -1,4 +1,4 @@
-/* chat.h - the chat load test (drive/chat_client.c). */
+/* chat.h - the chat load test (drive/chat/chat_client.c). */
 #ifndef WL_CHAT_H
 #define WL_CHAT_H
 

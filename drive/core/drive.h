@@ -79,7 +79,7 @@ struct wl_server {
 extern const struct wl_server *const wl_servers[];
 const struct wl_server *wl_server_find(const char *name);
 
-/* ---- processes (drive/daemon.c) ---- */
+/* ---- processes (drive/core/daemon.c) ---- */
 
 /* <state>/<name>, created 0755 (with parents). Returns 0 or -1 (errno). */
 int wl_state_path(char *out, size_t n, const char *state_dir, const char *name, const char *file);

@@ -1,5 +1,6 @@
 /* tls_lab.h - the TLS lab's certificates, shared by wirelab's own TLS servers
- * (drive/srv_tls.c) and the TLS exchanges (drive/tls.c). */
+ * (drive/tls/srv_tls.c), chat-tls (drive/chat/chat_tls.c) and the TLS
+ * exchanges (drive/tls/tls.c). */
 #ifndef WL_TLS_LAB_H
 #define WL_TLS_LAB_H
 
