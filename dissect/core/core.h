@@ -123,7 +123,8 @@ void wl__msg_init(struct wl_ctx *ctx);
 void wl__msg_flush(struct wl_ctx *ctx);
 /* A message for the current packet without a flow (ICMP, ARP, non-IP). */
 struct wl_msg *wl__msg_pkt(struct wl_ctx *ctx, const char *proto, const char *type);
-/* The packet's network addresses as fields (ip.src, ipv6.dst, ...). */
+
+/* ipfields.c: the packet's network addresses as fields (ip.src, ipv6.dst, ...) */
 void wl__ip_fields(struct wl_ctx *ctx, struct wl_msg *m);
 
 /* link.c */

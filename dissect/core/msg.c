@@ -77,17 +77,6 @@ struct wl_msg *wl__msg_pkt(struct wl_ctx *ctx, const char *proto, const char *ty
 	return m;
 }
 
-void wl__ip_fields(struct wl_ctx *ctx, struct wl_msg *m)
-{
-	if (ctx->ip_af == 4) {
-		wl_f_ipv4(m, "ip.src", ctx->ip_src);
-		wl_f_ipv4(m, "ip.dst", ctx->ip_dst);
-	} else if (ctx->ip_af == 6) {
-		wl_f_ipv6(m, "ipv6.src", ctx->ip_src);
-		wl_f_ipv6(m, "ipv6.dst", ctx->ip_dst);
-	}
-}
-
 void wl_msg_emit(struct wl_ctx *ctx, struct wl_msg *m)
 {
 	if (!ctx->msg_open || m != ctx->msg)
