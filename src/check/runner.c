@@ -29,34 +29,83 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static char *dissect(const struct wl_check_opts *o, const char *pcap, int json, const char *keylog,
-		     size_t *len, char *err, size_t errlen)
+/* A memory buffer to render into, and the renderer writing it. */
+struct rendition {
+	char *buf;
+	size_t len;
+	FILE *f;
+	struct wl_renderer *r;
+	struct wl_sink sink;
+};
+
+static int rendition_open(struct rendition *d, const struct wl_view *v, enum wl_format format)
+{
+	memset(d, 0, sizeof *d);
+	if (!(d->f = open_memstream(&d->buf, &d->len)))
+		return -1;
+	struct wl_render_opts ro = v->render;
+	ro.format = format;
+	ro.out = d->f;
+	if (!(d->r = wl_render_new(&ro)))
+		return -1;
+	d->sink = wl_render_sink(d->r);
+	return 0;
+}
+
+/* Closes it; the text stays in d->buf (NULL if it failed). */
+static int rendition_close(struct rendition *d)
+{
+	wl_render_free(d->r);
+	int rc = d->f && fclose(d->f) == 0 ? 0 : -1;
+	if (rc < 0) {
+		free(d->buf);
+		d->buf = NULL;
+	}
+	return rc;
+}
+
+/* The capture as text and/or JSON from one pass of the engine: the text
+ * renderer is the run's own (with its closing lines), the JSON renderer sees
+ * the same messages through the view's tee. */
+static int dissect(const struct wl_check_opts *o, const char *pcap, const char *keylog, int want_text,
+		   int want_json, struct rendition *text, struct rendition *json, char *err, size_t errlen)
 {
 	struct wl_view v = o->view;
 	v.render.color = 0;
-	v.render.format = json ? WL_OUT_JSON : WL_OUT_TEXT;
+	v.render.format = want_text ? WL_OUT_TEXT : WL_OUT_JSON;
 	v.dissect.keylog = keylog;
-	/* with several captures at once every core is busy already: no second
-	 * thread per capture for the rendering */
-	if (o->jobs > 1)
-		v.one_thread = 1;
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, len);
-	if (!f) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
+	/* a suite's captures are small: handing each one's messages to a second
+	 * thread for the rendering cost more than it saved (docs/benchmark.md);
+	 * -j runs captures side by side instead */
+	v.one_thread = 1;
+	memset(text, 0, sizeof *text);
+	memset(json, 0, sizeof *json);
+	struct rendition *main_out = want_text ? text : json;
+	FILE *f = open_memstream(&main_out->buf, &main_out->len);
+	int rc = f ? 0 : -1;
+	if (rc == 0 && want_text && want_json) {
+		rc = rendition_open(json, &v, WL_OUT_JSON);
+		v.tee = &json->sink;
 	}
 	struct wl_run_result res;
-	int rc = wl_dissect_file(pcap, &v, f, &res, err, errlen);
-	if (fclose(f) != 0 && rc == 0) {
+	if (rc == 0)
+		rc = wl_dissect_file(pcap, &v, f, &res, err, errlen);
+	else
+		snprintf(err, errlen, "out of memory");
+	if (f && fclose(f) != 0 && rc == 0) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+	}
+	if (want_text && want_json && rendition_close(json) < 0 && rc == 0) {
 		snprintf(err, errlen, "out of memory");
 		rc = -1;
 	}
 	if (rc < 0) {
-		free(buf);
-		return NULL;
+		free(text->buf);
+		free(json->buf);
+		text->buf = json->buf = NULL;
 	}
-	return buf;
+	return rc;
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -266,8 +315,8 @@ static unsigned count_lines(const char *d, size_t n, char sign)
 }
 
 /* --update: what X.trace or X.jsonl would become, unless it is that already. */
-static void prepare_update(struct capture *c, const char *path, enum wl_expect_kind kind, char *hdr,
-			   char *actual, size_t alen)
+static void prepare_update(struct capture *c, const char *path, enum wl_expect_kind kind, const char *hdr,
+			   const char *actual, size_t alen)
 {
 	size_t hl = strlen(hdr), olen = 0;
 	char *content = malloc(hl + alen + 1);
@@ -306,19 +355,12 @@ static void prepare_update(struct capture *c, const char *path, enum wl_expect_k
 	free(old);
 }
 
-static void check_format(struct capture *c, int json)
+static void check_format(struct capture *c, int json, const char *actual, size_t alen)
 {
 	const struct wl_check_opts *o = c->o;
 	enum wl_expect_kind kind = json ? WL_EXPECT_JSON : WL_EXPECT_TRACE;
-	char path[4200], err[512];
+	char path[4200];
 	snprintf(path, sizeof path, "%s.%s", c->base, json ? "jsonl" : "trace");
-	size_t alen = 0;
-	char *actual = dissect(o, c->r->pcap, json, c->kl, &alen, err, sizeof err);
-	if (!actual) {
-		fail(c, "%s", err);
-		c->error = 1;
-		return;
-	}
 	const char *opts[64];
 	size_t nopts = read_options(c, json, opts, sizeof opts / sizeof opts[0]);
 	char *now_options = wl_join_options(opts, nopts);
@@ -347,48 +389,26 @@ static void check_format(struct capture *c, int json)
 	}
 	free(now_options);
 	free(hdr);
-	if (json && !c->json) {
-		c->json = actual;
-		c->json_len = alen;
-	} else {
-		free(actual);
-	}
 }
 
-static void check_tsv(struct capture *c, int required)
+static void check_tsv(struct capture *c, const char *path, const char *text, size_t tlen)
 {
-	char path[4200], err[512];
-	snprintf(path, sizeof path, "%s.tsv", c->base);
-	size_t tlen = 0;
-	char *text = slurp(path, &tlen);
-	if (!text) {
-		if (required)
-			fail(c, "no %s (tshark -r %s -T fields -E header=y -e frame.number -e FIELD... > %s)",
-			     path, c->r->pcap, path);
-		return;
-	}
-	if (!c->json && !(c->json = dissect(c->o, c->r->pcap, 1, c->kl, &c->json_len, err, sizeof err))) {
-		free(text);
-		fail(c, "%s", err);
-		c->error = 1;
-		return;
-	}
+	char err[512];
 	struct wl_tsv t;
 	struct wl_jdoc a;
 	if (wl_tsv_parse(&t, text, tlen, err, sizeof err) < 0) {
 		fail(c, "%s: %s", path, err);
-	} else {
-		if (wl_jdoc_parse(&a, c->json, c->json_len, err, sizeof err) < 0) {
-			fail(c, "this output: %s", err);
-		} else {
-			size_t n = wl_tsvdiff(&t, &a, &c->o->sel, c->o->max_field_lines, c->detail);
-			if (n)
-				fail(c, "%zu value%s differ%s from %s", n, n == 1 ? "" : "s", n == 1 ? "s" : "", path);
-			wl_jdoc_free(&a);
-		}
-		wl_tsv_free(&t);
+		return;
 	}
-	free(text);
+	if (wl_jdoc_parse(&a, c->json, c->json_len, err, sizeof err) < 0) {
+		fail(c, "this output: %s", err);
+	} else {
+		size_t n = wl_tsvdiff(&t, &a, &c->o->sel, c->o->max_field_lines, c->detail);
+		if (n)
+			fail(c, "%zu value%s differ%s from %s", n, n == 1 ? "" : "s", n == 1 ? "s" : "", path);
+		wl_jdoc_free(&a);
+	}
+	wl_tsv_free(&t);
 }
 
 static int open_logs(struct capture *c)
@@ -450,12 +470,32 @@ static void check_capture(const struct wl_check_opts *o, struct wl_check_result 
 	unsigned formats = o->formats;
 	if (o->tsv_if_present && tsv_suite(&c))
 		formats = WL_FMT_TSV;
-	if (formats & WL_FMT_TRACE)
-		check_format(&c, 0);
-	if ((formats & WL_FMT_JSON) && !c.error)
-		check_format(&c, 1);
-	if (!c.error && !o->update && ((formats & WL_FMT_TSV) || o->tsv_if_present))
-		check_tsv(&c, (formats & WL_FMT_TSV) != 0);
+	char tsv_path[4200];
+	snprintf(tsv_path, sizeof tsv_path, "%s.tsv", c.base);
+	size_t tsv_len = 0;
+	char *tsv = !o->update && (formats & WL_FMT_TSV || o->tsv_if_present) ? slurp(tsv_path, &tsv_len) : NULL;
+	if (!tsv && (formats & WL_FMT_TSV) && !o->update)
+		fail(&c, "no %s (tshark -r %s -T fields -E header=y -e frame.number -e FIELD... > %s)", tsv_path,
+		     pcap, tsv_path);
+	struct rendition text, json;
+	char err[512];
+	int want_text = (formats & WL_FMT_TRACE) != 0, want_json = (formats & WL_FMT_JSON) || tsv;
+	if ((want_text || want_json) &&
+	    dissect(o, pcap, c.kl, want_text, want_json, &text, &json, err, sizeof err) < 0) {
+		fail(&c, "%s", err);
+		c.error = 1;
+	} else if (want_text || want_json) {
+		c.json = json.buf;
+		c.json_len = json.len;
+		if (want_text)
+			check_format(&c, 0, text.buf, text.len);
+		if (formats & WL_FMT_JSON)
+			check_format(&c, 1, json.buf, json.len);
+		if (tsv)
+			check_tsv(&c, tsv_path, tsv, tsv_len);
+		free(text.buf);
+	}
+	free(tsv);
 	free(c.json);
 	close_logs(&c);
 	r->status = c.error ? WL_CHECK_ERROR : c.fail ? WL_CHECK_FAIL : WL_CHECK_PASS;
