@@ -258,6 +258,11 @@ static int each_element(const char *p, const char *e, int (*fn)(void *arg, const
 
 static struct wl_jkey *add_key(struct wl_jmsg *m, const char *name)
 {
+	/* a JSON object's names are unique; notes of one level share theirs */
+	if (strncmp(name, "wl.note.", 8) == 0)
+		for (size_t i = 0; i < m->nkeys; i++)
+			if (strcmp(m->keys[i].name, name) == 0)
+				return &m->keys[i];
 	struct wl_jkey *k = realloc(m->keys, (m->nkeys + 1) * sizeof *k);
 	if (!k)
 		return NULL;

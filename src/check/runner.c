@@ -178,7 +178,7 @@ static char *unified_diff(const char *exp_path, const char *hdr, size_t hlen, co
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		goto done;
 	posix_spawn_file_actions_adddup2(&fa, ofd, STDOUT_FILENO);
-	char *argv[] = { "diff", "-u", "--label", (char *)exp_path, "--label", "actual",
+	char *argv[] = { "diff", "-u", "-a", "--label", (char *)exp_path, "--label", "actual",
 			 (char *)exp_path, in, NULL };
 	pid_t pid;
 	int st = 0;
