@@ -51,8 +51,12 @@ char *wl_join_options(const char *const *opts, size_t nopts)
 			continue;
 		}
 		fputc('\'', f);
-		for (const char *s = opts[i]; *s; s++)
-			fputs(*s == '\'' ? "'\\''" : (char[2]){ *s, 0 }, f);
+		for (const char *s = opts[i]; *s; s++) {
+			if (*s == '\'')
+				fputs("'\\''", f);  /* end the quote, an escaped quote, quote again */
+			else
+				fputc(*s, f);
+		}
 		fputc('\'', f);
 	}
 	if (fclose(f) != 0) {

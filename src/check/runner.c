@@ -450,18 +450,59 @@ static int tsv_suite(const struct capture *c)
 	return exists(c->base, "tsv") && !exists(c->base, "trace") && !exists(c->base, "jsonl");
 }
 
+/* X.pcap's base name and its key log, if there is one. */
+static void capture_names(struct capture *c)
+{
+	const char *pcap = c->r->pcap, *slash = strrchr(pcap, '/'), *dot = strrchr(pcap, '.');
+	size_t base = dot && (!slash || dot > slash) ? (size_t)(dot - pcap) : strlen(pcap);
+	snprintf(c->base, sizeof c->base, "%.*s", (int)base, pcap);
+	snprintf(c->keylog, sizeof c->keylog, "%s.keylog", c->base);
+	c->kl = access(c->keylog, R_OK) == 0 ? c->keylog : NULL;
+	char *real = c->kl ? realpath(c->kl, NULL) : NULL;
+	snprintf(c->kl_name, sizeof c->kl_name, "%s", real ? real : c->keylog);
+	free(real);
+}
+
+/* Dissects once and compares with each expected file of formats. */
+static void compare_all(struct capture *c, unsigned formats)
+{
+	const struct wl_check_opts *o = c->o;
+	char tsv_path[4200], err[512];
+	snprintf(tsv_path, sizeof tsv_path, "%s.tsv", c->base);
+	size_t tsv_len = 0;
+	char *tsv = !o->update && ((formats & WL_FMT_TSV) || o->tsv_if_present) ? slurp(tsv_path, &tsv_len) : NULL;
+	if (!tsv && (formats & WL_FMT_TSV) && !o->update)
+		fail(c, "no %s (tshark -r %s -T fields -E header=y -e frame.number -e FIELD... > %s)", tsv_path,
+		     c->r->pcap, tsv_path);
+	int want_text = (formats & WL_FMT_TRACE) != 0, want_json = (formats & WL_FMT_JSON) || tsv;
+	struct rendition text, json;
+	if (!want_text && !want_json) {
+		free(tsv);
+		return;
+	}
+	if (dissect(o, c->r->pcap, c->kl, want_text, want_json, &text, &json, err, sizeof err) < 0) {
+		fail(c, "%s", err);
+		c->error = 1;
+		free(tsv);
+		return;
+	}
+	c->json = json.buf;
+	c->json_len = json.len;
+	if (want_text)
+		check_format(c, 0, text.buf, text.len);
+	if (formats & WL_FMT_JSON)
+		check_format(c, 1, json.buf, json.len);
+	if (tsv)
+		check_tsv(c, tsv_path, tsv, tsv_len);
+	free(text.buf);
+	free(tsv);
+}
+
 static void check_capture(const struct wl_check_opts *o, struct wl_check_result *r)
 {
 	double t0 = now_s();
 	struct capture c = { .o = o, .r = r };
-	const char *pcap = r->pcap, *slash = strrchr(pcap, '/'), *dot = strrchr(pcap, '.');
-	size_t base = dot && (!slash || dot > slash) ? (size_t)(dot - pcap) : strlen(pcap);
-	snprintf(c.base, sizeof c.base, "%.*s", (int)base, pcap);
-	snprintf(c.keylog, sizeof c.keylog, "%s.keylog", c.base);
-	c.kl = access(c.keylog, R_OK) == 0 ? c.keylog : NULL;
-	char *real = c.kl ? realpath(c.kl, NULL) : NULL;
-	snprintf(c.kl_name, sizeof c.kl_name, "%s", real ? real : c.keylog);
-	free(real);
+	capture_names(&c);
 	if (open_logs(&c) < 0) {
 		close_logs(&c);
 		r->status = WL_CHECK_ERROR;
@@ -470,32 +511,7 @@ static void check_capture(const struct wl_check_opts *o, struct wl_check_result 
 	unsigned formats = o->formats;
 	if (o->tsv_if_present && tsv_suite(&c))
 		formats = WL_FMT_TSV;
-	char tsv_path[4200];
-	snprintf(tsv_path, sizeof tsv_path, "%s.tsv", c.base);
-	size_t tsv_len = 0;
-	char *tsv = !o->update && (formats & WL_FMT_TSV || o->tsv_if_present) ? slurp(tsv_path, &tsv_len) : NULL;
-	if (!tsv && (formats & WL_FMT_TSV) && !o->update)
-		fail(&c, "no %s (tshark -r %s -T fields -E header=y -e frame.number -e FIELD... > %s)", tsv_path,
-		     pcap, tsv_path);
-	struct rendition text, json;
-	char err[512];
-	int want_text = (formats & WL_FMT_TRACE) != 0, want_json = (formats & WL_FMT_JSON) || tsv;
-	if ((want_text || want_json) &&
-	    dissect(o, pcap, c.kl, want_text, want_json, &text, &json, err, sizeof err) < 0) {
-		fail(&c, "%s", err);
-		c.error = 1;
-	} else if (want_text || want_json) {
-		c.json = json.buf;
-		c.json_len = json.len;
-		if (want_text)
-			check_format(&c, 0, text.buf, text.len);
-		if (formats & WL_FMT_JSON)
-			check_format(&c, 1, json.buf, json.len);
-		if (tsv)
-			check_tsv(&c, tsv_path, tsv, tsv_len);
-		free(text.buf);
-	}
-	free(tsv);
+	compare_all(&c, formats);
 	free(c.json);
 	close_logs(&c);
 	r->status = c.error ? WL_CHECK_ERROR : c.fail ? WL_CHECK_FAIL : WL_CHECK_PASS;
