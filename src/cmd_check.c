@@ -207,7 +207,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
 	};
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+uyj:vd:h", longopts, NULL)) != -1) {
+	/* no "+": options may come after the folders (wirelab check pcaps --junit r.xml) */
+	while ((opt = getopt_long(argc, argv, "uyj:vd:h", longopts, NULL)) != -1) {
 		char *a;
 		switch (opt) {
 		case 'u': c->o.update = 1; break;
