@@ -358,6 +358,32 @@ static int write_junit(const char *path, const struct wl_check_result *rs, size_
 
 /* ---- --update ---- */
 
+/* pcaps/tls.pcap is a symlink to tls13.pcap, and so are its expected files:
+ * a file reached under two names is said and written once. */
+static void mark_again(struct wl_check_result *rs, size_t n)
+{
+	char **seen = NULL;
+	size_t nseen = 0;
+	for (size_t i = 0; i < n; i++)
+		for (unsigned k = 0; k < rs[i].npending; k++) {
+			char *real = realpath(rs[i].pending[k].path, NULL);
+			if (!real)
+				continue;  /* a new file: one name */
+			for (size_t s = 0; s < nseen && !rs[i].pending[k].again; s++)
+				rs[i].pending[k].again = strcmp(seen[s], real) == 0;
+			char **ns = rs[i].pending[k].again ? NULL : realloc(seen, (nseen + 1) * sizeof *ns);
+			if (ns) {
+				seen = ns;
+				seen[nseen++] = real;
+			} else {
+				free(real);
+			}
+		}
+	for (size_t s = 0; s < nseen; s++)
+		free(seen[s]);
+	free(seen);
+}
+
 static unsigned say_pending(const struct wl_check_result *rs, size_t n, unsigned *captures)
 {
 	unsigned files = 0;
@@ -365,14 +391,18 @@ static unsigned say_pending(const struct wl_check_result *rs, size_t n, unsigned
 	for (size_t i = 0; i < n; i++) {
 		if (rs[i].status != WL_CHECK_PASS)
 			printf("FAIL %s: %s (nothing written for it)\n", rs[i].pcap, rs[i].reason);
-		*captures += rs[i].npending > 0;
-		for (unsigned k = 0; k < rs[i].npending; k++, files++) {
+		unsigned before = files;
+		for (unsigned k = 0; k < rs[i].npending; k++) {
 			const struct wl_check_pending *p = &rs[i].pending[k];
+			if (p->again)
+				continue;
+			files++;
 			if (strcmp(p->what, "changed") == 0)
 				printf("  %-40s changed: +%u -%u lines\n", p->path, p->added, p->removed);
 			else
 				printf("  %-40s %s\n", p->path, p->what);
 		}
+		*captures += files > before;
 	}
 	return files;
 }
@@ -395,6 +425,8 @@ static int write_pending(const struct wl_check_result *rs, size_t n)
 	for (size_t i = 0; i < n; i++)
 		for (unsigned k = 0; k < rs[i].npending; k++) {
 			const struct wl_check_pending *p = &rs[i].pending[k];
+			if (p->again)
+				continue;
 			FILE *f = fopen(p->path, "wb");
 			int ok = f && fwrite(p->content, 1, p->len, f) == p->len;
 			if (f && fclose(f) != 0)
@@ -407,8 +439,9 @@ static int write_pending(const struct wl_check_result *rs, size_t n)
 	return bad;
 }
 
-static int finish_update(const struct cli *c, const struct wl_check_result *rs, size_t n)
+static int finish_update(const struct cli *c, struct wl_check_result *rs, size_t n)
 {
+	mark_again(rs, n);
 	unsigned captures;
 	unsigned files = say_pending(rs, n, &captures);
 	int failed = 0;

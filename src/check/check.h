@@ -125,6 +125,7 @@ struct wl_check_result {
 		size_t len;
 		const char *what;    /* "new", "header only", "changed" */
 		unsigned added, removed;  /* lines */
+		int again;           /* the same file as an earlier one (a capture under two names) */
 	} pending[2];
 	unsigned npending;
 	int done;                /* set by the runner under its lock */
