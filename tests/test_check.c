@@ -341,6 +341,33 @@ static void test_tsv(void **state)
 	assert_non_null(strstr(err, "header=y"));
 }
 
+/* Nothing on one side or both: no message, no field wanted, no TSV row. */
+static void test_empty(void **state)
+{
+	(void)state;
+	struct wl_jdoc none, a;
+	parse(&none, "");
+	parse(&a, "{\"frame\":1,\"proto\":\"udp\",\"type\":\"datagram\",\"fields\":{}}\n");
+	assert_int_equal(none.n, 0);
+	struct wl_fieldsel sel = { 0 };
+	struct lines l;
+	lines_open(&l);
+	assert_int_equal(wl_fielddiff(&none, &none, &sel, 10, l.f), 0);
+	assert_int_equal(wl_fielddiff(&none, &a, &sel, 10, l.f), 1);
+	const char *only[] = { "nothing.here" };
+	sel = (struct wl_fieldsel){ .only = only, .nonly = 1 };
+	assert_int_equal(wl_fielddiff(&a, &none, &sel, 10, l.f), 0);
+	struct wl_tsv t;
+	char err[128];
+	assert_int_equal(wl_tsv_parse(&t, "frame.number\tx.y\n", 17, err, sizeof err), 0);
+	assert_int_equal(wl_tsvdiff(&t, &a, &sel, 10, l.f), 0);
+	wl_tsv_free(&t);
+	assert_string_equal(lines_close(&l), "frame 1 udp datagram: in this output, not in the expected file\n");
+	free(l.buf);
+	wl_jdoc_free(&a);
+	wl_jdoc_free(&none);
+}
+
 /* Every byte value, invalid UTF-8, U+FFFE, and the five specials. */
 static void test_xml_escape(void **state)
 {
@@ -481,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_norm),
 		cmocka_unit_test(test_field_diff),
 		cmocka_unit_test(test_tsv),
+		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_xml_escape),
 		cmocka_unit_test(test_rerun_same),
 		cmocka_unit_test(test_rerun_changed),

@@ -442,7 +442,8 @@ static int collect(struct fvals *l, const struct wl_jdoc *d, wanted_fn wanted, c
 					if (fvals_add(l, m->frame, m->keys[k].name, m->keys[k].vals[v]) < 0)
 						return -1;
 	}
-	qsort(l->v, l->n, sizeof *l->v, fval_order);
+	if (l->n > 1)  /* qsort's pointer must not be NULL, even for no elements */
+		qsort(l->v, l->n, sizeof *l->v, fval_order);
 	return 0;
 }
 
@@ -467,6 +468,8 @@ static char *join_values(const struct fval *v, size_t n, int json)
 
 static int values_equal(const struct fval *e, size_t ne, int e_json, const struct fval *a, size_t na)
 {
+	if (!ne || !na)
+		return ne == na;
 	if (ne == na) {
 		size_t i = 0;
 		for (; i < ne; i++) {
@@ -558,10 +561,10 @@ static void merge_values(struct said *s, const struct fvals *e, int e_json, cons
 		int skip = !frame_wanted(frames, nframes, at->frame);
 		/* an empty TSV cell is no value */
 		int e_empty = !e_json && ie - i == 1 && e->v[i].val[0] == '\0';
-		const struct fval *ev = e_empty ? &none : &e->v[i];
-		size_t ne = e_empty ? 0 : ie - i;
-		if (!skip && !(ne == 0 && ja == j) && !values_equal(ev, ne, e_json, &a->v[j], ja - j)) {
-			char *et = join_values(ev, ne, e_json), *atx = join_values(&a->v[j], ja - j, 1);
+		size_t ne = e_empty ? 0 : ie - i, na = ja - j;
+		const struct fval *ev = ne ? &e->v[i] : &none, *av = na ? &a->v[j] : &none;
+		if (!skip && (ne || na) && !values_equal(ev, ne, e_json, av, na)) {
+			char *et = join_values(ev, ne, e_json), *atx = join_values(av, na, 1);
 			say(s, "frame %llu %s: %s → %s", (unsigned long long)at->frame, at->name,
 			    et ? et : "?", atx ? atx : "?");
 			free(et);
@@ -798,7 +801,8 @@ size_t wl_tsvdiff(const struct wl_tsv *t, const struct wl_jdoc *actual, const st
 				oom = fvals_add(&ev, t->frames[r], t->cols[c], t->cells[r][c]) < 0;
 	}
 	if (!oom) {
-		qsort(ev.v, ev.n, sizeof *ev.v, fval_order);
+		if (ev.n > 1)
+			qsort(ev.v, ev.n, sizeof *ev.v, fval_order);
 		qsort(frames, t->nrows, sizeof *frames, u64_order);
 		oom = collect(&av, actual, tsv_name_wanted, &w) < 0;
 	}
