@@ -89,6 +89,11 @@ static void test_json_lines(void **state)
 	char *text = wl_json_value_text(key(m, "wl.text")->vals[0]);
 	assert_string_equal(text, "caf\xc3\xa9 \xf0\x9f\x98\x80 \xef\xbf\xbd");
 	free(text);
+	/* broken escapes grow: "\u" alone is U+FFFD */
+	static const char broken[] = "\"\\u\\u\\u\\u\\uzz\\u12\"";
+	char *grown = wl_json_decode_string(broken, strlen(broken));
+	assert_string_equal(grown, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdzz\xef\xbf\xbd" "12");
+	free(grown);
 	char *b = wl_json_value_text(key(m, "x.b")->vals[0]);
 	assert_string_equal(b, "1");
 	free(b);

@@ -160,8 +160,10 @@ char *wl_json_decode_string(const char *p, size_t n)
 	const char *e = p + n;
 	if (!n || *p != '"' || skip_string(p, e) != e)
 		return NULL;
-	/* a \u escape (6 bytes) never grows beyond 4 bytes of UTF-8 */
-	char *out = malloc(n), *o = out;
+	/* a valid \u escape (6 bytes, or 12 for a pair) never grows beyond 4
+	 * bytes of UTF-8, but a broken one ("\u" and no digits: 2 bytes) becomes
+	 * U+FFFD (3): twice the length is always enough */
+	char *out = malloc(2 * n + 1), *o = out;
 	if (!out)
 		return NULL;
 	for (p++; p < e - 1;) {
