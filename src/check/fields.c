@@ -155,10 +155,12 @@ static int parse_number(const char *s, char *out, size_t n)
 	double v = strtod(s, &end);
 	if (*end || v != v)
 		return 0;
-	if (v == (double)(long long)v && v > -9e15 && v < 9e15)
+	if (v > -9e15 && v < 9e15 && v == (double)(long long)v)  /* the range first: a cast of inf is undefined */
 		snprintf(out, n, "i:%lld", (long long)v);
-	else
+	else if (v > -1e15 && v < 1e15)
 		snprintf(out, n, "f:%.6f", v);
+	else
+		snprintf(out, n, "f:%.17g", v);
 	return 1;
 }
 
