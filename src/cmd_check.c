@@ -60,7 +60,8 @@ static int add_capture(struct captures *c, const char *path)
 		c->paths = np;
 		c->cap = cap;
 	}
-	if (!(c->paths[c->n] = strdup(path)))
+	c->paths[c->n] = strdup(path);
+	if (!c->paths[c->n])
 		return -1;
 	c->n++;
 	return 0;
@@ -173,6 +174,17 @@ static int view_option(struct cli *c, int opt, const char *arg)
 	return 1;
 }
 
+/* --ignore or --expect-fields: "a,b" appended to the list. */
+static int add_patterns(struct cli *c, char ***list, size_t *n, const char *arg)
+{
+	char *copy = keep(c, arg);
+	if (!copy || add_list(list, n, copy) < 0) {
+		wl_err("check: too many patterns");
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_jobs(const char *arg, unsigned *jobs)
 {
 	char *end;
@@ -209,7 +221,6 @@ static int parse_options(struct cli *c, int argc, char **argv)
 	optind = 1;
 	/* no "+": options may come after the folders (wirelab check pcaps --junit r.xml) */
 	while ((opt = getopt_long(argc, argv, "uyj:vd:h", longopts, NULL)) != -1) {
-		char *a;
 		switch (opt) {
 		case 'u': c->o.update = 1; break;
 		case 'y': c->yes = 1; break;
@@ -228,12 +239,12 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			}
 			break;
 		case 3004:
-		case 3007:
-			if (!(a = keep(c, optarg)) || add_list(opt == 3004 ? &c->ignore : &c->only,
-								opt == 3004 ? &c->nignore : &c->nonly, a) < 0) {
-				wl_err("check: too many patterns");
+			if (add_patterns(c, &c->ignore, &c->nignore, optarg) < 0)
 				return -1;
-			}
+			break;
+		case 3007:
+			if (add_patterns(c, &c->only, &c->nonly, optarg) < 0)
+				return -1;
 			break;
 		case 3005: c->o.sel.ignore_notes = 1; break;
 		case 3006:

@@ -37,7 +37,8 @@ static int new_step(struct wl_lab_seq *s, const char *step)
 		s->fields = nf;
 		s->cap = cap;
 	}
-	if (!(s->steps[s->n] = strdup(step)))
+	s->steps[s->n] = strdup(step);
+	if (!s->steps[s->n])
 		return -1;
 	memset(&s->fields[s->n], 0, sizeof s->fields[s->n]);
 	s->n++;

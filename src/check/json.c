@@ -59,14 +59,18 @@ static const char *skip_container(const char *p, const char *e, unsigned depth)
 		return p + 1;
 	for (;;) {
 		if (close == '}') {
-			if (p == e || *p != '"' || !(p = skip_string(p, e)))
+			if (p == e || *p != '"')
+				return NULL;
+			p = skip_string(p, e);
+			if (!p)
 				return NULL;
 			p = skip_ws(p, e);
 			if (p == e || *p != ':')
 				return NULL;
 			p++;
 		}
-		if (!(p = skip_value(p, e, depth + 1)))
+		p = skip_value(p, e, depth + 1);
+		if (!p)
 			return NULL;
 		p = skip_ws(p, e);
 		if (p == e)
@@ -284,7 +288,8 @@ static int add_val(void *arg, const char *v, const char *ve)
 	if (!vals)
 		return -1;
 	k->vals = vals;
-	if (!(vals[k->nvals] = dup_span(v, ve)))
+	vals[k->nvals] = dup_span(v, ve);
+	if (!vals[k->nvals])
 		return -1;
 	k->nvals++;
 	return 0;

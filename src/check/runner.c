@@ -41,12 +41,14 @@ struct rendition {
 static int rendition_open(struct rendition *d, const struct wl_view *v, enum wl_format format)
 {
 	memset(d, 0, sizeof *d);
-	if (!(d->f = open_memstream(&d->buf, &d->len)))
+	d->f = open_memstream(&d->buf, &d->len);
+	if (!d->f)
 		return -1;
 	struct wl_render_opts ro = v->render;
 	ro.format = format;
 	ro.out = d->f;
-	if (!(d->r = wl_render_new(&ro)))
+	d->r = wl_render_new(&ro);
+	if (!d->r)
 		return -1;
 	d->sink = wl_render_sink(d->r);
 	return 0;
