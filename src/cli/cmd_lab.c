@@ -25,7 +25,8 @@ static const char lab_usage[] =
 	"  --state DIR    lab state folder (default $WIRELAB_STATE, /run/wirelab as root)\n"
 	"  --accept-new   ssh: accept an unknown host key\n"
 	"  --keep         leave the servers this run started running\n"
-	"  --expect PCAP  compare the sequence of messages with a stored capture (exit 1 if different)\n";
+	"  --expect PCAP  compare with a stored capture: the sequence of messages, their field\n"
+	"                 names and the values stable run to run (docs/ci.md); exit 1 if different\n";
 
 static void list_exchanges(void)
 {

@@ -232,9 +232,14 @@ static int say_sequence(const struct wl_lab_opts *o, const struct wl_driver *d,
 			const struct wl_lab_seq *stored, const struct wl_lab_seq *live)
 {
 	long at = wl_lab_seq_diff(stored, live);
+	char why[512];
+	const char *field = wl_lab_seq_field_diff(stored, live, at, why, sizeof why);
 	if (!lab_json(o)) {
 		if (at < 0)
 			printf("   sequence: %zu steps, the same as the stored capture\n", stored->n);
+		else if (field)
+			printf("   sequence differs from the stored capture at step %ld (%s):\n     %s\n",
+			       at + 1, wl_lab_seq_step(stored, at), field);
 		else
 			printf("   sequence differs from the stored capture at step %ld:\n"
 			       "     stored: %s\n     live:   %s\n", at + 1,
@@ -248,6 +253,8 @@ static int say_sequence(const struct wl_lab_opts *o, const struct wl_driver *d,
 		step_u64("differs_at", (uint64_t)at + 1);
 		step_str("stored", wl_lab_seq_step(stored, at));
 		step_str("live", wl_lab_seq_step(live, at));
+		if (field)
+			step_str("field", field);
 	}
 	step_close();
 	return at >= 0;

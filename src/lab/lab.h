@@ -49,17 +49,26 @@ int wl_lab_server_status(const struct wl_server *s, const struct wl_server_ctx *
 
 /* The sequence of (direction, protocol, message type) of an exchange, for
  * comparing a live run with its stored capture: transport and link messages
- * are left out (ACK counts vary), and repeats of one step are folded. */
+ * are left out (ACK counts vary), and repeats of one step are folded. Each
+ * step also carries its messages' field names and the values that are stable
+ * run to run (src/check/stable.c says which are not). */
+struct wl_entry_set;
 struct wl_lab_seq {
 	char **steps;
+	struct wl_entry_set *fields;   /* one per step */
 	size_t n, cap;
 };
 struct wl_sink wl_lab_seq_sink(struct wl_lab_seq *s);
 int wl_lab_seq_from_file(struct wl_lab_seq *s, const char *pcap, char *err, size_t errlen);
-/* The index of the first step where got parts from expected, or -1 if equal. */
+/* The index of the first step where got parts from expected (its step or its
+ * fields), or -1 if equal. */
 long wl_lab_seq_diff(const struct wl_lab_seq *expected, const struct wl_lab_seq *got);
 /* Step i of s as text, or "(end)" past its last. */
 const char *wl_lab_seq_step(const struct wl_lab_seq *s, long i);
+/* When step i is the same step in both but its fields differ, the first
+ * difference ("ftp.response.code: 230 → 530") into buf; else NULL. */
+const char *wl_lab_seq_field_diff(const struct wl_lab_seq *expected, const struct wl_lab_seq *got, long i,
+				  char *buf, size_t n);
 void wl_lab_seq_free(struct wl_lab_seq *s);
 
 #endif
