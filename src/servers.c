@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "drive/chat.h"
+#include "drive/chat/chat_load.h"
 #include "lab.h"
 #include "wirelab.h"
 
@@ -141,8 +142,110 @@ int wl_cmd_serve(int argc, char **argv)
 	return s->serve(host, (uint16_t)port, state);
 }
 
+static const char chat_compare_usage[] =
+	"usage: wirelab chat-load --compare [--clients N] [--messages M] [--size BYTES]\n"
+	"         [--rate R] [--time-limit S] [--servers LIST] [--delayed-ack] [-T text|json|svg]\n"
+	"         [--state DIR]\n"
+	"The same load against every chat server in turn (threaded, poll, epoll, uv, event,\n"
+	"tls; --servers picks some): N clients (200; up to 2000) each send M messages (10) of\n"
+	"BYTES (64) at R a second (2); each server is started for its turn unless `wirelab\n"
+	"servers up` runs it. One table: deliveries/s, p50/p99/max latency, messages lost,\n"
+	"the server's peak RSS, threads and CPU. -T json: JSON Lines; -T svg: the latency\n"
+	"distributions side by side. S (60) bounds each server's run. The clients ACK at once\n"
+	"(TCP_QUICKACK) unless --delayed-ack: then a server that leaves Nagle's algorithm on\n"
+	"waits up to 40 ms for an ACK before its next small write.\n";
+
+/* A whole number in lo..hi from text, or -1 (reason printed). */
+static long chat_arg(const char *name, const char *text, long lo, long hi)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+	if (*text && !*end && v >= lo && v <= hi)
+		return v;
+	wl_err("chat-load: %s is %ld..%ld, not '%s'", name, lo, hi, text);
+	return -1;
+}
+
+/* `wirelab chat-load --compare` (drive/chat/chat_compare.c). */
+static int chat_compare_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "compare", no_argument, NULL, 'c' },
+		{ "clients", required_argument, NULL, 'n' },
+		{ "messages", required_argument, NULL, 'm' },
+		{ "size", required_argument, NULL, 'b' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "time-limit", required_argument, NULL, 'l' },
+		{ "servers", required_argument, NULL, 'S' },
+		{ "delayed-ack", no_argument, NULL, 'd' },
+		{ "state", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct wl_chat_compare_cfg cfg = {
+		.load = { .clients = 200, .messages = 10, .size = 64, .rate = 2, .time_limit_s = 60 },
+	};
+	const char *state_opt = NULL;
+	long v = 0;
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "T:h", longopts, NULL)) != -1) {
+		char *end = NULL;
+		switch (opt) {
+		case 'c': break;
+		case 'n': v = cfg.load.clients = (int)chat_arg("--clients", optarg, 1, 2000); break;
+		case 'm': v = cfg.load.messages = (int)chat_arg("--messages", optarg, 1, 100000); break;
+		case 'b': v = cfg.load.size = (int)chat_arg("--size", optarg, 32, 4096); break;
+		case 'l': v = cfg.load.time_limit_s = (int)chat_arg("--time-limit", optarg, 1, 3600); break;
+		case 'S': cfg.servers = optarg; break;
+		case 'd': cfg.load.delayed_ack = 1; break;
+		case 's': state_opt = optarg; break;
+		case 'r':
+			cfg.load.rate = strtod(optarg, &end);
+			v = *optarg && end && !*end ? 0 : -1;
+			break;
+		case 'T':
+			v = strcmp(optarg, "text") == 0 ? (long)(cfg.report = WL_CHAT_REPORT_TEXT) :
+			    strcmp(optarg, "json") == 0 ? (long)(cfg.report = WL_CHAT_REPORT_JSON) :
+			    strcmp(optarg, "svg") == 0 ? (long)(cfg.report = WL_CHAT_REPORT_SVG) : -1;
+			break;
+		case 'h':
+			fputs(chat_compare_usage, stdout);
+			return WL_EXIT_OK;
+		default:
+			fputs(chat_compare_usage, stderr);
+			return WL_EXIT_USAGE;
+		}
+		if (v < 0) {
+			if (opt == 'T' || opt == 'r')
+				wl_err("chat-load: -T is text, json or svg; --rate a number");
+			return WL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		wl_err("chat-load --compare: unexpected '%s' (--server and --seconds are for one server)",
+		       argv[optind]);
+		return WL_EXIT_USAGE;
+	}
+	const char *bad = wl_chat_compare_check(&cfg);
+	if (bad) {
+		wl_err("chat-load: %s", bad);
+		return WL_EXIT_USAGE;
+	}
+	char state_buf[PATH_MAX], exe[PATH_MAX];
+	cfg.state_dir = wl_lab_state_dir(state_opt, state_buf, sizeof state_buf);
+	if (!cfg.state_dir)
+		return WL_EXIT_USAGE;
+	cfg.self_exe = wl_self_exe(exe, sizeof exe);
+	int rc = wl_chat_compare(&cfg, stdout, stderr);
+	return rc == 0 ? WL_EXIT_OK : rc == 1 ? WL_EXIT_FAIL : WL_EXIT_USAGE;
+}
+
 int wl_cmd_chat_load(int argc, char **argv)
 {
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (strcmp(argv[i], "--compare") == 0)
+			return chat_compare_cmd(argc, argv);
 	static const struct option longopts[] = {
 		{ "clients", required_argument, NULL, 'n' },
 		{ "seconds", required_argument, NULL, 't' },
@@ -169,7 +272,8 @@ int wl_cmd_chat_load(int argc, char **argv)
 			port = strtol(c + 1, NULL, 10);
 		} else {
 			fputs("usage: wirelab chat-load [--server HOST:PORT] [--clients N] [--seconds S]\n"
-			      "Load test of a running chat server (wirelab servers up chat-epoll).\n",
+			      "Load test of a running chat server (wirelab servers up chat-epoll).\n"
+			      "       wirelab chat-load --compare ... (--compare --help): every chat server.\n",
 			      opt == 'h' ? stdout : stderr);
 			return opt == 'h' ? WL_EXIT_OK : WL_EXIT_USAGE;
 		}
