@@ -54,6 +54,7 @@ struct member {
 	struct event_chat *srv;
 	int slot;                /* index in srv->members, -1 once it has left */
 	int close_after_flush;   /* over-long: the error goes out, then the close */
+	struct member *prev, *next;  /* in srv->leaving meanwhile */
 	int paused;              /* not read: its own output is over half the cap */
 };
 
@@ -63,6 +64,7 @@ struct event_chat {
 	struct event *sigterm;
 	struct member *members[WL_CHAT_CLIENTS];
 	int n;
+	struct member *leaving;  /* out of the table, their last words still going out */
 };
 
 static void member_leave(struct member *m)
@@ -82,6 +84,11 @@ static void member_leave(struct member *m)
 static void member_free(struct member *m, int abortive)
 {
 	member_leave(m);
+	if (m->close_after_flush) {
+		*(m->prev ? &m->prev->next : &m->srv->leaving) = m->next;
+		if (m->next)
+			m->next->prev = m->prev;
+	}
 	if (abortive) {
 		struct linger lg = { 1, 0 };
 		setsockopt(bufferevent_getfd(m->bev), SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
@@ -140,9 +147,14 @@ static void on_writable(struct bufferevent *bev, void *arg)
 
 static void too_long(struct member *m)
 {
-	member_queue(m, WL_CHAT_MSG_TOO_LONG, sizeof WL_CHAT_MSG_TOO_LONG - 1);
+	if (member_queue(m, WL_CHAT_MSG_TOO_LONG, sizeof WL_CHAT_MSG_TOO_LONG - 1) < 0)
+		return;  /* dropped: it did not read */
 	member_leave(m);
 	m->close_after_flush = 1;
+	m->next = m->srv->leaving;
+	if (m->next)
+		m->next->prev = m;
+	m->srv->leaving = m;
 	bufferevent_disable(m->bev, EV_READ);
 	bufferevent_setwatermark(m->bev, EV_WRITE, 0, 0);  /* on_writable when all is out */
 	if (!out_len(m))
@@ -273,6 +285,8 @@ static int serve_chat_event(const char *host, uint16_t port, const char *state_d
 		event_base_dispatch(s->base);
 		while (s->n)
 			member_free(s->members[s->n - 1], 0);
+		while (s->leaving)
+			member_free(s->leaving, 0);
 		event_free(s->sigterm);
 		evconnlistener_free(s->listener);
 	}
