@@ -102,7 +102,8 @@ static size_t out_len(const struct member *m)
 	return evbuffer_get_length(bufferevent_get_output(m->bev));
 }
 
-/* Queues msg and its NUL for m: the output buffer is the write queue. Returns
+/* Queues msg and its NUL for m (msg is NUL-terminated: evbuffer_readln's lines
+ * and the server's words are): the output buffer is the write queue. Returns
  * -1 when m was dropped for not reading. */
 static int member_queue(struct member *m, const char *msg, size_t n)
 {
@@ -110,9 +111,7 @@ static int member_queue(struct member *m, const char *msg, size_t n)
 		member_free(m, 1);
 		return -1;
 	}
-	struct evbuffer *out = bufferevent_get_output(m->bev);
-	evbuffer_add(out, msg, n);
-	evbuffer_add(out, "", 1);
+	evbuffer_add(bufferevent_get_output(m->bev), msg, n + 1);
 	/* backpressure: a fast sender slows down instead of being dropped */
 	if (!m->paused && out_len(m) > WL_CHAT_QUEUE_MAX / 2) {
 		m->paused = 1;
