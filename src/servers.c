@@ -166,6 +166,44 @@ static long chat_arg(const char *name, const char *text, long lo, long hi)
 	return -1;
 }
 
+/* One option of --compare into cfg: 0, or -1 (reason printed). */
+static int chat_compare_option(struct wl_chat_compare_cfg *cfg, int opt, const char *arg)
+{
+	struct wl_chat_load_opts *o = &cfg->load;
+	char *end;
+	switch (opt) {
+	case 'n': return (o->clients = (int)chat_arg("--clients", arg, 1, 2000)) < 0 ? -1 : 0;
+	case 'm': return (o->messages = (int)chat_arg("--messages", arg, 1, 100000)) < 0 ? -1 : 0;
+	case 'b': return (o->size = (int)chat_arg("--size", arg, 32, 4096)) < 0 ? -1 : 0;
+	case 'l': return (o->time_limit_s = (int)chat_arg("--time-limit", arg, 1, 3600)) < 0 ? -1 : 0;
+	case 'd': o->delayed_ack = 1; return 0;
+	case 'S': cfg->servers = arg; return 0;
+	case 'r':
+		o->rate = strtod(arg, &end);
+		if (*arg && !*end)
+			return 0;
+		wl_err("chat-load: --rate is a number of messages a second, not '%s'", arg);
+		return -1;
+	case 'X':
+		wl_err("chat-load: --server and --seconds are for one server, not --compare");
+		return -1;
+	case 'T':
+		if (strcmp(arg, "text") == 0)
+			cfg->report = WL_CHAT_REPORT_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			cfg->report = WL_CHAT_REPORT_JSON;
+		else if (strcmp(arg, "svg") == 0)
+			cfg->report = WL_CHAT_REPORT_SVG;
+		else {
+			wl_err("chat-load: -T is text, json or svg, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	}
+	fputs(chat_compare_usage, stderr);
+	return -1;
+}
+
 /* `wirelab chat-load --compare` (drive/chat/chat_compare.c). */
 static int chat_compare_cmd(int argc, char **argv)
 {
@@ -180,51 +218,29 @@ static int chat_compare_cmd(int argc, char **argv)
 		{ "delayed-ack", no_argument, NULL, 'd' },
 		{ "state", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		/* the one-server options, by name (else --server would abbreviate --servers) */
+		{ "server", required_argument, NULL, 'X' },
+		{ "seconds", required_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct wl_chat_compare_cfg cfg = {
 		.load = { .clients = 200, .messages = 10, .size = 64, .rate = 2, .time_limit_s = 60 },
 	};
 	const char *state_opt = NULL;
-	long v = 0;
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "T:h", longopts, NULL)) != -1) {
-		char *end = NULL;
-		switch (opt) {
-		case 'c': break;
-		case 'n': v = cfg.load.clients = (int)chat_arg("--clients", optarg, 1, 2000); break;
-		case 'm': v = cfg.load.messages = (int)chat_arg("--messages", optarg, 1, 100000); break;
-		case 'b': v = cfg.load.size = (int)chat_arg("--size", optarg, 32, 4096); break;
-		case 'l': v = cfg.load.time_limit_s = (int)chat_arg("--time-limit", optarg, 1, 3600); break;
-		case 'S': cfg.servers = optarg; break;
-		case 'd': cfg.load.delayed_ack = 1; break;
-		case 's': state_opt = optarg; break;
-		case 'r':
-			cfg.load.rate = strtod(optarg, &end);
-			v = *optarg && end && !*end ? 0 : -1;
-			break;
-		case 'T':
-			v = strcmp(optarg, "text") == 0 ? (long)(cfg.report = WL_CHAT_REPORT_TEXT) :
-			    strcmp(optarg, "json") == 0 ? (long)(cfg.report = WL_CHAT_REPORT_JSON) :
-			    strcmp(optarg, "svg") == 0 ? (long)(cfg.report = WL_CHAT_REPORT_SVG) : -1;
-			break;
-		case 'h':
+		if (opt == 'h') {
 			fputs(chat_compare_usage, stdout);
 			return WL_EXIT_OK;
-		default:
-			fputs(chat_compare_usage, stderr);
-			return WL_EXIT_USAGE;
 		}
-		if (v < 0) {
-			if (opt == 'T' || opt == 'r')
-				wl_err("chat-load: -T is text, json or svg; --rate a number");
+		if (opt == 's')
+			state_opt = optarg;
+		else if (opt != 'c' && chat_compare_option(&cfg, opt, optarg) < 0)
 			return WL_EXIT_USAGE;
-		}
 	}
 	if (optind < argc) {
-		wl_err("chat-load --compare: unexpected '%s' (--server and --seconds are for one server)",
-		       argv[optind]);
+		wl_err("chat-load --compare: unexpected '%s'", argv[optind]);
 		return WL_EXIT_USAGE;
 	}
 	const char *bad = wl_chat_compare_check(&cfg);

@@ -206,13 +206,18 @@ static ssize_t conn_recv(struct lconn *c, char *p, size_t n)
  * chat-threaded/poll/epoll and chat-tls servers leave Nagle's algorithm on,
  * so their next small segment waits for our ACK, which Linux delays up to
  * 40 ms; TCP_QUICKACK is not sticky, so it is set again after each read. */
+static void ack_now(const struct load *L, const struct lconn *c)
+{
+	int one = 1;
+	if (!L->o->delayed_ack)
+		setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+}
+
 static ssize_t conn_read(const struct load *L, struct lconn *c, char *p, size_t n)
 {
 	ssize_t r = conn_recv(c, p, n);
-	if (r > 0 && !L->o->delayed_ack) {
-		int one = 1;
-		setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
-	}
+	if (r > 0)
+		ack_now(L, c);
 	return r;
 }
 
@@ -382,6 +387,7 @@ static int join_one(struct load *L, int i, const char *host, uint16_t port)
 			 b[0] ? ": \"" : " (the connection closed)", b, b[0] ? "\"" : "");
 		return -1;
 	}
+	ack_now(L, c);  /* the welcome too: the first broadcast must not wait for its ACK */
 	int fl = fcntl(c->fd, F_GETFL);
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)i };
 	if (fl < 0 || fcntl(c->fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
