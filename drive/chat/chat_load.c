@@ -42,7 +42,8 @@
 #define READS_PER_TURN 8                       /* per client per wakeup: the others get a turn */
 #define SAMPLE_US 100000                       /* /proc is read every 100 ms */
 
-const double wl_chat_lat_q[WL_LAT_N] = { 0, 0.10, 0.25, 0.50, 0.75, 0.90, 0.99, 0.999, 1 };
+/* q of each percentile in thousandths, so that ranks are computed in integers */
+static const uint64_t lat_permille[WL_LAT_N] = { 0, 100, 250, 500, 750, 900, 990, 999, 1000 };
 const char *const wl_chat_lat_name[WL_LAT_N] = { "min", "p10", "p25", "p50", "p75",
 						 "p90", "p99", "p99.9", "max" };
 
@@ -473,17 +474,15 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Nearest rank: the value at rank ceil(q * n) of the sorted latencies. */
-static void percentiles(struct load *L)
+void wl_chat_percentiles(uint32_t *lat, uint64_t n, uint32_t out[WL_LAT_N])
 {
-	if (!L->nlat)
+	memset(out, 0, WL_LAT_N * sizeof *out);
+	if (!n)
 		return;
-	qsort(L->lat, L->nlat, sizeof *L->lat, cmp_u32);
+	qsort(lat, n, sizeof *lat, cmp_u32);
 	for (int i = 0; i < WL_LAT_N; i++) {
-		double rank = wl_chat_lat_q[i] * (double)L->nlat;
-		uint64_t r = (uint64_t)rank;
-		r += (double)r < rank;
-		L->f->lat_us[i] = L->lat[r ? r - 1 : 0];
+		uint64_t rank = (lat_permille[i] * n + 999) / 1000;  /* ceil(q * n), 1-based */
+		out[i] = lat[rank ? rank - 1 : 0];
 	}
 }
 
@@ -501,7 +500,7 @@ static void summarize(struct load *L, int64_t t0_us, int fresh, double cpu0)
 	int64_t last = L->last_delivery_us > sched_end ? L->last_delivery_us : sched_end;
 	f->seconds = (double)(last - t0_us) / 1e6;
 	f->per_second = f->seconds > 0 ? (double)f->delivered / f->seconds : 0;
-	percentiles(L);
+	wl_chat_percentiles(L->lat, L->nlat, f->lat_us);
 	if (L->server > 0) {
 		long rss = 0, hwm = 0;
 		int threads = 0;

@@ -36,8 +36,9 @@ const char *wl_chat_load_check(const struct wl_chat_load_opts *o);
  * sorted deliveries (the value at rank ceil(q * n)), so exact. */
 enum { WL_LAT_MIN, WL_LAT_P10, WL_LAT_P25, WL_LAT_P50, WL_LAT_P75, WL_LAT_P90, WL_LAT_P99,
        WL_LAT_P999, WL_LAT_MAX, WL_LAT_N };
-extern const double wl_chat_lat_q[WL_LAT_N];    /* 0, 0.10 ... 0.999, 1 */
 extern const char *const wl_chat_lat_name[WL_LAT_N];  /* "min", "p10" ... "max" */
+/* Sorts lat[0..n) and picks the WL_LAT_N ranks into out (all 0 when n is 0). */
+void wl_chat_percentiles(uint32_t *lat, uint64_t n, uint32_t out[WL_LAT_N]);
 
 struct wl_chat_load_figures {
 	int joined;              /* clients that got their welcome */
