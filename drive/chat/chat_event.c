@@ -120,11 +120,18 @@ static int member_queue(struct member *m, const char *msg, size_t n)
 	return 0;
 }
 
-static void broadcast(struct event_chat *s, const char *msg, size_t n)
+/* msg to every member; -1 when that dropped the sender itself (it does not read). */
+static int broadcast(struct event_chat *s, const struct member *sender, const char *msg, size_t n)
 {
+	int sender_dropped = 0;
 	/* from the end: a member dropped on the way swaps the last one into its slot */
-	for (int i = s->n - 1; i >= 0; i--)
-		member_queue(s->members[i], msg, n);
+	for (int i = s->n - 1; i >= 0; i--) {
+		struct member *m = s->members[i];
+		int is_sender = m == sender;
+		if (member_queue(m, msg, n) < 0 && is_sender)
+			sender_dropped = 1;
+	}
+	return sender_dropped ? -1 : 0;
 }
 
 /* The output is written out: the error of an over-long message, then the
@@ -168,13 +175,13 @@ static void on_readable(struct bufferevent *bev, void *arg)
 	struct evbuffer *in = bufferevent_get_input(bev);
 	char *line;
 	size_t n;
-	/* the message is still used after a broadcast that may drop its sender */
-	int slot = m->slot;
-	while (slot >= 0 && (line = evbuffer_readln(in, &n, EVBUFFER_EOL_NUL)) != NULL) {
-		broadcast(s, line, n);
+	if (m->slot < 0)
+		return;  /* leaving: its last words are going out */
+	while ((line = evbuffer_readln(in, &n, EVBUFFER_EOL_NUL)) != NULL) {
+		int gone = broadcast(s, m, line, n) < 0;
 		free(line);
-		if (slot >= s->n || s->members[slot] != m)
-			return;  /* m itself was dropped (it does not read) */
+		if (gone)
+			return;  /* m itself was dropped: bev is no longer ours */
 	}
 	if (evbuffer_get_length(in) > WL_CHAT_MAX)
 		too_long(m);
