@@ -49,6 +49,8 @@
 #include "tls_lab.h"
 #include "wltest.h"
 #include "sock.h"
+#include "chat_frame.h"
+#include "chat_load.h"
 
 #define PORT 31500          /* 31500-31509: one per server */
 #define SLOW_MS 200         /* the slow client's pace: a byte every 200 ms */
@@ -934,6 +936,206 @@ static void test_chat_tls_full(void **unused)
 	stop(&sv);
 }
 
+/* ---- the plain chat servers: chat-epoll and the two on event frameworks ----
+ *
+ * chat-uv (libuv) and chat-event (libevent) must do what chat-epoll does under
+ * the same attacks (issue 23). A silent chat member is not an attack (it may be
+ * reading), so the plain servers keep slow and half-open members, unlike
+ * chat-tls's unfinished handshakes: what is checked is that nobody waits for
+ * them, that memory stays bounded and that the table empties when they go. */
+
+#define CHAT_PORT (PORT + 20)   /* 31520-31522 */
+/* A chat server has no deadline for its members: a silent or slow one may be
+ * reading, and none is closed. Nobody may wait for one either, so the good
+ * client is answered long before this guard (a server that waited for a
+ * silent member would never answer); it is a bound, not a figure. */
+#define CHAT_GUARD_MS 5000
+
+
+/* A member of the chat at port (connected and welcomed), its "N online" in
+ * *online if asked; -1 if the server did not take it. */
+static int chat_join(uint16_t port, long *online)
+{
+	int fd = wl_tcp_connect("127.0.0.1", port, 5000);
+	char b[128];
+	if (fd < 0)
+		return -1;
+	if (wl_recv_msg(fd, b, sizeof b - 1) < 0 || strncmp(b, "* welcome, ", 11) != 0) {
+		close(fd);
+		return -1;
+	}
+	if (online)
+		*online = strtol(b + 11, NULL, 10);
+	return fd;
+}
+
+/* Reads messages until msg comes (others skipped): 0, or -1 at the end. */
+static int chat_expect(int fd, const char *msg)
+{
+	char b[4200];
+	for (int i = 0; i < 100000; i++) {
+		if (wl_recv_msg(fd, b, sizeof b - 1) < 0)
+			return -1;
+		if (strcmp(b, msg) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static int chat_plain_roundtrip(int fd, const char *msg)
+{
+	return wl_send_all(fd, msg, strlen(msg) + 1) == 0 ? chat_expect(fd, msg) : -1;
+}
+
+/* join, say something, hear it back */
+static int64_t chat_probe(uint16_t port)
+{
+	int64_t t0 = wl_now_us();
+	int fd = chat_join(port, NULL);
+	if (fd < 0)
+		return -1;
+	int ok = chat_plain_roundtrip(fd, "probe") == 0;
+	int64_t us = wl_now_us() - t0;
+	close(fd);
+	return ok ? us : -1;
+}
+
+/* Waits until a newcomer is told "want online" (the server has seen every
+ * other connection go), for at most ms; 1 if it was. */
+static int wait_online(uint16_t port, long want, int ms)
+{
+	int64_t until = wl_now_us() + (int64_t)ms * 1000;
+	long online = -1;
+	do {
+		int fd = chat_join(port, &online);
+		if (fd >= 0)
+			close(fd);
+		if (online == want)
+			return 1;
+		wl_sleep_ms(20);
+	} while (wl_now_us() < until);
+	print_message("    a newcomer is told %ld online, not %ld\n", online, want);
+	return 0;
+}
+
+static void chat_server_cases(const char *name, uint16_t port)
+{
+	struct server sv = start(name, port, 0);
+	int good = chat_join(port, NULL);
+	assert_true(good >= 0);
+
+	/* slow: a message typed a byte every SLOW_MS; it still counts when it ends */
+	int64_t since;
+	int slow = slow_client(port, "typed slowly", 10, chat_probe, CHAT_GUARD_MS, &since);
+	assert_int_equal(wl_send_all(slow, "ly", 3), 0);  /* "ly" and the NUL */
+	assert_int_equal(chat_expect(good, "typed slowly"), 0);
+	close(slow);
+
+	/* half-open: 200 connections sending half a message, then nothing; members
+	 * all (good + 200 + the probe), the good client served meanwhile */
+	long before = wlt_rss_kib(sv.pid);
+	int64_t t0 = wl_now_us();
+	int *fds = hold_open(port, HALF_OPEN, "half a mess", 11, t0 + MS(CHAT_GUARD_MS));
+	assert_int_equal(established(fds, HALF_OPEN, t0 + MS(CHAT_GUARD_MS)), HALF_OPEN);
+	assert_true(wait_online(port, HALF_OPEN + 2, CHAT_GUARD_MS));
+	served(chat_probe, port, "during 200 half-open connections", t0, MS(CHAT_GUARD_MS));
+	release(fds, HALF_OPEN);
+	check_rss(&sv, "200 half-open connections", before, 32 * 1024);
+	assert_true(wait_online(port, 2, 5000));  /* all 200 left the table */
+	assert_int_equal(chat_plain_roundtrip(good, "still here after the half-open ones"), 0);
+
+	/* flood: 1,000 connections in a burst, held (members, up to the 1,024 cap) */
+	conn_flood(&sv, chat_probe, CHAT_GUARD_MS, WL_CHAT_CLIENTS, 32 * 1024);
+	assert_true(wait_online(port, 2, 5000));
+	assert_int_equal(chat_plain_roundtrip(good, "still here after the flood"), 0);
+
+	/* oversize: 5,000 bytes without a NUL get "* error" and a close */
+	int big = chat_join(port, NULL);
+	assert_true(big >= 0);
+	char *blob = malloc(5000);
+	assert_non_null(blob);
+	memset(blob, 'x', 5000);
+	wl_send_all(big, blob, 5000);
+	free(blob);
+	char b[256];
+	ssize_t n;
+	do
+		n = wl_recv_msg(big, b, sizeof b - 1);
+	while (n >= 0 && strncmp(b, "* error", 7) != 0);
+	assert_true(n >= 0);
+	assert_true(closed_within(big, 2000));
+	print_message("    over-long message: \"%s\", then closed\n", b);
+	close(big);
+	assert_int_equal(chat_plain_roundtrip(good, "still here after the over-long one"), 0);
+	close(good);
+	stop(&sv);
+}
+
+static void test_chat_epoll_cases(void **unused)
+{
+	(void)unused;
+	chat_server_cases("chat-epoll", CHAT_PORT);
+}
+
+static void test_chat_uv_cases(void **unused)
+{
+	(void)unused;
+	chat_server_cases("chat-uv", CHAT_PORT + 1);
+}
+
+static void test_chat_event_cases(void **unused)
+{
+	(void)unused;
+	chat_server_cases("chat-event", CHAT_PORT + 2);
+}
+
+/* 1,000 members each sending 2 messages: every member gets all 2,000, each
+ * sender's in order, none lost (2,000,000 deliveries). The run ends when the
+ * last delivery is in; its time limit only stops a server that hangs. */
+static void chat_load_1000(const char *name, uint16_t port)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_max < 1100)
+		skip();
+	struct server sv = start(name, port, 0);
+	struct wl_chat_load_opts o = { .clients = 1000, .messages = 2, .size = 64, .rate = 2,
+				       .time_limit_s = 240 };
+	struct wl_chat_load_figures f;
+	int rc = wl_chat_load_run("127.0.0.1", port, sv.pid, 0, &o, &f);
+	print_message("    %s: %d joined, %llu of %llu delivered, lost %llu, out of order %llu, "
+		      "p50 %.2f ms, p99 %.2f ms, max %.1f ms; server RSS %ld KiB, CPU %.2f s%s%s\n",
+		      name, f.joined, (unsigned long long)f.delivered, (unsigned long long)f.expected,
+		      (unsigned long long)f.lost, (unsigned long long)f.disorder,
+		      f.lat_us[WL_LAT_P50] / 1000.0, f.lat_us[WL_LAT_P99] / 1000.0,
+		      f.lat_us[WL_LAT_MAX] / 1000.0, f.server_rss_kib, f.server_cpu_s,
+		      f.why[0] ? "; " : "", f.why);
+	assert_int_equal(f.joined, 1000);
+	assert_int_equal(f.sent, 2000);
+	assert_int_equal(f.lost, 0);
+	assert_int_equal(f.disorder, 0);
+	assert_int_equal(f.dropped, 0);
+	assert_int_equal(rc, 0);
+	stop(&sv);
+}
+
+static void test_chat_epoll_load_1000(void **unused)
+{
+	(void)unused;
+	chat_load_1000("chat-epoll", CHAT_PORT);
+}
+
+static void test_chat_uv_load_1000(void **unused)
+{
+	(void)unused;
+	chat_load_1000("chat-uv", CHAT_PORT + 1);
+}
+
+static void test_chat_event_load_1000(void **unused)
+{
+	(void)unused;
+	chat_load_1000("chat-event", CHAT_PORT + 2);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -949,6 +1151,12 @@ int main(void)
 		cmocka_unit_test(test_tls),
 		cmocka_unit_test(test_chat_tls),
 		cmocka_unit_test(test_chat_tls_full),
+		cmocka_unit_test(test_chat_epoll_cases),
+		cmocka_unit_test(test_chat_uv_cases),
+		cmocka_unit_test(test_chat_event_cases),
+		cmocka_unit_test(test_chat_epoll_load_1000),
+		cmocka_unit_test(test_chat_uv_load_1000),
+		cmocka_unit_test(test_chat_event_load_1000),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[128];

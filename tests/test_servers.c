@@ -204,21 +204,20 @@ static void test_chat_epoll(void **state)
 }
 
 /* 1024 clients fill the server; the next one is refused with a message. */
-static void test_full_server_refuses(void **state)
+static void full_server_refuses(const char *name, uint16_t port)
 {
-	(void)state;
 	struct rlimit rl;
 	getrlimit(RLIMIT_NOFILE, &rl);
 	if (rl.rlim_max < 2200)
 		skip();
 	rl.rlim_cur = rl.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &rl);
-	struct server sv = start("chat-epoll", PORT + 3);
+	struct server sv = start(name, port);
 	int *fds = calloc(1024, sizeof *fds);
 	assert_non_null(fds);
 	for (int i = 0; i < 1024; i++)
-		fds[i] = join(PORT + 3);
-	int extra = wl_tcp_connect("127.0.0.1", PORT + 3, 5000);
+		fds[i] = join(port);
+	int extra = wl_tcp_connect("127.0.0.1", port, 5000);
 	assert_true(extra >= 0);
 	char b[128];
 	assert_true(wl_recv_msg(extra, b, sizeof b - 1) >= 0);
@@ -228,6 +227,12 @@ static void test_full_server_refuses(void **state)
 		close(fds[i]);
 	free(fds);
 	stop(&sv);
+}
+
+static void test_full_server_refuses(void **state)
+{
+	(void)state;
+	full_server_refuses("chat-epoll", PORT + 3);
 }
 
 /* The echo servers answer, and refuse an over-long message with an error. */
@@ -268,6 +273,14 @@ static void test_concurrency_threaded(void **state) { (void)state; concurrency("
 static void test_concurrency_poll(void **state) { (void)state; concurrency("chat-poll", PORT + 6); }
 static void test_concurrency_epoll(void **state) { (void)state; concurrency("chat-epoll", PORT + 7); }
 
+/* The two event-framework servers (drive/chat/) pass what the other three do. */
+static void test_chat_uv(void **state) { (void)state; check_architecture("chat-uv", PORT + 8); }
+static void test_chat_event(void **state) { (void)state; check_architecture("chat-event", PORT + 9); }
+static void test_concurrency_uv(void **state) { (void)state; concurrency("chat-uv", PORT + 10); }
+static void test_concurrency_event(void **state) { (void)state; concurrency("chat-event", PORT + 11); }
+static void test_full_uv(void **state) { (void)state; full_server_refuses("chat-uv", PORT + 12); }
+static void test_full_event(void **state) { (void)state; full_server_refuses("chat-event", PORT + 13); }
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -276,10 +289,17 @@ int main(void)
 		cmocka_unit_test(test_chat_poll),
 		cmocka_unit_test(test_chat_epoll),
 		cmocka_unit_test(test_full_server_refuses),
+		/* before the concurrency tests: wl_chat_load lowers the descriptor limit */
+		cmocka_unit_test(test_full_uv),
+		cmocka_unit_test(test_full_event),
 		cmocka_unit_test(test_echo_limits),
 		cmocka_unit_test(test_concurrency_threaded),
 		cmocka_unit_test(test_concurrency_poll),
 		cmocka_unit_test(test_concurrency_epoll),
+		cmocka_unit_test(test_chat_uv),
+		cmocka_unit_test(test_chat_event),
+		cmocka_unit_test(test_concurrency_uv),
+		cmocka_unit_test(test_concurrency_event),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -151,6 +151,11 @@ static int run_chat(const struct wl_drive_cfg *cfg, struct wl_drive_result *res)
 	return 0;
 }
 
+int wl_chat_exchange(const struct wl_drive_cfg *cfg, struct wl_drive_result *res)
+{
+	return run_chat(cfg, res);
+}
+
 const struct wl_driver wl_driver_chat_threaded = {
 	.name = "chat-threaded", .desc = "three chat clients, the two-threads-per-client server",
 	.server = "chat-threaded", .port = 4042, .bpf = "tcp port %u", .run = run_chat,

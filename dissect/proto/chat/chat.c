@@ -31,7 +31,7 @@ struct chat {
 	struct chat_dir d[2];
 };
 
-static const uint16_t chat_ports[] = { 4040, 4041, 4042, 4043, 4044, 4045, 0 };
+static const uint16_t chat_ports[] = { 4040, 4041, 4042, 4043, 4044, 4045, 4046, 4047, 0 };
 
 static const struct wl_field_info chat_fields[] = {
 	{ "wl.chat.message", WL_FT_STR, "the message text (without its NUL)", },
