@@ -259,8 +259,8 @@ static void svg_row(FILE *out, const struct axis *a, const struct wl_chat_load_o
 	fputs("</text>\n", out);
 	if (!r->measured || !f->delivered) {
 		fprintf(out, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\">", PLOT_X0, cy + 4);
-		snprintf(line, sizeof line, "not measured: %s", f->why);
-		svg_text(out, line);
+		svg_text(out, "not measured: ");
+		svg_text(out, f->why);
 		fputs("</text>\n", out);
 		return;
 	}
