@@ -90,8 +90,12 @@ static void ntlm_challenge(struct wl_msg *m, struct wl_cur blob, struct wl_cur c
 	const uint8_t *chal = wl_bytes(&c, 8);
 	wl_skip(&c, 8);
 	wl_f_hex(m, "ntlmssp.negotiateflags", flags);
-	if (chal)
+	ai->flags = flags;
+	if (chal) {
 		wl_f_bytes(m, "ntlmssp.ntlmserverchallenge", chal, 8);
+		memcpy(ai->challenge, chal, 8);
+		ai->have_challenge = 1;
+	}
 	if (have_tn)
 		ntlm_string(m, tn, flags, "ntlmssp.challenge.target_name", "NTLMSSP target name",
 			    ai->target, sizeof ai->target, 0);

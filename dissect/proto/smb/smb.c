@@ -38,10 +38,15 @@
 #include <string.h>
 
 #include "ntlmssp.h"
+#include "smb3crypt.h"
 #include "wl.h"
 
+extern const struct wl_dissector wl_dissector_smb;
+
 #define SMB_PEND 64          /* outstanding SMB2 requests paired by message id */
-#define SMB_TREES 32         /* (session, tree id) -> share path */
+#define SMB_TREES 256        /* (server, session, tree id) -> share path, for all connections */
+#define SMB_SESSIONS 64      /* (server, session id) -> keys, for all connections */
+#define SMB_KEYS 8           /* --smb-key SESSIONID:KEY entries */
 #define SMB_FIDS 32          /* file id -> name, for READ/WRITE/CLOSE lines */
 #define SMB_NAME 256         /* bytes kept of a path or file name (UTF-8) */
 #define SMB_BIG (1u << 20)   /* PDUs larger than this are dissected at their head */
@@ -80,11 +85,58 @@ struct smb_pend {
 	char name[SMB_NAME];     /* tree path, file name or search pattern */
 };
 
+/* A server: its address and port. Sessions and trees belong to the server,
+ * not to the connection: SMB 3 multichannel binds one session to several
+ * connections, and a client may open a new connection for a tree. */
+struct smb_srv {
+	uint8_t addr[16];
+	uint16_t port;
+};
+
 struct smb_tree {
 	uint8_t used;
+	uint8_t share_type;
+	struct smb_srv srv;
 	uint32_t tid;
 	uint64_t sesid;
 	char name[SMB_NAME];
+};
+
+/* A session whose keys are known: from the NT password and its captured
+ * login, or from --smb-key. */
+struct smb_sess {
+	uint8_t used;
+	uint8_t confirmed;       /* the login succeeded (its response was seen) */
+	struct smb_srv srv;
+	uint64_t sesid;
+	uint64_t auth_frame;
+	const char *key_from;    /* "the NT password", "--smb-key" */
+	struct smb3_keys k;
+};
+
+/* What every SMB connection of one engine shares (wl_engine_shared). */
+struct smb_shared {
+	int opts_read;
+	int have_nt_hash;
+	uint8_t nt_hash[16];
+	unsigned nkeys;
+	struct {
+		uint64_t sesid;
+		uint8_t key[16];
+	} keys[SMB_KEYS];
+	struct smb_sess sess[SMB_SESSIONS];
+	unsigned sess_next;
+	struct smb_tree *tree;
+	unsigned tree_cap, tree_next;
+};
+
+/* The transform whose plaintext is being dissected: its fields go on the
+ * first message inside it. */
+struct smb_xf {
+	const uint8_t *hdr;      /* the 52-byte transform header */
+	const struct smb_sess *sess;
+	int done;
+	int first;               /* the connection's first transform */
 };
 
 struct smb_fid {
@@ -96,11 +148,23 @@ struct smb_fid {
 /* The tables grow on demand up to their caps: most connections use a handful
  * of entries, and a flow's state is made for every SMB connection seen. */
 struct smb_state {
+	struct smb_shared *sh;   /* NULL when the engine has no room for it */
 	struct smb_pend *pend;
-	struct smb_tree *tree;
 	struct smb_fid *fid;
-	unsigned pend_cap, tree_cap, fid_cap;
-	unsigned pend_next, tree_next, fid_next;
+	unsigned pend_cap, fid_cap;
+	unsigned pend_next, fid_next;
+	struct smb_srv srv;
+	struct smb_xf *xf;
+	uint32_t nb_len;         /* the NetBIOS length of the PDU, for its first message (-v) */
+	uint8_t nb_pending;
+	uint8_t crypto;          /* a password or key was given: hash the handshake */
+	uint16_t dialect, cipher, signing;
+	uint8_t conn_hash[64];   /* 3.1.1 pre-authentication hash after NEGOTIATE */
+	uint8_t setup_hash[64];  /* ... and through the SESSION_SETUPs of the login under way */
+	uint64_t setup_sesid;
+	uint8_t setup_active;
+	uint8_t have_challenge;
+	uint8_t challenge[8];
 	uint64_t skip[2];        /* bytes of an oversized PDU still to pass over */
 	uint8_t lost[2];         /* framing lost: look for the next SMB header */
 	uint8_t smb1_offered_smb2;
@@ -551,31 +615,69 @@ static struct smb_pend *pend_find(struct smb_state *s, uint64_t mid, uint16_t cm
 	return NULL;
 }
 
-static const char *tree_find(const struct smb_state *s, uint64_t sesid, uint32_t tid)
+static int srv_eq(const struct smb_srv *a, const struct smb_srv *b)
 {
-	for (unsigned i = 0; i < s->tree_cap; i++)
-		if (s->tree[i].used && s->tree[i].tid == tid && s->tree[i].sesid == sesid)
-			return s->tree[i].name;
+	return a->port == b->port && memcmp(a->addr, b->addr, 16) == 0;
+}
+
+static const struct smb_tree *tree_find(const struct smb_state *s, uint64_t sesid, uint32_t tid)
+{
+	const struct smb_shared *sh = s->sh;
+	if (!sh)
+		return NULL;
+	for (unsigned i = 0; i < sh->tree_cap; i++)
+		if (sh->tree[i].used && sh->tree[i].tid == tid && sh->tree[i].sesid == sesid &&
+		    srv_eq(&sh->tree[i].srv, &s->srv))
+			return &sh->tree[i];
 	return NULL;
 }
 
-static void tree_add(struct smb_state *s, uint64_t sesid, uint32_t tid, const char *name)
+static void tree_add(struct smb_state *s, uint64_t sesid, uint32_t tid, const char *name,
+		     uint8_t share_type)
 {
-	struct smb_tree *t = NULL;
-	for (unsigned i = 0; i < s->tree_cap && !t; i++)
-		if (s->tree[i].used && s->tree[i].tid == tid && s->tree[i].sesid == sesid)
-			t = &s->tree[i];
+	struct smb_shared *sh = s->sh;
+	if (!sh)
+		return;
+	struct smb_tree *t = (struct smb_tree *)tree_find(s, sesid, tid);
 	if (!t) {
-		void *tab = s->tree;
-		t = table_take(&tab, &s->tree_cap, &s->tree_next, SMB_TREES, sizeof *t);
-		s->tree = tab;
+		void *tab = sh->tree;
+		t = table_take(&tab, &sh->tree_cap, &sh->tree_next, SMB_TREES, sizeof *t);
+		sh->tree = tab;
 	}
 	if (!t)
 		return;
 	t->used = 1;
 	t->tid = tid;
 	t->sesid = sesid;
+	t->srv = s->srv;
+	t->share_type = share_type;
 	snprintf(t->name, sizeof t->name, "%s", name);
+}
+
+static struct smb_sess *sess_find(const struct smb_state *s, uint64_t sesid)
+{
+	struct smb_shared *sh = s->sh;
+	if (!sh)
+		return NULL;
+	for (unsigned i = 0; i < SMB_SESSIONS; i++)
+		if (sh->sess[i].used && sh->sess[i].sesid == sesid && srv_eq(&sh->sess[i].srv, &s->srv))
+			return &sh->sess[i];
+	return NULL;
+}
+
+/* The session's slot, made (the oldest replaced once the table is full). */
+static struct smb_sess *sess_take(struct smb_state *s, uint64_t sesid)
+{
+	struct smb_sess *e = sess_find(s, sesid);
+	if (e || !s->sh)
+		return e;
+	e = &s->sh->sess[s->sh->sess_next];
+	s->sh->sess_next = (s->sh->sess_next + 1) % SMB_SESSIONS;
+	memset(e, 0, sizeof *e);
+	e->used = 1;
+	e->srv = s->srv;
+	e->sesid = sesid;
+	return e;
 }
 
 static const char *fid_find(const struct smb_state *s, const uint8_t *id)
@@ -680,6 +782,7 @@ static const char *mech_name(const char *oid)
 /* What one security blob said, for the message's text and notes. */
 struct auth_info {
 	struct wl_ntlmssp ntlm;
+	struct wl_cur ntlm_blob; /* the NTLMSSP message, for its session key */
 	char mechs[128];
 	int kerberos;
 };
@@ -740,6 +843,7 @@ static void spnego_token(struct wl_msg *m, struct wl_cur tok, struct auth_info *
 	if (b < 0 || depth > 4)
 		return;
 	if (b == 'N') {
+		ai->ntlm_blob = tok;
 		const char *version = wl_ntlmssp(m, tok, &ai->ntlm);
 		if (version)
 			wl_f_cstr(m, "wl.smb.ntlm_version", version);
@@ -774,6 +878,9 @@ static void spnego_token(struct wl_msg *m, struct wl_cur tok, struct auth_info *
 }
 
 /* ------------------------------------------------------------- SMB2 bodies */
+
+static struct wl_msg *smb_msg_new(struct smb_state *s, struct wl_ctx *ctx, const char *proto,
+				  const char *type, enum wl_dir dir);
 
 struct smb2 {
 	struct smb_state *s;
@@ -856,6 +963,10 @@ static void neg_contexts(struct smb2 *x, uint32_t off, uint16_t count)
 				const char *nm = wl_tok(type == 2 ? cipher_names : signing_names, id, "?");
 				wl_f_hex(x->m, type == 2 ? "smb2.negotiate_context.cipher_id"
 							 : "smb2.negotiate_context.signing_id", id);
+				if (x->resp && k == 0 && type == 2)
+					x->s->cipher = id;
+				else if (x->resp && k == 0)
+					x->s->signing = id;
 				line_add(type == 2 ? &ciphers : &signing, "%s%s", k ? ", " : "", nm);
 			}
 		}
@@ -878,6 +989,134 @@ static void sec_mode(struct smb2 *x, uint16_t mode)
 {
 	wl_f_bool(x->m, "smb2.sec_mode.sign_enabled", mode & 1);
 	wl_f_bool(x->m, "smb2.sec_mode.sign_required", (mode & 2) != 0);
+}
+
+/* ------------------------------------------------------------- SMB3 keys */
+
+/* The whole message being dissected, from its header on. */
+static const uint8_t *msg_bytes(const struct smb2 *x, size_t *n)
+{
+	struct wl_cur c = x->msg;
+	*n = wl_left(&c);
+	return wl_bytes(&c, *n);
+}
+
+/* SMB 3.1.1's pre-authentication integrity ([MS-SMB2] §3.2.5.2, §3.3.5.5):
+ * SHA-512 chained over NEGOTIATE request and response (the connection's
+ * hash), then from there over each SESSION_SETUP request and each
+ * MORE_PROCESSING response of one login (the session's). The keys come from
+ * the session's hash after the last request. Kept only when a password or
+ * key was given. */
+static void preauth_step(struct smb2 *x)
+{
+	struct smb_state *s = x->s;
+	size_t n;
+	const uint8_t *p;
+	if (!s->crypto || !(p = msg_bytes(x, &n)))
+		return;
+	if (x->cmd == C_NEGOTIATE) {
+		if (!x->resp)
+			memset(s->conn_hash, 0, sizeof s->conn_hash);
+		smb3_preauth(s->conn_hash, p, n);
+	} else if (x->cmd == C_SESSION_SETUP && !x->resp) {
+		if (!s->setup_active || s->setup_sesid != x->sesid) {
+			memcpy(s->setup_hash, s->conn_hash, sizeof s->setup_hash);
+			s->setup_active = 1;
+		}
+		s->setup_sesid = x->sesid;
+		smb3_preauth(s->setup_hash, p, n);
+	} else if (x->cmd == C_SESSION_SETUP && x->status == ST_MORE_PROCESSING && s->setup_active) {
+		smb3_preauth(s->setup_hash, p, n);
+		s->setup_sesid = x->sesid;
+	}
+}
+
+static const uint8_t *given_key(const struct smb_shared *sh, uint64_t sesid)
+{
+	for (unsigned i = 0; i < sh->nkeys; i++)
+		if (sh->keys[i].sesid == sesid)
+			return sh->keys[i].key;
+	return NULL;
+}
+
+static const char *signing_name(uint16_t alg)
+{
+	return wl_tok(signing_names, alg, "?");
+}
+
+/* Keys for the session of a login's last request, from the NT password and
+ * its NTLMv2 response, or from --smb-key. */
+static void login_keys(struct smb2 *x, const struct auth_info *ai)
+{
+	struct smb_state *s = x->s;
+	if (!s->crypto)
+		return;
+	uint8_t key[16];
+	const char *from = NULL;
+	if (s->sh->have_nt_hash && ai->ntlm.type == 3) {
+		enum wl_ntlmssp_key r = wl_ntlmssp_session_key(ai->ntlm_blob, s->sh->nt_hash,
+							       s->have_challenge ? s->challenge : NULL, key);
+		if (r == WL_NTLMSSP_KEY_OK)
+			from = "the NT password";
+		else
+			wl_note(x->m, r == WL_NTLMSSP_KEY_WRONG_PASSWORD ? WL_WARN : WL_INFO,
+				"no SMB keys from the NT password given: %s", wl_ntlmssp_key_why(r));
+	}
+	const uint8_t *given = given_key(s->sh, x->sesid);
+	if (!from && given) {
+		memcpy(key, given, 16);
+		from = "--smb-key";
+	}
+	if (!from)
+		return;
+	uint16_t dialect = s->dialect ? s->dialect : 0x0300;
+	struct smb_sess *e = sess_take(s, x->sesid);
+	if (!e)
+		return;
+	if (smb3_derive(&e->k, dialect, s->cipher, s->signing, key,
+			dialect == 0x0311 ? s->setup_hash : NULL) < 0) {
+		e->used = 0;
+		wl_note(x->m, WL_ERROR, "SMB key derivation failed in the crypto library");
+		return;
+	}
+	e->key_from = from;
+	e->auth_frame = wl_frame(x->ctx);
+	e->confirmed = 0;
+	if (dialect >= 0x0300)
+		wl_note(x->m, WL_INFO, "session 0x%016llx: keys derived from %s (SMB %s KDF%s): signing "
+			"%s, encryption %s", (unsigned long long)x->sesid, from,
+			dialect == 0x0311 ? "3.1.1" : "3.0", dialect == 0x0311 ?
+			" over the pre-authentication hash" : "", signing_name(e->k.signing),
+			smb3_cipher_name(e->k.cipher));
+	else
+		wl_note(x->m, WL_INFO, "session 0x%016llx: session key from %s (SMB 2 signs with "
+			"HMAC-SHA256 of it)", (unsigned long long)x->sesid, from);
+	if (!s->dialect)
+		wl_note(x->m, WL_INFO, "the NEGOTIATE is not in the capture: keys derived as for SMB 3.0");
+}
+
+/* A signed message against the session's signing key. */
+static void check_signature(struct smb2 *x)
+{
+	if (!(x->flags & F_SIGNED) || !x->s->crypto)
+		return;
+	const struct smb_sess *e = sess_find(x->s, x->sesid);
+	size_t n;
+	const uint8_t *p = msg_bytes(x, &n);
+	uint8_t sig[16];
+	if (!e || !p || n < 64 || smb3_sign(&e->k, p, n, sig) < 0)
+		return;
+	int final_setup = x->cmd == C_SESSION_SETUP && x->resp;
+	if (memcmp(sig, p + 48, 16) == 0) {
+		if (final_setup)
+			wl_note(x->m, WL_INFO, "the signature verifies (%s with the key from %s): the "
+				"session key is right", signing_name(e->k.signing), e->key_from);
+		return;
+	}
+	wl_note(x->m, WL_WARN, "the signature does not verify (%s with the key from %s): %s",
+		signing_name(e->k.signing), e->key_from, final_setup ?
+		"the session key is wrong (another password?)" : "the message was altered, or "
+		"this channel has its own signing key");
 }
 
 static void do_negotiate(struct smb2 *x)
@@ -929,6 +1168,9 @@ static void do_negotiate(struct smb2 *x)
 		return;
 	}
 	wl_f_hex(x->m, "smb2.dialect", dialect);
+	x->s->dialect = dialect;
+	x->s->cipher = dialect == 0x0300 || dialect == 0x0302 ? SMB3_AES128_CCM : SMB3_CIPHER_NONE;
+	x->s->signing = dialect >= 0x0300 ? SMB3_SIGN_AES_CMAC : SMB3_SIGN_HMAC_SHA256;
 	sec_mode(x, mode);
 	wl_f_hex(x->m, "smb2.capabilities", caps);
 	wl_f_bool(x->m, "smb2.capabilities.encryption", (caps & 0x40) != 0);
@@ -997,6 +1239,12 @@ static void do_session_setup(struct smb2 *x)
 		line_add(&x->text, " %s", tn);
 	if (ai.ntlm.type == 1)
 		wl_note(x->m, WL_INFO, "client starts an NTLM login (NTLMSSP inside SPNEGO)");
+	if (ai.ntlm.type == 2 && ai.ntlm.have_challenge) {
+		memcpy(x->s->challenge, ai.ntlm.challenge, 8);
+		x->s->have_challenge = 1;
+	}
+	if (!x->resp)
+		login_keys(x, &ai);
 	if (ai.ntlm.type == 2)
 		wl_note(x->m, WL_INFO, "server sends its 8-byte challenge%s%s; the client must prove "
 			"it knows the password by answering it", ai.ntlm.target[0] ? " as " : "", ai.ntlm.target);
@@ -1021,7 +1269,12 @@ static void do_session_setup(struct smb2 *x)
 		if (sflags & 4)
 			wl_note(x->m, WL_INFO, "server requires encryption for this session: from here on "
 				"every message is an SMB3 transform (encrypted)");
+		struct smb_sess *e = sess_find(x->s, x->sesid);
+		if (e)
+			e->confirmed = 1;
 	}
+	if (x->resp && x->status != ST_MORE_PROCESSING)
+		x->s->setup_active = 0;
 }
 
 static void do_tree_connect(struct smb2 *x)
@@ -1056,7 +1309,7 @@ static void do_tree_connect(struct smb2 *x)
 	const char *tn = wl_tok(share_types, type, "unknown");
 	line_add(&x->text, " %s tid 0x%x", tn, x->tid);
 	if (x->req && x->req->name[0]) {
-		tree_add(x->s, x->sesid, x->tid, x->req->name);
+		tree_add(x->s, x->sesid, x->tid, x->req->name, type);
 		wl_note(x->m, WL_INFO, "connected to %s (%s share): tree id 0x%x names it from now on",
 			x->req->name, tn, x->tid);
 	}
@@ -1571,8 +1824,13 @@ static void error_response(struct smb2 *x)
 		wl_note(x->m, (x->status >> 30) == 3 ? WL_WARN : WL_INFO, "%s: %s", sn, why);
 	else if ((x->status >> 30) == 3)
 		wl_note(x->m, WL_INFO, "%s failed with %s", smb2_cmds[x->cmd < SMB2_NCMDS ? x->cmd : 0].name, sn);
-	if (x->cmd == C_SESSION_SETUP && (x->status >> 30) == 3)
+	if (x->cmd == C_SESSION_SETUP && (x->status >> 30) == 3) {
 		wl_flow_fact(x->ctx, "login", "failed: %s", sn);
+		struct smb_sess *e = sess_find(x->s, x->sesid);
+		if (e && !e->confirmed)
+			e->used = 0;     /* keys of a login that failed name no session */
+		x->s->setup_active = 0;
+	}
 }
 
 /* ------------------------------------------------------------ SMB2 header */
@@ -1607,9 +1865,12 @@ static void smb2_header_fields(struct smb2 *x, uint16_t charge, uint16_t credits
 		wl_f_hex(m, "smb2.tid", x->tid);
 	wl_f_hex(m, "smb2.sesid", x->sesid);
 	if (!async && !(x->cmd == C_TREE_CONNECT)) {
-		const char *t = tree_find(x->s, x->sesid, x->tid);
-		if (t)
-			wl_f_cstr(m, "smb2.tree", t);
+		const struct smb_tree *t = tree_find(x->s, x->sesid, x->tid);
+		if (t) {
+			wl_f_cstr(m, "smb2.tree", t->name);
+			if (wl_opts(x->ctx)->verbose)
+				wl_f_hex(m, "smb2.share_type", t->share_type);
+		}
 	}
 }
 
@@ -1644,7 +1905,7 @@ static struct wl_msg *smb2_message(struct smb_state *s, struct wl_ctx *ctx, enum
 	wl_skip(&h, 16);
 	x.resp = (x.flags & F_RESPONSE) != 0;
 	*next_out = wl_ok(&h) ? next : 0;
-	x.m = wl_msg_new(ctx, "smb2", smb2_type(x.cmd, x.resp), dir);
+	x.m = smb_msg_new(s, ctx, "smb2", smb2_type(x.cmd, x.resp), dir);
 	const char *cname = x.cmd < SMB2_NCMDS ? smb2_cmds[x.cmd].name : NULL;
 	if (cname)
 		line_add(&x.text, "%s", cname);
@@ -1664,6 +1925,7 @@ static struct wl_msg *smb2_message(struct smb_state *s, struct wl_ctx *ctx, enum
 	} else {
 		x.req = pend_find(s, x.mid, x.cmd);
 	}
+	preauth_step(&x);
 	smb2_header_fields(&x, charge, credits, next, async, aid);
 	if (x.resp) {
 		char buf[16];
@@ -1680,6 +1942,7 @@ static struct wl_msg *smb2_message(struct smb_state *s, struct wl_ctx *ctx, enum
 	if (x.flags & F_SIGNED && x.cmd == C_SESSION_SETUP && x.resp && x.status == 0)
 		wl_note(x.m, WL_INFO, "signed with the new session's key: proof that both sides "
 			"computed the same key");
+	check_signature(&x);
 	if (x.resp && x.req && x.status != ST_PENDING)
 		x.req->used = 0;
 	wl_msg_text(x.m, "%s", x.text.s);
@@ -1727,39 +1990,172 @@ static void smb2_chain(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir,
 
 /* ---------------------------------------------------------------- transform */
 
-static void smb3_transform(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
+static void transform_fields(struct wl_msg *m, const uint8_t *h, int verbose)
 {
-	struct wl_msg *m = wl_msg_new(ctx, "smb2", "encrypted", dir);
+	struct wl_cur c = wl_cur_make(h, SMB3_XF_HEADER);
 	wl_skip(&c, 4);
 	const uint8_t *sig = wl_bytes(&c, 16), *nonce = wl_bytes(&c, 16);
 	uint32_t size = wl_le32(&c);
-	wl_skip(&c, 2);
+	const uint8_t *reserved = wl_bytes(&c, 2);
 	uint16_t flags = wl_le16(&c);
 	uint64_t sesid = wl_le64(&c);
-	if (!wl_ok(&c)) {
-		wl_msg_text(m, "SMB3 encrypted (cut short)");
-		wl_note_cursor(m, &c, "SMB3 transform header");
-		return;
-	}
 	wl_f_bytes(m, "smb2.header.transform.signature", sig, 16);
 	wl_f_bytes(m, "smb2.header.transform.nonce", nonce, 16);
 	wl_f_uint(m, "smb2.header.transform.msg_size", size);
+	if (verbose)
+		wl_f_bytes(m, "smb2.header.transform.reserved", reserved, 2);
 	wl_f_hex(m, "smb2.header.transform.flags", flags);
 	wl_f_bool(m, "smb2.header.transform.flags.encrypted", flags & 1);
-	wl_f_hex(m, "wl.smb2.transform.sesid", sesid);
+	wl_f_hex(m, "smb2.sesid", sesid);
+}
+
+/* What every PDU's first message carries: its NetBIOS header (-v) and, for
+ * a decrypted transform, the transform's fields and where the bytes came from. */
+static void pdu_prefix(struct smb_state *s, struct wl_ctx *ctx, struct wl_msg *m)
+{
+	int verbose = wl_opts(ctx)->verbose;
+	if (s->nb_pending) {
+		s->nb_pending = 0;
+		if (verbose) {
+			wl_f_hex(m, "nbss.type", NB_MSG);
+			wl_f_uint(m, "nbss.length", s->nb_len);
+		}
+	}
+	struct smb_xf *xf = s->xf;
+	if (!xf)
+		return;
+	if (xf->done) {
+		wl_note(m, WL_INFO, "decrypted (the same transform as the message before)");
+		return;
+	}
+	xf->done = 1;
+	transform_fields(m, xf->hdr, verbose);
+	if (xf->first)
+		wl_note(m, WL_INFO, "from here on encrypted: session 0x%016llx wraps each message in an "
+			"SMB3 transform (%s); an observer without the key sees no command, share or file "
+			"name. Decrypted with the key from %s, as every message marked so below.",
+			(unsigned long long)xf->sess->sesid, smb3_cipher_name(xf->sess->k.cipher),
+			xf->sess->key_from);
+	else
+		wl_note(m, WL_INFO, "decrypted (%s, key from %s)", smb3_cipher_name(xf->sess->k.cipher),
+			xf->sess->key_from);
+}
+
+static struct wl_msg *smb_msg_new(struct smb_state *s, struct wl_ctx *ctx, const char *proto,
+				  const char *type, enum wl_dir dir)
+{
+	struct wl_msg *m = wl_msg_new(ctx, proto, type, dir);
+	pdu_prefix(s, ctx, m);
+	return m;
+}
+
+static void smb2_chain(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur pdu);
+
+/* The session's keys for a transform, made from --smb-key when the login is
+ * not in the capture. */
+static const struct smb_sess *transform_session(struct smb_state *s, uint64_t sesid, const char **why)
+{
+	struct smb_sess *e = sess_find(s, sesid);
+	if (e || !s->crypto)
+		return e;
+	const uint8_t *key = given_key(s->sh, sesid);
+	if (!key)
+		return NULL;
+	uint16_t dialect = s->dialect ? s->dialect : 0x0300;
+	if (dialect == 0x0311) {
+		*why = "--smb-key names this session, but SMB 3.1.1 keys need the login's "
+		       "pre-authentication hash, which is not in the capture";
+		return NULL;
+	}
+	if (!(e = sess_take(s, sesid)))
+		return NULL;
+	if (smb3_derive(&e->k, dialect, s->cipher, s->signing, key, NULL) < 0) {
+		e->used = 0;
+		return NULL;
+	}
+	e->key_from = "--smb-key";
+	e->confirmed = 1;
+	return e;
+}
+
+static void smb3_transform(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
+{
+	struct wl_cur whole = c;
+	const uint8_t *hdr = wl_bytes(&c, SMB3_XF_HEADER);
+	struct wl_cur h = whole;
+	wl_skip(&h, 36);
+	uint32_t size = wl_le32(&h);
+	wl_skip(&h, 2);
+	uint16_t flags = wl_le16(&h);
+	uint64_t sesid = wl_le64(&h);
+	if (!hdr || !wl_ok(&h)) {
+		struct wl_msg *m = smb_msg_new(s, ctx, "smb2", "encrypted", dir);
+		wl_msg_text(m, "SMB3 encrypted (cut short)");
+		wl_note_cursor(m, &h, "SMB3 transform header");
+		return;
+	}
+	int first = !s->encrypted_noted;
+	s->encrypted_noted = 1;
+	if (first)
+		wl_flow_fact(ctx, "encryption", "SMB3 (session 0x%016llx)", (unsigned long long)sesid);
+	const struct smb_sess *e = NULL;
+	const char *why = NULL;
+	int r = -2;
+	uint8_t *plain = NULL;
+	size_t have = wl_left(&c);
+	/* Decrypt when the keys are known and the record is whole and sane. */
+	if (s->crypto && (flags & 1) && size == have && size >= 64 && size <= SMB_BIG) {
+		e = transform_session(s, sesid, &why);
+		if (e) {
+			plain = malloc(size);
+			if (!plain)
+				why = "out of memory";
+			else
+				r = smb3_decrypt(e->k.cipher, dir == WL_C2S ? e->k.c2s : e->k.s2c, hdr,
+						 wl_bytes(&c, size), size, plain);
+			if (r == 0)
+				why = "the authentication tag does not verify: wrong key, or the bytes were "
+				      "altered";
+			else if (r < 0 && !why)
+				why = "the crypto library refused the cipher";
+		}
+	}
+	if (r == 1) {
+		struct smb_xf xf = { hdr, e, 0, first };
+		int magic = plain[0];
+		s->xf = &xf;
+		if (magic == 0xfe) {
+			smb2_chain(s, ctx, dir, wl_cur_make(plain, size));
+		} else {
+			struct wl_msg *m = smb_msg_new(s, ctx, "smb2", "decrypted", dir);
+			wl_msg_text(m, "SMB3 decrypted, %u bytes, not an SMB2 message", size);
+			wl_note(m, magic == 0xfc ? WL_INFO : WL_ERROR, magic == 0xfc ?
+				"the decrypted message is compressed (SMB 3.1.1 compression transform)" :
+				"malformed: the decrypted bytes do not start with an SMB2 header");
+		}
+		s->xf = NULL;
+		free(plain);
+		return;
+	}
+	free(plain);
+	struct wl_msg *m = smb_msg_new(s, ctx, "smb2", "encrypted", dir);
+	transform_fields(m, hdr, wl_opts(ctx)->verbose);
 	wl_msg_text(m, "SMB3 encrypted, %u bytes", size);
-	if (!s->encrypted_noted) {
-		s->encrypted_noted = 1;
+	if (first)
 		wl_note(m, WL_INFO, "from here on encrypted: session 0x%016llx wraps each message in an "
 			"SMB3 transform; command, share and file names are no longer visible",
 			(unsigned long long)sesid);
-		wl_flow_fact(ctx, "encryption", "SMB3 (session 0x%016llx)", (unsigned long long)sesid);
-	} else {
+	else
 		wl_note(m, WL_INFO, "encrypted SMB2 message of session 0x%016llx", (unsigned long long)sesid);
-	}
-	if (wl_left(&c) != size)
-		wl_note(m, WL_ERROR, "malformed: transform says %u encrypted bytes, %zu follow", size,
-			wl_left(&c));
+	if (why)
+		wl_note(m, WL_WARN, "not decrypted: %s", why);
+	else if (s->crypto && !e && first)
+		wl_note(m, WL_INFO, "no keys for session 0x%016llx: its login is not in the capture or "
+			"the password does not fit it", (unsigned long long)sesid);
+	if (have != size)
+		wl_note(m, WL_ERROR, "malformed: transform says %u encrypted bytes, %zu follow", size, have);
+	else if (s->crypto && e && size > SMB_BIG)
+		wl_note(m, WL_INFO, "not decrypted: larger than %u bytes", SMB_BIG);
 }
 
 /* ---------------------------------------------------------------- SMB1 */
@@ -1949,7 +2345,7 @@ static void smb1_message(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir di
 	wl_skip(&h, 2 + 8 + 2 + 2 + 2 + 2);
 	uint16_t mid = wl_le16(&h);
 	x.resp = (flags & 0x80) != 0;
-	x.m = wl_msg_new(ctx, "smb", x.resp ? "response" : "request", dir);
+	x.m = smb_msg_new(s, ctx, "smb", x.resp ? "response" : "request", dir);
 	const char *cn = wl_tok(smb1_cmds, cmd, NULL);
 	if (cn)
 		line_add(&x.text, "SMB1 %s", cn);
@@ -2005,8 +2401,9 @@ static void smb_pdu(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, st
 {
 	int b0 = wl_peek(&pdu, 0);
 	if (!smb_magic(b0, wl_peek(&pdu, 1), wl_peek(&pdu, 2), wl_peek(&pdu, 3))) {
-		struct wl_msg *m = wl_msg_new(ctx, "smb", "unknown", dir);
-		wl_f_uint(m, "nbss.length", declared);
+		struct wl_msg *m = smb_msg_new(s, ctx, "smb", "unknown", dir);
+		if (!wl_opts(ctx)->verbose)
+			wl_f_uint(m, "nbss.length", declared);
 		wl_msg_text(m, "%u bytes, not SMB", declared);
 		wl_note(m, WL_ERROR, "malformed: NetBIOS session message without an SMB header");
 		return;
@@ -2018,7 +2415,7 @@ static void smb_pdu(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, st
 	else if (b0 == 0xfd)
 		smb3_transform(s, ctx, dir, pdu);
 	else {
-		struct wl_msg *m = wl_msg_new(ctx, "smb2", "compressed", dir);
+		struct wl_msg *m = smb_msg_new(s, ctx, "smb2", "compressed", dir);
 		wl_msg_text(m, "SMB3 compressed %u bytes", declared);
 		wl_note(m, WL_INFO, "SMB 3.1.1 compression transform: the message inside is compressed");
 	}
@@ -2104,7 +2501,10 @@ static size_t big_pdu(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, 
 	if (left < SMB_HEAD)
 		return 0;
 	struct wl_cur head = wl_at(&c, 4, left - 4);
+	s->nb_pending = 1;
+	s->nb_len = len;
 	smb_pdu(s, ctx, dir, head, len);
+	s->nb_pending = 0;
 	s->skip[dir] = 4ull + len - left;
 	return left;
 }
@@ -2166,7 +2566,10 @@ static size_t smb_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct w
 			lost_sync(s, ctx, dir, "NetBIOS length too short for an SMB header");
 			continue;
 		}
+		s->nb_pending = 1;
+		s->nb_len = len;
 		smb_pdu(s, ctx, dir, pdu, len);
+		s->nb_pending = 0;
 	}
 	return used;
 }
@@ -2234,10 +2637,74 @@ static enum wl_probe smb_probe(struct wl_cur c, enum wl_dir dir)
 	return b[4] < 0 ? WL_PROBE_NEED_MORE : WL_PROBE_YES;
 }
 
+/* "SESSIONID:KEY[,...]", each hex (SESSIONID with or without 0x, KEY 32 digits). */
+static void parse_keys(struct smb_shared *sh, const char *list)
+{
+	const char *p = list;
+	while (p && *p && sh->nkeys < SMB_KEYS) {
+		char *end;
+		unsigned long long id = strtoull(p, &end, 16);
+		if (end == p || *end != ':')
+			return;
+		p = end + 1;
+		uint8_t key[16];
+		int n = 0;
+		while (n < 16 && p[0] && p[1]) {
+			char hx[3] = { p[0], p[1], 0 };
+			unsigned long v = strtoul(hx, &end, 16);
+			if (end != hx + 2)
+				return;
+			key[n++] = (uint8_t)v;
+			p += 2;
+		}
+		if (n != 16)
+			return;
+		sh->keys[sh->nkeys].sesid = id;
+		memcpy(sh->keys[sh->nkeys].key, key, 16);
+		sh->nkeys++;
+		if (*p == ',')
+			p++;
+		else
+			break;
+	}
+}
+
+static void *shared_make(void)
+{
+	return calloc(1, sizeof(struct smb_shared));
+}
+
+static void shared_drop(void *p)
+{
+	struct smb_shared *sh = p;
+	if (!sh)
+		return;
+	free(sh->tree);
+	free(sh);
+}
+
 static void *smb_open(struct wl_ctx *ctx)
 {
-	(void)ctx;
-	return calloc(1, sizeof(struct smb_state));
+	struct smb_state *s = calloc(1, sizeof(struct smb_state));
+	if (!s)
+		return NULL;
+	s->sh = wl_engine_shared(ctx, &wl_dissector_smb, shared_make, shared_drop);
+	if (s->sh && !s->sh->opts_read) {
+		const struct wl_opts *o = wl_opts(ctx);
+		s->sh->opts_read = 1;
+		if (o->nt_password) {
+			wl_ntlmssp_nt_hash(o->nt_password, s->sh->nt_hash);
+			s->sh->have_nt_hash = 1;
+		}
+		if (o->smb_keys)
+			parse_keys(s->sh, o->smb_keys);
+	}
+	s->crypto = s->sh && (s->sh->have_nt_hash || s->sh->nkeys);
+	uint8_t a[16] = { 0 };
+	wl_flow_addr(ctx, WL_S2C, a);
+	memcpy(s->srv.addr, a, 16);
+	s->srv.port = wl_flow_port(ctx, WL_S2C);
+	return s;
 }
 
 static void smb_close(void *st, struct wl_ctx *ctx)
@@ -2247,7 +2714,6 @@ static void smb_close(void *st, struct wl_ctx *ctx)
 	if (!s)
 		return;
 	free(s->pend);
-	free(s->tree);
 	free(s->fid);
 	free(s);
 }
