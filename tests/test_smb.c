@@ -495,7 +495,9 @@ static void test_big_pdu_dissected_at_head(void **state)
 	wlt_finish(&t);
 	const struct wlt_msg *m = wlt_find(&t, "smb2", "READ response", 0);
 	assert_non_null(m);
-	assert_string_equal(wlt_field(m, "smb2.read_length", 0), "2097152");
+	/* tshark has no read_length on a response: the length is in the text */
+	assert_null(wlt_field(m, "smb2.read_length", 0));
+	assert_non_null(strstr(m->text, "2097152 bytes"));
 	assert_non_null(wlt_find(&t, "smb2", "NEGOTIATE response", 0));
 	assert_null(wlt_find(&t, "smb", "unknown", 0));
 	wlt_free(&t);
