@@ -26,6 +26,12 @@ struct wl_ntlmssp {
  * (ntlmssp.*) and *ai. Returns the kind of response an AUTHENTICATE read to
  * its end carries (for the caller's version field), else NULL. */
 const char *wl_ntlmssp(struct wl_msg *m, struct wl_cur blob, struct wl_ntlmssp *ai);
+/* The same, and with verbose the wider field set (each negotiate flag as
+ * ntlmssp.negotiate*, the version): for -v. */
+const char *wl_ntlmssp_v(struct wl_msg *m, struct wl_cur blob, struct wl_ntlmssp *ai, int verbose);
+/* The field names wl_ntlmssp_v() may emit, for the caller's field table:
+ * flag_names, ending with NULL. */
+extern const struct wl_field_info wl_ntlmssp_fields[];
 /* "NTLMSSP_NEGOTIATE", "NTLMSSP_CHALLENGE", "NTLMSSP_AUTH", or NULL. */
 const char *wl_ntlmssp_type_name(uint32_t type);
 

@@ -642,6 +642,43 @@ static const struct wl_field_info smb_fields[] = {
 	{ "smb2.tc.redirect_to_owner", WL_FT_BOOL, "Redirect To Owner" },
 	{ "smb2.tc.reserved", WL_FT_HEX, "Reserved" },
 	{ "smb2.tcon_frame", WL_FT_UINT, "Connected in Frame" },
+	/* NTLMSSP under -v (wl_ntlmssp_fields) */
+	{ "ntlmssp.negotiateunicode", WL_FT_BOOL, "Negotiate UNICODE" },
+	{ "ntlmssp.negotiateoem", WL_FT_BOOL, "Negotiate OEM" },
+	{ "ntlmssp.requesttarget", WL_FT_BOOL, "Request Target" },
+	{ "ntlmssp.negotiate00000008", WL_FT_BOOL, "Request 0x00000008" },
+	{ "ntlmssp.negotiatesign", WL_FT_BOOL, "Negotiate Sign" },
+	{ "ntlmssp.negotiateseal", WL_FT_BOOL, "Negotiate Seal" },
+	{ "ntlmssp.negotiatedatagram", WL_FT_BOOL, "Negotiate Datagram" },
+	{ "ntlmssp.negotiatelmkey", WL_FT_BOOL, "Negotiate Lan Manager Key" },
+	{ "ntlmssp.negotiate00000100", WL_FT_BOOL, "Negotiate 0x00000100" },
+	{ "ntlmssp.negotiatentlm", WL_FT_BOOL, "Negotiate NTLM key" },
+	{ "ntlmssp.negotiatentonly", WL_FT_BOOL, "Negotiate NT Only" },
+	{ "ntlmssp.negotiateanonymous", WL_FT_BOOL, "Negotiate Anonymous" },
+	{ "ntlmssp.negotiateoemdomainsupplied", WL_FT_BOOL, "Negotiate OEM Domain Supplied" },
+	{ "ntlmssp.negotiateoemworkstationsupplied", WL_FT_BOOL, "Negotiate OEM Workstation Supplied" },
+	{ "ntlmssp.negotiate00004000", WL_FT_BOOL, "Negotiate 0x00004000" },
+	{ "ntlmssp.negotiatealwayssign", WL_FT_BOOL, "Negotiate Always Sign" },
+	{ "ntlmssp.targettypedomain", WL_FT_BOOL, "Target Type Domain" },
+	{ "ntlmssp.targettypeserver", WL_FT_BOOL, "Target Type Server" },
+	{ "ntlmssp.targettypeshare", WL_FT_BOOL, "Target Type Share" },
+	{ "ntlmssp.negotiatentlm2", WL_FT_BOOL, "Negotiate Extended Security" },
+	{ "ntlmssp.negotiateidentify", WL_FT_BOOL, "Negotiate Identify" },
+	{ "ntlmssp.negotiatent00200000", WL_FT_BOOL, "Negotiate 0x00200000" },
+	{ "ntlmssp.requestnonntsession", WL_FT_BOOL, "Request Non-NT Session" },
+	{ "ntlmssp.negotiatetargetinfo", WL_FT_BOOL, "Negotiate Target Info" },
+	{ "ntlmssp.negotiatent01000000", WL_FT_BOOL, "Negotiate 0x01000000" },
+	{ "ntlmssp.negotiateversion", WL_FT_UINT, "Negotiate Version" },
+	{ "ntlmssp.negotiatent04000000", WL_FT_BOOL, "Negotiate 0x04000000" },
+	{ "ntlmssp.negotiatent08000000", WL_FT_BOOL, "Negotiate 0x08000000" },
+	{ "ntlmssp.negotiatent10000000", WL_FT_BOOL, "Negotiate 0x10000000" },
+	{ "ntlmssp.negotiate128", WL_FT_BOOL, "Negotiate 128" },
+	{ "ntlmssp.negotiatekeyexch", WL_FT_BOOL, "Negotiate Key Exchange" },
+	{ "ntlmssp.negotiate56", WL_FT_BOOL, "Negotiate 56" },
+	{ "ntlmssp.version.major", WL_FT_UINT, "Major Version" },
+	{ "ntlmssp.version.minor", WL_FT_UINT, "Minor Version" },
+	{ "ntlmssp.version.build_number", WL_FT_UINT, "Build Number" },
+	{ "ntlmssp.version.ntlm_current_revision", WL_FT_UINT, "NTLM Current Revision" },
 	{ NULL, 0, NULL },
 };
 
@@ -1003,6 +1040,7 @@ static const char *mech_name(const char *oid)
 struct auth_info {
 	struct wl_ntlmssp ntlm;
 	struct wl_cur ntlm_blob; /* the NTLMSSP message, for its session key */
+	int verbose;             /* the wider NTLMSSP field set (-v) */
 	char mechs[128];
 	int kerberos;
 };
@@ -1064,7 +1102,7 @@ static void spnego_token(struct wl_msg *m, struct wl_cur tok, struct auth_info *
 		return;
 	if (b == 'N') {
 		ai->ntlm_blob = tok;
-		const char *version = wl_ntlmssp(m, tok, &ai->ntlm);
+		const char *version = wl_ntlmssp_v(m, tok, &ai->ntlm, ai->verbose);
 		if (version)
 			wl_f_cstr(m, "wl.smb.ntlm_version", version);
 		return;
@@ -1146,6 +1184,7 @@ static void smb2_name(struct smb2 *x, uint32_t off, uint32_t len, const char *wh
 static void security_blob(struct smb2 *x, struct wl_cur blob, struct auth_info *ai)
 {
 	memset(ai, 0, sizeof *ai);
+	ai->verbose = x->verbose;
 	if (wl_left(&blob))
 		spnego_token(x->m, blob, ai, 0);
 }
