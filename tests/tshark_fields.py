@@ -13,7 +13,7 @@ Two measures, per protocol (issue 20):
              (missing on that frame), or different.
 
 Captures: pcaps/ files are read with the lab's decode-as rules for tshark (the lab ports,
-see shared/LAB.md section 13) and X.keylog as TLS key log for both tools; corpus files with
+see shared/LAB.md section 13) and X.keylog as TLS key log and X.ntpassword as the SMB/NTLM password for both tools; corpus files with
 the rules of <corpus>/reference/DECODE-AS. Extra wirelab options with --wirelab-arg.
 
 Output: a table per protocol, then (with -v) the names tshark has and wirelab lacks, and the
@@ -95,12 +95,23 @@ def rules_for(pcap):
     return rules, keylog
 
 
+def nt_password_for(pcap):
+    """The first line of X.ntpassword beside X.pcap (an SMB login's password), or None."""
+    path = os.path.splitext(pcap)[0] + ".ntpassword"
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return f.readline().rstrip("\r\n") or None
+
+
 def tshark_args(pcap, rules, keylog):
     args = ["tshark", "-n", "-r", pcap]
     for r in rules:
         args += ["-d", r]
     if keylog:
         args += ["-o", "tls.keylog_file:" + keylog]
+    if nt_password_for(pcap):
+        args += ["-o", "ntlmssp.nt_password:" + nt_password_for(pcap)]
     return args
 
 
@@ -136,6 +147,8 @@ def wirelab_frames(wirelab, pcap, keylog, extra):
     cmd = [wirelab, "read", "-r", pcap, "-T", "json"] + extra
     if keylog:
         cmd += ["--keylog", keylog]
+    if nt_password_for(pcap):
+        cmd += ["--smb-password", nt_password_for(pcap)]
     out = subprocess.run(cmd, capture_output=True, timeout=600)
     frames = collections.defaultdict(lambda: collections.defaultdict(list))
     for line in out.stdout.splitlines():
@@ -222,8 +235,10 @@ def main():
                 elif b is None:
                     verdict = "extra"
                 else:
-                    ca = collections.Counter(fc.norm(v) for v in a)
-                    cb = collections.Counter(fc.norm(v) for v in b)
+                    # FT_RELATIVE_TIME prints as 0.108046000: compare it as a number
+                    rel = types.get(n) == "FT_RELATIVE_TIME"
+                    ca = collections.Counter(fc.norm(float(v) if rel else v) for v in a)
+                    cb = collections.Counter(fc.norm(float(v) if rel else v) for v in b)
                     verdict = "equal" if ca == cb else "differ"
                 tally[n][verdict] += 1
                 if verdict != "equal" and len(samples[n]) < 3:

@@ -113,6 +113,8 @@ struct wl_opts {
 	int redact;              /* mask secrets in every output */
 	const char *keylog;      /* TLS key log file, or NULL */
 	const char *snmp_user;   /* "USER:AUTHPASS:PRIVPASS" for SNMPv3, or NULL */
+	const char *nt_password; /* NTLMSSP password: SMB3 keys from the captured login, or NULL */
+	const char *smb_keys;    /* "SESSIONID:KEY[,...]" SMB session keys (hex), or NULL */
 };
 const struct wl_opts *wl_opts(const struct wl_ctx *ctx);
 

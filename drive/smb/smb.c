@@ -99,6 +99,8 @@ static int pathf(char *out, size_t n, const char *fmt, ...)
 struct smb_job {
 	const char *pass;
 	int encrypt;
+	const char *max_protocol;  /* client max protocol, NULL for SMB3 (3.1.1) */
+	const char *ciphers;       /* client smb3 encryption algorithms, NULL for the default */
 };
 
 static void auth_fn(SMBCCTX *c, const char *srv, const char *shr, char *wg, int wglen, char *un,
@@ -113,8 +115,8 @@ static void auth_fn(SMBCCTX *c, const char *srv, const char *shr, char *wg, int 
 }
 
 /* <state>/smb/client/.smb/smb.conf: the client's whole configuration. */
-static int client_conf(const struct wl_drive_cfg *cfg, char *home, size_t homelen, char *conf,
-		       size_t conflen)
+static int client_conf(const struct wl_drive_cfg *cfg, const struct smb_job *job, char *home,
+		       size_t homelen, char *conf, size_t conflen)
 {
 	char dir[4096];
 	if (wl_state_path(dir, sizeof dir, cfg->state_dir, "smb", "client") < 0)
@@ -138,7 +140,8 @@ static int client_conf(const struct wl_drive_cfg *cfg, char *home, size_t homele
 		 "  workgroup = %s\n"
 		 "  netbios name = WIRELAB-CLIENT\n"
 		 "  client min protocol = SMB2_02\n"
-		 "  client max protocol = SMB3\n"
+		 "  client max protocol = %s\n"
+		 "%s%s%s"
 		 "  disable netbios = yes\n"
 		 "  name resolve order = host\n"
 		 "  private dir = %s/cache\n"
@@ -146,7 +149,9 @@ static int client_conf(const struct wl_drive_cfg *cfg, char *home, size_t homele
 		 "  state directory = %s/cache\n"
 		 "  cache directory = %s/cache\n"
 		 "  log level = 0\n",
-		 WL_SMB_WORKGROUP, dir, dir, dir, dir);
+		 WL_SMB_WORKGROUP, job->max_protocol ? job->max_protocol : "SMB3",
+		 job->ciphers ? "  client smb3 encryption algorithms = " : "",
+		 job->ciphers ? job->ciphers : "", job->ciphers ? "\n" : "", dir, dir, dir, dir);
 	return wl_write_file(conf, text, 0600);
 }
 
@@ -156,7 +161,7 @@ static SMBCCTX *client_new(const struct wl_drive_cfg *cfg, struct smb_job *job,
 	char home[4096], conf[4096];
 	if (smbc_load(res) < 0)
 		return NULL;
-	if (client_conf(cfg, home, sizeof home, conf, sizeof conf) < 0) {
+	if (client_conf(cfg, job, home, sizeof home, conf, sizeof conf) < 0) {
 		wl_drive_fail(res, "cannot write the client configuration under %s/smb: %s",
 			      cfg->state_dir, strerror(errno));
 		return NULL;
@@ -353,28 +358,48 @@ static int run_job(const struct wl_drive_cfg *cfg, struct wl_drive_result *res, 
 	smbc.free_context(ctx, 1);
 	if (rc == 0) {
 		if (job->encrypt)
-			wl_drive_fact(res, "SMB3 encryption required by the client");
+			wl_drive_fact(res, "SMB3 encryption required by the client%s%s%s%s",
+				      job->max_protocol ? ", at most " : "",
+				      job->max_protocol ? job->max_protocol : "",
+				      job->ciphers ? ", cipher " : "", job->ciphers ? job->ciphers : "");
 		res->ok = 1;
 	}
+	/* the lab knows the password: the trace decrypts SMB3 (and checks signatures) with it */
+	if (job->encrypt)
+		snprintf(res->nt_password, sizeof res->nt_password, "%s", job->pass);
 	return rc;
 }
 
 static int run_smb(const struct wl_drive_cfg *cfg, struct wl_drive_result *res)
 {
-	struct smb_job job = { WL_SMB_PASS, 0 };
+	struct smb_job job = { WL_SMB_PASS, 0, NULL, NULL };
 	return run_job(cfg, res, &job);
 }
 
 static int run_encrypted(const struct wl_drive_cfg *cfg, struct wl_drive_result *res)
 {
-	struct smb_job job = { WL_SMB_PASS, 1 };
+	struct smb_job job = { WL_SMB_PASS, 1, NULL, NULL };
+	return run_job(cfg, res, &job);
+}
+
+/* SMB 3.0 knows one cipher, AES-128-CCM, and the older KDF (no pre-auth hash). */
+static int run_encrypted_30(const struct wl_drive_cfg *cfg, struct wl_drive_result *res)
+{
+	struct smb_job job = { WL_SMB_PASS, 1, "SMB3_00", NULL };
+	return run_job(cfg, res, &job);
+}
+
+/* SMB 3.1.1 with AES-256-GCM: 256-bit keys from the same KDF. */
+static int run_encrypted_256(const struct wl_drive_cfg *cfg, struct wl_drive_result *res)
+{
+	struct smb_job job = { WL_SMB_PASS, 1, NULL, "AES-256-GCM" };
 	return run_job(cfg, res, &job);
 }
 
 /* A wrong password: the exchange is right when the server refuses the login. */
 static int run_bad_password(const struct wl_drive_cfg *cfg, struct wl_drive_result *res)
 {
-	struct smb_job job = { "not-the-password", 0 };
+	struct smb_job job = { "not-the-password", 0, NULL, NULL };
 	SMBCCTX *ctx = client_new(cfg, &job, res);
 	if (!ctx)
 		return -1;
@@ -410,6 +435,18 @@ const struct wl_driver wl_driver_smb_bad_password = {
 
 const struct wl_driver wl_driver_smb_encrypted = {
 	.name = "smb-encrypted",
-	.desc = "libsmbclient with SMB3 encryption required: what an observer still sees",
+	.desc = "libsmbclient with SMB3 encryption required: what an observer sees, then decrypted",
 	.server = "smb", .port = WL_SMB_PORT, .bpf = "tcp port %u", .run = run_encrypted,
+};
+
+const struct wl_driver wl_driver_smb_encrypted_30 = {
+	.name = "smb-encrypted-30",
+	.desc = "smb-encrypted at SMB 3.0: AES-128-CCM and the 3.0 key derivation",
+	.server = "smb", .port = WL_SMB_PORT, .bpf = "tcp port %u", .run = run_encrypted_30,
+};
+
+const struct wl_driver wl_driver_smb_encrypted_256 = {
+	.name = "smb-encrypted-256",
+	.desc = "smb-encrypted with AES-256-GCM (SMB 3.1.1)",
+	.server = "smb", .port = WL_SMB_PORT, .bpf = "tcp port %u", .run = run_encrypted_256,
 };

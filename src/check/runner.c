@@ -69,13 +69,16 @@ static int rendition_close(struct rendition *d)
 /* The capture as text and/or JSON from one pass of the engine: the text
  * renderer is the run's own (with its closing lines), the JSON renderer sees
  * the same messages through the view's tee. */
-static int dissect(const struct wl_check_opts *o, const char *pcap, const char *keylog, int want_text,
-		   int want_json, struct rendition *text, struct rendition *json, char *err, size_t errlen)
+static int dissect(const struct wl_check_opts *o, const char *pcap, const char *keylog,
+		   const char *nt_password, int want_text, int want_json, struct rendition *text,
+		   struct rendition *json, char *err, size_t errlen)
 {
 	struct wl_view v = o->view;
 	v.render.color = 0;
 	v.render.format = want_text ? WL_OUT_TEXT : WL_OUT_JSON;
 	v.dissect.keylog = keylog;
+	if (nt_password)
+		v.dissect.nt_password = nt_password;
 	/* a suite's captures are small: handing each one's messages to a second
 	 * thread for the rendering cost more than it saved (docs/benchmark.md);
 	 * -j runs captures side by side instead */
@@ -216,6 +219,8 @@ struct capture {
 	const char *kl;          /* keylog, or NULL */
 	char kl_name[4200];      /* its real name: a capture under two names (a
 				  * symlink) gets one header */
+	char ntpass[256];        /* X.ntpassword: the SMB user's password, first line */
+	const char *ntp;         /* ntpass, or NULL */
 	char *json;              /* the actual JSON, kept for the TSV */
 	size_t json_len;
 	FILE *reason, *detail, *warn;
@@ -250,6 +255,10 @@ static size_t read_options(const struct capture *c, int json, const char **opts,
 		const char *slash = strrchr(c->kl_name, '/');
 		opts[n++] = "--keylog";
 		opts[n++] = slash ? slash + 1 : c->kl_name;
+	}
+	if (c->ntp && n + 2 <= max) {
+		opts[n++] = "--smb-password";
+		opts[n++] = c->ntp;
 	}
 	return n;
 }
@@ -463,6 +472,18 @@ static void capture_names(struct capture *c)
 	char *real = c->kl ? realpath(c->kl, NULL) : NULL;
 	snprintf(c->kl_name, sizeof c->kl_name, "%s", real ? real : c->keylog);
 	free(real);
+	/* X.ntpassword: the password of the NTLM login in X, for SMB3 decryption */
+	char path[4200];
+	snprintf(path, sizeof path, "%s.ntpassword", c->base);
+	FILE *f = fopen(path, "r");
+	c->ntp = NULL;
+	if (f) {
+		if (fgets(c->ntpass, sizeof c->ntpass, f)) {
+			c->ntpass[strcspn(c->ntpass, "\r\n")] = '\0';
+			c->ntp = c->ntpass;
+		}
+		fclose(f);
+	}
 }
 
 /* Dissects once and compares with each expected file of formats. */
@@ -482,7 +503,7 @@ static void compare_all(struct capture *c, unsigned formats)
 		free(tsv);
 		return;
 	}
-	if (dissect(o, c->r->pcap, c->kl, want_text, want_json, &text, &json, err, sizeof err) < 0) {
+	if (dissect(o, c->r->pcap, c->kl, c->ntp, want_text, want_json, &text, &json, err, sizeof err) < 0) {
 		fail(c, "%s", err);
 		c->error = 1;
 		free(tsv);

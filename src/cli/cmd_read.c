@@ -61,7 +61,12 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg)
 			v->dissect.keylog = arg + 16;
 			return 1;
 		}
-		wl_err("-o %s: only tls.keylog_file:FILE is understood", arg);
+		/* -o ntlmssp.nt_password:PASS: SMB3 keys from the captured NTLM login */
+		if (strncmp(arg, "ntlmssp.nt_password:", 20) == 0) {
+			v->dissect.nt_password = arg + 20;
+			return 1;
+		}
+		wl_err("-o %s: only tls.keylog_file:FILE and ntlmssp.nt_password:PASS are understood", arg);
 		return -1;
 	case 1001:
 		if (!arg || strcmp(arg, "always") == 0)
@@ -103,6 +108,16 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg)
 	case 1008:
 		v->one_thread = 1;
 		return 1;
+	case 1009:
+		v->dissect.nt_password = arg;
+		return 1;
+	case 1010:
+		if (!strchr(arg, ':')) {
+			wl_err("--smb-key %s: expected SESSIONID:KEY (hex), several joined with ','", arg);
+			return -1;
+		}
+		v->dissect.smb_keys = arg;
+		return 1;
 	default:
 		return 0;
 	}
@@ -130,7 +145,8 @@ char *wl_join_args(int argc, char **argv, int i)
 static const char read_usage[] =
 	"usage: wirelab read -r FILE [-c N] [-n] [-v...] [-T text|json|ladder] [-d RULE]...\n"
 	"                    [--color=auto|always|never] [--redact] [--keylog FILE]\n"
-	"                    [--snmp-user USER:AUTH:PRIV] [--geoip-db FILE] [--no-summary] [BPF filter]\n"
+	"                    [--snmp-user USER:AUTH:PRIV] [--smb-password P] [--smb-key ID:KEY]\n"
+	"                    [--geoip-db FILE] [--no-summary] [BPF filter]\n"
 	"Dissects a pcap or pcapng file and prints the annotated trace.\n"
 	"  -r FILE     capture file to read (pcap or pcapng)\n"
 	"  -c N        stop after N packets\n"
@@ -140,6 +156,9 @@ static const char read_usage[] =
 	"  -d RULE     decode-as, as tshark: tcp.port==N,PROTO or udp.port==N,PROTO\n"
 	"  --redact    mask passwords, community strings and other secrets\n"
 	"  --keylog F  TLS key log (SSLKEYLOGFILE format); also -o tls.keylog_file:F\n"
+	"  --smb-password P  the NTLM user's password: SMB3 signing and encryption keys from\n"
+	"                    the captured login; also -o ntlmssp.nt_password:P\n"
+	"  --smb-key ID:KEY  an SMB session's key (hex session id : 32 hex digits), ',' for more\n"
 	"  --max-flows N   flows tracked at once (default 16384; the oldest makes room)\n"
 	"  --one-thread    dissect and print on one thread (by default a file's output is\n"
 	"                  formatted on a second thread)\n"

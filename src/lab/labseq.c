@@ -88,6 +88,17 @@ int wl_lab_seq_from_file(struct wl_lab_seq *s, const char *pcap, char *err, size
 	snprintf(keylog, sizeof keylog, "%.*s.keylog", (int)base, pcap);
 	if (access(keylog, R_OK) == 0)
 		v.dissect.keylog = keylog;
+	/* X.ntpassword decrypts SMB3 the same way (its first line is the password) */
+	char ntpath[4096 + 16], ntpass[256] = "";
+	snprintf(ntpath, sizeof ntpath, "%.*s.ntpassword", (int)base, pcap);
+	FILE *ntf = fopen(ntpath, "r");
+	if (ntf) {
+		if (fgets(ntpass, sizeof ntpass, ntf)) {
+			ntpass[strcspn(ntpass, "\r\n")] = '\0';
+			v.dissect.nt_password = ntpass;
+		}
+		fclose(ntf);
+	}
 	struct wl_sink k = wl_lab_seq_sink(s);
 	v.tee = &k;
 	v.render.format = WL_OUT_LADDER;

@@ -90,8 +90,12 @@ static void ntlm_challenge(struct wl_msg *m, struct wl_cur blob, struct wl_cur c
 	const uint8_t *chal = wl_bytes(&c, 8);
 	wl_skip(&c, 8);
 	wl_f_hex(m, "ntlmssp.negotiateflags", flags);
-	if (chal)
+	ai->flags = flags;
+	if (chal) {
 		wl_f_bytes(m, "ntlmssp.ntlmserverchallenge", chal, 8);
+		memcpy(ai->challenge, chal, 8);
+		ai->have_challenge = 1;
+	}
 	if (have_tn)
 		ntlm_string(m, tn, flags, "ntlmssp.challenge.target_name", "NTLMSSP target name",
 			    ai->target, sizeof ai->target, 0);
@@ -139,6 +143,54 @@ static int ntlm_auth(struct wl_msg *m, struct wl_cur blob, struct wl_cur c, stru
 	return 1;
 }
 
+/* The negotiate flags, one boolean each, as tshark names them ([MS-NLMP] §2.2.2.5). */
+static const char *const flag_names[32] = {
+	"ntlmssp.negotiateunicode", "ntlmssp.negotiateoem", "ntlmssp.requesttarget",
+	"ntlmssp.negotiate00000008", "ntlmssp.negotiatesign", "ntlmssp.negotiateseal",
+	"ntlmssp.negotiatedatagram", "ntlmssp.negotiatelmkey", "ntlmssp.negotiate00000100",
+	"ntlmssp.negotiatentlm", "ntlmssp.negotiatentonly", "ntlmssp.negotiateanonymous",
+	"ntlmssp.negotiateoemdomainsupplied", "ntlmssp.negotiateoemworkstationsupplied",
+	"ntlmssp.negotiate00004000", "ntlmssp.negotiatealwayssign", "ntlmssp.targettypedomain",
+	"ntlmssp.targettypeserver", "ntlmssp.targettypeshare", "ntlmssp.negotiatentlm2",
+	"ntlmssp.negotiateidentify", "ntlmssp.negotiatent00200000", "ntlmssp.requestnonntsession",
+	"ntlmssp.negotiatetargetinfo", "ntlmssp.negotiatent01000000", "ntlmssp.negotiateversion",
+	"ntlmssp.negotiatent04000000", "ntlmssp.negotiatent08000000", "ntlmssp.negotiatent10000000",
+	"ntlmssp.negotiate128", "ntlmssp.negotiatekeyexch", "ntlmssp.negotiate56",
+};
+
+/* The 8-byte VERSION structure after the fixed fields, when the flags say it is there. */
+static void ntlm_version(struct wl_msg *m, struct wl_cur blob, size_t at, uint32_t flags)
+{
+	if (!(flags & 0x02000000))
+		return;
+	struct wl_cur v = wl_at(&blob, at, 8);
+	uint8_t major = wl_u8(&v), minor = wl_u8(&v);
+	uint16_t build = wl_le16(&v);
+	wl_skip(&v, 3);
+	uint8_t rev = wl_u8(&v);
+	if (!wl_ok(&v))
+		return;
+	wl_f_uint(m, "ntlmssp.version.major", major);
+	wl_f_uint(m, "ntlmssp.version.minor", minor);
+	wl_f_uint(m, "ntlmssp.version.build_number", build);
+	wl_f_uint(m, "ntlmssp.version.ntlm_current_revision", rev);
+}
+
+const char *wl_ntlmssp_v(struct wl_msg *m, struct wl_cur blob, struct wl_ntlmssp *ai, int verbose)
+{
+	const char *r = wl_ntlmssp(m, blob, ai);
+	if (!verbose || ai->type < 1 || ai->type > 3)
+		return r;
+	struct wl_cur c = wl_at(&blob, ai->type == 1 ? 12 : ai->type == 2 ? 20 : 60, 4);
+	uint32_t flags = wl_le32(&c);
+	if (!wl_ok(&c))
+		return r;
+	for (unsigned i = 0; i < 32; i++)
+		wl_f_bool(m, flag_names[i], (flags >> i) & 1);
+	ntlm_version(m, blob, ai->type == 1 ? 32 : ai->type == 2 ? 48 : 64, flags);
+	return r;
+}
+
 const char *wl_ntlmssp(struct wl_msg *m, struct wl_cur blob, struct wl_ntlmssp *ai)
 {
 	struct wl_cur c = blob;
@@ -171,3 +223,44 @@ const char *wl_ntlmssp_type_name(uint32_t type)
 {
 	return wl_tok(ntlm_types, type, NULL);
 }
+
+/* The fields wl_ntlmssp_v() adds under -v (the callers list them in their tables). */
+const struct wl_field_info wl_ntlmssp_fields[] = {
+	{ "ntlmssp.negotiateunicode", WL_FT_BOOL, "Negotiate UNICODE" },
+	{ "ntlmssp.negotiateoem", WL_FT_BOOL, "Negotiate OEM" },
+	{ "ntlmssp.requesttarget", WL_FT_BOOL, "Request Target" },
+	{ "ntlmssp.negotiate00000008", WL_FT_BOOL, "Request 0x00000008" },
+	{ "ntlmssp.negotiatesign", WL_FT_BOOL, "Negotiate Sign" },
+	{ "ntlmssp.negotiateseal", WL_FT_BOOL, "Negotiate Seal" },
+	{ "ntlmssp.negotiatedatagram", WL_FT_BOOL, "Negotiate Datagram" },
+	{ "ntlmssp.negotiatelmkey", WL_FT_BOOL, "Negotiate Lan Manager Key" },
+	{ "ntlmssp.negotiate00000100", WL_FT_BOOL, "Negotiate 0x00000100" },
+	{ "ntlmssp.negotiatentlm", WL_FT_BOOL, "Negotiate NTLM key" },
+	{ "ntlmssp.negotiatentonly", WL_FT_BOOL, "Negotiate NT Only" },
+	{ "ntlmssp.negotiateanonymous", WL_FT_BOOL, "Negotiate Anonymous" },
+	{ "ntlmssp.negotiateoemdomainsupplied", WL_FT_BOOL, "Negotiate OEM Domain Supplied" },
+	{ "ntlmssp.negotiateoemworkstationsupplied", WL_FT_BOOL, "Negotiate OEM Workstation Supplied" },
+	{ "ntlmssp.negotiate00004000", WL_FT_BOOL, "Negotiate 0x00004000" },
+	{ "ntlmssp.negotiatealwayssign", WL_FT_BOOL, "Negotiate Always Sign" },
+	{ "ntlmssp.targettypedomain", WL_FT_BOOL, "Target Type Domain" },
+	{ "ntlmssp.targettypeserver", WL_FT_BOOL, "Target Type Server" },
+	{ "ntlmssp.targettypeshare", WL_FT_BOOL, "Target Type Share" },
+	{ "ntlmssp.negotiatentlm2", WL_FT_BOOL, "Negotiate Extended Security" },
+	{ "ntlmssp.negotiateidentify", WL_FT_BOOL, "Negotiate Identify" },
+	{ "ntlmssp.negotiatent00200000", WL_FT_BOOL, "Negotiate 0x00200000" },
+	{ "ntlmssp.requestnonntsession", WL_FT_BOOL, "Request Non-NT Session" },
+	{ "ntlmssp.negotiatetargetinfo", WL_FT_BOOL, "Negotiate Target Info" },
+	{ "ntlmssp.negotiatent01000000", WL_FT_BOOL, "Negotiate 0x01000000" },
+	{ "ntlmssp.negotiateversion", WL_FT_UINT, "Negotiate Version" },
+	{ "ntlmssp.negotiatent04000000", WL_FT_BOOL, "Negotiate 0x04000000" },
+	{ "ntlmssp.negotiatent08000000", WL_FT_BOOL, "Negotiate 0x08000000" },
+	{ "ntlmssp.negotiatent10000000", WL_FT_BOOL, "Negotiate 0x10000000" },
+	{ "ntlmssp.negotiate128", WL_FT_BOOL, "Negotiate 128" },
+	{ "ntlmssp.negotiatekeyexch", WL_FT_BOOL, "Negotiate Key Exchange" },
+	{ "ntlmssp.negotiate56", WL_FT_BOOL, "Negotiate 56" },
+	{ "ntlmssp.version.major", WL_FT_UINT, "Major Version" },
+	{ "ntlmssp.version.minor", WL_FT_UINT, "Minor Version" },
+	{ "ntlmssp.version.build_number", WL_FT_UINT, "Build Number" },
+	{ "ntlmssp.version.ntlm_current_revision", WL_FT_UINT, "NTLM Current Revision" },
+	{ NULL, 0, NULL },
+};

@@ -38,10 +38,15 @@
 #include <string.h>
 
 #include "ntlmssp.h"
+#include "smb3crypt.h"
 #include "wl.h"
 
+extern const struct wl_dissector wl_dissector_smb;
+
 #define SMB_PEND 64          /* outstanding SMB2 requests paired by message id */
-#define SMB_TREES 32         /* (session, tree id) -> share path */
+#define SMB_TREES 256        /* (server, session, tree id) -> share path, for all connections */
+#define SMB_SESSIONS 64      /* (server, session id) -> keys, for all connections */
+#define SMB_KEYS 8           /* --smb-key SESSIONID:KEY entries */
 #define SMB_FIDS 32          /* file id -> name, for READ/WRITE/CLOSE lines */
 #define SMB_NAME 256         /* bytes kept of a path or file name (UTF-8) */
 #define SMB_BIG (1u << 20)   /* PDUs larger than this are dissected at their head */
@@ -80,11 +85,61 @@ struct smb_pend {
 	char name[SMB_NAME];     /* tree path, file name or search pattern */
 };
 
+/* A server: its address and port. Sessions and trees belong to the server,
+ * not to the connection: SMB 3 multichannel binds one session to several
+ * connections, and a client may open a new connection for a tree. */
+struct smb_srv {
+	uint8_t addr[16];
+	uint16_t port;
+};
+
 struct smb_tree {
 	uint8_t used;
+	uint8_t share_type;
+	struct smb_srv srv;
 	uint32_t tid;
 	uint64_t sesid;
+	uint64_t frame;          /* of the TREE_CONNECT response (smb2.tcon_frame) */
 	char name[SMB_NAME];
+};
+
+/* A session whose keys are known: from the NT password and its captured
+ * login, or from --smb-key. */
+struct smb_sess {
+	uint8_t used;
+	uint8_t keyed;           /* k holds its keys */
+	uint8_t confirmed;       /* the login succeeded (its response was seen) */
+	char acct[WL_NTLMSSP_NAME], domain[WL_NTLMSSP_NAME], host[WL_NTLMSSP_NAME];  /* smb2.acct ... (-v) */
+	struct smb_srv srv;
+	uint64_t sesid;
+	uint64_t auth_frame;
+	const char *key_from;    /* "the NT password", "--smb-key" */
+	struct smb3_keys k;
+};
+
+/* What every SMB connection of one engine shares (wl_engine_shared). */
+struct smb_shared {
+	int opts_read;
+	int have_nt_hash;
+	uint8_t nt_hash[16];
+	unsigned nkeys;
+	struct {
+		uint64_t sesid;
+		uint8_t key[16];
+	} keys[SMB_KEYS];
+	struct smb_sess sess[SMB_SESSIONS];
+	unsigned sess_next;
+	struct smb_tree *tree;
+	unsigned tree_cap, tree_next;
+};
+
+/* The transform whose plaintext is being dissected: its fields go on the
+ * first message inside it. */
+struct smb_xf {
+	const uint8_t *hdr;      /* the 52-byte transform header */
+	const struct smb_sess *sess;
+	int done;
+	int first;               /* the connection's first transform */
 };
 
 struct smb_fid {
@@ -96,11 +151,23 @@ struct smb_fid {
 /* The tables grow on demand up to their caps: most connections use a handful
  * of entries, and a flow's state is made for every SMB connection seen. */
 struct smb_state {
+	struct smb_shared *sh;   /* NULL when the engine has no room for it */
 	struct smb_pend *pend;
-	struct smb_tree *tree;
 	struct smb_fid *fid;
-	unsigned pend_cap, tree_cap, fid_cap;
-	unsigned pend_next, tree_next, fid_next;
+	unsigned pend_cap, fid_cap;
+	unsigned pend_next, fid_next;
+	struct smb_srv srv;
+	struct smb_xf *xf;
+	uint32_t nb_len;         /* the NetBIOS length of the PDU, for its first message (-v) */
+	uint8_t nb_pending;
+	uint8_t crypto;          /* a password or key was given: hash the handshake */
+	uint16_t dialect, cipher, signing;
+	uint8_t conn_hash[64];   /* 3.1.1 pre-authentication hash after NEGOTIATE */
+	uint8_t setup_hash[64];  /* ... and through the SESSION_SETUPs of the login under way */
+	uint64_t setup_sesid;
+	uint8_t setup_active;
+	uint8_t have_challenge;
+	uint8_t challenge[8];
 	uint64_t skip[2];        /* bytes of an oversized PDU still to pass over */
 	uint8_t lost[2];         /* framing lost: look for the next SMB header */
 	uint8_t smb1_offered_smb2;
@@ -434,6 +501,184 @@ static const struct wl_field_info smb_fields[] = {
 	{ "ntlmssp.auth.username", WL_FT_STR, "user name" },
 	{ "ntlmssp.auth.hostname", WL_FT_STR, "client host name" },
 	{ "wl.smb.ntlm_version", WL_FT_STR, "NTLM response kind (v1, v2, anonymous)" },
+	{ "smb.create_options", WL_FT_HEX, "Create Options" },
+	{ "smb2.acct", WL_FT_STR, "Account" },
+	{ "smb2.allocation_size", WL_FT_UINT, "Allocation Size" },
+	{ "smb2.auth_frame", WL_FT_UINT, "Authenticated in Frame" },
+	{ "smb2.boot_time", WL_FT_TIME, "Boot Time" },
+	{ "smb2.buffer_code", WL_FT_HEX, "StructureSize" },
+	{ "smb2.buffer_code.dynamic", WL_FT_BOOL, "Dynamic Part" },
+	{ "smb2.buffer_code.length", WL_FT_UINT, "Fixed Part Length" },
+	{ "smb2.capabilities.dfs", WL_FT_BOOL, "DFS" },
+	{ "smb2.capabilities.directory_leasing", WL_FT_BOOL, "DIRECTORY LEASING" },
+	{ "smb2.capabilities.large_mtu", WL_FT_BOOL, "LARGE MTU" },
+	{ "smb2.capabilities.leasing", WL_FT_BOOL, "LEASING" },
+	{ "smb2.capabilities.multi_channel", WL_FT_BOOL, "MULTI CHANNEL" },
+	{ "smb2.capabilities.persistent_handles", WL_FT_BOOL, "PERSISTENT HANDLES" },
+	{ "smb2.channel", WL_FT_HEX, "Channel" },
+	{ "smb2.channel_sequence", WL_FT_UINT, "Channel Sequence" },
+	{ "smb2.class", WL_FT_HEX, "Class" },
+	{ "smb2.close.flags", WL_FT_HEX, "Close Flags" },
+	{ "smb2.close.pq_attrib", WL_FT_BOOL, "PostQuery Attrib" },
+	{ "smb2.create.oplock", WL_FT_HEX, "Oplock" },
+	{ "smb2.create.rep_flags", WL_FT_HEX, "Response Flags" },
+	{ "smb2.create.rep_flags.reparse_point", WL_FT_BOOL, "ReparsePoint" },
+	{ "smb2.create.time", WL_FT_TIME, "Create" },
+	{ "smb2.create_flags", WL_FT_HEX, "Create Flags" },
+	{ "smb2.current_time", WL_FT_TIME, "Current Time" },
+	{ "smb2.dialect_count", WL_FT_UINT, "Dialect count" },
+	{ "smb2.domain", WL_FT_STR, "Domain" },
+	{ "smb2.error.byte_count", WL_FT_UINT, "Byte Count" },
+	{ "smb2.error.context_count", WL_FT_UINT, "Error Context Count" },
+	{ "smb2.error.data", WL_FT_BYTES, "Error Data" },
+	{ "smb2.error.reserved", WL_FT_HEX, "Reserved" },
+	{ "smb2.file_attribute", WL_FT_HEX, "File Attributes" },
+	{ "smb2.file_attribute.archive", WL_FT_BOOL, "Requires archived" },
+	{ "smb2.file_attribute.compressed", WL_FT_BOOL, "Compressed" },
+	{ "smb2.file_attribute.directory", WL_FT_BOOL, "Directory" },
+	{ "smb2.file_attribute.encrypted", WL_FT_BOOL, "Encrypted" },
+	{ "smb2.file_attribute.hidden", WL_FT_BOOL, "Hidden" },
+	{ "smb2.file_attribute.integrity_stream", WL_FT_BOOL, "Integrity Stream" },
+	{ "smb2.file_attribute.no_scrub_data", WL_FT_BOOL, "No Scrub Data" },
+	{ "smb2.file_attribute.normal", WL_FT_BOOL, "Normal" },
+	{ "smb2.file_attribute.not_content_indexed", WL_FT_BOOL, "Not Content Indexed" },
+	{ "smb2.file_attribute.offline", WL_FT_BOOL, "Offline" },
+	{ "smb2.file_attribute.read_only", WL_FT_BOOL, "Read Only" },
+	{ "smb2.file_attribute.reparse", WL_FT_BOOL, "Reparse Point" },
+	{ "smb2.file_attribute.sparse", WL_FT_BOOL, "Sparse" },
+	{ "smb2.file_attribute.system", WL_FT_BOOL, "System" },
+	{ "smb2.file_attribute.temporary", WL_FT_BOOL, "Temporary" },
+	{ "smb2.file_index", WL_FT_HEX, "File Index" },
+	{ "smb2.file_info.infolevel", WL_FT_HEX, "InfoLevel" },
+	{ "smb2.find.flags", WL_FT_HEX, "Find Flags" },
+	{ "smb2.find.index_specified", WL_FT_BOOL, "Index Specified" },
+	{ "smb2.find.info_blob", WL_FT_BYTES, "Info" },
+	{ "smb2.find.reopen", WL_FT_BOOL, "Reopen" },
+	{ "smb2.find.restart_scans", WL_FT_BOOL, "Restart Scans" },
+	{ "smb2.find.single_entry", WL_FT_BOOL, "Single Entry" },
+	{ "smb2.flags.dfs", WL_FT_BOOL, "DFS operation" },
+	{ "smb2.flags.priority_mask", WL_FT_UINT, "Priority" },
+	{ "smb2.flags.replay", WL_FT_BOOL, "Replay operation" },
+	{ "smb2.fs_info.infolevel", WL_FT_HEX, "InfoLevel" },
+	{ "smb2.getinfo_flags", WL_FT_HEX, "Flags" },
+	{ "smb2.getinfo_input_offset", WL_FT_HEX, "Getinfo Input Offset" },
+	{ "smb2.getinfo_input_size", WL_FT_UINT, "Getinfo Input Size" },
+	{ "smb2.getsetinfo_additional", WL_FT_HEX, "Additional Info" },
+	{ "smb2.header.transform.reserved", WL_FT_BYTES, "Reserved" },
+	{ "smb2.header_len", WL_FT_UINT, "Header Length" },
+	{ "smb2.host", WL_FT_STR, "Host" },
+	{ "smb2.impersonation.level", WL_FT_UINT, "Impersonation level" },
+	{ "smb2.ioctl.flags", WL_FT_HEX, "Flags" },
+	{ "smb2.ioctl.function.access", WL_FT_HEX, "Access" },
+	{ "smb2.ioctl.function.device", WL_FT_HEX, "Device" },
+	{ "smb2.ioctl.function.function", WL_FT_HEX, "Function" },
+	{ "smb2.ioctl.function.method", WL_FT_HEX, "Method" },
+	{ "smb2.ioctl.is_fsctl", WL_FT_BOOL, "Is FSCTL" },
+	{ "smb2.last_access.time", WL_FT_TIME, "Last Access" },
+	{ "smb2.last_change.time", WL_FT_TIME, "Last Change" },
+	{ "smb2.max_ioctl_in_size", WL_FT_UINT, "Max Ioctl In Size" },
+	{ "smb2.max_ioctl_out_size", WL_FT_UINT, "Max Ioctl Out Size" },
+	{ "smb2.max_read_size", WL_FT_UINT, "Max Read Size" },
+	{ "smb2.max_response_size", WL_FT_UINT, "Max Response Size" },
+	{ "smb2.max_trans_size", WL_FT_UINT, "Max Transaction Size" },
+	{ "smb2.max_write_size", WL_FT_UINT, "Max Write Size" },
+	{ "smb2.min_count", WL_FT_UINT, "Min Count" },
+	{ "smb2.negotiate_context.cipher_count", WL_FT_UINT, "CipherCount" },
+	{ "smb2.negotiate_context.count", WL_FT_UINT, "NegotiateContextCount" },
+	{ "smb2.negotiate_context.data_length", WL_FT_UINT, "DataLength" },
+	{ "smb2.negotiate_context.hash_alg_count", WL_FT_UINT, "HashAlgorithmCount" },
+	{ "smb2.negotiate_context.netname", WL_FT_STR, "Netname" },
+	{ "smb2.negotiate_context.offset", WL_FT_HEX, "NegotiateContextOffset" },
+	{ "smb2.negotiate_context.salt", WL_FT_BYTES, "Salt" },
+	{ "smb2.negotiate_context.salt_length", WL_FT_UINT, "SaltLength" },
+	{ "smb2.negotiate_context.signing_alg_count", WL_FT_UINT, "SigningAlgorithmCount" },
+	{ "smb2.olb.length", WL_FT_UINT, "Blob Length" },
+	{ "smb2.olb.offset", WL_FT_HEX, "Blob Offset" },
+	{ "smb2.output_buffer_len", WL_FT_UINT, "Output Buffer Length" },
+	{ "smb2.pid", WL_FT_HEX, "Process Id" },
+	{ "smb2.preauth_hash", WL_FT_BYTES, "Preauth Hash" },
+	{ "smb2.previous_sesid", WL_FT_HEX, "Previous Session Id" },
+	{ "smb2.protocol_id", WL_FT_HEX, "ProtocolId" },
+	{ "smb2.read.blob", WL_FT_BYTES, "Info" },
+	{ "smb2.read_flags", WL_FT_HEX, "Flags" },
+	{ "smb2.read_flags.compressed", WL_FT_BOOL, "Compressed" },
+	{ "smb2.read_flags.unbuffered", WL_FT_BOOL, "Unbuffered" },
+	{ "smb2.read_padding", WL_FT_HEX, "Padding" },
+	{ "smb2.read_remaining", WL_FT_UINT, "Read Remaining" },
+	{ "smb2.remaining_bytes", WL_FT_UINT, "Remaining Bytes" },
+	{ "smb2.reserved", WL_FT_BYTES, "Reserved" },
+	{ "smb2.sec_info.infolevel", WL_FT_HEX, "InfoLevel" },
+	{ "smb2.sec_mode", WL_FT_HEX, "Security mode" },
+	{ "smb2.security_blob", WL_FT_BYTES, "Security Blob" },
+	{ "smb2.ses_flags.encrypt", WL_FT_BOOL, "Encrypt" },
+	{ "smb2.ses_flags.guest", WL_FT_BOOL, "Guest" },
+	{ "smb2.ses_flags.null", WL_FT_BOOL, "Null" },
+	{ "smb2.ses_req_flags", WL_FT_UINT, "Flags" },
+	{ "smb2.ses_req_flags.session_binding", WL_FT_BOOL, "Session Binding Request" },
+	{ "smb2.share.caching", WL_FT_HEX, "Caching policy" },
+	{ "smb2.share_caps", WL_FT_HEX, "Share Capabilities" },
+	{ "smb2.share_caps.assymetric", WL_FT_BOOL, "ASSYMETRIC" },
+	{ "smb2.share_caps.cluster", WL_FT_BOOL, "CLUSTER" },
+	{ "smb2.share_caps.continuous_availability", WL_FT_BOOL, "CONTINUOUS AVAILABILITY" },
+	{ "smb2.share_caps.dfs", WL_FT_BOOL, "DFS" },
+	{ "smb2.share_caps.redirect_to_owner", WL_FT_BOOL, "REDIRECT_TO_OWNER" },
+	{ "smb2.share_caps.scaleout", WL_FT_BOOL, "SCALEOUT" },
+	{ "smb2.share_flags.access_based_dir_enum", WL_FT_BOOL, "Access based directory enum" },
+	{ "smb2.share_flags.allow_namespace_caching", WL_FT_BOOL, "Allow namespace caching" },
+	{ "smb2.share_flags.compress_data", WL_FT_BOOL, "Compressed IO" },
+	{ "smb2.share_flags.dfs", WL_FT_BOOL, "DFS" },
+	{ "smb2.share_flags.dfs_root", WL_FT_BOOL, "DFS root" },
+	{ "smb2.share_flags.enable_hash_v1", WL_FT_BOOL, "Enable hash V1" },
+	{ "smb2.share_flags.enable_hash_v2", WL_FT_BOOL, "Enable hash V2" },
+	{ "smb2.share_flags.encrypt_data", WL_FT_BOOL, "Encrypted data required" },
+	{ "smb2.share_flags.force_levelii_oplock", WL_FT_BOOL, "Force level II oplock" },
+	{ "smb2.share_flags.force_shared_delete", WL_FT_BOOL, "Force shared delete" },
+	{ "smb2.share_flags.identity_remoting", WL_FT_BOOL, "Identity Remoting" },
+	{ "smb2.share_flags.restrict_exclusive_opens", WL_FT_BOOL, "Restrict exclusive opens" },
+	{ "smb2.signature", WL_FT_BYTES, "Signature" },
+	{ "smb2.tc.cluster_reconnect", WL_FT_BOOL, "Cluster Reconnect" },
+	{ "smb2.tc.extension_present", WL_FT_BOOL, "Extension Present" },
+	{ "smb2.tc.flags", WL_FT_HEX, "Flags" },
+	{ "smb2.tc.redirect_to_owner", WL_FT_BOOL, "Redirect To Owner" },
+	{ "smb2.tc.reserved", WL_FT_HEX, "Reserved" },
+	{ "smb2.tcon_frame", WL_FT_UINT, "Connected in Frame" },
+	/* NTLMSSP under -v (wl_ntlmssp_fields) */
+	{ "ntlmssp.negotiateunicode", WL_FT_BOOL, "Negotiate UNICODE" },
+	{ "ntlmssp.negotiateoem", WL_FT_BOOL, "Negotiate OEM" },
+	{ "ntlmssp.requesttarget", WL_FT_BOOL, "Request Target" },
+	{ "ntlmssp.negotiate00000008", WL_FT_BOOL, "Request 0x00000008" },
+	{ "ntlmssp.negotiatesign", WL_FT_BOOL, "Negotiate Sign" },
+	{ "ntlmssp.negotiateseal", WL_FT_BOOL, "Negotiate Seal" },
+	{ "ntlmssp.negotiatedatagram", WL_FT_BOOL, "Negotiate Datagram" },
+	{ "ntlmssp.negotiatelmkey", WL_FT_BOOL, "Negotiate Lan Manager Key" },
+	{ "ntlmssp.negotiate00000100", WL_FT_BOOL, "Negotiate 0x00000100" },
+	{ "ntlmssp.negotiatentlm", WL_FT_BOOL, "Negotiate NTLM key" },
+	{ "ntlmssp.negotiatentonly", WL_FT_BOOL, "Negotiate NT Only" },
+	{ "ntlmssp.negotiateanonymous", WL_FT_BOOL, "Negotiate Anonymous" },
+	{ "ntlmssp.negotiateoemdomainsupplied", WL_FT_BOOL, "Negotiate OEM Domain Supplied" },
+	{ "ntlmssp.negotiateoemworkstationsupplied", WL_FT_BOOL, "Negotiate OEM Workstation Supplied" },
+	{ "ntlmssp.negotiate00004000", WL_FT_BOOL, "Negotiate 0x00004000" },
+	{ "ntlmssp.negotiatealwayssign", WL_FT_BOOL, "Negotiate Always Sign" },
+	{ "ntlmssp.targettypedomain", WL_FT_BOOL, "Target Type Domain" },
+	{ "ntlmssp.targettypeserver", WL_FT_BOOL, "Target Type Server" },
+	{ "ntlmssp.targettypeshare", WL_FT_BOOL, "Target Type Share" },
+	{ "ntlmssp.negotiatentlm2", WL_FT_BOOL, "Negotiate Extended Security" },
+	{ "ntlmssp.negotiateidentify", WL_FT_BOOL, "Negotiate Identify" },
+	{ "ntlmssp.negotiatent00200000", WL_FT_BOOL, "Negotiate 0x00200000" },
+	{ "ntlmssp.requestnonntsession", WL_FT_BOOL, "Request Non-NT Session" },
+	{ "ntlmssp.negotiatetargetinfo", WL_FT_BOOL, "Negotiate Target Info" },
+	{ "ntlmssp.negotiatent01000000", WL_FT_BOOL, "Negotiate 0x01000000" },
+	{ "ntlmssp.negotiateversion", WL_FT_UINT, "Negotiate Version" },
+	{ "ntlmssp.negotiatent04000000", WL_FT_BOOL, "Negotiate 0x04000000" },
+	{ "ntlmssp.negotiatent08000000", WL_FT_BOOL, "Negotiate 0x08000000" },
+	{ "ntlmssp.negotiatent10000000", WL_FT_BOOL, "Negotiate 0x10000000" },
+	{ "ntlmssp.negotiate128", WL_FT_BOOL, "Negotiate 128" },
+	{ "ntlmssp.negotiatekeyexch", WL_FT_BOOL, "Negotiate Key Exchange" },
+	{ "ntlmssp.negotiate56", WL_FT_BOOL, "Negotiate 56" },
+	{ "ntlmssp.version.major", WL_FT_UINT, "Major Version" },
+	{ "ntlmssp.version.minor", WL_FT_UINT, "Minor Version" },
+	{ "ntlmssp.version.build_number", WL_FT_UINT, "Build Number" },
+	{ "ntlmssp.version.ntlm_current_revision", WL_FT_UINT, "NTLM Current Revision" },
 	{ NULL, 0, NULL },
 };
 
@@ -456,6 +701,75 @@ static void line_add(struct line *l, const char *fmt, ...)
 	if (k > 0)
 		l->n += (size_t)k < sizeof l->s - l->n ? (size_t)k : sizeof l->s - l->n - 1;
 }
+
+/* One bit of a flags word, as its own boolean field (tshark's bitmask items). */
+struct smb_bit {
+	uint32_t mask;
+	const char *name;
+};
+
+static void f_bits(struct wl_msg *m, uint32_t v, const struct smb_bit *b)
+{
+	for (; b->name; b++)
+		wl_f_bool(m, b->name, (v & b->mask) != 0);
+}
+
+/* The same without the bits of mask skip (emitted already by default). */
+static void f_bits_but(struct wl_msg *m, uint32_t v, const struct smb_bit *b, uint32_t skip)
+{
+	for (; b->name; b++)
+		if (!(b->mask & skip))
+			wl_f_bool(m, b->name, (v & b->mask) != 0);
+}
+
+static const struct smb_bit caps_bits[] = {
+	{ 0x01, "smb2.capabilities.dfs" }, { 0x02, "smb2.capabilities.leasing" },
+	{ 0x04, "smb2.capabilities.large_mtu" }, { 0x08, "smb2.capabilities.multi_channel" },
+	{ 0x10, "smb2.capabilities.persistent_handles" }, { 0x20, "smb2.capabilities.directory_leasing" },
+	{ 0x40, "smb2.capabilities.encryption" }, { 0, NULL },
+};
+static const struct smb_bit ses_bits[] = {
+	{ 1, "smb2.ses_flags.guest" }, { 2, "smb2.ses_flags.null" }, { 4, "smb2.ses_flags.encrypt" },
+	{ 0, NULL },
+};
+static const struct smb_bit share_flag_bits[] = {
+	{ 0x1, "smb2.share_flags.dfs" }, { 0x2, "smb2.share_flags.dfs_root" },
+	{ 0x100, "smb2.share_flags.restrict_exclusive_opens" },
+	{ 0x200, "smb2.share_flags.force_shared_delete" },
+	{ 0x400, "smb2.share_flags.allow_namespace_caching" },
+	{ 0x800, "smb2.share_flags.access_based_dir_enum" },
+	{ 0x1000, "smb2.share_flags.force_levelii_oplock" },
+	{ 0x2000, "smb2.share_flags.enable_hash_v1" }, { 0x4000, "smb2.share_flags.enable_hash_v2" },
+	{ 0x8000, "smb2.share_flags.encrypt_data" }, { 0x40000, "smb2.share_flags.identity_remoting" },
+	{ 0x100000, "smb2.share_flags.compress_data" }, { 0, NULL },
+};
+static const struct smb_bit share_cap_bits[] = {
+	{ 0x8, "smb2.share_caps.dfs" }, { 0x10, "smb2.share_caps.continuous_availability" },
+	{ 0x20, "smb2.share_caps.scaleout" }, { 0x40, "smb2.share_caps.cluster" },
+	{ 0x80, "smb2.share_caps.assymetric" }, { 0x100, "smb2.share_caps.redirect_to_owner" },
+	{ 0, NULL },
+};
+static const struct smb_bit attr_bits[] = {
+	{ 0x1, "smb2.file_attribute.read_only" }, { 0x2, "smb2.file_attribute.hidden" },
+	{ 0x4, "smb2.file_attribute.system" }, { 0x10, "smb2.file_attribute.directory" },
+	{ 0x20, "smb2.file_attribute.archive" }, { 0x80, "smb2.file_attribute.normal" },
+	{ 0x100, "smb2.file_attribute.temporary" }, { 0x200, "smb2.file_attribute.sparse" },
+	{ 0x400, "smb2.file_attribute.reparse" }, { 0x800, "smb2.file_attribute.compressed" },
+	{ 0x1000, "smb2.file_attribute.offline" }, { 0x2000, "smb2.file_attribute.not_content_indexed" },
+	{ 0x4000, "smb2.file_attribute.encrypted" }, { 0x8000, "smb2.file_attribute.integrity_stream" },
+	{ 0x20000, "smb2.file_attribute.no_scrub_data" }, { 0, NULL },
+};
+static const struct smb_bit tc_bits[] = {
+	{ 1, "smb2.tc.cluster_reconnect" }, { 2, "smb2.tc.redirect_to_owner" },
+	{ 4, "smb2.tc.extension_present" }, { 0, NULL },
+};
+static const struct smb_bit find_bits[] = {
+	{ 1, "smb2.find.restart_scans" }, { 2, "smb2.find.single_entry" },
+	{ 4, "smb2.find.index_specified" }, { 0x10, "smb2.find.reopen" }, { 0, NULL },
+};
+static const struct smb_bit read_bits[] = {
+	{ 1, "smb2.read_flags.unbuffered" }, { 2, "smb2.read_flags.compressed" }, { 0, NULL },
+};
 
 /* FILETIME (100 ns since 1601) to ns since 1970; 0 stays 0. */
 static int64_t filetime_ns(uint64_t ft)
@@ -551,31 +865,76 @@ static struct smb_pend *pend_find(struct smb_state *s, uint64_t mid, uint16_t cm
 	return NULL;
 }
 
-static const char *tree_find(const struct smb_state *s, uint64_t sesid, uint32_t tid)
+static int srv_eq(const struct smb_srv *a, const struct smb_srv *b)
 {
-	for (unsigned i = 0; i < s->tree_cap; i++)
-		if (s->tree[i].used && s->tree[i].tid == tid && s->tree[i].sesid == sesid)
-			return s->tree[i].name;
+	return a->port == b->port && memcmp(a->addr, b->addr, 16) == 0;
+}
+
+static const struct smb_tree *tree_find(const struct smb_state *s, uint64_t sesid, uint32_t tid)
+{
+	const struct smb_shared *sh = s->sh;
+	if (!sh)
+		return NULL;
+	for (unsigned i = 0; i < sh->tree_cap; i++)
+		if (sh->tree[i].used && sh->tree[i].tid == tid && sh->tree[i].sesid == sesid &&
+		    srv_eq(&sh->tree[i].srv, &s->srv))
+			return &sh->tree[i];
 	return NULL;
 }
 
-static void tree_add(struct smb_state *s, uint64_t sesid, uint32_t tid, const char *name)
+static void tree_add(struct smb_state *s, uint64_t sesid, uint32_t tid, const char *name,
+		     uint8_t share_type)
 {
-	struct smb_tree *t = NULL;
-	for (unsigned i = 0; i < s->tree_cap && !t; i++)
-		if (s->tree[i].used && s->tree[i].tid == tid && s->tree[i].sesid == sesid)
-			t = &s->tree[i];
+	struct smb_shared *sh = s->sh;
+	if (!sh)
+		return;
+	struct smb_tree *t = (struct smb_tree *)tree_find(s, sesid, tid);
 	if (!t) {
-		void *tab = s->tree;
-		t = table_take(&tab, &s->tree_cap, &s->tree_next, SMB_TREES, sizeof *t);
-		s->tree = tab;
+		void *tab = sh->tree;
+		t = table_take(&tab, &sh->tree_cap, &sh->tree_next, SMB_TREES, sizeof *t);
+		sh->tree = tab;
 	}
 	if (!t)
 		return;
 	t->used = 1;
 	t->tid = tid;
 	t->sesid = sesid;
+	t->srv = s->srv;
+	t->share_type = share_type;
+	t->frame = 0;
 	snprintf(t->name, sizeof t->name, "%s", name);
+}
+
+static struct smb_sess *sess_find(const struct smb_state *s, uint64_t sesid)
+{
+	struct smb_shared *sh = s->sh;
+	if (!sh)
+		return NULL;
+	for (unsigned i = 0; i < SMB_SESSIONS; i++)
+		if (sh->sess[i].used && sh->sess[i].sesid == sesid && srv_eq(&sh->sess[i].srv, &s->srv))
+			return &sh->sess[i];
+	return NULL;
+}
+
+static struct smb_sess *keys_find(const struct smb_state *s, uint64_t sesid)
+{
+	struct smb_sess *e = sess_find(s, sesid);
+	return e && e->keyed ? e : NULL;
+}
+
+/* The session's slot, made (the oldest replaced once the table is full). */
+static struct smb_sess *sess_take(struct smb_state *s, uint64_t sesid)
+{
+	struct smb_sess *e = sess_find(s, sesid);
+	if (e || !s->sh)
+		return e;
+	e = &s->sh->sess[s->sh->sess_next];
+	s->sh->sess_next = (s->sh->sess_next + 1) % SMB_SESSIONS;
+	memset(e, 0, sizeof *e);
+	e->used = 1;
+	e->srv = s->srv;
+	e->sesid = sesid;
+	return e;
 }
 
 static const char *fid_find(const struct smb_state *s, const uint8_t *id)
@@ -680,6 +1039,8 @@ static const char *mech_name(const char *oid)
 /* What one security blob said, for the message's text and notes. */
 struct auth_info {
 	struct wl_ntlmssp ntlm;
+	struct wl_cur ntlm_blob; /* the NTLMSSP message, for its session key */
+	int verbose;             /* the wider NTLMSSP field set (-v) */
 	char mechs[128];
 	int kerberos;
 };
@@ -740,7 +1101,8 @@ static void spnego_token(struct wl_msg *m, struct wl_cur tok, struct auth_info *
 	if (b < 0 || depth > 4)
 		return;
 	if (b == 'N') {
-		const char *version = wl_ntlmssp(m, tok, &ai->ntlm);
+		ai->ntlm_blob = tok;
+		const char *version = wl_ntlmssp_v(m, tok, &ai->ntlm, ai->verbose);
 		if (version)
 			wl_f_cstr(m, "wl.smb.ntlm_version", version);
 		return;
@@ -775,6 +1137,9 @@ static void spnego_token(struct wl_msg *m, struct wl_cur tok, struct auth_info *
 
 /* ------------------------------------------------------------- SMB2 bodies */
 
+static struct wl_msg *smb_msg_new(struct smb_state *s, struct wl_ctx *ctx, const char *proto,
+				  const char *type, enum wl_dir dir);
+
 struct smb2 {
 	struct smb_state *s;
 	struct wl_ctx *ctx;
@@ -783,10 +1148,11 @@ struct smb2 {
 	struct wl_cur msg;       /* the message from its header on: offsets count from here */
 	struct wl_cur body;      /* after the 64-byte header */
 	uint16_t cmd;
-	uint32_t status, flags, tid;
+	uint32_t status, flags, tid, pid;
 	uint64_t mid, sesid;
 	int resp;
 	struct smb_pend *req;    /* the request a response answers */
+	int verbose;             /* the wider field set (-v) */
 	struct line text;
 };
 
@@ -818,9 +1184,12 @@ static void smb2_name(struct smb2 *x, uint32_t off, uint32_t len, const char *wh
 static void security_blob(struct smb2 *x, struct wl_cur blob, struct auth_info *ai)
 {
 	memset(ai, 0, sizeof *ai);
+	ai->verbose = x->verbose;
 	if (wl_left(&blob))
 		spnego_token(x->m, blob, ai, 0);
 }
+
+static void v_context(struct smb2 *x, uint16_t type, struct wl_cur d, size_t len);
 
 static void neg_contexts(struct smb2 *x, uint32_t off, uint16_t count)
 {
@@ -835,13 +1204,17 @@ static void neg_contexts(struct smb2 *x, uint32_t off, uint16_t count)
 		}
 		struct wl_cur c = wl_at(&x->msg, off, have - off);
 		uint16_t type = wl_le16(&c), len = wl_le16(&c);
-		wl_skip(&c, 4);
+		const uint8_t *cres = wl_bytes(&c, 4);
 		struct wl_cur d = wl_sub(&c, len);
 		if (!wl_ok(&c)) {
 			wl_note(x->m, WL_ERROR, "malformed: negotiate context %u cut short", i);
 			break;
 		}
 		wl_f_hex(x->m, "smb2.negotiate_context.type", type);
+		if (x->verbose) {
+			wl_f_bytes(x->m, "smb2.reserved", cres, 4);
+			v_context(x, type, d, len);
+		}
 		line_add(&kinds, "%s%s", kinds.n ? ", " : "", wl_tok(ctx_names, type, "unknown"));
 		if (type == 1) {
 			uint16_t n = wl_le16(&d);
@@ -856,6 +1229,10 @@ static void neg_contexts(struct smb2 *x, uint32_t off, uint16_t count)
 				const char *nm = wl_tok(type == 2 ? cipher_names : signing_names, id, "?");
 				wl_f_hex(x->m, type == 2 ? "smb2.negotiate_context.cipher_id"
 							 : "smb2.negotiate_context.signing_id", id);
+				if (x->resp && k == 0 && type == 2)
+					x->s->cipher = id;
+				else if (x->resp && k == 0)
+					x->s->signing = id;
 				line_add(type == 2 ? &ciphers : &signing, "%s%s", k ? ", " : "", nm);
 			}
 		}
@@ -878,6 +1255,135 @@ static void sec_mode(struct smb2 *x, uint16_t mode)
 {
 	wl_f_bool(x->m, "smb2.sec_mode.sign_enabled", mode & 1);
 	wl_f_bool(x->m, "smb2.sec_mode.sign_required", (mode & 2) != 0);
+}
+
+/* ------------------------------------------------------------- SMB3 keys */
+
+/* The whole message being dissected, from its header on. */
+static const uint8_t *msg_bytes(const struct smb2 *x, size_t *n)
+{
+	struct wl_cur c = x->msg;
+	*n = wl_left(&c);
+	return wl_bytes(&c, *n);
+}
+
+/* SMB 3.1.1's pre-authentication integrity ([MS-SMB2] §3.2.5.2, §3.3.5.5):
+ * SHA-512 chained over NEGOTIATE request and response (the connection's
+ * hash), then from there over each SESSION_SETUP request and each
+ * MORE_PROCESSING response of one login (the session's). The keys come from
+ * the session's hash after the last request. Kept only when a password or
+ * key was given. */
+static void preauth_step(struct smb2 *x)
+{
+	struct smb_state *s = x->s;
+	size_t n;
+	const uint8_t *p;
+	if ((!s->crypto && !x->verbose) || !(p = msg_bytes(x, &n)))
+		return;
+	if (x->cmd == C_NEGOTIATE) {
+		if (!x->resp)
+			memset(s->conn_hash, 0, sizeof s->conn_hash);
+		smb3_preauth(s->conn_hash, p, n);
+	} else if (x->cmd == C_SESSION_SETUP && !x->resp) {
+		if (!s->setup_active || s->setup_sesid != x->sesid) {
+			memcpy(s->setup_hash, s->conn_hash, sizeof s->setup_hash);
+			s->setup_active = 1;
+		}
+		s->setup_sesid = x->sesid;
+		smb3_preauth(s->setup_hash, p, n);
+	} else if (x->cmd == C_SESSION_SETUP && x->status != ST_SUCCESS && s->setup_active) {
+		smb3_preauth(s->setup_hash, p, n);
+		s->setup_sesid = x->sesid;
+	}
+}
+
+static const uint8_t *given_key(const struct smb_shared *sh, uint64_t sesid)
+{
+	for (unsigned i = 0; i < sh->nkeys; i++)
+		if (sh->keys[i].sesid == sesid)
+			return sh->keys[i].key;
+	return NULL;
+}
+
+static const char *signing_name(uint16_t alg)
+{
+	return wl_tok(signing_names, alg, "?");
+}
+
+/* Keys for the session of a login's last request, from the NT password and
+ * its NTLMv2 response, or from --smb-key. */
+static void login_keys(struct smb2 *x, const struct auth_info *ai)
+{
+	struct smb_state *s = x->s;
+	if (!s->crypto)
+		return;
+	uint8_t key[16];
+	const char *from = NULL;
+	if (s->sh->have_nt_hash && ai->ntlm.type == 3) {
+		enum wl_ntlmssp_key r = wl_ntlmssp_session_key(ai->ntlm_blob, s->sh->nt_hash,
+							       s->have_challenge ? s->challenge : NULL, key);
+		if (r == WL_NTLMSSP_KEY_OK)
+			from = "the NT password";
+		else
+			wl_note(x->m, r == WL_NTLMSSP_KEY_WRONG_PASSWORD ? WL_WARN : WL_INFO,
+				"no SMB keys from the NT password given: %s", wl_ntlmssp_key_why(r));
+	}
+	const uint8_t *given = given_key(s->sh, x->sesid);
+	if (!from && given) {
+		memcpy(key, given, 16);
+		from = "--smb-key";
+	}
+	if (!from)
+		return;
+	uint16_t dialect = s->dialect ? s->dialect : 0x0300;
+	struct smb_sess *e = sess_take(s, x->sesid);
+	if (!e)
+		return;
+	if (smb3_derive(&e->k, dialect, s->cipher, s->signing, key,
+			dialect == 0x0311 ? s->setup_hash : NULL) < 0) {
+		e->used = 0;
+		wl_note(x->m, WL_ERROR, "SMB key derivation failed in the crypto library");
+		return;
+	}
+	e->key_from = from;
+	e->auth_frame = wl_frame(x->ctx);
+	e->confirmed = 0;
+	e->keyed = 1;
+	if (dialect >= 0x0300)
+		wl_note(x->m, WL_INFO, "session 0x%016llx: keys derived from %s (SMB %s KDF%s): signing "
+			"%s, encryption %s", (unsigned long long)x->sesid, from,
+			dialect == 0x0311 ? "3.1.1" : "3.0", dialect == 0x0311 ?
+			" over the pre-authentication hash" : "", signing_name(e->k.signing),
+			smb3_cipher_name(e->k.cipher));
+	else
+		wl_note(x->m, WL_INFO, "session 0x%016llx: session key from %s (SMB 2 signs with "
+			"HMAC-SHA256 of it)", (unsigned long long)x->sesid, from);
+	if (!s->dialect)
+		wl_note(x->m, WL_INFO, "the NEGOTIATE is not in the capture: keys derived as for SMB 3.0");
+}
+
+/* A signed message against the session's signing key. */
+static void check_signature(struct smb2 *x)
+{
+	if (!(x->flags & F_SIGNED) || !x->s->crypto)
+		return;
+	const struct smb_sess *e = keys_find(x->s, x->sesid);
+	size_t n;
+	const uint8_t *p = msg_bytes(x, &n);
+	uint8_t sig[16];
+	if (!e || !p || n < 64 || smb3_sign(&e->k, p, n, sig) < 0)
+		return;
+	int final_setup = x->cmd == C_SESSION_SETUP && x->resp;
+	if (memcmp(sig, p + 48, 16) == 0) {
+		if (final_setup)
+			wl_note(x->m, WL_INFO, "the signature verifies (%s with the key from %s): the "
+				"session key is right", signing_name(e->k.signing), e->key_from);
+		return;
+	}
+	wl_note(x->m, WL_WARN, "the signature does not verify (%s with the key from %s): %s",
+		signing_name(e->k.signing), e->key_from, final_setup ?
+		"the session key is wrong (another password?)" : "the message was altered, or "
+		"this channel has its own signing key");
 }
 
 static void do_negotiate(struct smb2 *x)
@@ -929,6 +1435,9 @@ static void do_negotiate(struct smb2 *x)
 		return;
 	}
 	wl_f_hex(x->m, "smb2.dialect", dialect);
+	x->s->dialect = dialect;
+	x->s->cipher = dialect == 0x0300 || dialect == 0x0302 ? SMB3_AES128_CCM : SMB3_CIPHER_NONE;
+	x->s->signing = dialect >= 0x0300 ? SMB3_SIGN_AES_CMAC : SMB3_SIGN_HMAC_SHA256;
 	sec_mode(x, mode);
 	wl_f_hex(x->m, "smb2.capabilities", caps);
 	wl_f_bool(x->m, "smb2.capabilities.encryption", (caps & 0x40) != 0);
@@ -997,6 +1506,21 @@ static void do_session_setup(struct smb2 *x)
 		line_add(&x->text, " %s", tn);
 	if (ai.ntlm.type == 1)
 		wl_note(x->m, WL_INFO, "client starts an NTLM login (NTLMSSP inside SPNEGO)");
+	if (ai.ntlm.type == 2 && ai.ntlm.have_challenge) {
+		memcpy(x->s->challenge, ai.ntlm.challenge, 8);
+		x->s->have_challenge = 1;
+	}
+	if (!x->resp && ai.ntlm.type == 3) {
+		struct smb_sess *e = sess_take(x->s, x->sesid);
+		if (e) {
+			snprintf(e->acct, sizeof e->acct, "%s", ai.ntlm.user);
+			snprintf(e->domain, sizeof e->domain, "%s", ai.ntlm.domain);
+			snprintf(e->host, sizeof e->host, "%s", ai.ntlm.host);
+			e->auth_frame = wl_frame(x->ctx);
+		}
+	}
+	if (!x->resp)
+		login_keys(x, &ai);
 	if (ai.ntlm.type == 2)
 		wl_note(x->m, WL_INFO, "server sends its 8-byte challenge%s%s; the client must prove "
 			"it knows the password by answering it", ai.ntlm.target[0] ? " as " : "", ai.ntlm.target);
@@ -1021,7 +1545,14 @@ static void do_session_setup(struct smb2 *x)
 		if (sflags & 4)
 			wl_note(x->m, WL_INFO, "server requires encryption for this session: from here on "
 				"every message is an SMB3 transform (encrypted)");
+		struct smb_sess *e = sess_find(x->s, x->sesid);
+		if (e) {
+			e->confirmed = 1;
+			e->auth_frame = wl_frame(x->ctx);
+		}
 	}
+	if (x->resp && x->status != ST_MORE_PROCESSING)
+		x->s->setup_active = 0;
 }
 
 static void do_tree_connect(struct smb2 *x)
@@ -1056,7 +1587,10 @@ static void do_tree_connect(struct smb2 *x)
 	const char *tn = wl_tok(share_types, type, "unknown");
 	line_add(&x->text, " %s tid 0x%x", tn, x->tid);
 	if (x->req && x->req->name[0]) {
-		tree_add(x->s, x->sesid, x->tid, x->req->name);
+		tree_add(x->s, x->sesid, x->tid, x->req->name, type);
+		struct smb_tree *t = (struct smb_tree *)tree_find(x->s, x->sesid, x->tid);
+		if (t)
+			t->frame = wl_frame(x->ctx);
 		wl_note(x->m, WL_INFO, "connected to %s (%s share): tree id 0x%x names it from now on",
 			x->req->name, tn, x->tid);
 	}
@@ -1175,7 +1709,8 @@ static void read_write(struct smb2 *x, const char *what, const char *req_len, co
 			wl_note_cursor(x->m, &b, unit);
 			return;
 		}
-		wl_f_uint(x->m, resp_len, len);
+		if (resp_len)
+			wl_f_uint(x->m, resp_len, len);
 		line_add(&x->text, " %u bytes", len);
 		return;
 	}
@@ -1195,7 +1730,8 @@ static void read_write(struct smb2 *x, const char *what, const char *req_len, co
 
 static void do_read(struct smb2 *x)
 {
-	read_write(x, "READ", "smb2.read_length", "smb2.read_length");
+	/* tshark names the response's length smb2.olb.length (-v), not read_length */
+	read_write(x, "READ", "smb2.read_length", NULL);
 }
 
 static void do_write(struct smb2 *x)
@@ -1571,8 +2107,457 @@ static void error_response(struct smb2 *x)
 		wl_note(x->m, (x->status >> 30) == 3 ? WL_WARN : WL_INFO, "%s: %s", sn, why);
 	else if ((x->status >> 30) == 3)
 		wl_note(x->m, WL_INFO, "%s failed with %s", smb2_cmds[x->cmd < SMB2_NCMDS ? x->cmd : 0].name, sn);
-	if (x->cmd == C_SESSION_SETUP && (x->status >> 30) == 3)
+	if (x->cmd == C_SESSION_SETUP && (x->status >> 30) == 3) {
 		wl_flow_fact(x->ctx, "login", "failed: %s", sn);
+		struct smb_sess *e = sess_find(x->s, x->sesid);
+		if (e && !e->confirmed)
+			e->used = 0;     /* keys of a login that failed name no session */
+		x->s->setup_active = 0;
+	}
+}
+
+/* ------------------------------------------------- SMB2 detail fields (-v) */
+
+/* The wider Wireshark field set, emitted only with -v (or when a filter
+ * needs it): each reads the body again on its own cursor, so the default
+ * path costs nothing more. Names, types and order as tshark 4.0's. */
+
+static void f_olb(struct smb2 *x, uint32_t off, uint32_t len)
+{
+	wl_f_hex(x->m, "smb2.olb.offset", off);
+	wl_f_uint(x->m, "smb2.olb.length", len);
+}
+
+static void f_attrs(struct smb2 *x, uint32_t a)
+{
+	wl_f_hex(x->m, "smb2.file_attribute", a);
+	f_bits(x->m, a, attr_bits);
+}
+
+static void f_caps(struct smb2 *x, uint32_t caps)
+{
+	wl_f_hex(x->m, "smb2.capabilities", caps);
+	f_bits(x->m, caps, caps_bits);
+}
+
+/* The buffer a (offset, length) pair names, as bytes, if it lies inside. */
+static void f_blob(struct smb2 *x, const char *name, uint32_t off, uint32_t len)
+{
+	size_t have = wl_left(&x->msg);
+	if (!len || off < 64 || off > have || len > have - off)
+		return;
+	struct wl_cur c = wl_at(&x->msg, off, len);
+	wl_f_bytes(x->m, name, wl_bytes(&c, len), len);
+}
+
+/* The four FILETIMEs; the last write time only with_write (the default
+ * output has it where it is shown by default). */
+static void f_times(struct smb2 *x, struct wl_cur *b, int with_write)
+{
+	static const char *const names[] = { "smb2.create.time", "smb2.last_access.time",
+					     "smb2.last_write.time", "smb2.last_change.time" };
+	for (int i = 0; i < 4; i++) {
+		uint64_t t = wl_le64(b);
+		if (wl_ok(b) && (i != 2 || with_write))
+			wl_f_time(x->m, names[i], filetime_ns(t));
+	}
+}
+
+static void v_negotiate(struct smb2 *x)
+{
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	if (!x->resp) {
+		uint16_t count = wl_le16(&b), mode = wl_le16(&b);
+		wl_skip(&b, 2);
+		uint32_t caps = wl_le32(&b);
+		wl_skip(&b, 16);
+		uint32_t off = wl_le32(&b);
+		uint16_t n = wl_le16(&b);
+		if (!wl_ok(&b))
+			return;
+		static const uint8_t zero2[2];
+		wl_f_uint(x->m, "smb2.dialect_count", count);
+		wl_f_hex(x->m, "smb2.sec_mode", mode & 0xff);
+		wl_f_bytes(x->m, "smb2.reserved", zero2, 2);
+		if (n)
+			wl_f_bytes(x->m, "smb2.reserved", zero2, 2);
+		f_bits(x->m, caps, caps_bits);
+		if (n) {
+			wl_f_hex(x->m, "smb2.negotiate_context.offset", off);
+			wl_f_uint(x->m, "smb2.negotiate_context.count", n);
+		}
+		return;
+	}
+	uint16_t mode = wl_le16(&b), dialect = wl_le16(&b), n = wl_le16(&b);
+	wl_skip(&b, 16);
+	uint32_t caps = wl_le32(&b), mt = wl_le32(&b), mr = wl_le32(&b), mw = wl_le32(&b);
+	uint64_t now = wl_le64(&b), boot = wl_le64(&b);
+	uint16_t sb_off = wl_le16(&b), sb_len = wl_le16(&b);
+	uint32_t off = wl_le32(&b);
+	if (!wl_ok(&b))
+		return;
+	wl_f_hex(x->m, "smb2.sec_mode", mode & 0xff);
+	if (dialect == 0x0311)
+		wl_f_uint(x->m, "smb2.negotiate_context.count", n);
+	f_bits_but(x->m, caps, caps_bits, 0x40);
+	wl_f_uint(x->m, "smb2.max_trans_size", mt);
+	wl_f_uint(x->m, "smb2.max_read_size", mr);
+	wl_f_uint(x->m, "smb2.max_write_size", mw);
+	wl_f_time(x->m, "smb2.current_time", filetime_ns(now));
+	wl_f_time(x->m, "smb2.boot_time", filetime_ns(boot));
+	f_olb(x, sb_off, sb_len);
+	f_blob(x, "smb2.security_blob", sb_off, sb_len);
+	if (dialect == 0x0311)
+		wl_f_hex(x->m, "smb2.negotiate_context.offset", off);
+}
+
+/* The parts of the negotiate contexts beyond type and ids (-v). */
+static void v_context(struct smb2 *x, uint16_t type, struct wl_cur d, size_t len)
+{
+	wl_f_uint(x->m, "smb2.negotiate_context.data_length", len);
+	if (type == 1) {
+		uint16_t n = wl_le16(&d), salt = wl_le16(&d);
+		wl_skip(&d, 2u * n);
+		const uint8_t *p = wl_bytes(&d, salt);
+		if (!wl_ok(&d))
+			return;
+		wl_f_uint(x->m, "smb2.negotiate_context.hash_alg_count", n);
+		wl_f_uint(x->m, "smb2.negotiate_context.salt_length", salt);
+		if (salt)
+			wl_f_bytes(x->m, "smb2.negotiate_context.salt", p, salt);
+	} else if (type == 2 || type == 8) {
+		uint16_t n = wl_le16(&d);
+		if (wl_ok(&d))
+			wl_f_uint(x->m, type == 2 ? "smb2.negotiate_context.cipher_count" :
+				  "smb2.negotiate_context.signing_alg_count", n);
+	} else if (type == 5) {
+		char name[SMB_NAME];
+		wl_utf16_text(d, name, sizeof name, 0);
+		wl_f_cstr(x->m, "smb2.negotiate_context.netname", name);
+	}
+}
+
+static void v_session_setup(struct smb2 *x)
+{
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	if (!x->resp) {
+		uint8_t fl = wl_u8(&b), mode = wl_u8(&b);
+		uint32_t caps = wl_le32(&b), chan = wl_le32(&b);
+		uint16_t off = wl_le16(&b), len = wl_le16(&b);
+		uint64_t prev = wl_le64(&b);
+		if (!wl_ok(&b))
+			return;
+		wl_f_uint(x->m, "smb2.ses_req_flags", fl);
+		wl_f_bool(x->m, "smb2.ses_req_flags.session_binding", fl & 1);
+		wl_f_hex(x->m, "smb2.sec_mode", mode);
+		f_caps(x, caps);
+		wl_f_hex(x->m, "smb2.channel", chan);
+		f_olb(x, off, len);
+		f_blob(x, "smb2.security_blob", off, len);
+		wl_f_hex(x->m, "smb2.previous_sesid", prev);
+		return;
+	}
+	uint16_t fl = wl_le16(&b), off = wl_le16(&b), len = wl_le16(&b);
+	if (!wl_ok(&b))
+		return;
+	if (!normal_body(x->cmd, x->status))
+		wl_f_hex(x->m, "smb2.session_flags", fl);   /* tshark reads a failed login's body so */
+	f_bits(x->m, fl, ses_bits);
+	f_olb(x, off, len);
+	f_blob(x, "smb2.security_blob", off, len);
+}
+
+static void v_tree_connect(struct smb2 *x)
+{
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	if (!x->resp) {
+		uint16_t fl = wl_le16(&b), off = wl_le16(&b), len = wl_le16(&b);
+		if (!wl_ok(&b))
+			return;
+		wl_f_hex(x->m, "smb2.tc.flags", fl);
+		f_bits(x->m, fl, tc_bits);
+		wl_f_hex(x->m, "smb2.tc.reserved", 0);
+		f_olb(x, off, len);
+		return;
+	}
+	wl_skip(&b, 1);
+	const uint8_t *res = wl_bytes(&b, 1);
+	uint32_t fl = wl_le32(&b), caps = wl_le32(&b), access = wl_le32(&b);
+	if (!wl_ok(&b))
+		return;
+	wl_f_bytes(x->m, "smb2.reserved", res, 1);
+	f_bits(x->m, fl, share_flag_bits);
+	wl_f_hex(x->m, "smb2.share.caching", fl >> 4 & 0xf);
+	wl_f_hex(x->m, "smb2.share_caps", caps);
+	f_bits(x->m, caps, share_cap_bits);
+	wl_f_hex(x->m, "smb.access_mask", access);
+}
+
+static void v_create(struct smb2 *x)
+{
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	if (!x->resp) {
+		wl_skip(&b, 1);
+		uint8_t oplock = wl_u8(&b);
+		uint32_t imp = wl_le32(&b);
+		uint64_t cflags = wl_le64(&b);
+		const uint8_t *res = wl_bytes(&b, 8);
+		wl_skip(&b, 4);
+		uint32_t attrs = wl_le32(&b), share = wl_le32(&b);
+		wl_skip(&b, 4);
+		uint32_t opts = wl_le32(&b);
+		uint16_t noff = wl_le16(&b), nlen = wl_le16(&b);
+		uint32_t coff = wl_le32(&b), clen = wl_le32(&b);
+		if (!wl_ok(&b))
+			return;
+		(void)share;
+		wl_f_hex(x->m, "smb2.create.oplock", oplock);
+		wl_f_uint(x->m, "smb2.impersonation.level", imp);
+		wl_f_hex(x->m, "smb2.create_flags", cflags);
+		wl_f_bytes(x->m, "smb2.reserved", res, 8);
+		f_attrs(x, attrs);
+		wl_f_hex(x->m, "smb.create_options", opts);
+		f_olb(x, noff, nlen);
+		f_olb(x, coff, clen);
+		return;
+	}
+	uint8_t oplock = wl_u8(&b), rep = wl_u8(&b);
+	wl_skip(&b, 4);
+	f_times(x, &b, 0);
+	uint64_t alloc = wl_le64(&b);
+	wl_skip(&b, 8);
+	uint32_t attrs = wl_le32(&b);
+	const uint8_t *res = wl_bytes(&b, 4);
+	wl_skip(&b, 16);
+	uint32_t coff = wl_le32(&b), clen = wl_le32(&b);
+	if (!wl_ok(&b))
+		return;
+	wl_f_hex(x->m, "smb2.create.oplock", oplock);
+	wl_f_hex(x->m, "smb2.create.rep_flags", rep);
+	wl_f_bool(x->m, "smb2.create.rep_flags.reparse_point", rep & 1);
+	wl_f_uint(x->m, "smb2.allocation_size", alloc);
+	f_attrs(x, attrs);
+	wl_f_bytes(x->m, "smb2.reserved", res, 4);
+	f_olb(x, coff, clen);
+}
+
+static void v_close(struct smb2 *x)
+{
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	uint16_t fl = wl_le16(&b);
+	if (!wl_ok(&b))
+		return;
+	wl_f_hex(x->m, "smb2.close.flags", fl);
+	wl_f_bool(x->m, "smb2.close.pq_attrib", fl & 1);
+	if (!x->resp)
+		return;
+	const uint8_t *res = wl_bytes(&b, 4);
+	struct wl_cur t = b;
+	wl_skip(&b, 32);
+	uint64_t alloc = wl_le64(&b), eof = wl_le64(&b);
+	uint32_t attrs = wl_le32(&b);
+	if (!wl_ok(&b))
+		return;
+	wl_f_bytes(x->m, "smb2.reserved", res, 4);
+	f_times(x, &t, 1);
+	wl_f_uint(x->m, "smb2.allocation_size", alloc);
+	wl_f_uint(x->m, "smb2.eof", eof);
+	f_attrs(x, attrs);
+}
+
+static void v_read(struct smb2 *x)
+{
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	if (!x->resp) {
+		uint8_t pad = wl_u8(&b), fl = wl_u8(&b);
+		wl_skip(&b, 4 + 8 + 16);
+		uint32_t minc = wl_le32(&b), chan = wl_le32(&b), rem = wl_le32(&b);
+		uint16_t off = wl_le16(&b), len = wl_le16(&b);
+		if (!wl_ok(&b))
+			return;
+		wl_f_hex(x->m, "smb2.read_padding", pad);
+		wl_f_hex(x->m, "smb2.read_flags", fl);
+		f_bits(x->m, fl, read_bits);
+		wl_f_uint(x->m, "smb2.min_count", minc);
+		wl_f_hex(x->m, "smb2.channel", chan);
+		wl_f_uint(x->m, "smb2.remaining_bytes", rem);
+		f_olb(x, off, len);
+		return;
+	}
+	uint8_t off = wl_u8(&b);
+	const uint8_t *res1 = wl_bytes(&b, 1);
+	uint32_t len = wl_le32(&b), rem = wl_le32(&b);
+	const uint8_t *res = wl_bytes(&b, 4);
+	if (!wl_ok(&b))
+		return;
+	wl_f_uint(x->m, "smb2.read_remaining", rem);
+	wl_f_bytes(x->m, "smb2.reserved", res, 4);
+	wl_f_bytes(x->m, "smb2.reserved", res1, 1);
+	f_olb(x, off, len);
+	f_blob(x, "smb2.read.blob", off, len);
+}
+
+static void v_query_directory(struct smb2 *x)
+{
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	if (!x->resp) {
+		wl_skip(&b, 1);
+		uint8_t fl = wl_u8(&b);
+		uint32_t idx = wl_le32(&b);
+		wl_skip(&b, 16);
+		uint16_t off = wl_le16(&b), len = wl_le16(&b);
+		uint32_t out = wl_le32(&b);
+		if (!wl_ok(&b))
+			return;
+		wl_f_hex(x->m, "smb2.find.flags", fl);
+		f_bits(x->m, fl, find_bits);
+		wl_f_hex(x->m, "smb2.file_index", idx);
+		wl_f_uint(x->m, "smb2.output_buffer_len", out);
+		f_olb(x, off, len);
+		return;
+	}
+	if (x->req)
+		wl_f_uint(x->m, "smb2.find.infolevel", x->req->klass);
+	uint16_t off = wl_le16(&b);
+	uint32_t len = wl_le32(&b);
+	if (!wl_ok(&b) || x->status != ST_SUCCESS)
+		return;
+	f_olb(x, off, len);
+	f_blob(x, "smb2.find.info_blob", off, len);
+}
+
+static void v_query_info(struct smb2 *x)
+{
+	static const struct wl_tok levels[] = {
+		{ 1, "smb2.file_info.infolevel" }, { 2, "smb2.fs_info.infolevel" },
+		{ 3, "smb2.sec_info.infolevel" }, { 0, NULL },
+	};
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	if (!x->resp) {
+		uint8_t itype = wl_u8(&b), klass = wl_u8(&b);
+		uint32_t max = wl_le32(&b);
+		uint16_t ioff = wl_le16(&b);
+		const uint8_t *res = wl_bytes(&b, 2);
+		uint32_t ilen = wl_le32(&b), add = wl_le32(&b), fl = wl_le32(&b);
+		if (!wl_ok(&b))
+			return;
+		wl_f_hex(x->m, "smb2.class", itype);
+		const char *lv = wl_tok(levels, itype, NULL);
+		if (lv)
+			wl_f_hex(x->m, lv, klass);
+		wl_f_uint(x->m, "smb2.max_response_size", max);
+		wl_f_hex(x->m, "smb2.getinfo_input_offset", ioff);
+		wl_f_bytes(x->m, "smb2.reserved", res, 2);
+		wl_f_uint(x->m, "smb2.getinfo_input_size", ilen);
+		wl_f_hex(x->m, "smb2.getsetinfo_additional", add);
+		wl_f_hex(x->m, "smb2.getinfo_flags", fl);
+		return;
+	}
+	if (x->req) {
+		wl_f_hex(x->m, "smb2.class", x->req->itype);
+		const char *lv = wl_tok(levels, x->req->itype, NULL);
+		if (lv)
+			wl_f_hex(x->m, lv, x->req->klass);
+	}
+	uint16_t off = wl_le16(&b);
+	uint32_t len = wl_le32(&b);
+	if (wl_ok(&b) && x->status == ST_SUCCESS)
+		f_olb(x, off, len);
+}
+
+static void v_ioctl(struct smb2 *x)
+{
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	const uint8_t *res = wl_bytes(&b, 2);
+	uint32_t ctl = wl_le32(&b);
+	wl_skip(&b, 16);
+	uint32_t in_off = wl_le32(&b), in_len = wl_le32(&b);
+	uint32_t max_in = x->resp ? 0 : wl_le32(&b);
+	uint32_t out_off = wl_le32(&b), out_len = wl_le32(&b);
+	uint32_t max_out = x->resp ? 0 : wl_le32(&b);
+	uint32_t fl = wl_le32(&b);
+	const uint8_t *res2 = wl_bytes(&b, 4);
+	if (!wl_ok(&b))
+		return;
+	wl_f_bytes(x->m, "smb2.reserved", res, 2);
+	wl_f_hex(x->m, "smb2.ioctl.function.device", ctl >> 16);
+	wl_f_hex(x->m, "smb2.ioctl.function.access", ctl >> 14 & 3);
+	wl_f_hex(x->m, "smb2.ioctl.function.function", ctl >> 2 & 0xfff);
+	wl_f_hex(x->m, "smb2.ioctl.function.method", ctl & 3);
+	if (!x->resp) {
+		wl_f_uint(x->m, "smb2.max_ioctl_in_size", max_in);
+		wl_f_uint(x->m, "smb2.max_ioctl_out_size", max_out);
+	}
+	if (x->resp) {
+		wl_f_hex(x->m, "smb2.flags", fl);       /* tshark reuses the header's name here */
+	} else {
+		wl_f_hex(x->m, "smb2.ioctl.flags", fl);
+		wl_f_bool(x->m, "smb2.ioctl.is_fsctl", fl & 1);
+	}
+	wl_f_bytes(x->m, "smb2.reserved", res2, 4);
+	f_olb(x, in_off, in_len);
+	f_olb(x, out_off, out_len);
+}
+
+typedef void (*smb2_detail_fn)(struct smb2 *x);
+
+static const smb2_detail_fn smb2_details[] = {
+	[C_NEGOTIATE] = v_negotiate,
+	[C_SESSION_SETUP] = v_session_setup,
+	[C_TREE_CONNECT] = v_tree_connect,
+	[C_CREATE] = v_create,
+	[C_CLOSE] = v_close,
+	[C_READ] = v_read,
+	[C_IOCTL] = v_ioctl,
+	[C_QUERY_DIRECTORY] = v_query_directory,
+	[C_QUERY_INFO] = v_query_info,
+};
+
+/* An error response's body ([MS-SMB2] §2.2.2). */
+static void v_error(struct smb2 *x)
+{
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	uint8_t n = wl_u8(&b), res = wl_u8(&b);
+	uint32_t count = wl_le32(&b);
+	if (!wl_ok(&b))
+		return;
+	wl_f_uint(x->m, "smb2.error.context_count", n);
+	wl_f_hex(x->m, "smb2.error.reserved", res);
+	wl_f_uint(x->m, "smb2.error.byte_count", count);
+	size_t k = count ? count : 1;
+	if (k <= wl_left(&b))
+		wl_f_bytes(x->m, "smb2.error.data", wl_bytes(&b, k), k);
+}
+
+/* The header's and the body's structure fields, then the command's. */
+static void smb2_detail(struct smb2 *x)
+{
+	struct wl_cur b = x->body;
+	uint16_t code = wl_le16(&b);
+	if (wl_ok(&b)) {
+		wl_f_hex(x->m, "smb2.buffer_code", code);
+		wl_f_uint(x->m, "smb2.buffer_code.length", code >> 1);
+		wl_f_bool(x->m, "smb2.buffer_code.dynamic", code & 1);
+	}
+	if (x->resp && !normal_body(x->cmd, x->status) && x->cmd != C_SESSION_SETUP) {
+		if (x->cmd == C_QUERY_DIRECTORY && x->req)
+			wl_f_uint(x->m, "smb2.find.infolevel", x->req->klass);
+		if (x->status != ST_PENDING || wl_left(&x->body) >= 9)
+			v_error(x);
+		return;
+	}
+	if (x->cmd < sizeof smb2_details / sizeof smb2_details[0] && smb2_details[x->cmd])
+		smb2_details[x->cmd](x);
 }
 
 /* ------------------------------------------------------------ SMB2 header */
@@ -1596,8 +2581,33 @@ static void smb2_header_fields(struct smb2 *x, uint16_t charge, uint16_t credits
 	wl_f_bool(m, "smb2.flags.async", async);
 	wl_f_bool(m, "smb2.flags.chained", (x->flags & F_RELATED) != 0);
 	wl_f_bool(m, "smb2.flags.signature", (x->flags & F_SIGNED) != 0);
-	if (next)
+	if (next || x->verbose)
 		wl_f_hex(m, "smb2.chain_offset", next);
+	if (x->verbose) {
+		wl_f_hex(m, "smb2.protocol_id", 0xfe534d42);
+		wl_f_uint(m, "smb2.header_len", 64);
+		if (!x->resp) {
+			uint8_t res[2] = { (uint8_t)(x->status >> 16), (uint8_t)(x->status >> 24) };
+			wl_f_uint(m, "smb2.channel_sequence", x->status & 0xffff);
+			wl_f_bytes(m, "smb2.reserved", res, 2);
+		}
+		wl_f_uint(m, "smb2.flags.priority_mask", x->flags >> 4 & 7);
+		wl_f_bool(m, "smb2.flags.dfs", (x->flags & F_DFS) != 0);
+		wl_f_bool(m, "smb2.flags.replay", (x->flags & F_REPLAY) != 0);
+		if (!async)
+			wl_f_hex(m, "smb2.pid", x->pid);
+		struct wl_cur h = wl_at(&x->msg, 48, 16);
+		const uint8_t *sig = wl_bytes(&h, 16);
+		if (sig)
+			wl_f_bytes(m, "smb2.signature", sig, 16);
+		const struct smb_sess *e = x->sesid ? sess_find(x->s, x->sesid) : NULL;
+		if (e && e->acct[0]) {
+			wl_f_cstr(m, "smb2.acct", e->acct);
+			wl_f_cstr(m, "smb2.domain", e->domain);
+			wl_f_cstr(m, "smb2.host", e->host);
+			wl_f_uint(m, "smb2.auth_frame", e->auth_frame);
+		}
+	}
 	wl_f_uint(m, "smb2.msg_id", x->mid);
 	wl_f_uint(m, "smb2.credit.charge", charge);
 	wl_f_uint(m, x->resp ? "smb2.credits.granted" : "smb2.credits.requested", credits);
@@ -1607,9 +2617,15 @@ static void smb2_header_fields(struct smb2 *x, uint16_t charge, uint16_t credits
 		wl_f_hex(m, "smb2.tid", x->tid);
 	wl_f_hex(m, "smb2.sesid", x->sesid);
 	if (!async && !(x->cmd == C_TREE_CONNECT)) {
-		const char *t = tree_find(x->s, x->sesid, x->tid);
-		if (t)
-			wl_f_cstr(m, "smb2.tree", t);
+		const struct smb_tree *t = tree_find(x->s, x->sesid, x->tid);
+		if (t) {
+			wl_f_cstr(m, "smb2.tree", t->name);
+			if (x->verbose) {
+				wl_f_hex(m, "smb2.share_type", t->share_type);
+				if (t->frame)
+					wl_f_uint(m, "smb2.tcon_frame", t->frame);
+			}
+		}
 	}
 }
 
@@ -1623,6 +2639,7 @@ static struct wl_msg *smb2_message(struct smb_state *s, struct wl_ctx *ctx, enum
 	x.ctx = ctx;
 	x.dir = dir;
 	x.msg = msg;
+	x.verbose = wl_opts(ctx)->verbose;
 	struct wl_cur h = msg;
 	wl_skip(&h, 4);
 	uint16_t hsize = wl_le16(&h), charge = wl_le16(&h);
@@ -1637,14 +2654,14 @@ static struct wl_msg *smb2_message(struct smb_state *s, struct wl_ctx *ctx, enum
 	if (async) {
 		aid = wl_le64(&h);
 	} else {
-		wl_skip(&h, 4);
+		x.pid = wl_le32(&h);
 		x.tid = wl_le32(&h);
 	}
 	x.sesid = wl_le64(&h);
 	wl_skip(&h, 16);
 	x.resp = (x.flags & F_RESPONSE) != 0;
 	*next_out = wl_ok(&h) ? next : 0;
-	x.m = wl_msg_new(ctx, "smb2", smb2_type(x.cmd, x.resp), dir);
+	x.m = smb_msg_new(s, ctx, "smb2", smb2_type(x.cmd, x.resp), dir);
 	const char *cname = x.cmd < SMB2_NCMDS ? smb2_cmds[x.cmd].name : NULL;
 	if (cname)
 		line_add(&x.text, "%s", cname);
@@ -1664,7 +2681,10 @@ static struct wl_msg *smb2_message(struct smb_state *s, struct wl_ctx *ctx, enum
 	} else {
 		x.req = pend_find(s, x.mid, x.cmd);
 	}
+	preauth_step(&x);
 	smb2_header_fields(&x, charge, credits, next, async, aid);
+	if (x.verbose && (x.cmd == C_NEGOTIATE || (x.cmd == C_SESSION_SETUP && s->setup_active)))
+		wl_f_bytes(x.m, "smb2.preauth_hash", x.cmd == C_NEGOTIATE ? s->conn_hash : s->setup_hash, 64);
 	if (x.resp) {
 		char buf[16];
 		line_add(&x.text, " %s", status_name(x.status, buf, sizeof buf));
@@ -1680,6 +2700,9 @@ static struct wl_msg *smb2_message(struct smb_state *s, struct wl_ctx *ctx, enum
 	if (x.flags & F_SIGNED && x.cmd == C_SESSION_SETUP && x.resp && x.status == 0)
 		wl_note(x.m, WL_INFO, "signed with the new session's key: proof that both sides "
 			"computed the same key");
+	check_signature(&x);
+	if (x.verbose)
+		smb2_detail(&x);
 	if (x.resp && x.req && x.status != ST_PENDING)
 		x.req->used = 0;
 	wl_msg_text(x.m, "%s", x.text.s);
@@ -1727,39 +2750,181 @@ static void smb2_chain(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir,
 
 /* ---------------------------------------------------------------- transform */
 
-static void smb3_transform(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
+static void transform_fields(struct wl_msg *m, const uint8_t *h, int verbose)
 {
-	struct wl_msg *m = wl_msg_new(ctx, "smb2", "encrypted", dir);
+	struct wl_cur c = wl_cur_make(h, SMB3_XF_HEADER);
 	wl_skip(&c, 4);
 	const uint8_t *sig = wl_bytes(&c, 16), *nonce = wl_bytes(&c, 16);
 	uint32_t size = wl_le32(&c);
-	wl_skip(&c, 2);
+	const uint8_t *reserved = wl_bytes(&c, 2);
 	uint16_t flags = wl_le16(&c);
 	uint64_t sesid = wl_le64(&c);
-	if (!wl_ok(&c)) {
-		wl_msg_text(m, "SMB3 encrypted (cut short)");
-		wl_note_cursor(m, &c, "SMB3 transform header");
-		return;
-	}
 	wl_f_bytes(m, "smb2.header.transform.signature", sig, 16);
 	wl_f_bytes(m, "smb2.header.transform.nonce", nonce, 16);
 	wl_f_uint(m, "smb2.header.transform.msg_size", size);
+	if (verbose)
+		wl_f_bytes(m, "smb2.header.transform.reserved", reserved, 2);
 	wl_f_hex(m, "smb2.header.transform.flags", flags);
 	wl_f_bool(m, "smb2.header.transform.flags.encrypted", flags & 1);
-	wl_f_hex(m, "wl.smb2.transform.sesid", sesid);
+	wl_f_hex(m, "smb2.sesid", sesid);
+	if (verbose)
+		wl_f_hex(m, "smb2.protocol_id", 0xfd534d42);
+}
+
+/* What every PDU's first message carries: its NetBIOS header (-v) and, for
+ * a decrypted transform, the transform's fields and where the bytes came from. */
+static void pdu_prefix(struct smb_state *s, struct wl_ctx *ctx, struct wl_msg *m)
+{
+	int verbose = wl_opts(ctx)->verbose;
+	if (s->nb_pending) {
+		s->nb_pending = 0;
+		if (verbose) {
+			wl_f_hex(m, "nbss.type", NB_MSG);
+			wl_f_uint(m, "nbss.length", s->nb_len);
+		}
+	}
+	struct smb_xf *xf = s->xf;
+	if (!xf)
+		return;
+	if (xf->done) {
+		wl_note(m, WL_INFO, "decrypted (the same transform as the message before)");
+		return;
+	}
+	xf->done = 1;
+	transform_fields(m, xf->hdr, verbose);
+	if (verbose && xf->sess->acct[0]) {
+		wl_f_cstr(m, "smb2.acct", xf->sess->acct);
+		wl_f_cstr(m, "smb2.domain", xf->sess->domain);
+		wl_f_cstr(m, "smb2.host", xf->sess->host);
+		wl_f_uint(m, "smb2.auth_frame", xf->sess->auth_frame);
+	}
+	if (xf->first)
+		wl_note(m, WL_INFO, "from here on encrypted: session 0x%016llx wraps each message in an "
+			"SMB3 transform (%s); an observer without the key sees no command, share or file "
+			"name. Decrypted with the key from %s, as every message marked so below.",
+			(unsigned long long)xf->sess->sesid, smb3_cipher_name(xf->sess->k.cipher),
+			xf->sess->key_from);
+	else
+		wl_note(m, WL_INFO, "decrypted (%s, key from %s)", smb3_cipher_name(xf->sess->k.cipher),
+			xf->sess->key_from);
+}
+
+static struct wl_msg *smb_msg_new(struct smb_state *s, struct wl_ctx *ctx, const char *proto,
+				  const char *type, enum wl_dir dir)
+{
+	struct wl_msg *m = wl_msg_new(ctx, proto, type, dir);
+	pdu_prefix(s, ctx, m);
+	return m;
+}
+
+static void smb2_chain(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur pdu);
+
+/* The session's keys for a transform, made from --smb-key when the login is
+ * not in the capture. */
+static const struct smb_sess *transform_session(struct smb_state *s, uint64_t sesid, const char **why)
+{
+	struct smb_sess *e = keys_find(s, sesid);
+	if (e || !s->crypto)
+		return e;
+	const uint8_t *key = given_key(s->sh, sesid);
+	if (!key)
+		return NULL;
+	uint16_t dialect = s->dialect ? s->dialect : 0x0300;
+	if (dialect == 0x0311) {
+		*why = "--smb-key names this session, but SMB 3.1.1 keys need the login's "
+		       "pre-authentication hash, which is not in the capture";
+		return NULL;
+	}
+	if (!(e = sess_take(s, sesid)))
+		return NULL;
+	if (smb3_derive(&e->k, dialect, s->cipher, s->signing, key, NULL) < 0) {
+		e->used = 0;
+		return NULL;
+	}
+	e->key_from = "--smb-key";
+	e->confirmed = 1;
+	e->keyed = 1;
+	return e;
+}
+
+static void smb3_transform(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
+{
+	struct wl_cur whole = c;
+	const uint8_t *hdr = wl_bytes(&c, SMB3_XF_HEADER);
+	struct wl_cur h = whole;
+	wl_skip(&h, 36);
+	uint32_t size = wl_le32(&h);
+	wl_skip(&h, 2);
+	uint16_t flags = wl_le16(&h);
+	uint64_t sesid = wl_le64(&h);
+	if (!hdr || !wl_ok(&h)) {
+		struct wl_msg *m = smb_msg_new(s, ctx, "smb2", "encrypted", dir);
+		wl_msg_text(m, "SMB3 encrypted (cut short)");
+		wl_note_cursor(m, &h, "SMB3 transform header");
+		return;
+	}
+	int first = !s->encrypted_noted;
+	s->encrypted_noted = 1;
+	if (first)
+		wl_flow_fact(ctx, "encryption", "SMB3 (session 0x%016llx)", (unsigned long long)sesid);
+	const struct smb_sess *e = NULL;
+	const char *why = NULL;
+	int r = -2;
+	uint8_t *plain = NULL;
+	size_t have = wl_left(&c);
+	/* Decrypt when the keys are known and the record is whole and sane. */
+	if (s->crypto && (flags & 1) && size == have && size >= 64 && size <= SMB_BIG) {
+		e = transform_session(s, sesid, &why);
+		if (e) {
+			plain = malloc(size);
+			if (!plain)
+				why = "out of memory";
+			else
+				r = smb3_decrypt(e->k.cipher, dir == WL_C2S ? e->k.c2s : e->k.s2c, hdr,
+						 wl_bytes(&c, size), size, plain);
+			if (r == 0)
+				why = "the authentication tag does not verify: wrong key, or the bytes were "
+				      "altered";
+			else if (r < 0 && !why)
+				why = "the crypto library refused the cipher";
+		}
+	}
+	if (r == 1) {
+		struct smb_xf xf = { hdr, e, 0, first };
+		int magic = plain[0];
+		s->xf = &xf;
+		if (magic == 0xfe) {
+			smb2_chain(s, ctx, dir, wl_cur_make(plain, size));
+		} else {
+			struct wl_msg *m = smb_msg_new(s, ctx, "smb2", "decrypted", dir);
+			wl_msg_text(m, "SMB3 decrypted, %u bytes, not an SMB2 message", size);
+			wl_note(m, magic == 0xfc ? WL_INFO : WL_ERROR, magic == 0xfc ?
+				"the decrypted message is compressed (SMB 3.1.1 compression transform)" :
+				"malformed: the decrypted bytes do not start with an SMB2 header");
+		}
+		s->xf = NULL;
+		free(plain);
+		return;
+	}
+	free(plain);
+	struct wl_msg *m = smb_msg_new(s, ctx, "smb2", "encrypted", dir);
+	transform_fields(m, hdr, wl_opts(ctx)->verbose);
 	wl_msg_text(m, "SMB3 encrypted, %u bytes", size);
-	if (!s->encrypted_noted) {
-		s->encrypted_noted = 1;
+	if (first)
 		wl_note(m, WL_INFO, "from here on encrypted: session 0x%016llx wraps each message in an "
 			"SMB3 transform; command, share and file names are no longer visible",
 			(unsigned long long)sesid);
-		wl_flow_fact(ctx, "encryption", "SMB3 (session 0x%016llx)", (unsigned long long)sesid);
-	} else {
+	else
 		wl_note(m, WL_INFO, "encrypted SMB2 message of session 0x%016llx", (unsigned long long)sesid);
-	}
-	if (wl_left(&c) != size)
-		wl_note(m, WL_ERROR, "malformed: transform says %u encrypted bytes, %zu follow", size,
-			wl_left(&c));
+	if (why)
+		wl_note(m, WL_WARN, "not decrypted: %s", why);
+	else if (s->crypto && !e && first)
+		wl_note(m, WL_INFO, "no keys for session 0x%016llx: its login is not in the capture or "
+			"the password does not fit it", (unsigned long long)sesid);
+	if (have != size)
+		wl_note(m, WL_ERROR, "malformed: transform says %u encrypted bytes, %zu follow", size, have);
+	else if (s->crypto && e && size > SMB_BIG)
+		wl_note(m, WL_INFO, "not decrypted: larger than %u bytes", SMB_BIG);
 }
 
 /* ---------------------------------------------------------------- SMB1 */
@@ -1949,7 +3114,7 @@ static void smb1_message(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir di
 	wl_skip(&h, 2 + 8 + 2 + 2 + 2 + 2);
 	uint16_t mid = wl_le16(&h);
 	x.resp = (flags & 0x80) != 0;
-	x.m = wl_msg_new(ctx, "smb", x.resp ? "response" : "request", dir);
+	x.m = smb_msg_new(s, ctx, "smb", x.resp ? "response" : "request", dir);
 	const char *cn = wl_tok(smb1_cmds, cmd, NULL);
 	if (cn)
 		line_add(&x.text, "SMB1 %s", cn);
@@ -2005,8 +3170,9 @@ static void smb_pdu(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, st
 {
 	int b0 = wl_peek(&pdu, 0);
 	if (!smb_magic(b0, wl_peek(&pdu, 1), wl_peek(&pdu, 2), wl_peek(&pdu, 3))) {
-		struct wl_msg *m = wl_msg_new(ctx, "smb", "unknown", dir);
-		wl_f_uint(m, "nbss.length", declared);
+		struct wl_msg *m = smb_msg_new(s, ctx, "smb", "unknown", dir);
+		if (!wl_opts(ctx)->verbose)
+			wl_f_uint(m, "nbss.length", declared);
 		wl_msg_text(m, "%u bytes, not SMB", declared);
 		wl_note(m, WL_ERROR, "malformed: NetBIOS session message without an SMB header");
 		return;
@@ -2018,7 +3184,7 @@ static void smb_pdu(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, st
 	else if (b0 == 0xfd)
 		smb3_transform(s, ctx, dir, pdu);
 	else {
-		struct wl_msg *m = wl_msg_new(ctx, "smb2", "compressed", dir);
+		struct wl_msg *m = smb_msg_new(s, ctx, "smb2", "compressed", dir);
 		wl_msg_text(m, "SMB3 compressed %u bytes", declared);
 		wl_note(m, WL_INFO, "SMB 3.1.1 compression transform: the message inside is compressed");
 	}
@@ -2104,7 +3270,10 @@ static size_t big_pdu(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, 
 	if (left < SMB_HEAD)
 		return 0;
 	struct wl_cur head = wl_at(&c, 4, left - 4);
+	s->nb_pending = 1;
+	s->nb_len = len;
 	smb_pdu(s, ctx, dir, head, len);
+	s->nb_pending = 0;
 	s->skip[dir] = 4ull + len - left;
 	return left;
 }
@@ -2166,7 +3335,10 @@ static size_t smb_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct w
 			lost_sync(s, ctx, dir, "NetBIOS length too short for an SMB header");
 			continue;
 		}
+		s->nb_pending = 1;
+		s->nb_len = len;
 		smb_pdu(s, ctx, dir, pdu, len);
+		s->nb_pending = 0;
 	}
 	return used;
 }
@@ -2234,10 +3406,74 @@ static enum wl_probe smb_probe(struct wl_cur c, enum wl_dir dir)
 	return b[4] < 0 ? WL_PROBE_NEED_MORE : WL_PROBE_YES;
 }
 
+/* "SESSIONID:KEY[,...]", each hex (SESSIONID with or without 0x, KEY 32 digits). */
+static void parse_keys(struct smb_shared *sh, const char *list)
+{
+	const char *p = list;
+	while (p && *p && sh->nkeys < SMB_KEYS) {
+		char *end;
+		unsigned long long id = strtoull(p, &end, 16);
+		if (end == p || *end != ':')
+			return;
+		p = end + 1;
+		uint8_t key[16];
+		int n = 0;
+		while (n < 16 && p[0] && p[1]) {
+			char hx[3] = { p[0], p[1], 0 };
+			unsigned long v = strtoul(hx, &end, 16);
+			if (end != hx + 2)
+				return;
+			key[n++] = (uint8_t)v;
+			p += 2;
+		}
+		if (n != 16)
+			return;
+		sh->keys[sh->nkeys].sesid = id;
+		memcpy(sh->keys[sh->nkeys].key, key, 16);
+		sh->nkeys++;
+		if (*p == ',')
+			p++;
+		else
+			break;
+	}
+}
+
+static void *shared_make(void)
+{
+	return calloc(1, sizeof(struct smb_shared));
+}
+
+static void shared_drop(void *p)
+{
+	struct smb_shared *sh = p;
+	if (!sh)
+		return;
+	free(sh->tree);
+	free(sh);
+}
+
 static void *smb_open(struct wl_ctx *ctx)
 {
-	(void)ctx;
-	return calloc(1, sizeof(struct smb_state));
+	struct smb_state *s = calloc(1, sizeof(struct smb_state));
+	if (!s)
+		return NULL;
+	s->sh = wl_engine_shared(ctx, &wl_dissector_smb, shared_make, shared_drop);
+	if (s->sh && !s->sh->opts_read) {
+		const struct wl_opts *o = wl_opts(ctx);
+		s->sh->opts_read = 1;
+		if (o->nt_password) {
+			wl_ntlmssp_nt_hash(o->nt_password, s->sh->nt_hash);
+			s->sh->have_nt_hash = 1;
+		}
+		if (o->smb_keys)
+			parse_keys(s->sh, o->smb_keys);
+	}
+	s->crypto = s->sh && (s->sh->have_nt_hash || s->sh->nkeys);
+	uint8_t a[16] = { 0 };
+	wl_flow_addr(ctx, WL_S2C, a);
+	memcpy(s->srv.addr, a, 16);
+	s->srv.port = wl_flow_port(ctx, WL_S2C);
+	return s;
 }
 
 static void smb_close(void *st, struct wl_ctx *ctx)
@@ -2247,7 +3483,6 @@ static void smb_close(void *st, struct wl_ctx *ctx)
 	if (!s)
 		return;
 	free(s->pend);
-	free(s->tree);
 	free(s->fid);
 	free(s);
 }
