@@ -30,6 +30,7 @@ static const struct volatile_rule rules[] = {
 	{ "ntp.xmt", "NTP timestamps" },
 	{ "ntp.rootdelay", "the server's measured delay and dispersion" },
 	{ "ntp.rootdispersion", "the server's measured delay and dispersion" },
+	{ "ntp.precision", "chronyd measures its clock's precision when it starts (230 or 231 on one machine)" },
 	{ "wl.ntp.offset", "offset and delay measured by this run" },
 	{ "wl.ntp.delay", "offset and delay measured by this run" },
 	{ "wl.tls.cert.not_*", "certificate validity: the lab's certificates are made per state folder" },
