@@ -111,6 +111,11 @@ void wl_engine_frame(struct wl_engine *e, const struct wl_frame *fr)
 	}
 	ctx->caplen = caplen;
 	ctx->wirelen = len;
+	ctx->frame_data = data;
+	ctx->link.kind = WL_LK_NONE;
+	ctx->link.pending = 0;
+	ctx->link.l3_set = 0;
+	ctx->nipl = 0;
 	ctx->flow = NULL;
 	ctx->ip_af = 0;
 	ctx->pkt_src[0] = ctx->pkt_dst[0] = '\0';
@@ -168,6 +173,7 @@ void wl_engine_free(struct wl_engine *e)
 	if (!e)
 		return;
 	wl__flow_free_all(&e->ctx);
+	wl__flow_ended_free(&e->ctx);
 	wl__frag_free(&e->ctx);
 	shared_free(&e->ctx);
 	free(e->ctx.htab);

@@ -31,13 +31,15 @@ static void msg_reset(struct wl_ctx *ctx, struct wl_msg *m)
 static void frame_fields(struct wl_ctx *ctx, struct wl_msg *m)
 {
 	const struct wl_frame *f = ctx->frame_meta;
-	if (!f)
-		return;
-	ctx->frame_meta = NULL;
-	if (f->show_interface)
-		wl_f_uint(m, "frame.interface_id", f->interface_id);
-	for (unsigned i = 0; i < f->ncomments; i++)
-		wl_f_str(m, "frame.comment", f->comments[i].text, f->comments[i].len);
+	if (f) {
+		ctx->frame_meta = NULL;
+		if (f->show_interface)
+			wl_f_uint(m, "frame.interface_id", f->interface_id);
+		for (unsigned i = 0; i < f->ncomments; i++)
+			wl_f_str(m, "frame.comment", f->comments[i].text, f->comments[i].len);
+	}
+	if (ctx->link.pending)  /* set with -v only */
+		wl__link_fields(ctx, m);
 }
 
 struct wl_msg *wl_msg_new(struct wl_ctx *ctx, const char *proto, const char *type,
