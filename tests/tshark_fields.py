@@ -178,6 +178,18 @@ def row_of(name):
     return ROW.get(head, head)
 
 
+# tshark prints a relative time as "0.000043000", wirelab as the JSON number
+# 4.3e-05 (or 0): for these types both are numbers, compared to the microsecond.
+REAL_TYPES = {"FT_RELATIVE_TIME", "FT_DOUBLE", "FT_FLOAT"}
+
+
+def real_norm(v):
+    try:
+        return ("f", round(float(v), 6))
+    except (TypeError, ValueError):
+        return ("s", str(v))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("wirelab")
@@ -222,8 +234,9 @@ def main():
                 elif b is None:
                     verdict = "extra"
                 else:
-                    ca = collections.Counter(fc.norm(v) for v in a)
-                    cb = collections.Counter(fc.norm(v) for v in b)
+                    norm = real_norm if types.get(n) in REAL_TYPES else fc.norm
+                    ca = collections.Counter(norm(v) for v in a)
+                    cb = collections.Counter(norm(v) for v in b)
                     verdict = "equal" if ca == cb else "differ"
                 tally[n][verdict] += 1
                 if verdict != "equal" and len(samples[n]) < 3:
