@@ -146,6 +146,8 @@ struct wl_ctx {
 	/* the packet under dissection */
 	uint64_t frame;
 	int64_t ts_ns, first_ns;
+	int64_t prev_ns;             /* the frame before's time (frame.time_delta) */
+	uint8_t frame_pending;       /* frame.* not yet on a message (-v) */
 	int have_first;
 	uint32_t caplen, wirelen;
 	const uint8_t *frame_data;   /* the frame's captured bytes */

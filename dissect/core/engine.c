@@ -104,11 +104,13 @@ void wl_engine_frame(struct wl_engine *e, const struct wl_frame *fr)
 	uint32_t caplen = fr->caplen, len = fr->len;
 	ctx->frame_meta = fr->show_interface || fr->ncomments ? fr : NULL;
 	ctx->frame++;
+	ctx->prev_ns = ctx->have_first ? ctx->ts_ns : ts_ns;
 	ctx->ts_ns = ts_ns;
 	if (!ctx->have_first) {
 		ctx->first_ns = ts_ns;
 		ctx->have_first = 1;
 	}
+	ctx->frame_pending = ctx->opts.verbose != 0;
 	ctx->caplen = caplen;
 	ctx->wirelen = len;
 	ctx->frame_data = data;
