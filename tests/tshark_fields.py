@@ -153,7 +153,9 @@ def wirelab_frames(wirelab, pcap, keylog, extra):
 def tshark_frames(pcap, rules, keylog, names):
     """{frame: {name: [values]}} from tshark -T fields, in batches of names."""
     frames = collections.defaultdict(dict)
-    names = sorted(names)
+    # frame.number is the key column: asked twice, tshark leaves the first empty
+    want_number = "frame.number" in names
+    names = sorted(n for n in names if n != "frame.number")
     for i in range(0, len(names), 150):
         batch = names[i:i + 150]
         cmd = tshark_args(pcap, rules, keylog) + ["-T", "fields", "-E", "occurrence=a",
@@ -167,6 +169,8 @@ def tshark_frames(pcap, rules, keylog, names):
             if not cells[0].isdigit():
                 continue
             fr = int(cells[0])
+            if want_number:
+                frames[fr]["frame.number"] = [cells[0]]
             for n, cell in zip(batch, cells[1:]):
                 if cell != "":
                     frames[fr][n] = cell.split(AGG)
