@@ -166,7 +166,9 @@ def wirelab_frames(wirelab, pcap, keylog, extra):
 def tshark_frames(pcap, rules, keylog, names):
     """{frame: {name: [values]}} from tshark -T fields, in batches of names."""
     frames = collections.defaultdict(dict)
-    names = sorted(names)
+    # frame.number is the key column: asked twice, tshark leaves the first empty
+    want_number = "frame.number" in names
+    names = sorted(n for n in names if n != "frame.number")
     for i in range(0, len(names), 150):
         batch = names[i:i + 150]
         cmd = tshark_args(pcap, rules, keylog) + ["-T", "fields", "-E", "occurrence=a",
@@ -180,6 +182,8 @@ def tshark_frames(pcap, rules, keylog, names):
             if not cells[0].isdigit():
                 continue
             fr = int(cells[0])
+            if want_number:
+                frames[fr]["frame.number"] = [cells[0]]
             for n, cell in zip(batch, cells[1:]):
                 if cell != "":
                     frames[fr][n] = cell.split(AGG)
@@ -189,6 +193,18 @@ def tshark_frames(pcap, rules, keylog, names):
 def row_of(name):
     head = name.split(".")[0]
     return ROW.get(head, head)
+
+
+# tshark prints a relative time as "0.000043000", wirelab as the JSON number
+# 4.3e-05 (or 0): for these types both are numbers, compared to the microsecond.
+REAL_TYPES = {"FT_RELATIVE_TIME", "FT_DOUBLE", "FT_FLOAT"}
+
+
+def real_norm(v):
+    try:
+        return ("f", round(float(v), 6))
+    except (TypeError, ValueError):
+        return ("s", str(v))
 
 
 def main():
@@ -235,10 +251,9 @@ def main():
                 elif b is None:
                     verdict = "extra"
                 else:
-                    # FT_RELATIVE_TIME prints as 0.108046000: compare it as a number
-                    rel = types.get(n) == "FT_RELATIVE_TIME"
-                    ca = collections.Counter(fc.norm(float(v) if rel else v) for v in a)
-                    cb = collections.Counter(fc.norm(float(v) if rel else v) for v in b)
+                    norm = real_norm if types.get(n) in REAL_TYPES else fc.norm
+                    ca = collections.Counter(norm(v) for v in a)
+                    cb = collections.Counter(norm(v) for v in b)
                     verdict = "equal" if ca == cb else "differ"
                 tally[n][verdict] += 1
                 if verdict != "equal" and len(samples[n]) < 3:

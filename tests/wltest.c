@@ -33,6 +33,7 @@ static void on_msg(void *arg, const struct wl_msg *m)
 	struct wlt_msg *r = &t->msgs[t->n++];
 	r->frame = m->frame;
 	r->dir = m->dir;
+	r->minor = m->minor;
 	snprintf(r->proto, sizeof r->proto, "%s", m->proto);
 	snprintf(r->type, sizeof r->type, "%s", m->type);
 	r->text = dup_n(wl_msg_pool(m, m->text_off), m->text_len);

@@ -104,13 +104,20 @@ void wl_engine_frame(struct wl_engine *e, const struct wl_frame *fr)
 	uint32_t caplen = fr->caplen, len = fr->len;
 	ctx->frame_meta = fr->show_interface || fr->ncomments ? fr : NULL;
 	ctx->frame++;
+	ctx->prev_ns = ctx->have_first ? ctx->ts_ns : ts_ns;
 	ctx->ts_ns = ts_ns;
 	if (!ctx->have_first) {
 		ctx->first_ns = ts_ns;
 		ctx->have_first = 1;
 	}
+	ctx->frame_pending = ctx->opts.verbose != 0;
 	ctx->caplen = caplen;
 	ctx->wirelen = len;
+	ctx->frame_data = data;
+	ctx->link.kind = WL_LK_NONE;
+	ctx->link.pending = 0;
+	ctx->link.l3_set = 0;
+	ctx->nipl = 0;
 	ctx->flow = NULL;
 	ctx->ip_af = 0;
 	ctx->pkt_src[0] = ctx->pkt_dst[0] = '\0';
@@ -168,6 +175,7 @@ void wl_engine_free(struct wl_engine *e)
 	if (!e)
 		return;
 	wl__flow_free_all(&e->ctx);
+	wl__flow_ended_free(&e->ctx);
 	wl__frag_free(&e->ctx);
 	shared_free(&e->ctx);
 	free(e->ctx.htab);

@@ -1,7 +1,14 @@
 /* flow.c - the flow table (both directions of a 5-tuple), who is client and
  * who is server, idle eviction with a cap on flows, and a flow's end: its
  * dissector closed and its summary reported. Which dissector a flow gets is
- * dispatch.c's. */
+ * dispatch.c's.
+ *
+ * A flow is one wirelab exchange; tshark's conversation outlives it: the last
+ * ACK after both FINs, a late RST, a datagram after an idle gap belong to the
+ * same tcp.stream/udp.stream, with the same relative sequence numbers. So an
+ * ended flow leaves its conversation (struct wl_conv) in a small
+ * direct-mapped table, and a new flow of the same 5-tuple continues it, unless
+ * it opens with a SYN of another connection. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,8 +88,65 @@ int wl_flow_addr(const struct wl_ctx *ctx, enum wl_dir side, uint8_t out[16])
 	return ctx->flow->af;
 }
 
+/* Ended conversations, by 5-tuple; direct-mapped, so a busy capture forgets
+ * the oldest (a later packet then starts a new stream, nothing worse). */
+#define ENDED_SLOTS 1024
+
+struct wl_ended {
+	uint64_t hash;
+	uint8_t used, tcp, af;
+	uint8_t addr[2][16];     /* [WL_C2S] client, [WL_S2C] server */
+	uint16_t port[2];
+	struct wl_conv conv;     /* without its segment lists */
+};
+
+static void ended_put(struct wl_ctx *ctx, const struct wl_flow *f)
+{
+	if (!ctx->ended && !(ctx->ended = calloc(ENDED_SLOTS, sizeof *ctx->ended)))
+		return;
+	struct wl_ended *e = &ctx->ended[f->hash % ENDED_SLOTS];
+	e->hash = f->hash;
+	e->used = 1;
+	e->tcp = f->tcp;
+	e->af = f->af;
+	memcpy(e->addr, f->addr, sizeof e->addr);
+	memcpy(e->port, f->port, sizeof e->port);
+	e->conv = f->conv;
+	for (int d = 0; d < 2; d++) {
+		e->conv.an[d].ual = NULL;
+		e->conv.an[d].nual = e->conv.an[d].ual_cap = 0;
+	}
+}
+
+/* The ended conversation of this 5-tuple, and whether src:sport was its client. */
+static struct wl_ended *ended_find(struct wl_ctx *ctx, uint64_t h, int tcp, int af, const uint8_t *src,
+				   uint16_t sport, const uint8_t *dst, uint16_t dport, int *src_is_client)
+{
+	if (!ctx->ended)
+		return NULL;
+	struct wl_ended *e = &ctx->ended[h % ENDED_SLOTS];
+	size_t n = af == 4 ? 4 : 16;
+	if (!e->used || e->hash != h || e->tcp != tcp || e->af != af)
+		return NULL;
+	for (int side = 0; side < 2; side++) {
+		if (e->port[side] == sport && e->port[!side] == dport && memcmp(e->addr[side], src, n) == 0 &&
+		    memcmp(e->addr[!side], dst, n) == 0) {
+			*src_is_client = side == WL_C2S;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+void wl__flow_ended_free(struct wl_ctx *ctx)
+{
+	free(ctx->ended);
+	ctx->ended = NULL;
+}
+
 static void flow_free(struct wl_ctx *ctx, struct wl_flow *f)
 {
+	wl__tcpan_free(ctx, &f->conv);
 	wl__half_free(ctx, &f->half[0]);
 	wl__half_free(ctx, &f->half[1]);
 	for (unsigned i = 0; i < f->nfacts; i++) {
@@ -130,6 +194,7 @@ void wl__flow_close(struct wl_ctx *ctx, struct wl_flow *f, const char *end)
 		};
 		ctx->sink.flow(ctx->sink.arg, &s);
 	}
+	ended_put(ctx, f);
 	hash_unlink(ctx, f);
 	age_unlink(ctx, f);
 	ctx->nflows--;
@@ -172,7 +237,7 @@ static int same(int af, const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_
 }
 
 struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, uint16_t sport,
-			     const uint8_t *dst, uint16_t dport, int *dir, int syn_only)
+			     const uint8_t *dst, uint16_t dport, int *dir, int syn_only, uint32_t seq)
 {
 	int af = ctx->ip_af;
 	uint64_t h = flow_hash(tcp, af, src, sport, dst, dport);
@@ -205,10 +270,25 @@ struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, ui
 	f = calloc(1, sizeof *f);
 	if (!f)
 		return NULL;
-	/* Who is the client? The sender of a bare SYN; the receiver of a SYN-ACK;
-	 * else the side whose port no dissector knows, else the higher port. */
+	/* A conversation that outlived its flow goes on (not for a SYN that
+	 * starts another connection, which tshark calls a port reuse). */
+	int src_is_client = 0, reused = 0;
+	struct wl_ended *e = ended_find(ctx, h, tcp, af, src, sport, dst, dport, &src_is_client);
+	if (e && tcp && syn_only == 1) {
+		const struct wl_tcp_an *a = &e->conv.an[src_is_client ? WL_C2S : WL_S2C];
+		if (!(a->known & WL_AN_BASE) || a->base_seq != seq) {
+			e->used = 0;
+			e = NULL;
+			reused = 1;
+		}
+	}
+	/* Who is the client? The one of the conversation it continues; the
+	 * sender of a bare SYN; the receiver of a SYN-ACK; else the side whose
+	 * port no dissector knows, else the higher port. */
 	int swap;
-	if (tcp && syn_only == 1)
+	if (e)
+		swap = !src_is_client;
+	else if (tcp && syn_only == 1)
 		swap = 0;
 	else if (tcp && syn_only == 2)
 		swap = 1;
@@ -227,6 +307,22 @@ struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, ui
 	wl__ep_str(f->ep[1], WL_EP_STRLEN, af, f->addr[1], f->port[1]);
 	f->id = ++ctx->next_flow_id;
 	f->hash = h;
+	f->reused = (uint8_t)reused;
+	if (e) {
+		f->conv = e->conv;
+		e->used = 0;
+		for (int d = 0; d < 2; d++) {
+			/* reassembly resumes where the conversation was */
+			if (tcp && (f->conv.an[d].known & WL_AN_NEXTSEQ)) {
+				f->half[d].next_seq = f->conv.an[d].nextseq;
+				f->half[d].have_base = 1;
+			}
+		}
+	} else {
+		if (tcp)
+			wl__tcpan_init(&f->conv);
+		f->conv.stream = ctx->next_stream[tcp != 0]++;
+	}
 	f->first_frame = f->last_frame = ctx->frame;
 	f->first_ns = f->last_ns = ctx->ts_ns;
 	f->hnext = ctx->htab[h & (ctx->hsize - 1)];
@@ -243,5 +339,7 @@ struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, ui
 	}
 
 	wl__expect_claim(ctx, f);
+	if (f->d && !e)
+		f->conv.announced = 1;
 	return f;
 }

@@ -51,6 +51,28 @@ static void set_addrs(struct wl_ctx *ctx, int af, const uint8_t *src, const uint
 	ctx->pkt_eps_ok = 0;  /* texts made only if a message without a flow needs them */
 }
 
+/* One more IP header in the frame (a tunnel's inner one, or the header an
+ * ICMP error quotes): returns its layer, or -1 when there are too many. */
+static int push_layer(struct wl_ctx *ctx, int af, const uint8_t *hdr, size_t hlen)
+{
+	if (ctx->nipl >= WL_IP_LAYERS)
+		return -1;
+	struct wl_ip_layer *l = &ctx->ipl[ctx->nipl];
+	l->af = (uint8_t)af;
+	l->hdr = hdr;
+	l->hlen = (uint16_t)hlen;
+	return ctx->nipl++;
+}
+
+/* A frame with more nested IP headers than we follow. */
+static void too_deep(struct wl_ctx *ctx, int af)
+{
+	struct wl_msg *m = wl__msg_pkt(ctx, af == 4 ? "ip" : "ipv6", "ip");
+	wl__ip_fields(ctx, m);
+	wl_msg_text(m, "IP in IP nested more than %d deep", WL_IP_LAYERS);
+	wl_note(m, WL_WARN, "not dissected: more than %d nested IP headers", WL_IP_LAYERS);
+}
+
 /* Bytes from the cursor to the end of the frame on the wire: those captured
  * plus those the snapshot length cut off. */
 static size_t on_wire(const struct wl_ctx *ctx, size_t have)
@@ -166,7 +188,10 @@ static void fragment(struct wl_ctx *ctx, uint8_t proto, uint32_t id, uint32_t of
 	}
 	struct wl_msg *m = wl__msg_pkt(ctx, ctx->ip_af == 4 ? "ip" : "ipv6", "fragment");
 	wl__ip_fields(ctx, m);
-	wl_f_uint(m, ctx->ip_af == 4 ? "ip.frag_offset" : "ipv6.fragment.offset", off);
+	if (ctx->ip_af == 6)
+		wl_f_uint(m, "ipv6.fragment.offset", off);
+	else if (!ctx->opts.verbose)   /* with -v the header's fields have it */
+		wl_f_uint(m, "ip.frag_offset", off);
 	wl_msg_text(m, "fragment id 0x%x, %zu bytes at offset %u%s", id, wl_left(&payload), off,
 		    more ? ", more follow" : ", last");
 	if (done < 0) {
@@ -209,6 +234,43 @@ static const struct wl_tok icmp6_types[] = {
 	{ 143, "multicast listener report v2" }, { 0, NULL },
 };
 
+/* The start of the datagram an ICMP error is about (RFC 792, RFC 4443 2.4):
+ * its IP header and the ports of its transport header, as further layers of
+ * the ICMP message, as tshark shows them. */
+static void quoted(struct wl_ctx *ctx, struct wl_msg *m, struct wl_cur c, int v6)
+{
+	size_t hlen;
+	uint8_t proto;
+	int v = wl_peek(&c, 0);
+	if (!v6 && v >= 0 && (v >> 4) == 4 && wl_left(&c) >= 20 && (size_t)(v & 15) * 4 >= 20) {
+		hlen = (size_t)(v & 15) * 4;
+		proto = (uint8_t)wl_peek(&c, 9);
+	} else if (v6 && v >= 0 && (v >> 4) == 6 && wl_left(&c) >= 40) {
+		hlen = 40;
+		proto = (uint8_t)wl_peek(&c, 6);
+	} else {
+		return;
+	}
+	struct wl_cur t = c;
+	const uint8_t *hdr = wl_bytes(&t, v6 ? 40 : 20);
+	int layer = hdr ? push_layer(ctx, v6 ? 6 : 4, hdr, hlen) : -1;
+	if (layer < 0)
+		return;
+	wl__ip_layer_fields(ctx, m, (unsigned)layer);
+	wl_skip(&c, hlen);
+	if (!wl_ok(&c))
+		return;
+	if (proto == 6)
+		wl__tcp_quoted(ctx, m, c);
+	else if (proto == 17)
+		wl__udp_quoted(ctx, m, c);
+}
+
+static int icmp_is_error(int v6, uint8_t type)
+{
+	return v6 ? type >= 1 && type <= 4 : type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+}
+
 static void icmp(struct wl_ctx *ctx, struct wl_cur c, int v6, uint32_t len)
 {
 	struct wl_msg *m = wl__msg_pkt(ctx, v6 ? "icmpv6" : "icmp", "icmp");
@@ -237,6 +299,12 @@ static void icmp(struct wl_ctx *ctx, struct wl_cur c, int v6, uint32_t len)
 			wl_note(m, WL_INFO, "nothing listens on that UDP port: the kernel answers for it");
 	} else {
 		wl_msg_text(m, "%s %s (type %u code %u)", v6 ? "ICMPv6" : "ICMP", name, type, code);
+	}
+	if (icmp_is_error(v6, type)) {
+		struct wl_cur q = c;
+		wl_skip(&q, 4);  /* unused, or the MTU / pointer */
+		if (wl_ok(&q))
+			quoted(ctx, m, q, v6);
 	}
 	wl_note_cursor(m, &c, "ICMP header");
 	if (wl_ok(&c) && have < len)
@@ -269,7 +337,8 @@ static void transport(struct wl_ctx *ctx, uint8_t proto, struct wl_cur c, uint32
 	default: {
 		struct wl_msg *m = wl__msg_pkt(ctx, ctx->ip_af == 4 ? "ip" : "ipv6", "ip");
 		wl__ip_fields(ctx, m);
-		wl_f_uint(m, ctx->ip_af == 4 ? "ip.proto" : "ipv6.nxt", proto);
+		if (!ctx->opts.verbose)   /* with -v the header's fields have it */
+			wl_f_uint(m, ctx->ip_af == 4 ? "ip.proto" : "ipv6.nxt", proto);
 		wl_msg_text(m, "IP protocol %u, %zu bytes", proto, wl_left(&c));
 		break;
 	}
@@ -289,18 +358,25 @@ void wl__ipv4(struct wl_ctx *ctx, struct wl_cur c)
 	wl_copy(&h, src, 4);
 	wl_copy(&h, dst, 4);
 	size_t ihl = (size_t)(vihl & 15) * 4;
-	if (!wl_ok(&h) || (vihl >> 4) != 4 || ihl < 20 || total < ihl) {
-		if (wl_ok(&h))
+	if (ctx->nipl >= WL_IP_LAYERS) {
+		too_deep(ctx, 4);
+		return;
+	}
+	if (!wl_ok(&h) || (vihl >> 4) != 4 || ihl < 20 || total < ihl || wl_left(&c) < ihl) {
+		if (wl_ok(&h)) {
 			set_addrs(ctx, 4, src, dst);
+			push_layer(ctx, 4, c.p, 20);
+		}
 		struct wl_msg *m = wl__msg_pkt(ctx, "ip", "ip");
-		if (wl_ok(&h))
-			wl__ip_fields(ctx, m);
-		wl_msg_text(m, "IPv4 header %s", wl_ok(&h) ? "invalid" : "cut short");
+		wl__ip_fields(ctx, m);
+		wl_msg_text(m, "IPv4 header %s", wl_ok(&h) && wl_left(&c) >= ihl ? "invalid" : "cut short");
 		wl_note(m, WL_ERROR, "malformed: IPv4 version %u, header length %zu, total length %u",
 			vihl >> 4, ihl, total);
 		return;
 	}
 	set_addrs(ctx, 4, src, dst);
+	push_layer(ctx, 4, c.p, ihl);
+	wl__l3_claims(ctx, total);
 	wl_skip(&c, ihl);  /* options are skipped: none carries anything we teach */
 	size_t have = wl_left(&c);
 	size_t plen = total - ihl;
@@ -324,6 +400,7 @@ void wl__ipv4(struct wl_ctx *ctx, struct wl_cur c)
 
 void wl__ipv6(struct wl_ctx *ctx, struct wl_cur c)
 {
+	const struct wl_cur start = c;
 	uint32_t vtf = wl_be32(&c);
 	uint16_t plen = wl_be16(&c);
 	uint8_t nxt = wl_u8(&c);
@@ -331,13 +408,20 @@ void wl__ipv6(struct wl_ctx *ctx, struct wl_cur c)
 	uint8_t src[16], dst[16];
 	wl_copy(&c, src, 16);
 	wl_copy(&c, dst, 16);
+	if (ctx->nipl >= WL_IP_LAYERS) {
+		too_deep(ctx, 6);
+		return;
+	}
 	if (!wl_ok(&c) || (vtf >> 28) != 6) {
 		struct wl_msg *m = wl__msg_pkt(ctx, "ipv6", "ipv6");
+		wl__ip_fields(ctx, m);
 		wl_msg_text(m, "IPv6 header %s", wl_ok(&c) ? "invalid" : "cut short");
 		wl_note(m, WL_ERROR, "malformed: IPv6 header");
 		return;
 	}
 	set_addrs(ctx, 6, src, dst);
+	push_layer(ctx, 6, start.p, 40);
+	wl__l3_claims(ctx, 40u + plen);
 	size_t have = wl_left(&c);
 	if (plen > on_wire(ctx, have)) {
 		len_lies(ctx, "IPv6 payload length", plen, on_wire(ctx, have));
@@ -382,7 +466,13 @@ void wl__ipv6(struct wl_ctx *ctx, struct wl_cur c)
 		wl_note_cursor(m, &p, "IPv6 extension header");
 		return;
 	}
-	if (nxt == 59)
-		return;  /* no next header */
+	if (nxt == 59) {
+		struct wl_msg *m = wl__msg_pkt(ctx, "ipv6", "ipv6");
+		wl__ip_fields(ctx, m);
+		wl_msg_text(m, "IPv6, no next header");
+		wl_note(m, WL_INFO, "next header 59: nothing follows the IPv6 headers");
+		m->minor = 1;
+		return;
+	}
 	transport(ctx, nxt, p, len);
 }

@@ -28,16 +28,37 @@ static void msg_reset(struct wl_ctx *ctx, struct wl_msg *m)
 
 /* What the capture file says of the frame, on its first message only (as
  * tshark has them in the frame tree, not in every layer). */
+/* tshark's frame.* of every frame (-v), those that do not depend on the
+ * capture file's format. */
+static void frame_common(struct wl_ctx *ctx, struct wl_msg *m)
+{
+	ctx->frame_pending = 0;
+	wl_f_time(m, "frame.time", ctx->ts_ns);
+	wl_f_double(m, "frame.offset_shift", 0);
+	wl_f_double(m, "frame.time_delta", (double)(ctx->ts_ns - ctx->prev_ns) / 1e9);
+	wl_f_double(m, "frame.time_delta_displayed", (double)(ctx->ts_ns - ctx->prev_ns) / 1e9);
+	wl_f_double(m, "frame.time_relative", (double)(ctx->ts_ns - ctx->first_ns) / 1e9);
+	wl_f_uint(m, "frame.number", ctx->frame);
+	wl_f_uint(m, "frame.len", ctx->wirelen);
+	wl_f_uint(m, "frame.cap_len", ctx->caplen);
+	wl_f_bool(m, "frame.marked", 0);
+	wl_f_bool(m, "frame.ignored", 0);
+}
+
 static void frame_fields(struct wl_ctx *ctx, struct wl_msg *m)
 {
+	if (ctx->frame_pending)  /* set with -v only */
+		frame_common(ctx, m);
 	const struct wl_frame *f = ctx->frame_meta;
-	if (!f)
-		return;
-	ctx->frame_meta = NULL;
-	if (f->show_interface)
-		wl_f_uint(m, "frame.interface_id", f->interface_id);
-	for (unsigned i = 0; i < f->ncomments; i++)
-		wl_f_str(m, "frame.comment", f->comments[i].text, f->comments[i].len);
+	if (f) {
+		ctx->frame_meta = NULL;
+		if (f->show_interface)
+			wl_f_uint(m, "frame.interface_id", f->interface_id);
+		for (unsigned i = 0; i < f->ncomments; i++)
+			wl_f_str(m, "frame.comment", f->comments[i].text, f->comments[i].len);
+	}
+	if (ctx->link.pending)  /* set with -v only */
+		wl__link_fields(ctx, m);
 }
 
 struct wl_msg *wl_msg_new(struct wl_ctx *ctx, const char *proto, const char *type,
