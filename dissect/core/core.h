@@ -82,6 +82,8 @@ struct wl_ctx {
 	int64_t ts_ns, first_ns;
 	int have_first;
 	uint32_t caplen, wirelen;
+	const uint8_t *frame_data;  /* during wl_engine_frame only, for opts.frame_bytes */
+	uint32_t (*spans)[2];       /* WL_MSG_MAX_FIELDS pairs when opts.frame_bytes, else NULL */
 	uint8_t ip_af;
 	uint8_t ip_src[16], ip_dst[16];
 	char pkt_src[WL_EP_STRLEN], pkt_dst[WL_EP_STRLEN];
