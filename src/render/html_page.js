@@ -115,7 +115,7 @@
     this.sel = -1;
     this.els = {};
     this.virtual = ex.msgs.length > ALL_LIMIT;
-    this.laneW = Math.max(LANE_MIN, Math.min(260, 640 / Math.max(1, this.lanes.names.length - 1)));
+    this.laneW = Math.max(LANE_MIN, Math.min(420, 640 / Math.max(1, this.lanes.names.length - 1)));
     this.width = TIME_W + this.laneW * (this.lanes.names.length - 1) + 40 + NOTE_W;
     this.host = host;
     this.build();
