@@ -20,8 +20,16 @@
 
 #define NAME_SET_MIN 256
 
+/* The frame bytes a page keeps (hex doubles them): enough for every lab
+ * exchange many times over; a 300k-packet capture's page shows fields only
+ * past it, and says so. */
+#define HTML_BYTES_BUDGET (16u << 20)
+
 struct html_state {
 	uint64_t nmsgs, warnings;
+	uint64_t bytes_frame;    /* the frame whose bytes were last written (once per frame) */
+	uint64_t bytes_kept;     /* of HTML_BYTES_BUDGET */
+	int bytes_cut;           /* the budget ran out */
 	const char **names;      /* field names seen (string constants, by address) */
 	unsigned nnames, names_cap;
 	char **lines;            /* the closing lines, said under the title */
@@ -316,6 +324,10 @@ static void html_msg(struct wl_renderer *r, const struct wl_msg *m)
 		wl_ob_putc(b, ']');
 	}
 	int bytes = m->has_bytes && !r->o.redact;  /* --redact: the bytes would show the secrets */
+	if (bytes && s && s->bytes_kept + m->bytes_len > HTML_BYTES_BUDGET) {
+		s->bytes_cut = 1;
+		bytes = 0;
+	}
 	WL_OB_LIT(b, ",\"F\":[");
 	uint32_t search_from = 0;
 	for (unsigned i = 0; i < m->nfields; i++) {
@@ -344,7 +356,9 @@ static void html_msg(struct wl_renderer *r, const struct wl_msg *m)
 		note_name(s, f->name);
 	}
 	wl_ob_putc(b, ']');
-	if (bytes) {
+	if (bytes && s && s->bytes_frame != m->frame) {  /* later messages of the frame look back */
+		s->bytes_frame = m->frame;
+		s->bytes_kept += m->bytes_len;
 		WL_OB_LIT(b, ",\"b\":\"");
 		wl_ob_hex(b, (const uint8_t *)wl_msg_pool(m, m->bytes_off), m->bytes_len);
 		wl_ob_putc(b, '"');
@@ -374,10 +388,15 @@ static const char *field_desc(const struct wl_render_opts *o, const char *name)
 	return NULL;
 }
 
+static const char bytes_cut_line[] =
+	"frame bytes are kept for the first 16 MiB of frames; later messages show their fields only";
+
 static void html_end(struct wl_renderer *r)
 {
 	struct wl_obuf *b = &r->ob;
 	struct html_state *s = st(r);
+	if (s && s->bytes_cut)
+		html_line(r, bytes_cut_line, sizeof bytes_cut_line - 1);
 	WL_OB_LIT(b, "\n],\"warnings\":");
 	wl_ob_u64(b, s ? s->warnings : 0);
 	WL_OB_LIT(b, ",\"lines\":[");

@@ -354,8 +354,16 @@
     return pre;
   }
 
+  // a frame's bytes travel once, on its first message
+  View.prototype.bytesOf = function (m) {
+    if (m.b) return m.b;
+    var msgs = this.ex.msgs;
+    for (var k = msgs.indexOf(m) - 1; k >= 0 && msgs[k].f === m.f; k--) if (msgs[k].b) return msgs[k].b;
+    return '';
+  };
+
   View.prototype.showDetail = function (m) {
-    var d = this.detail;
+    var d = this.detail, hex = this.bytesOf(m);
     while (d.firstChild) d.removeChild(d.firstChild);
     d.appendChild(el('h3', null, 'frame ' + m.f + ' \u00b7 ' + m.t.toFixed(6) + ' s \u00b7 ' + m.s + ' \u2192 ' + m.d + ' \u00b7 ' + m.p + ' ' + m.y));
     if (m.x) d.appendChild(el('p', { 'class': 'text' }, m.x));
@@ -366,7 +374,7 @@
     var hexBox = el('div');
     function showHex(span) {
       while (hexBox.firstChild) hexBox.removeChild(hexBox.firstChild);
-      if (m.b) hexBox.appendChild(hexDump(m.b, span));
+      if (hex) hexBox.appendChild(hexDump(hex, span));
       else hexBox.appendChild(el('p', { 'class': 'hint' }, 'no packet bytes for this message'));
     }
     (m.F || []).forEach(function (f) {
@@ -383,7 +391,7 @@
       table.appendChild(tr);
     });
     d.appendChild(table);
-    d.appendChild(el('h4', null, 'bytes of frame ' + m.f + (m.B && m.b && m.B > m.b.length / 2 ? ' (first ' + m.b.length / 2 + ' of ' + m.B + ')' : '')));
+    d.appendChild(el('h4', null, 'bytes of frame ' + m.f + (hex ? ' (' + hex.length / 2 + ')' : '')));
     showHex(null);
     d.appendChild(hexBox);
   };
