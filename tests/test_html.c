@@ -15,6 +15,7 @@
 #include "html.h"
 #include "html_assets.h"
 #include "html_sha256.h"
+#include "html_spans.h"
 #include "render.h"
 #include "run.h"
 
@@ -113,6 +114,9 @@ static void test_page(void **state)
 	assert_non_null(strstr(open, "\"b\":\""));
 	assert_non_null(strstr(open, "[\"ftp.request.arg\",\"anonymous\","));
 	assert_null(strstr(open, "[\"ftp.request.arg\",\"anonymous\",0,0,"));
+	/* header fields found again in the frame: Ethernet 14 + IPv4 12 */
+	assert_non_null(strstr(open, "[\"ip.src\",\"127.0.0.1\",26,4,0]"));
+	assert_non_null(strstr(open, "[\"tcp.flags.syn\",\"1\",46,2,0]"));
 	free(page);
 }
 
@@ -130,11 +134,47 @@ static void test_svg(void **state)
 	free(svg);
 }
 
+/* The header finder on a TCP/IPv4 Ethernet frame cut at every length, and
+ * on a fragment, a VLAN tag and an unknown link type. */
+static void test_header_spans(void **state)
+{
+	(void)state;
+	uint8_t fr[54] = { 0 };
+	fr[12] = 0x08;
+	fr[14] = 0x45;
+	fr[23] = 6;
+	int tcp_src = wl_header_field("tcp.srcport"), ip_dst = wl_header_field("ip.dst");
+	assert_true(tcp_src >= 0 && ip_dst >= 0);
+	assert_int_equal(wl_header_field("tcp.flags.syn"), wl_header_field("tcp.flags."));
+	assert_int_equal(wl_header_field("ftp.request.arg"), -1);
+	for (uint32_t n = 0; n <= sizeof fr; n++) {
+		struct wl_frame_layers l;
+		uint32_t span[2];
+		wl_frame_layers(fr, n, WL_LINK_ETHERNET, &l);
+		assert_int_equal(wl_header_span(&l, n, tcp_src, span), n >= 54);
+		if (n >= 54)
+			assert_true(span[0] == 34 && span[1] == 2);
+		assert_int_equal(wl_header_span(&l, n, ip_dst, span), n >= 34);
+	}
+	struct wl_frame_layers l;
+	uint32_t span[2];
+	fr[20] = 0x00, fr[21] = 0x10;  /* fragment offset 16: no TCP header here */
+	wl_frame_layers(fr, sizeof fr, WL_LINK_ETHERNET, &l);
+	assert_int_equal(wl_header_span(&l, sizeof fr, tcp_src, span), 0);
+	wl_frame_layers(fr, sizeof fr, 9999, &l);
+	assert_int_equal(wl_header_span(&l, sizeof fr, ip_dst, span), 0);
+	uint8_t vlan[58] = { 0 };
+	vlan[12] = 0x81, vlan[16] = 0x08, vlan[18] = 0x45, vlan[27] = 17;
+	wl_frame_layers(vlan, sizeof vlan, WL_LINK_ETHERNET, &l);
+	assert_int_equal(wl_header_span(&l, sizeof vlan, wl_header_field("udp.length"), span), 1);
+	assert_int_equal(span[0], 18 + 20 + 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_script_str), cmocka_unit_test(test_text), cmocka_unit_test(test_sha256),
-		cmocka_unit_test(test_page), cmocka_unit_test(test_svg),
+		cmocka_unit_test(test_page), cmocka_unit_test(test_svg), cmocka_unit_test(test_header_spans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,6 +83,7 @@ struct wl_ctx {
 	int have_first;
 	uint32_t caplen, wirelen;
 	const uint8_t *frame_data;  /* during wl_engine_frame only, for opts.frame_bytes */
+	int frame_link;             /* its link type */
 	uint32_t (*spans)[2];       /* WL_MSG_MAX_FIELDS pairs when opts.frame_bytes, else NULL */
 	uint8_t ip_af;
 	uint8_t ip_src[16], ip_dst[16];

@@ -115,6 +115,7 @@ void wl_engine_frame(struct wl_engine *e, const struct wl_frame *fr)
 	ctx->caplen = caplen;
 	ctx->wirelen = len;
 	ctx->frame_data = data;
+	ctx->frame_link = linktype;
 	ctx->flow = NULL;
 	ctx->ip_af = 0;
 	ctx->pkt_src[0] = ctx->pkt_dst[0] = '\0';

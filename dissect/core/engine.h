@@ -72,6 +72,7 @@ struct wl_msg {
 	 * known (numbers are read through the cursor, not handed as bytes). */
 	uint32_t bytes_off, bytes_len, spans_off;
 	uint8_t has_bytes;
+	uint16_t bytes_link;         /* the frame's link type (WL_LINK_*) */
 	const uint8_t *frame_lo;     /* engine side only: the frame under dissection */
 	uint32_t (*spans)[2];        /* engine side only: NULL unless frame_bytes */
 	struct wl_field fields[WL_MSG_MAX_FIELDS];

@@ -44,6 +44,7 @@ static void frame_bytes(struct wl_ctx *ctx, struct wl_msg *m)
 		return;
 	memcpy(dst, ctx->frame_data, n);
 	m->bytes_len = n;
+	m->bytes_link = (uint16_t)ctx->frame_link;
 	m->has_bytes = 1;
 	m->frame_lo = ctx->frame_data;
 	m->spans = ctx->spans;

@@ -16,9 +16,11 @@
 #include "html.h"
 #include "html_assets.h"
 #include "html_sha256.h"
+#include "html_spans.h"
 #include "render_backend.h"
 
 #define NAME_SET_MIN 256
+#define HDR_CACHE 512
 
 /* The frame bytes a page keeps (hex doubles them): enough for every lab
  * exchange many times over; a 300k-packet capture's page shows fields only
@@ -30,6 +32,8 @@ struct html_state {
 	uint64_t bytes_frame;    /* the frame whose bytes were last written (once per frame) */
 	uint64_t bytes_kept;     /* of HTML_BYTES_BUDGET */
 	int bytes_cut;           /* the budget ran out */
+	const char *hdr_name[HDR_CACHE];  /* field name -> header table row, by address */
+	int hdr_row[HDR_CACHE];
 	const char **names;      /* field names seen (string constants, by address) */
 	unsigned nnames, names_cap;
 	char **lines;            /* the closing lines, said under the title */
@@ -256,6 +260,16 @@ static void find_span(const struct wl_msg *m, const struct wl_field *f, uint32_t
 	*from = span[0] + span[1];
 }
 
+static int header_row(struct html_state *s, const char *name)
+{
+	unsigned slot = (unsigned)((uintptr_t)name >> 3) & (HDR_CACHE - 1);
+	if (s->hdr_name[slot] != name) {
+		s->hdr_name[slot] = name;
+		s->hdr_row[slot] = wl_header_field(name);
+	}
+	return s->hdr_row[slot];
+}
+
 /* 1: encryption starts after this message ("from here on" notes: NEWKEYS,
  * the TLS 1.3 ServerHello); 2: the message itself is encrypted. */
 static int encryption_mark(const struct wl_msg *m)
@@ -330,6 +344,9 @@ static void html_msg(struct wl_renderer *r, const struct wl_msg *m)
 	}
 	WL_OB_LIT(b, ",\"F\":[");
 	uint32_t search_from = 0;
+	struct wl_frame_layers layers;
+	if (bytes && s)
+		wl_frame_layers((const uint8_t *)wl_msg_pool(m, m->bytes_off), m->bytes_len, m->bytes_link, &layers);
 	for (unsigned i = 0; i < m->nfields; i++) {
 		const struct wl_field *f = &m->fields[i];
 		if (i)
@@ -341,7 +358,9 @@ static void html_msg(struct wl_renderer *r, const struct wl_msg *m)
 		uint32_t span[2] = { 0, 0 };
 		if (bytes) {
 			memcpy(span, wl_msg_pool(m, m->spans_off + i * (uint32_t)sizeof span), sizeof span);
-			if (!span[1])
+			if (!span[1] && s && wl_header_span(&layers, m->bytes_len, header_row(s, f->name), span))
+				;  /* an IP, TCP or UDP header field */
+			else if (!span[1])
 				find_span(m, f, &search_from, span);
 			else
 				search_from = span[0] + span[1];
