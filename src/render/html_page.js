@@ -429,6 +429,12 @@
     views.push(new View(ex, host));
   });
   if (views.length) show(0);
+  // #wl-selftest: what a click and the down key do, for the browser test
+  if (location.hash === '#wl-selftest' && current) {
+    current.move(1);
+    var tr = current.detail.querySelector('tr.has-span');
+    if (tr) tr.click();
+  }
   if (!exchanges.length) app.appendChild(el('p', null, 'No messages.'));
   document.addEventListener('keydown', function (ev) {
     if (!current || (ev.target && ev.target.tagName === 'INPUT')) return;

@@ -137,6 +137,14 @@ def main():
                   (name, want, got, errs.group(1) if errs else 0, bool(ready), 'ok' if ok else 'FAIL'))
             if not ok:
                 failures.append(name)
+        # the first message selected (the down key) and its first field with bytes clicked
+        page = os.path.join(outdir, 'ftp.html')
+        dom = browser(chrome, profile, '--dump-dom', 'file://' + page + '#wl-selftest')
+        ok = ('<table class="fields">' in dom and 'class="hl"' in dom and 'class="msg l0 sel"' in dom
+              and 'data-js-errors=' not in dom)
+        print('selftest     selected message, fields table, highlighted bytes  %s' % ('ok' if ok else 'FAIL'))
+        if not ok:
+            failures.append('selftest')
         for name in SHOTS:
             page = os.path.join(outdir, name + '.html')
             shot = os.path.join(outdir, name + '.png')
@@ -176,7 +184,7 @@ def main():
             failures.append('long')
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-    n = len(PAGES) + len(SHOTS) + 2
+    n = len(PAGES) + len(SHOTS) + 3
     print('%d passed, %d failed' % (n - len(failures), len(failures)))
     return 1 if failures else 0
 
