@@ -150,7 +150,9 @@ struct wl_ctx {
 	uint8_t frame_pending;       /* frame.* not yet on a message (-v) */
 	int have_first;
 	uint32_t caplen, wirelen;
-	const uint8_t *frame_data;   /* the frame's captured bytes */
+	const uint8_t *frame_data;   /* the frame's captured bytes, during wl_engine_frame only */
+	int frame_link;              /* its link type */
+	uint32_t (*spans)[2];        /* WL_MSG_MAX_FIELDS pairs when opts.frame_bytes, else NULL */
 	struct wl_link_info link;
 	struct wl_ip_layer ipl[WL_IP_LAYERS];
 	uint8_t nipl;

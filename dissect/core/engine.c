@@ -38,6 +38,8 @@ struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limi
 	if (sink)
 		ctx->sink = *sink;
 	ctx->msg = malloc(sizeof *ctx->msg);
+	if (ctx->opts.frame_bytes && !(ctx->spans = calloc(WL_MSG_MAX_FIELDS, sizeof *ctx->spans)))
+		ctx->opts.frame_bytes = 0;  /* out of memory: the page goes without bytes */
 	ctx->hsize = 1;
 	while (ctx->hsize < ctx->lim.max_flows * 2 && ctx->hsize < (1u << 24))
 		ctx->hsize <<= 1;
@@ -45,6 +47,7 @@ struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limi
 	if (!ctx->msg || !ctx->htab) {
 		free(ctx->msg);
 		free(ctx->htab);
+		free(ctx->spans);
 		free(e);
 		return NULL;
 	}
@@ -114,6 +117,7 @@ void wl_engine_frame(struct wl_engine *e, const struct wl_frame *fr)
 	ctx->caplen = caplen;
 	ctx->wirelen = len;
 	ctx->frame_data = data;
+	ctx->frame_link = linktype;
 	ctx->link.kind = WL_LK_NONE;
 	ctx->link.pending = 0;
 	ctx->link.l3_set = 0;
@@ -129,6 +133,7 @@ void wl_engine_frame(struct wl_engine *e, const struct wl_frame *fr)
 	wl__msg_flush(ctx);
 	ctx->flow = NULL;
 	ctx->frame_meta = NULL;
+	ctx->frame_data = NULL;  /* messages made at a flow's close carry no bytes */
 	if ((ctx->frame & 1023) == 0)
 		wl__flow_evict_idle(ctx);
 }
@@ -180,6 +185,7 @@ void wl_engine_free(struct wl_engine *e)
 	shared_free(&e->ctx);
 	free(e->ctx.htab);
 	free(e->ctx.msg);
+	free(e->ctx.spans);
 	free(e);
 }
 

@@ -66,6 +66,15 @@ struct wl_msg {
 	const char *proto, *type;
 	uint32_t text_off, text_len;
 	unsigned nfields, nnotes;
+	/* Only with wl_opts.frame_bytes (-T html asks): the bytes of the frame
+	 * the message starts in, and where each field's bytes lie in them:
+	 * nfields (offset, length) uint32 pairs at spans_off, length 0 when not
+	 * known (numbers are read through the cursor, not handed as bytes). */
+	uint32_t bytes_off, bytes_len, spans_off;
+	uint8_t has_bytes;
+	uint16_t bytes_link;         /* the frame's link type (WL_LINK_*) */
+	const uint8_t *frame_lo;     /* engine side only: the frame under dissection */
+	uint32_t (*spans)[2];        /* engine side only: NULL unless frame_bytes */
 	struct wl_field fields[WL_MSG_MAX_FIELDS];
 	struct wl_note_rec notes[WL_MSG_MAX_NOTES];
 	uint32_t pool_used;

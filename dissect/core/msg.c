@@ -24,6 +24,30 @@ static void msg_reset(struct wl_ctx *ctx, struct wl_msg *m)
 	m->minor = 0;
 	m->unordered = 0;
 	m->overflow = 0;
+	m->has_bytes = 0;
+	m->spans = NULL;
+	m->frame_lo = NULL;
+}
+
+static char *pool_take(struct wl_msg *m, size_t n, uint32_t *off);
+
+/* opts.frame_bytes: the frame's bytes first in the pool (at most 64 KiB),
+ * and the span table the field adders fill. */
+#define WL_FRAME_BYTES_MAX 65535u
+static void frame_bytes(struct wl_ctx *ctx, struct wl_msg *m)
+{
+	if (!ctx->frame_data || !ctx->spans)
+		return;
+	uint32_t n = ctx->caplen < WL_FRAME_BYTES_MAX ? ctx->caplen : WL_FRAME_BYTES_MAX;
+	char *dst = pool_take(m, n, &m->bytes_off);
+	if (!dst)
+		return;
+	memcpy(dst, ctx->frame_data, n);
+	m->bytes_len = n;
+	m->bytes_link = (uint16_t)ctx->frame_link;
+	m->has_bytes = 1;
+	m->frame_lo = ctx->frame_data;
+	m->spans = ctx->spans;
 }
 
 /* What the capture file says of the frame, on its first message only (as
@@ -85,6 +109,8 @@ struct wl_msg *wl_msg_new(struct wl_ctx *ctx, const char *proto, const char *typ
 		m->server = m->dst = ctx->pkt_dst;
 	}
 	ctx->msg_open = 1;
+	if (ctx->spans)
+		frame_bytes(ctx, m);
 	frame_fields(ctx, m);
 	return m;
 }
@@ -103,6 +129,17 @@ void wl_msg_emit(struct wl_ctx *ctx, struct wl_msg *m)
 	if (!ctx->msg_open || m != ctx->msg)
 		return;
 	ctx->msg_open = 0;
+	if (m->spans) {
+		/* the span table travels in the pool, as the rest of the message does */
+		uint32_t off = 0;
+		char *dst = pool_take(m, (size_t)m->nfields * sizeof m->spans[0], &off);
+		m->spans_off = off;
+		if (dst)
+			memcpy(dst, m->spans, (size_t)m->nfields * sizeof m->spans[0]);
+		else
+			m->has_bytes = 0;
+		m->spans = NULL;
+	}
 	if (ctx->flow && m->flow_id == ctx->flow->id) {
 		for (unsigned i = 0; i < m->nnotes; i++) {
 			if (m->notes[i].level == WL_WARN)
@@ -208,6 +245,8 @@ static struct wl_field *field_add(struct wl_msg *m, const char *name, enum wl_ft
 		m->overflow = 1;
 		return NULL;
 	}
+	if (m->spans)
+		m->spans[m->nfields][0] = m->spans[m->nfields][1] = 0;
 	struct wl_field *f = &m->fields[m->nfields++];
 	f->name = name;
 	f->type = (uint8_t)t;
@@ -277,6 +316,12 @@ static void field_blob(struct wl_msg *m, const char *name, enum wl_ftype t,
 	f->v.off = off;
 	f->len = (uint32_t)n;
 	f->flags = flags;
+	/* bytes handed straight from the frame (not reassembled): where they are */
+	uintptr_t b = (uintptr_t)p, lo = (uintptr_t)m->frame_lo;
+	if (m->spans && n && b >= lo && b - lo < m->bytes_len && n <= m->bytes_len - (b - lo)) {
+		m->spans[m->nfields - 1][0] = (uint32_t)(b - lo);
+		m->spans[m->nfields - 1][1] = (uint32_t)n;
+	}
 }
 
 void wl_f_str(struct wl_msg *m, const char *name, const void *s, size_t n)

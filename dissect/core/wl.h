@@ -115,6 +115,7 @@ struct wl_opts {
 	const char *snmp_user;   /* "USER:AUTHPASS:PRIVPASS" for SNMPv3, or NULL */
 	const char *nt_password; /* NTLMSSP password: SMB3 keys from the captured login, or NULL */
 	const char *smb_keys;    /* "SESSIONID:KEY[,...]" SMB session keys (hex), or NULL */
+	int frame_bytes;         /* messages carry their frame's bytes and field spans (-T html) */
 };
 const struct wl_opts *wl_opts(const struct wl_ctx *ctx);
 

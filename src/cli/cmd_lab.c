@@ -15,7 +15,7 @@ static void say_err(const char *msg)
 
 static const char lab_usage[] =
 	"usage: wirelab lab EXCHANGE|all|--list [--server HOST:PORT] [-i IFACE] [-w OUT.pcap]\n"
-	"                   [-T text|json|ladder] [-v] [--state DIR] [--accept-new] [--keep]\n"
+	"                   [-T text|json|ladder|html|svg] [-v] [--state DIR] [--accept-new] [--keep]\n"
 	"                   [--expect STORED.pcap]\n"
 	"Runs a real client against a real server on loopback while the capture thread records\n"
 	"it, then prints the client's output, the annotated trace and a summary.\n"
@@ -90,6 +90,10 @@ int wl_cmd_lab(int argc, char **argv)
 			return WL_EXIT_USAGE;
 		}
 		return wl_lab_one(d, &o);
+	}
+	if (o.view.render.format == WL_OUT_SVG) {
+		wl_err("lab all -T svg: one diagram per exchange (lab NAME -T svg), or -T html for all");
+		return WL_EXIT_USAGE;
 	}
 	if (o.write || o.expect || o.server) {
 		wl_err("lab all: -w, --expect and --server apply to one exchange");

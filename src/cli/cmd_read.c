@@ -35,8 +35,14 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg)
 			v->render.format = WL_OUT_JSON;
 		else if (strcmp(arg, "ladder") == 0)
 			v->render.format = WL_OUT_LADDER;
-		else {
-			wl_err("-T %s: expected text, json or ladder", arg);
+		else if (strcmp(arg, "html") == 0 || strcmp(arg, "svg") == 0) {
+			/* the pictures: the page explains fields from the dissectors' tables
+			 * and shows each message's frame bytes */
+			v->render.format = arg[0] == 'h' ? WL_OUT_HTML : WL_OUT_SVG;
+			v->render.dissectors = wl_dissectors;
+			v->dissect.frame_bytes = arg[0] == 'h';
+		} else {
+			wl_err("-T %s: expected text, json, ladder, html or svg", arg);
 			return -1;
 		}
 		return 1;
@@ -143,7 +149,7 @@ char *wl_join_args(int argc, char **argv, int i)
 }
 
 static const char read_usage[] =
-	"usage: wirelab read -r FILE [-c N] [-n] [-v...] [-T text|json|ladder] [-d RULE]...\n"
+	"usage: wirelab read -r FILE [-c N] [-n] [-v...] [-T text|json|ladder|html|svg] [-d RULE]...\n"
 	"                    [--color=auto|always|never] [--redact] [--keylog FILE]\n"
 	"                    [--snmp-user USER:AUTH:PRIV] [--smb-password P] [--smb-key ID:KEY]\n"
 	"                    [--geoip-db FILE] [--no-summary] [BPF filter]\n"
@@ -152,7 +158,9 @@ static const char read_usage[] =
 	"  -c N        stop after N packets\n"
 	"  -n          accepted for tcpdump habits: wirelab never resolves names\n"
 	"  -v          show every segment and the fields of each message (repeatable)\n"
-	"  -T FORMAT   text (annotated ladder, default), json (JSON Lines), ladder (arrows only)\n"
+	"  -T FORMAT   text (annotated ladder, default), json (JSON Lines), ladder (arrows only),\n"
+	"              html (one self-contained page: sequence diagram, fields, bytes), svg\n"
+	"              (the diagram alone, for slides and print)\n"
 	"  -d RULE     decode-as, as tshark: tcp.port==N,PROTO or udp.port==N,PROTO\n"
 	"  --redact    mask passwords, community strings and other secrets\n"
 	"  --keylog F  TLS key log (SSLKEYLOGFILE format); also -o tls.keylog_file:F\n"
@@ -212,6 +220,10 @@ int wl_cmd_read(int argc, char **argv)
 	}
 	char *filter = wl_join_args(argc, argv, optind);
 	v.filter = filter;
+	if (!v.render.title) {  /* the pictures' title: the file's name */
+		const char *slash = strrchr(file, '/');
+		v.render.title = slash ? slash + 1 : file;
+	}
 	char geodb[600];
 	if (!v.geoip_db)  /* public addresses get their country when a database is installed */
 		v.geoip_db = wl_geoip_default_file(geodb, sizeof geodb);

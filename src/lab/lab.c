@@ -105,6 +105,13 @@ static int lab_json(const struct wl_lab_opts *o)
 	return o->view.render.format == WL_OUT_JSON;
 }
 
+/* -T html and svg: stdout is the picture alone (the client's words are kept
+ * out of it; the result is the exit code and the page's own lines). */
+static int lab_picture(const struct wl_lab_opts *o)
+{
+	return wl_render_is_picture(o->view.render.format);
+}
+
 /* {"type":"step","step":STEP,"exchange":NAME and the caller's keys follow. */
 static void step_open(const char *step, const char *exchange)
 {
@@ -138,6 +145,8 @@ static void step_close(void)
 
 static void say_start(const struct wl_lab_opts *o, const struct wl_driver *d)
 {
+	if (lab_picture(o))
+		return;
 	if (!lab_json(o)) {
 		printf("══ wirelab lab %s: %s\n", d->name, d->desc);
 		fflush(stdout);
@@ -150,6 +159,8 @@ static void say_start(const struct wl_lab_opts *o, const struct wl_driver *d)
 
 static void say_skipped(const struct wl_lab_opts *o, const struct wl_driver *d, const char *why)
 {
+	if (lab_picture(o))
+		return;
 	if (!lab_json(o)) {
 		printf("skipped: %s\n\n", why);
 		return;
@@ -178,6 +189,8 @@ static void say_client(const struct wl_driver *d, const char *text, size_t len)
 
 static void say_trace(const struct wl_lab_opts *o, const struct wl_driver *d, const char *filter)
 {
+	if (lab_picture(o))
+		return;
 	if (!lab_json(o)) {
 		printf("── trace (capture on %s, filter \"%s\")\n", o->iface, filter);
 		fflush(stdout);
@@ -192,6 +205,8 @@ static void say_trace(const struct wl_lab_opts *o, const struct wl_driver *d, co
 static void say_summary(const struct wl_lab_opts *o, const struct wl_driver *d,
 			const struct wl_drive_result *dr, const struct wl_run_result *res)
 {
+	if (lab_picture(o))
+		return;
 	if (!lab_json(o)) {
 		printf("── summary: %s\n", d->name);
 		printf("   result: %s%s%s\n", dr->ok ? "ok" : "FAILED", dr->ok ? "" : ": ",
@@ -234,6 +249,8 @@ static int say_sequence(const struct wl_lab_opts *o, const struct wl_driver *d,
 	long at = wl_lab_seq_diff(stored, live);
 	char why[512];
 	const char *field = wl_lab_seq_field_diff(stored, live, at, why, sizeof why);
+	if (lab_picture(o))
+		return at >= 0;
 	if (!lab_json(o)) {
 		if (at < 0)
 			printf("   sequence: %zu steps, the same as the stored capture\n", stored->n);
@@ -321,11 +338,11 @@ static int lab_one(const struct wl_driver *d, const struct wl_lab_opts *o, struc
 	 * prints is kept and said after it, a record per line */
 	char *client_text = NULL;
 	size_t client_len = 0;
-	FILE *client_out = lab_json(o) ? open_memstream(&client_text, &client_len) : stdout;
+	FILE *client_out = lab_json(o) || lab_picture(o) ? open_memstream(&client_text, &client_len) : stdout;
 	struct wl_drive_cfg dc = { host, port, state, o->view.render.verbose, o->accept_new,
 				   client_out ? client_out : stderr };
 	struct wl_drive_result dr = { 0 };
-	if (!lab_json(o)) {
+	if (!lab_json(o) && !lab_picture(o)) {
 		printf("── client\n");
 		fflush(stdout);
 	}
@@ -333,7 +350,8 @@ static int lab_one(const struct wl_driver *d, const struct wl_lab_opts *o, struc
 	fflush(stdout);
 	if (client_out && client_out != stdout) {
 		fclose(client_out);
-		say_client(d, client_text, client_len);
+		if (!lab_picture(o))
+			say_client(d, client_text, client_len);
 	}
 	free(client_text);
 	drain(src, 300, 3000);
@@ -345,6 +363,7 @@ static int lab_one(const struct wl_driver *d, const struct wl_lab_opts *o, struc
 	struct wl_sink rec = wl_lab_seq_sink(&live);
 	struct wl_view v = o->view;
 	v.tee = o->expect ? &rec : NULL;
+	v.render.title = d->name;
 	if (!v.dissect.keylog && dr.keylog[0])
 		v.dissect.keylog = dr.keylog;  /* the client's TLS secrets decrypt the trace */
 	if (!v.dissect.nt_password && dr.nt_password[0])
@@ -379,7 +398,7 @@ static int lab_one(const struct wl_driver *d, const struct wl_lab_opts *o, struc
 	}
 	wl_lab_seq_free(&live);
 	wl_lab_seq_free(&stored);
-	if (!lab_json(o))
+	if (!lab_json(o) && !lab_picture(o))
 		printf("\n");
 	row->result = exit_code == WL_EXIT_OK ? "ok" : "FAILED";
 	snprintf(row->why, sizeof row->why, "%s", exit_code == WL_EXIT_OK ? "" : dr.reason);
@@ -389,6 +408,8 @@ static int lab_one(const struct wl_driver *d, const struct wl_lab_opts *o, struc
 /* lab all's closing table; with -T json a "result" step per exchange. */
 static void say_table(const struct wl_lab_opts *o, const struct lab_row *rows, unsigned n)
 {
+	if (lab_picture(o))
+		return;
 	if (lab_json(o)) {
 		for (unsigned i = 0; i < n; i++) {
 			step_open("result", rows[i].name);
@@ -421,6 +442,13 @@ int wl_lab_all(const struct wl_lab_opts *o)
 	struct lab_row rows[128];
 	unsigned n = 0;
 	int worst = WL_EXIT_OK;
+	/* -T html: one page, a data block per exchange and the page's index of them */
+	struct wl_lab_opts po = *o;
+	if (o->view.render.format == WL_OUT_HTML) {
+		po.view.render.html_part = 1;
+		wl_render_page_head(stdout, "lab all");
+		o = &po;
+	}
 	for (const struct wl_driver *const *d = wl_drivers; *d && n < 128; d++, n++) {
 		rows[n] = (struct lab_row){ 0 };
 		int r = lab_one(*d, o, &rows[n]);
@@ -430,5 +458,7 @@ int wl_lab_all(const struct wl_lab_opts *o)
 			worst = r;
 	}
 	say_table(o, rows, n);
+	if (po.view.render.html_part)
+		wl_render_page_tail(stdout);
 	return worst;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "html.h"
 #include "render_backend.h"
 
 struct wl_renderer *wl_render_new(const struct wl_render_opts *o)
@@ -16,10 +17,14 @@ struct wl_renderer *wl_render_new(const struct wl_render_opts *o)
 		[WL_OUT_TEXT] = &wl_render_text,
 		[WL_OUT_JSON] = &wl_render_json,
 		[WL_OUT_LADDER] = &wl_render_ladder,
+		[WL_OUT_HTML] = &wl_render_html,
+		[WL_OUT_SVG] = &wl_render_svg,
 	};
 	r->o = *o;
 	r->be = backends[o->format];
 	r->ob.f = o->out ? o->out : stdout;
+	if (r->be->begin)
+		r->be->begin(r);
 	return r;
 }
 
@@ -87,6 +92,10 @@ void wl_render_line(struct wl_renderer *r, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
+	if (r->be->line) {
+		r->be->line(r, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+		return;
+	}
 	wl_ob_write(&r->ob, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 	wl_ob_putc(&r->ob, '\n');
 	r->last_flow_valid = 0;
@@ -113,8 +122,25 @@ void wl_render_free(struct wl_renderer *r)
 {
 	if (!r)
 		return;
+	if (r->be->end)
+		r->be->end(r);
 	wl_render_flush(r);
 	for (unsigned i = 0; i < r->nwarn_kinds; i++)
 		free((void *)r->warn_kinds[i]);
 	free(r);
+}
+
+void wl_render_page_head(FILE *out, const char *title)
+{
+	wl_html_head(out, title);
+}
+
+void wl_render_page_tail(FILE *out)
+{
+	wl_html_tail(out);
+}
+
+int wl_render_is_picture(enum wl_format f)
+{
+	return f == WL_OUT_HTML || f == WL_OUT_SVG;
 }

@@ -9,7 +9,7 @@
 
 #include "engine.h"
 
-enum wl_format { WL_OUT_TEXT, WL_OUT_JSON, WL_OUT_LADDER };
+enum wl_format { WL_OUT_TEXT, WL_OUT_JSON, WL_OUT_LADDER, WL_OUT_HTML, WL_OUT_SVG };
 
 struct wl_render_opts {
 	enum wl_format format;
@@ -18,6 +18,11 @@ struct wl_render_opts {
 	int redact;
 	int summaries;   /* per-flow closing summaries in text */
 	FILE *out;
+	/* html and svg */
+	const char *title;        /* the exchange or file shown */
+	const char *preselect;    /* html: the filter box's first contents, or NULL */
+	int html_part;            /* html: only the data block; the caller writes the page (lab all) */
+	const struct wl_dissector *const *dissectors;  /* html: field explanations, or NULL */
 };
 
 /* What the renderer counts, for the closing line and for `lab`. */
@@ -37,5 +42,11 @@ void wl_render_totals(const struct wl_renderer *r, struct wl_render_totals *t);
 /* Warning texts seen, deduplicated, for summaries (NULL-terminated view). */
 unsigned wl_render_warning_kinds(const struct wl_renderer *r, const char ***out);
 void wl_render_free(struct wl_renderer *r);
+
+/* lab all -T html: one page around several runs' data blocks (html_part). */
+void wl_render_page_head(FILE *out, const char *title);
+void wl_render_page_tail(FILE *out);
+/* Whether a format is a picture (html, svg): no text lines of its own on stdout. */
+int wl_render_is_picture(enum wl_format f);
 
 #endif

@@ -13,6 +13,10 @@
 struct wl_render_backend {
 	void (*msg)(struct wl_renderer *r, const struct wl_msg *m);
 	void (*flow)(struct wl_renderer *r, const struct wl_flow_summary *s);  /* or NULL */
+	/* the pictures: state and prologue, epilogue, wl_render_line text (or NULL) */
+	void (*begin)(struct wl_renderer *r);
+	void (*end)(struct wl_renderer *r);
+	void (*line)(struct wl_renderer *r, const char *text, size_t n);
 };
 
 struct wl_renderer {
@@ -26,10 +30,13 @@ struct wl_renderer {
 	const char *hkey[WL_NAME_CACHE];   /* field name hashes by address (JSON) */
 	uint32_t hval[WL_NAME_CACHE], hlen[WL_NAME_CACHE];
 	unsigned nwarn_kinds;
+	void *be_state;           /* the backend's own (html, svg), from begin to end */
 };
 
 /* The annotated ladder with its flow summaries; the bare ladder (arrows
  * only: no notes, fields or summaries); JSON Lines (messages only). */
 extern const struct wl_render_backend wl_render_text, wl_render_ladder, wl_render_json;
+/* The self-contained page (html.c) and the standalone diagram (svg.c). */
+extern const struct wl_render_backend wl_render_html, wl_render_svg;
 
 #endif

@@ -192,4 +192,4 @@ static void json_msg(struct wl_renderer *r, const struct wl_msg *m)
 	WL_OB_LIT(b, "}\n");
 }
 
-const struct wl_render_backend wl_render_json = { json_msg, NULL };
+const struct wl_render_backend wl_render_json = { .msg = json_msg };

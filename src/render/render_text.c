@@ -218,5 +218,5 @@ static void text_flow(struct wl_renderer *r, const struct wl_flow_summary *s)
 	r->last_flow_valid = 0;
 }
 
-const struct wl_render_backend wl_render_text = { text_msg, text_flow };
-const struct wl_render_backend wl_render_ladder = { text_msg, NULL };
+const struct wl_render_backend wl_render_text = { .msg = text_msg, .flow = text_flow };
+const struct wl_render_backend wl_render_ladder = { .msg = text_msg };
