@@ -46,6 +46,7 @@ LAB_DECODE_AS = [
 ROW = {"x509af": "x509", "x509ce": "x509", "x509if": "x509", "x509sat": "x509",
        "ftp-data": "ftp-data", "ssl": "tls"}
 VALUE_LESS = {"FT_NONE", "FT_PROTOCOL"}
+FC = None  # shared/tools/fieldcheck, loaded in main()
 
 
 def load_fieldcheck():
@@ -168,9 +169,32 @@ def tshark_frames(pcap, rules, keylog, names):
                 continue
             fr = int(cells[0])
             for n, cell in zip(batch, cells[1:]):
-                if cell != "":
-                    frames[fr][n] = cell.split(AGG)
+                values = [v for v in cell.split(AGG) if v != ""]
+                if values:
+                    frames[fr][n] = values
     return frames
+
+
+def visible(values, ftype):
+    """wirelab's values of one field on one frame as tshark -T fields can print them: an
+    empty string prints as nothing (so it cannot be compared), empty bytes as <MISSING>."""
+    if values is None:
+        return None
+    out = []
+    for v in values:
+        if v == "" and ftype == "FT_BYTES":
+            out.append("<MISSING>")
+        elif v != "":
+            out.append(v)
+    return out or None
+
+
+def norm(v):
+    """fieldcheck's normalisation, and numbers with a fraction (FT_RELATIVE_TIME, FT_DOUBLE:
+    tshark prints 0.012793000 where JSON has 0.012793) as floats."""
+    if isinstance(v, str) and re.fullmatch(r"-?\d+\.\d+", v.strip()):
+        return ("f", round(float(v), 6))
+    return FC.norm(v)
 
 
 def row_of(name):
@@ -189,7 +213,8 @@ def main():
     ap.add_argument("--min-coverage", type=float)
     ap.add_argument("--min-agreement", type=float)
     args = ap.parse_args()
-    fc = load_fieldcheck()
+    global FC
+    fc = FC = load_fieldcheck()
     types = tshark_field_types()
     only = set(args.only.split(",")) if args.only else None
 
@@ -213,7 +238,7 @@ def main():
         ts = tshark_frames(pcap, rules, keylog, known)
         for fr in sorted(set(wl) | set(ts)):
             for n in known:
-                a = wl.get(fr, {}).get(n)
+                a = visible(wl.get(fr, {}).get(n), types.get(n))
                 b = ts.get(fr, {}).get(n)
                 if a is None and b is None:
                     continue
@@ -222,8 +247,8 @@ def main():
                 elif b is None:
                     verdict = "extra"
                 else:
-                    ca = collections.Counter(fc.norm(v) for v in a)
-                    cb = collections.Counter(fc.norm(v) for v in b)
+                    ca = collections.Counter(norm(v) for v in a)
+                    cb = collections.Counter(norm(v) for v in b)
                     verdict = "equal" if ca == cb else "differ"
                 tally[n][verdict] += 1
                 if verdict != "equal" and len(samples[n]) < 3:
