@@ -46,6 +46,7 @@ LAB_DECODE_AS = [
 ROW = {"x509af": "x509", "x509ce": "x509", "x509if": "x509", "x509sat": "x509",
        "ftp-data": "ftp-data", "ssl": "tls"}
 VALUE_LESS = {"FT_NONE", "FT_PROTOCOL"}
+FC = None  # shared/tools/fieldcheck, loaded in main()
 
 
 def load_fieldcheck():
@@ -185,9 +186,32 @@ def tshark_frames(pcap, rules, keylog, names):
             if want_number:
                 frames[fr]["frame.number"] = [cells[0]]
             for n, cell in zip(batch, cells[1:]):
-                if cell != "":
-                    frames[fr][n] = cell.split(AGG)
+                values = [v for v in cell.split(AGG) if v != ""]
+                if values:
+                    frames[fr][n] = values
     return frames
+
+
+def visible(values, ftype):
+    """wirelab's values of one field on one frame as tshark -T fields can print them: an
+    empty string prints as nothing (so it cannot be compared), empty bytes as <MISSING>."""
+    if values is None:
+        return None
+    out = []
+    for v in values:
+        if v == "" and ftype == "FT_BYTES":
+            out.append("<MISSING>")
+        elif v != "":
+            out.append(v)
+    return out or None
+
+
+def norm(v):
+    """fieldcheck's normalisation, and numbers with a fraction (FT_RELATIVE_TIME, FT_DOUBLE:
+    tshark prints 0.012793000 where JSON has 0.012793) as floats."""
+    if isinstance(v, str) and re.fullmatch(r"-?\d+\.\d+", v.strip()):
+        return ("f", round(float(v), 6))
+    return FC.norm(v)
 
 
 def row_of(name):
@@ -218,7 +242,8 @@ def main():
     ap.add_argument("--min-coverage", type=float)
     ap.add_argument("--min-agreement", type=float)
     args = ap.parse_args()
-    fc = load_fieldcheck()
+    global FC
+    fc = FC = load_fieldcheck()
     types = tshark_field_types()
     only = set(args.only.split(",")) if args.only else None
 
@@ -242,7 +267,7 @@ def main():
         ts = tshark_frames(pcap, rules, keylog, known)
         for fr in sorted(set(wl) | set(ts)):
             for n in known:
-                a = wl.get(fr, {}).get(n)
+                a = visible(wl.get(fr, {}).get(n), types.get(n))
                 b = ts.get(fr, {}).get(n)
                 if a is None and b is None:
                     continue
@@ -251,9 +276,9 @@ def main():
                 elif b is None:
                     verdict = "extra"
                 else:
-                    norm = real_norm if types.get(n) in REAL_TYPES else fc.norm
-                    ca = collections.Counter(norm(v) for v in a)
-                    cb = collections.Counter(norm(v) for v in b)
+                    cmp = real_norm if types.get(n) in REAL_TYPES else norm
+                    ca = collections.Counter(cmp(v) for v in a)
+                    cb = collections.Counter(cmp(v) for v in b)
                     verdict = "equal" if ca == cb else "differ"
                 tally[n][verdict] += 1
                 if verdict != "equal" and len(samples[n]) < 3:

@@ -70,7 +70,8 @@ struct dnsp {
 	struct wl_msg *m;
 	struct wl_cur msg;       /* the whole message */
 	size_t len;
-	int mdns;
+	int mdns, llmnr;
+	int tcp;                 /* over TCP: len is the 2-byte length prefix */
 	int errors;
 	int fwd_noted;
 	unsigned ext_rcode;      /* high bits of the rcode, from OPT */
@@ -94,7 +95,7 @@ static void txtf(char *dst, size_t n, const char *fmt, ...)
 static size_t span_off(const struct span *s) { return s->end - wl_left(&s->c); }
 
 static const struct wl_tok ext_rcodes[] = {
-	{ 16, "BADVERS" }, { 17, "BADKEY" }, { 18, "BADTIME" }, { 19, "BADMODE" },
+	{ 11, "DSOTYPENI" }, { 16, "BADVERS" }, { 17, "BADKEY" }, { 18, "BADTIME" }, { 19, "BADMODE" },
 	{ 20, "BADNAME" }, { 21, "BADALG" }, { 22, "BADTRUNC" }, { 23, "BADCOOKIE" },
 	{ 0, NULL },
 };
@@ -823,8 +824,8 @@ static void remember_query(struct dns_state *st, struct dnsp *p, uint16_t id)
 			wl_note(p->m, WL_WARN, "query id 0x%04x again (frame %llu asked first): a retransmission",
 				id, (unsigned long long)st->q[i].frame);
 			wl_f_bool(p->m, "dns.retransmission", 1);
-			st->q[i].frame = wl_frame(p->ctx);
-			st->q[i].ns = wl_time_ns(p->ctx);
+			/* the answer is paired with the first query, as tshark does
+			 * (dns.response_to, dns.time from it) */
 			return;
 		}
 	}
@@ -853,8 +854,11 @@ static const struct pending *match_query(struct dns_state *st, uint16_t id, stru
 static void teach_query(struct dnsp *p, const char *qname, const char *tn, uint16_t flags, int tcp)
 {
 	unsigned op = flags >> 11 & 0xF;
+	char via[48] = "";
+	if (tcp)  /* RFC 7766: each message after a 2-byte length */
+		snprintf(via, sizeof via, " over TCP (length prefix %zu)", p->len);
 	if (op == 0)
-		wl_note(p->m, WL_INFO, "DNS query%s: what is the %s record of %s?%s", tcp ? " over TCP" : "",
+		wl_note(p->m, WL_INFO, "DNS query%s: what is the %s record of %s?%s", via,
 			tn, qname, flags & 0x0100 ? " (recursion desired)" : "");
 	else {
 		char ob[16];
@@ -865,20 +869,23 @@ static void teach_query(struct dnsp *p, const char *qname, const char *tn, uint1
 static void teach_response(struct dnsp *p, const struct pending *q, unsigned rcode,
 			   uint16_t id, uint16_t flags, uint16_t an, const char *qname)
 {
-	char when[48] = "";
-	if (q)
-		snprintf(when, sizeof when, " after %.1f ms", (double)(wl_time_ns(p->ctx) - q->ns) / 1e6);
+	char when[80] = "";
+	size_t w = 0;
+	if (p->tcp)
+		w = (size_t)snprintf(when, sizeof when, " over TCP (length prefix %zu)", p->len);
+	if (q && w < sizeof when)
+		snprintf(when + w, sizeof when - w, " after %.1f ms", (double)(wl_time_ns(p->ctx) - q->ns) / 1e6);
 	char rb[16];
 	if ((flags & 0x0200) && an == 0 && rcode == 0)
 		wl_note(p->m, WL_INFO, "DNS response%s: the answer did not fit in %s, so the server sent only the question, with TC set",
 			when, p->have_opt ? "the EDNS size the client offered" : "512 bytes of UDP");
 	else if (rcode == 3)
-		wl_note(p->m, WL_INFO, "DNS response%s: %s does not exist (NXDOMAIN)%s", when, qname,
+		wl_note(p->m, WL_INFO, "DNS response%s: %s does not exist (NXDOMAIN, rcode 3)%s", when, qname,
 			p->have_soa_auth ? "; the SOA in authority says how long to remember that" : "");
 	else if (rcode)
-		wl_note(p->m, WL_INFO, "DNS response%s: error %s", when, rcode_name(rcode, rb, sizeof rb));
+		wl_note(p->m, WL_INFO, "DNS response%s: error %s (rcode %u)", when, rcode_name(rcode, rb, sizeof rb), rcode);
 	else
-		wl_note(p->m, WL_INFO, "DNS response%s: %u answer%s%s%s", when, an, an == 1 ? "" : "s",
+		wl_note(p->m, WL_INFO, "DNS response%s: NOERROR (rcode 0), %u answer%s%s%s", when, an, an == 1 ? "" : "s",
 			flags & 0x0400 ? ", authoritative (from the zone's own server)" : "",
 			an == 0 ? " (the name exists, but not with this type)" : "");
 	if (flags & 0x0200)
@@ -889,7 +896,9 @@ static void teach_response(struct dnsp *p, const struct pending *q, unsigned rco
 		wl_note(p->m, WL_INFO, "no query with id 0x%04x seen in this flow", id);
 }
 
-static void header_fields(struct wl_msg *m, uint16_t id, uint16_t flags, const uint16_t cnt[4])
+static void dns_flag_fields(struct wl_msg *m, uint16_t flags);
+
+static void header_fields(struct wl_msg *m, uint16_t id, uint16_t flags, const uint16_t cnt[4], int llmnr)
 {
 	int resp = flags >> 15;
 	unsigned op = flags >> 11 & 0xF;
@@ -897,6 +906,27 @@ static void header_fields(struct wl_msg *m, uint16_t id, uint16_t flags, const u
 	wl_f_hex(m, "dns.flags", flags);
 	wl_f_bool(m, "dns.flags.response", resp);
 	wl_f_uint(m, "dns.flags.opcode", op);
+	if (llmnr) {
+		/* RFC 4795 2.1.1: C, TC, T in place of AA, TC, RD; no RA, Z, AD, CD */
+		wl_f_bool(m, "dns.flags.conflict", flags & 0x0400);
+		wl_f_bool(m, "dns.flags.truncated", flags & 0x0200);
+		wl_f_bool(m, "dns.flags.tentative", flags & 0x0100);
+		if (resp)
+			wl_f_uint(m, "dns.flags.rcode", flags & 0xF);
+	} else {
+		dns_flag_fields(m, flags);
+	}
+	static const char *const cn[2][4] = {
+		{ "dns.count.queries", "dns.count.answers", "dns.count.auth_rr", "dns.count.add_rr" },
+		{ "dns.count.zones", "dns.count.prerequisites", "dns.count.updates", "dns.count.add_rr" },
+	};
+	for (int i = 0; i < 4; i++)
+		wl_f_uint(m, cn[op == 5][i], cnt[i]);
+}
+
+static void dns_flag_fields(struct wl_msg *m, uint16_t flags)
+{
+	int resp = flags >> 15;
 	if (resp)
 		wl_f_bool(m, "dns.flags.authoritative", flags & 0x0400);
 	wl_f_bool(m, "dns.flags.truncated", flags & 0x0200);
@@ -909,12 +939,6 @@ static void header_fields(struct wl_msg *m, uint16_t id, uint16_t flags, const u
 	wl_f_bool(m, "dns.flags.checkdisable", flags & 0x0010);
 	if (resp)
 		wl_f_uint(m, "dns.flags.rcode", flags & 0xF);
-	static const char *const cn[2][4] = {
-		{ "dns.count.queries", "dns.count.answers", "dns.count.auth_rr", "dns.count.add_rr" },
-		{ "dns.count.zones", "dns.count.prerequisites", "dns.count.updates", "dns.count.add_rr" },
-	};
-	for (int i = 0; i < 4; i++)
-		wl_f_uint(m, cn[op == 5][i], cnt[i]);
 }
 
 /* The four sections; qname/qtype get the first question. Stops at the
@@ -951,23 +975,29 @@ static void sections(struct dnsp *p, struct span *s, const uint16_t cnt[4], char
 static void dns_message(struct dns_state *st, struct wl_ctx *ctx, enum wl_dir dir,
 			struct wl_cur c, int tcp)
 {
-	struct dnsp p = { .ctx = ctx, .msg = c, .len = wl_left(&c) };
-	p.mdns = wl_flow_port(ctx, WL_S2C) == 5353 || wl_flow_port(ctx, WL_C2S) == 5353;
+	struct dnsp p = { .ctx = ctx, .msg = c, .len = wl_left(&c), .tcp = tcp };
+	uint16_t sp = wl_flow_port(ctx, WL_S2C), cp = wl_flow_port(ctx, WL_C2S);
+	p.mdns = sp == 5353 || cp == 5353;
+	p.llmnr = !p.mdns && (sp == 5355 || cp == 5355);
+	/* DNS on the wire, under Wireshark's own protocol names */
+	const char *proto = p.mdns ? "mdns" : p.llmnr ? "llmnr" : "dns";
 	struct span s = { c, p.len };
 	uint16_t id = wl_be16(&s.c), flags = wl_be16(&s.c);
 	uint16_t cnt[4];
 	for (int i = 0; i < 4; i++)
 		cnt[i] = wl_be16(&s.c);
 	int resp = flags >> 15;
-	p.m = wl_msg_new(ctx, "dns", !wl_ok(&s.c) ? "malformed" : resp ? "response" : "query", dir);
+	p.m = wl_msg_new(ctx, proto, !wl_ok(&s.c) ? "malformed" : resp ? "response" : "query", dir);
 	struct wl_msg *m = p.m;
+	if (tcp)
+		wl_f_uint(m, "dns.length", p.len);
 	if (!wl_ok(&s.c)) {
 		wl_msg_text(m, "DNS message of %zu bytes", p.len);
 		wl_note(m, WL_ERROR, "malformed: a DNS message of %zu bytes is shorter than the 12-byte header", p.len);
 		return;
 	}
 	unsigned op = flags >> 11 & 0xF;
-	header_fields(m, id, flags, cnt);
+	header_fields(m, id, flags, cnt, p.llmnr);
 	char qname[NAME_TXT] = "", tb[16];
 	uint16_t qtype = 0;
 	sections(&p, &s, cnt, qname, &qtype);
@@ -981,6 +1011,8 @@ static void dns_message(struct dns_state *st, struct wl_ctx *ctx, enum wl_dir di
 	} else {
 		struct pending qbuf;
 		const struct pending *q = match_query(st, id, &qbuf);
+		if (wl_opts(ctx)->verbose)
+			wl_f_cstr(m, "wl.dns.rcode", rcode_name(rcode, rb, sizeof rb));
 		if (q) {
 			wl_f_uint(m, "dns.response_to", q->frame);
 			wl_f_double(m, "dns.time", (double)(wl_time_ns(ctx) - q->ns) / 1e9);
@@ -1121,12 +1153,15 @@ static enum wl_probe dns_probe(struct wl_cur c, enum wl_dir dir)
 	return probe_msg(wl_sub(&t, n));
 }
 
-static const uint16_t dns_ports[] = { 53, 1053, 5353, 0 };
+static const uint16_t dns_ports[] = { 53, 1053, 5353, 5355, 0 };
 
 static const struct wl_field_info dns_fields[] = {
 	{ "dns.id", WL_FT_HEX, "transaction id, pairs a response with its query" },
 	{ "dns.flags", WL_FT_HEX, "the 16 flag bits" },
+	{ "dns.length", WL_FT_UINT, "DNS over TCP: the 2-byte length prefix (RFC 7766)" },
 	{ "dns.flags.response", WL_FT_BOOL, "QR: a response" },
+	{ "dns.flags.conflict", WL_FT_BOOL, "LLMNR C: the name is not unique (RFC 4795)" },
+	{ "dns.flags.tentative", WL_FT_BOOL, "LLMNR T: the name is being checked for uniqueness" },
 	{ "dns.flags.opcode", WL_FT_UINT, "0 query, 4 notify, 5 update" },
 	{ "dns.flags.authoritative", WL_FT_BOOL, "AA (responses)" },
 	{ "dns.flags.truncated", WL_FT_BOOL, "TC: retry over TCP" },
@@ -1244,6 +1279,8 @@ static const struct wl_field_info dns_fields[] = {
 	{ "dns.opt.ext_err.info_code", WL_FT_UINT, "extended DNS error code" },
 	{ "dns.opt.ext_err.extra_text", WL_FT_STR, "extended DNS error text" },
 	{ "dns.retransmission", WL_FT_BOOL, "the query id was seen before" },
+	{ "wl.dns.rcode", WL_FT_STR, "the response code's registry name, extended rcode included (NOERROR, NXDOMAIN, BADCOOKIE...; -v)" },
+
 	{ "dns.response_to", WL_FT_UINT, "frame of the query this response answers" },
 	{ "dns.time", WL_FT_DOUBLE, "seconds between query and response" },
 	{ NULL, 0, NULL },

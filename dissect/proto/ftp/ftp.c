@@ -40,8 +40,6 @@
 
 #define LINE_CAP 4096     /* bytes kept of one line; the rest is skipped */
 #define TEXT_CAP 2048     /* joined text of a multi-line reply */
-#define SEG_LINES 64      /* reply lines recorded as fields per frame */
-#define SEG_BUF 8192
 #define QUEUE 16          /* requests waiting for a reply */
 #define LABEL_MAX 96
 
@@ -55,6 +53,7 @@ struct line {
 	size_t len;
 	uint64_t total;       /* the line's real length */
 	unsigned flags;
+	int seg_start;        /* it began a segment: the line tshark dissects there */
 };
 
 struct pending {
@@ -73,14 +72,19 @@ struct reply {
 	size_t tlen;
 };
 
-/* The reply lines of the current stream call (one frame). */
+/* The first reply line of the current stream call (one segment) as tshark
+ * 4.0 reads it: of a segment it dissects only the first line (the code if it
+ * starts with three digits, the text after them); the other lines it shows
+ * as text without a field. */
 struct seg {
-	unsigned n;
-	int coded;            /* a line with a three-digit prefix */
-	size_t used;
-	uint16_t off[SEG_LINES], len[SEG_LINES];
-	uint8_t *buf;         /* cap bytes, up to SEG_BUF */
+	int have;             /* seen, not yet given to a message */
+	int coded;
+	unsigned code;
+	size_t len;
+	uint8_t *buf;         /* the text after the code, cap bytes up to LINE_CAP */
 	size_t cap;
+	unsigned lines;       /* reply lines in this call */
+	char first[80];       /* the first of them, for a reply-part's ladder text */
 };
 
 /* The data connection announced last. */
@@ -103,6 +107,11 @@ struct ftp {
 	unsigned qhead, qlen;
 	struct data_setup data;
 	unsigned replies;
+	/* tshark 4.0 dissects only the first line of each segment: ts_first,
+	 * the line being handled began a segment; named, its message may carry
+	 * the Wireshark names of what the line holds (the code, PASV's address). */
+	int ts_first, named;
+	uint64_t rr_frame[2]; /* the frame that has its ftp.request/ftp.response */
 	char user[64];
 	int anonymous;
 	int tls;              /* after 234 to AUTH: the rest is TLS */
@@ -363,12 +372,15 @@ static void parse_pasv(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m, stru
 	}
 	uint8_t ip[4] = { (uint8_t)v[0], (uint8_t)v[1], (uint8_t)v[2], (uint8_t)v[3] };
 	uint16_t port = (uint16_t)(v[4] * 256 + v[5]);
-	wl_f_ipv4(m, "ftp.passive.ip", ip);
-	wl_f_uint(m, "ftp.passive.port", port);
 	uint8_t srv[16];
 	int af = wl_flow_addr(ctx, WL_S2C, srv);
 	int nat = af == 4 && memcmp(srv, ip, 4) != 0;
-	wl_f_bool(m, "ftp.passive.nat", nat);
+	if (s->named) {
+		wl_f_ipv4(m, "ftp.passive.ip", ip);
+		wl_f_uint(m, "ftp.passive.port", port);
+		if (nat)  /* tshark names it only when it is true */
+			wl_f_bool(m, "ftp.passive.nat", nat);
+	}
 	if (!paren)
 		wl_note(m, WL_INFO, "no parentheses around the numbers: clients scan for them (RFC 1123 4.1.2.6)");
 	if (port == 0)
@@ -407,11 +419,18 @@ static void parse_epsv(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m, stru
 		wl_note(m, WL_ERROR, "malformed: 229 reply: port %lld is over 65535", port);
 		return;
 	}
-	wl_f_uint(m, "ftp.epsv.port", (uint64_t)port);
-	if (d != '|')
-		wl_note(m, WL_INFO, "delimiter '%c' instead of the usual '|' (RFC 2428 allows 33-126)", d);
 	uint8_t srv[16];
 	int af = wl_flow_addr(ctx, WL_S2C, srv);
+	if (s->named) {
+		/* the address is the server's own, as tshark adds it (-v) */
+		if (af == 4 && wl_opts(ctx)->verbose)
+			wl_f_ipv4(m, "ftp.epsv.ip", srv);
+		else if (af == 6 && wl_opts(ctx)->verbose)
+			wl_f_ipv6(m, "ftp.epsv.ipv6", srv);
+		wl_f_uint(m, "ftp.epsv.port", (uint64_t)port);
+	}
+	if (d != '|')
+		wl_note(m, WL_INFO, "delimiter '%c' instead of the usual '|' (RFC 2428 allows 33-126)", d);
 	if (af == 4 || af == 6)
 		announce(s, ctx, m, af, srv, (uint16_t)port, "EPASV");
 }
@@ -431,12 +450,15 @@ static void parse_port(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m, stru
 	}
 	uint8_t ip[4] = { (uint8_t)v[0], (uint8_t)v[1], (uint8_t)v[2], (uint8_t)v[3] };
 	uint16_t port = (uint16_t)(v[4] * 256 + v[5]);
-	wl_f_ipv4(m, "ftp.active.cip", ip);
-	wl_f_uint(m, "ftp.active.port", port);
 	uint8_t cli[16];
 	int af = wl_flow_addr(ctx, WL_C2S, cli);
 	int nat = af == 4 && memcmp(cli, ip, 4) != 0;
-	wl_f_bool(m, "ftp.active.nat", nat);
+	if (s->named) {
+		wl_f_ipv4(m, "ftp.active.cip", ip);
+		wl_f_uint(m, "ftp.active.port", port);
+		if (nat)  /* tshark names it only when it is true */
+			wl_f_bool(m, "ftp.active.nat", nat);
+	}
 	if (nat)
 		wl_note(m, WL_INFO, "the address differs from the client's (NAT or a third host)");
 	if (af == 4 || af == 6)
@@ -469,12 +491,14 @@ static void parse_eprt(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m, stru
 		wl_note(m, WL_ERROR, "malformed: EPRT arguments must be |af|address|port| (af 1 or 2)");
 		return;
 	}
-	wl_f_uint(m, "ftp.eprt.af", (uint64_t)af);
-	if (af == 1)
-		wl_f_ipv4(m, "ftp.eprt.ip", addr);
-	else
-		wl_f_ipv6(m, "ftp.eprt.ipv6", addr);
-	wl_f_uint(m, "ftp.eprt.port", (uint64_t)port);
+	if (s->named) {
+		wl_f_uint(m, "ftp.eprt.af", (uint64_t)af);
+		if (af == 1)
+			wl_f_ipv4(m, "ftp.eprt.ip", addr);
+		else
+			wl_f_ipv6(m, "ftp.eprt.ipv6", addr);
+		wl_f_uint(m, "ftp.eprt.port", (uint64_t)port);
+	}
 	announce(s, ctx, m, af == 1 ? 4 : 6, addr, (uint16_t)port, "EPRT");
 }
 
@@ -550,6 +574,17 @@ static const uint8_t *line_bytes(const struct line *l)
 	return l->buf ? l->buf : empty;
 }
 
+/* ftp.request and ftp.response (-v): tshark puts both on every FTP frame. */
+static void rr_fields(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m, enum wl_dir dir)
+{
+	uint64_t fr = wl_frame(ctx);
+	if (!wl_opts(ctx)->verbose || s->rr_frame[dir] == fr)
+		return;
+	s->rr_frame[dir] = fr;
+	wl_f_bool(m, "ftp.request", dir == WL_C2S);
+	wl_f_bool(m, "ftp.response", dir == WL_S2C);
+}
+
 static void handle_request(struct ftp *s, struct wl_ctx *ctx, const struct line *l)
 {
 	struct wl_cur c = wl_cur_make(line_bytes(l), l->len);
@@ -577,13 +612,19 @@ static void handle_request(struct ftp *s, struct wl_ctx *ctx, const struct line 
 		cmdline[sizeof cmdline - 1] = '\0';  /* a long argument: the label and notes name its start */
 
 	struct wl_msg *m = wl_msg_new(ctx, "ftp", "request", WL_C2S);
-	if (tlen)
-		wl_f_str(m, "ftp.request.command", tok, tlen);
+	rr_fields(s, ctx, m, WL_C2S);
 	int pass = key == CMD4('P', 'A', 'S', 'S');
+	/* Wireshark's names for the line tshark dissects (the first of its
+	 * segment), wl.ftp.request.* for a command it leaves as text */
+	s->named = s->ts_first;
+	const char *cmd_f = s->named ? "ftp.request.command" : "wl.ftp.request.command";
+	const char *arg_f = s->named ? "ftp.request.arg" : "wl.ftp.request.arg";
+	if (tlen)
+		wl_f_str(m, cmd_f, tok, tlen);
 	if (alen && pass)
-		wl_f_secret(m, "ftp.request.arg", argp, alen);
+		wl_f_secret(m, arg_f, argp, alen);
 	else if (alen)
-		wl_f_str(m, "ftp.request.arg", argp, alen);
+		wl_f_str(m, arg_f, argp, alen);
 
 	if (pass) {
 		wl_msg_text(m, "PASS %s", wl_secret(ctx, argtext));
@@ -628,24 +669,39 @@ static int buf_room(uint8_t **buf, size_t *cap, size_t need, size_t max)
 	return 1;
 }
 
-static void seg_add(struct seg *g, const uint8_t *p, size_t n, int coded)
+/* Records the segment's first reply line as tshark reads it: three digits
+ * and one more byte (whatever it is) are the code, the rest the text; a
+ * line without the digits is all text. */
+static void seg_first(struct seg *g, struct wl_cur t)
 {
-	g->coded |= coded;
-	if (g->n >= SEG_LINES || n > SEG_BUF - g->used || !buf_room(&g->buf, &g->cap, g->used + n, SEG_BUF))
-		return;
-	if (n)
-		memcpy(g->buf + g->used, p, n);
-	g->off[g->n] = (uint16_t)g->used;
-	g->len[g->n] = (uint16_t)n;
-	g->used += n;
-	g->n++;
+	size_t n = wl_left(&t);
+	int d0 = wl_peek(&t, 0), d1 = wl_peek(&t, 1), d2 = wl_peek(&t, 2);
+	g->have = 1;
+	g->coded = n >= 3 && is_digit(d0) && is_digit(d1) && is_digit(d2);
+	g->code = g->coded ? (unsigned)((d0 - '0') * 100 + (d1 - '0') * 10 + (d2 - '0')) : 0;
+	if (g->coded)
+		wl_skip(&t, n >= 4 ? 4 : n);
+	/* tshark's string ends at a NUL byte (its value is a C string) */
+	long nul = wl_find(&t, 0);
+	g->len = nul < 0 ? wl_left(&t) : (size_t)nul;
+	if (!buf_room(&g->buf, &g->cap, g->len, LINE_CAP))
+		g->len = 0;
+	if (g->len)
+		wl_copy(&t, g->buf, g->len);
 }
 
-static void seg_fields(struct wl_msg *m, const struct seg *g)
+/* The segment's first line under Wireshark's names, once; 1 if it is the
+ * code line of the reply with code (so the reply's details may be named). */
+static int seg_fields(struct wl_msg *m, struct seg *g, unsigned code)
 {
-	for (unsigned i = 0; i < g->n; i++)
-		if (g->len[i])
-			wl_f_str(m, "ftp.response.arg", g->buf + g->off[i], g->len[i]);
+	if (!g->have)
+		return 0;
+	g->have = 0;
+	if (g->coded)
+		wl_f_uint(m, "ftp.response.code", g->code);
+	if (g->len)
+		wl_f_str(m, "ftp.response.arg", g->buf, g->len);
+	return g->coded && g->code == code;
 }
 
 static void text_add(struct reply *r, const uint8_t *p, size_t n)
@@ -737,9 +793,15 @@ static void finish_reply(struct ftp *s, struct wl_ctx *ctx)
 	struct reply *r = &s->rep;
 	struct seg *g = &s->seg;
 	struct wl_msg *m = wl_msg_new(ctx, "ftp", "response", WL_S2C);
-	if (r->code)
-		wl_f_uint(m, "ftp.response.code", r->code);
-	seg_fields(m, g);
+	rr_fields(s, ctx, m, WL_S2C);
+	int first = g->have;
+	s->named = seg_fields(m, g, r->code);
+	/* what tshark leaves unnamed here (a reply that is not the first line
+	 * of its segment, or ends in a later one) under wl. names */
+	if (r->code && !s->named)
+		wl_f_uint(m, "wl.ftp.response.code", r->code);
+	if (!first && r->lines == 1 && r->tlen)
+		wl_f_str(m, "wl.ftp.response.arg", r->text, r->tlen);
 	if (r->lines > 1)
 		wl_f_str(m, "wl.ftp.response.text", r->text, r->tlen);
 	char text[256];
@@ -785,7 +847,8 @@ static void finish_reply(struct ftp *s, struct wl_ctx *ctx)
 		s->qlen--;
 	}
 	s->replies++;
-	memset(g, 0, offsetof(struct seg, off));
+	g->have = 0;
+	g->lines = 0;
 	r->open = 0;
 	r->code = r->lines = r->flags = 0;
 	r->tlen = 0;
@@ -796,19 +859,25 @@ static void finish_reply(struct ftp *s, struct wl_ctx *ctx)
 static void reply_part(struct ftp *s, struct wl_ctx *ctx)
 {
 	struct seg *g = &s->seg;
-	if (!s->rep.open || !g->n)
+	int going_on = s->rep.open && g->lines;
+	if (!going_on && !g->have)
 		return;
 	struct wl_msg *m = wl_msg_new(ctx, "ftp", "response-part", WL_S2C);
 	wl_msg_minor(m);
-	if (g->coded)
-		wl_f_uint(m, "ftp.response.code", s->rep.code);
-	seg_fields(m, g);
-	char first[80];
-	clean(first, sizeof first, wl_cur_make(g->buf + g->off[0], g->len[0]));
-	wl_msg_text(m, "%u- %s ...", s->rep.code, first);
-	wl_note(m, WL_INFO, "multi-line reply goes on (%u lines so far)", s->rep.lines);
+	rr_fields(s, ctx, m, WL_S2C);
+	seg_fields(m, g, s->rep.code);
+	if (going_on) {
+		wl_msg_text(m, "%u- %s ...", s->rep.code, g->first);
+		wl_note(m, WL_INFO, "multi-line reply goes on (%u lines so far)", s->rep.lines);
+	} else {
+		char head[80];
+		clean(head, sizeof head, wl_cur_make(line_bytes(&s->line[WL_S2C]), s->line[WL_S2C].len));
+		wl_msg_text(m, "%s ...", head);
+		wl_note(m, WL_INFO, "the line goes on in the next segment");
+	}
 	wl_msg_emit(ctx, m);
-	memset(g, 0, offsetof(struct seg, off));
+	g->have = 0;
+	g->lines = 0;
 }
 
 static void handle_reply_line(struct ftp *s, struct wl_ctx *ctx, const struct line *l)
@@ -822,13 +891,18 @@ static void handle_reply_line(struct ftp *s, struct wl_ctx *ctx, const struct li
 	if (coded)
 		wl_skip(&c, sep >= 0 ? 4 : 3);
 	size_t alen = wl_left(&c);
+	struct wl_cur argc = c;
 	const uint8_t *arg = wl_bytes(&c, alen);
 
+	struct seg *g = &s->seg;
+	if (s->ts_first)
+		seg_first(g, wl_cur_make(line_bytes(l), l->len));
+	if (!g->lines++)
+		clean(g->first, sizeof g->first, argc);
 	r->flags |= l->flags;
 	if (!r->open) {
 		r->code = code;
 		r->lines = 1;
-		seg_add(&s->seg, arg, alen, coded);
 		text_add(r, arg, alen);
 		if (coded && sep == '-') {
 			r->open = 1;
@@ -838,7 +912,6 @@ static void handle_reply_line(struct ftp *s, struct wl_ctx *ctx, const struct li
 		return;
 	}
 	r->lines++;
-	seg_add(&s->seg, arg ? arg : l->buf, alen, coded);
 	text_add(r, arg, alen);
 	if (coded && code == r->code && sep != '-')
 		finish_reply(s, ctx);
@@ -852,6 +925,9 @@ static void handle_line(struct ftp *s, struct wl_ctx *ctx, enum wl_dir dir)
 	struct wl_cur c = wl_cur_make(line_bytes(l), l->len);
 	if (l->len && wl_peek(&c, l->len - 1) == '\r')
 		l->len--;
+	/* a line that began a segment is the one tshark dissects there (it
+	 * lands on a later frame here when the line goes on into others) */
+	s->ts_first = l->seg_start;
 	if (dir == WL_C2S)
 		handle_request(s, ctx, l);
 	else
@@ -859,6 +935,8 @@ static void handle_line(struct ftp *s, struct wl_ctx *ctx, enum wl_dir dir)
 	l->len = 0;
 	l->total = 0;
 	l->flags = 0;
+	l->seg_start = 0;
+	s->ts_first = 0;
 }
 
 static void line_append(struct line *l, struct wl_cur *c, size_t n)
@@ -907,9 +985,21 @@ static size_t ftp_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct w
 	struct ftp *s = st;
 	size_t total = wl_left(&c);
 	struct line *l = &s->line[dir];
+	if (dir == WL_S2C && l->total && !s->tls) {
+		/* the segment goes on with a line begun in an earlier one: tshark
+		 * dissects its tail as this segment's first line */
+		size_t eol = 0;
+		long n = wl_find_eol(&c, &eol);
+		size_t tail = n < 0 ? total : (size_t)n;
+		if (tail)
+			seg_first(&s->seg, wl_at(&c, 0, tail));
+		l->seg_start = 0;
+	}
 	while (wl_left(&c) && !s->tls) {
 		size_t eol = 0;
 		long n = wl_find_eol(&c, &eol);
+		if (!l->total)
+			l->seg_start = wl_left(&c) == total;
 		if (n < 0) {
 			line_append(l, &c, wl_left(&c));
 			break;
@@ -918,6 +1008,15 @@ static size_t ftp_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct w
 		line_append(l, &c, (size_t)n);
 		wl_skip(&c, eol);
 		handle_line(s, ctx, dir);
+	}
+	if (dir == WL_S2C && l->total && l->seg_start && !s->tls) {
+		/* a line begun here goes on into the next segment: tshark
+		 * dissects what this segment has of it, on this frame */
+		size_t n = l->len;
+		if (n && line_bytes(l)[n - 1] == '\r')
+			n--;   /* a CR here, its LF in the next segment */
+		seg_first(&s->seg, wl_cur_make(line_bytes(l), n));
+		l->seg_start = 0;
 	}
 	if (dir == WL_S2C)
 		reply_part(s, ctx);
@@ -1001,21 +1100,29 @@ static enum wl_probe ftp_probe(struct wl_cur c, enum wl_dir dir)
 static const uint16_t ftp_tcp_ports[] = { 21, 2121, 0 };
 
 static const struct wl_field_info ftp_fields[] = {
+	{ "ftp.request", WL_FT_BOOL, "a frame from the client (-v; on every frame, as tshark)" },
+	{ "ftp.response", WL_FT_BOOL, "a frame from the server (-v; on every frame, as tshark)" },
 	{ "ftp.request.command", WL_FT_STR, "the command (as sent, upper or lower case)" },
 	{ "ftp.request.arg", WL_FT_STR, "the command's argument (PASS: the password, a secret)" },
-	{ "ftp.response.code", WL_FT_UINT, "reply code of the lines in this frame" },
-	{ "ftp.response.arg", WL_FT_STR, "reply text, one per line in this frame" },
+	{ "ftp.response.code", WL_FT_UINT, "reply code of the first line of this frame's segment (tshark's rule)" },
+	{ "ftp.response.arg", WL_FT_STR, "the text of that first line (the full text of a multi-line reply: wl.ftp.response.text)" },
 	{ "ftp.passive.ip", WL_FT_IPV4, "227: address the server listens at" },
 	{ "ftp.passive.port", WL_FT_UINT, "227: port the server listens at" },
-	{ "ftp.passive.nat", WL_FT_BOOL, "227: the address differs from the server's" },
+	{ "ftp.passive.nat", WL_FT_BOOL, "227: the address differs from the server's (only when it does)" },
+	{ "ftp.epsv.ip", WL_FT_IPV4, "229: the server's address (the reply names none; -v)" },
+	{ "ftp.epsv.ipv6", WL_FT_IPV6, "229: the server's IPv6 address (-v)" },
 	{ "ftp.epsv.port", WL_FT_UINT, "229: port the server listens at" },
 	{ "ftp.active.cip", WL_FT_IPV4, "PORT: address the client listens at" },
 	{ "ftp.active.port", WL_FT_UINT, "PORT: port the client listens at" },
-	{ "ftp.active.nat", WL_FT_BOOL, "PORT: the address differs from the client's" },
+	{ "ftp.active.nat", WL_FT_BOOL, "PORT: the address differs from the client's (only when it does)" },
 	{ "ftp.eprt.af", WL_FT_UINT, "EPRT: address family (1 IPv4, 2 IPv6)" },
 	{ "ftp.eprt.ip", WL_FT_IPV4, "EPRT: IPv4 address" },
 	{ "ftp.eprt.ipv6", WL_FT_IPV6, "EPRT: IPv6 address" },
 	{ "ftp.eprt.port", WL_FT_UINT, "EPRT: port" },
+	{ "wl.ftp.request.command", WL_FT_STR, "a command tshark 4.0 leaves as text (not the first line of its segment)" },
+	{ "wl.ftp.request.arg", WL_FT_STR, "its argument" },
+	{ "wl.ftp.response.code", WL_FT_UINT, "a reply's code where tshark 4.0 shows none (not the first line of its segment, or the end of a multi-line reply)" },
+	{ "wl.ftp.response.arg", WL_FT_STR, "a one-line reply's text where tshark 4.0 shows none" },
 	{ "wl.ftp.request_frame", WL_FT_UINT, "reply: frame of the request it answers" },
 	{ "wl.ftp.request_command", WL_FT_STR, "reply: the command it answers (upper case)" },
 	{ "wl.ftp.response.text", WL_FT_STR, "a multi-line reply's whole text, lines joined by newlines" },

@@ -37,6 +37,7 @@ struct fdata {
 	EVP_MD_CTX *md[2];
 	uint64_t bytes[2], gaps[2];
 	int started;
+	uint64_t label_frame;  /* the last frame that got the ftp-data.* fields */
 	uint64_t lines;
 	uint8_t line[LINE_CAP];
 	size_t len;
@@ -168,6 +169,22 @@ static void listing_bytes(struct fdata *s, struct wl_ctx *ctx, enum wl_dir dir, 
 	}
 }
 
+/* With -v, every frame of data gets the ftp-data.* fields, as tshark gives
+ * them: on a message of its own when the frame has no other. */
+static void frame_fields(struct fdata *s, struct wl_ctx *ctx, enum wl_dir dir,
+			 const struct label *l, size_t n)
+{
+	uint64_t fr = wl_frame(ctx);
+	if (s->label_frame == fr || !l->method[0] || !wl_opts(ctx)->verbose)
+		return;
+	s->label_frame = fr;
+	struct wl_msg *m = wl_msg_new(ctx, "ftp-data", "segment", dir);
+	wl_msg_minor(m);
+	label_fields(m, l);
+	wl_msg_text(m, "%zu bytes of %s", n, l->cmd[0] ? l->cmd : "data");
+	wl_msg_emit(ctx, m);
+}
+
 static size_t data_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
 {
 	struct fdata *s = st;
@@ -176,8 +193,10 @@ static size_t data_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct 
 	parse_label(wl_flow_label(ctx), &l);
 	if (!s->started) {
 		s->started = 1;
+		s->label_frame = wl_frame(ctx);
 		first_data(ctx, dir, &l, c);
 	}
+	frame_fields(s, ctx, dir, &l, n);
 	const uint8_t *p = wl_bytes(&c, n);
 	if (p && s->md[dir] && !s->gaps[dir])
 		EVP_DigestUpdate(s->md[dir], p, n);
@@ -197,8 +216,8 @@ static void data_gap(void *st, struct wl_ctx *ctx, enum wl_dir dir, uint64_t len
 
 static void summary(struct fdata *s, struct wl_ctx *ctx, enum wl_dir dir, const struct label *l)
 {
+	/* at the end of the connection, a frame without data: no ftp-data.* */
 	struct wl_msg *m = wl_msg_new(ctx, "ftp-data", "complete", dir);
-	label_fields(m, l);
 	const char *what = l->cmd[0] ? l->cmd : "data";
 	wl_f_uint(m, "wl.ftp-data.bytes", s->bytes[dir]);
 	if (is_listing(l))
@@ -264,7 +283,6 @@ static void data_close(void *st, struct wl_ctx *ctx)
 	}
 	if (!any) {
 		struct wl_msg *m = wl_msg_new(ctx, "ftp-data", "complete", WL_S2C);
-		label_fields(m, &l);
 		wl_msg_text(m, "%s: no data", l.cmd[0] ? l.cmd : "data connection");
 		wl_f_uint(m, "wl.ftp-data.bytes", 0);
 		wl_note(m, WL_INFO, "the data connection closed without data (an empty file or listing)");
@@ -276,7 +294,7 @@ static void data_close(void *st, struct wl_ctx *ctx)
 }
 
 static const struct wl_field_info data_fields[] = {
-	{ "ftp-data.setup-frame", WL_FT_UINT, "frame of the PASV/EPSV reply or PORT/EPRT command" },
+	{ "ftp-data.setup-frame", WL_FT_UINT, "frame of the PASV/EPSV reply or PORT/EPRT command (on the first data frame; with -v every one)" },
 	{ "ftp-data.setup-method", WL_FT_STR, "PASV, EPASV, PORT or EPRT" },
 	{ "ftp-data.command", WL_FT_STR, "the transfer command that uses the connection" },
 	{ "ftp-data.command-frame", WL_FT_UINT, "frame of that command" },

@@ -303,12 +303,20 @@ static void reply(struct ntp_state *st, struct wl_ctx *ctx, struct wl_msg *m, co
 			h->rec ? rc + 11 : "(not set)", h->tx + 11);
 	}
 	uint8_t sn = h->stratum;
+	/* ntpd's 127.127.t.u refids name its own reference-clock drivers
+	 * (127.127.1.x, LOCL: the undisciplined local clock, often fudged to
+	 * stratum 10): such a server follows no network peer */
+	int local = sn >= 2 && h->refid[0] == 127 && h->refid[1] == 127;
 	wl_note(m, WL_INFO, "stratum %u (%s), precision 2^%d s, root delay %.6f s, root dispersion %.6f s, leap: %s",
 		sn, sn == 0 ? "unspecified" : sn == 1 ? "primary, a reference clock" :
-		sn < 16 ? "secondary, synchronized over the network" : "unsynchronized",
+		sn >= 16 ? "unsynchronized" :
+		local ? "set by configuration: its reference is a local clock, not a network peer" :
+		"secondary, synchronized over the network",
 		h->prec, fixed16(h->rdelay), fixed16(h->rdisp), wl_tok(leaps, h->li, "?"));
-	if (sn >= 2 && h->refid[0] == 127 && h->refid[1] == 127)
-		wl_note(m, WL_INFO, "refid %s: a local reference clock (the ntpd 127.127.t.u convention), not a network peer", h->rt);
+	if (local && sn < 16)
+		wl_note(m, WL_INFO, "refid %s: %s (the ntpd 127.127.t.u convention), not a network peer", h->rt,
+			h->refid[2] == 1 ? "the server's own local clock (LOCL driver), undisciplined" :
+			"a local reference clock driver");
 	const struct pending *q = h->org ? match(st, h->org) : NULL;
 	if (q && h->rec && h->xmt)
 		offset_delay(ctx, m, q, h->org, h->rec, h->xmt);

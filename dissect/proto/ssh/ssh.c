@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 
@@ -88,6 +89,20 @@ static const char *const neg_field[NEG_N] = {
 
 enum kexfam { KF_UNKNOWN, KF_DH, KF_GEX, KF_ECDH, KF_HYBRID, KF_RSA };
 
+/* tshark 4.0's own sequence numbers of the packets in clear (ssh.seq_num):
+ * a counter per side and a slot per message kind, each set once. Its rules
+ * differ by key-exchange family and do not always give RFC 4253's numbers
+ * (a DH/GEX init or reply counts one too many); they are followed so that
+ * the field agrees. */
+enum { TSQ_KEXINIT, TSQ_NEWKEYS, TSQ_DH_INIT, TSQ_DH_REPLY, TSQ_GEX_REQ, TSQ_GEX_GRP,
+       TSQ_GEX_INIT, TSQ_GEX_REPLY, TSQ_ECDH_INIT, TSQ_ECDH_REPLY, TSQ_N };
+
+struct ts_seq {
+	uint32_t next;
+	uint32_t slot[TSQ_N];
+	uint64_t kexinit_frame;
+};
+
 struct ssh_half {
 	enum ssh_phase ph;
 	uint8_t seen_version;
@@ -105,6 +120,13 @@ struct ssh_half {
 	uint64_t opaque_bytes;
 	uint64_t newkeys_frame;
 	size_t want, have;          /* an unfinished unit at the end of the stream */
+	/* What tshark 4.0 shows of this side, to name the same fields on the
+	 * same frames (its ssh.direction, ssh.seq_num and encrypted view). */
+	uint64_t dir_frame;         /* the frame that has its ssh.direction */
+	struct ts_seq seq;          /* tshark's ssh.seq_num bookkeeping */
+	uint8_t ts_cipher;          /* tshark sets up a cipher here (and shows nothing) */
+	uint8_t ts_len_plain;       /* tshark's length_is_plaintext */
+	int32_t ts_maclen;          /* tshark's mac_length, -1 unknown */
 };
 
 struct ssh_st {
@@ -113,6 +135,18 @@ struct ssh_st {
 	uint8_t negotiated, roles_swapped, strict, ext_info;
 	enum kexfam fam;
 	char neg[NEG_N][SSH_ALG_MAX];
+	/* tshark's view: the version is known from the TCP client's banner only;
+	 * ciphers and MACs are chosen at the key-exchange reply (not for GEX). */
+	uint8_t ts_version;
+	uint8_t ts_chosen;
+	/* During one stream call: may this frame have ssh.direction (tshark adds
+	 * it unless the segment ends inside a PDU), and the bytes tshark shows as
+	 * one encrypted packet (to the end of the segment), still to be named. */
+	uint8_t call_dir_ok;
+	uint8_t enc_pending;
+	struct wl_cur enc_bytes;
+	int32_t enc_maclen;
+	uint8_t enc_len_plain;
 };
 
 static const char *who(const struct ssh_st *st, enum wl_dir dir)
@@ -510,6 +544,259 @@ static void negotiate(struct ssh_st *st, struct wl_ctx *ctx, struct wl_msg *m)
 	negotiation_facts(st, ctx);
 }
 
+/* ---- what tshark 4.0 shows: the same names on the same frames ---- */
+
+static int verbose(const struct wl_ctx *ctx)
+{
+	return wl_opts(ctx)->verbose;
+}
+
+/* 1 if the bytes at c start with s, in any case (tshark's test for "SSH-"). */
+static int starts_ci(struct wl_cur c, const char *s)
+{
+	for (size_t i = 0; s[i]; i++) {
+		int b = wl_peek(&c, i);
+		if (b < 0 || (b | 0x20) != (s[i] | 0x20))
+			return 0;
+	}
+	return 1;
+}
+
+/* tshark's key-exchange dissector for the negotiated method: its Diffie-
+ * Hellman one for every name it does not know, the hybrids included. */
+static enum kexfam ts_family(const struct ssh_st *st)
+{
+	static const char *const gex[] = { "diffie-hellman-group-exchange-sha1",
+					   "diffie-hellman-group-exchange-sha256" };
+	static const char *const ecdh[] = { "curve25519-sha256@libssh.org", "curve25519-sha256",
+					    "curve448-sha512" };
+	if (!st->negotiated)
+		return KF_DH;
+	const char *k = st->neg[NL_KEX];
+	for (size_t i = 0; i < sizeof gex / sizeof *gex; i++)
+		if (strcmp(k, gex[i]) == 0)
+			return KF_GEX;
+	for (size_t i = 0; i < sizeof ecdh / sizeof *ecdh; i++)
+		if (strcmp(k, ecdh[i]) == 0)
+			return KF_ECDH;
+	return str_prefix(k, "ecdh-sha2-") ? KF_ECDH : KF_DH;
+}
+
+/* Which counter (the client's or the server's) and slot tshark uses for a
+ * key-exchange message, and whether it counts before assigning. */
+static const struct {
+	enum kexfam fam;
+	uint8_t code, slot, server, count_first;
+} ts_kex_seq[] = {
+	{ KF_DH, 30, TSQ_DH_INIT, 0, 1 },       { KF_DH, 31, TSQ_DH_REPLY, 1, 1 },
+	{ KF_GEX, 31, TSQ_GEX_GRP, 1, 1 },      { KF_GEX, 32, TSQ_GEX_INIT, 0, 1 },
+	{ KF_GEX, 33, TSQ_GEX_REPLY, 1, 1 },    { KF_GEX, 34, TSQ_GEX_REQ, 0, 1 },
+	{ KF_ECDH, 30, TSQ_ECDH_INIT, 0, 0 },   { KF_ECDH, 31, TSQ_ECDH_REPLY, 1, 0 },
+};
+
+/* tshark's ssh.seq_num for a packet in clear: 0 for what it does not track. */
+static uint32_t ts_seq_num(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir, uint8_t code)
+{
+	struct ts_seq *q = &st->h[dir].seq;
+	if (code == 20) {
+		uint64_t fr = wl_frame(ctx);
+		if (!q->kexinit_frame || q->kexinit_frame == fr) {
+			q->kexinit_frame = fr;
+			if (!q->slot[TSQ_KEXINIT])
+				q->slot[TSQ_KEXINIT] = q->next++;
+		}
+		return q->slot[TSQ_KEXINIT];
+	}
+	if (code == 21) {
+		if (!q->slot[TSQ_NEWKEYS])
+			q->slot[TSQ_NEWKEYS] = q->next++;
+		return q->slot[TSQ_NEWKEYS];
+	}
+	enum kexfam fam = ts_family(st);
+	for (size_t i = 0; i < sizeof ts_kex_seq / sizeof *ts_kex_seq; i++) {
+		if (ts_kex_seq[i].fam != fam || ts_kex_seq[i].code != code)
+			continue;
+		struct ts_seq *c = &st->h[ts_kex_seq[i].server ? WL_S2C : WL_C2S].seq;
+		uint32_t *slot = &c->slot[ts_kex_seq[i].slot];
+		if (!*slot)
+			*slot = ts_kex_seq[i].count_first ? ++c->next : c->next++;
+		return *slot;
+	}
+	return 0;
+}
+
+/* tshark's MAC length for a MAC name (its ssh_set_mac_length()): the number
+ * after the last '-' in bits, or a few names it knows; -1 otherwise. */
+static int32_t ts_mac_length(const char *mac, uint8_t *len_plain)
+{
+	char name[SSH_ALG_MAX];
+	snprintf(name, sizeof name, "%s", mac);
+	char *cut = strstr(name, "-etm@openssh.com");
+	if (cut) {
+		*len_plain = 1;
+		*cut = '\0';
+	} else if ((cut = strstr(name, "@openssh.com"))) {
+		*cut = '\0';
+	}
+	const char *dash = strrchr(name, '-');
+	if (dash && dash[1]) {
+		char *end;
+		unsigned long bits = strtoul(dash + 1, &end, 10);
+		if (!*end && dash[1] >= '0' && dash[1] <= '9' && bits && bits % 8 == 0 && bits <= 4096)
+			return (int32_t)(bits / 8);
+	}
+	static const struct { const char *name; int32_t len; } known[] = {
+		{ "hmac-sha1", 20 }, { "hmac-md5", 16 }, { "hmac-ripemd160", 20 }, { "none", 0 },
+	};
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (strcmp(name, known[i].name) == 0)
+			return known[i].len;
+	return -1;
+}
+
+/* The ciphers tshark 4.0 can decrypt: with one of them it opens a cipher at
+ * NEWKEYS (with zero keys when it has none), fails to decrypt and shows
+ * nothing of the packets; with another it shows them as encrypted bytes. */
+static const char *const ts_ciphers[] = {
+	"chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes128-gcm",
+	"aes256-gcm@openssh.com", "aes256-gcm", "aes128-cbc", "aes192-cbc", "aes256-cbc",
+	"aes128-ctr", "aes192-ctr", "aes256-ctr",
+};
+
+static int ts_decrypts(const char *cipher)
+{
+	for (size_t i = 0; i < sizeof ts_ciphers / sizeof *ts_ciphers; i++)
+		if (strcmp(cipher, ts_ciphers[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The bytes tshark needs before it tries to decrypt (else an exception). */
+static size_t ts_decrypt_min(const char *cipher)
+{
+	return str_prefix(cipher, "aes") && !strstr(cipher, "-gcm") ? 16 : 4;
+}
+
+/* tshark chooses both directions' cipher and MAC when its DH or ECDH
+ * dissector reads the reply (never for GEX in 4.0). */
+static void ts_choose(struct ssh_st *st)
+{
+	if (st->ts_chosen || !st->negotiated)
+		return;
+	st->ts_chosen = 1;
+	for (int d = 0; d < 2; d++) {
+		struct ssh_half *h = &st->h[d];
+		const char *enc = cipher_of(st, (enum wl_dir)d);
+		h->ts_len_plain = 0;
+		if (strcmp(enc, "aes128-gcm@openssh.com") == 0 || strcmp(enc, "aes256-gcm@openssh.com") == 0) {
+			h->ts_maclen = 16;
+			h->ts_len_plain = 1;
+		} else if (strcmp(enc, "chacha20-poly1305@openssh.com") == 0) {
+			h->ts_maclen = 16;
+		} else {
+			h->ts_maclen = ts_mac_length(mac_of(st, (enum wl_dir)d), &h->ts_len_plain);
+		}
+	}
+}
+
+/* Whether tshark, reading this stream call's bytes from the start, gets to
+ * the end of them without asking for more: then (and only then) it gives
+ * the frame its ssh.direction. */
+static int ts_call_complete(const struct ssh_st *st, enum wl_dir dir, struct wl_cur c)
+{
+	const struct ssh_half *h = &st->h[dir];
+	enum ssh_phase ph = h->ph;
+	int version = st->ts_version;
+	size_t n = wl_left(&c), pos = 0;
+	while (pos < n) {
+		size_t left = n - pos;
+		struct wl_cur u = wl_at(&c, pos, left);
+		if (ph == PH_BANNER && starts_ci(u, "SSH-")) {
+			long nl = wl_find(&u, '\n');
+			if (nl < 0)
+				return 0;
+			version |= dir == WL_C2S;
+			pos += (size_t)nl + 1;
+			ph = PH_PACKETS;
+			continue;
+		}
+		if (!version)
+			return left > 4;  /* all of it one "encrypted packet" */
+		if (ph == PH_ENCRYPTED) {
+			const char *enc = cipher_of(st, dir);
+			if (st->ts_chosen && ts_decrypts(enc))
+				return left >= ts_decrypt_min(enc);
+			return left > 4 && (h->ts_maclen <= 0 || left - 4 >= (size_t)h->ts_maclen);
+		}
+		if (ph == PH_OPAQUE)
+			return 1;
+		if (left < 4)
+			return 0;
+		struct wl_cur hdr = u;
+		uint32_t plen = wl_be32(&hdr);
+		if ((uint64_t)plen + 4 > left)
+			return 0;
+		wl_skip(&hdr, 1);
+		int code = wl_peek(&hdr, 0);
+		if (plen >= 0xffff)
+			return 1;  /* tshark takes the rest as this packet */
+		pos += 4 + (size_t)plen;
+		if (code == 21)
+			ph = PH_ENCRYPTED;
+	}
+	return 1;
+}
+
+/* Marks the bytes from c to the end of this stream call as the "encrypted
+ * packet" tshark shows (once per call), for the next message to name. */
+static void ts_encrypted_view(struct ssh_st *st, struct wl_cur c, int32_t maclen, uint8_t len_plain)
+{
+	st->enc_pending = 1;
+	st->enc_bytes = c;
+	st->enc_maclen = maclen;
+	st->enc_len_plain = len_plain;
+}
+
+static void ts_encrypted_fields(const struct ssh_st *st, struct wl_msg *m)
+{
+	struct wl_cur c = st->enc_bytes;
+	size_t n = wl_left(&c);
+	if (n <= 4)
+		return;  /* tshark 4.0 throws here: a malformed packet */
+	struct wl_cur lc = c;
+	if (st->enc_len_plain)
+		wl_f_uint(m, "ssh.packet_length", wl_be32(&lc));
+	else
+		wl_f_bytes(m, "ssh.packet_length_encrypted", wl_bytes(&lc, 4), 4);
+	size_t mac = st->enc_maclen > 0 ? (size_t)st->enc_maclen : 0;
+	if (n - 4 < mac)
+		return;
+	wl_skip(&c, 4);
+	wl_f_bytes(m, "ssh.encrypted_packet", wl_bytes(&c, n - 4 - mac), n - 4 - mac);
+	if (mac)
+		wl_f_bytes(m, "ssh.mac", wl_bytes(&c, mac), mac);
+}
+
+/* A message of this side. The first of its frame also gets ssh.direction,
+ * as tshark gives it once per segment it read to the end: in the default
+ * view on packets in clear, with -v on every message. */
+static struct wl_msg *ssh_msg(struct ssh_st *st, struct wl_ctx *ctx, const char *type,
+			      enum wl_dir dir, int clear)
+{
+	struct wl_msg *m = wl_msg_new(ctx, "ssh", type, dir);
+	struct ssh_half *h = &st->h[dir];
+	uint64_t fr = wl_frame(ctx);
+	if (st->call_dir_ok && h->dir_frame != fr && (clear || verbose(ctx))) {
+		h->dir_frame = fr;
+		wl_f_bool(m, "ssh.direction", dir != WL_C2S);
+	}
+	if (st->enc_pending && verbose(ctx)) {
+		st->enc_pending = 0;
+		ts_encrypted_fields(st, m);
+	}
+	return m;
+}
+
 /* ---- messages ---- */
 
 struct msgdef;
@@ -874,6 +1161,7 @@ static void msg_newkeys(struct pkt *p, struct wl_cur *c)
 	if (st->strict)
 		wl_note(p->m, WL_INFO, "strict KEX: this direction's sequence number restarts at 0");
 	h->ph = PH_ENCRYPTED;
+	h->ts_cipher = st->ts_chosen && ts_decrypts(cipher);
 	if (st->negotiated && length_in_clear(cipher, mac_of(st, p->dir), &h->maclen, &h->block))
 		h->framed = 1;
 	h->newkeys_frame = wl_frame(p->ctx);
@@ -885,6 +1173,59 @@ static void msg_newkeys(struct pkt *p, struct wl_cur *c)
 	else
 		wl_flow_fact(p->ctx, "encrypted from", "frame %llu (%s→%s)",
 			     (unsigned long long)h->newkeys_frame, who(st, p->dir), who(st, !p->dir));
+}
+
+/* An mpint or string as tshark names it: ssh.mpint_length (with -v), then
+ * the bytes under name. */
+static void mpint_field(struct pkt *p, const char *name, struct wl_cur v, uint32_t n)
+{
+	if (verbose(p->ctx))
+		wl_f_uint(p->m, "ssh.mpint_length", n);
+	wl_f_bytes(p->m, name, all_bytes(v), n);
+}
+
+/* A certificate's validity time (seconds since 1970, UTC) as text. */
+static void cert_time(uint64_t t, char *out, size_t n)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (t == 0)
+		snprintf(out, n, "always");
+	else if (t == UINT64_MAX)
+		snprintf(out, n, "forever");
+	else if (t > 253402300799ULL || !gmtime_r(&tt, &tm) || !strftime(out, n, "%Y-%m-%d %H:%M UTC", &tm))
+		snprintf(out, n, "%llu", (unsigned long long)t);
+}
+
+/* An OpenSSH host certificate after its key (PROTOCOL.certkeys): serial,
+ * type, key id, principals, validity; the key id is the certificate's
+ * comment, the name its issuer gave it. */
+static void cert_note(struct wl_msg *m, struct wl_cur k)
+{
+	wl_skip(&k, 8);  /* serial */
+	uint32_t type = wl_be32(&k), idlen, plen;
+	struct wl_cur id = take_string(&k, &idlen), pr = take_string(&k, &plen);
+	uint64_t after = wl_be64(&k), before = wl_be64(&k);
+	if (!wl_ok(&k)) {
+		wl_note(m, WL_WARN, "host certificate cut short after its key");
+		return;
+	}
+	char idt[80], prt[80];
+	wl_text(&id, idlen, idt, sizeof idt, '.');
+	/* the principals are strings inside the string: show the first */
+	uint32_t n1;
+	struct wl_cur first = take_string(&pr, &n1);
+	if (wl_ok(&pr))
+		wl_text(&first, n1, prt, sizeof prt, '.');
+	else
+		snprintf(prt, sizeof prt, "(none)");
+	char from[32], to[32];
+	cert_time(after, from, sizeof from);
+	cert_time(before, to, sizeof to);
+	wl_f_str(m, "wl.ssh.host_cert.key_id", all_bytes(id), idlen);
+	wl_note(m, WL_INFO, "host certificate%s: key id \"%s\", principal %s, valid from %s to %s; "
+		"trust comes from the CA that signed it", type == 2 ? "" : type == 1 ?
+		" (of a user, where a host one belongs)" : " (of an unknown type)", idt, prt, from, to);
 }
 
 /* The host key K_S: type, key material, SHA-256 fingerprint. */
@@ -923,8 +1264,8 @@ static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 		uint32_t el, nl;
 		struct wl_cur e = take_string(&k, &el), n = take_string(&k, &nl);
 		if (wl_ok(&k)) {
-			wl_f_bytes(m, "ssh.host_key.rsa.e", all_bytes(e), el);
-			wl_f_bytes(m, "ssh.host_key.rsa.n", all_bytes(n), nl);
+			mpint_field(p, "ssh.host_key.rsa.e", e, el);
+			mpint_field(p, "ssh.host_key.rsa.n", n, nl);
 			bits = bits_of(all_bytes(n), nl);
 		}
 	} else if (strcmp(base, "ssh-ed25519") == 0) {
@@ -939,7 +1280,11 @@ static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 		uint32_t il, ql;
 		struct wl_cur id = take_string(&k, &il), q = take_string(&k, &ql);
 		if (wl_ok(&k)) {
+			if (verbose(p->ctx))
+				wl_f_uint(m, "ssh.host_key.ecdsa.id_length", il);
 			wl_f_str(m, "ssh.host_key.ecdsa.id", all_bytes(id), il);
+			if (verbose(p->ctx))
+				wl_f_uint(m, "ssh.host_key.ecdsa.q_length", ql);
 			wl_f_bytes(m, "ssh.host_key.ecdsa.q", all_bytes(q), ql);
 			bits = ql > 1 ? (ql - 1) / 2 * 8 : 0;
 			if (bits == 264)
@@ -948,13 +1293,22 @@ static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 				bits = 521;
 		}
 	} else if (strcmp(base, "ssh-dss") == 0) {
-		uint32_t pl;
-		struct wl_cur pp = take_string(&k, &pl);
-		take_string(&k, NULL);
-		take_string(&k, NULL);
-		take_string(&k, NULL);
-		if (wl_ok(&k))
-			bits = bits_of(all_bytes(pp), pl);
+		static const char *const dsa[4] = { "ssh.host_key.dsa.p", "ssh.host_key.dsa.q",
+						    "ssh.host_key.dsa.g", "ssh.host_key.dsa.y" };
+		struct wl_cur part[4];
+		uint32_t len[4];
+		for (int i = 0; i < 4; i++)
+			part[i] = take_string(&k, &len[i]);
+		if (wl_ok(&k)) {
+			bits = bits_of(all_bytes(part[0]), len[0]);
+			if (verbose(p->ctx))
+				for (int i = 0; i < 4; i++)
+					mpint_field(p, dsa[i], part[i], len[i]);
+		}
+	} else if (!cert && verbose(p->ctx)) {
+		/* a key type tshark does not decode: the rest of the blob */
+		size_t rest = wl_left(&k);
+		wl_f_bytes(m, "ssh.host_key.data", wl_bytes(&k, rest), rest);
 	}
 	if (!wl_ok(&k)) {
 		wl_note(m, WL_ERROR, "malformed %s host key", type);
@@ -986,6 +1340,8 @@ static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 		"-f` on the server's public key before trusting it", fp, base, cert ? " certificate, " :
 		", ", bits);
 	wl_flow_fact(p->ctx, "host key", "%s %s", type, fp);
+	if (cert)
+		cert_note(m, k);
 	if ((strcmp(base, "ssh-rsa") == 0 || strcmp(base, "ssh-dss") == 0) && bits && bits < 2048)
 		wl_note(m, WL_WARN, "a %u-bit %s host key is too short to be trusted today", bits, base);
 	if (p->st->negotiated && !str_prefix(p->st->neg[NL_HOSTKEY], base) &&
@@ -1004,9 +1360,24 @@ static void signature(struct pkt *p, struct wl_cur *c)
 	wl_f_uint(p->m, "ssh.host_sig.length", slen);
 	uint32_t tlen;
 	struct wl_cur t = take_string(&s, &tlen);
-	if (wl_ok(&s)) {
-		wl_f_uint(p->m, "ssh.host_sig.type_length", tlen);
-		wl_f_str(p->m, "ssh.host_sig.type", all_bytes(t), tlen);
+	if (!wl_ok(&s))
+		return;
+	wl_f_uint(p->m, "ssh.host_sig.type_length", tlen);
+	wl_f_str(p->m, "ssh.host_sig.type", all_bytes(t), tlen);
+	if (!verbose(p->ctx))
+		return;
+	/* as tshark decodes the blob: an mpint for ssh-rsa and ssh-dss, nothing
+	 * for ECDSA and EdDSA, the bytes under host_sig.data for the rest
+	 * (rsa-sha2-256/512 among them) */
+	int is_rsa = wl_starts_with(&t, "ssh-rsa") && tlen == 7, is_dss = wl_starts_with(&t, "ssh-dss") && tlen == 7;
+	if (is_rsa || is_dss) {
+		uint32_t n;
+		struct wl_cur v = take_string(&s, &n);
+		if (wl_ok(&s))
+			mpint_field(p, is_rsa ? "ssh.host_sig.rsa" : "ssh.host_sig.dsa", v, n);
+	} else if (!wl_starts_with(&t, "ecdsa-sha2-") && !wl_starts_with(&t, "ssh-ed")) {
+		size_t rest = wl_left(&s);
+		wl_f_bytes(p->m, "ssh.host_sig.data", wl_bytes(&s, rest), rest);
 	}
 }
 
@@ -1074,6 +1445,9 @@ static uint32_t kex_value(struct pkt *p, struct wl_cur *c, enum kexfam fam, int 
 		wl_f_uint(p->m, reply ? "ssh.ecdh.q_s_length" : "ssh.ecdh.q_c_length", n);
 	} else if (fam == KF_DH || fam == KF_GEX) {
 		wl_f_uint(p->m, "ssh.mpint_length", n);
+	} else if (verbose(p->ctx) && ts_family(p->st) == KF_DH) {
+		/* tshark reads a method it does not know as Diffie-Hellman */
+		mpint_field(p, reply ? "ssh.dh.f" : "ssh.dh.e", v, n);
 	}
 	wl_f_bytes(p->m, f, all_bytes(v), n);
 	if (fam == KF_HYBRID && p->st->negotiated)
@@ -1188,8 +1562,8 @@ static void msg_gex_group(struct pkt *p, struct wl_cur *c)
 	struct wl_cur pp = take_string(c, &pl), g = take_string(c, &gl);
 	if (!wl_ok(c))
 		return;
-	wl_f_bytes(p->m, "ssh.dh_gex.p", all_bytes(pp), pl);
-	wl_f_bytes(p->m, "ssh.dh_gex.g", all_bytes(g), gl);
+	mpint_field(p, "ssh.dh_gex.p", pp, pl);
+	mpint_field(p, "ssh.dh_gex.g", g, gl);
 	unsigned bits = bits_of(all_bytes(pp), pl);
 	wl_msg_text(p->m, "GEX_GROUP p=%u bits", bits);
 	wl_note(p->m, WL_INFO, "the server picks the group: a %u-bit safe prime p and generator g",
@@ -1230,7 +1604,7 @@ static void opaque_msg(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir, s
 		       const char *why)
 {
 	struct ssh_half *h = &st->h[dir];
-	struct wl_msg *m = wl_msg_new(ctx, "ssh", "unknown", dir);
+	struct wl_msg *m = ssh_msg(st, ctx, "unknown", dir, 0);
 	wl_msg_text(m, "%zu bytes not framed as SSH", n);
 	if (!h->opaque_noted && why)
 		wl_note(m, WL_WARN, "%s", why);
@@ -1263,7 +1637,7 @@ static size_t pre_banner(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir,
 	}
 	if (!lines)
 		return 0;
-	struct wl_msg *m = wl_msg_new(ctx, "ssh", "pre_banner", dir);
+	struct wl_msg *m = ssh_msg(st, ctx, "pre_banner", dir, 0);
 	wl_msg_text(m, "%zu line%s before the version: \"%.*s\"", lines, lines > 1 ? "s" : "",
 		    (int)(first_len > 40 ? 40 : first_len), (const char *)first);
 	wl_f_uint(m, "wl.ssh.pre_banner_lines", lines);
@@ -1283,8 +1657,12 @@ static void banner_msg(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir,
 	size_t n = wl_left(&text);
 	struct wl_cur t = text;
 	const uint8_t *line = wl_bytes(&t, n);
-	struct wl_msg *m = wl_msg_new(ctx, "ssh", "version", dir);
+	struct wl_msg *m = ssh_msg(st, ctx, "version", dir, 0);
 	wl_msg_unordered(m);  /* both sides send their banner at once */
+	/* tshark learns the version from the TCP client's line only */
+	if (dir == WL_C2S && !st->ts_version &&
+	    (starts_ci(text, "SSH-2.") || starts_ci(text, "SSH-1.99-") || starts_ci(text, "SSH-1.")))
+		st->ts_version = 1;
 	wl_f_str(m, "ssh.protocol", line, n);
 	wl_msg_text(m, "%.*s", (int)(n > 200 ? 200 : n), (const char *)line);
 	/* "SSH-" protoversion "-" softwareversion [SP comments] */
@@ -1309,13 +1687,23 @@ static void banner_msg(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir,
 	}
 	wl_f_str(m, "wl.ssh.proto_version", ver, (size_t)dash);
 	wl_f_str(m, "wl.ssh.software", sw, swlen);
-	wl_note(m, WL_INFO, "the %s speaks SSH %.*s; software %.*s", side, (int)dash,
-		(const char *)ver, (int)(swlen > 60 ? 60 : swlen), (const char *)sw);
+	size_t cl = 0;
+	const uint8_t *comments = NULL;
 	if (sp >= 0) {
 		wl_skip(&c, 1);
-		size_t cl = wl_left(&c);
-		wl_f_str(m, "wl.ssh.comments", wl_bytes(&c, cl), cl);
+		cl = wl_left(&c);
+		comments = wl_bytes(&c, cl);
 	}
+	/* the comments (RFC 4253 §4.2) often name the build: Debian-2+deb12u10 */
+	if (comments && cl)
+		wl_note(m, WL_INFO, "the %s speaks SSH %.*s; software %.*s, comment \"%.*s\"", side,
+			(int)dash, (const char *)ver, (int)(swlen > 60 ? 60 : swlen), (const char *)sw,
+			(int)(cl > 60 ? 60 : cl), (const char *)comments);
+	else
+		wl_note(m, WL_INFO, "the %s speaks SSH %.*s; software %.*s", side, (int)dash,
+			(const char *)ver, (int)(swlen > 60 ? 60 : swlen), (const char *)sw);
+	if (comments)
+		wl_f_str(m, "wl.ssh.comments", comments, cl);
 	wl_flow_fact(ctx, dir == WL_C2S ? "client version" : "server version", "%.*s",
 		     (int)(n > 200 ? 200 : n), (const char *)line);
 	if (n + eol > SSH_BANNER_MAX)
@@ -1390,8 +1778,11 @@ static size_t lying_length(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir di
 {
 	struct ssh_half *h = &st->h[dir];
 	size_t left = wl_left(&c);
-	struct wl_msg *m = wl_msg_new(ctx, "ssh", "malformed", dir);
-	wl_f_uint(m, "ssh.packet_length", plen);
+	struct wl_msg *m = ssh_msg(st, ctx, "malformed", dir, 0);
+	/* tshark names the length only when the packet would fit the segment
+	 * (else it waits for more bytes) and when it knows the version */
+	if (st->ts_version && (uint64_t)plen + 4 <= left)
+		wl_f_uint(m, "ssh.packet_length", plen);
 	size_t eol;
 	long pos = wl_find_eol(&c, &eol);
 	struct wl_cur text = wl_at(&c, 0, pos > 0 ? (size_t)pos : 0), t = text;
@@ -1435,7 +1826,7 @@ static size_t do_packet(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir, 
 	struct wl_cur pkt = wl_sub(&c, total);
 	wl_skip(&pkt, 5);
 	if ((size_t)padlen + 1 >= plen) {
-		struct wl_msg *m = wl_msg_new(ctx, "ssh", "malformed", dir);
+		struct wl_msg *m = ssh_msg(st, ctx, "malformed", dir, 1);
 		wl_f_uint(m, "ssh.packet_length", plen);
 		wl_f_uint(m, "ssh.padding_length", padlen);
 		wl_msg_text(m, "packet_length %u, padding_length %u", plen, padlen);
@@ -1447,13 +1838,21 @@ static size_t do_packet(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir, 
 	uint8_t code = wl_u8(&payload);
 	const struct msgdef *d = lookup(st, dir, code);
 	const char *type = d ? d->type : wl_tok(other_codes, code, "unknown");
-	struct wl_msg *m = wl_msg_new(ctx, "ssh", type, dir);
+	struct wl_msg *m = ssh_msg(st, ctx, type, dir, 1);
 	if (code == 20)
 		wl_msg_unordered(m);  /* each side sends KEXINIT without waiting */
-	wl_f_bool(m, "ssh.direction", dir != WL_C2S);
 	wl_f_uint(m, "ssh.packet_length", plen);
 	wl_f_uint(m, "ssh.padding_length", padlen);
 	wl_f_uint(m, "ssh.message_code", code);
+	if (verbose(ctx)) {
+		struct wl_cur pad = pkt;  /* after the payload: the padding */
+		const uint8_t *pb = wl_bytes(&pad, padlen);
+		if (pb)
+			wl_f_bytes(m, "ssh.padding_string", pb, padlen);
+		wl_f_uint(m, "ssh.seq_num", ts_seq_num(st, ctx, dir, code));
+	}
+	if (code == 31 && ts_family(st) != KF_GEX)
+		ts_choose(st);
 	h->clear_pkts++;
 	struct pkt p = { st, ctx, m, dir, code, 0, d };
 	if (d) {
@@ -1518,7 +1917,7 @@ static size_t do_encrypted(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir di
 		h->have = left;
 		return 0;
 	}
-	struct wl_msg *m = wl_msg_new(ctx, "ssh", "encrypted", dir);
+	struct wl_msg *m = ssh_msg(st, ctx, "encrypted", dir, 0);
 	wl_msg_unordered(m);  /* interleaving of ciphertext is timing */
 	h->enc_msgs++;
 	h->enc_bytes += used;
@@ -1550,10 +1949,22 @@ static size_t ssh_stream(void *vst, struct wl_ctx *ctx, enum wl_dir dir, struct 
 	struct ssh_st *st = vst;
 	struct ssh_half *h = &st->h[dir];
 	size_t used = 0;
+	/* bytes held from an earlier frame complete a PDU tshark reassembles
+	 * and reads to its end; else the whole segment must end on a boundary */
+	st->call_dir_ok = h->have > 0 || ts_call_complete(st, dir, c);
+	int viewed = 0;
 	h->want = h->have = 0;
 	while (wl_left(&c)) {
 		enum ssh_phase before = h->ph;
 		size_t n = 0;
+		if (!viewed && !st->ts_version && !(h->ph == PH_BANNER && starts_ci(c, "SSH-"))) {
+			/* no version yet for tshark: the rest is one encrypted packet */
+			ts_encrypted_view(st, c, -1, 0);
+			viewed = 1;
+		} else if (!viewed && h->ph == PH_ENCRYPTED && !h->ts_cipher) {
+			ts_encrypted_view(st, c, h->ts_maclen, h->ts_len_plain);
+			viewed = 1;
+		}
 		switch (h->ph) {
 		case PH_BANNER: n = do_banner(st, ctx, dir, c); break;
 		case PH_PACKETS: n = do_packet(st, ctx, dir, c); break;
@@ -1571,6 +1982,8 @@ static size_t ssh_stream(void *vst, struct wl_ctx *ctx, enum wl_dir dir, struct 
 			break;
 		}
 	}
+	st->enc_pending = 0;
+	st->call_dir_ok = 0;
 	return used;
 }
 
@@ -1596,8 +2009,10 @@ static void *ssh_open(struct wl_ctx *ctx)
 {
 	(void)ctx;
 	struct ssh_st *st = calloc(1, sizeof *st);
-	if (st)
+	if (st) {
 		st->client = WL_C2S;
+		st->h[0].ts_maclen = st->h[1].ts_maclen = -1;
+	}
 	return st;
 }
 
@@ -1657,6 +2072,11 @@ static const struct wl_field_info ssh_fields[] = {
 	{ "ssh.packet_length", WL_FT_UINT, "binary packet length" },
 	{ "ssh.padding_length", WL_FT_UINT, "padding length" },
 	{ "ssh.message_code", WL_FT_UINT, "message number (RFC 4250)" },
+	{ "ssh.padding_string", WL_FT_BYTES, "random padding (-v)" },
+	{ "ssh.seq_num", WL_FT_UINT, "tshark 4.0's packet number in clear (-v; its rules, not always RFC 4253's)" },
+	{ "ssh.packet_length_encrypted", WL_FT_BYTES, "first 4 bytes of an encrypted segment tshark cannot decrypt (-v)" },
+	{ "ssh.encrypted_packet", WL_FT_BYTES, "the rest of that segment (-v)" },
+	{ "ssh.mac", WL_FT_BYTES, "its last mac-length bytes, when tshark knows the MAC (-v)" },
 	{ "ssh.cookie", WL_FT_BYTES, "KEXINIT random cookie" },
 	{ "ssh.kex_algorithms", WL_FT_STR, "key exchange name-list" },
 	{ "ssh.server_host_key_algorithms", WL_FT_STR, "host key name-list" },
@@ -1668,14 +2088,27 @@ static const struct wl_field_info ssh_fields[] = {
 	{ "ssh.compression_algorithms_server_to_client", WL_FT_STR, "compression name-list s2c" },
 	{ "ssh.languages_client_to_server", WL_FT_STR, "language name-list c2s" },
 	{ "ssh.languages_server_to_client", WL_FT_STR, "language name-list s2c" },
+	{ "ssh.kex_algorithms_length", WL_FT_UINT, "length of the kex name-list" },
+	{ "ssh.server_host_key_algorithms_length", WL_FT_UINT, "length of the host key name-list" },
+	{ "ssh.encryption_algorithms_client_to_server_length", WL_FT_UINT, "length of the cipher name-list c2s" },
+	{ "ssh.encryption_algorithms_server_to_client_length", WL_FT_UINT, "length of the cipher name-list s2c" },
+	{ "ssh.mac_algorithms_client_to_server_length", WL_FT_UINT, "length of the MAC name-list c2s" },
+	{ "ssh.mac_algorithms_server_to_client_length", WL_FT_UINT, "length of the MAC name-list s2c" },
+	{ "ssh.compression_algorithms_client_to_server_length", WL_FT_UINT, "length of the compression name-list c2s" },
+	{ "ssh.compression_algorithms_server_to_client_length", WL_FT_UINT, "length of the compression name-list s2c" },
+	{ "ssh.languages_client_to_server_length", WL_FT_UINT, "length of the language name-list c2s" },
+	{ "ssh.languages_server_to_client_length", WL_FT_UINT, "length of the language name-list s2c" },
 	{ "ssh.first_kex_packet_follows", WL_FT_UINT, "a guessed KEX packet follows" },
 	{ "ssh.kex.reserved", WL_FT_BYTES, "reserved" },
 	{ "ssh.kex.hassh_algorithms", WL_FT_STR, "HASSH input (client)" },
 	{ "ssh.kex.hassh", WL_FT_STR, "HASSH: MD5 of the client's algorithms" },
 	{ "ssh.kex.hasshserver_algorithms", WL_FT_STR, "HASSH input (server)" },
 	{ "ssh.kex.hasshserver", WL_FT_STR, "HASSH: MD5 of the server's algorithms" },
+	{ "ssh.ecdh.q_c_length", WL_FT_UINT, "length of Q_C" },
 	{ "ssh.ecdh.q_c", WL_FT_BYTES, "client's ephemeral ECDH public key" },
+	{ "ssh.ecdh.q_s_length", WL_FT_UINT, "length of Q_S" },
 	{ "ssh.ecdh.q_s", WL_FT_BYTES, "server's ephemeral ECDH public key" },
+	{ "ssh.mpint_length", WL_FT_UINT, "length of the mpint (or string) that follows" },
 	{ "ssh.dh.e", WL_FT_BYTES, "client's DH value e" },
 	{ "ssh.dh.f", WL_FT_BYTES, "server's DH value f" },
 	{ "ssh.dh_gex.min", WL_FT_UINT, "GEX minimum group size" },
@@ -1683,9 +2116,31 @@ static const struct wl_field_info ssh_fields[] = {
 	{ "ssh.dh_gex.max", WL_FT_UINT, "GEX maximum group size" },
 	{ "ssh.dh_gex.p", WL_FT_BYTES, "GEX prime" },
 	{ "ssh.dh_gex.g", WL_FT_BYTES, "GEX generator" },
-	{ "ssh.host_key.type", WL_FT_STR, "host key type" },
 	{ "ssh.host_key.length", WL_FT_UINT, "host key blob length" },
+	{ "ssh.host_key.type_length", WL_FT_UINT, "length of the host key type" },
+	{ "ssh.host_key.type", WL_FT_STR, "host key type" },
+	{ "ssh.host_key.rsa.e", WL_FT_BYTES, "RSA host key: public exponent" },
+	{ "ssh.host_key.rsa.n", WL_FT_BYTES, "RSA host key: modulus" },
+	{ "ssh.host_key.dsa.p", WL_FT_BYTES, "DSA host key: p (-v)" },
+	{ "ssh.host_key.dsa.q", WL_FT_BYTES, "DSA host key: q (-v)" },
+	{ "ssh.host_key.dsa.g", WL_FT_BYTES, "DSA host key: g (-v)" },
+	{ "ssh.host_key.dsa.y", WL_FT_BYTES, "DSA host key: y (-v)" },
+	{ "ssh.host_key.ecdsa.id_length", WL_FT_UINT, "ECDSA host key: curve name length (-v)" },
+	{ "ssh.host_key.ecdsa.id", WL_FT_STR, "ECDSA host key: curve name" },
+	{ "ssh.host_key.ecdsa.q_length", WL_FT_UINT, "ECDSA host key: point length (-v)" },
+	{ "ssh.host_key.ecdsa.q", WL_FT_BYTES, "ECDSA host key: public point" },
+	{ "ssh.host_key.eddsa.key_length", WL_FT_UINT, "EdDSA host key length" },
+	{ "ssh.host_key.eddsa.key", WL_FT_BYTES, "EdDSA host key" },
+	{ "ssh.host_key.data", WL_FT_BYTES, "a host key of a type tshark does not decode (-v)" },
+	{ "ssh.host_sig.length", WL_FT_UINT, "signature blob length" },
+	{ "ssh.host_sig.type_length", WL_FT_UINT, "length of the signature algorithm" },
 	{ "ssh.host_sig.type", WL_FT_STR, "signature algorithm" },
+	{ "ssh.host_sig.rsa", WL_FT_BYTES, "ssh-rsa signature (-v)" },
+	{ "ssh.host_sig.dsa", WL_FT_BYTES, "ssh-dss signature (-v)" },
+	{ "ssh.host_sig.data", WL_FT_BYTES, "other signatures (rsa-sha2-*), as tshark (-v)" },
+	{ "ssh.ignore_data_length", WL_FT_UINT, "IGNORE: length of the data" },
+	{ "ssh.debug_always_display", WL_FT_BOOL, "DEBUG: always display" },
+	{ "ssh.debug_name", WL_FT_STR, "DEBUG: the message" },
 	{ "ssh.disconnect_reason", WL_FT_UINT, "disconnect reason code" },
 	{ "ssh.disconnect_description", WL_FT_STR, "disconnect text" },
 	{ "ssh.service_name", WL_FT_STR, "service requested or accepted" },
@@ -1704,6 +2159,10 @@ static const struct wl_field_info ssh_fields[] = {
 	{ "wl.ssh.strict_kex", WL_FT_BOOL, "strict KEX agreed (Terrapin countermeasure)" },
 	{ "wl.ssh.host_key.fingerprint", WL_FT_STR, "SHA256 fingerprint as ssh-keygen -l" },
 	{ "wl.ssh.host_key.bits", WL_FT_UINT, "host key size" },
+	{ "wl.ssh.host_cert.key_id", WL_FT_STR, "a host certificate's key id (its comment)" },
+	{ "wl.ssh.extension", WL_FT_STR, "EXT_INFO: an extension's name" },
+	{ "wl.ssh.kex.client_value", WL_FT_BYTES, "the client's value of a key exchange wirelab does not know" },
+	{ "wl.ssh.kex.server_value", WL_FT_BYTES, "the server's value of a key exchange wirelab does not know" },
 	{ "wl.ssh.kem.client_init", WL_FT_BYTES, "hybrid KEM: client public key(s)" },
 	{ "wl.ssh.kem.server_reply", WL_FT_BYTES, "hybrid KEM: server ciphertext and key" },
 	{ "wl.ssh.encrypted_bytes", WL_FT_UINT, "encrypted bytes in this segment" },
