@@ -642,43 +642,8 @@ static const struct wl_field_info smb_fields[] = {
 	{ "smb2.tc.redirect_to_owner", WL_FT_BOOL, "Redirect To Owner" },
 	{ "smb2.tc.reserved", WL_FT_HEX, "Reserved" },
 	{ "smb2.tcon_frame", WL_FT_UINT, "Connected in Frame" },
-	/* NTLMSSP under -v (wl_ntlmssp_fields) */
-	{ "ntlmssp.negotiateunicode", WL_FT_BOOL, "Negotiate UNICODE" },
-	{ "ntlmssp.negotiateoem", WL_FT_BOOL, "Negotiate OEM" },
-	{ "ntlmssp.requesttarget", WL_FT_BOOL, "Request Target" },
-	{ "ntlmssp.negotiate00000008", WL_FT_BOOL, "Request 0x00000008" },
-	{ "ntlmssp.negotiatesign", WL_FT_BOOL, "Negotiate Sign" },
-	{ "ntlmssp.negotiateseal", WL_FT_BOOL, "Negotiate Seal" },
-	{ "ntlmssp.negotiatedatagram", WL_FT_BOOL, "Negotiate Datagram" },
-	{ "ntlmssp.negotiatelmkey", WL_FT_BOOL, "Negotiate Lan Manager Key" },
-	{ "ntlmssp.negotiate00000100", WL_FT_BOOL, "Negotiate 0x00000100" },
-	{ "ntlmssp.negotiatentlm", WL_FT_BOOL, "Negotiate NTLM key" },
-	{ "ntlmssp.negotiatentonly", WL_FT_BOOL, "Negotiate NT Only" },
-	{ "ntlmssp.negotiateanonymous", WL_FT_BOOL, "Negotiate Anonymous" },
-	{ "ntlmssp.negotiateoemdomainsupplied", WL_FT_BOOL, "Negotiate OEM Domain Supplied" },
-	{ "ntlmssp.negotiateoemworkstationsupplied", WL_FT_BOOL, "Negotiate OEM Workstation Supplied" },
-	{ "ntlmssp.negotiate00004000", WL_FT_BOOL, "Negotiate 0x00004000" },
-	{ "ntlmssp.negotiatealwayssign", WL_FT_BOOL, "Negotiate Always Sign" },
-	{ "ntlmssp.targettypedomain", WL_FT_BOOL, "Target Type Domain" },
-	{ "ntlmssp.targettypeserver", WL_FT_BOOL, "Target Type Server" },
-	{ "ntlmssp.targettypeshare", WL_FT_BOOL, "Target Type Share" },
-	{ "ntlmssp.negotiatentlm2", WL_FT_BOOL, "Negotiate Extended Security" },
-	{ "ntlmssp.negotiateidentify", WL_FT_BOOL, "Negotiate Identify" },
-	{ "ntlmssp.negotiatent00200000", WL_FT_BOOL, "Negotiate 0x00200000" },
-	{ "ntlmssp.requestnonntsession", WL_FT_BOOL, "Request Non-NT Session" },
-	{ "ntlmssp.negotiatetargetinfo", WL_FT_BOOL, "Negotiate Target Info" },
-	{ "ntlmssp.negotiatent01000000", WL_FT_BOOL, "Negotiate 0x01000000" },
-	{ "ntlmssp.negotiateversion", WL_FT_UINT, "Negotiate Version" },
-	{ "ntlmssp.negotiatent04000000", WL_FT_BOOL, "Negotiate 0x04000000" },
-	{ "ntlmssp.negotiatent08000000", WL_FT_BOOL, "Negotiate 0x08000000" },
-	{ "ntlmssp.negotiatent10000000", WL_FT_BOOL, "Negotiate 0x10000000" },
-	{ "ntlmssp.negotiate128", WL_FT_BOOL, "Negotiate 128" },
-	{ "ntlmssp.negotiatekeyexch", WL_FT_BOOL, "Negotiate Key Exchange" },
-	{ "ntlmssp.negotiate56", WL_FT_BOOL, "Negotiate 56" },
-	{ "ntlmssp.version.major", WL_FT_UINT, "Major Version" },
-	{ "ntlmssp.version.minor", WL_FT_UINT, "Minor Version" },
-	{ "ntlmssp.version.build_number", WL_FT_UINT, "Build Number" },
-	{ "ntlmssp.version.ntlm_current_revision", WL_FT_UINT, "NTLM Current Revision" },
+	/* NTLMSSP under -v */
+	WL_NTLMSSP_FIELDS_V
 	{ NULL, 0, NULL },
 };
 
@@ -1087,6 +1052,12 @@ static void spnego_neg(struct wl_msg *m, struct wl_cur c, int resp, struct auth_
 			add_mech(ai, mech_name(oid));
 		} else if (n == 2 && t2 == 0x04) {
 			spnego_token(m, in, ai, depth + 1);
+		} else if (n == 3 && t2 == 0x04 && ai->verbose && wl_left(&in) == 16 &&
+			   (strstr(ai->mechs, "NTLMSSP") || (!ai->mechs[0] && wl_peek(&in, 0) == 1 &&
+			    wl_peek(&in, 1) == 0 && wl_peek(&in, 2) == 0 && wl_peek(&in, 3) == 0))) {
+			/* mechListMIC: an NTLMSSP signature (version 1), also in the last
+			 * response, which names no mechanism */
+			wl_ntlmssp_verifier(m, in);
 		}
 	}
 	if (seq.err == WL_EINVAL || seq.err == WL_ETRUNC)
