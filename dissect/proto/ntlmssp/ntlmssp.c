@@ -85,12 +85,17 @@ static void ntlm_string(struct wl_msg *m, struct wl_cur v, uint32_t flags, const
 		wl_f_cstr(m, field, out[0] || !null_if_empty ? out : "NULL");
 }
 
-/* A buffer's bytes as a field (-v), when it is not empty. */
-static void ntlm_bytes(struct ntlm_rd *r, const char *field, struct wl_cur v)
+/* A blob's bytes as a field (-v). An empty one is shown over its 8-byte
+ * descriptor, as tshark does (its value then prints as the descriptor). */
+static void ntlm_blob(struct ntlm_rd *r, const char *field, struct wl_cur desc, struct wl_cur v)
 {
 	size_t n = wl_left(&v);
-	if (r->verbose && n)
+	if (!r->verbose)
+		return;
+	if (n)
 		wl_f_bytes(r->m, field, wl_bytes(&v, n), n);
+	else if (wl_left(&desc) >= 8 && wl_peek(&desc, 0) == 0 && wl_peek(&desc, 1) == 0)
+		wl_f_bytes(r->m, field, wl_bytes(&desc, 8), 8);
 }
 
 /* FILETIME (100 ns since 1601) to ns since 1970; before 1970 is 0. */
@@ -158,7 +163,9 @@ static void ntlm_av_pairs(struct ntlm_rd *r, struct wl_cur *ti, const struct av_
 		if (av_kind[id] == AV_STR) {
 			char text[WL_NTLMSSP_NAME];
 			wl_note_utf16(r->m, wl_utf16_text(v, text, sizeof text, 0), "NTLMSSP AV pair name");
-			wl_f_cstr(r->m, name, text);
+			/* a name of NULs only is empty: tshark's value then prints as nothing */
+			if (text[0] || shown_by_default)
+				wl_f_cstr(r->m, name, text);
 		} else if (av_kind[id] == AV_FLAGS && len >= 4) {
 			wl_f_hex(r->m, name, wl_le32(&v));
 		} else if (av_kind[id] == AV_TIME && len >= 8) {
@@ -227,15 +234,18 @@ static int ntlm_auth(struct ntlm_rd *r, struct wl_cur c, struct wl_ntlmssp *ai)
 {
 	struct wl_msg *m = r->m;
 	struct wl_cur lm, nt, dom, user, host, key;
+	struct wl_cur d_lm = c;
 	ntlm_field(r, &c, "LM response", &desc_blob, &lm);
-	ntlm_bytes(r, "ntlmssp.auth.lmresponse", lm);
+	ntlm_blob(r, "ntlmssp.auth.lmresponse", d_lm, lm);
+	struct wl_cur d_nt = c;
 	ntlm_field(r, &c, "NT response", &desc_blob, &nt);
-	ntlm_bytes(r, "ntlmssp.auth.ntresponse", nt);
+	ntlm_blob(r, "ntlmssp.auth.ntresponse", d_nt, nt);
 	int okd = ntlm_field(r, &c, "domain", &desc_string, &dom);
 	int oku = ntlm_field(r, &c, "user name", &desc_string, &user);
 	int okh = ntlm_field(r, &c, "host name", &desc_string, &host);
+	struct wl_cur d_key = c;
 	ntlm_field(r, &c, "session key", &desc_blob, &key);
-	ntlm_bytes(r, "ntlmssp.auth.sesskey", key);
+	ntlm_blob(r, "ntlmssp.auth.sesskey", d_key, key);
 	uint32_t flags = wl_le32(&c);
 	if (!wl_ok(&c)) {
 		wl_note_cursor(m, &c, "NTLMSSP AUTHENTICATE");
@@ -253,7 +263,8 @@ static int ntlm_auth(struct ntlm_rd *r, struct wl_cur c, struct wl_ntlmssp *ai)
 			    sizeof ai->host, 1);
 	size_t ntlen = wl_left(&nt);
 	if (r->verbose && ntlen > 24) {
-		ntlm_bytes(r, "ntlmssp.ntlmv2_response", nt);
+		struct wl_cur whole = nt;
+		wl_f_bytes(m, "ntlmssp.ntlmv2_response", wl_bytes(&whole, ntlen), ntlen);
 		ntlm_v2_response(r, nt);
 		if (wl_left(&lm) == 24) {
 			struct wl_cur cc = wl_at(&lm, 16, 8);

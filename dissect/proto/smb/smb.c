@@ -422,6 +422,8 @@ static int smb1_is_andx(uint8_t cmd)
 static const struct wl_field_info smb_fields[] = {
 	{ "nbss.type", WL_FT_HEX, "NetBIOS session message type" },
 	{ "nbss.length", WL_FT_UINT, "NetBIOS session message length" },
+	{ "nbss.flags", WL_FT_HEX, "NetBIOS session flags (not on session messages)" },
+	{ "nbss.flags.e", WL_FT_BOOL, "Length extension (17th bit of the length)" },
 	{ "nbss.called_name", WL_FT_STR, "NetBIOS name called" },
 	{ "nbss.calling_name", WL_FT_STR, "NetBIOS name calling" },
 	{ "smb.cmd", WL_FT_HEX, "SMB1 command (and each AndX command of the chain)" },
@@ -2906,6 +2908,7 @@ struct smb1 {
 	struct wl_cur msg;       /* from the SMB1 header on */
 	uint16_t flags2;
 	int resp;
+	int verbose;             /* the wider NTLMSSP field set (-v) */
 	struct line text;
 };
 
@@ -2979,6 +2982,7 @@ static void smb1_session_setup(struct smb1 *x, struct wl_cur words, struct wl_cu
 {
 	struct auth_info ai;
 	memset(&ai, 0, sizeof ai);
+	ai.verbose = x->verbose;
 	size_t bloblen = 0;
 	if (!x->resp && wc == 12) {
 		wl_skip(&words, 4 + 2 + 2 + 2 + 4);
@@ -3076,6 +3080,7 @@ static void smb1_message(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir di
 	memset(&x, 0, sizeof x);
 	x.s = s;
 	x.msg = msg;
+	x.verbose = wl_opts(ctx)->verbose;
 	struct wl_cur h = msg;
 	wl_skip(&h, 4);
 	uint8_t cmd = wl_u8(&h);
@@ -3161,25 +3166,36 @@ static void smb_pdu(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, st
 	}
 }
 
+/* A NetBIOS name (RFC 1001 §14.1, first-level encoding: 32 letters 'A' +
+ * nibble after a length byte, then the scope's labels) as tshark shows it:
+ * the 15 name characters without their trailing blanks, then the 16th
+ * (the service suffix) in hex, as "SERVER<20>". */
 static void nbss_name(struct wl_cur *c, char *out, size_t cap)
 {
-	/* first-level encoding: 32 letters 'A'+nibble, after a length byte */
 	uint8_t len = wl_u8(c);
 	struct wl_cur n = wl_sub(c, len);
+	char name[17];
 	size_t o = 0;
-	while (wl_left(&n) >= 2 && o + 1 < cap) {
+	while (wl_left(&n) >= 2 && o < 16) {
 		uint8_t hi = (uint8_t)(wl_u8(&n) - 'A'), lo = (uint8_t)(wl_u8(&n) - 'A');
 		uint8_t ch = (uint8_t)((hi & 0xf) << 4 | (lo & 0xf));
-		out[o++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
+		name[o++] = (char)ch;
 	}
-	while (o && out[o - 1] == ' ')
-		o--;
-	out[o] = '\0';
+	size_t shown = o < 16 ? o : 15, end = shown;
+	while (end && name[end - 1] == ' ')
+		end--;
+	size_t k = 0;
+	for (size_t i = 0; i < end && k + 1 < cap; i++)
+		out[k++] = name[i] >= 0x20 && name[i] < 0x7f ? name[i] : '.';
+	out[k] = '\0';
+	if (o == 16)
+		snprintf(out + k, cap - k, "<%02x>", (unsigned)(uint8_t)name[15]);
 	while (wl_left(c) && wl_u8(c) != 0)
 		;        /* scope labels */
 }
 
-static void nbss_message(struct wl_ctx *ctx, enum wl_dir dir, uint8_t type, struct wl_cur c, uint32_t len)
+static void nbss_message(struct wl_ctx *ctx, enum wl_dir dir, uint8_t type, uint8_t flags,
+			 struct wl_cur c, uint32_t len)
 {
 	static const struct wl_tok types[] = {
 		{ NB_REQ, "session request" }, { NB_POS, "positive session response" },
@@ -3188,14 +3204,16 @@ static void nbss_message(struct wl_ctx *ctx, enum wl_dir dir, uint8_t type, stru
 	};
 	struct wl_msg *m = wl_msg_new(ctx, "nbss", wl_tok(types, type, "unknown"), dir);
 	wl_f_hex(m, "nbss.type", type);
+	wl_f_hex(m, "nbss.flags", flags);
+	wl_f_bool(m, "nbss.flags.e", flags & 1);
 	wl_f_uint(m, "nbss.length", len);
 	if (type == NB_REQ) {
-		char called[40], calling[40];
+		char called[48], calling[48];
 		nbss_name(&c, called, sizeof called);
 		nbss_name(&c, calling, sizeof calling);
 		wl_f_cstr(m, "nbss.called_name", called);
 		wl_f_cstr(m, "nbss.calling_name", calling);
-		wl_msg_text(m, "NBSS session request %s -> %s", calling, called);
+		wl_msg_text(m, "NBSS call %s -> %s", calling, called);
 		wl_note(m, WL_INFO, "NetBIOS over TCP (port 139): the client names the server it calls");
 		if (!wl_ok(&c))
 			wl_note_cursor(m, &c, "NetBIOS session request");
@@ -3281,6 +3299,7 @@ static size_t smb_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct w
 			lost_sync(s, ctx, dir, "not a NetBIOS session message");
 			continue;
 		}
+		uint8_t nb_flags = (uint8_t)(len >> 16);
 		if (type != NB_MSG)
 			len &= 0x1ffff;
 		if (type == NB_MSG && len > SMB_BIG && left - 4 < len) {
@@ -3297,7 +3316,7 @@ static size_t smb_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct w
 		wl_skip(&c, 4u + len);
 		used += 4u + len;
 		if (type != NB_MSG) {
-			nbss_message(ctx, dir, type, pdu, len);
+			nbss_message(ctx, dir, type, nb_flags, pdu, len);
 			continue;
 		}
 		if (len == 0)
@@ -3329,7 +3348,7 @@ static void smb_datagram(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct w
 			wl_note_cursor(m, &c, "NetBIOS datagram header");
 		return;
 	}
-	char src[40], dst[40];
+	char src[48], dst[48];
 	nbss_name(&c, src, sizeof src);
 	nbss_name(&c, dst, sizeof dst);
 	(void)dlen;
