@@ -39,6 +39,7 @@
 
 #include "ntlmssp.h"
 #include "smb3crypt.h"
+#include "smb_rpc.h"
 #include "wl.h"
 
 extern const struct wl_dissector wl_dissector_smb;
@@ -82,6 +83,7 @@ struct smb_pend {
 	uint64_t mid, sesid;
 	uint64_t frame;
 	int64_t ts;
+	struct smb_rpc_call rpc; /* IOCTL on a pipe: the DCE/RPC request */
 	char name[SMB_NAME];     /* tree path, file name or search pattern */
 };
 
@@ -145,6 +147,8 @@ struct smb_xf {
 struct smb_fid {
 	uint8_t used;
 	uint8_t id[16];
+	uint64_t open_frame;     /* of the CREATE response */
+	struct smb_rpc_pipe rpc; /* a named pipe's DCE/RPC binding */
 	char name[SMB_NAME];
 };
 
@@ -483,6 +487,68 @@ static const struct wl_field_info smb_fields[] = {
 	{ "smb2.find.pattern", WL_FT_STR, "search pattern" },
 	{ "smb2.ioctl.function", WL_FT_HEX, "IOCTL/FSCTL code" },
 	{ "srvsvc.srvsvc_NetShareInfo1.name", WL_FT_STR, "share name in a NetShareEnumAll response" },
+	{ "dcerpc.nt.open_frame", WL_FT_UINT, "Frame of the CREATE that opened the pipe" },
+	{ "dcerpc.ver", WL_FT_UINT, "DCE/RPC version" },
+	{ "dcerpc.ver_minor", WL_FT_UINT, "DCE/RPC minor version" },
+	{ "dcerpc.pkt_type", WL_FT_UINT, "PDU type (0 request, 2 response, 3 fault, 11 bind, 12 bind_ack)" },
+	{ "dcerpc.cn_flags", WL_FT_HEX, "PDU flags" },
+	{ "dcerpc.cn_flags.first_frag", WL_FT_BOOL, "first_frag" },
+	{ "dcerpc.cn_flags.last_frag", WL_FT_BOOL, "last_frag" },
+	{ "dcerpc.cn_flags.cancel_pending", WL_FT_BOOL, "cancel_pending" },
+	{ "dcerpc.cn_flags.reserved", WL_FT_BOOL, "reserved" },
+	{ "dcerpc.cn_flags.mpx", WL_FT_BOOL, "mpx" },
+	{ "dcerpc.cn_flags.dne", WL_FT_BOOL, "dne" },
+	{ "dcerpc.cn_flags.maybe", WL_FT_BOOL, "maybe" },
+	{ "dcerpc.cn_flags.object", WL_FT_BOOL, "object" },
+	{ "dcerpc.drep", WL_FT_BYTES, "Data representation" },
+	{ "dcerpc.drep.byteorder", WL_FT_UINT, "Byte order (1 little-endian)" },
+	{ "dcerpc.drep.character", WL_FT_UINT, "Character set (0 ASCII)" },
+	{ "dcerpc.drep.fp", WL_FT_UINT, "Floating point (0 IEEE)" },
+	{ "dcerpc.cn_frag_len", WL_FT_UINT, "Fragment length" },
+	{ "dcerpc.cn_auth_len", WL_FT_UINT, "Auth length" },
+	{ "dcerpc.cn_call_id", WL_FT_UINT, "Call id" },
+	{ "dcerpc.cn_max_xmit", WL_FT_UINT, "Max transmit fragment" },
+	{ "dcerpc.cn_max_recv", WL_FT_UINT, "Max receive fragment" },
+	{ "dcerpc.cn_assoc_group", WL_FT_HEX, "Association group" },
+	{ "dcerpc.cn_num_ctx_items", WL_FT_UINT, "Context items" },
+	{ "dcerpc.cn_ctx_id", WL_FT_UINT, "Context id" },
+	{ "dcerpc.cn_num_trans_items", WL_FT_UINT, "Transfer syntaxes" },
+	{ "dcerpc.cn_bind_to_uuid", WL_FT_STR, "Interface UUID" },
+	{ "dcerpc.cn_bind_if_ver", WL_FT_UINT, "Interface version" },
+	{ "dcerpc.cn_bind_if_ver_minor", WL_FT_UINT, "Interface minor version" },
+	{ "dcerpc.cn_bind_trans_id", WL_FT_STR, "Transfer syntax UUID" },
+	{ "dcerpc.cn_bind_trans_ver", WL_FT_UINT, "Transfer syntax version" },
+	{ "dcerpc.cn_bind_trans_btfn", WL_FT_HEX, "Bind time features" },
+	{ "dcerpc.cn_bind_trans_btfn.01", WL_FT_BOOL, "Security context multiplexing" },
+	{ "dcerpc.cn_bind_trans_btfn.02", WL_FT_BOOL, "Keep connection on orphan" },
+	{ "dcerpc.cn_sec_addr_len", WL_FT_UINT, "Secondary address length" },
+	{ "dcerpc.cn_sec_addr", WL_FT_STR, "Secondary address (the server's pipe or port)" },
+	{ "dcerpc.cn_num_results", WL_FT_UINT, "Results" },
+	{ "dcerpc.cn_ack_result", WL_FT_UINT, "Bind result (0 acceptance)" },
+	{ "dcerpc.cn_ack_reason", WL_FT_UINT, "Bind rejection reason" },
+	{ "dcerpc.cn_ack_trans_id", WL_FT_STR, "Accepted transfer syntax" },
+	{ "dcerpc.cn_ack_trans_ver", WL_FT_UINT, "Accepted transfer syntax version" },
+	{ "dcerpc.cn_alloc_hint", WL_FT_UINT, "Allocation hint" },
+	{ "dcerpc.cn_cancel_count", WL_FT_UINT, "Cancel count" },
+	{ "dcerpc.opnum", WL_FT_UINT, "Operation number" },
+	{ "dcerpc.request_in", WL_FT_UINT, "Frame of the request" },
+	{ "dcerpc.time", WL_FT_DOUBLE, "Seconds since the request" },
+	{ "dcerpc.referent_id", WL_FT_HEX, "NDR pointer referent id" },
+	{ "dcerpc.null_pointer", WL_FT_BYTES, "NDR NULL pointer" },
+	{ "dcerpc.array.max_count", WL_FT_UINT, "NDR array max count" },
+	{ "dcerpc.array.offset", WL_FT_UINT, "NDR array offset" },
+	{ "dcerpc.array.actual_count", WL_FT_UINT, "NDR array actual count" },
+	{ "srvsvc.opnum", WL_FT_UINT, "srvsvc operation (15 NetShareEnumAll)" },
+	{ "srvsvc.srvsvc_NetShareEnumAll.server_unc", WL_FT_STR, "Server name" },
+	{ "srvsvc.srvsvc_NetShareEnumAll.level", WL_FT_UINT, "Information level" },
+	{ "srvsvc.srvsvc_NetShareCtr0.count", WL_FT_UINT, "Shares (level 0 container)" },
+	{ "srvsvc.srvsvc_NetShareCtr1.count", WL_FT_UINT, "Shares (level 1 container)" },
+	{ "srvsvc.srvsvc_NetShareEnumAll.max_buffer", WL_FT_UINT, "Max buffer" },
+	{ "srvsvc.srvsvc_NetShareEnumAll.resume_handle", WL_FT_UINT, "Resume handle" },
+	{ "srvsvc.srvsvc_NetShareEnumAll.totalentries", WL_FT_UINT, "Total entries" },
+	{ "srvsvc.srvsvc_NetShareInfo1.type", WL_FT_UINT, "Share type (0 disk, 1 printer, 3 IPC; 0x80000000 special)" },
+	{ "srvsvc.srvsvc_NetShareInfo1.comment", WL_FT_STR, "Share comment" },
+	{ "srvsvc.werror", WL_FT_HEX, "Windows error code of the call" },
 	{ "smb2.header.transform.signature", WL_FT_BYTES, "transform signature (AEAD tag)" },
 	{ "smb2.header.transform.nonce", WL_FT_BYTES, "transform nonce" },
 	{ "smb2.header.transform.msg_size", WL_FT_UINT, "size of the encrypted message" },
@@ -904,25 +970,33 @@ static struct smb_sess *sess_take(struct smb_state *s, uint64_t sesid)
 	return e;
 }
 
-static const char *fid_find(const struct smb_state *s, const uint8_t *id)
+static struct smb_fid *fid_entry(const struct smb_state *s, const uint8_t *id)
 {
 	if (!id)
 		return NULL;
 	for (unsigned i = 0; i < s->fid_cap; i++)
 		if (s->fid[i].used && memcmp(s->fid[i].id, id, 16) == 0)
-			return s->fid[i].name;
+			return &s->fid[i];
 	return NULL;
 }
 
-static void fid_add(struct smb_state *s, const uint8_t *id, const char *name)
+static const char *fid_find(const struct smb_state *s, const uint8_t *id)
+{
+	const struct smb_fid *f = fid_entry(s, id);
+	return f ? f->name : NULL;
+}
+
+static void fid_add(struct smb_state *s, const uint8_t *id, const char *name, uint64_t frame)
 {
 	void *tab = s->fid;
 	struct smb_fid *f = table_take(&tab, &s->fid_cap, &s->fid_next, SMB_FIDS, sizeof *f);
 	s->fid = tab;
 	if (!f)
 		return;
+	memset(f, 0, sizeof *f);
 	f->used = 1;
 	memcpy(f->id, id, 16);
+	f->open_frame = frame;
 	snprintf(f->name, sizeof f->name, "%s", name);
 }
 
@@ -1585,6 +1659,15 @@ static void access_text(uint32_t a, struct line *l)
 		line_add(l, "attributes");
 }
 
+/* The frame that opened a file id, under its id (-v), as tshark does
+ * (dcerpc.nt.open_frame; its close_frame would need the frames to come). */
+static void f_open_frame(struct smb2 *x, const uint8_t *fid)
+{
+	const struct smb_fid *f = x->verbose ? fid_entry(x->s, fid) : NULL;
+	if (f && f->open_frame)
+		wl_f_uint(x->m, "dcerpc.nt.open_frame", f->open_frame);
+}
+
 static void do_create(struct smb2 *x)
 {
 	struct wl_cur b = x->body;
@@ -1634,7 +1717,8 @@ static void do_create(struct smb2 *x)
 	wl_f_uint(x->m, "smb2.eof", eof);
 	wl_f_cstr(x->m, "smb2.fid", g);
 	const char *name = x->req && x->req->name[0] ? x->req->name : "?";
-	fid_add(x->s, fid, name);
+	fid_add(x->s, fid, name, wl_frame(x->ctx));
+	f_open_frame(x, fid);
 	if (attrs & 0x10)
 		line_add(&x->text, " %s (folder)", name);
 	else
@@ -1649,6 +1733,7 @@ static const uint8_t *fid_at(struct wl_cur *b, struct smb2 *x)
 		char g[40];
 		guid_str(fid, g, sizeof g);
 		wl_f_cstr(x->m, "smb2.fid", g);
+		f_open_frame(x, fid);
 	}
 	return fid;
 }
@@ -1721,85 +1806,24 @@ static void ioctl_dfs(struct smb2 *x, struct wl_cur in)
 	wl_note(x->m, WL_INFO, "client asks whether %s is a DFS link to somewhere else", name);
 }
 
-/* One NDR conformant varying UTF-16 string (max, offset, actual count). */
-static void ndr_string(struct wl_cur *c, char *out, size_t cap)
+/* DCE/RPC through a named pipe (smb_rpc.c): bind, request, response. */
+static void ioctl_pipe(struct smb2 *x, struct wl_cur in, const uint8_t *fid)
 {
-	wl_skip(c, 8);
-	uint32_t n = wl_le32(c);
-	struct wl_cur s = wl_sub(c, n > 0x10000 ? 0x20000 : 2u * n);
-	wl_utf16_text(s, out, cap, 1);
-	size_t pad = (4 - (2u * n) % 4) % 4;
-	wl_skip(c, pad < wl_left(c) ? pad : wl_left(c));
-}
-
-/* srvsvc NetShareEnumAll, level 1: the share names in the response stub. */
-static void srvsvc_shares(struct smb2 *x, struct wl_cur stub)
-{
-	static const struct wl_tok stypes[] = {
-		{ 0, "disk" }, { 1, "printer" }, { 2, "device" }, { 3, "IPC" }, { 0, NULL },
-	};
-	uint32_t level = wl_le32(&stub);
-	wl_skip(&stub, 8);           /* union switch, container pointer */
-	uint32_t count = wl_le32(&stub);
-	wl_skip(&stub, 8);           /* array pointer, conformance */
-	if (!wl_ok(&stub) || level != 1 || count > 256)
-		return;
-	uint32_t types[256];
-	for (uint32_t i = 0; i < count; i++) {
-		wl_skip(&stub, 4);
-		types[i] = wl_le32(&stub);
-		wl_skip(&stub, 4);
+	struct smb_fid *f = fid_entry(x->s, fid);
+	struct smb_rpc r;
+	memset(&r, 0, sizeof r);
+	r.m = x->m;
+	r.verbose = x->verbose;
+	r.pipe = f ? &f->rpc : NULL;
+	r.call = x->req ? &x->req->rpc : NULL;
+	r.now = wl_time_ns(x->ctx);
+	if (x->req && !x->resp) {
+		x->req->rpc.frame = wl_frame(x->ctx);
+		x->req->rpc.ts = r.now;
 	}
-	struct line l = { .n = 0 };
-	for (uint32_t i = 0; i < count && wl_ok(&stub); i++) {
-		char name[SMB_NAME], comment[SMB_NAME];
-		ndr_string(&stub, name, sizeof name);
-		ndr_string(&stub, comment, sizeof comment);
-		if (!wl_ok(&stub))
-			break;
-		wl_f_cstr(x->m, "srvsvc.srvsvc_NetShareInfo1.name", name);
-		line_add(&l, "%s%s (%s)", l.n ? ", " : "", name,
-			 wl_tok(stypes, types[i] & 0xff, "?"));
-	}
-	if (l.n) {
-		line_add(&x->text, " shares");
-		wl_note(x->m, WL_INFO, "the server's shares (srvsvc NetShareEnumAll): %s", l.s);
-	}
-}
-
-/* DCE/RPC through a named pipe: bind, request (opnum), response. */
-static void ioctl_pipe(struct smb2 *x, struct wl_cur in)
-{
-	static const struct wl_tok ptypes[] = {
-		{ 0, "request" }, { 2, "response" }, { 3, "fault" }, { 11, "bind" },
-		{ 12, "bind_ack" }, { 0, NULL },
-	};
-	struct wl_cur c = in;
-	uint8_t ver = wl_u8(&c);
-	wl_skip(&c, 1);
-	uint8_t ptype = wl_u8(&c);
-	wl_skip(&c, 1);
-	uint8_t drep = wl_u8(&c);
-	wl_skip(&c, 3 + 2 + 2 + 4);
-	if (!wl_ok(&c) || ver != 5)
-		return;
-	const char *pn = wl_tok(ptypes, ptype, "PDU");
-	if (ptype == 0) {
-		wl_skip(&c, 4 + 2);
-		uint16_t opnum = wl_le16(&c);
-		if (x->req)
-			x->req->klass = (uint8_t)opnum;
-		if (opnum == 15)
-			wl_note(x->m, WL_INFO, "DCE/RPC request through the pipe: srvsvc NetShareEnumAll, "
-				"the list of shares");
-		else
-			wl_note(x->m, WL_INFO, "DCE/RPC request through the pipe: opnum %u", opnum);
-	} else if (ptype == 2 && x->req && x->req->klass == 15 && (drep & 0x10)) {
-		wl_skip(&c, 4 + 2 + 2);
-		srvsvc_shares(x, c);
-	} else {
-		wl_note(x->m, WL_INFO, "DCE/RPC %s through the named pipe", pn);
-	}
+	smb_rpc_pdu(&r, in);
+	if (r.text[0])
+		line_add(&x->text, "%s", r.text);
 }
 
 static void ioctl_validate(struct smb2 *x, struct wl_cur in)
@@ -1831,7 +1855,7 @@ static void do_ioctl(struct smb2 *x)
 	struct wl_cur b = x->body;
 	wl_skip(&b, 4);
 	uint32_t ctl = wl_le32(&b);
-	fid_at(&b, x);
+	const uint8_t *fid = fid_at(&b, x);
 	uint32_t in_off = wl_le32(&b), in_len = wl_le32(&b);
 	if (!x->resp)
 		wl_skip(&b, 4);
@@ -1858,7 +1882,7 @@ static void do_ioctl(struct smb2 *x)
 	else if (ctl == 0x00140204 && wl_left(&in))
 		ioctl_validate(x, in);
 	else if (ctl == 0x0011c017)
-		ioctl_pipe(x, in);
+		ioctl_pipe(x, in, fid);
 }
 
 /* The name of one directory entry of a given information class. */
