@@ -617,6 +617,12 @@ static const struct wl_field_info smb_fields[] = {
 	{ "smb2.file_attribute.system", WL_FT_BOOL, "System" },
 	{ "smb2.file_attribute.temporary", WL_FT_BOOL, "Temporary" },
 	{ "smb2.file_index", WL_FT_HEX, "File Index" },
+	{ "smb2.next_offset", WL_FT_UINT, "Next Offset" },
+	{ "smb2.filename.len", WL_FT_UINT, "File Name Len" },
+	{ "smb2.ea_size", WL_FT_UINT, "EA Size" },
+	{ "smb2.short_name_len", WL_FT_UINT, "Short Name Length" },
+	{ "smb2.shortname", WL_FT_STR, "Short Name" },
+	{ "smb2.file_id", WL_FT_HEX, "File Id" },
 	{ "smb2.file_info.infolevel", WL_FT_HEX, "InfoLevel" },
 	{ "smb2.find.flags", WL_FT_HEX, "Find Flags" },
 	{ "smb2.find.index_specified", WL_FT_BOOL, "Index Specified" },
@@ -1826,23 +1832,39 @@ static void ioctl_pipe(struct smb2 *x, struct wl_cur in, const uint8_t *fid)
 		line_add(&x->text, "%s", r.text);
 }
 
+static void f_caps(struct smb2 *x, uint32_t caps);
+static void f_attrs(struct smb2 *x, uint32_t a);
+
+/* FSCTL_VALIDATE_NEGOTIATE_INFO ([MS-SMB2] §2.2.31.4, §2.2.32.6): the
+ * NEGOTIATE's values again, now signed. */
 static void ioctl_validate(struct smb2 *x, struct wl_cur in)
 {
-	char buf[16];
+	char buf[16], g[40];
+	uint32_t caps = wl_le32(&in);
+	const uint8_t *guid = wl_bytes(&in, 16);
+	uint16_t mode = wl_le16(&in);
+	if (!wl_ok(&in))
+		return;
+	if (x->verbose) {
+		f_caps(x, caps);
+		guid_str(guid, g, sizeof g);
+		wl_f_cstr(x->m, x->resp ? "smb2.server_guid" : "smb2.client_guid", g);
+		wl_f_hex(x->m, "smb2.sec_mode", mode & 0xff);
+	}
 	if (!x->resp) {
-		wl_skip(&in, 4 + 16);
-		uint16_t mode = wl_le16(&in), count = wl_le16(&in);
+		uint16_t count = wl_le16(&in);
 		if (!wl_ok(&in))
 			return;
 		sec_mode(x, mode);
+		if (x->verbose)
+			wl_f_uint(x->m, "smb2.dialect_count", count);
 		for (unsigned i = 0; i < count && wl_left(&in) >= 2; i++)
 			wl_f_hex(x->m, "smb2.dialect", wl_le16(&in));
 		wl_note(x->m, WL_INFO, "client repeats the negotiation under signing so that a man "
 			"in the middle cannot have downgraded it");
 		return;
 	}
-	wl_skip(&in, 4 + 16);
-	uint16_t mode = wl_le16(&in), dialect = wl_le16(&in);
+	uint16_t dialect = wl_le16(&in);
 	if (!wl_ok(&in))
 		return;
 	sec_mode(x, mode);
@@ -1886,8 +1908,70 @@ static void do_ioctl(struct smb2 *x)
 }
 
 /* The name of one directory entry of a given information class. */
+/* A directory entry's other parts (-v), as tshark names them: the header,
+ * times, sizes, attributes, and by class the EA size, short name and file
+ * id ([MS-FSCC] §2.4.8, .10, .14, .17, .18). */
+static void v_dir_entry(struct smb2 *x, struct wl_cur e, uint8_t klass)
+{
+	uint32_t next = wl_le32(&e), idx = wl_le32(&e);
+	if (!wl_ok(&e))
+		return;
+	wl_f_uint(x->m, "smb2.next_offset", next);
+	wl_f_hex(x->m, "smb2.file_index", idx);
+	if (klass == 12) {
+		uint32_t nlen = wl_le32(&e);
+		if (wl_ok(&e))
+			wl_f_uint(x->m, "smb2.filename.len", nlen);
+		return;
+	}
+	uint64_t ct = wl_le64(&e), at = wl_le64(&e);
+	wl_skip(&e, 8);
+	uint64_t cht = wl_le64(&e);
+	wl_skip(&e, 8);
+	uint64_t alloc = wl_le64(&e);
+	uint32_t attrs = wl_le32(&e), nlen = wl_le32(&e);
+	if (!wl_ok(&e))
+		return;
+	wl_f_time(x->m, "smb2.create.time", filetime_ns(ct));
+	wl_f_time(x->m, "smb2.last_access.time", filetime_ns(at));
+	wl_f_time(x->m, "smb2.last_change.time", filetime_ns(cht));
+	wl_f_uint(x->m, "smb2.allocation_size", alloc);
+	f_attrs(x, attrs);
+	wl_f_uint(x->m, "smb2.filename.len", nlen);
+	if (klass == 1)
+		return;
+	uint32_t ea = wl_le32(&e);
+	if (!wl_ok(&e))
+		return;
+	wl_f_uint(x->m, "smb2.ea_size", ea);
+	if (klass == 3 || klass == 37) {
+		uint8_t slen = wl_u8(&e);
+		const uint8_t *res = wl_bytes(&e, 1);
+		struct wl_cur sn = wl_sub(&e, 24);
+		if (!wl_ok(&e))
+			return;
+		wl_f_uint(x->m, "smb2.short_name_len", slen);
+		wl_f_bytes(x->m, "smb2.reserved", res, 1);
+		if (slen) {
+			char sname[32];
+			wl_utf16_text(wl_at(&sn, 0, slen < 24 ? slen : 24), sname, sizeof sname, 0);
+			wl_f_cstr(x->m, "smb2.shortname", sname);
+		}
+	}
+	if (klass == 37 || klass == 38) {
+		size_t rn = klass == 37 ? 2 : 4;
+		const uint8_t *res = wl_bytes(&e, rn);
+		uint64_t id = wl_le64(&e);
+		if (!wl_ok(&e))
+			return;
+		wl_f_bytes(x->m, "smb2.reserved", res, rn);
+		wl_f_hex(x->m, "smb2.file_id", id);
+	}
+}
+
 static int dir_entry(struct smb2 *x, struct wl_cur e, uint8_t klass, struct line *names)
 {
+	struct wl_cur entry = e;
 	wl_skip(&e, 8);
 	uint64_t wtime = 0, eof = 0;
 	uint32_t attrs = 0, nlen;
@@ -1925,6 +2009,8 @@ static int dir_entry(struct smb2 *x, struct wl_cur e, uint8_t klass, struct line
 		wl_f_uint(x->m, "smb2.eof", eof);
 		wl_f_time(x->m, "smb2.last_write.time", filetime_ns(wtime));
 	}
+	if (x->verbose)
+		v_dir_entry(x, entry, klass);
 	if (attrs & 0x10)
 		line_add(names, "%s%s/", names->n ? ", " : "", name);
 	else if (klass != 12)
