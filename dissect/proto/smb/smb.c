@@ -39,6 +39,7 @@
 
 #include "ntlmssp.h"
 #include "smb3crypt.h"
+#include "smb_rpc.h"
 #include "wl.h"
 
 extern const struct wl_dissector wl_dissector_smb;
@@ -82,6 +83,7 @@ struct smb_pend {
 	uint64_t mid, sesid;
 	uint64_t frame;
 	int64_t ts;
+	struct smb_rpc_call rpc; /* IOCTL on a pipe: the DCE/RPC request */
 	char name[SMB_NAME];     /* tree path, file name or search pattern */
 };
 
@@ -145,6 +147,8 @@ struct smb_xf {
 struct smb_fid {
 	uint8_t used;
 	uint8_t id[16];
+	uint64_t open_frame;     /* of the CREATE response */
+	struct smb_rpc_pipe rpc; /* a named pipe's DCE/RPC binding */
 	char name[SMB_NAME];
 };
 
@@ -422,6 +426,8 @@ static int smb1_is_andx(uint8_t cmd)
 static const struct wl_field_info smb_fields[] = {
 	{ "nbss.type", WL_FT_HEX, "NetBIOS session message type" },
 	{ "nbss.length", WL_FT_UINT, "NetBIOS session message length" },
+	{ "nbss.flags", WL_FT_HEX, "NetBIOS session flags (not on session messages)" },
+	{ "nbss.flags.e", WL_FT_BOOL, "Length extension (17th bit of the length)" },
 	{ "nbss.called_name", WL_FT_STR, "NetBIOS name called" },
 	{ "nbss.calling_name", WL_FT_STR, "NetBIOS name calling" },
 	{ "smb.cmd", WL_FT_HEX, "SMB1 command (and each AndX command of the chain)" },
@@ -481,6 +487,68 @@ static const struct wl_field_info smb_fields[] = {
 	{ "smb2.find.pattern", WL_FT_STR, "search pattern" },
 	{ "smb2.ioctl.function", WL_FT_HEX, "IOCTL/FSCTL code" },
 	{ "srvsvc.srvsvc_NetShareInfo1.name", WL_FT_STR, "share name in a NetShareEnumAll response" },
+	{ "dcerpc.nt.open_frame", WL_FT_UINT, "Frame of the CREATE that opened the pipe" },
+	{ "dcerpc.ver", WL_FT_UINT, "DCE/RPC version" },
+	{ "dcerpc.ver_minor", WL_FT_UINT, "DCE/RPC minor version" },
+	{ "dcerpc.pkt_type", WL_FT_UINT, "PDU type (0 request, 2 response, 3 fault, 11 bind, 12 bind_ack)" },
+	{ "dcerpc.cn_flags", WL_FT_HEX, "PDU flags" },
+	{ "dcerpc.cn_flags.first_frag", WL_FT_BOOL, "first_frag" },
+	{ "dcerpc.cn_flags.last_frag", WL_FT_BOOL, "last_frag" },
+	{ "dcerpc.cn_flags.cancel_pending", WL_FT_BOOL, "cancel_pending" },
+	{ "dcerpc.cn_flags.reserved", WL_FT_BOOL, "reserved" },
+	{ "dcerpc.cn_flags.mpx", WL_FT_BOOL, "mpx" },
+	{ "dcerpc.cn_flags.dne", WL_FT_BOOL, "dne" },
+	{ "dcerpc.cn_flags.maybe", WL_FT_BOOL, "maybe" },
+	{ "dcerpc.cn_flags.object", WL_FT_BOOL, "object" },
+	{ "dcerpc.drep", WL_FT_BYTES, "Data representation" },
+	{ "dcerpc.drep.byteorder", WL_FT_UINT, "Byte order (1 little-endian)" },
+	{ "dcerpc.drep.character", WL_FT_UINT, "Character set (0 ASCII)" },
+	{ "dcerpc.drep.fp", WL_FT_UINT, "Floating point (0 IEEE)" },
+	{ "dcerpc.cn_frag_len", WL_FT_UINT, "Fragment length" },
+	{ "dcerpc.cn_auth_len", WL_FT_UINT, "Auth length" },
+	{ "dcerpc.cn_call_id", WL_FT_UINT, "Call id" },
+	{ "dcerpc.cn_max_xmit", WL_FT_UINT, "Max transmit fragment" },
+	{ "dcerpc.cn_max_recv", WL_FT_UINT, "Max receive fragment" },
+	{ "dcerpc.cn_assoc_group", WL_FT_HEX, "Association group" },
+	{ "dcerpc.cn_num_ctx_items", WL_FT_UINT, "Context items" },
+	{ "dcerpc.cn_ctx_id", WL_FT_UINT, "Context id" },
+	{ "dcerpc.cn_num_trans_items", WL_FT_UINT, "Transfer syntaxes" },
+	{ "dcerpc.cn_bind_to_uuid", WL_FT_STR, "Interface UUID" },
+	{ "dcerpc.cn_bind_if_ver", WL_FT_UINT, "Interface version" },
+	{ "dcerpc.cn_bind_if_ver_minor", WL_FT_UINT, "Interface minor version" },
+	{ "dcerpc.cn_bind_trans_id", WL_FT_STR, "Transfer syntax UUID" },
+	{ "dcerpc.cn_bind_trans_ver", WL_FT_UINT, "Transfer syntax version" },
+	{ "dcerpc.cn_bind_trans_btfn", WL_FT_HEX, "Bind time features" },
+	{ "dcerpc.cn_bind_trans_btfn.01", WL_FT_BOOL, "Security context multiplexing" },
+	{ "dcerpc.cn_bind_trans_btfn.02", WL_FT_BOOL, "Keep connection on orphan" },
+	{ "dcerpc.cn_sec_addr_len", WL_FT_UINT, "Secondary address length" },
+	{ "dcerpc.cn_sec_addr", WL_FT_STR, "Secondary address (the server's pipe or port)" },
+	{ "dcerpc.cn_num_results", WL_FT_UINT, "Results" },
+	{ "dcerpc.cn_ack_result", WL_FT_UINT, "Bind result (0 acceptance)" },
+	{ "dcerpc.cn_ack_reason", WL_FT_UINT, "Bind rejection reason" },
+	{ "dcerpc.cn_ack_trans_id", WL_FT_STR, "Accepted transfer syntax" },
+	{ "dcerpc.cn_ack_trans_ver", WL_FT_UINT, "Accepted transfer syntax version" },
+	{ "dcerpc.cn_alloc_hint", WL_FT_UINT, "Allocation hint" },
+	{ "dcerpc.cn_cancel_count", WL_FT_UINT, "Cancel count" },
+	{ "dcerpc.opnum", WL_FT_UINT, "Operation number" },
+	{ "dcerpc.request_in", WL_FT_UINT, "Frame of the request" },
+	{ "dcerpc.time", WL_FT_DOUBLE, "Seconds since the request" },
+	{ "dcerpc.referent_id", WL_FT_HEX, "NDR pointer referent id" },
+	{ "dcerpc.null_pointer", WL_FT_BYTES, "NDR NULL pointer" },
+	{ "dcerpc.array.max_count", WL_FT_UINT, "NDR array max count" },
+	{ "dcerpc.array.offset", WL_FT_UINT, "NDR array offset" },
+	{ "dcerpc.array.actual_count", WL_FT_UINT, "NDR array actual count" },
+	{ "srvsvc.opnum", WL_FT_UINT, "srvsvc operation (15 NetShareEnumAll)" },
+	{ "srvsvc.srvsvc_NetShareEnumAll.server_unc", WL_FT_STR, "Server name" },
+	{ "srvsvc.srvsvc_NetShareEnumAll.level", WL_FT_UINT, "Information level" },
+	{ "srvsvc.srvsvc_NetShareCtr0.count", WL_FT_UINT, "Shares (level 0 container)" },
+	{ "srvsvc.srvsvc_NetShareCtr1.count", WL_FT_UINT, "Shares (level 1 container)" },
+	{ "srvsvc.srvsvc_NetShareEnumAll.max_buffer", WL_FT_UINT, "Max buffer" },
+	{ "srvsvc.srvsvc_NetShareEnumAll.resume_handle", WL_FT_UINT, "Resume handle" },
+	{ "srvsvc.srvsvc_NetShareEnumAll.totalentries", WL_FT_UINT, "Total entries" },
+	{ "srvsvc.srvsvc_NetShareInfo1.type", WL_FT_UINT, "Share type (0 disk, 1 printer, 3 IPC; 0x80000000 special)" },
+	{ "srvsvc.srvsvc_NetShareInfo1.comment", WL_FT_STR, "Share comment" },
+	{ "srvsvc.werror", WL_FT_HEX, "Windows error code of the call" },
 	{ "smb2.header.transform.signature", WL_FT_BYTES, "transform signature (AEAD tag)" },
 	{ "smb2.header.transform.nonce", WL_FT_BYTES, "transform nonce" },
 	{ "smb2.header.transform.msg_size", WL_FT_UINT, "size of the encrypted message" },
@@ -549,6 +617,12 @@ static const struct wl_field_info smb_fields[] = {
 	{ "smb2.file_attribute.system", WL_FT_BOOL, "System" },
 	{ "smb2.file_attribute.temporary", WL_FT_BOOL, "Temporary" },
 	{ "smb2.file_index", WL_FT_HEX, "File Index" },
+	{ "smb2.next_offset", WL_FT_UINT, "Next Offset" },
+	{ "smb2.filename.len", WL_FT_UINT, "File Name Len" },
+	{ "smb2.ea_size", WL_FT_UINT, "EA Size" },
+	{ "smb2.short_name_len", WL_FT_UINT, "Short Name Length" },
+	{ "smb2.shortname", WL_FT_STR, "Short Name" },
+	{ "smb2.file_id", WL_FT_HEX, "File Id" },
 	{ "smb2.file_info.infolevel", WL_FT_HEX, "InfoLevel" },
 	{ "smb2.find.flags", WL_FT_HEX, "Find Flags" },
 	{ "smb2.find.index_specified", WL_FT_BOOL, "Index Specified" },
@@ -642,43 +716,8 @@ static const struct wl_field_info smb_fields[] = {
 	{ "smb2.tc.redirect_to_owner", WL_FT_BOOL, "Redirect To Owner" },
 	{ "smb2.tc.reserved", WL_FT_HEX, "Reserved" },
 	{ "smb2.tcon_frame", WL_FT_UINT, "Connected in Frame" },
-	/* NTLMSSP under -v (wl_ntlmssp_fields) */
-	{ "ntlmssp.negotiateunicode", WL_FT_BOOL, "Negotiate UNICODE" },
-	{ "ntlmssp.negotiateoem", WL_FT_BOOL, "Negotiate OEM" },
-	{ "ntlmssp.requesttarget", WL_FT_BOOL, "Request Target" },
-	{ "ntlmssp.negotiate00000008", WL_FT_BOOL, "Request 0x00000008" },
-	{ "ntlmssp.negotiatesign", WL_FT_BOOL, "Negotiate Sign" },
-	{ "ntlmssp.negotiateseal", WL_FT_BOOL, "Negotiate Seal" },
-	{ "ntlmssp.negotiatedatagram", WL_FT_BOOL, "Negotiate Datagram" },
-	{ "ntlmssp.negotiatelmkey", WL_FT_BOOL, "Negotiate Lan Manager Key" },
-	{ "ntlmssp.negotiate00000100", WL_FT_BOOL, "Negotiate 0x00000100" },
-	{ "ntlmssp.negotiatentlm", WL_FT_BOOL, "Negotiate NTLM key" },
-	{ "ntlmssp.negotiatentonly", WL_FT_BOOL, "Negotiate NT Only" },
-	{ "ntlmssp.negotiateanonymous", WL_FT_BOOL, "Negotiate Anonymous" },
-	{ "ntlmssp.negotiateoemdomainsupplied", WL_FT_BOOL, "Negotiate OEM Domain Supplied" },
-	{ "ntlmssp.negotiateoemworkstationsupplied", WL_FT_BOOL, "Negotiate OEM Workstation Supplied" },
-	{ "ntlmssp.negotiate00004000", WL_FT_BOOL, "Negotiate 0x00004000" },
-	{ "ntlmssp.negotiatealwayssign", WL_FT_BOOL, "Negotiate Always Sign" },
-	{ "ntlmssp.targettypedomain", WL_FT_BOOL, "Target Type Domain" },
-	{ "ntlmssp.targettypeserver", WL_FT_BOOL, "Target Type Server" },
-	{ "ntlmssp.targettypeshare", WL_FT_BOOL, "Target Type Share" },
-	{ "ntlmssp.negotiatentlm2", WL_FT_BOOL, "Negotiate Extended Security" },
-	{ "ntlmssp.negotiateidentify", WL_FT_BOOL, "Negotiate Identify" },
-	{ "ntlmssp.negotiatent00200000", WL_FT_BOOL, "Negotiate 0x00200000" },
-	{ "ntlmssp.requestnonntsession", WL_FT_BOOL, "Request Non-NT Session" },
-	{ "ntlmssp.negotiatetargetinfo", WL_FT_BOOL, "Negotiate Target Info" },
-	{ "ntlmssp.negotiatent01000000", WL_FT_BOOL, "Negotiate 0x01000000" },
-	{ "ntlmssp.negotiateversion", WL_FT_UINT, "Negotiate Version" },
-	{ "ntlmssp.negotiatent04000000", WL_FT_BOOL, "Negotiate 0x04000000" },
-	{ "ntlmssp.negotiatent08000000", WL_FT_BOOL, "Negotiate 0x08000000" },
-	{ "ntlmssp.negotiatent10000000", WL_FT_BOOL, "Negotiate 0x10000000" },
-	{ "ntlmssp.negotiate128", WL_FT_BOOL, "Negotiate 128" },
-	{ "ntlmssp.negotiatekeyexch", WL_FT_BOOL, "Negotiate Key Exchange" },
-	{ "ntlmssp.negotiate56", WL_FT_BOOL, "Negotiate 56" },
-	{ "ntlmssp.version.major", WL_FT_UINT, "Major Version" },
-	{ "ntlmssp.version.minor", WL_FT_UINT, "Minor Version" },
-	{ "ntlmssp.version.build_number", WL_FT_UINT, "Build Number" },
-	{ "ntlmssp.version.ntlm_current_revision", WL_FT_UINT, "NTLM Current Revision" },
+	/* NTLMSSP under -v */
+	WL_NTLMSSP_FIELDS_V
 	{ NULL, 0, NULL },
 };
 
@@ -937,25 +976,33 @@ static struct smb_sess *sess_take(struct smb_state *s, uint64_t sesid)
 	return e;
 }
 
-static const char *fid_find(const struct smb_state *s, const uint8_t *id)
+static struct smb_fid *fid_entry(const struct smb_state *s, const uint8_t *id)
 {
 	if (!id)
 		return NULL;
 	for (unsigned i = 0; i < s->fid_cap; i++)
 		if (s->fid[i].used && memcmp(s->fid[i].id, id, 16) == 0)
-			return s->fid[i].name;
+			return &s->fid[i];
 	return NULL;
 }
 
-static void fid_add(struct smb_state *s, const uint8_t *id, const char *name)
+static const char *fid_find(const struct smb_state *s, const uint8_t *id)
+{
+	const struct smb_fid *f = fid_entry(s, id);
+	return f ? f->name : NULL;
+}
+
+static void fid_add(struct smb_state *s, const uint8_t *id, const char *name, uint64_t frame)
 {
 	void *tab = s->fid;
 	struct smb_fid *f = table_take(&tab, &s->fid_cap, &s->fid_next, SMB_FIDS, sizeof *f);
 	s->fid = tab;
 	if (!f)
 		return;
+	memset(f, 0, sizeof *f);
 	f->used = 1;
 	memcpy(f->id, id, 16);
+	f->open_frame = frame;
 	snprintf(f->name, sizeof f->name, "%s", name);
 }
 
@@ -1087,6 +1134,12 @@ static void spnego_neg(struct wl_msg *m, struct wl_cur c, int resp, struct auth_
 			add_mech(ai, mech_name(oid));
 		} else if (n == 2 && t2 == 0x04) {
 			spnego_token(m, in, ai, depth + 1);
+		} else if (n == 3 && t2 == 0x04 && ai->verbose && wl_left(&in) == 16 &&
+			   (strstr(ai->mechs, "NTLMSSP") || (!ai->mechs[0] && wl_peek(&in, 0) == 1 &&
+			    wl_peek(&in, 1) == 0 && wl_peek(&in, 2) == 0 && wl_peek(&in, 3) == 0))) {
+			/* mechListMIC: an NTLMSSP signature (version 1), also in the last
+			 * response, which names no mechanism */
+			wl_ntlmssp_verifier(m, in);
 		}
 	}
 	if (seq.err == WL_EINVAL || seq.err == WL_ETRUNC)
@@ -1612,6 +1665,15 @@ static void access_text(uint32_t a, struct line *l)
 		line_add(l, "attributes");
 }
 
+/* The frame that opened a file id, under its id (-v), as tshark does
+ * (dcerpc.nt.open_frame; its close_frame would need the frames to come). */
+static void f_open_frame(struct smb2 *x, const uint8_t *fid)
+{
+	const struct smb_fid *f = x->verbose ? fid_entry(x->s, fid) : NULL;
+	if (f && f->open_frame)
+		wl_f_uint(x->m, "dcerpc.nt.open_frame", f->open_frame);
+}
+
 static void do_create(struct smb2 *x)
 {
 	struct wl_cur b = x->body;
@@ -1661,7 +1723,8 @@ static void do_create(struct smb2 *x)
 	wl_f_uint(x->m, "smb2.eof", eof);
 	wl_f_cstr(x->m, "smb2.fid", g);
 	const char *name = x->req && x->req->name[0] ? x->req->name : "?";
-	fid_add(x->s, fid, name);
+	fid_add(x->s, fid, name, wl_frame(x->ctx));
+	f_open_frame(x, fid);
 	if (attrs & 0x10)
 		line_add(&x->text, " %s (folder)", name);
 	else
@@ -1676,6 +1739,7 @@ static const uint8_t *fid_at(struct wl_cur *b, struct smb2 *x)
 		char g[40];
 		guid_str(fid, g, sizeof g);
 		wl_f_cstr(x->m, "smb2.fid", g);
+		f_open_frame(x, fid);
 	}
 	return fid;
 }
@@ -1748,104 +1812,59 @@ static void ioctl_dfs(struct smb2 *x, struct wl_cur in)
 	wl_note(x->m, WL_INFO, "client asks whether %s is a DFS link to somewhere else", name);
 }
 
-/* One NDR conformant varying UTF-16 string (max, offset, actual count). */
-static void ndr_string(struct wl_cur *c, char *out, size_t cap)
+/* DCE/RPC through a named pipe (smb_rpc.c): bind, request, response. */
+static void ioctl_pipe(struct smb2 *x, struct wl_cur in, const uint8_t *fid)
 {
-	wl_skip(c, 8);
-	uint32_t n = wl_le32(c);
-	struct wl_cur s = wl_sub(c, n > 0x10000 ? 0x20000 : 2u * n);
-	wl_utf16_text(s, out, cap, 1);
-	size_t pad = (4 - (2u * n) % 4) % 4;
-	wl_skip(c, pad < wl_left(c) ? pad : wl_left(c));
+	struct smb_fid *f = fid_entry(x->s, fid);
+	struct smb_rpc r;
+	memset(&r, 0, sizeof r);
+	r.m = x->m;
+	r.verbose = x->verbose;
+	r.pipe = f ? &f->rpc : NULL;
+	r.call = x->req ? &x->req->rpc : NULL;
+	r.now = wl_time_ns(x->ctx);
+	if (x->req && !x->resp) {
+		x->req->rpc.frame = wl_frame(x->ctx);
+		x->req->rpc.ts = r.now;
+	}
+	smb_rpc_pdu(&r, in);
+	if (r.text[0])
+		line_add(&x->text, "%s", r.text);
 }
 
-/* srvsvc NetShareEnumAll, level 1: the share names in the response stub. */
-static void srvsvc_shares(struct smb2 *x, struct wl_cur stub)
-{
-	static const struct wl_tok stypes[] = {
-		{ 0, "disk" }, { 1, "printer" }, { 2, "device" }, { 3, "IPC" }, { 0, NULL },
-	};
-	uint32_t level = wl_le32(&stub);
-	wl_skip(&stub, 8);           /* union switch, container pointer */
-	uint32_t count = wl_le32(&stub);
-	wl_skip(&stub, 8);           /* array pointer, conformance */
-	if (!wl_ok(&stub) || level != 1 || count > 256)
-		return;
-	uint32_t types[256];
-	for (uint32_t i = 0; i < count; i++) {
-		wl_skip(&stub, 4);
-		types[i] = wl_le32(&stub);
-		wl_skip(&stub, 4);
-	}
-	struct line l = { .n = 0 };
-	for (uint32_t i = 0; i < count && wl_ok(&stub); i++) {
-		char name[SMB_NAME], comment[SMB_NAME];
-		ndr_string(&stub, name, sizeof name);
-		ndr_string(&stub, comment, sizeof comment);
-		if (!wl_ok(&stub))
-			break;
-		wl_f_cstr(x->m, "srvsvc.srvsvc_NetShareInfo1.name", name);
-		line_add(&l, "%s%s (%s)", l.n ? ", " : "", name,
-			 wl_tok(stypes, types[i] & 0xff, "?"));
-	}
-	if (l.n) {
-		line_add(&x->text, " shares");
-		wl_note(x->m, WL_INFO, "the server's shares (srvsvc NetShareEnumAll): %s", l.s);
-	}
-}
+static void f_caps(struct smb2 *x, uint32_t caps);
+static void f_attrs(struct smb2 *x, uint32_t a);
 
-/* DCE/RPC through a named pipe: bind, request (opnum), response. */
-static void ioctl_pipe(struct smb2 *x, struct wl_cur in)
-{
-	static const struct wl_tok ptypes[] = {
-		{ 0, "request" }, { 2, "response" }, { 3, "fault" }, { 11, "bind" },
-		{ 12, "bind_ack" }, { 0, NULL },
-	};
-	struct wl_cur c = in;
-	uint8_t ver = wl_u8(&c);
-	wl_skip(&c, 1);
-	uint8_t ptype = wl_u8(&c);
-	wl_skip(&c, 1);
-	uint8_t drep = wl_u8(&c);
-	wl_skip(&c, 3 + 2 + 2 + 4);
-	if (!wl_ok(&c) || ver != 5)
-		return;
-	const char *pn = wl_tok(ptypes, ptype, "PDU");
-	if (ptype == 0) {
-		wl_skip(&c, 4 + 2);
-		uint16_t opnum = wl_le16(&c);
-		if (x->req)
-			x->req->klass = (uint8_t)opnum;
-		if (opnum == 15)
-			wl_note(x->m, WL_INFO, "DCE/RPC request through the pipe: srvsvc NetShareEnumAll, "
-				"the list of shares");
-		else
-			wl_note(x->m, WL_INFO, "DCE/RPC request through the pipe: opnum %u", opnum);
-	} else if (ptype == 2 && x->req && x->req->klass == 15 && (drep & 0x10)) {
-		wl_skip(&c, 4 + 2 + 2);
-		srvsvc_shares(x, c);
-	} else {
-		wl_note(x->m, WL_INFO, "DCE/RPC %s through the named pipe", pn);
-	}
-}
-
+/* FSCTL_VALIDATE_NEGOTIATE_INFO ([MS-SMB2] §2.2.31.4, §2.2.32.6): the
+ * NEGOTIATE's values again, now signed. */
 static void ioctl_validate(struct smb2 *x, struct wl_cur in)
 {
-	char buf[16];
+	char buf[16], g[40];
+	uint32_t caps = wl_le32(&in);
+	const uint8_t *guid = wl_bytes(&in, 16);
+	uint16_t mode = wl_le16(&in);
+	if (!wl_ok(&in))
+		return;
+	if (x->verbose) {
+		f_caps(x, caps);
+		guid_str(guid, g, sizeof g);
+		wl_f_cstr(x->m, x->resp ? "smb2.server_guid" : "smb2.client_guid", g);
+		wl_f_hex(x->m, "smb2.sec_mode", mode & 0xff);
+	}
 	if (!x->resp) {
-		wl_skip(&in, 4 + 16);
-		uint16_t mode = wl_le16(&in), count = wl_le16(&in);
+		uint16_t count = wl_le16(&in);
 		if (!wl_ok(&in))
 			return;
 		sec_mode(x, mode);
+		if (x->verbose)
+			wl_f_uint(x->m, "smb2.dialect_count", count);
 		for (unsigned i = 0; i < count && wl_left(&in) >= 2; i++)
 			wl_f_hex(x->m, "smb2.dialect", wl_le16(&in));
 		wl_note(x->m, WL_INFO, "client repeats the negotiation under signing so that a man "
 			"in the middle cannot have downgraded it");
 		return;
 	}
-	wl_skip(&in, 4 + 16);
-	uint16_t mode = wl_le16(&in), dialect = wl_le16(&in);
+	uint16_t dialect = wl_le16(&in);
 	if (!wl_ok(&in))
 		return;
 	sec_mode(x, mode);
@@ -1858,7 +1877,7 @@ static void do_ioctl(struct smb2 *x)
 	struct wl_cur b = x->body;
 	wl_skip(&b, 4);
 	uint32_t ctl = wl_le32(&b);
-	fid_at(&b, x);
+	const uint8_t *fid = fid_at(&b, x);
 	uint32_t in_off = wl_le32(&b), in_len = wl_le32(&b);
 	if (!x->resp)
 		wl_skip(&b, 4);
@@ -1885,12 +1904,74 @@ static void do_ioctl(struct smb2 *x)
 	else if (ctl == 0x00140204 && wl_left(&in))
 		ioctl_validate(x, in);
 	else if (ctl == 0x0011c017)
-		ioctl_pipe(x, in);
+		ioctl_pipe(x, in, fid);
 }
 
 /* The name of one directory entry of a given information class. */
+/* A directory entry's other parts (-v), as tshark names them: the header,
+ * times, sizes, attributes, and by class the EA size, short name and file
+ * id ([MS-FSCC] §2.4.8, .10, .14, .17, .18). */
+static void v_dir_entry(struct smb2 *x, struct wl_cur e, uint8_t klass)
+{
+	uint32_t next = wl_le32(&e), idx = wl_le32(&e);
+	if (!wl_ok(&e))
+		return;
+	wl_f_uint(x->m, "smb2.next_offset", next);
+	wl_f_hex(x->m, "smb2.file_index", idx);
+	if (klass == 12) {
+		uint32_t nlen = wl_le32(&e);
+		if (wl_ok(&e))
+			wl_f_uint(x->m, "smb2.filename.len", nlen);
+		return;
+	}
+	uint64_t ct = wl_le64(&e), at = wl_le64(&e);
+	wl_skip(&e, 8);
+	uint64_t cht = wl_le64(&e);
+	wl_skip(&e, 8);
+	uint64_t alloc = wl_le64(&e);
+	uint32_t attrs = wl_le32(&e), nlen = wl_le32(&e);
+	if (!wl_ok(&e))
+		return;
+	wl_f_time(x->m, "smb2.create.time", filetime_ns(ct));
+	wl_f_time(x->m, "smb2.last_access.time", filetime_ns(at));
+	wl_f_time(x->m, "smb2.last_change.time", filetime_ns(cht));
+	wl_f_uint(x->m, "smb2.allocation_size", alloc);
+	f_attrs(x, attrs);
+	wl_f_uint(x->m, "smb2.filename.len", nlen);
+	if (klass == 1)
+		return;
+	uint32_t ea = wl_le32(&e);
+	if (!wl_ok(&e))
+		return;
+	wl_f_uint(x->m, "smb2.ea_size", ea);
+	if (klass == 3 || klass == 37) {
+		uint8_t slen = wl_u8(&e);
+		const uint8_t *res = wl_bytes(&e, 1);
+		struct wl_cur sn = wl_sub(&e, 24);
+		if (!wl_ok(&e))
+			return;
+		wl_f_uint(x->m, "smb2.short_name_len", slen);
+		wl_f_bytes(x->m, "smb2.reserved", res, 1);
+		if (slen) {
+			char sname[32];
+			wl_utf16_text(wl_at(&sn, 0, slen < 24 ? slen : 24), sname, sizeof sname, 0);
+			wl_f_cstr(x->m, "smb2.shortname", sname);
+		}
+	}
+	if (klass == 37 || klass == 38) {
+		size_t rn = klass == 37 ? 2 : 4;
+		const uint8_t *res = wl_bytes(&e, rn);
+		uint64_t id = wl_le64(&e);
+		if (!wl_ok(&e))
+			return;
+		wl_f_bytes(x->m, "smb2.reserved", res, rn);
+		wl_f_hex(x->m, "smb2.file_id", id);
+	}
+}
+
 static int dir_entry(struct smb2 *x, struct wl_cur e, uint8_t klass, struct line *names)
 {
+	struct wl_cur entry = e;
 	wl_skip(&e, 8);
 	uint64_t wtime = 0, eof = 0;
 	uint32_t attrs = 0, nlen;
@@ -1928,6 +2009,8 @@ static int dir_entry(struct smb2 *x, struct wl_cur e, uint8_t klass, struct line
 		wl_f_uint(x->m, "smb2.eof", eof);
 		wl_f_time(x->m, "smb2.last_write.time", filetime_ns(wtime));
 	}
+	if (x->verbose)
+		v_dir_entry(x, entry, klass);
 	if (attrs & 0x10)
 		line_add(names, "%s%s/", names->n ? ", " : "", name);
 	else if (klass != 12)
@@ -2935,6 +3018,7 @@ struct smb1 {
 	struct wl_cur msg;       /* from the SMB1 header on */
 	uint16_t flags2;
 	int resp;
+	int verbose;             /* the wider NTLMSSP field set (-v) */
 	struct line text;
 };
 
@@ -3008,6 +3092,7 @@ static void smb1_session_setup(struct smb1 *x, struct wl_cur words, struct wl_cu
 {
 	struct auth_info ai;
 	memset(&ai, 0, sizeof ai);
+	ai.verbose = x->verbose;
 	size_t bloblen = 0;
 	if (!x->resp && wc == 12) {
 		wl_skip(&words, 4 + 2 + 2 + 2 + 4);
@@ -3105,6 +3190,7 @@ static void smb1_message(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir di
 	memset(&x, 0, sizeof x);
 	x.s = s;
 	x.msg = msg;
+	x.verbose = wl_opts(ctx)->verbose;
 	struct wl_cur h = msg;
 	wl_skip(&h, 4);
 	uint8_t cmd = wl_u8(&h);
@@ -3190,25 +3276,36 @@ static void smb_pdu(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, st
 	}
 }
 
+/* A NetBIOS name (RFC 1001 §14.1, first-level encoding: 32 letters 'A' +
+ * nibble after a length byte, then the scope's labels) as tshark shows it:
+ * the 15 name characters without their trailing blanks, then the 16th
+ * (the service suffix) in hex, as "SERVER<20>". */
 static void nbss_name(struct wl_cur *c, char *out, size_t cap)
 {
-	/* first-level encoding: 32 letters 'A'+nibble, after a length byte */
 	uint8_t len = wl_u8(c);
 	struct wl_cur n = wl_sub(c, len);
+	char name[17];
 	size_t o = 0;
-	while (wl_left(&n) >= 2 && o + 1 < cap) {
+	while (wl_left(&n) >= 2 && o < 16) {
 		uint8_t hi = (uint8_t)(wl_u8(&n) - 'A'), lo = (uint8_t)(wl_u8(&n) - 'A');
 		uint8_t ch = (uint8_t)((hi & 0xf) << 4 | (lo & 0xf));
-		out[o++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
+		name[o++] = (char)ch;
 	}
-	while (o && out[o - 1] == ' ')
-		o--;
-	out[o] = '\0';
+	size_t shown = o < 16 ? o : 15, end = shown;
+	while (end && name[end - 1] == ' ')
+		end--;
+	size_t k = 0;
+	for (size_t i = 0; i < end && k + 1 < cap; i++)
+		out[k++] = name[i] >= 0x20 && name[i] < 0x7f ? name[i] : '.';
+	out[k] = '\0';
+	if (o == 16)
+		snprintf(out + k, cap - k, "<%02x>", (unsigned)(uint8_t)name[15]);
 	while (wl_left(c) && wl_u8(c) != 0)
 		;        /* scope labels */
 }
 
-static void nbss_message(struct wl_ctx *ctx, enum wl_dir dir, uint8_t type, struct wl_cur c, uint32_t len)
+static void nbss_message(struct wl_ctx *ctx, enum wl_dir dir, uint8_t type, uint8_t flags,
+			 struct wl_cur c, uint32_t len)
 {
 	static const struct wl_tok types[] = {
 		{ NB_REQ, "session request" }, { NB_POS, "positive session response" },
@@ -3217,14 +3314,16 @@ static void nbss_message(struct wl_ctx *ctx, enum wl_dir dir, uint8_t type, stru
 	};
 	struct wl_msg *m = wl_msg_new(ctx, "nbss", wl_tok(types, type, "unknown"), dir);
 	wl_f_hex(m, "nbss.type", type);
+	wl_f_hex(m, "nbss.flags", flags);
+	wl_f_bool(m, "nbss.flags.e", flags & 1);
 	wl_f_uint(m, "nbss.length", len);
 	if (type == NB_REQ) {
-		char called[40], calling[40];
+		char called[48], calling[48];
 		nbss_name(&c, called, sizeof called);
 		nbss_name(&c, calling, sizeof calling);
 		wl_f_cstr(m, "nbss.called_name", called);
 		wl_f_cstr(m, "nbss.calling_name", calling);
-		wl_msg_text(m, "NBSS session request %s -> %s", calling, called);
+		wl_msg_text(m, "NBSS call %s -> %s", calling, called);
 		wl_note(m, WL_INFO, "NetBIOS over TCP (port 139): the client names the server it calls");
 		if (!wl_ok(&c))
 			wl_note_cursor(m, &c, "NetBIOS session request");
@@ -3310,6 +3409,7 @@ static size_t smb_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct w
 			lost_sync(s, ctx, dir, "not a NetBIOS session message");
 			continue;
 		}
+		uint8_t nb_flags = (uint8_t)(len >> 16);
 		if (type != NB_MSG)
 			len &= 0x1ffff;
 		if (type == NB_MSG && len > SMB_BIG && left - 4 < len) {
@@ -3326,7 +3426,7 @@ static size_t smb_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct w
 		wl_skip(&c, 4u + len);
 		used += 4u + len;
 		if (type != NB_MSG) {
-			nbss_message(ctx, dir, type, pdu, len);
+			nbss_message(ctx, dir, type, nb_flags, pdu, len);
 			continue;
 		}
 		if (len == 0)
@@ -3358,7 +3458,7 @@ static void smb_datagram(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct w
 			wl_note_cursor(m, &c, "NetBIOS datagram header");
 		return;
 	}
-	char src[40], dst[40];
+	char src[48], dst[48];
 	nbss_name(&c, src, sizeof src);
 	nbss_name(&c, dst, sizeof dst);
 	(void)dlen;
