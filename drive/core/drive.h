@@ -31,6 +31,7 @@ struct wl_drive_result {
 	char facts[16][160];     /* "bytes echoed: 42", "sha256: ...": for the summary */
 	unsigned nfacts;
 	char keylog[512];        /* TLS: the key log the client wrote, to decrypt the trace */
+	char snmp_users[512];    /* SNMPv3: a file of the users it spoke as, to check and decrypt */
 };
 
 void wl_drive_fact(struct wl_drive_result *r, const char *fmt, ...)

@@ -69,13 +69,16 @@ static int rendition_close(struct rendition *d)
 /* The capture as text and/or JSON from one pass of the engine: the text
  * renderer is the run's own (with its closing lines), the JSON renderer sees
  * the same messages through the view's tee. */
-static int dissect(const struct wl_check_opts *o, const char *pcap, const char *keylog, int want_text,
-		   int want_json, struct rendition *text, struct rendition *json, char *err, size_t errlen)
+static int dissect(const struct wl_check_opts *o, const char *pcap, const char *keylog,
+		   const char *snmp_users, int want_text, int want_json, struct rendition *text,
+		   struct rendition *json, char *err, size_t errlen)
 {
 	struct wl_view v = o->view;
 	v.render.color = 0;
 	v.render.format = want_text ? WL_OUT_TEXT : WL_OUT_JSON;
 	v.dissect.keylog = keylog;
+	if (snmp_users)
+		v.dissect.snmp_users_file = snmp_users;
 	/* a suite's captures are small: handing each one's messages to a second
 	 * thread for the rendering cost more than it saved (docs/benchmark.md);
 	 * -j runs captures side by side instead */
@@ -216,6 +219,8 @@ struct capture {
 	const char *kl;          /* keylog, or NULL */
 	char kl_name[4200];      /* its real name: a capture under two names (a
 				  * symlink) gets one header */
+	char snmp_users[4200];   /* X.snmp_users: the SNMPv3 users (Wireshark's snmp_users) */
+	const char *su;          /* snmp_users, or NULL */
 	char *json;              /* the actual JSON, kept for the TSV */
 	size_t json_len;
 	FILE *reason, *detail, *warn;
@@ -250,6 +255,11 @@ static size_t read_options(const struct capture *c, int json, const char **opts,
 		const char *slash = strrchr(c->kl_name, '/');
 		opts[n++] = "--keylog";
 		opts[n++] = slash ? slash + 1 : c->kl_name;
+	}
+	if (c->su && n + 2 <= max) {
+		const char *slash = strrchr(c->su, '/');
+		opts[n++] = "--snmp-users";
+		opts[n++] = slash ? slash + 1 : c->su;
 	}
 	return n;
 }
@@ -463,6 +473,9 @@ static void capture_names(struct capture *c)
 	char *real = c->kl ? realpath(c->kl, NULL) : NULL;
 	snprintf(c->kl_name, sizeof c->kl_name, "%s", real ? real : c->keylog);
 	free(real);
+	/* X.snmp_users: the lab's SNMPv3 users, to check HMACs and decrypt */
+	snprintf(c->snmp_users, sizeof c->snmp_users, "%s.snmp_users", c->base);
+	c->su = access(c->snmp_users, R_OK) == 0 ? c->snmp_users : NULL;
 }
 
 /* Dissects once and compares with each expected file of formats. */
@@ -482,7 +495,7 @@ static void compare_all(struct capture *c, unsigned formats)
 		free(tsv);
 		return;
 	}
-	if (dissect(o, c->r->pcap, c->kl, want_text, want_json, &text, &json, err, sizeof err) < 0) {
+	if (dissect(o, c->r->pcap, c->kl, c->su, want_text, want_json, &text, &json, err, sizeof err) < 0) {
 		fail(c, "%s", err);
 		c->error = 1;
 		free(tsv);

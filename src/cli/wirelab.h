@@ -20,7 +20,8 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg);
 	{ "geoip-db", required_argument, NULL, 1005 },                        \
 	{ "no-summary", no_argument, NULL, 1006 },                            \
 	{ "max-flows", required_argument, NULL, 1007 },                       \
-	{ "one-thread", no_argument, NULL, 1008 }
+	{ "one-thread", no_argument, NULL, 1008 },                            \
+	{ "snmp-users", required_argument, NULL, 1020 }
 
 /* Joins argv[i..] into one BPF expression (malloc'd), or NULL if none. */
 char *wl_join_args(int argc, char **argv, int i);

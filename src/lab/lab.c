@@ -347,6 +347,8 @@ static int lab_one(const struct wl_driver *d, const struct wl_lab_opts *o, struc
 	v.tee = o->expect ? &rec : NULL;
 	if (!v.dissect.keylog && dr.keylog[0])
 		v.dissect.keylog = dr.keylog;  /* the client's TLS secrets decrypt the trace */
+	if (!v.dissect.snmp_users_file && dr.snmp_users[0])
+		v.dissect.snmp_users_file = dr.snmp_users;  /* the SNMPv3 users check and decrypt it */
 	struct wl_run_result res;
 	int rc = wl_run_source(src, &v, w, NULL, stdout, &res, err, sizeof err);
 	wl_source_close(src);
