@@ -482,13 +482,20 @@ static void varbinds(struct sp *p, struct wl_cur *c, int first_in_text, int repo
 	struct wl_cur l = wl_ber_take(c, WL_BER_UNIV, WL_BER_SEQUENCE);
 	sp_chk(p, c);
 	unsigned n = 0;
+	int list_ok = !p->err;   /* tshark counts the VarBinds only of a list it could read */
 	while (wl_left(&l) && !p->err) {
 		struct wl_cur vb = wl_ber_take(&l, WL_BER_UNIV, WL_BER_SEQUENCE);
 		sp_chk(p, &l);
+		if (p->err) {
+			list_ok = 0;
+			break;
+		}
 		struct wl_cur o = wl_ber_take(&vb, WL_BER_UNIV, WL_BER_OID);
 		sp_chk(p, &vb);
-		if (p->err)
+		if (p->err) {
+			n++;
 			break;
+		}
 		char name[WL_BER_OID_TEXT], dotted[WL_BER_OID_TEXT], val[600];
 		oid_field(p, o, "snmp.name", name, sizeof name, dotted, sizeof dotted);
 		wl_f_cstr(p->m, "wl.snmp.name_text", name);
@@ -507,8 +514,10 @@ static void varbinds(struct sp *p, struct wl_cur *c, int first_in_text, int repo
 			report_note(p, dotted);
 		n++;
 	}
+	if (l.err)
+		list_ok = 0;
 	sp_chk(p, &l);
-	if (p->verbose)
+	if (p->verbose && list_ok)
 		wl_f_uint(p->m, "snmp.variable_bindings", n);
 	if (n > 1)
 		text_add(p, " (+%u more)", n - 1);
