@@ -13,7 +13,7 @@ Two measures, per protocol (issue 20):
              (missing on that frame), or different.
 
 Captures: pcaps/ files are read with the lab's decode-as rules for tshark (the lab ports,
-see shared/LAB.md section 13) and X.keylog as TLS key log and X.ntpassword as the SMB/NTLM password for both tools; corpus files with
+see shared/LAB.md section 13) and X.keylog as TLS key log, X.ntpassword as the SMB/NTLM password and X.snmp_users as SNMPv3 users for both tools; corpus files with
 the rules of <corpus>/reference/DECODE-AS. Extra wirelab options with --wirelab-arg.
 
 Output: a table per protocol, then (with -v) the names tshark has and wirelab lacks, and the
@@ -105,6 +105,18 @@ def nt_password_for(pcap):
         return f.readline().rstrip("\r\n") or None
 
 
+def snmp_users_for(pcap):
+    """The records of X.snmp_users beside X.pcap (Wireshark's snmp_users table, one a line)
+    for tshark, and the file's path for wirelab; ([], None) when there is none. Lines in
+    wirelab's USER:AUTH:... form are users tshark 4.0 cannot express (net-snmp's AES-192/256
+    under a shorter hash): wirelab alone gets them."""
+    path = os.path.splitext(pcap)[0] + ".snmp_users"
+    if not os.path.exists(path):
+        return [], None
+    with open(path) as f:
+        return [l.strip() for l in f if l.strip().startswith('"')], path
+
+
 def tshark_args(pcap, rules, keylog):
     args = ["tshark", "-n", "-r", pcap]
     for r in rules:
@@ -113,34 +125,42 @@ def tshark_args(pcap, rules, keylog):
         args += ["-o", "tls.keylog_file:" + keylog]
     if nt_password_for(pcap):
         args += ["-o", "ntlmssp.nt_password:" + nt_password_for(pcap)]
+    for rec in snmp_users_for(pcap)[0]:
+        args += ["-o", "uat:snmp_users:" + rec]
     return args
 
 
 def pdml_names(pcap, rules, keylog, types):
     """{row: set of field names} tshark shows in this capture (a name's row is its prefix:
-    certificates' x509af.* inside tls count as x509)."""
+    certificates' x509af.* inside tls count as x509), and the (frame, name) pairs whose value
+    PDML shows empty (-T fields prints nothing for an empty string)."""
     out = subprocess.run(tshark_args(pcap, rules, keylog) + ["-T", "pdml"], capture_output=True,
                          timeout=600)
     names = collections.defaultdict(set)
+    empty = set()
     try:
         root = ET.fromstring(out.stdout)
     except ET.ParseError:
-        return names
+        return names, empty
 
-    def walk(node, proto):
+    def walk(node, proto, frame):
         for child in node:
             if child.tag == "proto":
-                walk(child, child.get("name") or proto)
+                walk(child, child.get("name") or proto, frame)
             elif child.tag == "field":
                 n = child.get("name") or ""
                 if n and not n.startswith("_ws.") and types.get(n, "FT_NONE") not in VALUE_LESS:
                     names[row_of(n)].add(n)
-                walk(child, proto)
+                    if child.get("show") == "" and child.get("size") == "0":
+                        empty.add((frame, n))
+                walk(child, proto, frame)
     for packet in root.iter("packet"):
+        num = packet.find("proto/field[@name='frame.number']")
+        frame = int(num.get("show")) if num is not None else 0
         for proto in packet.findall("proto"):
             if proto.get("name") != "fake-field-wrapper":
-                walk(proto, proto.get("name"))
-    return names
+                walk(proto, proto.get("name"), frame)
+    return names, empty
 
 
 def wirelab_frames(wirelab, pcap, keylog, extra):
@@ -150,6 +170,8 @@ def wirelab_frames(wirelab, pcap, keylog, extra):
         cmd += ["--keylog", keylog]
     if nt_password_for(pcap):
         cmd += ["--smb-password", nt_password_for(pcap)]
+    if snmp_users_for(pcap)[1]:
+        cmd += ["--snmp-users", snmp_users_for(pcap)[1]]
     out = subprocess.run(cmd, capture_output=True, timeout=600)
     frames = collections.defaultdict(lambda: collections.defaultdict(list))
     for line in out.stdout.splitlines():
@@ -254,7 +276,8 @@ def main():
     unknown = collections.Counter()            # wirelab names tshark does not know
     for pcap in captures(args.paths):
         rules, keylog = rules_for(pcap)
-        for row, ns in pdml_names(pcap, rules, keylog, types).items():
+        ts_names, empty = pdml_names(pcap, rules, keylog, types)
+        for row, ns in ts_names.items():
             shown[row] |= ns
         wl = wirelab_frames(args.wirelab, pcap, keylog, args.wirelab_arg)
         names = {n for fr in wl.values() for n in fr}
@@ -271,6 +294,8 @@ def main():
                 b = ts.get(fr, {}).get(n)
                 if a is None and b is None:
                     continue
+                if b is None and (fr, n) in empty and all(v == "" for v in a):
+                    b = [""] * len(a)   # an empty value: PDML shows it, -T fields cannot
                 if a is None:
                     verdict = "missing"
                 elif b is None:

@@ -112,6 +112,10 @@ struct wl_opts {
 	int verbose;
 	int redact;              /* mask secrets in every output */
 	const char *keylog;      /* TLS key log file, or NULL */
+	/* SNMPv3 users besides snmp_user (NULL ends) and a file of them, one a line
+	 * as in Wireshark's snmp_users table; each in a form of snmp_usm.h */
+	const char *snmp_users[8];
+	const char *snmp_users_file;
 	const char *snmp_user;   /* "USER:AUTHPASS:PRIVPASS" for SNMPv3, or NULL */
 	const char *nt_password; /* NTLMSSP password: SMB3 keys from the captured login, or NULL */
 	const char *smb_keys;    /* "SESSIONID:KEY[,...]" SMB session keys (hex), or NULL */

@@ -32,6 +32,7 @@ struct wl_drive_result {
 	unsigned nfacts;
 	char keylog[512];        /* TLS: the key log the client wrote, to decrypt the trace */
 	char nt_password[128];   /* SMB: the login's password, to decrypt the trace */
+	char snmp_users[512];    /* SNMPv3: a file of the users it spoke as, to check and decrypt */
 };
 
 void wl_drive_fact(struct wl_drive_result *r, const char *fmt, ...)

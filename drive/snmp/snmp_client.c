@@ -2,7 +2,13 @@
  *   snmp-get   v2c and v1 GET of SNMPv2-MIB::sysDescr.0, then a GET of a name
  *              the agent does not have (v2c: noSuchObject, v1: noSuchName);
  *   snmp-walk  the system subtree with GETNEXT (v1) and GETBULK (v2c);
- *   snmp-v3    an authPriv GET (SHA, AES) after the engine discovery.
+ *   snmp-v3    authPriv GETs after the engine discovery: SHA/AES-128, then
+ *              SHA-256/AES-256, then SHA-256 with a wrong authentication password;
+ *   snmp-v3-algorithms  one authPriv GET per user of the lab's algorithm matrix;
+ *   snmp-v3-wrongpass   a wrong authentication password, a wrong privacy
+ *              password and an unknown user: the agent's three reports.
+ * The v3 exchanges leave the users they spoke as in <state>/snmp/client/
+ * snmp_users, so the trace checks each HMAC and decrypts each PDU.
  * Lines are printed as snmpget/snmpwalk print them. net-snmp is kept out of
  * /etc/snmp and /var/lib/snmp: no configuration files, the persistent folder
  * under <state>/snmp/client, MIBs only from the project's dissect/mibs.
@@ -62,35 +68,85 @@ static void client_init(const struct wl_drive_cfg *cfg)
 	pthread_once(&lib.once, lib_init);
 }
 
+static void session_base(netsnmp_session *s, const struct wl_drive_cfg *cfg, char *peer, size_t pn, long version)
+{
+	snmp_sess_init(s);
+	snprintf(peer, pn, "udp:%s:%u", cfg->host, cfg->port);
+	s->peername = peer;
+	s->version = version;
+	s->timeout = 1000000;
+	s->retries = 2;
+}
+
 static netsnmp_session *open_session(const struct wl_drive_cfg *cfg, long version)
 {
 	netsnmp_session s;
 	char peer[320];
-	snmp_sess_init(&s);
-	snprintf(peer, sizeof peer, "udp:%s:%u", cfg->host, cfg->port);
-	s.peername = peer;
-	s.version = version;
-	s.timeout = 1000000;
-	s.retries = 2;
-	if (version != SNMP_VERSION_3) {
-		s.community = (u_char *)WL_SNMP_COMMUNITY;
-		s.community_len = strlen(WL_SNMP_COMMUNITY);
-		return snmp_open(&s);
-	}
-	s.securityName = (char *)WL_SNMP_USER;
-	s.securityNameLen = strlen(WL_SNMP_USER);
-	s.securityLevel = SNMP_SEC_LEVEL_AUTHPRIV;
-	s.securityAuthProto = usmHMACSHA1AuthProtocol;
-	s.securityAuthProtoLen = USM_AUTH_PROTO_SHA_LEN;
-	s.securityAuthKeyLen = USM_AUTH_KU_LEN;
-	s.securityPrivProto = usmAESPrivProtocol;
-	s.securityPrivProtoLen = USM_PRIV_PROTO_AES_LEN;
-	s.securityPrivKeyLen = USM_PRIV_KU_LEN;
-	if (generate_Ku(s.securityAuthProto, (u_int)s.securityAuthProtoLen, (const u_char *)WL_SNMP_AUTHPASS,
-			strlen(WL_SNMP_AUTHPASS), s.securityAuthKey, &s.securityAuthKeyLen) != SNMPERR_SUCCESS ||
-	    generate_Ku(s.securityAuthProto, (u_int)s.securityAuthProtoLen, (const u_char *)WL_SNMP_PRIVPASS,
-			strlen(WL_SNMP_PRIVPASS), s.securityPrivKey, &s.securityPrivKeyLen) != SNMPERR_SUCCESS)
+	session_base(&s, cfg, peer, sizeof peer, version);
+	s.community = (u_char *)WL_SNMP_COMMUNITY;
+	s.community_len = strlen(WL_SNMP_COMMUNITY);
+	return snmp_open(&s);
+}
+
+/* net-snmp's algorithm names (as -a and -x take them) to its protocol OIDs. */
+#define OIDN(x) x, sizeof x / sizeof x[0]
+static const struct {
+	const char *name;
+	oid *o;
+	size_t len;
+} auth_oids[] = {
+	{ "MD5", OIDN(usmHMACMD5AuthProtocol) }, { "SHA", OIDN(usmHMACSHA1AuthProtocol) },
+	{ "SHA-224", OIDN(usmHMAC128SHA224AuthProtocol) }, { "SHA-256", OIDN(usmHMAC192SHA256AuthProtocol) },
+	{ "SHA-384", OIDN(usmHMAC256SHA384AuthProtocol) }, { "SHA-512", OIDN(usmHMAC384SHA512AuthProtocol) },
+}, priv_oids[] = {
+	{ "DES", OIDN(usmDESPrivProtocol) }, { "AES", OIDN(usmAESPrivProtocol) },
+	{ "AES-192", OIDN(usmAES192PrivProtocol) }, { "AES-256", OIDN(usmAES256PrivProtocol) },
+	{ "AES-192-C", OIDN(usmAES192CiscoPrivProtocol) }, { "AES-256-C", OIDN(usmAES256CiscoPrivProtocol) },
+};
+
+/* An SNMPv3 session as user u, with its algorithms by net-snmp's names; a
+ * password given in authpass/privpass replaces the user's (the wrong ones). */
+static netsnmp_session *open_v3(const struct wl_drive_cfg *cfg, const char *name, const struct wl_snmp_lab_user *u,
+				const char *authpass, const char *privpass)
+{
+	netsnmp_session s;
+	char peer[320];
+	session_base(&s, cfg, peer, sizeof peer, SNMP_VERSION_3);
+	if (privpass)
+		s.retries = 0;  /* snmpd drops what it cannot decrypt, no report comes: one try */
+	s.securityName = (char *)name;
+	s.securityNameLen = strlen(name);
+	s.securityLevel = u->priv ? SNMP_SEC_LEVEL_AUTHPRIV : SNMP_SEC_LEVEL_AUTHNOPRIV;
+	size_t al = 0, pl = 0;
+	oid *ao = NULL, *po = NULL;
+	for (size_t i = 0; i < sizeof auth_oids / sizeof auth_oids[0]; i++)
+		if (!strcmp(auth_oids[i].name, u->auth)) {
+			ao = auth_oids[i].o;
+			al = auth_oids[i].len;
+		}
+	for (size_t i = 0; u->priv && i < sizeof priv_oids / sizeof priv_oids[0]; i++)
+		if (!strcmp(priv_oids[i].name, u->priv)) {
+			po = priv_oids[i].o;
+			pl = priv_oids[i].len;
+		}
+	if (!ao || (u->priv && !po))
 		return NULL;
+	s.securityAuthProto = ao;
+	s.securityAuthProtoLen = al;
+	s.securityAuthKeyLen = USM_AUTH_KU_LEN;
+	const char *ap = authpass ? authpass : u->authpass;
+	if (generate_Ku(ao, (u_int)al, (const u_char *)ap, strlen(ap), s.securityAuthKey, &s.securityAuthKeyLen) !=
+	    SNMPERR_SUCCESS)
+		return NULL;
+	if (u->priv) {
+		const char *pp = privpass ? privpass : u->privpass;
+		s.securityPrivProto = po;
+		s.securityPrivProtoLen = pl;
+		s.securityPrivKeyLen = USM_PRIV_KU_LEN;
+		if (generate_Ku(ao, (u_int)al, (const u_char *)pp, strlen(pp), s.securityPrivKey,
+				&s.securityPrivKeyLen) != SNMPERR_SUCCESS)
+			return NULL;
+	}
 	return snmp_open(&s);
 }
 
@@ -246,36 +302,165 @@ static int run_walk(const struct wl_drive_cfg *cfg, struct wl_drive_result *res)
 	return 0;
 }
 
+/* The lab's users in <state>/snmp/client/snmp_users, one a line, for the
+ * trace: Wireshark snmp_users records where tshark means the same by them,
+ * else wirelab's colon form (net-snmp's AES-192/256 extend a short key the
+ * Blumenthal way, which tshark 4.0 has no name for). */
+static int users_file(const struct wl_drive_cfg *cfg, struct wl_drive_result *res)
+{
+	static const struct {
+		const char *netsnmp, *uat;
+		size_t hash;    /* bytes of the hash; 0: any */
+	} auth[] = { { "MD5", "MD5", 16 }, { "SHA", "SHA1", 20 }, { "SHA-224", "SHA2-224", 28 },
+		     { "SHA-256", "SHA2-256", 32 }, { "SHA-384", "SHA2-384", 48 }, { "SHA-512", "SHA2-512", 64 } },
+	  priv[] = { { "DES", "DES", 0 }, { "AES", "AES", 0 }, { "AES-192-C", "AES192", 0 }, { "AES-256-C", "AES256", 0 },
+		     { "AES-192", "AES192", 24 }, { "AES-256", "AES256", 32 } };
+	char path[4096], text[8192];
+	size_t o = 0;
+	if (wl_state_path(path, sizeof path, cfg->state_dir, "snmp", "client") < 0)
+		return -1;
+	size_t dl = strlen(path);
+	snprintf(path + dl, sizeof path - dl, "/snmp_users");
+	o = (size_t)snprintf(text, sizeof text, "# the lab agent's SNMPv3 users (drive/snmp/snmp_lab.h)\n");
+	for (size_t i = 0; i < WL_SNMP_LAB_USERS && o < sizeof text; i++) {
+		const struct wl_snmp_lab_user *u = &wl_snmp_lab_users[i];
+		size_t a = 0, p = 0;
+		while (a < sizeof auth / sizeof auth[0] && strcmp(auth[a].netsnmp, u->auth))
+			a++;
+		while (u->priv && p < sizeof priv / sizeof priv[0] && strcmp(priv[p].netsnmp, u->priv))
+			p++;
+		if (a == sizeof auth / sizeof auth[0] || (u->priv && p == sizeof priv / sizeof priv[0]))
+			continue;
+		int as_tshark = !u->priv || auth[a].hash >= priv[p].hash;
+		if (as_tshark)
+			o += (size_t)snprintf(text + o, sizeof text - o, "\"\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\"\n", u->name,
+					      auth[a].uat, u->authpass, u->priv ? priv[p].uat : "DES",
+					      u->priv ? u->privpass : "");
+		else
+			o += (size_t)snprintf(text + o, sizeof text - o, "%s:%s:%s:%s:%s\n", u->name, u->auth,
+					      u->authpass, u->priv, u->privpass);
+	}
+	if (o >= sizeof text || wl_write_file(path, text, 0600) < 0)
+		return -1;
+	snprintf(res->snmp_users, sizeof res->snmp_users, "%s", path);
+	return 0;
+}
+
+static const struct wl_snmp_lab_user *lab_user(const char *name)
+{
+	for (size_t i = 0; i < WL_SNMP_LAB_USERS; i++)
+		if (!strcmp(wl_snmp_lab_users[i].name, name))
+			return &wl_snmp_lab_users[i];
+	return NULL;
+}
+
+/* One v3 GET as snmpget runs it: the line it would be typed as, then what it
+ * prints. 1 answered, 0 refused (the reason printed), -1 no session. */
+static int v3_get(const struct wl_drive_cfg *cfg, const char *name, const struct wl_snmp_lab_user *u,
+		  const char *authpass, const char *privpass, const char *const *oids, size_t noids, FILE *out)
+{
+	fprintf(out, "$ snmpget -v3 -l %s -u %s -a %s -A %s", u->priv ? "authPriv" : "authNoPriv", name, u->auth,
+		authpass ? authpass : "...");
+	if (u->priv)
+		fprintf(out, " -x %s -X %s", u->priv, privpass ? privpass : "...");
+	fprintf(out, " %s:%u", cfg->host, cfg->port);
+	for (size_t i = 0; i < noids; i++)
+		fprintf(out, " %s", oids[i]);
+	fprintf(out, "\n");
+	netsnmp_session *ss = open_v3(cfg, name, u, authpass, privpass);
+	if (!ss) {
+		fprintf(out, "snmpget: cannot open the session\n");
+		return -1;
+	}
+	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET), *resp = NULL;
+	for (size_t i = 0; i < noids; i++) {
+		oid o[MAX_OID_LEN];
+		size_t ol = MAX_OID_LEN;
+		if (snmp_parse_oid(oids[i], o, &ol))
+			snmp_add_null_var(pdu, o, ol);
+	}
+	int st = snmp_synch_response(ss, pdu, &resp);
+	int ok = st == STAT_SUCCESS && resp && resp->errstat == SNMP_ERR_NOERROR;
+	if (ok)
+		for (netsnmp_variable_list *v = resp->variables; v; v = v->next_variable)
+			print_var(out, v);
+	else
+		fprintf(out, "snmpget: %s\n", st == STAT_TIMEOUT ? "Timeout" : snmp_api_errstring(ss->s_snmp_errno));
+	if (resp)
+		snmp_free_pdu(resp);
+	/* net-snmp keeps the user (and its keys) per engine ID for the process:
+	 * drop it, so the next session's passwords are the ones it is given */
+	struct usmUser *kept = ss->securityEngineIDLen ?
+		usm_get_user(ss->securityEngineID, ss->securityEngineIDLen, (char *)name) : NULL;
+	if (kept && usm_remove_user(kept))
+		usm_free_user(kept);
+	snmp_close(ss);
+	return ok ? 1 : 0;
+}
+
+static const char *const v3_oids[] = { SYSDESCR, "SNMPv2-MIB::sysName.0" };
+
 static int run_v3(const struct wl_drive_cfg *cfg, struct wl_drive_result *res)
 {
 	client_init(cfg);
 	FILE *out = cfg->out;
-	netsnmp_session *ss = open_session(cfg, SNMP_VERSION_3);
-	if (!ss)
-		return wl_drive_fail(res, "cannot open an SNMPv3 session to %s:%u", cfg->host, cfg->port);
-	fprintf(out, "$ snmpget -v3 -l authPriv -u %s -a SHA -A ... -x AES -X ... %s:%u %s SNMPv2-MIB::sysName.0\n",
-		WL_SNMP_USER, cfg->host, cfg->port, SYSDESCR);
-	oid a[MAX_OID_LEN], b[MAX_OID_LEN];
-	size_t al = MAX_OID_LEN, bl = MAX_OID_LEN;
-	int ok = snmp_parse_oid(SYSDESCR, a, &al) && snmp_parse_oid("SNMPv2-MIB::sysName.0", b, &bl);
-	if (ok) {
-		netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET), *resp = NULL;
-		snmp_add_null_var(pdu, a, al);
-		snmp_add_null_var(pdu, b, bl);
-		int st = snmp_synch_response(ss, pdu, &resp);
-		ok = st == STAT_SUCCESS && resp && resp->errstat == SNMP_ERR_NOERROR;
-		if (ok)
-			for (netsnmp_variable_list *v = resp->variables; v; v = v->next_variable)
-				print_var(out, v);
+	const struct wl_snmp_lab_user *sha = lab_user(WL_SNMP_USER), *sha256 = lab_user("labuser256");
+	if (users_file(cfg, res) < 0)
+		return wl_drive_fail(res, "cannot write %s/snmp/client/snmp_users", cfg->state_dir);
+	int a = v3_get(cfg, sha->name, sha, NULL, NULL, v3_oids, 2, out);
+	int b = v3_get(cfg, sha256->name, sha256, NULL, NULL, v3_oids, 2, out);
+	int c = v3_get(cfg, sha256->name, sha256, WL_SNMP_WRONGPASS, NULL, v3_oids + 1, 1, out);
+	if (a != 1)
+		return wl_drive_fail(res, "SNMPv3 authPriv GET as %s (SHA, AES) failed", sha->name);
+	if (b != 1)
+		return wl_drive_fail(res, "SNMPv3 authPriv GET as %s (SHA-256, AES-256) failed", sha256->name);
+	if (c != 0)
+		return wl_drive_fail(res, "a wrong password for %s was %s", sha256->name,
+				     c > 0 ? "accepted" : "not sent");
+	wl_drive_fact(res, "v3 users %s (SHA, AES) and %s (SHA-256, AES-256); a wrong password refused",
+		      sha->name, sha256->name);
+	res->ok = 1;
+	return 0;
+}
+
+/* The matrix: every user after the first two, one GET each. */
+static int run_v3_algorithms(const struct wl_drive_cfg *cfg, struct wl_drive_result *res)
+{
+	client_init(cfg);
+	FILE *out = cfg->out;
+	if (users_file(cfg, res) < 0)
+		return wl_drive_fail(res, "cannot write %s/snmp/client/snmp_users", cfg->state_dir);
+	unsigned n = 0, good = 0;
+	for (size_t i = 2; i < WL_SNMP_LAB_USERS; i++, n++) {
+		const struct wl_snmp_lab_user *u = &wl_snmp_lab_users[i];
+		if (v3_get(cfg, u->name, u, NULL, NULL, v3_oids + 1, 1, out) == 1)
+			good++;
 		else
-			fprintf(out, "snmpget: %s\n", st == STAT_TIMEOUT ? "Timeout" : snmp_api_errstring(ss->s_snmp_errno));
-		if (resp)
-			snmp_free_pdu(resp);
+			wl_drive_fail(res, "SNMPv3 GET as %s (%s, %s) failed", u->name, u->auth, u->priv ? u->priv : "no privacy");
 	}
-	snmp_close(ss);
-	if (!ok)
-		return wl_drive_fail(res, "SNMPv3 authPriv GET as %s failed", WL_SNMP_USER);
-	wl_drive_fact(res, "v3 user %s, SHA authentication, AES privacy", WL_SNMP_USER);
+	wl_drive_fact(res, "v3 algorithm matrix: %u of %u users answered", good, n);
+	res->ok = good == n;
+	return res->ok ? 0 : -1;
+}
+
+/* The agent's reports: usmStatsWrongDigests, usmStatsDecryptionErrors,
+ * usmStatsUnknownUserNames. */
+static int run_v3_wrongpass(const struct wl_drive_cfg *cfg, struct wl_drive_result *res)
+{
+	client_init(cfg);
+	FILE *out = cfg->out;
+	const struct wl_snmp_lab_user *u = lab_user("labuser256");
+	if (users_file(cfg, res) < 0)
+		return wl_drive_fail(res, "cannot write %s/snmp/client/snmp_users", cfg->state_dir);
+	int a = v3_get(cfg, u->name, u, WL_SNMP_WRONGPASS, NULL, v3_oids + 1, 1, out);
+	int b = v3_get(cfg, u->name, u, NULL, WL_SNMP_WRONGPASS, v3_oids + 1, 1, out);
+	int c = v3_get(cfg, "nosuchuser", u, NULL, NULL, v3_oids + 1, 1, out);
+	int d = v3_get(cfg, u->name, u, NULL, NULL, v3_oids + 1, 1, out);
+	if (a != 0 || b != 0 || c != 0)
+		return wl_drive_fail(res, "a wrong password or user was not refused (%d %d %d)", a, b, c);
+	if (d != 1)
+		return wl_drive_fail(res, "the right passwords of %s were refused after the wrong ones", u->name);
+	wl_drive_fact(res, "refused: wrong authentication password, wrong privacy password, unknown user; then the right passwords work");
 	res->ok = 1;
 	return 0;
 }
@@ -291,6 +476,16 @@ const struct wl_driver wl_driver_snmp_walk = {
 };
 
 const struct wl_driver wl_driver_snmp_v3 = {
-	.name = "snmp-v3", .desc = "net-snmp: SNMPv3 authPriv GET (SHA, AES) with engine discovery",
+	.name = "snmp-v3", .desc = "net-snmp: SNMPv3 authPriv GETs (SHA/AES, SHA-256/AES-256), a wrong password",
 	.server = "snmp", .port = WL_SNMP_PORT, .bpf = "udp port %u", .run = run_v3,
+};
+
+const struct wl_driver wl_driver_snmp_v3_algorithms = {
+	.name = "snmp-v3-algorithms", .desc = "net-snmp: an SNMPv3 GET for every auth hash and privacy protocol",
+	.server = "snmp", .port = WL_SNMP_PORT, .bpf = "udp port %u", .run = run_v3_algorithms,
+};
+
+const struct wl_driver wl_driver_snmp_v3_wrongpass = {
+	.name = "snmp-v3-wrongpass", .desc = "net-snmp: SNMPv3 with a wrong auth password, a wrong privacy password, an unknown user",
+	.server = "snmp", .port = WL_SNMP_PORT, .bpf = "udp port %u", .run = run_v3_wrongpass,
 };

@@ -1,6 +1,7 @@
 /* srv_snmp.c - net-snmp's snmpd as the lab's SNMP agent on udp 127.0.0.1:1161:
- * community "public" read-only (v1, v2c), a v3 user with SHA authentication
- * and AES privacy, the system group filled in, a fixed engine ID. Its config
+ * community "public" read-only (v1, v2c), the v3 users of snmp_lab.h (SHA/AES,
+ * SHA-256/AES-256 and the algorithm matrix), the system group filled in, a
+ * fixed engine ID. Its config
  * and persistent state live under <state>/snmp/; /etc/snmp and /var/lib/snmp
  * are never read or written (-C, SNMP_PERSISTENT_DIR). See LAB.md section 6.
  */
@@ -17,8 +18,7 @@ static const char snmpd_conf[] =
 	"agentAddress udp:127.0.0.1:%u\n"
 	"rocommunity " WL_SNMP_COMMUNITY " 127.0.0.1\n"
 	"engineID " WL_SNMP_ENGINE "\n"
-	"createUser " WL_SNMP_USER " SHA \"" WL_SNMP_AUTHPASS "\" AES \"" WL_SNMP_PRIVPASS "\"\n"
-	"rouser " WL_SNMP_USER " priv\n"
+	"%s"
 	"sysDescr wirelab lab agent: net-snmp snmpd on Linux loopback\n"
 	"sysObjectID .1.3.6.1.4.1.8072.3.2.10\n"
 	"sysContact Lab Admin <admin@localdomain.loc>\n"
@@ -38,7 +38,7 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
 static int start_snmpd(const struct wl_server_ctx *ctx, char *err, size_t errlen)
 {
 	uint16_t port = ctx->port ? ctx->port : WL_SNMP_PORT;
-	char conf[4096], pidf[4096], persist[4096], text[2048];
+	char conf[4096], pidf[4096], persist[4096], text[8192];
 	if (wl_state_path(conf, sizeof conf, ctx->state_dir, "snmp", "snmpd.conf") < 0 ||
 	    wl_state_path(pidf, sizeof pidf, ctx->state_dir, "snmp", "snmpd.pid") < 0 ||
 	    wl_state_path(persist, sizeof persist, ctx->state_dir, "snmp", "persist") < 0) {
@@ -51,7 +51,24 @@ static int start_snmpd(const struct wl_server_ctx *ctx, char *err, size_t errlen
 		snprintf(err, errlen, "cannot create %s", persist);
 		return -1;
 	}
-	snprintf(text, sizeof text, snmpd_conf, port);
+	/* the users: createUser NAME AUTH "PASS" [PRIV "PASS"], rouser NAME priv|auth */
+	char users[4096];
+	size_t uo = 0;
+	for (size_t i = 0; i < WL_SNMP_LAB_USERS && uo < sizeof users; i++) {
+		const struct wl_snmp_lab_user *u = &wl_snmp_lab_users[i];
+		if (u->priv)
+			uo += (size_t)snprintf(users + uo, sizeof users - uo,
+					       "createUser %s %s \"%s\" %s \"%s\"\nrouser %s priv\n", u->name,
+					       u->auth, u->authpass, u->priv, u->privpass, u->name);
+		else
+			uo += (size_t)snprintf(users + uo, sizeof users - uo,
+					       "createUser %s %s \"%s\"\nrouser %s auth\n", u->name, u->auth,
+					       u->authpass, u->name);
+	}
+	if (uo >= sizeof users || snprintf(text, sizeof text, snmpd_conf, port, users) >= (int)sizeof text) {
+		snprintf(err, errlen, "the snmpd.conf of the lab does not fit its buffer");
+		return -1;
+	}
 	if (wl_write_file(conf, text, 0600) < 0) {
 		snprintf(err, errlen, "cannot write %s", conf);
 		return -1;
@@ -74,7 +91,7 @@ static int start_snmpd(const struct wl_server_ctx *ctx, char *err, size_t errlen
 
 const struct wl_server wl_server_snmp = {
 	.name = "snmp",
-	.desc = "net-snmp snmpd: community public, v3 user labuser (SHA/AES), system group",
+	.desc = "net-snmp snmpd: community public, v3 users labuser (SHA/AES), labuser256 (SHA-256/AES-256) and the algorithm matrix, system group",
 	.packages = "snmpd snmp libsnmp-dev",
 	.binary = "/usr/sbin/snmpd",
 	.port = WL_SNMP_PORT,

@@ -70,7 +70,7 @@ static int rendition_close(struct rendition *d)
  * renderer is the run's own (with its closing lines), the JSON renderer sees
  * the same messages through the view's tee. */
 static int dissect(const struct wl_check_opts *o, const char *pcap, const char *keylog,
-		   const char *nt_password, int want_text, int want_json, struct rendition *text,
+		   const char *nt_password, const char *snmp_users, int want_text, int want_json, struct rendition *text,
 		   struct rendition *json, char *err, size_t errlen)
 {
 	struct wl_view v = o->view;
@@ -79,6 +79,8 @@ static int dissect(const struct wl_check_opts *o, const char *pcap, const char *
 	v.dissect.keylog = keylog;
 	if (nt_password)
 		v.dissect.nt_password = nt_password;
+	if (snmp_users)
+		v.dissect.snmp_users_file = snmp_users;
 	/* a suite's captures are small: handing each one's messages to a second
 	 * thread for the rendering cost more than it saved (docs/benchmark.md);
 	 * -j runs captures side by side instead */
@@ -221,6 +223,8 @@ struct capture {
 				  * symlink) gets one header */
 	char ntpass[256];        /* X.ntpassword: the SMB user's password, first line */
 	const char *ntp;         /* ntpass, or NULL */
+	char snmp_users[4200];   /* X.snmp_users: the SNMPv3 users (Wireshark's snmp_users) */
+	const char *su;          /* snmp_users, or NULL */
 	char *json;              /* the actual JSON, kept for the TSV */
 	size_t json_len;
 	FILE *reason, *detail, *warn;
@@ -259,6 +263,11 @@ static size_t read_options(const struct capture *c, int json, const char **opts,
 	if (c->ntp && n + 2 <= max) {
 		opts[n++] = "--smb-password";
 		opts[n++] = c->ntp;
+	}
+	if (c->su && n + 2 <= max) {
+		const char *slash = strrchr(c->su, '/');
+		opts[n++] = "--snmp-users";
+		opts[n++] = slash ? slash + 1 : c->su;
 	}
 	return n;
 }
@@ -484,6 +493,9 @@ static void capture_names(struct capture *c)
 		}
 		fclose(f);
 	}
+	/* X.snmp_users: the lab's SNMPv3 users, to check HMACs and decrypt */
+	snprintf(c->snmp_users, sizeof c->snmp_users, "%s.snmp_users", c->base);
+	c->su = access(c->snmp_users, R_OK) == 0 ? c->snmp_users : NULL;
 }
 
 /* Dissects once and compares with each expected file of formats. */
@@ -503,7 +515,7 @@ static void compare_all(struct capture *c, unsigned formats)
 		free(tsv);
 		return;
 	}
-	if (dissect(o, c->r->pcap, c->kl, c->ntp, want_text, want_json, &text, &json, err, sizeof err) < 0) {
+	if (dissect(o, c->r->pcap, c->kl, c->ntp, c->su, want_text, want_json, &text, &json, err, sizeof err) < 0) {
 		fail(c, "%s", err);
 		c->error = 1;
 		free(tsv);

@@ -12,6 +12,7 @@
 
 #include "dissect.h"
 #include "geoip.h"
+#include "snmp_usm.h"
 #include "wirelab.h"
 
 void wl_err(const char *fmt, ...)
@@ -22,6 +23,30 @@ void wl_err(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+}
+
+/* --snmp-user and -o uat:snmp_users:...: checked now, kept in order. */
+static int snmp_user_option(struct wl_view *v, const char *spec)
+{
+	struct wl_usm_user u;
+	char err[256];
+	if (wl_usm_user_parse(spec, &u, err, sizeof err) < 0) {
+		wl_err("%s", err);
+		return -1;
+	}
+	const size_t max = sizeof v->dissect.snmp_users / sizeof v->dissect.snmp_users[0];
+	size_t n = 0;
+	while (n < max && v->dissect.snmp_users[n])
+		n++;
+	if (!v->dissect.snmp_user)
+		v->dissect.snmp_user = spec;
+	else if (n + 1 < max)
+		v->dissect.snmp_users[n] = spec;
+	else {
+		wl_err("too many SNMPv3 users: put them in a file (--snmp-users FILE)");
+		return -1;
+	}
+	return 1;
 }
 
 int wl_view_option(struct wl_view *v, int opt, const char *arg)
@@ -72,7 +97,10 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg)
 			v->dissect.nt_password = arg + 20;
 			return 1;
 		}
-		wl_err("-o %s: only tls.keylog_file:FILE and ntlmssp.nt_password:PASS are understood", arg);
+		/* -o uat:snmp_users:"ENGINEID","USER","AUTH","AUTHPASS","PRIV","PRIVPASS" */
+		if (strncmp(arg, "uat:snmp_users:", 15) == 0)
+			return snmp_user_option(v, arg + 15);
+		wl_err("-o %s: only tls.keylog_file:FILE, ntlmssp.nt_password:PASS and uat:snmp_users:RECORD are understood", arg);
 		return -1;
 	case 1001:
 		if (!arg || strcmp(arg, "always") == 0)
@@ -93,7 +121,13 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg)
 		v->dissect.keylog = arg;
 		return 1;
 	case 1004:
-		v->dissect.snmp_user = arg;
+		return snmp_user_option(v, arg);
+	case 1020:
+		if (access(arg, R_OK) != 0) {
+			wl_err("--snmp-users %s: cannot read it", arg);
+			return -1;
+		}
+		v->dissect.snmp_users_file = arg;
 		return 1;
 	case 1005:
 		v->geoip_db = arg;
@@ -151,7 +185,7 @@ char *wl_join_args(int argc, char **argv, int i)
 static const char read_usage[] =
 	"usage: wirelab read -r FILE [-c N] [-n] [-v...] [-T text|json|ladder|html|svg] [-d RULE]...\n"
 	"                    [--color=auto|always|never] [--redact] [--keylog FILE]\n"
-	"                    [--snmp-user USER:AUTH:PRIV] [--smb-password P] [--smb-key ID:KEY]\n"
+	"                    [--snmp-user SPEC]... [--snmp-users FILE] [--smb-password P] [--smb-key ID:KEY]\n"
 	"                    [--geoip-db FILE] [--no-summary] [BPF filter]\n"
 	"Dissects a pcap or pcapng file and prints the annotated trace.\n"
 	"  -r FILE     capture file to read (pcap or pcapng)\n"
@@ -167,6 +201,11 @@ static const char read_usage[] =
 	"  --smb-password P  the NTLM user's password: SMB3 signing and encryption keys from\n"
 	"                    the captured login; also -o ntlmssp.nt_password:P\n"
 	"  --smb-key ID:KEY  an SMB session's key (hex session id : 32 hex digits), ',' for more\n"
+	"  --snmp-user SPEC  an SNMPv3 user, to check HMACs and decrypt: USER:AUTHPASS:PRIVPASS\n"
+	"                    (SHA-1, AES-128) or USER:AUTH:AUTHPASS[:PRIV:PRIVPASS] with net-snmp's\n"
+	"                    names (MD5 SHA SHA-224 SHA-256 SHA-384 SHA-512; DES AES AES-192 AES-256\n"
+	"                    AES-192-C AES-256-C); also -o 'uat:snmp_users:\"\",\"USER\",\"SHA1\",\"A\",\"AES\",\"P\"'\n"
+	"  --snmp-users F    SNMPv3 users, one a line (Wireshark's snmp_users file)\n"
 	"  --max-flows N   flows tracked at once (default 16384; the oldest makes room)\n"
 	"  --one-thread    dissect and print on one thread (by default a file's output is\n"
 	"                  formatted on a second thread)\n"

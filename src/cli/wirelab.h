@@ -22,7 +22,8 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg);
 	{ "max-flows", required_argument, NULL, 1007 },                       \
 	{ "one-thread", no_argument, NULL, 1008 },                            \
 	{ "smb-password", required_argument, NULL, 1009 },                    \
-	{ "smb-key", required_argument, NULL, 1010 }
+	{ "smb-key", required_argument, NULL, 1010 },                         \
+	{ "snmp-users", required_argument, NULL, 1020 }
 
 /* Joins argv[i..] into one BPF expression (malloc'd), or NULL if none. */
 char *wl_join_args(int argc, char **argv, int i);

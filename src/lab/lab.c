@@ -368,6 +368,8 @@ static int lab_one(const struct wl_driver *d, const struct wl_lab_opts *o, struc
 		v.dissect.keylog = dr.keylog;  /* the client's TLS secrets decrypt the trace */
 	if (!v.dissect.nt_password && dr.nt_password[0])
 		v.dissect.nt_password = dr.nt_password;  /* the SMB login's password decrypts SMB3 */
+	if (!v.dissect.snmp_users_file && dr.snmp_users[0])
+		v.dissect.snmp_users_file = dr.snmp_users;  /* the SNMPv3 users check and decrypt it */
 	struct wl_run_result res;
 	int rc = wl_run_source(src, &v, w, NULL, stdout, &res, err, sizeof err);
 	wl_source_close(src);

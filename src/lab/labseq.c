@@ -99,6 +99,11 @@ int wl_lab_seq_from_file(struct wl_lab_seq *s, const char *pcap, char *err, size
 		}
 		fclose(ntf);
 	}
+	/* and X.snmp_users, SNMPv3 */
+	char users[4096 + 16];
+	snprintf(users, sizeof users, "%.*s.snmp_users", (int)base, pcap);
+	if (access(users, R_OK) == 0)
+		v.dissect.snmp_users_file = users;
 	struct wl_sink k = wl_lab_seq_sink(s);
 	v.tee = &k;
 	v.render.format = WL_OUT_LADDER;
