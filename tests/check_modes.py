@@ -44,7 +44,7 @@ def run(*args, stdin=subprocess.DEVNULL):
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
-def copy_capture(name, into, exts=("pcap", "trace", "jsonl", "keylog", "ntpassword"), as_name=None):
+def copy_capture(name, into, exts=("pcap", "trace", "jsonl", "keylog", "ntpassword", "snmp_users"), as_name=None):
     os.makedirs(into, exist_ok=True)
     for ext in exts:
         src = os.path.join(PCAPS, "%s.%s" % (name, ext))

@@ -57,6 +57,7 @@ static const struct volatile_rule rules[] = {
 	{ "snmp.msgAuthenticationParameters", "a MAC over this run's message" },
 	{ "snmp.msgPrivacyParameters", "the salt of this run's encryption" },
 	{ "snmp.encryptedPDU", "ciphertext" },
+	{ "snmp.decrypted_pdu", "the decrypted scoped PDU holds the random request ID" },
 	{ "snmp.value.timeticks", "uptimes (sysUpTime, sysORLastChange)" },
 	{ "ntlmssp.ntlmserverchallenge", "a random challenge per session" },
 	{ "smb2.client_guid", "random per client" },
