@@ -1,5 +1,13 @@
-/* capture.c - libpcap behind wl_source: files, and live capture in its own
- * thread that hands packets to the consumer through a bounded byte ring.
+/* capture.c - wl_source: pcap files through libpcap, pcapng files through
+ * our own reader (pcapng.c), and live capture in its own thread that hands
+ * packets to the consumer through a bounded byte ring.
+ *
+ * pcapng always goes to our reader, not to libpcap first: libpcap 1.10
+ * refuses files whose interfaces differ in link type or snapshot length, or
+ * whose sections differ in byte order, and its API has neither a packet's
+ * interface nor its comments, so even the files it reads would lose
+ * frame.interface_id and frame.comment. One path for every pcapng file also
+ * means one behaviour on damaged ones.
  *
  * The ring holds records [hdr][data] back to back; a record never wraps (a
  * wrap marker sends the reader to the start). When the consumer falls behind
@@ -28,6 +36,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "pcapng.h"
 
 /* The TPACKET_V3 block timeout: packets reach the consumer at most this late. */
 #ifndef WL_CAPTURE_BLOCK_MS
@@ -44,8 +53,20 @@ struct rec {
 #define PUBLISH_PKTS 64
 #define RELEASE_BYTES (256u << 10)
 
+/* A BPF program for one link type of a pcapng file. */
+struct link_filter {
+	int linktype;
+	int usable;              /* else the expression does not compile for it: no match */
+	struct bpf_program prog;
+};
+#define MAX_LINK_FILTERS 64
+
 struct wl_source {
-	pcap_t *pcap;
+	pcap_t *pcap;            /* NULL for a pcapng file */
+	struct wl_pcapng *ng;
+	char *bpf;               /* pcapng: the filter, compiled per link type */
+	struct link_filter *lf;
+	unsigned nlf;
 	int linktype;
 	int snaplen;
 	int nano;
@@ -121,6 +142,71 @@ static int dlt_of_linktype(int lt)
 	}
 }
 
+static struct wl_source *source_from_ng(struct wl_pcapng *ng, char *err, size_t errlen)
+{
+	if (!ng)
+		return NULL;
+	struct wl_source *s = calloc(1, sizeof *s);
+	if (!s) {
+		wl__pcapng_close(ng);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->ng = ng;
+	s->linktype = wl__pcapng_linktype(ng);
+	s->snaplen = wl__pcapng_snaplen(ng);
+	return s;
+}
+
+/* A stream that gives back the bytes already read from a pipe, then the pipe:
+ * libpcap gets the file from its first byte. */
+struct prefixed {
+	FILE *f;
+	uint8_t pre[4];
+	size_t n, at;
+};
+
+static ssize_t prefixed_read(void *cookie, char *buf, size_t size)
+{
+	struct prefixed *x = cookie;
+	if (x->at < x->n) {
+		size_t k = x->n - x->at < size ? x->n - x->at : size;
+		memcpy(buf, x->pre + x->at, k);
+		x->at += k;
+		return (ssize_t)k;
+	}
+	size_t got = fread(buf, 1, size, x->f);
+	return got == 0 && ferror(x->f) ? -1 : (ssize_t)got;
+}
+
+static int prefixed_close(void *cookie)
+{
+	struct prefixed *x = cookie;
+	int r = fclose(x->f);
+	free(x);
+	return r;
+}
+
+/* f back at its first byte, after n bytes of it were read into pre; NULL
+ * (f closed) when that cannot be. */
+static FILE *rewound(FILE *f, const uint8_t *pre, size_t n)
+{
+	if (fseek(f, 0, SEEK_SET) == 0)
+		return f;
+	struct prefixed *x = calloc(1, sizeof *x);
+	cookie_io_functions_t io = { .read = prefixed_read, .close = prefixed_close };
+	FILE *g = x ? fopencookie(x, "rb", io) : NULL;
+	if (!g) {
+		free(x);
+		fclose(f);
+		return NULL;
+	}
+	x->f = f;
+	memcpy(x->pre, pre, n);
+	x->n = n;
+	return g;
+}
+
 static struct wl_source *source_from(pcap_t *p)
 {
 	struct wl_source *s = calloc(1, sizeof *s);
@@ -138,23 +224,28 @@ static struct wl_source *source_from(pcap_t *p)
 struct wl_source *wl_source_offline(const char *path, char *err, size_t errlen)
 {
 	char e[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p;
-	FILE *f = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
-	if (f) {
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s", strerror(errno));  /* the caller names the file */
+		return NULL;
+	}
+	if (f != stdin) {
 		/* libpcap freads each record twice (header, data): a 256 KiB buffer
 		 * instead of stdio's 4 KiB makes that 64 times fewer read(2)s */
 		setvbuf(f, NULL, _IOFBF, 256u << 10);
 		posix_fadvise(fileno(f), 0, 0, POSIX_FADV_SEQUENTIAL);  /* larger read-ahead */
-		p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, e);
-		if (!p)
-			fclose(f);
-	} else if (strcmp(path, "-") == 0) {
-		p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, e);
-	} else {
-		snprintf(e, sizeof e, "%s", strerror(errno));  /* the caller names the file */
-		p = NULL;
 	}
+	uint8_t magic[4];
+	size_t n = fread(magic, 1, sizeof magic, f);
+	if (wl__pcapng_magic(magic, n))
+		return source_from_ng(wl__pcapng_open_file(f, magic, n, err, errlen), err, errlen);
+	if (!(f = rewound(f, magic, n))) {
+		snprintf(err, errlen, "cannot read from the start again: %s", strerror(errno));
+		return NULL;
+	}
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, e);
 	if (!p) {
+		fclose(f);
 		snprintf(err, errlen, "%s", e);
 		return NULL;
 	}
@@ -163,6 +254,8 @@ struct wl_source *wl_source_offline(const char *path, char *err, size_t errlen)
 
 struct wl_source *wl_source_offline_mem(const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
+	if (wl__pcapng_magic(buf, len))
+		return source_from_ng(wl__pcapng_open_mem(buf, len, err, errlen), err, errlen);
 	FILE *f = fmemopen((void *)(uintptr_t)buf, len, "rb");
 	if (!f) {
 		snprintf(err, errlen, "fmemopen: %s", strerror(errno));
@@ -183,8 +276,78 @@ int wl_source_linktype(const struct wl_source *s) { return s->linktype; }
 int wl_source_snaplen(const struct wl_source *s) { return s->snaplen; }
 const char *wl_source_error(const struct wl_source *s) { return s->err; }
 
+uint32_t wl_source_interfaces(const struct wl_source *s)
+{
+	return s->ng ? wl__pcapng_interfaces(s->ng) : 1;
+}
+
+const uint8_t *wl_source_tls_keylog(const struct wl_source *s, size_t *len)
+{
+	*len = 0;
+	return s->ng ? wl__pcapng_tls_keylog(s->ng, len) : NULL;
+}
+
+/* Compiles bpf for a link type as libpcap would for a file of that type;
+ * -1 with libpcap's reason in err. */
+static int compile_for(int linktype, const char *bpf, struct bpf_program *prog, char *err, size_t errlen)
+{
+	pcap_t *dead = pcap_open_dead(dlt_of_linktype(linktype), 262144);
+	if (!dead) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	int r = pcap_compile(dead, prog, bpf, 1, PCAP_NETMASK_UNKNOWN);
+	if (r < 0)
+		snprintf(err, errlen, "bad filter '%s': %s", bpf, pcap_geterr(dead));
+	pcap_close(dead);
+	return r < 0 ? -1 : 0;
+}
+
+/* The filter's program for a link type, compiled on first sight. */
+static const struct link_filter *filter_for(struct wl_source *s, int linktype)
+{
+	for (unsigned i = 0; i < s->nlf; i++)
+		if (s->lf[i].linktype == linktype)
+			return &s->lf[i];
+	if (s->nlf == MAX_LINK_FILTERS)
+		return NULL;  /* a hostile file's many link types: the rest match nothing */
+	struct link_filter *f = &s->lf[s->nlf++];
+	char e[PCAP_ERRBUF_SIZE + 64];
+	f->linktype = linktype;
+	f->usable = compile_for(linktype, s->bpf, &f->prog, e, sizeof e) == 0;
+	return f;
+}
+
+/* pcapng: the expression must compile for the first interface's link type
+ * (the error is the user's to fix); other link types are compiled as they come. */
+static int ng_filter(struct wl_source *s, const char *bpf, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	if (compile_for(s->linktype, bpf, &prog, err, errlen) < 0)
+		return -1;
+	pcap_freecode(&prog);
+	s->bpf = strdup(bpf);
+	s->lf = calloc(MAX_LINK_FILTERS, sizeof *s->lf);
+	if (!s->bpf || !s->lf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int ng_match(struct wl_source *s, const struct wl_pkt *p)
+{
+	const struct link_filter *f = filter_for(s, p->linktype);
+	if (!f || !f->usable)
+		return 0;
+	struct pcap_pkthdr h = { .caplen = p->caplen, .len = p->len };
+	return pcap_offline_filter(&f->prog, &h, p->data) != 0;
+}
+
 int wl_source_filter(struct wl_source *s, const char *bpf, char *err, size_t errlen)
 {
+	if (s->ng)
+		return ng_filter(s, bpf, err, errlen);
 	struct bpf_program prog;
 	if (pcap_compile(s->pcap, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(err, errlen, "bad filter '%s': %s", bpf, pcap_geterr(s->pcap));
@@ -485,8 +648,23 @@ static int live_next(struct wl_source *s, struct wl_pkt *out)
 		out->caplen = r.caplen;
 		out->len = r.len;
 		out->data = s->ring + s->tail + sizeof r;
+		out->linktype = s->linktype;
+		out->interface_id = 0;
+		out->ncomments = 0;
+		out->comments = NULL;
 		s->pending = r.size;
 		return 1;
+	}
+}
+
+static int ng_next(struct wl_source *s, struct wl_pkt *p)
+{
+	for (;;) {
+		int r = wl__pcapng_next(s->ng, p);
+		if (r < 0)
+			snprintf(s->err, sizeof s->err, "%s", wl__pcapng_error(s->ng));
+		if (r != 1 || !s->bpf || ng_match(s, p))
+			return r;
 	}
 }
 
@@ -494,6 +672,8 @@ int wl_source_next(struct wl_source *s, struct wl_pkt *p)
 {
 	if (s->live)
 		return live_next(s, p);
+	if (s->ng)
+		return ng_next(s, p);
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int r = pcap_next_ex(s->pcap, &h, &data);
@@ -503,6 +683,10 @@ int wl_source_next(struct wl_source *s, struct wl_pkt *p)
 		p->caplen = h->caplen;
 		p->len = h->len;
 		p->data = data;
+		p->linktype = s->linktype;
+		p->interface_id = 0;
+		p->ncomments = 0;
+		p->comments = NULL;
 		return 1;
 	}
 	if (r == PCAP_ERROR_BREAK)
@@ -535,7 +719,14 @@ void wl_source_close(struct wl_source *s)
 		pthread_cond_destroy(&s->cv);
 	}
 	free(s->ring);
-	pcap_close(s->pcap);
+	if (s->pcap)
+		pcap_close(s->pcap);
+	wl__pcapng_close(s->ng);
+	for (unsigned i = 0; i < s->nlf; i++)
+		if (s->lf[i].usable)
+			pcap_freecode(&s->lf[i].prog);
+	free(s->lf);
+	free(s->bpf);
 	free(s);
 }
 
@@ -544,6 +735,7 @@ void wl_source_close(struct wl_source *s)
 struct wl_writer {
 	pcap_t *dead;
 	pcap_dumper_t *d;
+	int linktype;
 	uint64_t count;
 	int failed;
 	char err[256];
@@ -568,6 +760,7 @@ struct wl_writer *wl_writer_open(const char *path, int linktype, int snaplen, ch
 		free(w);
 		return NULL;
 	}
+	w->linktype = linktype;
 	return w;
 }
 
@@ -575,6 +768,13 @@ int wl_writer_write(struct wl_writer *w, const struct wl_pkt *p)
 {
 	if (w->failed)
 		return -1;
+	if (p->linktype != w->linktype) {
+		w->failed = 1;
+		snprintf(w->err, sizeof w->err, "packet %llu has link type %d, and a pcap file holds "
+			 "only one (%d): the packets before it were written",
+			 (unsigned long long)w->count + 1, p->linktype, w->linktype);
+		return -1;
+	}
 	struct pcap_pkthdr h;
 	h.ts.tv_sec = (time_t)(p->ts_ns / 1000000000LL);
 	h.ts.tv_usec = (suseconds_t)(p->ts_ns % 1000000000LL / 1000);

@@ -11,10 +11,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A pcapng packet comment (opt_comment): UTF-8, not NUL-terminated. */
+struct wl_pkt_comment {
+	const char *text;
+	uint32_t len;
+};
+#define WL_PKT_MAX_COMMENTS 8   /* kept per packet; more are not shown */
+
 struct wl_pkt {
 	int64_t ts_ns;
 	uint32_t caplen, len;
 	const uint8_t *data;   /* valid until the next wl_source_next() */
+	int linktype;          /* LINKTYPE_* of the interface it came on */
+	uint32_t interface_id; /* pcapng: the interface in its section; else 0 */
+	unsigned ncomments;
+	const struct wl_pkt_comment *comments;  /* valid until the next wl_source_next() */
 };
 
 struct wl_source;
@@ -34,10 +45,20 @@ struct wl_live_cfg {
 #define WL_CAPTURE_BUFFER_KIB 32768
 struct wl_source *wl_source_live(const struct wl_live_cfg *cfg, char *err, size_t errlen);
 
-/* The file's or interface's link type as a LINKTYPE_* number. */
+/* The file's or interface's link type as a LINKTYPE_* number; for a pcapng
+ * file its first interface's (each packet says its own in wl_pkt). */
 int wl_source_linktype(const struct wl_source *s);
 int wl_source_snaplen(const struct wl_source *s);
-/* Applies a BPF filter; -1 with the reason in err. */
+/* Interfaces the source has: 1, or those the current section of a pcapng file
+ * (the last packet's) has described so far; its Interface Description Blocks
+ * come before its packets in the files dumpcap, tcpdump and mergecap write. */
+uint32_t wl_source_interfaces(const struct wl_source *s);
+/* A pcapng file's TLS key log (Decryption Secrets Blocks) read so far, in
+ * SSLKEYLOGFILE format; NULL with *len 0 when there is none. */
+const uint8_t *wl_source_tls_keylog(const struct wl_source *s, size_t *len);
+/* Applies a BPF filter; -1 with the reason in err. For a pcapng file it is
+ * compiled for each interface's link type (a link type it cannot be compiled
+ * for matches nothing). */
 int wl_source_filter(struct wl_source *s, const char *bpf, char *err, size_t errlen);
 
 /* Next packet: 1, or 0 at the end (file end, or a stopped live capture that has
@@ -61,7 +82,8 @@ struct wl_capture_stats {
 void wl_source_stats(struct wl_source *s, struct wl_capture_stats *st);
 void wl_source_close(struct wl_source *s);
 
-/* Writer: a pcap file tcpdump and tshark read. */
+/* Writer: a pcap file tcpdump and tshark read. A pcap file has one link
+ * type: a packet of another is refused (-1, reason in wl_writer_close). */
 struct wl_writer;
 struct wl_writer *wl_writer_open(const char *path, int linktype, int snaplen, char *err, size_t errlen);
 /* 0, or -1 once writing failed (disk full): later packets are not written. */

@@ -1,6 +1,5 @@
-/* registry.c - the tables of drivers and servers, built from the .def files. */
-#include <stdarg.h>
-#include <stdio.h>
+/* registry.c - the tables of drivers and servers, built from the .def files:
+ * above every family folder, as it names them all. */
 #include <string.h>
 
 #include "drive.h"
@@ -58,24 +57,4 @@ const struct wl_own_server *wl_own_server_find(const char *name)
 		if (strcmp((*s)->name, name) == 0)
 			return *s;
 	return NULL;
-}
-
-void wl_drive_fact(struct wl_drive_result *r, const char *fmt, ...)
-{
-	if (r->nfacts >= sizeof r->facts / sizeof r->facts[0])
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(r->facts[r->nfacts++], sizeof r->facts[0], fmt, ap);
-	va_end(ap);
-}
-
-int wl_drive_fail(struct wl_drive_result *r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(r->reason, sizeof r->reason, fmt, ap);
-	va_end(ap);
-	r->ok = 0;
-	return -1;
 }

@@ -28,6 +28,30 @@ expect() {
 	rc=$?
 	if [ "$rc" = "$want" ] && grep -qE "$pat" <<<"$out"; then ok "$name"; else bad "$name" "exit $rc (want $want)" "$(tail -3 <<<"$out")"; fi
 }
+# wait_for WHAT CMD...: until CMD succeeds (10 s at most, a guard), then 0; else 1.
+# For an event (a port listening, a capture running), never a guessed delay.
+wait_for() {
+	local what=$1
+	shift
+	for _ in $(seq 100); do "$@" && return 0; sleep 0.1; done
+	echo "     (gave up waiting for $what)"
+	return 1
+}
+# the capture has said it runs (after its SIGINT handler is in place)
+capturing() { grep -q "capturing on" "$1" 2>/dev/null; }
+listening() { ss -Hltn "sport = :$1" | grep -q .; }
+disk_full() { [ "$(stat -f -c %a "$1")" = 0 ]; }
+# echo_once MSG: MSG and its NUL to the echo server on 4041, and its answer
+# read back (bash's own socket: no interpreter to start; 5 s guards the
+# server's 2 s for the message and 2 s for its answer)
+echo_once() {
+	exec 3<>/dev/tcp/127.0.0.1/4041 || return 1
+	printf '%s\0' "$1" >&3
+	IFS= read -r -d '' -t 5 _ <&3
+	local rc=$?
+	exec 3<&-
+	return $rc
+}
 readable() {  # the pcap opens and holds at least N packets
 	local n
 	n=$("$wl" read -r "$1" -T json 2>/dev/null | grep -c '"proto":"tcp"')
@@ -38,7 +62,7 @@ readable() {  # the pcap opens and holds at least N packets
 python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 4040)); s.listen(); time.sleep(30)' &
 pids+=($!)
 # wait for it to listen: python (a pyenv shim, say) can take over a second to start
-for _ in $(seq 100); do ss -Hltn 'sport = :4040' | grep -q . && break; sleep 0.1; done
+wait_for "the port holder" listening 4040
 expect "port busy: says which port" 2 "port 4040 is busy" "$wl" lab echo --state "$state"
 kill "${pids[-1]}" 2>/dev/null
 
@@ -57,8 +81,9 @@ expect "state folder not writable: says so, exit 2" 2 "not writable" \
 "$wl" servers up echo-threaded --state "$state" >/dev/null
 "$wl" capture -i lo -w "$tmp/int.pcap" -q tcp port 4041 2>"$tmp/int.err" &
 cap=$!
-sleep 0.5
-for i in 1 2 3; do printf 'hello %s\0' $i | timeout 2 python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",4041)); s.sendall(sys.stdin.buffer.read()); s.recv(100)'; done
+wait_for "the capture" capturing "$tmp/int.err"
+wait_for "the echo server" listening 4041
+for i in 1 2 3; do echo_once "hello $i"; done
 kill -INT $cap
 wait $cap
 rc=$?
@@ -73,11 +98,13 @@ mkdir -p "$tmp/full"
 if mount -t tmpfs -o size=64k tmpfs "$tmp/full" 2>/dev/null; then
 	"$wl" capture -i lo -w "$tmp/full/f.pcap" -q tcp port 4041 2>"$tmp/full.err" &
 	cap=$!
-	sleep 0.5
+	wait_for "the capture" capturing "$tmp/full.err"
 	head -c 300000 /dev/urandom | tr -d '\0' | head -c 200000 > "$tmp/blob"
 	printf '\0' >> "$tmp/blob"
-	timeout 5 python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",4041)); s.sendall(open(sys.argv[1],"rb").read()); s.recv(10)' "$tmp/blob" 2>/dev/null
-	sleep 0.5
+	exec 3<>/dev/tcp/127.0.0.1/4041 && cat "$tmp/blob" >&3 && timeout 5 head -c 10 <&3 >/dev/null
+	exec 3<&-
+	# what was captured has filled the 64 KiB
+	wait_for "the disk to fill" disk_full "$tmp/full"
 	kill -INT $cap
 	wait $cap
 	rc=$?
@@ -95,7 +122,7 @@ fi
 if ip link add wltest0 type veth peer name wltest1 2>/dev/null && ip link set wltest0 up; then
 	"$wl" capture -i wltest0 -w "$tmp/gone.pcap" -q 2>"$tmp/gone.err" &
 	cap=$!
-	sleep 0.5
+	wait_for "the capture" capturing "$tmp/gone.err"
 	ip link del wltest0
 	for i in $(seq 50); do kill -0 $cap 2>/dev/null || break; sleep 0.1; done
 	if kill -0 $cap 2>/dev/null; then

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "dissect/ber.h"
+#include "ber.h"
 
 static struct wl_cur cur(const uint8_t *b, size_t n) { return wl_cur_make(b, n); }
 

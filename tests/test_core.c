@@ -15,8 +15,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dissect/core.h"
+#include "core.h"
 #include "render.h"
+#include "dissect.h"
 #include "wltest.h"
 
 /* ---- frame builders ---- */
@@ -409,7 +410,26 @@ static void test_sll_sll2_null_raw(void **state)
 	wlt_frame(&t, WL_LINK_NULL, f, 4 + n);
 	const struct wlt_msg *m = find_frame(&t, "null", ++fr);
 	assert_non_null(m);
-	assert_string_equal(m->text, "loopback family 7");
+	assert_string_equal(m->text, "loopback family 7, 33 bytes");
+	assert_true(wlt_note(m, "not dissected: address family 7"));
+	assert_int_equal(m->minor, 0);
+	/* the other byte order, in NULL and in LOOP: still IPv6 */
+	static const uint8_t swapped[][4] = { { 0, 0, 0, 30 }, { 0, 0, 0, 24 } };
+	memcpy(f, swapped[0], 4);
+	wlt_frame(&t, WL_LINK_NULL, f, 4 + n6);
+	expect_udp(&t, ++fr, "2001:db8::1");
+	memcpy(f, swapped[1], 4);
+	wlt_frame(&t, WL_LINK_LOOP, f, 4 + n6);
+	expect_udp(&t, ++fr, "2001:db8::1");
+	static const uint8_t loop_le[4] = { 28, 0, 0, 0 };
+	memcpy(f, loop_le, 4);
+	wlt_frame(&t, WL_LINK_LOOP, f, 4 + n6);
+	expect_udp(&t, ++fr, "2001:db8::1");
+	/* a header cut short is said, not dropped */
+	wlt_frame(&t, WL_LINK_NULL, f, 3);
+	m = find_frame(&t, "null", ++fr);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "malformed: loopback header cut short"));
 
 	/* unsupported link type */
 	wlt_frame(&t, 147, ip, n);
@@ -537,7 +557,12 @@ static void test_ipv4_options_and_bad_headers(void **state)
 	n = ip4(pkt, A4, B4, 17, 1, 0, NULL, 0, l4, l);
 	size_t on = ip4(outer, B4, A4, 4, 2, 0, NULL, 0, pkt, n);
 	wlt_frame(&t, WL_LINK_RAW, outer, on);
-	expect_udp(&t, 7, "10.0.0.1");
+	/* both headers, the outer first (as tshark repeats ip.src) */
+	m = find_frame(&t, "udp", 7);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "ip.src", 0), "10.0.0.2");
+	assert_string_equal(wlt_field(m, "ip.src", 1), "10.0.0.1");
+	assert_string_equal(wlt_field(m, "ip.dst", 1), "10.0.0.2");
 	on = ip4(outer, B4, A4, 132, 2, 0, NULL, 0, l4, l);
 	wlt_frame(&t, WL_LINK_RAW, outer, on);
 	m = find_frame(&t, "ip", 8);
@@ -832,7 +857,8 @@ static void test_tcp_options(void **state)
 					       0, 0, 0x0b, 0xb8, 0, 0, 0x0f, 0xa0, 1, 1, 8, 10, 0, 0, 0, 5 };
 	seg_opt(&t, WL_S2C, 5000, 1001, ACK, 500, sack_opts, 26, NULL);
 	m = wlt_find(&t, "tcp", NULL, 1);
-	assert_non_null(strstr(m->text, "sack=2"));
+	/* the blocks' edges, relative to the client's ISN */
+	assert_non_null(strstr(m->text, "sack=0-1000,2000-3000"));
 	/* option length 0 and 1 (invalid), option running past the header */
 	static const uint8_t bad[8] = { 2, 0, 3, 1, 8, 40, 0, 0 };
 	seg_opt(&t, WL_S2C, 5000, 1001, ACK, 500, bad, 8, NULL);
@@ -921,12 +947,12 @@ static void test_tcp_rst_retrans_zero_window(void **state)
 	struct conn c = handshake(&t, 1000, 2000);
 	cdata(&c, WL_C2S, 1, "abcd");
 	cdata(&c, WL_C2S, 1, "abcd");                       /* retransmission */
-	assert_true(wlt_note(wlt_find(&t, "tcp", NULL, 4), "retransmission"));
+	assert_true(wlt_note(wlt_find(&t, "tcp", NULL, 4), "[TCP Retransmission]"));
 	cdata(&c, WL_C2S, 4, "d");                          /* keep-alive: one old byte */
-	assert_true(wlt_note(wlt_find(&t, "tcp", NULL, 5), "keep-alive"));
+	assert_true(wlt_note(wlt_find(&t, "tcp", NULL, 5), "[TCP Keep-Alive]"));
 	seg_opt(&t, WL_S2C, 2001, 1005, ACK, 0, NULL, 0, NULL);   /* zero window */
 	const struct wlt_msg *zw = wlt_find(&t, "tcp", NULL, 6);
-	assert_true(wlt_note(zw, "zero window: the server"));
+	assert_true(wlt_note(zw, "[TCP ZeroWindow] the server's receive buffer is full"));
 	assert_int_equal(zw->dir, WL_S2C);
 	seg(&t, WL_C2S, 1000, 0, SYN, NULL);                /* SYN again */
 	assert_true(wlt_note(wlt_find(&t, "tcp", NULL, 7), "SYN retransmitted"));
@@ -950,13 +976,14 @@ static void test_reassembly_order_dup_overlap(void **state)
 	struct conn c = handshake(&t, 5000, 9000);
 	tap_attach(&t, TAP_ALL);
 	cdata(&c, WL_C2S, 4, "def");        /* ahead: held */
-	assert_true(wlt_note(&t.msgs[t.n - 1], "out-of-order: 3 bytes ahead"));
+	assert_true(wlt_note(&t.msgs[t.n - 1], "[TCP Previous segment not captured]"));
 	cdata(&c, WL_C2S, 7, "ghi");        /* ahead: held */
 	assert_int_equal(tap.n[0], 0);
 	cdata(&c, WL_C2S, 1, "abc");        /* fills the hole: all three delivered */
+	assert_true(wlt_note(&t.msgs[t.n - 1], "[TCP Out-Of-Order]"));
 	assert_string_equal(tap_got(0), "abcdefghi");
 	cdata(&c, WL_C2S, 4, "DEF");        /* duplicate: dropped */
-	assert_true(wlt_note(&t.msgs[t.n - 1], "retransmission"));
+	assert_true(wlt_note(&t.msgs[t.n - 1], "[TCP Retransmission]"));
 	cdata(&c, WL_C2S, 8, "HIjkl");      /* overlap: "HI" old, "jkl" new */
 	assert_true(wlt_note(&t.msgs[t.n - 1], "overlaps 2 bytes"));
 	assert_string_equal(tap_got(0), "abcdefghijkl");
@@ -1029,7 +1056,8 @@ static void test_reassembly_wraparound(void **state)
 	assert_string_equal(wlt_field(m, "tcp.seq_raw", 0), "4294967293");
 	cdata(&c, WL_S2C, 1, "server");     /* the server's stream crosses at once */
 	cdata(&c, WL_S2C, 1, "serv");       /* old data after the wrap is still old */
-	assert_true(wlt_note(&t.msgs[t.n - 1], "retransmission"));
+	/* 1 ms after the original, within the iRTT: tshark calls it out-of-order */
+	assert_true(wlt_note(&t.msgs[t.n - 1], "[TCP Out-Of-Order]"));
 	assert_string_equal(tap_got(1), "server");
 	cflags(&c, WL_S2C, 7, 13, ACK);     /* acknowledges everything, across the wrap */
 	m = &t.msgs[t.n - 1];
@@ -1224,6 +1252,7 @@ static void test_json_repeated_fields(void **state)
 	struct wlt t;
 	memset(&t, 0, sizeof t);
 	t.e = wl_engine_new(NULL, NULL, &sink);
+	wl_engine_set_dissectors(t.e, wl_dissectors);
 	t.ts = 1700000000LL * 1000000000LL;
 	struct conn c = handshake(&t, 1, 1);
 	tap_attach(&t, TAP_FIELDS);
@@ -1236,6 +1265,81 @@ static void test_json_repeated_fields(void **state)
 				"{\"tap.a\":[1,2,3],\"tap.b\":\"x\",\"tap.c\":true}"));
 	assert_non_null(strstr(out, "\"tcp.flags.syn\":true,"));
 	free(out);
+}
+
+/* ================= a dissector's state is made when it takes the flow ================= */
+
+static unsigned lazy_opens;
+
+static void *lazy_open(struct wl_ctx *ctx)
+{
+	(void)ctx;
+	lazy_opens++;
+	return &lazy_opens;
+}
+
+static size_t lazy_stream(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
+{
+	(void)st, (void)ctx, (void)dir;
+	return wl_left(&c);
+}
+
+static void lazy_close(void *st, struct wl_ctx *ctx) { (void)st, (void)ctx; }
+
+/* Claims "GO": "G" alone may still become it. */
+static enum wl_probe lazy_probe(struct wl_cur c, enum wl_dir dir)
+{
+	(void)dir;
+	if (wl_starts_with(&c, "GO"))
+		return WL_PROBE_YES;
+	return wl_left(&c) == 1 && wl_peek(&c, 0) == 'G' ? WL_PROBE_NEED_MORE : WL_PROBE_NO;
+}
+
+static const uint16_t lazy_ports[] = { SPORT, 0 };
+static const struct wl_dissector lazy_by_port = {
+	.name = "byport", .tcp_ports = lazy_ports, .open = lazy_open, .stream = lazy_stream,
+	.close = lazy_close,
+};
+static const struct wl_dissector lazy_by_probe = {
+	.name = "byprobe", .probe = lazy_probe, .open = lazy_open, .stream = lazy_stream,
+	.close = lazy_close,
+};
+
+static void test_state_made_when_claimed(void **state)
+{
+	(void)state;
+	static const struct wl_dissector *const by_port[] = { &lazy_by_port, NULL };
+	static const struct wl_dissector *const by_probe[] = { &lazy_by_probe, NULL };
+	struct wlt t;
+	/* a port match: no state for a connection that carries nothing */
+	wlt_init(&t, NULL);
+	wl_engine_set_dissectors(t.e, by_port);
+	lazy_opens = 0;
+	struct conn c = handshake(&t, 1, 1);
+	cflags(&c, WL_C2S, 1, 1, ACK);
+	cflags(&c, WL_C2S, 1, 1, RST);
+	assert_int_equal(lazy_opens, 0);
+	c = handshake(&t, 100, 100);
+	assert_int_equal(lazy_opens, 0);
+	cdata(&c, WL_C2S, 1, "hello");
+	assert_int_equal(lazy_opens, 1);
+	cdata(&c, WL_C2S, 6, "again");
+	assert_int_equal(lazy_opens, 1);
+	wlt_free(&t);
+	/* a probe: state only once it says yes, not while it waits or when it says no */
+	wlt_init(&t, NULL);
+	wl_engine_set_dissectors(t.e, by_probe);
+	lazy_opens = 0;
+	c = handshake(&t, 1, 1);
+	cdata(&c, WL_C2S, 1, "no");
+	cflags(&c, WL_C2S, 3, 1, RST);
+	assert_int_equal(lazy_opens, 0);
+	c = handshake(&t, 500, 500);
+	cdata(&c, WL_C2S, 1, "G");
+	assert_int_equal(lazy_opens, 0);
+	cdata(&c, WL_C2S, 2, "O!");
+	assert_int_equal(lazy_opens, 1);
+	wlt_free(&t);
 }
 
 /* ================= every frame cut at every byte ================= */
@@ -1391,6 +1495,7 @@ int main(void)
 		cmocka_unit_test(test_flow_table_cap_and_idle),
 		cmocka_unit_test(test_data_preview_and_decode_as),
 		cmocka_unit_test(test_json_repeated_fields),
+		cmocka_unit_test(test_state_made_when_claimed),
 		cmocka_unit_test(test_every_frame_cut_at_every_byte),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

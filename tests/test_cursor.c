@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "dissect/cursor.h"
+#include "cursor.h"
 
 static void test_reads(void **state)
 {
@@ -78,6 +78,37 @@ static void test_find_and_at(void **state)
 	assert_int_equal(wl_u8(&empty), 0);
 }
 
+/* The text classifiers' helpers: they read through the cursor and consume nothing. */
+static void test_text_helpers(void **state)
+{
+	(void)state;
+	const uint8_t b[] = "SSH-2.0-x\r\n\x01";
+	struct wl_cur c = wl_cur_make(b, sizeof b - 1);
+	assert_true(wl_starts_with(&c, "SSH-"));
+	assert_false(wl_starts_with(&c, "SSH-1"));
+	assert_true(wl_starts_with(&c, ""));
+	struct wl_cur two = wl_cur_make(b, 2);
+	assert_false(wl_starts_with(&two, "SSH"));   /* fewer bytes than the string */
+	assert_true(wl_is_text(&c, 11, "\r\n"));
+	assert_false(wl_is_text(&c, 11, "\t"));     /* CR is not allowed */
+	assert_false(wl_is_text(&c, 12, "\r\n"));  /* the 0x01 */
+	assert_true(wl_is_text(&c, 100, "\r\n\x01"));
+	const uint8_t nul[] = { 'a', 0, 'b' };
+	struct wl_cur z = wl_cur_make(nul, 3);
+	assert_false(wl_is_text(&z, 3, ""));         /* NUL is never text */
+	char out[8];
+	assert_int_equal(wl_text(&c, 100, out, sizeof out, '.'), 7);
+	assert_string_equal(out, "SSH-2.0");
+	assert_int_equal(wl_text(&z, 3, out, sizeof out, '?'), 3);
+	assert_string_equal(out, "a?b");
+	assert_int_equal(wl_left(&c), sizeof b - 1);
+	struct wl_cur bad = c;
+	wl_invalid(&bad);
+	assert_false(wl_starts_with(&bad, "S"));
+	assert_int_equal(wl_text(&bad, 4, out, sizeof out, '.'), 0);
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -85,6 +116,7 @@ int main(void)
 		cmocka_unit_test(test_short_read_consumes_nothing_useful),
 		cmocka_unit_test(test_sub_and_invalid),
 		cmocka_unit_test(test_find_and_at),
+		cmocka_unit_test(test_text_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

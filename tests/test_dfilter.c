@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "src/query/qpriv.h"
-#include "src/query/query.h"
+#include "query.h"
 
 static struct wl_qreg *reg;
 

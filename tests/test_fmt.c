@@ -14,7 +14,8 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "dissect/wl.h"
+#include "wl.h"
+#include "outbuf.h"
 #include "render.h"
 
 static unsigned checked;

@@ -142,7 +142,7 @@ static void test_multiline_split(void **state)
 	assert_int_equal(wlt_count(&t, "ftp", "response"), 2);
 	assert_true(wlt_count(&t, "ftp", "response-part") >= 3);
 	const struct wlt_msg *m = wlt_find(&t, "ftp", "response", 0);
-	assert_string_equal(wlt_field(m, "ftp.response.code", 0), "211");
+	assert_string_equal(wlt_field(m, "wl.ftp.response.code", 0), "211");  /* its line began in an earlier segment */
 	assert_string_equal(wlt_field(m, "wl.ftp.response.text", 0), "Features:\\n EPSV\\n PASV\\nSIZE\\nEnd");
 	assert_string_equal(m->text, "211 Features: EPSV PASV SIZE End");
 	assert_true(wlt_note(m, "multi-line reply: 5 lines"));
@@ -156,7 +156,41 @@ static void test_multiline_split(void **state)
 	wlt_free(&t);
 }
 
-/* Several lines in one segment: each line's text is a value (tshark: the first only). */
+/* A segment that goes on with a line begun earlier: tshark 4.0 dissects the
+ * tail as the segment's first line (ftp.response.arg, no code); a value with
+ * a NUL byte ends there (tshark's strings are C strings). */
+static void test_segment_mid_line(void **state)
+{
+	(void)state;
+	struct wlt t;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, 40000, 21);
+	say(&t, C2S, "USER a\r\n");
+	say(&t, S2C, "230-Welcome to the lab of many wo");
+	say(&t, S2C, "rds.\r\n230 ok\r\n");
+	say(&t, C2S, "NOOP\r\n");
+	wlt_tcp_send(&t, S2C, "200 a\0b\r\n", 9);
+	say(&t, C2S, "NOOP\r\n");
+	wlt_tcp_send(&t, S2C, "200 \0\r\n", 7);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "ftp", "response-part", 0);
+	assert_string_equal(wlt_field(m, "ftp.response.code", 0), "230");
+	assert_string_equal(wlt_field(m, "ftp.response.arg", 0), "Welcome to the lab of many wo");
+	m = wlt_find(&t, "ftp", "response", 0);
+	assert_null(wlt_field(m, "ftp.response.code", 0));
+	assert_string_equal(wlt_field(m, "ftp.response.arg", 0), "rds.");
+	assert_string_equal(wlt_field(m, "wl.ftp.response.code", 0), "230");
+	assert_string_equal(wlt_field(m, "wl.ftp.response.text", 0), "Welcome to the lab of many words.\\nok");
+	m = wlt_find(&t, "ftp", "response", 1);
+	assert_string_equal(wlt_field(m, "ftp.response.arg", 0), "a");
+	m = wlt_find(&t, "ftp", "response", 2);
+	assert_string_equal(wlt_field(m, "ftp.response.code", 0), "200");
+	assert_null(wlt_field(m, "ftp.response.arg", 0));
+	wlt_free(&t);
+}
+
+/* Several lines in one segment: as tshark 4.0, the first line's text is
+ * ftp.response.arg; the whole text is in wl.ftp.response.text. */
 static void test_multiline_one_segment(void **state)
 {
 	(void)state;
@@ -171,8 +205,47 @@ static void test_multiline_one_segment(void **state)
 	assert_string_equal(wlt_field(m, "ftp.response.code", 0), "220");
 	assert_null(wlt_field(m, "ftp.response.code", 1));
 	assert_string_equal(wlt_field(m, "ftp.response.arg", 0), "Welcome");
-	assert_string_equal(wlt_field(m, "ftp.response.arg", 1), "to the lab");
-	assert_string_equal(wlt_field(m, "ftp.response.arg", 2), "ready");
+	assert_null(wlt_field(m, "ftp.response.arg", 1));
+	assert_string_equal(wlt_field(m, "wl.ftp.response.text", 0), "Welcome\\nto the lab\\nready");
+	assert_null(wlt_field(m, "wl.ftp.response.code", 0));
+	wlt_free(&t);
+
+	/* two replies in one segment: tshark dissects the first line only, the
+	 * second reply's code and text go under wl. names */
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, 40000, 21);
+	say(&t, C2S, "RETR f\r\n");
+	say(&t, S2C, "150 Opening.\r\n226 Done.\r\n");
+	say(&t, C2S, "TYPE I\r\nSIZE f\r\n");
+	wlt_finish(&t);
+	m = wlt_find(&t, "ftp", "response", 0);
+	assert_string_equal(wlt_field(m, "ftp.response.code", 0), "150");
+	m = wlt_find(&t, "ftp", "response", 1);
+	assert_null(wlt_field(m, "ftp.response.code", 0));
+	assert_null(wlt_field(m, "ftp.response.arg", 0));
+	assert_string_equal(wlt_field(m, "wl.ftp.response.code", 0), "226");
+	assert_string_equal(wlt_field(m, "wl.ftp.response.arg", 0), "Done.");
+	m = wlt_find(&t, "ftp", "request", 1);
+	assert_string_equal(wlt_field(m, "ftp.request.command", 0), "TYPE");
+	m = wlt_find(&t, "ftp", "request", 2);
+	assert_null(wlt_field(m, "ftp.request.command", 0));
+	assert_string_equal(wlt_field(m, "wl.ftp.request.command", 0), "SIZE");
+	assert_string_equal(wlt_field(m, "wl.ftp.request.arg", 0), "f");
+	wlt_free(&t);
+
+	/* with -v, ftp.request/ftp.response once per frame, as tshark */
+	struct wl_opts o = { .verbose = 1 };
+	wlt_init_opts(&t, NULL, &o);
+	wlt_tcp_open(&t, 40000, 21);
+	say(&t, C2S, "NOOP\r\nNOOP\r\n");
+	say(&t, S2C, "200 a\r\n");
+	wlt_finish(&t);
+	m = wlt_find(&t, "ftp", "request", 0);
+	assert_string_equal(wlt_field(m, "ftp.request", 0), "1");
+	assert_string_equal(wlt_field(m, "ftp.response", 0), "0");
+	assert_null(wlt_field(wlt_find(&t, "ftp", "request", 1), "ftp.request", 0));
+	m = wlt_find(&t, "ftp", "response", 0);
+	assert_string_equal(wlt_field(m, "ftp.response", 0), "1");
 	wlt_free(&t);
 }
 
@@ -186,10 +259,15 @@ static void test_reply_without_crlf(void **state)
 	say(&t, S2C, "221 Goodbye.");
 	wlt_tcp_close(&t);
 	wlt_finish(&t);
-	const struct wlt_msg *m = wlt_find(&t, "ftp", "response", 0);
-	assert_non_null(m);
+	/* tshark's fields on the data's frame, the reply when the FIN ends it */
+	const struct wlt_msg *m = wlt_find(&t, "ftp", "response-part", 0);
 	assert_string_equal(wlt_field(m, "ftp.response.code", 0), "221");
 	assert_string_equal(wlt_field(m, "ftp.response.arg", 0), "Goodbye.");
+	m = wlt_find(&t, "ftp", "response", 0);
+	assert_non_null(m);
+	assert_null(wlt_field(m, "ftp.response.code", 0));
+	assert_string_equal(wlt_field(m, "wl.ftp.response.code", 0), "221");
+	assert_string_equal(wlt_field(m, "wl.ftp.response.arg", 0), "Goodbye.");
 	assert_true(wlt_note(m, "without CRLF"));
 
 	/* a lone LF ends a line as well; a multi-line reply that never ends is shown */
@@ -200,7 +278,7 @@ static void test_reply_without_crlf(void **state)
 	wlt_finish(&t);
 	assert_int_equal(wlt_count(&t, "ftp", "response"), 2);
 	m = wlt_find(&t, "ftp", "response", 1);
-	assert_string_equal(wlt_field(m, "ftp.response.code", 0), "211");
+	assert_string_equal(wlt_field(m, "wl.ftp.response.code", 0), "211");
 	assert_true(wlt_note(m, "without CRLF"));
 	wlt_free(&t);
 }
@@ -231,15 +309,17 @@ static void test_long_line(void **state)
 	assert_string_equal(wlt_field(m, "ftp.request.command", 0), "STOR");
 	assert_int_equal(strlen(wlt_field(m, "ftp.request.arg", 0)), 4096 - 5);
 	assert_true(wlt_note(m, "line of 65541 bytes cut to 4096"));
-	m = wlt_find(&t, "ftp", "request", 1);
-	assert_string_equal(wlt_field(m, "ftp.request.command", 0), "NOOP");
+	m = wlt_find(&t, "ftp", "request", 1);  /* after the tail in the same segment */
+	assert_string_equal(wlt_field(m, "wl.ftp.request.command", 0), "NOOP");
 
 	assert_int_equal(wlt_count(&t, "ftp", "response"), 2);
-	m = wlt_find(&t, "ftp", "response", 0);
+	m = wlt_find(&t, "ftp", "response-part", 0);  /* the first segment's part of the line */
 	assert_string_equal(wlt_field(m, "ftp.response.code", 0), "550");
+	m = wlt_find(&t, "ftp", "response", 0);
+	assert_string_equal(wlt_field(m, "wl.ftp.response.code", 0), "550");
 	assert_true(wlt_note(m, "cut to 4096"));
 	m = wlt_find(&t, "ftp", "response", 1);
-	assert_string_equal(wlt_field(m, "ftp.response.code", 0), "200");
+	assert_string_equal(wlt_field(m, "wl.ftp.response.code", 0), "200");
 	wlt_free(&t);
 }
 
@@ -261,6 +341,12 @@ static void test_pasv_garbage(void **state)
 	const struct wlt_msg *m = one_reply(&t, "PASV\r\n", "227 Entering Passive Mode (10,0,0,2,117,48).\r\n");
 	assert_string_equal(wlt_field(m, "ftp.passive.ip", 0), "10.0.0.2");
 	assert_string_equal(wlt_field(m, "ftp.passive.port", 0), "30000");
+	assert_true(wlt_note(m, "10.0.0.2:30000 is this session's data connection"));
+	assert_null(wlt_field(m, "ftp.passive.nat", 0));
+	wlt_free(&t);
+
+	m = one_reply(&t, "PASV\r\n", "227 Entering Passive Mode (192,168,1,9,117,48).\r\n");
+	assert_string_equal(wlt_field(m, "ftp.passive.nat", 0), "1");
 	assert_true(wlt_note(m, "10.0.0.2:30000 is this session's data connection"));
 	wlt_free(&t);
 
@@ -405,10 +491,35 @@ static void test_epsv_list(void **state)
 	assert_string_equal(m->text, "-rw-r--r-- 1 0 0 42 Nov 25 hello.txt");
 	m = wlt_find(&t, "ftp-data", "line", 1);
 	assert_true(wlt_note(m, "without CRLF"));
-	m = wlt_find(&t, "ftp-data", "complete", 0);
+	m = wlt_find(&t, "ftp-data", "data", 0);
 	assert_string_equal(wlt_field(m, "ftp-data.setup-method", 0), "EPASV");
 	assert_string_equal(wlt_field(m, "ftp-data.command", 0), "LIST");
+	m = wlt_find(&t, "ftp-data", "complete", 0);
+	assert_null(wlt_field(m, "ftp-data.setup-method", 0));  /* the FIN frame: no data */
 	assert_string_equal(wlt_field(m, "wl.ftp-data.lines", 0), "2");
+	wlt_free(&t);
+
+	/* with -v every data frame carries the ftp-data.* fields, as tshark's */
+	struct wl_opts o = { .verbose = 1 };
+	wlt_init_opts(&t, NULL, &o);
+	wlt_tcp_open(&t, 40000, 2121);
+	say(&t, C2S, "EPSV\r\n");
+	say(&t, S2C, "229 Entering Extended Passive Mode (|||30005|)\r\n");
+	say(&t, C2S, "RETR f\r\n");
+	save(&t, &ctl);
+	wlt_tcp_open(&t, 40002, 30005);
+	say(&t, S2C, "abc");
+	say(&t, S2C, "def");
+	say(&t, S2C, "ghi");
+	wlt_tcp_close(&t);
+	restore(&t, &ctl);
+	wlt_finish(&t);
+	assert_int_equal(wlt_count(&t, "ftp-data", "segment"), 2);
+	m = wlt_find(&t, "ftp-data", "segment", 1);
+	assert_string_equal(wlt_field(m, "ftp-data.command", 0), "RETR f");
+	assert_string_equal(wlt_field(m, "ftp-data.setup-method", 0), "EPASV");
+	m = wlt_find(&t, "ftp", "response", 0);
+	assert_string_equal(wlt_field(m, "ftp.epsv.ip", 0), "10.0.0.2");
 	wlt_free(&t);
 }
 
@@ -432,8 +543,9 @@ static void test_port_active(void **state)
 	wlt_finish(&t);
 	const struct wlt_msg *m = find_with(&t, "ftp", "request", "ftp.request.command", "PORT");
 	assert_string_equal(wlt_field(m, "ftp.active.cip", 0), "10.0.0.1");
+	assert_null(wlt_field(m, "ftp.active.nat", 0));  /* named only when true, as tshark */
 	assert_string_equal(wlt_field(m, "ftp.active.port", 0), "40004");
-	m = wlt_find(&t, "ftp-data", "complete", 0);
+	m = wlt_find(&t, "ftp-data", "data", 0);
 	assert_non_null(m);
 	assert_string_equal(wlt_field(m, "ftp-data.setup-method", 0), "PORT");
 	assert_string_equal(wlt_field(m, "ftp-data.command", 0), "NLST");
@@ -483,8 +595,12 @@ static void test_truncation(void **state)
 			assert_true(wlt_note(m, "without CRLF"));
 		else
 			assert_false(wlt_note(m, "without CRLF"));
+		/* unended, the line's fields are on the data's frame (a part) */
+		if (k >= 3 && k < n)
+			assert_string_equal(wlt_field(wlt_find(&t, "ftp", "response-part", 0),
+						      "ftp.response.code", 0), "227");
 		if (k >= 3)
-			assert_string_equal(wlt_field(m, "ftp.response.code", 0), "227");
+			assert_non_null(wlt_field(m, k < n ? "wl.ftp.response.code" : "ftp.response.code", 0));
 		wlt_free(&t);
 	}
 	/* and a whole session cut at every offset of both directions */
@@ -524,7 +640,7 @@ static void test_hostile(void **state)
 	assert_true(wlt_note(m, "three-digit code"));
 	m = wlt_find(&t, "ftp", "response", 1);
 	assert_non_null(m);
-	assert_string_equal(wlt_field(m, "ftp.response.code", 0), "211");
+	assert_string_equal(wlt_field(m, "wl.ftp.response.code", 0), "211");
 	assert_true(wlt_note(m, "missing from the capture"));
 	wlt_free(&t);
 
@@ -583,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_multiline_split),
 		cmocka_unit_test(test_multiline_one_segment),
+		cmocka_unit_test(test_segment_mid_line),
 		cmocka_unit_test(test_reply_without_crlf),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_pasv_garbage),

@@ -15,8 +15,8 @@
 
 #include "wltest.h"
 
-#include "src/geoip.h"
-#include "src/wirelab.h"
+#include "geoip.h"
+#include "wirelab.h"
 
 #define CITY WL_SOURCE_DIR "/tests/data/geoip-test-city.mmdb"
 #define COUNTRY WL_SOURCE_DIR "/tests/data/geoip-test-country.mmdb"

@@ -1,6 +1,7 @@
 /* test_geoip_annot.c - GeoIP facts on flows: which addresses are public, what a
  * lookup says (tests/data/annot/geoip-annot.mmdb, made by make-geoip-annot.pl), and
- * that a flow's summary carries them only with --geoip-db. */
+ * that a flow's summary carries them only with a database (the engine's
+ * flow-open hook, src/run/flow_geoip.c, over the GeoIP reader of src/iptools). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,9 +10,19 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dissect/geoip.c"
+#include "engine.h"
+#include "flow_geoip.h"
+#include "geoip.h"
 
 #define DB WL_SOURCE_DIR "/tests/data/annot/geoip-annot.mmdb"
+
+static int listed(int af, const uint8_t *a)
+{
+	wl_u128 v = 0;
+	for (int i = 0; i < (af == 4 ? 4 : 16); i++)
+		v = v << 8 | a[i];
+	return wl_geo_listed(af == 4 ? WL_IP4 : WL_IP6, v);
+}
 
 static void test_public(void **state)
 {
@@ -21,33 +32,44 @@ static void test_public(void **state)
 		{ 172, 16, 5, 5 }, { 192, 0, 2, 7 }, { 100, 64, 0, 1 }, { 224, 0, 0, 251 },
 		{ 255, 255, 255, 255 }, { 169, 254, 1, 1 }, { 0, 0, 0, 0 } };
 	for (size_t i = 0; i < sizeof pub / sizeof pub[0]; i++)
-		assert_true(wl__geoip_public(4, pub[i]));
+		assert_true(listed(4, pub[i]));
 	for (size_t i = 0; i < sizeof priv / sizeof priv[0]; i++)
-		assert_false(wl__geoip_public(4, priv[i]));
+		assert_false(listed(4, priv[i]));
 	uint8_t a6[16] = { 0x20, 0x01, 0x48, 0x60 };
-	assert_true(wl__geoip_public(6, a6));
+	assert_true(listed(6, a6));
 	a6[2] = 0x0d; a6[3] = 0xb8;
-	assert_false(wl__geoip_public(6, a6));
+	assert_false(listed(6, a6));
 	uint8_t lo[16] = { 0 };
 	lo[15] = 1;
-	assert_false(wl__geoip_public(6, lo));
+	assert_false(listed(6, lo));
 	uint8_t ll[16] = { 0xfe, 0x80 };
-	assert_false(wl__geoip_public(6, ll));
+	assert_false(listed(6, ll));
+}
+
+/* The fact's text for one address, as the hook makes it. */
+static const char *describe(const struct wl_geodb *g, const char *addr, char *out, size_t n)
+{
+	int fam;
+	wl_u128 v;
+	struct wl_geo o;
+	char err[700];
+	assert_int_equal(wl_ip_parse_addr(addr, strlen(addr), &fam, &v, NULL, 0), 0);
+	assert_int_equal(wl_geo_lookup(g, fam, v, &o, err, sizeof err), 0);
+	return wl_geo_brief(&o, out, n);
 }
 
 static void test_describe(void **state)
 {
 	(void)state;
-	MMDB_s db;
-	assert_int_equal(MMDB_open(DB, MMDB_MODE_MMAP, &db), MMDB_SUCCESS);
-	char out[300];
-	const uint8_t g[4] = { 8, 8, 8, 8 }, cf[4] = { 1, 1, 1, 1 }, none[4] = { 9, 9, 9, 9 };
-	assert_string_equal(describe(&db, 4, g, out, sizeof out), "US, Mountain View, AS15169 GOOGLE");
-	assert_string_equal(describe(&db, 4, cf, out, sizeof out), "AU");
-	assert_string_equal(describe(&db, 4, none, out, sizeof out), "not in the database");
-	uint8_t a6[16] = { 0x20, 0x01, 0x48, 0x60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x88, 0x88 };
-	assert_string_equal(describe(&db, 6, a6, out, sizeof out), "US, AS15169 GOOGLE");
-	MMDB_close(&db);
+	struct wl_geodb g;
+	const char *files[] = { DB };
+	char err[700], out[300];
+	assert_int_equal(wl_geodb_open(&g, files, 1, NULL, err, sizeof err), 0);
+	assert_string_equal(describe(&g, "8.8.8.8", out, sizeof out), "US, Mountain View, AS15169 GOOGLE");
+	assert_string_equal(describe(&g, "1.1.1.1", out, sizeof out), "AU");
+	assert_string_equal(describe(&g, "9.9.9.9", out, sizeof out), "not in the database");
+	assert_string_equal(describe(&g, "2001:4860::8888", out, sizeof out), "US, AS15169 GOOGLE");
+	wl_geodb_close(&g);
 }
 
 /* ---- through the engine: the flow summary's facts ---- */
@@ -69,11 +91,13 @@ static void on_flow(void *arg, const struct wl_flow_summary *s)
 
 static void run(const char *db, const uint8_t src[4], const uint8_t dst[4], struct facts *f)
 {
-	struct wl_opts o = { .geoip_db = db };
 	struct wl_sink sink = { on_msg, on_flow, f };
 	memset(f, 0, sizeof *f);
-	struct wl_engine *e = wl_engine_new(&o, NULL, &sink);
+	struct wl_engine *e = wl_engine_new(NULL, NULL, &sink);
 	assert_non_null(e);
+	struct wl_flow_geoip *geo = db ? wl_flow_geoip_new(db) : NULL;
+	if (geo)
+		wl_engine_on_flow_open(e, wl_flow_geoip_hook, geo);
 	uint8_t p[28 + 4] = { 0x45, 0, 0, 32, 0, 0, 0, 0, 64, 17 };
 	memcpy(p + 12, src, 4);
 	memcpy(p + 16, dst, 4);
@@ -83,6 +107,7 @@ static void run(const char *db, const uint8_t src[4], const uint8_t dst[4], stru
 	wl_engine_packet(e, WL_LINK_RAW, 1700000000000000000LL, p, sizeof p, sizeof p);
 	wl_engine_finish(e);
 	wl_engine_free(e);
+	wl_flow_geoip_free(geo);
 }
 
 static void test_flow_facts(void **state)

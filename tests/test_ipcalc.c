@@ -15,8 +15,8 @@
 
 #include "wltest.h"
 
-#include "src/ipcalc.h"
-#include "src/wirelab.h"
+#include "ipcalc.h"
+#include "wirelab.h"
 
 struct netcase {
 	const char *in;

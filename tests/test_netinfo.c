@@ -13,8 +13,8 @@
 
 #include "wltest.h"
 
-#include "src/netinfo.h"
-#include "src/wirelab.h"
+#include "netinfo.h"
+#include "wirelab.h"
 
 static struct wl_netinfo *collect(void)
 {

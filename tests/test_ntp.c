@@ -88,6 +88,38 @@ static void test_pair(void **state)
 	wlt_free(&t);
 }
 
+/* Stratum 10 with refid 127.127.1.1: ntpd's local clock (LOCL), not a
+ * server synchronized over the network (issue 25 item 8). */
+static void test_local_clock(void **state)
+{
+	(void)state;
+	uint8_t req[48], resp[48];
+	client_req(req, 1700000000ULL);
+	server_resp(resp, req);
+	resp[1] = 10;
+	resp[12] = 127; resp[13] = 127; resp[14] = 1; resp[15] = 1;
+	struct wlt t;
+	wlt_init(&t, NULL);
+	wlt_udp(&t, WL_C2S, 40123, 123, req, 48);
+	wlt_udp(&t, WL_S2C, 40123, 123, resp, 48);
+	wlt_finish(&t);
+	const struct wlt_msg *r = wlt_find(&t, "ntp", "server", 0);
+	assert_non_null(r);
+	assert_string_equal(wlt_field(r, "ntp.stratum", 0), "10");
+	assert_true(wlt_note(r, "its reference is a local clock"));
+	assert_true(wlt_note(r, "LOCL"));
+	assert_false(wlt_note(r, "synchronized over the network"));
+	wlt_free(&t);
+
+	server_resp(resp, req);  /* stratum 2 from a network peer: says so */
+	wlt_init(&t, NULL);
+	wlt_udp(&t, WL_C2S, 40123, 123, req, 48);
+	wlt_udp(&t, WL_S2C, 40123, 123, resp, 48);
+	wlt_finish(&t);
+	assert_true(wlt_note(wlt_find(&t, "ntp", "server", 0), "synchronized over the network"));
+	wlt_free(&t);
+}
+
 static void test_random_t1_and_kod(void **state)
 {
 	(void)state;
@@ -245,6 +277,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pair),
+		cmocka_unit_test(test_local_clock),
 		cmocka_unit_test(test_random_t1_and_kod),
 		cmocka_unit_test(test_eras),
 		cmocka_unit_test(test_extensions_and_mac),

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "ntlmssp.h"
+#include "smb3crypt.h"
 #include "wltest.h"
 
 extern const struct wl_dissector wl_dissector_smb;
@@ -493,7 +495,9 @@ static void test_big_pdu_dissected_at_head(void **state)
 	wlt_finish(&t);
 	const struct wlt_msg *m = wlt_find(&t, "smb2", "READ response", 0);
 	assert_non_null(m);
-	assert_string_equal(wlt_field(m, "smb2.read_length", 0), "2097152");
+	/* tshark has no read_length on a response: the length is in the text */
+	assert_null(wlt_field(m, "smb2.read_length", 0));
+	assert_non_null(strstr(m->text, "2097152 bytes"));
 	assert_non_null(wlt_find(&t, "smb2", "NEGOTIATE response", 0));
 	assert_null(wlt_find(&t, "smb", "unknown", 0));
 	wlt_free(&t);
@@ -738,6 +742,355 @@ static void test_netbios_datagram(void **state)
 	wlt_free(&t);
 }
 
+/* ------------------------------------------------------------ SMB3 keys */
+
+static void unhex(const char *h, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned v = 0;
+		sscanf(h + 2 * i, "%2x", &v);
+		out[i] = (uint8_t)v;
+	}
+}
+
+/* RFC 1320's vectors and [MS-NLMP] §4.2.1's NT hash of "Password". */
+static void test_md4_nt_hash(void **state)
+{
+	(void)state;
+	uint8_t h[16], want[16];
+	wl_ntlmssp_md4((const uint8_t *)"", 0, h);
+	unhex("31d6cfe0d16ae931b73c59d7e0c089c0", want, 16);
+	assert_memory_equal(h, want, 16);
+	wl_ntlmssp_md4((const uint8_t *)"abc", 3, h);
+	unhex("a448017aaf21d8525fc10ae87aa6729d", want, 16);
+	assert_memory_equal(h, want, 16);
+	const char *digits = "12345678901234567890123456789012345678901234567890123456789012345678901234567890";
+	wl_ntlmssp_md4((const uint8_t *)digits, strlen(digits), h);
+	unhex("e33b4ddc9c38f2199c3e7b164fcc0536", want, 16);
+	assert_memory_equal(h, want, 16);
+	wl_ntlmssp_nt_hash("Password", h);
+	unhex("a4f49c406510bdcab6824ee7c30fd852", want, 16);
+	assert_memory_equal(h, want, 16);
+}
+
+/* [MS-NLMP] §4.2.4: User / Domain / Password, server challenge 0123456789abcdef,
+ * client challenge aa*8, time 0, random session key 55*16. */
+static size_t nlmp_auth(struct buf *n, const char *user)
+{
+	static struct buf temp, d, u;
+	temp.n = d.n = u.n = 0;
+	put(&temp, "\x01\x01\0\0\0\0\0\0", 8);
+	zero(&temp, 8);                       /* time */
+	put(&temp, "\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa", 8);
+	zero(&temp, 4);
+	le16(&temp, 2); le16(&temp, 12); utf16(&temp, "Domain");
+	le16(&temp, 1); le16(&temp, 12); utf16(&temp, "Server");
+	zero(&temp, 4);
+	zero(&temp, 4);
+	uint8_t proof[16];
+	unhex("68cd0ab851e51c96aabc927bebef6a1c", proof, 16);
+	utf16(&d, "Domain");
+	utf16(&u, user);
+	static const uint8_t enckey[16] = { 0xc5, 0xda, 0xd2, 0x54, 0x4f, 0xc9, 0x79, 0x90,
+					    0x94, 0xce, 0x1c, 0xe9, 0x0b, 0xc9, 0xd0, 0x3e };
+	n->n = 0;
+	put(n, "NTLMSSP", 8);
+	le32(n, 3);
+	size_t off = 64 + 8;
+	size_t ntlen = 16 + temp.n;
+	le16(n, 0); le16(n, 0); le32(n, (uint32_t)off);
+	le16(n, (unsigned)ntlen); le16(n, (unsigned)ntlen); le32(n, (uint32_t)off);
+	off += ntlen;
+	le16(n, (unsigned)d.n); le16(n, (unsigned)d.n); le32(n, (uint32_t)off);
+	off += d.n;
+	le16(n, (unsigned)u.n); le16(n, (unsigned)u.n); le32(n, (uint32_t)off);
+	off += u.n;
+	le16(n, 0); le16(n, 0); le32(n, (uint32_t)off);
+	le16(n, 16); le16(n, 16); le32(n, (uint32_t)off);
+	le32(n, 0xe28a8233);
+	zero(n, 8);
+	put(n, proof, 16);
+	put(n, temp.b, temp.n);
+	put(n, d.b, d.n);
+	put(n, u.b, u.n);
+	put(n, enckey, 16);
+	return n->n;
+}
+
+static void test_ntlmv2_session_key(void **state)
+{
+	(void)state;
+	static struct buf a;
+	nlmp_auth(&a, "User");
+	uint8_t hash[16], key[16], chal[8], want[16];
+	unhex("0123456789abcdef", chal, 8);
+	memset(want, 0x55, 16);
+	wl_ntlmssp_nt_hash("Password", hash);
+	struct wl_cur c = wl_cur_make(a.b, a.n);
+	assert_int_equal(wl_ntlmssp_session_key(c, hash, chal, key), WL_NTLMSSP_KEY_OK);
+	assert_memory_equal(key, want, 16);
+	/* the user name is case-blind, the password is not */
+	nlmp_auth(&a, "uSeR");
+	c = wl_cur_make(a.b, a.n);
+	assert_int_equal(wl_ntlmssp_session_key(c, hash, chal, key), WL_NTLMSSP_KEY_OK);
+	wl_ntlmssp_nt_hash("password", hash);
+	assert_int_equal(wl_ntlmssp_session_key(c, hash, chal, key), WL_NTLMSSP_KEY_WRONG_PASSWORD);
+	/* without the challenge a wrong password cannot be told (SMB's signature then tells) */
+	assert_int_equal(wl_ntlmssp_session_key(c, hash, NULL, key), WL_NTLMSSP_KEY_OK);
+	/* cut at every offset, and every length field made huge: never a key from outside */
+	wl_ntlmssp_nt_hash("Password", hash);
+	for (size_t cut = 0; cut < a.n; cut++) {
+		c = wl_cur_make(a.b, cut);
+		enum wl_ntlmssp_key r = wl_ntlmssp_session_key(c, hash, chal, key);
+		assert_true(r == WL_NTLMSSP_KEY_MALFORMED || r == WL_NTLMSSP_KEY_OK);
+		if (cut < a.n - 16)
+			assert_int_equal(r, WL_NTLMSSP_KEY_MALFORMED);
+	}
+	for (size_t at = 12; at < 60; at += 8) {
+		static struct buf h;
+		h = a;
+		set16(&h, at, 0xffff);
+		c = wl_cur_make(h.b, h.n);
+		enum wl_ntlmssp_key r = wl_ntlmssp_session_key(c, hash, chal, key);
+		assert_true(r != WL_NTLMSSP_KEY_OK || at == 12 || at == 44);  /* LM, host: not needed */
+		set16(&h, at, 8);
+		set32(&h, at + 4, 0xfffffff0u);
+		c = wl_cur_make(h.b, h.n);
+		r = wl_ntlmssp_session_key(c, hash, chal, key);
+		assert_true(r != WL_NTLMSSP_KEY_OK || at == 12 || at == 44);  /* LM, host: not needed */
+	}
+	assert_string_equal(wl_ntlmssp_key_why(WL_NTLMSSP_KEY_WRONG_PASSWORD),
+			    "the password does not match the login's NTLMv2 response");
+}
+
+/* Every cipher: what is encrypted decrypts; a flipped bit anywhere (header,
+ * data, tag) or a wrong key fails and leaves zeros, never plaintext. */
+static void test_aead_round_trip(void **state)
+{
+	(void)state;
+	for (uint16_t cipher = SMB3_AES128_CCM; cipher <= SMB3_AES256_GCM; cipher++) {
+		uint8_t key[32], hdr[SMB3_XF_HEADER] = { 0xfd, 'S', 'M', 'B' }, pt[200], ct[200], out[200];
+		for (int i = 0; i < 32; i++)
+			key[i] = (uint8_t)(i * 3 + cipher);
+		for (int i = 0; i < 200; i++)
+			pt[i] = (uint8_t)i;
+		for (int i = 20; i < 32; i++)
+			hdr[i] = (uint8_t)(i + 1);
+		hdr[36] = 200;
+		hdr[42] = 1;
+		assert_int_equal(smb3_encrypt(cipher, key, hdr, pt, sizeof pt, ct), 1);
+		assert_int_equal(smb3_decrypt(cipher, key, hdr, ct, sizeof ct, out), 1);
+		assert_memory_equal(out, pt, sizeof pt);
+		for (size_t bit = 0; bit < 8 * (sizeof ct + 48); bit += 37) {
+			uint8_t h2[SMB3_XF_HEADER], c2[200];
+			memcpy(h2, hdr, sizeof h2);
+			memcpy(c2, ct, sizeof c2);
+			if (bit < 8 * 48)
+				h2[4 + bit / 8] ^= (uint8_t)(1u << (bit % 8));
+			else
+				c2[bit / 8 - 48] ^= (uint8_t)(1u << (bit % 8));
+			memset(out, 0xee, sizeof out);
+			assert_int_equal(smb3_decrypt(cipher, key, h2, c2, sizeof c2, out), 0);
+			for (size_t i = 0; i < sizeof out; i++)
+				assert_int_equal(out[i], 0);
+		}
+		key[0] ^= 1;
+		assert_int_equal(smb3_decrypt(cipher, key, hdr, ct, sizeof ct, out), 0);
+		/* a shorter record than was encrypted: the tag fails too */
+		assert_int_equal(smb3_decrypt(cipher, key, hdr, ct, sizeof ct - 1, out), 0);
+	}
+	uint8_t key[32] = { 0 }, hdr[SMB3_XF_HEADER] = { 0 }, out[4];
+	assert_int_equal(smb3_decrypt(7, key, hdr, out, 4, out), -1);
+	assert_string_equal(smb3_cipher_name(4), "AES-256-GCM");
+}
+
+/* The SMB 3.0 exchange around a transform: NEGOTIATE 3.0, a login whose
+ * session 0x1234 the test knows the key of (--smb-key), then TREE_CONNECT and
+ * CREATE inside transforms. */
+static void smb30_negotiate(struct wlt *t)
+{
+	struct buf b = { .n = 0 };
+	negotiate_req(&b);
+	send_pdu(t, WL_C2S, &b);
+	negotiate_resp(&b, 0x0300);
+	send_pdu(t, WL_S2C, &b);
+}
+
+/* Wraps the SMB2 message in a transform of session sesid, encrypted with key. */
+static void transform_of(struct buf *out, const struct buf *msg, uint16_t cipher, const uint8_t *key,
+			 uint64_t sesid, uint32_t nonce)
+{
+	uint8_t hdr[SMB3_XF_HEADER] = { 0xfd, 'S', 'M', 'B' };
+	hdr[20] = (uint8_t)nonce;
+	hdr[21] = (uint8_t)(nonce >> 8);
+	hdr[36] = (uint8_t)msg->n;
+	hdr[37] = (uint8_t)(msg->n >> 8);
+	hdr[42] = 1;
+	for (int i = 0; i < 8; i++)
+		hdr[44 + i] = (uint8_t)(sesid >> (8 * i));
+	static uint8_t ct[8192];
+	assert_int_equal(smb3_encrypt(cipher, key, hdr, msg->b, msg->n, ct), 1);
+	out->n = 0;
+	put(out, hdr, sizeof hdr);
+	put(out, ct, msg->n);
+}
+
+static const char smb_key_hex[] = "000102030405060708090a0b0c0d0e0f";
+
+static void tree_connect_req(struct buf *b, const char *path, uint64_t mid)
+{
+	struct buf p = { .n = 0 };
+	utf16(&p, path);
+	b->n = 0;
+	smb2_hdr(b, 3, 0, 0, mid, 0, 0x1234);
+	le16(b, 9);
+	le16(b, 0);
+	le16(b, 72);
+	le16(b, (unsigned)p.n);
+	put(b, p.b, p.n);
+}
+
+static void test_decrypt_with_smb_key(void **state)
+{
+	(void)state;
+	struct wl_opts o = { .smb_keys = "1234:000102030405060708090a0b0c0d0e0f" };
+	uint8_t sk[16];
+	unhex(smb_key_hex, sk, 16);
+	struct smb3_keys k;
+	assert_int_equal(smb3_derive(&k, 0x0300, SMB3_AES128_CCM, SMB3_SIGN_AES_CMAC, sk, NULL), 0);
+	struct wlt t;
+	static struct buf m, x;
+	wlt_init_opts(&t, NULL, &o);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	smb30_negotiate(&t);
+	tree_connect_req(&m, "\\\\srv\\Share", 3);
+	transform_of(&x, &m, SMB3_AES128_CCM, k.c2s, 0x1234, 1);
+	send_pdu(&t, WL_C2S, &x);
+	/* the server's answer, with the client's key: the tag fails */
+	m.n = 0;
+	smb2_hdr(&m, 3, 1, 0, 3, 9, 0x1234);
+	le16(&m, 16); u8(&m, 1); u8(&m, 0); le32(&m, 0); le32(&m, 0); le32(&m, 0x1f01ff);
+	transform_of(&x, &m, SMB3_AES128_CCM, k.c2s, 0x1234, 2);
+	send_pdu(&t, WL_S2C, &x);
+	/* with the right one it decrypts */
+	transform_of(&x, &m, SMB3_AES128_CCM, k.s2c, 0x1234, 3);
+	send_pdu(&t, WL_S2C, &x);
+	/* a session nobody gave a key for */
+	transform_of(&x, &m, SMB3_AES128_CCM, k.s2c, 0x9999, 4);
+	send_pdu(&t, WL_S2C, &x);
+	/* a record that says more bytes than follow */
+	transform_of(&x, &m, SMB3_AES128_CCM, k.s2c, 0x1234, 5);
+	set32(&x, 36, 0x7fffffff);
+	send_pdu(&t, WL_S2C, &x);
+	wlt_finish(&t);
+	const struct wlt_msg *r = wlt_find(&t, "smb2", "TREE_CONNECT request", 0);
+	assert_non_null(r);
+	assert_string_equal(wlt_field(r, "smb2.tree", 0), "\\\\\\\\srv\\\\Share");
+	assert_true(wlt_note(r, "from here on encrypted"));
+	assert_true(wlt_note(r, "--smb-key"));
+	assert_string_equal(wlt_field(r, "smb2.header.transform.msg_size", 0), "94");
+	r = wlt_find(&t, "smb2", "encrypted", 0);
+	assert_non_null(r);
+	assert_true(wlt_note(r, "tag does not verify"));
+	assert_int_equal(wlt_count(&t, "smb2", "TREE_CONNECT response"), 1);
+	r = wlt_find(&t, "smb2", "TREE_CONNECT response", 0);
+	assert_true(wlt_note(r, "decrypted (AES-128-CCM"));
+	r = wlt_find(&t, "smb2", "encrypted", 1);
+	assert_false(wlt_note(r, "decrypted"));
+	r = wlt_find(&t, "smb2", "encrypted", 2);
+	assert_true(wlt_note(r, "malformed"));
+	assert_int_equal(wlt_count(&t, "smb2", "encrypted"), 3);
+	wlt_free(&t);
+}
+
+/* Hostile transforms with a key: cut at every offset, every length lie, junk
+ * inside a valid tag: notes, never a crash, never junk shown as messages. */
+static void test_decrypt_hostile(void **state)
+{
+	(void)state;
+	struct wl_opts o = { .smb_keys = "0x1234:000102030405060708090a0b0c0d0e0f,zz", .nt_password = "x" };
+	uint8_t sk[16];
+	unhex(smb_key_hex, sk, 16);
+	struct smb3_keys k;
+	smb3_derive(&k, 0x0300, SMB3_AES128_CCM, SMB3_SIGN_AES_CMAC, sk, NULL);
+	static struct buf m, x, w;
+	tree_connect_req(&m, "\\\\srv\\Share", 3);
+	transform_of(&x, &m, SMB3_AES128_CCM, k.c2s, 0x1234, 1);
+	nbss(&w, &x);
+	for (size_t cut = 0; cut <= w.n; cut++) {
+		struct wlt t;
+		static uint8_t cutbuf[8192];
+		memcpy(cutbuf, w.b, cut);
+		if (cut >= 4) {
+			size_t n = cut - 4;
+			cutbuf[1] = (uint8_t)(n >> 16);
+			cutbuf[2] = (uint8_t)(n >> 8);
+			cutbuf[3] = (uint8_t)n;
+		}
+		wlt_init_opts(&t, NULL, &o);
+		wlt_tcp_open(&t, CPORT, SPORT);
+		smb30_negotiate(&t);
+		wlt_tcp_send(&t, WL_C2S, cutbuf, cut);
+		wlt_finish(&t);
+		unsigned inner = wlt_count(&t, "smb2", "TREE_CONNECT request");
+		assert_int_equal(inner, cut == w.n ? 1 : 0);
+		wlt_free(&t);
+	}
+	/* a valid tag over bytes that are no SMB2 message */
+	m.n = 0;
+	put(&m, "not an SMB2 header, just bytes long enough to be taken for one..........", 72);
+	transform_of(&x, &m, SMB3_AES128_CCM, k.c2s, 0x1234, 2);
+	struct wlt t;
+	wlt_init_opts(&t, NULL, &o);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	smb30_negotiate(&t);
+	send_pdu(&t, WL_C2S, &x);
+	/* an inner header whose chain offset points outside */
+	tree_connect_req(&m, "\\\\srv\\Share", 4);
+	set32(&m, 20, 0x10000);
+	transform_of(&x, &m, SMB3_AES128_CCM, k.c2s, 0x1234, 3);
+	send_pdu(&t, WL_C2S, &x);
+	wlt_finish(&t);
+	const struct wlt_msg *r = wlt_find(&t, "smb2", "decrypted", 0);
+	assert_non_null(r);
+	assert_true(wlt_note(r, "do not start with an SMB2 header"));
+	r = wlt_find(&t, "smb2", "TREE_CONNECT request", 0);
+	assert_non_null(r);
+	assert_true(wlt_note(r, "outside the PDU"));
+	wlt_free(&t);
+}
+
+/* The NT password on a login it does not fit: a warning, no keys. */
+static void test_wrong_password_login(void **state)
+{
+	(void)state;
+	struct wl_opts o = { .nt_password = "not-it" };
+	struct wlt t;
+	static struct buf blob, req, a;
+	nlmp_auth(&a, "User");
+	spnego_resp(&blob, &a);
+	wlt_init_opts(&t, NULL, &o);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	smb30_negotiate(&t);
+	session_setup_req(&req, &blob, 2);
+	send_pdu(&t, WL_C2S, &req);
+	wlt_finish(&t);
+	const struct wlt_msg *r = wlt_find(&t, "smb2", "SESSION_SETUP request", 0);
+	assert_non_null(r);
+	/* no CHALLENGE was captured: the key is derived, unverified */
+	assert_true(wlt_note(r, "keys derived from the NT password"));
+	wlt_free(&t);
+	o.nt_password = "Password";
+	wlt_init_opts(&t, NULL, &o);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	smb30_negotiate(&t);
+	send_pdu(&t, WL_C2S, &req);
+	wlt_finish(&t);
+	r = wlt_find(&t, "smb2", "SESSION_SETUP request", 0);
+	assert_true(wlt_note(r, "SMB 3.0 KDF"));
+	wlt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -755,6 +1108,12 @@ int main(void)
 		cmocka_unit_test(test_truncation_loop),
 		cmocka_unit_test(test_probe_other_port),
 		cmocka_unit_test(test_netbios_datagram),
+		cmocka_unit_test(test_md4_nt_hash),
+		cmocka_unit_test(test_ntlmv2_session_key),
+		cmocka_unit_test(test_aead_round_trip),
+		cmocka_unit_test(test_decrypt_with_smb_key),
+		cmocka_unit_test(test_decrypt_hostile),
+		cmocka_unit_test(test_wrong_password_login),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dissect/ssh.c"
+#include "dissect/proto/ssh/ssh.c"
 #include "wltest.h"
 
 /* ---- builders ---- */

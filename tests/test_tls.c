@@ -24,7 +24,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "dissect/tls_crypt.h"
+#include "tls_crypt.h"
 #include "wltest.h"
 
 /* ---- a byte builder ---- */

@@ -4,7 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "outbuf.h"
 #include "render.h"
+#include "dissect.h"
 #include "wltest.h"
 
 static const char *const levels[] = { "info", "warn", "error" };
@@ -31,6 +33,7 @@ static void on_msg(void *arg, const struct wl_msg *m)
 	struct wlt_msg *r = &t->msgs[t->n++];
 	r->frame = m->frame;
 	r->dir = m->dir;
+	r->minor = m->minor;
 	snprintf(r->proto, sizeof r->proto, "%s", m->proto);
 	snprintf(r->type, sizeof r->type, "%s", m->type);
 	r->text = dup_n(wl_msg_pool(m, m->text_off), m->text_len);
@@ -93,6 +96,7 @@ static void init(struct wlt *t, const char *decode_as, const struct wl_opts *opt
 	t->e = wl_engine_new(&t->opts, lim, &sink);
 	if (!t->e)
 		abort();
+	wl_engine_set_dissectors(t->e, wl_dissectors);
 	if (decode_as) {
 		struct wl_decode_as r;
 		char err[256];

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dissect/engine.h"
+#include "engine.h"
 
 /* WL_ASAN in an AddressSanitizer build (gcc or clang): memory bounds on RSS
  * are skipped there, its quarantine keeps freed memory resident. */
@@ -23,6 +23,7 @@
 struct wlt_msg {
 	uint64_t frame;
 	int dir;                 /* WL_C2S / WL_S2C */
+	int minor;               /* hidden in the text ladder unless -v */
 	char proto[24], type[40];
 	char *text;              /* the ladder text */
 	char *fields;            /* "name=value\n" per field, in order */

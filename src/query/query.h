@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "dissect/engine.h"
+#include "engine.h"
 
 /* ---- the field registry: every name wirelab can emit, and its type ---- */
 

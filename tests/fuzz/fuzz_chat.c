@@ -3,21 +3,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wltest.h"
+#include "feed.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct wlt t;
-	wlt_init(&t, NULL);
-	wlt_tcp_open(&t, 50000, 4042);
+	struct feed f;
+	feed_init(&f, NULL, NULL, NULL);
+	feed_tcp_open(&f, 50000, 4042);
 	if (size) {
 		size_t seg = (size_t)data[0] % 64 + 1;
-		wlt_tcp_send_split(&t, WL_C2S, data + 1, size - 1, seg);
-		wlt_tcp_send_split(&t, WL_S2C, data + 1, size - 1, seg * 3);
+		feed_tcp_send(&f, 0, data + 1, size - 1, seg);
+		feed_tcp_send(&f, 1, data + 1, size - 1, seg * 3);
 	}
-	wlt_finish(&t);
-	wlt_free(&t);
+	feed_free(&f);
 	return 0;
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "src/query/qpriv.h"
-#include "src/query/query.h"
+#include "query.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

@@ -5,22 +5,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fuzz_lean.h"
+#include "feed.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	struct lean l;
-	lean_init(&l);
-	lean_udp(&l, 0, 40000, 53, d, n);
-	lean_udp(&l, 1, 40000, 53, d, n);
-	lean_udp(&l, 0, 40001, 5353, d, n);
-	lean_udp(&l, 0, 40002, 9999, d, n);
-	lean_tcp_open(&l, 40003, 53);
-	lean_tcp_send(&l, 1, d, n, n ? d[0] % 64 + 1u : 1u);
-	lean_tcp_open(&l, 40004, 9998);      /* the probe over TCP */
-	lean_tcp_send(&l, 0, d, n, n ? d[n - 1] % 200 + 1u : 1u);
-	lean_free(&l);
+	struct feed f;
+	feed_init(&f, NULL, NULL, NULL);
+	feed_udp(&f, 0, 40000, 53, d, n);
+	feed_udp(&f, 1, 40000, 53, d, n);
+	feed_udp(&f, 0, 40001, 5353, d, n);
+	feed_udp(&f, 0, 40002, 9999, d, n);
+	feed_tcp_open(&f, 40003, 53);
+	feed_tcp_send(&f, 1, d, n, n ? d[0] % 64 + 1u : 1u);
+	feed_tcp_open(&f, 40004, 9998);      /* the probe over TCP */
+	feed_tcp_send(&f, 0, d, n, n ? d[n - 1] % 200 + 1u : 1u);
+	feed_free(&f);
 	return 0;
 }

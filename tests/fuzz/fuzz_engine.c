@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "dissect/engine.h"
+#include "feed.h"
 #include "render.h"
 
 static const int links[] = {
@@ -33,10 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct wl_limits lim = { .max_flows = 8, .flow_buf_max = 4096, .total_buf_max = 16384,
 				 .idle_ns = 5LL * 1000000000LL };
 	struct wl_opts opts = { .verbose = 2 };
-	struct wl_engine *e = wl_engine_new(&opts, &lim, &sink);
-	if (!e)
-		abort();
-	int64_t ts = 1700000000LL * 1000000000LL;
+	struct feed f;
+	feed_init(&f, &opts, &lim, &sink);
 	size_t i = 1;
 	while (i < n) {
 		size_t len = n - i;
@@ -48,12 +46,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 			len = n - i;
 		}
 		/* time steps from the frame's length: some jumps pass the idle timeout */
-		ts += (int64_t)(len & 7) * 900000000LL;
-		wl_engine_packet(e, lt, ts, d + i, (uint32_t)len, (uint32_t)len + (len & 1) * 10);
+		feed_frame(&f, lt, d + i, (uint32_t)len, (uint32_t)len + (len & 1) * 10,
+			   (int64_t)(len & 7) * 900000000LL);
 		i += len;
 	}
-	wl_engine_finish(e);
-	wl_engine_free(e);
+	feed_free(&f);
 	wl_render_free(r);
 	return 0;
 }

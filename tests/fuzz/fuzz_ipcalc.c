@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/ipcalc.h"
+#include "ipcalc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

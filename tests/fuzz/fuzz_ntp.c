@@ -3,20 +3,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fuzz_lean.h"
+#include "feed.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	struct lean l;
-	lean_init(&l);
-	lean_udp(&l, 0, 40123, 123, d, n);
-	lean_udp(&l, 1, 40123, 123, d, n);
+	struct feed f;
+	feed_init(&f, NULL, NULL, NULL);
+	feed_udp(&f, 0, 40123, 123, d, n);
+	feed_udp(&f, 1, 40123, 123, d, n);
 	if (n > 1) {
-		lean_udp(&l, 0, 40124, 1123, d + 1, n - 1);
-		lean_udp(&l, 1, 40124, 1123, d, n);
+		feed_udp(&f, 0, 40124, 1123, d + 1, n - 1);
+		feed_udp(&f, 1, 40124, 1123, d, n);
 	}
-	lean_free(&l);
+	feed_free(&f);
 	return 0;
 }

@@ -3,28 +3,16 @@
  * input, so an input costs its own work, not an engine's set-up. */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
 
-#include "wltest.h"
+#include "feed.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	static struct wlt t;
-	static int ready;
-	if (!ready) {
-		wlt_init(&t, NULL);
-		ready = 1;
-	}
-	wlt_udp(&t, 0, 50000, 161, d, n);
-	wlt_udp(&t, 1, 50000, 161, d, n);
-	wlt_udp(&t, 0, 50001, 16100, d, n);
-	for (size_t i = 0; i < t.n; i++) {
-		free(t.msgs[i].text);
-		free(t.msgs[i].fields);
-		free(t.msgs[i].notes);
-	}
-	t.n = 0;
+	struct feed *f = feed_get(NULL, NULL);
+	feed_udp(f, 0, 50000, 161, d, n);
+	feed_udp(f, 1, 50000, 161, d, n);
+	feed_udp(f, 0, 50001, 16100, d, n);
 	return 0;
 }

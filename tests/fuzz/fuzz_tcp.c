@@ -10,19 +10,12 @@
  * segments land near the stream. Limits are small so caps are reached. */
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "dissect/engine.h"
+#include "feed.h"
 
 static const uint16_t sports[4] = { 80, 21, 7, 9999 };
 static const uint8_t flagset[8] = { 0x18, 0x10, 0x02, 0x12, 0x11, 0x04, 0x14, 0x19 };
-
-static void nop_msg(void *arg, const struct wl_msg *m)
-{
-	(void)m;
-	++*(unsigned long *)arg;
-}
 
 static void put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 static void put32(uint8_t *p, uint32_t v)
@@ -34,20 +27,16 @@ static void put32(uint8_t *p, uint32_t v)
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	unsigned long msgs = 0;
-	struct wl_sink sink = { nop_msg, NULL, &msgs };
 	struct wl_limits lim = { .max_flows = 3, .flow_buf_max = 2048, .total_buf_max = 6144,
 				 .idle_ns = 10LL * 1000000000LL };
-	struct wl_engine *e = wl_engine_new(NULL, &lim, &sink);
-	if (!e)
-		abort();
+	struct feed fd;
+	feed_init(&fd, NULL, &lim, NULL);
 	uint32_t pos[4][2];
 	for (int f = 0; f < 4; f++) {
 		pos[f][0] = 0xfffff000u + (uint32_t)f * 0x300;  /* near the wrap */
 		pos[f][1] = 0x7ffffff0u * (uint32_t)f;
 	}
 	static uint8_t pkt[20 + 20 + 65535];
-	int64_t ts = 1700000000LL * 1000000000LL;
 	size_t i = 0;
 	while (i + 6 <= n) {
 		uint8_t b = d[i];
@@ -80,11 +69,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		put16(pkt + 34, (ctl & 2) ? 0 : 65535);
 		memcpy(pkt + 40, d + i, len);
 		i += len;
-		ts += (ctl & 0xf0) == 0xf0 ? 20LL * 1000000000LL : 1000000LL;
+		int64_t dt = (ctl & 0xf0) == 0xf0 ? 20LL * 1000000000LL : 1000000LL;
 		uint32_t caplen = (ctl & 4) ? (uint32_t)(total - len / 2) : (uint32_t)total;
-		wl_engine_packet(e, WL_LINK_RAW, ts, pkt, caplen, (uint32_t)total);
+		feed_frame(&fd, WL_LINK_RAW, pkt, caplen, (uint32_t)total, dt);
 	}
-	wl_engine_finish(e);
-	wl_engine_free(e);
+	feed_free(&fd);
 	return 0;
 }

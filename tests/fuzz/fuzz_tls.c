@@ -7,10 +7,9 @@
  * Input: [segment size 1][client length 2, big-endian][client bytes][server bytes]. */
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "dissect/engine.h"
+#include "feed.h"
 
 #define KEYLOG "/tmp/wl-fuzz-tls.keylog"
 
@@ -50,48 +49,6 @@ static void write_keylog(void)
 	fclose(f);
 }
 
-/* A lean feeder: the real engine with a sink that drops every message (the
- * wltest harness keeps each one as text, which costs more than the parsing
- * under ASan). Raw IPv4 between 10.0.0.1:40000 and 10.0.0.2:443. */
-struct feed {
-	struct wl_engine *e;
-	int64_t ts;
-	uint32_t seq[2];
-};
-
-static void drop_msg(void *arg, const struct wl_msg *m) { (void)arg; (void)m; }
-static void drop_flow(void *arg, const struct wl_flow_summary *f) { (void)arg; (void)f; }
-
-static void put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v >> 16); put16(p + 2, v); }
-
-static void segment(struct feed *f, int dir, uint8_t flags, const uint8_t *d, size_t n)
-{
-	static uint8_t pkt[40 + 65536];
-	size_t total = 40 + n;
-	memset(pkt, 0, 40);
-	pkt[0] = 0x45;
-	put16(pkt + 2, (uint32_t)total);
-	pkt[8] = 64;
-	pkt[9] = 6;
-	pkt[12] = 10;
-	pkt[15] = (uint8_t)(dir ? 2 : 1);
-	pkt[16] = 10;
-	pkt[19] = (uint8_t)(dir ? 1 : 2);
-	put16(pkt + 20, dir ? 443 : 40000);
-	put16(pkt + 22, dir ? 40000 : 443);
-	put32(pkt + 24, f->seq[dir]);
-	put32(pkt + 28, (flags & 0x10) ? f->seq[!dir] : 0);
-	pkt[32] = 5 << 4;
-	pkt[33] = flags;
-	put16(pkt + 34, 0xffff);
-	if (n)
-		memcpy(pkt + 40, d, n);
-	f->ts += 1000000;
-	wl_engine_packet(f->e, WL_LINK_RAW, f->ts, pkt, (uint32_t)total, (uint32_t)total);
-	f->seq[dir] += (uint32_t)n + ((flags & 0x02) ? 1u : 0u);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
@@ -108,29 +65,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct wl_limits lim;
 	wl_limits_default(&lim);
 	lim.max_flows = 4;
-	struct wl_sink sink = { drop_msg, drop_flow, NULL };
-	struct feed f = { wl_engine_new(&o, &lim, &sink), 1700000000LL * 1000000000LL, { 1000, 5000 } };
-	if (!f.e)
-		abort();
-	segment(&f, 0, 0x02, NULL, 0);
-	segment(&f, 1, 0x12, NULL, 0);
-	segment(&f, 0, 0x10, NULL, 0);
+	struct feed f;
+	feed_init(&f, &o, &lim, NULL);
+	feed_tcp_open(&f, 40000, 443);
 	/* alternate: a client segment, a server segment, ... */
 	size_t ci = 0, si = 0, sl = n - cl;
 	const uint8_t *sd = d + cl;
 	while (ci < cl || si < sl) {
 		if (ci < cl) {
 			size_t k = cl - ci < seg ? cl - ci : seg;
-			segment(&f, 0, 0x18, d + ci, k);
+			feed_tcp_seg(&f, 0, FEED_PSH | FEED_ACK, d + ci, k);
 			ci += k;
 		}
 		if (si < sl) {
 			size_t k = sl - si < seg * 4 ? sl - si : seg * 4;
-			segment(&f, 1, 0x18, sd + si, k);
+			feed_tcp_seg(&f, 1, FEED_PSH | FEED_ACK, sd + si, k);
 			si += k;
 		}
 	}
-	wl_engine_finish(f.e);
-	wl_engine_free(f.e);
+	feed_free(&f);
 	return 0;
 }

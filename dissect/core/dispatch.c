@@ -1,0 +1,194 @@
+/* dispatch.c - which dissector a flow gets: decode-as rule, then
+ * expectation, then port table, then probe on the first payload bytes; and
+ * the expectations themselves (wl_expect). A dissector's state is made when it
+ * takes the flow. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+#define PROBE_MAX 4096  /* bytes to wait for before giving up on probing */
+
+const struct wl_dissector *wl_engine_dissector(const struct wl_ctx *ctx, const char *name)
+{
+	for (const struct wl_dissector *const *d = ctx->dissectors; *d; d++)
+		if (strcmp((*d)->name, name) == 0)
+			return *d;
+	return NULL;
+}
+
+static int port_in(const uint16_t *ports, uint16_t p)
+{
+	for (; ports && *ports; ports++)
+		if (*ports == p)
+			return 1;
+	return 0;
+}
+
+static const struct wl_dissector *by_port(const struct wl_ctx *ctx, int tcp, uint16_t port)
+{
+	for (unsigned i = 0; i < ctx->nrules; i++)
+		if (ctx->rules[i].tcp == tcp && ctx->rules[i].port == port)
+			return ctx->rules[i].d;
+	return NULL;
+}
+
+static const struct wl_dissector *by_table(const struct wl_ctx *ctx, int tcp, uint16_t port)
+{
+	for (const struct wl_dissector *const *d = ctx->dissectors; *d; d++)
+		if (port_in(tcp ? (*d)->tcp_ports : (*d)->udp_ports, port))
+			return *d;
+	return NULL;
+}
+
+int wl__known_port(const struct wl_ctx *ctx, int tcp, uint16_t port)
+{
+	return by_port(ctx, tcp, port) || by_table(ctx, tcp, port);
+}
+
+static struct wl_expect_rec *expect_find(struct wl_ctx *ctx, int tcp, int af,
+					 const uint8_t *addr, uint16_t port)
+{
+	size_t n = af == 4 ? 4 : 16;
+	for (unsigned i = 0; i < WL_MAX_EXPECT; i++) {
+		struct wl_expect_rec *x = &ctx->expect[i];
+		if (x->used && x->tcp == tcp && x->af == af && x->port == port &&
+		    memcmp(x->addr, addr, n) == 0)
+			return x;
+	}
+	return NULL;
+}
+
+void wl_expect(struct wl_ctx *ctx, int af, const uint8_t *addr, uint16_t port, int tcp,
+	       const char *proto, const char *label)
+{
+	const struct wl_dissector *d = wl_engine_dissector(ctx, proto);
+	if (!d || (af != 4 && af != 6))
+		return;
+	struct wl_expect_rec *x = expect_find(ctx, tcp, af, addr, port);
+	for (unsigned i = 0; !x && i < WL_MAX_EXPECT; i++)
+		if (!ctx->expect[i].used)
+			x = &ctx->expect[i];
+	if (!x)
+		x = &ctx->expect[ctx->frame % WL_MAX_EXPECT];  /* full: replace one */
+	memset(x, 0, sizeof *x);
+	x->used = 1;
+	x->tcp = (uint8_t)tcp;
+	x->af = (uint8_t)af;
+	memcpy(x->addr, addr, af == 4 ? 4 : 16);
+	x->port = port;
+	x->d = d;
+	if (label)
+		snprintf(x->label, sizeof x->label, "%s", label);
+}
+
+void wl_expect_label(struct wl_ctx *ctx, int af, const uint8_t *addr, uint16_t port, int tcp,
+		     const char *label)
+{
+	struct wl_expect_rec *x = expect_find(ctx, tcp, af, addr, port);
+	if (x) {
+		snprintf(x->label, sizeof x->label, "%s", label ? label : "");
+		return;
+	}
+	size_t n = af == 4 ? 4 : 16;
+	for (struct wl_flow *f = ctx->newest; f; f = f->older) {
+		if (!f->label || f->closed || f->tcp != tcp || f->af != af)
+			continue;
+		for (int side = 1; side >= 0; side--) {
+			if (f->port[side] != port || memcmp(f->addr[side], addr, n) != 0)
+				continue;
+			char *l = strdup(label ? label : "");
+			if (l) {
+				free(f->label);
+				f->label = l;
+			}
+			return;
+		}
+	}
+}
+
+/* opts.only: a flow whose protocol no consumer can use is not dissected. */
+static void flow_mute_unwanted(struct wl_ctx *ctx, struct wl_flow *f)
+{
+	const char *const *only = ctx->opts.only;
+	if (!only)
+		return;
+	const char *name = f->d ? f->d->name : "data";
+	for (; *only; only++)
+		if (strcmp(*only, name) == 0)
+			return;
+	f->muted = 1;
+	f->d = NULL;
+}
+
+/* An announced connection (FTP data after PASV) takes its dissector when it is created. */
+void wl__expect_claim(struct wl_ctx *ctx, struct wl_flow *f)
+{
+	struct wl_expect_rec *x = expect_find(ctx, f->tcp, f->af, f->addr[1], f->port[1]);
+	if (!x)
+		x = expect_find(ctx, f->tcp, f->af, f->addr[0], f->port[0]);
+	if (x) {
+		f->d = x->d;
+		f->label = x->label[0] ? strdup(x->label) : NULL;
+		x->used = 0;
+		f->dissector_tried = 1;
+		flow_mute_unwanted(ctx, f);
+	}
+}
+
+/* The dissector's state, made when it takes the flow: at the first payload
+ * (or gap) after a port match, an expectation or a probe's yes, so a flow
+ * that carries nothing (a SYN flood on port 445) costs no SMB state. */
+static void flow_open_dissector(struct wl_ctx *ctx, struct wl_flow *f)
+{
+	if (f->d && f->d->open && !f->dst) {
+		f->dst = f->d->open(ctx);
+		if (!f->dst)
+			f->d = NULL;  /* out of memory: treat as unknown payload */
+	}
+}
+
+void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, struct wl_cur payload)
+{
+	if (f->dissector_tried) {
+		flow_open_dissector(ctx, f);
+		return;
+	}
+	const struct wl_dissector *d = by_port(ctx, f->tcp, f->port[1]);
+	if (!d)
+		d = by_port(ctx, f->tcp, f->port[0]);
+	if (!d)
+		d = by_table(ctx, f->tcp, f->port[1]);
+	if (!d)
+		d = by_table(ctx, f->tcp, f->port[0]);
+	if (!d) {
+		int need_more = 0;
+		for (const struct wl_dissector *const *p = ctx->dissectors; *p && !d; p++) {
+			if (!(*p)->probe || (f->tcp ? !(*p)->stream : !(*p)->datagram))
+				continue;
+			enum wl_probe r = (*p)->probe(payload, (enum wl_dir)dir);
+			if (r == WL_PROBE_YES)
+				d = *p;
+			else if (r == WL_PROBE_NEED_MORE)
+				need_more = 1;
+		}
+		if (!d && need_more && f->tcp && wl_left(&payload) < PROBE_MAX)
+			return;  /* ask again with more bytes */
+	}
+	f->d = d;
+	f->dissector_tried = 1;
+	flow_mute_unwanted(ctx, f);
+	flow_open_dissector(ctx, f);
+	if (f == ctx->flow)   /* the frame callback names the protocol found now */
+		ctx->fi.flow_proto = f->d ? f->d->name : NULL;
+}
+
+void wl__deliver_gap(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint64_t n)
+{
+	f->gaps += n;
+	if (f->dissector_tried)
+		flow_open_dissector(ctx, f);
+	if (f->d && f->dst && f->d->gap)
+		f->d->gap(f->dst, ctx, (enum wl_dir)dir, n);
+}

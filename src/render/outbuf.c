@@ -1,0 +1,315 @@
+/* outbuf.c - buffered output and the value formatting both renderers share:
+ * integers without printf, JSON escaping, hex, ISO 8601 times. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "outbuf.h"
+
+void wl_ob_flush(struct wl_obuf *b)
+{
+	if (b->len && !b->failed && fwrite(b->buf, 1, b->len, b->f) != b->len)
+		b->failed = 1;
+	b->len = 0;
+}
+
+void wl_ob_write_slow(struct wl_obuf *b, const void *p, size_t n)
+{
+	const char *s = p;
+	while (n) {
+		if (b->len == sizeof b->buf)
+			wl_ob_flush(b);
+		size_t k = sizeof b->buf - b->len;
+		if (k > n)
+			k = n;
+		memcpy(b->buf + b->len, s, k);
+		b->len += k;
+		s += k;
+		n -= k;
+	}
+}
+
+void wl_ob_str(struct wl_obuf *b, const char *s)
+{
+	wl_ob_write(b, s, strlen(s));
+}
+
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+static unsigned digits_u64(uint64_t v)
+{
+	unsigned n = 1;
+	for (; v >= 10000; v /= 10000)
+		n += 4;
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+/* Integers are most of the JSON (ports, sequence numbers, lengths): written
+ * two digits at a time straight into the buffer. */
+void wl_ob_u64(struct wl_obuf *b, uint64_t v)
+{
+	unsigned n = digits_u64(v);
+	if (n > sizeof b->buf - b->len)
+		wl_ob_flush(b);
+	char *end = b->buf + b->len + n, *p = end;
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+		v /= 100;
+		*--p = digit_pairs[d + 1];
+		*--p = digit_pairs[d];
+	}
+	if (v >= 10) {
+		*--p = digit_pairs[v * 2 + 1];
+		*--p = digit_pairs[v * 2];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	b->len += n;
+}
+
+void wl_ob_i64(struct wl_obuf *b, int64_t v)
+{
+	if (v < 0) {
+		wl_ob_putc(b, '-');
+		wl_ob_u64(b, (uint64_t)0 - (uint64_t)v);
+	} else {
+		wl_ob_u64(b, (uint64_t)v);
+	}
+}
+
+void wl_ob_printf(struct wl_obuf *b, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	wl_ob_write(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
+static size_t utf8_len(const uint8_t *p, size_t n)
+{
+	uint8_t c = p[0];
+	size_t len;
+	uint32_t cp;
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* The bytes a JSON string holds as they are: ASCII from space up, but " and \\ */
+static inline int json_plain(uint8_t c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* Eight bytes at once: nonzero if any is below 0x20, 0x80 or above, '"' or
+ * '\\' (the classic has-zero-byte test on the word and its xors). */
+static inline uint64_t json_special8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+	uint64_t low = (w - ones * 0x20) & ~w;
+	uint64_t q = (quote - ones) & ~quote, bs = (bslash - ones) & ~bslash;
+	return (low | q | bs | w) & highs;
+}
+
+/* Length of the run of plain bytes at the start of p[0..n). */
+static size_t json_plain_run(const uint8_t *p, size_t n)
+{
+	size_t j = 0;
+	for (; j + 8 <= n; j += 8) {
+		uint64_t w;
+		memcpy(&w, p + j, 8);
+		if (json_special8(w))
+			break;
+	}
+	while (j < n && json_plain(p[j]))
+		j++;
+	return j;
+}
+
+void wl_ob_json_esc(struct wl_obuf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i = 0;
+	while (i < n) {
+		uint8_t c = p[i];
+		if (json_plain(c)) {
+			size_t run = json_plain_run(p + i, n - i);
+			wl_ob_write(b, p + i, run);
+			i += run;
+			continue;
+		}
+		if (c == '"' || c == '\\') {
+			wl_ob_putc(b, '\\');
+			wl_ob_putc(b, (char)c);
+			i++;
+		} else if (c < 0x20) {
+			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			if (c == '\n')
+				wl_ob_write(b, "\\n", 2);
+			else if (c == '\r')
+				wl_ob_write(b, "\\r", 2);
+			else if (c == '\t')
+				wl_ob_write(b, "\\t", 2);
+			else
+				wl_ob_write(b, e, 6);
+			i++;
+		} else {
+			size_t l = utf8_len(p + i, n - i);
+			if (l) {
+				wl_ob_write(b, p + i, l);
+				i += l;
+			} else {
+				wl_ob_write(b, "\\ufffd", 6);
+				i++;
+			}
+		}
+	}
+}
+
+void wl_ob_hex(struct wl_obuf *b, const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		if (b->len + 2 > sizeof b->buf)
+			wl_ob_flush(b);
+		b->buf[b->len++] = hex[p[i] >> 4];
+		b->buf[b->len++] = hex[p[i] & 15];
+	}
+}
+
+void wl_ob_iso_time(struct wl_obuf *b, int64_t ns)
+{
+	int64_t sec = ns / 1000000000LL, frac = ns % 1000000000LL;
+	if (frac < 0) {
+		frac += 1000000000LL;
+		sec--;
+	}
+	time_t t = (time_t)sec;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm)) {
+		wl_ob_str(b, "invalid");
+		return;
+	}
+	int year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999) {
+		wl_ob_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d.%09" PRId64 "Z", year,
+			     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+		return;
+	}
+	/* by hand: one per time field of every certificate, NTP and SMB message */
+	char iso[] = "0000-00-00T00:00:00.000000000Z";
+	const int part[6] = { year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec };
+	static const unsigned char end[6] = { 4, 7, 10, 13, 16, 19 };  /* one past each */
+	for (int i = 0; i < 6; i++)
+		for (int v = part[i], k = end[i] - 1; v; v /= 10, k--)
+			iso[k] = (char)('0' + v % 10);
+	for (int k = 28; frac; frac /= 10, k--)
+		iso[k] = (char)('0' + frac % 10);
+	wl_ob_write(b, iso, sizeof iso - 1);
+}
+
+void wl_ob_secs(struct wl_obuf *b, int64_t ns, int decimals)
+{
+	if (ns < 0) {
+		wl_ob_putc(b, '-');
+		ns = -ns;
+	}
+	int64_t div = 1;
+	for (int i = decimals; i < 9; i++)
+		div *= 10;
+	int64_t v = (ns + div / 2) / div;
+	int64_t scale = 1;
+	for (int i = 0; i < decimals; i++)
+		scale *= 10;
+	wl_ob_u64(b, (uint64_t)(v / scale));
+	if (decimals) {
+		char tmp[12];
+		int64_t f = v % scale;
+		for (int i = decimals - 1; i >= 0; i--) {
+			tmp[i] = (char)('0' + f % 10);
+			f /= 10;
+		}
+		wl_ob_putc(b, '.');
+		wl_ob_write(b, tmp, (size_t)decimals);
+	}
+}
+
+void wl_ob_ipv4(struct wl_obuf *b, const uint8_t a[4])
+{
+	char tmp[16];
+	size_t n = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (i)
+			tmp[n++] = '.';
+		if (v >= 100)
+			tmp[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			tmp[n++] = (char)('0' + v / 10 % 10);
+		tmp[n++] = (char)('0' + v % 10);
+	}
+	wl_ob_write(b, tmp, n);
+}
+
+void wl_ob_field_text(struct wl_obuf *b, const struct wl_msg *m, const struct wl_field *f, int redact)
+{
+	const char *pool = wl_msg_pool(m, 0);
+	char a[INET6_ADDRSTRLEN];
+	switch (f->type) {
+	case WL_FT_UINT: wl_ob_u64(b, f->v.u); break;
+	case WL_FT_INT: wl_ob_i64(b, f->v.i); break;
+	case WL_FT_HEX: wl_ob_printf(b, "0x%" PRIx64, f->v.u); break;
+	case WL_FT_BOOL: wl_ob_str(b, f->v.u ? "1" : "0"); break;
+	case WL_FT_DOUBLE: wl_ob_printf(b, "%.9g", f->v.d); break;
+	case WL_FT_STR:
+		if ((f->flags & WL_FIELD_SECRET) && redact)
+			wl_ob_str(b, "********");
+		else
+			wl_ob_json_esc(b, pool + f->v.off, f->len);
+		break;
+	case WL_FT_BYTES: wl_ob_hex(b, (const uint8_t *)pool + f->v.off, f->len); break;
+	case WL_FT_IPV4:
+		wl_ob_ipv4(b, (const uint8_t *)pool + f->v.off);
+		break;
+	case WL_FT_IPV6:
+		inet_ntop(AF_INET6, pool + f->v.off, a, sizeof a);
+		wl_ob_str(b, a);
+		break;
+	case WL_FT_TIME: wl_ob_iso_time(b, f->v.i); break;
+	default: break;
+	}
+}

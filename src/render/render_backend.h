@@ -1,0 +1,42 @@
+/* render_backend.h - inside the renderers: the renderer object and the
+ * backends render.c dispatches to (text and ladder in render_text.c, JSON in
+ * render_json.c). A backend formats; render.c counts and owns the object. */
+#ifndef WL_RENDER_BACKEND_H
+#define WL_RENDER_BACKEND_H
+
+#include "outbuf.h"
+#include "render.h"
+
+#define WL_MAX_WARN_KINDS 64
+#define WL_NAME_CACHE 256
+
+struct wl_render_backend {
+	void (*msg)(struct wl_renderer *r, const struct wl_msg *m);
+	void (*flow)(struct wl_renderer *r, const struct wl_flow_summary *s);  /* or NULL */
+	/* the pictures: state and prologue, epilogue, wl_render_line text (or NULL) */
+	void (*begin)(struct wl_renderer *r);
+	void (*end)(struct wl_renderer *r);
+	void (*line)(struct wl_renderer *r, const char *text, size_t n);
+};
+
+struct wl_renderer {
+	struct wl_render_opts o;
+	const struct wl_render_backend *be;
+	struct wl_obuf ob;
+	struct wl_render_totals t;
+	uint32_t last_flow;       /* flow of the last line printed, for headers */
+	int last_flow_valid;
+	const char *warn_kinds[WL_MAX_WARN_KINDS];
+	const char *hkey[WL_NAME_CACHE];   /* field name hashes by address (JSON) */
+	uint32_t hval[WL_NAME_CACHE], hlen[WL_NAME_CACHE];
+	unsigned nwarn_kinds;
+	void *be_state;           /* the backend's own (html, svg), from begin to end */
+};
+
+/* The annotated ladder with its flow summaries; the bare ladder (arrows
+ * only: no notes, fields or summaries); JSON Lines (messages only). */
+extern const struct wl_render_backend wl_render_text, wl_render_ladder, wl_render_json;
+/* The self-contained page (html.c) and the standalone diagram (svg.c). */
+extern const struct wl_render_backend wl_render_html, wl_render_svg;
+
+#endif

@@ -1,0 +1,195 @@
+/* render_json.c - JSON Lines, one object per message:
+ * {"frame":9,"time":0.012400,"src":"..","dst":"..","proto":"ftp","type":"request",
+ *  "text":"..","fields":{..},"notes":[{"level":"warn","text":".."}]}
+ * Field names and value meanings are Wireshark's; a name that occurs several
+ * times in a message becomes an array, in order. */
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "render_backend.h"
+
+static const char *const levels[] = { "info", "warn", "error" };
+
+static void json_value(struct wl_renderer *r, const struct wl_msg *m, const struct wl_field *f)
+{
+	struct wl_obuf *b = &r->ob;
+	const char *pool = wl_msg_pool(m, 0);
+	char a[INET6_ADDRSTRLEN];
+	switch (f->type) {
+	case WL_FT_UINT:
+	case WL_FT_HEX:
+		wl_ob_u64(b, f->v.u);
+		break;
+	case WL_FT_INT:
+		wl_ob_i64(b, f->v.i);
+		break;
+	case WL_FT_BOOL:
+		wl_ob_str(b, f->v.u ? "true" : "false");
+		break;
+	case WL_FT_DOUBLE:
+		if (f->v.d != f->v.d || f->v.d - f->v.d != 0)
+			WL_OB_LIT(b, "null");  /* NaN and infinities are not JSON */
+		else
+			wl_ob_printf(b, "%.9g", f->v.d);
+		break;
+	case WL_FT_STR:
+		wl_ob_putc(b, '"');
+		if ((f->flags & WL_FIELD_SECRET) && r->o.redact)
+			WL_OB_LIT(b, "********");
+		else
+			wl_ob_json_esc(b, pool + f->v.off, f->len);
+		wl_ob_putc(b, '"');
+		break;
+	case WL_FT_BYTES:
+		wl_ob_putc(b, '"');
+		wl_ob_hex(b, (const uint8_t *)pool + f->v.off, f->len);
+		wl_ob_putc(b, '"');
+		break;
+	case WL_FT_IPV4:
+		wl_ob_putc(b, '"');
+		wl_ob_ipv4(b, (const uint8_t *)pool + f->v.off);
+		wl_ob_putc(b, '"');
+		break;
+	case WL_FT_IPV6:
+		inet_ntop(AF_INET6, pool + f->v.off, a, sizeof a);
+		wl_ob_putc(b, '"');
+		wl_ob_str(b, a);
+		wl_ob_putc(b, '"');
+		break;
+	case WL_FT_TIME:
+		wl_ob_putc(b, '"');
+		wl_ob_iso_time(b, f->v.i);
+		wl_ob_putc(b, '"');
+		break;
+	default:
+		WL_OB_LIT(b, "null");
+	}
+}
+
+/* A field name's hash and length, cached by the name's address: names are
+ * string constants, so a message's fields are grouped without strcmp or strlen. */
+static uint32_t name_hash(struct wl_renderer *r, const char *name, uint32_t *len)
+{
+	unsigned slot = (unsigned)((uintptr_t)name >> 3) & (WL_NAME_CACHE - 1);
+	if (r->hkey[slot] == name) {
+		*len = r->hlen[slot];
+		return r->hval[slot];
+	}
+	uint32_t h = 2166136261u;
+	const char *p = name;
+	for (; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	r->hkey[slot] = name;
+	r->hval[slot] = h;
+	r->hlen[slot] = *len = (uint32_t)(p - name);
+	return h;
+}
+
+#define GROUP_SLOTS 4096  /* > 2 * WL_MSG_MAX_FIELDS: the probe always ends */
+
+/* Links each field to the next of the same name (next[]), marking the later
+ * ones (later[]): one pass with a small hash table, not a pairwise compare. */
+static void group_fields(struct wl_renderer *r, const struct wl_msg *m, uint16_t *next,
+			 uint8_t *later, uint32_t *len)
+{
+	static const uint16_t none = UINT16_MAX;
+	uint16_t slot_first[GROUP_SLOTS], slot_last[GROUP_SLOTS];
+	unsigned mask = m->nfields <= 32 ? 63 : GROUP_SLOTS - 1;
+	for (unsigned i = 0; i <= mask; i++)
+		slot_first[i] = none;
+	for (unsigned i = 0; i < m->nfields; i++) {
+		const char *name = m->fields[i].name;
+		uint32_t h = name_hash(r, name, &len[i]);
+		next[i] = none;
+		later[i] = 0;
+		unsigned s = h & mask;
+		for (;; s = (s + 1) & mask) {
+			uint16_t f = slot_first[s];
+			if (f == none) {
+				slot_first[s] = slot_last[s] = (uint16_t)i;
+				break;
+			}
+			const char *other = m->fields[f].name;
+			if (other == name || (len[f] == len[i] && memcmp(other, name, len[i]) == 0)) {
+				next[slot_last[s]] = (uint16_t)i;
+				slot_last[s] = (uint16_t)i;
+				later[i] = 1;
+				break;
+			}
+		}
+	}
+}
+
+static void json_fields(struct wl_renderer *r, const struct wl_msg *m)
+{
+	struct wl_obuf *b = &r->ob;
+	uint16_t next[WL_MSG_MAX_FIELDS];
+	uint8_t later[WL_MSG_MAX_FIELDS];
+	uint32_t len[WL_MSG_MAX_FIELDS];
+	group_fields(r, m, next, later, len);
+	for (unsigned i = 0; i < m->nfields; i++) {
+		if (later[i])
+			continue;
+		const struct wl_field *f = &m->fields[i];
+		if (i)
+			wl_ob_putc(b, ',');
+		wl_ob_putc(b, '"');
+		wl_ob_write(b, f->name, len[i]);
+		wl_ob_write(b, "\":", 2);
+		if (next[i] == UINT16_MAX) {
+			json_value(r, m, f);
+			continue;
+		}
+		wl_ob_putc(b, '[');
+		json_value(r, m, f);
+		for (unsigned j = next[i]; j != UINT16_MAX; j = next[j]) {
+			wl_ob_putc(b, ',');
+			json_value(r, m, &m->fields[j]);
+		}
+		wl_ob_putc(b, ']');
+	}
+}
+
+static void json_msg(struct wl_renderer *r, const struct wl_msg *m)
+{
+	struct wl_obuf *b = &r->ob;
+	WL_OB_LIT(b, "{\"frame\":");
+	wl_ob_u64(b, m->frame);
+	WL_OB_LIT(b, ",\"time\":");
+	wl_ob_secs(b, m->rel_ns, 6);
+	/* endpoints are made of digits, dots, colons and brackets: nothing to escape */
+	WL_OB_LIT(b, ",\"src\":\"");
+	wl_ob_str(b, m->src);
+	WL_OB_LIT(b, "\",\"dst\":\"");
+	wl_ob_str(b, m->dst);
+	WL_OB_LIT(b, "\",\"proto\":\"");
+	wl_ob_str(b, m->proto);
+	WL_OB_LIT(b, "\",\"type\":\"");
+	wl_ob_str(b, m->type);
+	wl_ob_putc(b, '"');
+	if (m->text_len) {
+		WL_OB_LIT(b, ",\"text\":\"");
+		wl_ob_json_esc(b, wl_msg_pool(m, m->text_off), m->text_len);
+		wl_ob_putc(b, '"');
+	}
+	WL_OB_LIT(b, ",\"fields\":{");
+	json_fields(r, m);
+	wl_ob_putc(b, '}');
+	if (m->nnotes) {
+		WL_OB_LIT(b, ",\"notes\":[");
+		for (unsigned i = 0; i < m->nnotes; i++) {
+			if (i)
+				wl_ob_putc(b, ',');
+			WL_OB_LIT(b, "{\"level\":\"");
+			wl_ob_str(b, levels[m->notes[i].level % 3]);
+			WL_OB_LIT(b, "\",\"text\":\"");
+			wl_ob_json_esc(b, wl_msg_pool(m, m->notes[i].off), m->notes[i].len);
+			WL_OB_LIT(b, "\"}");
+		}
+		wl_ob_putc(b, ']');
+	}
+	WL_OB_LIT(b, "}\n");
+}
+
+const struct wl_render_backend wl_render_json = { .msg = json_msg };

@@ -1,0 +1,222 @@
+/* render_text.c - the annotated ladder: client on the left, server on the
+ * right, one line per message with an arrow for its direction, the first note
+ * beside it, further notes and (with -v) the fields under it.
+ *
+ *      #      time  127.0.0.1:50768                             127.0.0.1:21
+ *      7    0.0121  USER anonymous ────────────────────────►  FTP: client names the account
+ *      8    0.0123  ◄──────── 331 Please specify the password.
+ *
+ * Minor messages (a bare ACK, the TCP segment under an application message)
+ * are shown only with -v. Deterministic: times are relative to the first
+ * packet, and colour is used only when asked for.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "render_backend.h"
+
+#define LADDER 54   /* display columns of the arrow area */
+#define TEXT_MAX 50 /* display columns of message text on the line */
+
+static const char *const note_mark[] = { "", "⚠ ", "✖ " };
+static const char *const note_color[] = { "", "\033[33m", "\033[31m" };
+
+/* Display columns of UTF-8 text (one per code point). */
+static size_t columns(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/* Bytes of s that fit in max columns, cut at a code point boundary. */
+static size_t fit(const char *s, size_t n, size_t max, int *cut)
+{
+	size_t c = 0, i = 0;
+	for (; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (c == max)
+				break;
+			c++;
+		}
+	}
+	*cut = i < n;
+	return i;
+}
+
+static void repeat(struct wl_obuf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		wl_ob_str(b, s);
+}
+
+/* Text without control characters (they would break the ladder). */
+static void put_clean(struct wl_obuf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && (unsigned char)s[j] >= 0x20 && s[j] != 0x7f)
+			j++;
+		wl_ob_write(b, s + i, j - i);
+		if (j < n) {
+			wl_ob_putc(b, '.');
+			j++;
+		}
+		i = j;
+	}
+}
+
+static void header(struct wl_renderer *r, const struct wl_msg *m)
+{
+	struct wl_obuf *b = &r->ob;
+	if (r->o.color)
+		wl_ob_str(b, "\033[1m");
+	wl_ob_printf(b, "%7s %9s  %-*s%s", "#", "time", LADDER - 1, m->client, m->server);
+	if (r->o.color)
+		wl_ob_str(b, "\033[0m");
+	wl_ob_putc(b, '\n');
+	r->last_flow = m->flow_id;
+	r->last_flow_valid = 1;
+}
+
+static void note_line(struct wl_renderer *r, const struct wl_msg *m, unsigned i)
+{
+	struct wl_obuf *b = &r->ob;
+	unsigned lvl = m->notes[i].level % 3;
+	if (r->o.color && lvl)
+		wl_ob_str(b, note_color[lvl]);
+	wl_ob_str(b, note_mark[lvl]);
+	put_clean(b, wl_msg_pool(m, m->notes[i].off), m->notes[i].len);
+	if (r->o.color && lvl)
+		wl_ob_str(b, "\033[0m");
+}
+
+static void indent(struct wl_obuf *b)
+{
+	repeat(b, " ", 7 + 1 + 9 + 2 + LADDER + 2);
+}
+
+/* s right-aligned in width columns (s is ASCII). */
+static void pad_left(struct wl_obuf *b, const char *s, size_t n, size_t width)
+{
+	for (; n < width; width--)
+		wl_ob_putc(b, ' ');
+	wl_ob_write(b, s, n);
+}
+
+/* "%7llu %9s  " with the time as seconds.4 digits, without printf (every line). */
+static void frame_and_time(struct wl_obuf *b, uint64_t frame, int64_t ns)
+{
+	char t[32];
+	size_t n = sizeof t;
+	do {
+		t[--n] = (char)('0' + frame % 10);
+		frame /= 10;
+	} while (frame);
+	pad_left(b, t + n, sizeof t - n, 7);
+	wl_ob_putc(b, ' ');
+	int len = ns >= 0 ? 0 : snprintf(t, sizeof t, "%" PRId64 ".%04" PRId64, ns / 1000000000,
+					 ns % 1000000000 / 100000);
+	if (ns >= 0) {
+		int64_t frac = ns % 1000000000 / 100000, sec = ns / 1000000000;
+		n = sizeof t;
+		for (int i = 0; i < 4; i++, frac /= 10)
+			t[--n] = (char)('0' + frac % 10);
+		t[--n] = '.';
+		do {
+			t[--n] = (char)('0' + sec % 10);
+			sec /= 10;
+		} while (sec);
+		pad_left(b, t + n, sizeof t - n, 9);
+	} else {
+		pad_left(b, t, (size_t)(len > 0 ? len : 0), 9);
+	}
+	wl_ob_write(b, "  ", 2);
+}
+
+static void text_msg(struct wl_renderer *r, const struct wl_msg *m)
+{
+	struct wl_obuf *b = &r->ob;
+	if (m->minor && r->o.verbose < 1)
+		return;
+	if (!r->last_flow_valid || r->last_flow != m->flow_id || m->flow_id == 0)
+		header(r, m);
+
+	frame_and_time(b, m->frame, m->rel_ns);
+
+	const char *text = m->text_len ? wl_msg_pool(m, m->text_off) : m->type;
+	size_t tlen = m->text_len ? m->text_len : strlen(m->type);
+	int cut;
+	size_t nb = fit(text, tlen, TEXT_MAX, &cut);
+	size_t cols = columns(text, nb) + (cut ? 1 : 0);
+	size_t dashes = LADDER - 2 - cols;
+	if (m->dir == WL_C2S) {
+		put_clean(b, text, nb);
+		if (cut)
+			wl_ob_str(b, "…");
+		wl_ob_putc(b, ' ');
+		repeat(b, "─", dashes - 1);
+		wl_ob_str(b, "►");
+	} else {
+		wl_ob_str(b, "◄");
+		repeat(b, "─", dashes - 1);
+		wl_ob_putc(b, ' ');
+		put_clean(b, text, nb);
+		if (cut)
+			wl_ob_str(b, "…");
+	}
+	if (r->o.format == WL_OUT_LADDER || !m->nnotes) {
+		wl_ob_putc(b, '\n');
+	} else {
+		wl_ob_str(b, "  ");
+		note_line(r, m, 0);
+		wl_ob_putc(b, '\n');
+		for (unsigned i = 1; i < m->nnotes; i++) {
+			indent(b);
+			note_line(r, m, i);
+			wl_ob_putc(b, '\n');
+		}
+	}
+	if (r->o.verbose < 1 || r->o.format == WL_OUT_LADDER)
+		return;
+	if (cut) {
+		repeat(b, " ", 19);
+		wl_ob_str(b, "text: ");
+		put_clean(b, text, tlen);
+		wl_ob_putc(b, '\n');
+	}
+	for (unsigned i = 0; i < m->nfields; i++) {
+		repeat(b, " ", 19);
+		wl_ob_str(b, m->fields[i].name);
+		wl_ob_str(b, ": ");
+		wl_ob_field_text(b, m, &m->fields[i], r->o.redact);
+		wl_ob_putc(b, '\n');
+	}
+}
+
+static void text_flow(struct wl_renderer *r, const struct wl_flow_summary *s)
+{
+	struct wl_obuf *b = &r->ob;
+	int64_t dur = s->last_ns - s->first_ns;
+	wl_ob_printf(b, "  ── %s %s ⇄ %s: frames %" PRIu64 "–%" PRIu64 ", %" PRId64 ".%04" PRId64 " s",
+		     s->proto, s->client, s->server, s->first_frame, s->last_frame,
+		     dur / 1000000000, dur % 1000000000 / 100000);
+	if (s->tcp)
+		wl_ob_printf(b, ", %s", s->end ? s->end : "open");
+	wl_ob_putc(b, '\n');
+	wl_ob_printf(b, "     client → server: %" PRIu64 " packets, %" PRIu64 " bytes; "
+		     "server → client: %" PRIu64 " packets, %" PRIu64 " bytes\n",
+		     s->pkts[0], s->bytes[0], s->pkts[1], s->bytes[1]);
+	if (s->warnings || s->errors || s->gaps)
+		wl_ob_printf(b, "     %" PRIu64 " warnings, %" PRIu64 " malformed, %" PRIu64 " bytes missing\n",
+			     s->warnings, s->errors, s->gaps);
+	for (unsigned i = 0; i < s->nfacts; i++)
+		wl_ob_printf(b, "     %s: %s\n", s->facts[i].key, s->facts[i].val);
+	r->last_flow_valid = 0;
+}
+
+const struct wl_render_backend wl_render_text = { .msg = text_msg, .flow = text_flow };
+const struct wl_render_backend wl_render_ladder = { .msg = text_msg };
