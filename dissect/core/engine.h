@@ -13,6 +13,11 @@
 
 #include "wl.h"
 
+/* Every field the core emits, with its type; each ends with { NULL }
+ * (corefields.c): those of every run, and those only with opts.verbose. */
+extern const struct wl_field_info wl_core_fields[];
+extern const struct wl_field_info wl_core_fields_verbose[];
+
 /* Link types are the pcap file format's LINKTYPE_* numbers. */
 enum {
 	WL_LINK_NULL = 0,

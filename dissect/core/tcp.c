@@ -523,7 +523,7 @@ void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_len)
 	}
 	ctx->flow = f;
 	wl__frame_transport(ctx, f, payload, (uint32_t)captured);
-	struct wl_half *h = &f->half[dir], *peer = &f->half[!dir];
+	struct wl_half *h = &f->half[dir];
 	h->pkts++;
 	h->bytes += s.len;
 

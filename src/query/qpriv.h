@@ -55,6 +55,7 @@ struct wl_qfield {
 	uint8_t hexw;            /* TD_HEX: digits tshark pads to */
 	uint8_t wltype;          /* enum wl_ftype of the dissector's table, 0xff none */
 	uint8_t constant;        /* the name is a string constant (not freed) */
+	uint8_t verbose;         /* emitted only with -v (wl_core_fields_verbose) */
 	uint16_t virt;           /* QK_VIRT: enum wl_qvirt */
 	int alias[2];            /* QK_ALIAS: the two fields' ids */
 	const char *ftype;       /* for --list-fields: tshark's FT_ name */

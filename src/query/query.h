@@ -35,6 +35,9 @@ void wl_qreg_free(struct wl_qreg *reg);
 /* Every known field and protocol, one per line, as `tshark -G fields` does:
  * "F\tname\ttype\tprotocol\tdescription" and "P\tname\tname". */
 void wl_qreg_list(const struct wl_qreg *reg, FILE *out);
+/* Whether text (a filter, a field name, a -z option) names a field that is
+ * emitted only with -v: the run must then dissect as with -v. */
+int wl_qreg_names_verbose(const struct wl_qreg *reg, const char *text);
 /* Whether name is a known field or protocol. */
 int wl_qreg_known(const struct wl_qreg *reg, const char *name);
 /* Up to n known names nearest to name (edit distance, prefixes), into out. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dissect.h"
 #include "qpriv.h"
 
 struct core_field {
@@ -20,7 +21,8 @@ struct core_field {
 	const char *desc;
 };
 
-/* What the core emits or makes, beside the dissectors' tables. */
+/* What the frame callback makes (the core's emitted fields are its table,
+ * wl_core_fields, read after these: a name here wins). */
 static const struct core_field core_fields[] = {
 	{ "frame.number", QK_VIRT, QT_UINT, V_FRAME_NUMBER, "frame number, from 1" },
 	{ "frame.time", QK_VIRT, QT_ABSTIME, V_FRAME_TIME, "arrival time" },
@@ -36,47 +38,6 @@ static const struct core_field core_fields[] = {
 	{ "udp.stream", QK_VIRT, QT_UINT, V_UDP_STREAM, "UDP conversation index, from 0" },
 	{ "tcp.payload", QK_VIRT, QT_BYTES, V_TCP_PAYLOAD, "the segment's payload bytes" },
 	{ "udp.payload", QK_VIRT, QT_BYTES, V_UDP_PAYLOAD, "the datagram's payload bytes" },
-	{ "eth.type", QK_FIELD, QT_UINT, 0, "EtherType of a frame that is not IP" },
-	{ "arp.opcode", QK_FIELD, QT_UINT, 0, "1 request, 2 reply" },
-	{ "arp.src.proto_ipv4", QK_FIELD, QT_IPV4, 0, "sender IPv4 address" },
-	{ "arp.dst.proto_ipv4", QK_FIELD, QT_IPV4, 0, "target IPv4 address" },
-	{ "ip.src", QK_FIELD, QT_IPV4, 0, "source address" },
-	{ "ip.dst", QK_FIELD, QT_IPV4, 0, "destination address" },
-	{ "ip.proto", QK_FIELD, QT_UINT, 0, "protocol number (not TCP, UDP or ICMP)" },
-	{ "ip.frag_offset", QK_FIELD, QT_UINT, 0, "fragment offset" },
-	{ "ipv6.src", QK_FIELD, QT_IPV6, 0, "source address" },
-	{ "ipv6.dst", QK_FIELD, QT_IPV6, 0, "destination address" },
-	{ "ipv6.nxt", QK_FIELD, QT_UINT, 0, "next header (not TCP, UDP or ICMPv6)" },
-	{ "ipv6.fragment.offset", QK_FIELD, QT_UINT, 0, "fragment offset" },
-	{ "icmp.type", QK_FIELD, QT_UINT, 0, "ICMP type" },
-	{ "icmp.code", QK_FIELD, QT_UINT, 0, "ICMP code" },
-	{ "icmp.ident", QK_FIELD, QT_UINT, 0, "echo identifier" },
-	{ "icmp.seq", QK_FIELD, QT_UINT, 0, "echo sequence number" },
-	{ "icmpv6.type", QK_FIELD, QT_UINT, 0, "ICMPv6 type" },
-	{ "icmpv6.code", QK_FIELD, QT_UINT, 0, "ICMPv6 code" },
-	{ "icmpv6.echo.identifier", QK_FIELD, QT_UINT, 0, "echo identifier" },
-	{ "icmpv6.echo.sequence_number", QK_FIELD, QT_UINT, 0, "echo sequence number" },
-	{ "tcp.srcport", QK_FIELD, QT_UINT, 0, "source port" },
-	{ "tcp.dstport", QK_FIELD, QT_UINT, 0, "destination port" },
-	{ "tcp.seq", QK_FIELD, QT_UINT, 0, "relative sequence number" },
-	{ "tcp.seq_raw", QK_FIELD, QT_UINT, 0, "sequence number" },
-	{ "tcp.ack", QK_FIELD, QT_UINT, 0, "relative acknowledgement number" },
-	{ "tcp.ack_raw", QK_FIELD, QT_UINT, 0, "acknowledgement number" },
-	{ "tcp.len", QK_FIELD, QT_UINT, 0, "payload length" },
-	{ "tcp.flags", QK_FIELD, QT_UINT, 0, "flags" },
-	{ "tcp.flags.syn", QK_FIELD, QT_BOOL, 0, "SYN" },
-	{ "tcp.flags.ack", QK_FIELD, QT_BOOL, 0, "ACK" },
-	{ "tcp.flags.fin", QK_FIELD, QT_BOOL, 0, "FIN" },
-	{ "tcp.flags.reset", QK_FIELD, QT_BOOL, 0, "RST" },
-	{ "tcp.window_size_value", QK_FIELD, QT_UINT, 0, "window, not scaled" },
-	{ "tcp.options.mss_val", QK_FIELD, QT_UINT, 0, "MSS option" },
-	{ "tcp.options.wscale.shift", QK_FIELD, QT_UINT, 0, "window scale option" },
-	{ "tcp.options.timestamp.tsval", QK_FIELD, QT_UINT, 0, "timestamp value" },
-	{ "tcp.options.timestamp.tsecr", QK_FIELD, QT_UINT, 0, "timestamp echo reply" },
-	{ "udp.srcport", QK_FIELD, QT_UINT, 0, "source port" },
-	{ "udp.dstport", QK_FIELD, QT_UINT, 0, "destination port" },
-	{ "udp.length", QK_FIELD, QT_UINT, 0, "length, header included" },
-	{ "data.len", QK_FIELD, QT_UINT, 0, "bytes no dissector claims" },
 };
 
 /* Either side, as tshark: a frame has ip.addr == X when ip.src or ip.dst is. */
@@ -317,6 +278,19 @@ static int add_tables(struct wl_qreg *reg)
 			return -1;
 		reg->f[id].virt = c->virt;
 	}
+	for (int v = 0; v < 2; v++) {
+		for (const struct wl_field_info *fi = v ? wl_core_fields_verbose : wl_core_fields; fi->name; fi++) {
+			unsigned t = (unsigned)fi->type;
+			int id = add(reg, fi->name, QK_FIELD, t < sizeof type_of_ftype ? type_of_ftype[t] : QT_STR,
+				     NULL, fi->desc);
+			if (id < 0)
+				return -1;
+			if (reg->f[id].wltype == 0xff)
+				reg->f[id].wltype = (uint8_t)t;
+			if (reg->f[id].kind == QK_FIELD)
+				reg->f[id].verbose = (uint8_t)v;
+		}
+	}
 	unsigned nd = 0;
 	for (const struct wl_dissector *const *d = wl_dissectors; *d; d++)
 		nd++;
@@ -486,4 +460,22 @@ unsigned wl_qreg_nearest(const struct wl_qreg *reg, const char *name, const char
 		dist[pos] = d;
 	}
 	return k;
+}
+
+int wl_qreg_names_verbose(const struct wl_qreg *reg, const char *text)
+{
+	/* every word that could be a field name; a string literal's words may
+	 * match too, which costs only the -v dissection */
+	for (const char *p = text; *p;) {
+		size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+		if (n) {
+			int id = wl__qreg_find(reg, p, n);
+			if (id >= 0 && reg->f[id].verbose)
+				return 1;
+			p += n;
+		} else {
+			p++;
+		}
+	}
+	return 0;
 }

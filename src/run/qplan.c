@@ -155,6 +155,21 @@ int wl_qplan_renders(const struct wl_qplan *p)
 	return !p || (p->out == Q_RENDER && !p->quiet);
 }
 
+int wl_qplan_verbose(const struct wl_qplan *p)
+{
+	if (!p || !p->reg)
+		return 0;
+	if (p->filter && wl_qreg_names_verbose(p->reg, p->filter))
+		return 1;
+	for (unsigned i = 0; i < p->ne; i++)
+		if (wl_qreg_names_verbose(p->reg, p->e[i]))
+			return 1;
+	for (unsigned i = 0; i < p->nz; i++)
+		if (wl_qreg_names_verbose(p->reg, p->z[i]))
+			return 1;
+	return 0;
+}
+
 const char *const *wl_qplan_only(const struct wl_qplan *p)
 {
 	/* the statistics see every frame, as tshark's taps; WIRELAB_DISSECT_ALL

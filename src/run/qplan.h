@@ -22,6 +22,9 @@ int wl_qplan_ready(struct wl_qplan *plan, int redact, char *err, size_t errlen);
 /* Whether the text/JSON/ladder renderer shows the frames (not with -T
  * fields or ek, nor with -q). */
 int wl_qplan_renders(const struct wl_qplan *plan);
+/* Whether the filter, -e or -z name a field emitted only with -v: the run
+ * then dissects as with -v (the renderer keeps the chosen verbosity). */
+int wl_qplan_verbose(const struct wl_qplan *plan);
 /* The dissectors whose flows can matter (wl_opts.only), or NULL for all. */
 const char *const *wl_qplan_only(const struct wl_qplan *plan);
 void wl_qplan_free(struct wl_qplan *plan);

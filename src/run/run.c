@@ -113,6 +113,8 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 			return -1;
 		}
 		sink = wl_qrun_sink(query);
+		if (!dopts.verbose && wl_qplan_verbose(v->query))
+			dopts.verbose = 1;   /* a -v field is asked for: dissect as with -v */
 		if (v->tee) {
 			tee.a = sink;
 			tee.b = *v->tee;
