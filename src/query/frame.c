@@ -772,8 +772,8 @@ int wl__frame_has_proto(const struct wl_qframe *f, int id)
 		const char *tname = wl__msg_tshark_proto(f, m);
 		if (strcmp(tname, name) == 0)
 			return 1;
-		if (tname != m->proto)
-			continue;   /* mDNS is not dns for tshark, though its fields are dns.* */
+		if (tname != m->proto || strcmp(m->proto, "mdns") == 0 || strcmp(m->proto, "llmnr") == 0)
+			continue;   /* mDNS and LLMNR are not dns for tshark, though their fields are dns.* */
 		for (unsigned j = 0; j < m->nfields; j++)
 			if (lookup(f, m->fields[j].name)->proto == id)
 				return 1;

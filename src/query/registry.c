@@ -333,7 +333,7 @@ struct wl_qreg *wl_qreg_new(void)
 	for (unsigned i = 0; ok && reg->owners[i]; i++)
 		ok = add_dissector_protos(reg, reg->owners[i]) == 0;
 	/* tshark's names for two of them on UDP (protos.c) */
-	static const char *const renamed[][2] = { { "mdns", "dns" }, { "cldap", "ldap" } };
+	static const char *const renamed[][2] = { { "mdns", "dns" }, { "llmnr", "dns" }, { "cldap", "ldap" } };
 	for (size_t i = 0; ok && i < sizeof renamed / sizeof renamed[0]; i++)
 	{
 		int id = add(reg, renamed[i][0], QK_PROTO, QT_PROTO, renamed[i][1], "protocol");
