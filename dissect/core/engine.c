@@ -158,22 +158,6 @@ void wl_engine_frame(struct wl_engine *e, const struct wl_frame *fr)
 		wl__flow_evict_idle(ctx);
 }
 
-void wl__frame_transport(struct wl_ctx *ctx, const struct wl_flow *f, const uint8_t *payload,
-			 uint32_t n)
-{
-	ctx->fi.flow_proto = f->d ? f->d->name : NULL;
-	if (f->tcp)
-		ctx->fi.tcp_stream = f->conv.stream;
-	else
-		ctx->fi.udp_stream = f->conv.stream;
-	/* a reassembled IP datagram's payload is not in the frame's bytes */
-	uintptr_t p = (uintptr_t)payload, d = (uintptr_t)ctx->frame_data;
-	if (n && p >= d && p - d <= ctx->caplen && n <= ctx->caplen - (p - d)) {
-		ctx->fi.payload_off = (uint32_t)(p - d);
-		ctx->fi.payload_len = n;
-	}
-}
-
 void wl_engine_finish(struct wl_engine *e)
 {
 	struct wl_ctx *ctx = &e->ctx;

@@ -343,3 +343,20 @@ struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, ui
 		f->conv.announced = 1;
 	return f;
 }
+
+/* For the frame callback: the flow's stream and where its payload is in the frame. */
+void wl__frame_transport(struct wl_ctx *ctx, const struct wl_flow *f, const uint8_t *payload,
+			 uint32_t n)
+{
+	ctx->fi.flow_proto = f->d ? f->d->name : NULL;
+	if (f->tcp)
+		ctx->fi.tcp_stream = f->conv.stream;
+	else
+		ctx->fi.udp_stream = f->conv.stream;
+	/* a reassembled IP datagram's payload is not in the frame's bytes */
+	uintptr_t p = (uintptr_t)payload, d = (uintptr_t)ctx->frame_data;
+	if (n && p >= d && p - d <= ctx->caplen && n <= ctx->caplen - (p - d)) {
+		ctx->fi.payload_off = (uint32_t)(p - d);
+		ctx->fi.payload_len = n;
+	}
+}

@@ -2258,7 +2258,8 @@ static void func_values(struct eval *e, const struct vnode *n, unsigned mark)
 	}
 	/* the results replace the arguments' values */
 	unsigned nres = df->nvals - end;
-	memmove(df->vals + m, df->vals + end, nres * sizeof *df->vals);
+	if (nres)   /* no values yet: vals may still be NULL */
+		memmove(df->vals + m, df->vals + end, nres * sizeof *df->vals);
 	df->nvals = m + nres;
 	(void)mark;
 }
@@ -2287,7 +2288,8 @@ static int values(struct eval *e, const struct vnode *n)
 			for (unsigned j = mid; j < end; j++)
 				arith_one(e, n->op, n->type, &df->vals[i], &df->vals[j]);
 		unsigned nres = df->nvals - end;
-		memmove(df->vals + mark, df->vals + end, nres * sizeof *df->vals);
+		if (nres)   /* no values yet: vals may still be NULL */
+			memmove(df->vals + mark, df->vals + end, nres * sizeof *df->vals);
 		df->nvals = mark + nres;
 		return 0;
 	}
@@ -2298,7 +2300,8 @@ static int values(struct eval *e, const struct vnode *n)
 			if (df->vals[i].p || df->vals[i].type == QT_BYTES || df->vals[i].type == QT_STR)
 				slice_value(e, n, &df->vals[i]);
 		unsigned nres = df->nvals - end;
-		memmove(df->vals + mark, df->vals + end, nres * sizeof *df->vals);
+		if (nres)   /* no values yet: vals may still be NULL */
+			memmove(df->vals + mark, df->vals + end, nres * sizeof *df->vals);
 		df->nvals = mark + nres;
 	}
 	return 0;

@@ -61,6 +61,13 @@ struct wl_qfield {
 	const char *ftype;       /* for --list-fields: tshark's FT_ name */
 };
 
+/* A cache of field name pointers -> registry ids (frame.c), one per gate. */
+#define NAME_CACHE 1024
+struct name_slot {
+	const char *name;
+	int id, proto;
+};
+
 struct wl_qreg {
 	struct wl_qfield *f;
 	unsigned n, cap;
@@ -155,5 +162,9 @@ void wl__fmt_abstime(struct wl_qbuf *b, int64_t ns);
 /* Frame-level value of a virtual field. Returns 0 when the frame has none. */
 int wl__virt_value(const struct wl_qframe *f, unsigned virt, struct wl_qval *v, char *scratch,
 		   size_t cap);
+
+/* The first occurrence of a field in the frame (frame.c, for the statistics). */
+int wl__stat_first(const struct wl_qframe *f, const struct wl_qreg *reg, const char *name,
+		   struct wl_qval *v);
 
 #endif

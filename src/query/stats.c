@@ -20,31 +20,6 @@ const char *const wl_stat_names[] = {
 
 /* ---- shared ---- */
 
-struct first {
-	struct wl_qval v;
-	int have;
-};
-
-static int first_cb(void *arg, const struct wl_qval *v)
-{
-	struct first *f = arg;
-	f->v = *v;
-	f->have = 1;
-	return 1;
-}
-
-int wl__stat_first(const struct wl_qframe *f, const struct wl_qreg *reg, const char *name,
-		   struct wl_qval *v)
-{
-	int id = wl__qreg_find(reg, name, strlen(name));
-	struct first fr = { .have = 0 };
-	if (id >= 0)
-		wl__frame_values(f, id, first_cb, &fr);
-	if (fr.have)
-		*v = fr.v;
-	return fr.have;
-}
-
 /* tshark's format_size(n, FORMAT_SIZE_UNIT_BYTES, 0): "6822 bytes", "118 kB". */
 static void format_size(char *out, size_t cap, uint64_t n)
 {
