@@ -340,9 +340,10 @@ static int users_file(const struct wl_drive_cfg *cfg, struct wl_drive_result *re
 			o += (size_t)snprintf(text + o, sizeof text - o, "%s:%s:%s:%s:%s\n", u->name, u->auth,
 					      u->authpass, u->priv, u->privpass);
 	}
-	if (o >= sizeof text || wl_write_file(path, text, 0600) < 0)
+	size_t pl = strlen(path);
+	if (o >= sizeof text || pl >= sizeof res->snmp_users || wl_write_file(path, text, 0600) < 0)
 		return -1;
-	snprintf(res->snmp_users, sizeof res->snmp_users, "%s", path);
+	memcpy(res->snmp_users, path, pl + 1);
 	return 0;
 }
 
