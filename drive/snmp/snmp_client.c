@@ -393,8 +393,10 @@ static int v3_get(const struct wl_drive_cfg *cfg, const char *name, const struct
 	 * drop it, so the next session's passwords are the ones it is given */
 	struct usmUser *kept = ss->securityEngineIDLen ?
 		usm_get_user(ss->securityEngineID, ss->securityEngineIDLen, (char *)name) : NULL;
-	if (kept && usm_remove_user(kept))
+	if (kept) {   /* usm_remove_user returns the list's head: NULL when it empties */
+		usm_remove_user(kept);
 		usm_free_user(kept);
+	}
 	snmp_close(ss);
 	return ok ? 1 : 0;
 }

@@ -5,7 +5,8 @@
  * that html_page.js draws as a sequence diagram; a message is
  *   {"f":frame,"t":secs,"s":src,"d":dst,"c":client,"v":server,"i":flow,
  *    "p":proto,"y":type,"x":text,"m":minor,"e":1|2 encryption starts after|at,
- *    "k":has a secret,"n":[[level,text]..],"F":[[name,value,off,len,secret]..],
+ *    "k":has a secret,"n":[[level,text]..],"L":"tcp"|"udp" the transport,
+ *    "F":[[name,value,off,len,secret]..],
  *    "b":frame bytes in hex}
  * Packet strings are escaped for script data: the JSON escapes plus <, >, &
  * and U+2028/2029 as \uXXXX, so no "</script>" or "<!--" can appear. */
@@ -342,11 +343,15 @@ static void html_msg(struct wl_renderer *r, const struct wl_msg *m)
 		s->bytes_cut = 1;
 		bytes = 0;
 	}
-	WL_OB_LIT(b, ",\"F\":[");
 	uint32_t search_from = 0;
-	struct wl_frame_layers layers;
-	if (bytes && s)
+	struct wl_frame_layers layers = { 0 };
+	if (m->has_bytes && s)   /* the transport too when the bytes stay out: the filter box's tcp.port */
 		wl_frame_layers((const uint8_t *)wl_msg_pool(m, m->bytes_off), m->bytes_len, m->bytes_link, &layers);
+	if (layers.tcp)
+		WL_OB_LIT(b, ",\"L\":\"tcp\"");
+	else if (layers.udp)
+		WL_OB_LIT(b, ",\"L\":\"udp\"");
+	WL_OB_LIT(b, ",\"F\":[");
 	for (unsigned i = 0; i < m->nfields; i++) {
 		const struct wl_field *f = &m->fields[i];
 		if (i)

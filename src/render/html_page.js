@@ -3,8 +3,8 @@
 // It reads the exchanges from <script type="application/json"> data blocks and
 // draws each as an SVG sequence diagram. Packet text only ever reaches the
 // page through textContent and setAttribute, never as markup.
-'use strict';
 (function () {
+  'use strict';
   var root = document.documentElement;
   var errors = [];
   function noteError(msg) {
@@ -92,13 +92,121 @@
     return l;
   }
 
-  function matches(m, q) {
+  function textMatches(m, q) {
     if (!q) return true;
     if (String(m.f) === q) return true;
     var hay = [m.p, m.y, m.x, m.s, m.d];
     (m.n || []).forEach(function (n) { hay.push(n[1]); });
     (m.F || []).forEach(function (f) { hay.push(f[0] + '=' + f[1]); });
     return hay.join('\n').toLowerCase().indexOf(q) >= 0;
+  }
+
+  // ---- the filter box's display filters (html_filter.js) over a message:
+  // its fields, and what its frame says without them (frame.number, the
+  // addresses and ports from its endpoints, the transport)
+  function endpoint(ep) {   // "127.0.0.1:21", "[::1]:22", or an address alone
+    var p = /^\[(.*)\]:(\d+)$/.exec(ep || '') || /^([^:]*):(\d+)$/.exec(ep || '');
+    return p ? { addr: p[1], port: p[2] } : { addr: ep || '', port: null };
+  }
+  var SYNTH = ['frame', 'frame.number', 'frame.time_relative', 'ip', 'ip.src', 'ip.dst', 'ip.addr',
+    'ipv6', 'ipv6.src', 'ipv6.dst', 'ipv6.addr', 'tcp', 'tcp.srcport', 'tcp.dstport', 'tcp.port',
+    'udp', 'udp.srcport', 'udp.dstport', 'udp.port'];
+
+  var PAIRS = { 'ip.addr': ['ip.src', 'ip.dst'], 'ipv6.addr': ['ipv6.src', 'ipv6.dst'],
+    'tcp.port': ['tcp.srcport', 'tcp.dstport'], 'udp.port': ['udp.srcport', 'udp.dstport'] };
+
+  function synthValues(m, name) {
+    var dot = name.indexOf('.'), proto = dot < 0 ? name : name.slice(0, dot), leaf = dot < 0 ? '' : name.slice(dot + 1);
+    if (proto === 'frame') return !leaf ? [wlFilter.PRESENT] : leaf === 'number' ? [m.f] : leaf === 'time_relative' ? [m.t] : [];
+    var s = endpoint(m.s), d = endpoint(m.d);
+    if (proto === 'ip' || proto === 'ipv6') {
+      var v6 = s.addr.indexOf(':') >= 0;
+      if ((proto === 'ipv6') !== v6 || !s.addr) return [];
+      return !leaf ? [wlFilter.PRESENT] : leaf === 'src' ? [s.addr] : leaf === 'dst' ? [d.addr] : leaf === 'addr' ? [s.addr, d.addr] : [];
+    }
+    var transport = m.L || (m.p === 'tcp' || m.p === 'udp' ? m.p : '');
+    if ((proto === 'tcp' || proto === 'udp') && proto === transport && s.port !== null)
+      return !leaf ? [wlFilter.PRESENT] : leaf === 'srcport' ? [s.port] : leaf === 'dstport' ? [d.port] : leaf === 'port' ? [s.port, d.port] : [];
+    return [];
+  }
+
+  // Protocols as -Y names them (src/query/frame.c and protos.c hold the
+  // rules): LDAP over UDP is cldap and DNS on port 5353 mdns, whose dns.*
+  // fields do not make them dns; ftp-data, which tshark shows on every
+  // segment with payload and never on an empty one.
+  var OWN_NAME = { mdns: 1, llmnr: 1 };
+  var PER_SEGMENT = { 'ftp-data': 1 };
+
+  // An exchange's frames: a display filter looks at a frame (all its
+  // messages' fields), as -Y does, and keeps every message of it.
+  function framesOf(ex) {
+    var frames = {}, flowProto = {};
+    ex.msgs.forEach(function (m) {
+      var fr = frames[m.f] || (frames[m.f] = { msgs: [], protos: {}, len: 0 });
+      fr.msgs.push(m);
+      (m.F || []).forEach(function (f) { if (f[0] === 'tcp.len' || f[0] === 'udp.length') fr.len += +f[1] || 0; });
+      if (m.p !== 'tcp' && m.p !== 'udp' && m.i && !flowProto[m.i]) flowProto[m.i] = m.p;
+    });
+    Object.keys(frames).forEach(function (k) {
+      var fr = frames[k];
+      fr.msgs.forEach(function (m) {
+        var p = m.p;
+        if (m.L === 'udp' && p === 'ldap') p = 'cldap';
+        if (m.L === 'udp' && p === 'dns' && (endpoint(m.s).port === '5353' || endpoint(m.d).port === '5353')) p = 'mdns';
+        m.tp = p;   // the name -Y knows it by
+        if (PER_SEGMENT[p] && !fr.len) return;
+        fr.protos[p] = 1;
+        if (m.p === 'tcp' && fr.len && PER_SEGMENT[flowProto[m.i]]) fr.protos[flowProto[m.i]] = 1;
+      });
+    });
+    return frames;
+  }
+
+  // a frame's values of a field, or [PRESENT] for a protocol it has
+  function fieldGetter(fr) {
+    return function (name) {
+      var out = [], prefix = name + '.', own = false;
+      fr.msgs.forEach(function (m) {
+        (m.F || []).forEach(function (f) {
+          if (f[0] === name) out.push(f[1]);
+          else if (f[0].lastIndexOf(prefix, 0) === 0 && m.tp === m.p && !OWN_NAME[m.p]) own = true;
+        });
+      });
+      if (out.length) return out;
+      if (own || Object.prototype.hasOwnProperty.call(fr.protos, name)) return [wlFilter.PRESENT];
+      var pair = Object.prototype.hasOwnProperty.call(PAIRS, name) ? PAIRS[name] : null;
+      if (pair)   // either side, from the fields when the frame has them
+        fr.msgs.forEach(function (m) { (m.F || []).forEach(function (f) { if (f[0] === pair[0] || f[0] === pair[1]) out.push(f[1]); }); });
+      if (out.length) return out;
+      return synthValues(fr.msgs[0], name);
+    };
+  }
+
+  // every field and protocol name of an exchange, for the filter's "unknown name"
+  function namesOf(ex, frames) {
+    var names = {};
+    SYNTH.forEach(function (n) { names[n] = 1; });
+    Object.keys(frames).forEach(function (k) { Object.keys(frames[k].protos).forEach(function (p) { names[p] = 1; }); });
+    ex.msgs.forEach(function (m) {
+      if (m.p) names[m.p] = 1;
+      (m.F || []).forEach(function (f) {
+        for (var k = f[0].indexOf('.'); k > 0; k = f[0].indexOf('.', k + 1)) names[f[0].slice(0, k)] = 1;
+        names[f[0]] = 1;
+      });
+    });
+    function known(name) {
+      if (Object.prototype.hasOwnProperty.call(names, name)) return true;
+      var dot = name.indexOf('.');   // a field this page's protocols may have, only not here
+      return dot > 0 && Object.prototype.hasOwnProperty.call(names, name.slice(0, dot));
+    }
+    known.nearest = function (name) {
+      var lower = name.toLowerCase(), hits = [];
+      Object.keys(names).forEach(function (n) {
+        if (hits.length < 4 && (n.indexOf(lower) >= 0 || lower.indexOf(n) === 0 && n.indexOf('.') > 0)) hits.push(n);
+      });
+      return hits;
+    };
+    return known;
   }
 
   // ---- one exchange's view
@@ -112,6 +220,10 @@
     this.groups.forEach(function (g, gi) { for (var j = g.first; j <= g.last; j++) self.groupAt[j] = gi; });
     this.showMinor = false;
     this.query = '';
+    this.pred = null;      // the compiled display filter, or null: a text search (query)
+    this.hits = {};        // frame number -> whether pred holds for it
+    this.frames = framesOf(ex);
+    this.known = namesOf(ex, this.frames);
     this.sel = -1;
     this.els = {};
     this.virtual = ex.msgs.length > ALL_LIMIT;
@@ -126,9 +238,10 @@
   View.prototype.build = function () {
     var self = this, ex = this.ex;
     var bar = el('div', { 'class': 'bar' });
-    var box = el('input', { type: 'search', 'class': 'filter', placeholder: 'filter: text, field=value or frame number', 'aria-label': 'filter' });
+    var box = el('input', { type: 'search', 'class': 'filter', placeholder: 'display filter (as -Y: ftp.request.command == "PASS") or text', 'aria-label': 'filter', spellcheck: 'false' });
+    this.box = box;
     if (ex.filter) box.value = ex.filter;
-    box.addEventListener('input', function () { self.query = box.value.trim().toLowerCase(); self.layout(); });
+    box.addEventListener('input', function () { self.setFilter(box.value); });
     var minor = el('label', { 'class': 'opt' });
     var cb = el('input', { type: 'checkbox' });
     cb.addEventListener('change', function () { self.showMinor = cb.checked; self.layout(); });
@@ -144,6 +257,8 @@
     this.count = el('span', { 'class': 'count' });
     bar.appendChild(box); bar.appendChild(minor); bar.appendChild(fold); bar.appendChild(this.count);
     this.host.appendChild(bar);
+    this.why = el('p', { 'class': 'filter-why', hidden: '' });
+    this.host.appendChild(this.why);
     if (this.virtual)
       this.host.appendChild(el('p', { 'class': 'hint' }, ex.msgs.length + ' messages: only the rows near the view are drawn (virtualised); the filter searches them all.'));
 
@@ -179,9 +294,42 @@
       }
       self.select(+t.getAttribute('data-idx'));
     });
-    if (ex.filter) this.query = ex.filter.toLowerCase();
+    if (ex.filter) this.setFilter(ex.filter, true);
     if (!this.virtual) for (var j = 0; j < ex.msgs.length; j++) this.rowsG.appendChild(this.arrow(j));
     this.layout();
+  };
+
+  // The box's text is a display filter when it parses as one (green, as
+  // Wireshark's bar); otherwise a text search, and the box says why (red).
+  View.prototype.setFilter = function (text, quiet) {
+    var t = text.trim();
+    this.pred = null;
+    this.hits = {};
+    this.query = '';
+    this.filterState = t ? 'text' : 'none';
+    this.why.hidden = true;
+    if (t) {
+      try {
+        this.pred = wlFilter.compile(t, this.known);
+        this.filterState = 'filter';
+      } catch (e) {
+        if (!e.wlFilter) throw e;
+        this.query = t.toLowerCase();
+        this.filterError = e;
+        this.why.hidden = false;
+        this.why.textContent = 'not a display filter (at ' + (e.pos + 1) + ': ' + e.message + '): searching the text instead';
+      }
+    }
+    this.box.classList.toggle('is-filter', this.filterState === 'filter');
+    this.box.classList.toggle('is-text', this.filterState === 'text');
+    this.host.setAttribute('data-filter-state', this.filterState);
+    if (!quiet) this.layout();
+  };
+
+  View.prototype.matches = function (m) {
+    if (!this.pred) return textMatches(m, this.query);
+    if (!(m.f in this.hits)) this.hits[m.f] = this.pred(fieldGetter(this.frames[m.f]));
+    return this.hits[m.f];
   };
 
   // the visible items: messages, and a row per folded group
@@ -190,9 +338,9 @@
     for (var j = 0; j < ex.msgs.length; j++) {
       var m = ex.msgs[j];
       if (m.m && !this.showMinor) continue;
-      if (!matches(m, q)) continue;
+      if (!this.matches(m)) continue;
       var gi = this.groupAt[j];
-      if (gi !== undefined && this.folded[gi] && !q) {
+      if (gi !== undefined && this.folded[gi] && !q && !this.pred) {
         if (!seenGroup[gi]) { seenGroup[gi] = 1; out.push({ group: gi }); }
         continue;
       }
@@ -434,6 +582,49 @@
     current.move(1);
     var tr = current.detail.querySelector('tr.has-span');
     if (tr) tr.click();
+  }
+  // #wl-filters=[...]: each filter typed into the first exchange's box; what
+  // it made of it (display filter or text search, the error's position) and
+  // the frames of the messages it keeps, for the browser test
+  if (location.hash.lastIndexOf('#wl-filters=', 0) === 0 && current) {
+    var results = JSON.parse(decodeURIComponent(location.hash.slice(12))).map(function (f) {
+      current.box.value = f;
+      current.setFilter(f);
+      var frames = [];
+      current.ex.msgs.forEach(function (m) { if (current.matches(m) && frames[frames.length - 1] !== m.f) frames.push(m.f); });
+      return { state: current.filterState, pos: current.filterState === 'text' ? current.filterError.pos : -1, frames: frames };
+    });
+    root.setAttribute('data-filter-results', JSON.stringify(results));
+  }
+  // #wl-filter-fuzz=SEED,N: N random texts (filter tokens and bytes mixed,
+  // from a seeded generator) through the box's parser and each compiled
+  // filter over every frame; anything but a filter error is a crash
+  if (location.hash.lastIndexOf('#wl-filter-fuzz=', 0) === 0 && current) {
+    var arg = location.hash.slice(16).split(','), seed = (+arg[0] >>> 0) || 1, runs = Math.min(+arg[1] || 0, 1e6);
+    var parts = ['(', ')', '!', '&&', '||', ' and ', ' or ', ' not ', '==', '!=', '===', '!==', '~=', '<', '>=',
+      ' contains ', ' matches ', ' in ', '{', '}', '..', ',', '"', '\\', '"a\\x4', '0x1f', '077', '-1', '1.5',
+      '127.0.0.1', '::1', '/8', '/200', 'ftp', 'tcp.port', 'ip.addr', 'frame.number', 'ftp.request.command',
+      '"PASS"', '"(?-i)^p"', '"[("', ' ', '[', '#', '$', 'len(', 'true', 'constructor', '__proto__', '\u2028'];
+    var bases = ['ftp.request.command == "PASS"', 'tcp.port in {1..5 2121}', 'ip.addr == 127.0.0.0/8 && !ftp',
+      'ftp.request.arg matches "^s" || frame.number >= 0x10', 'not (tcp.port != 21) and ftp contains "a"'];
+    var compiled = 0, crashes = 0, first = '';
+    var rnd = function () { seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0; return seed; };
+    for (var r = 0; r < runs; r++) {
+      var text = '', n = rnd() % 24;
+      for (var q = 0; q < n; q++) text += rnd() % 8 ? parts[rnd() % parts.length] : String.fromCharCode(rnd() % 128);
+      if (r % 2) {   // half: a valid filter with one piece changed, to reach the evaluator
+        var base = bases[rnd() % bases.length], at = rnd() % (base.length + 1);
+        text = base.slice(0, at) + (rnd() % 2 ? parts[rnd() % parts.length] : '') + base.slice(at + rnd() % 3);
+      }
+      try {
+        var pred = wlFilter.compile(text, current.known);
+        compiled++;
+        Object.keys(current.frames).forEach(function (k) { pred(fieldGetter(current.frames[k])); });
+      } catch (e) {
+        if (!e.wlFilter || typeof e.pos !== 'number') { crashes++; if (!first) first = text + ': ' + e; }
+      }
+    }
+    root.setAttribute('data-filter-fuzz', JSON.stringify({ runs: runs, compiled: compiled, crashes: crashes, first: first }));
   }
   if (!exchanges.length) app.appendChild(el('p', null, 'No messages.'));
   document.addEventListener('keydown', function (ev) {

@@ -9,7 +9,10 @@ browser (Debian's headless chromium):
   - the hostile capture (gen_hostile.py) leaves document.title the page's
     own and no element of the packets' markup in the DOM;
   - a 3,000-exchange session is drawn virtualised (fewer elements than
-    messages) without an error.
+    messages) without an error;
+  - the filter box (#wl-filters=): each display filter keeps exactly the
+    frames `wirelab read -Y` keeps, and hostile or invalid filters fall back
+    to a text search with the error's position, never a script error.
 Chromium is waited for by its exit after --virtual-time-budget: no sleeps.
 Exit 77 (skipped) only when chromium is not installed."""
 import json
@@ -63,6 +66,86 @@ def wirelab(exe, pcap, fmt, out=None):
     return r.stdout
 
 
+# (capture, display filters the page's box must answer as -Y does)
+FILTERS = [
+    ('ftp', ['ftp.request.command == "PASS"', 'tcp.port == 2121', 'ftp', 'ftp-data', 'tcp.len > 0',
+             'tcp.flags.syn == 1 && tcp.flags.ack == 0', 'ftp.response.code in {200..299}',
+             'ip.addr == 127.0.0.0/8 && !ftp', 'ftp.request.arg contains "@"',
+             'ftp.request.command matches "^p"', 'not tcp.srcport <= 40000', 'frame.number in {1..5 9}',
+             'ftp.response.code != 230', 'ftp.response.code ~= 230', 'tcp.port === 2121',
+             'ftp.request.command matches "(?-i)^p"', 'ip.dst eq 127.0.0.1']),
+    ('dns', ['dns', 'dns.flags.response == 1', 'dns.a', 'dns.qry.type == 28', 'udp', 'udp.port == 5353',
+             'dns.qry.name contains "example"']),
+    ('tls', ['tls.handshake.type == 1', 'tls', 'tls.handshake.ciphersuite', 'tcp.port != 4433',
+             'tls.record.content_type in {20 21 22}']),
+    ('smb', ['smb2', 'smb2.cmd == 5', 'smb2.filename', 'ntlmssp.auth.username', 'smb2 && !ntlmssp']),
+    ('chat-epoll', ['chat', 'wl.chat.message contains "hello"', 'tcp.flags.fin == 1']),
+    ('snmp-get', ['snmp', 'udp.dstport == 161 || udp.dstport == 1161']),
+    ('ldap-search', ['ldap.protocolOp == 0', 'ldap']),
+]
+# Not display filters: a text search, with where the parse stopped.
+NOT_FILTERS = ['PASS', 'bogus.field == 1', 'tcp.port ==', '"open', 'tcp.port[0:2] == 1', '(((ftp',
+               'ftp.request.command matches "("', 'ip.addr == 1.2.3.4/33', 'a == b == c', 'constructor',
+               '__proto__ == 1', 'len(ftp.request.arg) > 3', 'tcp.port in {}', '(' * 500 + 'ftp' + ')' * 500,
+               '!' * 3000 + 'ftp', 'ftp &&', 'x' * 5000]
+
+
+def filter_results(exe, chrome, profile, outdir, name, filters):
+    """What the page's box made of each filter: state, error position, frames."""
+    import html
+    import urllib.parse
+    page = os.path.join(outdir, name + '.html')
+    wirelab(exe, os.path.join(PCAPS[0], name + '.pcap'), 'html', page)
+    dom = browser(chrome, profile, '--dump-dom', 'file://' + page + '#wl-filters=' +
+                  urllib.parse.quote(json.dumps(filters)))
+    m = re.search(r'data-filter-results="([^"]*)"', dom)
+    errs = re.search(r'data-js-errors="(\d+)"', dom)
+    return (json.loads(html.unescape(m.group(1))) if m else None), errs
+
+
+def check_filters(exe, chrome, profile, outdir):
+    failures = []
+    for name, filters in FILTERS:
+        pcap = os.path.join(PCAPS[0], name + '.pcap')
+        res, errs = filter_results(exe, chrome, profile, outdir, name, filters)
+        page_frames = frames_of(exe, pcap, [])
+        for k, f in enumerate(filters):
+            want = frames_of(exe, pcap, ['-Y', f]) & page_frames
+            got = res[k] if res else None
+            ok = got is not None and not errs and got['state'] == 'filter' and set(got['frames']) == want
+            print('filter       %-12s %-48s %4d frames (-Y %4d)  %s' %
+                  (name, f[:48], len(got['frames']) if got else -1, len(want), 'ok' if ok else 'FAIL'))
+            if not ok:
+                failures.append('filter %s %s' % (name, f))
+    res, errs = filter_results(exe, chrome, profile, outdir, 'ftp', NOT_FILTERS)
+    for k, f in enumerate(NOT_FILTERS):
+        got = res[k] if res else None
+        ok = got is not None and not errs and got['state'] == 'text' and 0 <= got['pos'] <= len(f)
+        print('not a filter %-61r text search, error at %s  %s' % (f[:60], got and got['pos'], 'ok' if ok else 'FAIL'))
+        if not ok:
+            failures.append('not a filter %r' % f[:40])
+    # the parser and evaluator fuzzed in the page (seeded: the same texts each run)
+    page = os.path.join(outdir, 'ftp.html')
+    dom = browser(chrome, profile, '--dump-dom', 'file://' + page + '#wl-filter-fuzz=20261203,30000')
+    import html
+    m = re.search(r'data-filter-fuzz="([^"]*)"', dom)
+    fz = json.loads(html.unescape(m.group(1))) if m else None
+    ok = fz and fz['runs'] == 30000 and fz['crashes'] == 0 and fz['compiled'] > 0 and not re.search(r'data-js-errors=', dom)
+    print('filter fuzz  %s  %s' % (fz, 'ok' if ok else 'FAIL'))
+    if not ok:
+        failures.append('filter fuzz')
+    return failures
+
+
+def frames_of(exe, pcap, args):
+    out = subprocess.run([exe, 'read', '-r', pcap, '-T', 'json'] + sidecars(pcap) + args,
+                         stdout=subprocess.PIPE, check=True).stdout.decode()
+    return set(json.loads(l)['frame'] for l in out.splitlines() if l.startswith('{"frame":'))
+
+
+PCAPS = []
+
+
 def arrows(dom):
     return len(re.findall(r'<g\b[^>]*\bdata-frame="\d+"', dom))
 
@@ -114,6 +197,7 @@ def png_variety(path):
 
 def main():
     exe, pcaps, outdir = sys.argv[1:4]
+    PCAPS.append(pcaps)
     chrome = chromium()
     if not chrome:
         print('SKIP: chromium is not installed (apt-get install chromium; debian-packages.txt lists it)')
@@ -182,9 +266,11 @@ def main():
         print('long         %d messages, %d drawn (virtualised)  %s' % (want, got, 'ok' if ok else 'FAIL'))
         if not ok:
             failures.append('long')
+        filter_failures = check_filters(exe, chrome, profile, outdir)
+        failures += filter_failures
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-    n = len(PAGES) + len(SHOTS) + 3
+    n = len(PAGES) + len(SHOTS) + 4 + sum(len(f) for _, f in FILTERS) + len(NOT_FILTERS)
     print('%d passed, %d failed' % (n - len(failures), len(failures)))
     return 1 if failures else 0
 

@@ -460,6 +460,8 @@ enum wl_usm_dec wl_usm_decrypt(struct wl_usm_crypto *cx, enum wl_usm_priv p, con
 	if ((unsigned)p >= sizeof priv_algs / sizeof priv_algs[0] || p == WL_USM_PRIV_NONE ||
 	    k->priv_len < priv_algs[p].key || n > 0x7fffffff)
 		return WL_USM_DEC_CRYPTO;
+	if (!n)   /* nothing to decrypt (and out may be NULL) */
+		return WL_USM_DEC_OK;
 	const EVP_CIPHER *ciph;
 	EVP_CIPHER *fetched = NULL;
 	if (p == WL_USM_PRIV_DES) {
@@ -483,8 +485,8 @@ enum wl_usm_dec wl_usm_decrypt(struct wl_usm_crypto *cx, enum wl_usm_priv p, con
 	const uint8_t *in = wl_bytes(&enc, n);
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
 	int n1 = 0, n2 = 0;
-	int ok = c && (in || !n) && EVP_DecryptInit_ex2(c, ciph, k->priv, iv, NULL) &&
-		 EVP_CIPHER_CTX_set_padding(c, 0) && (!n || EVP_DecryptUpdate(c, out, &n1, in, (int)n)) &&
+	int ok = c && in && EVP_DecryptInit_ex2(c, ciph, k->priv, iv, NULL) &&
+		 EVP_CIPHER_CTX_set_padding(c, 0) && EVP_DecryptUpdate(c, out, &n1, in, (int)n) &&
 		 EVP_DecryptFinal_ex(c, out + n1, &n2);
 	EVP_CIPHER_CTX_free(c);
 	EVP_CIPHER_free(fetched);
