@@ -211,3 +211,12 @@ int wl_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 		buf[(size_t)n < cap ? (size_t)n : cap - 1] = '\0';
 	return n;
 }
+
+int wl_snprintf(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = wl_vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
+	return n;
+}
