@@ -2,7 +2,8 @@
  * writes, and returns the same length, for every buffer size from 0 up:
  * the conversions it does itself, edge values, and those it hands over.
  * And the renderers' ISO 8601 times, written without printf, against
- * gmtime_r and snprintf. */
+ * gmtime_r and snprintf; their integers, seconds and IPv4 and IPv6
+ * addresses against snprintf and inet_ntop. */
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
 
 #include "wl.h"
 #include "outbuf.h"
@@ -140,6 +142,151 @@ static void test_iso_time(void **state)
 		iso_same(ns);
 }
 
+/* What one outbuf writer wrote, as a string (the caller frees it). */
+struct ob_text {
+	struct wl_obuf *b;
+	char *text;
+	size_t len;
+};
+
+static void ob_open(struct ob_text *t)
+{
+	t->b = calloc(1, sizeof *t->b);
+	assert_non_null(t->b);
+	t->text = NULL;
+	t->b->f = open_memstream(&t->text, &t->len);
+	assert_non_null(t->b->f);
+}
+
+static void ob_expect(struct ob_text *t, const char *want)
+{
+	wl_ob_flush(t->b);
+	fclose(t->b->f);
+	assert_string_equal(t->text, want);
+	free(t->text);
+	free(t->b);
+	checked++;
+}
+
+static uint64_t rnd_state = 88172645463325252ULL;
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+static void u64_same(uint64_t v)
+{
+	struct ob_text t;
+	char want[32];
+	ob_open(&t);
+	wl_ob_u64(t.b, v);
+	snprintf(want, sizeof want, "%llu", (unsigned long long)v);
+	ob_expect(&t, want);
+}
+
+/* seconds with d decimals, rounded half up, as the renderers had them with snprintf */
+static void secs_same(int64_t ns, int d)
+{
+	struct ob_text t;
+	char want[64];
+	ob_open(&t);
+	wl_ob_secs(t.b, ns, d);
+	int neg = ns < 0;
+	long long a = neg ? -(long long)ns : (long long)ns, div = 1, scale = 1;
+	for (int i = d; i < 9; i++)
+		div *= 10;
+	for (int i = 0; i < d; i++)
+		scale *= 10;
+	long long v = (a + div / 2) / div;
+	if (d)
+		snprintf(want, sizeof want, "%s%lld.%0*lld", neg ? "-" : "", v / scale, d, v % scale);
+	else
+		snprintf(want, sizeof want, "%s%lld", neg ? "-" : "", v);
+	ob_expect(&t, want);
+}
+
+static void test_numbers(void **state)
+{
+	(void)state;
+	static const uint64_t edges[] = { 0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 65535, 99999,
+					  100000, 4294967295u, 4294967296u, 9999999999u, 10000000000u,
+					  UINT64_MAX / 10, UINT64_MAX - 1, UINT64_MAX };
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		u64_same(edges[i]);
+	for (int i = 0; i < 20000; i++)
+		u64_same(rnd() >> (rnd() % 64));
+	for (int d = 0; d <= 9; d++) {
+		secs_same(0, d);
+		secs_same(499, d);
+		secs_same(500, d);
+		secs_same(-1500, d);
+		secs_same(999999999, d);
+		secs_same(1764000000123456789LL, d);
+		for (int i = 0; i < 2000; i++)
+			secs_same((int64_t)(rnd() >> (rnd() % 64 | 1)) * (i & 1 ? -1 : 1), d);
+	}
+}
+
+static void addr_same(int af, const uint8_t *a)
+{
+	struct ob_text t;
+	char want[INET6_ADDRSTRLEN];
+	assert_non_null(inet_ntop(af, a, want, sizeof want));
+	ob_open(&t);
+	if (af == AF_INET)
+		wl_ob_ipv4(t.b, a);
+	else
+		wl_ob_ipv6(t.b, a);
+	ob_expect(&t, want);
+}
+
+static void test_addresses(void **state)
+{
+	(void)state;
+	uint8_t a[16];
+	for (unsigned v = 0; v < 256; v++) {
+		memset(a, (int)v, 4);
+		addr_same(AF_INET, a);
+		a[0] = (uint8_t)(255 - v);
+		a[3] = (uint8_t)(v * 7);
+		addr_same(AF_INET, a);
+	}
+	for (int i = 0; i < 20000; i++) {
+		uint32_t w = (uint32_t)rnd();
+		memcpy(a, &w, 4);
+		addr_same(AF_INET, a);
+	}
+	/* every pattern of zero and nonzero groups, with small and large values,
+	 * and the IPv4-compatible and -mapped forms */
+	for (unsigned zeros = 0; zeros < 256; zeros++) {
+		for (int k = 0; k < 8; k++) {
+			for (int g = 0; g < 8; g++) {
+				uint16_t v = zeros >> g & 1 ? 0 : (uint16_t)(k < 4 ? 1u << (4 * k) : rnd());
+				if (!v && !(zeros >> g & 1))
+					v = 1;
+				a[2 * g] = (uint8_t)(v >> 8);
+				a[2 * g + 1] = (uint8_t)v;
+			}
+			addr_same(AF_INET6, a);
+			if ((zeros & 0x1f) == 0x1f) {   /* groups 0-4 zero: ::ffff:a.b.c.d when 5 is ffff */
+				a[10] = a[11] = 0xff;
+				addr_same(AF_INET6, a);
+			}
+		}
+	}
+	for (int i = 0; i < 20000; i++) {
+		for (int g = 0; g < 16; g += 2) {
+			uint64_t r = rnd();
+			a[g] = r & 1 ? 0 : (uint8_t)(r >> 8);
+			a[g + 1] = r & 1 ? 0 : (uint8_t)(r >> 16);
+		}
+		addr_same(AF_INET6, a);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +294,8 @@ int main(void)
 		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_handed_over),
 		cmocka_unit_test(test_iso_time),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_addresses),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	printf("%u formats and buffer sizes compared with vsnprintf\n", checked);

@@ -78,8 +78,12 @@ static int parse_spec(const char **fp, struct spec *s, va_list *ap)
 		s->size = *f++;
 	}
 	s->conv = *f;
-	if (!s->conv || !strchr("sciduxX%", s->conv))
+	switch (s->conv) {
+	case 's': case 'c': case 'i': case 'd': case 'u': case 'x': case 'X': case '%':
+		break;
+	default:
 		return 0;
+	}
 	if (s->zero && (s->conv == 's' || s->conv == 'c'))
 		return 0;   /* undefined in C; left to the C library */
 	*fp = f + 1;
@@ -150,13 +154,20 @@ static void conv_int(struct out *o, const struct spec *s, va_list *ap)
 	} else {
 		v = arg_unsigned(s, ap);
 	}
-	unsigned base = s->conv == 'x' || s->conv == 'X' ? 16 : 10;
 	const char *set = s->conv == 'X' ? upper : lower;
 	if (v || s->prec != 0) {   /* printf writes nothing for 0 at precision 0 */
-		do {
-			digits[--k] = set[v % base];
-			v /= base;
-		} while (v);
+		/* constant bases: shifts and multiplications, not a division per digit */
+		if (s->conv == 'x' || s->conv == 'X') {
+			do {
+				digits[--k] = set[v & 15];
+				v >>= 4;
+			} while (v);
+		} else {
+			do {
+				digits[--k] = (char)('0' + v % 10);
+				v /= 10;
+			} while (v);
+		}
 	}
 	out_field(o, s, sign, digits + k, sizeof digits - k, 1);
 }
@@ -209,5 +220,14 @@ int wl_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 		return vsnprintf(buf, cap, fmt, ap);
 	if (cap)
 		buf[(size_t)n < cap ? (size_t)n : cap - 1] = '\0';
+	return n;
+}
+
+int wl_snprintf(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = wl_vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
 	return n;
 }

@@ -168,6 +168,8 @@ void *wl_engine_shared(struct wl_ctx *ctx, const struct wl_dissector *d,
  * (fmt.c). Same result and return value as vsnprintf. */
 int wl_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
+/* snprintf through wl_vsnprintf: for the texts a dissector builds per message. */
+int wl_snprintf(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The engine's dissector of that name, or NULL: for a protocol that hands
  * its bytes to another (FTP after AUTH TLS). */

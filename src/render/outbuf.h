@@ -45,6 +45,8 @@ void wl_ob_printf(struct wl_obuf *b, const char *fmt, ...) __attribute__((format
 void wl_ob_json_esc(struct wl_obuf *b, const char *s, size_t n);
 /* An IPv4 address in dotted decimal (no printf, no locale). */
 void wl_ob_ipv4(struct wl_obuf *b, const uint8_t a[4]);
+/* An IPv6 address, exactly as inet_ntop writes it. */
+void wl_ob_ipv6(struct wl_obuf *b, const uint8_t a[16]);
 /* n bytes as lowercase hex. */
 void wl_ob_hex(struct wl_obuf *b, const uint8_t *p, size_t n);
 /* ns since 1970 as ISO 8601 UTC with nanoseconds. */

@@ -3,7 +3,6 @@
  *  "text":"..","fields":{..},"notes":[{"level":"warn","text":".."}]}
  * Field names and value meanings are Wireshark's; a name that occurs several
  * times in a message becomes an array, in order. */
-#include <arpa/inet.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -15,7 +14,6 @@ static void json_value(struct wl_renderer *r, const struct wl_msg *m, const stru
 {
 	struct wl_obuf *b = &r->ob;
 	const char *pool = wl_msg_pool(m, 0);
-	char a[INET6_ADDRSTRLEN];
 	switch (f->type) {
 	case WL_FT_UINT:
 	case WL_FT_HEX:
@@ -25,7 +23,10 @@ static void json_value(struct wl_renderer *r, const struct wl_msg *m, const stru
 		wl_ob_i64(b, f->v.i);
 		break;
 	case WL_FT_BOOL:
-		wl_ob_str(b, f->v.u ? "true" : "false");
+		if (f->v.u)
+			WL_OB_LIT(b, "true");
+		else
+			WL_OB_LIT(b, "false");
 		break;
 	case WL_FT_DOUBLE:
 		if (f->v.d != f->v.d || f->v.d - f->v.d != 0)
@@ -52,9 +53,8 @@ static void json_value(struct wl_renderer *r, const struct wl_msg *m, const stru
 		wl_ob_putc(b, '"');
 		break;
 	case WL_FT_IPV6:
-		inet_ntop(AF_INET6, pool + f->v.off, a, sizeof a);
 		wl_ob_putc(b, '"');
-		wl_ob_str(b, a);
+		wl_ob_ipv6(b, (const uint8_t *)pool + f->v.off);
 		wl_ob_putc(b, '"');
 		break;
 	case WL_FT_TIME:
@@ -95,7 +95,9 @@ static void group_fields(struct wl_renderer *r, const struct wl_msg *m, uint16_t
 {
 	static const uint16_t none = UINT16_MAX;
 	uint16_t slot_first[GROUP_SLOTS], slot_last[GROUP_SLOTS];
-	unsigned mask = m->nfields <= 32 ? 63 : GROUP_SLOTS - 1;
+	unsigned mask = 63;   /* at least twice the fields: clearing 4096 slots cost more than grouping */
+	while (mask < 2u * m->nfields && mask < GROUP_SLOTS - 1)
+		mask = mask * 2 + 1;
 	for (unsigned i = 0; i <= mask; i++)
 		slot_first[i] = none;
 	for (unsigned i = 0; i < m->nfields; i++) {

@@ -46,10 +46,25 @@ static size_t fit(const char *s, size_t n, size_t max, int *cut)
 	return i;
 }
 
+/* Runs of the two strings every line repeats, written from these in one copy
+ * (one strlen and copy per character was a tenth of the text renderer). */
+static const char spaces_run[] = "                                                                ";
+static const char dashes_run[] = "────────────────────────────────────────────────────────────────";
+
 static void repeat(struct wl_obuf *b, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		wl_ob_str(b, s);
+	const char *run = s[0] == ' ' && !s[1] ? spaces_run : strcmp(s, "─") == 0 ? dashes_run : NULL;
+	size_t len = run == spaces_run ? 1 : run ? sizeof "─" - 1 : 0, most = run ? (sizeof spaces_run - 1) : 0;
+	if (!run) {
+		for (size_t i = 0; i < n; i++)
+			wl_ob_str(b, s);
+		return;
+	}
+	while (n) {
+		size_t k = n < most ? n : most;
+		wl_ob_write(b, run, k * len);
+		n -= k;
+	}
 }
 
 /* Text without control characters (they would break the ladder). */

@@ -14,9 +14,13 @@
 #   tools:    wl-write  wirelab capture -i lo -q -w /dev/null   (dissects, prints nothing)
 #             wl-json   wirelab capture -i lo -T json > /dev/null
 #             wl-text   wirelab capture -i lo > /dev/null
+#             wl-file   wirelab capture -i lo > FILE   (the text trace to a file)
+#             wl-json-file  wirelab capture -i lo -T json > FILE
 #             td-write  tcpdump -i lo -w /dev/null
 #             td-text   tcpdump -n -i lo > /dev/null
+#             td-text-file  tcpdump -n -i lo > FILE
 #             td-write-B32M, td-text-B32M   the same with -B 32768 (wirelab's default)
+#             tshark    tshark -n -i lo > /dev/null  (dumpcap captures, tshark prints)
 #   default -t "wl-write wl-json td-write td-text td-write-B32M"; -x adds options to
 #   every wirelab capture (e.g. -x "-B 2048"); -o keeps the raw results (TSV)
 set -u
@@ -37,7 +41,7 @@ while [ $# -gt 0 ]; do
 	-t) tools=$2; shift 2 ;;
 	-o) results=$2; shift 2 ;;
 	-x) wlopts=$2; shift 2 ;;
-	-h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,25p' "$0"; exit 0 ;;
 	*) echo "live.sh: unknown option $1 (live.sh --help)" >&2; exit 2 ;;
 	esac
 done
@@ -49,7 +53,9 @@ case " $tools " in *" td-"*)
 	command -v tcpdump >/dev/null || { echo "live.sh: tcpdump not found (apt-get install tcpdump)" >&2; exit 2; } ;;
 esac
 for t in $tools; do
-	case "$t" in wl-write|wl-json|wl-text|td-write|td-text|td-write-B32M|td-text-B32M) ;;
+	case "$t" in
+	wl-write|wl-json|wl-text|wl-file|wl-json-file|td-write|td-text|td-text-file|td-write-B32M|td-text-B32M) ;;
+	tshark) command -v tshark >/dev/null || { echo "live.sh: tshark not found" >&2; exit 2; } ;;
 	*) echo "live.sh: unknown tool $t" >&2; exit 2 ;;
 	esac
 done
@@ -90,15 +96,19 @@ start_tool() {
 	wl-write) "$wirelab" capture -i lo $wlopts -q -w /dev/null $filter >/dev/null 2>"$tmp/cap.err" & ;;
 	wl-json) "$wirelab" capture -i lo $wlopts -T json $filter >/dev/null 2>"$tmp/cap.err" & ;;
 	wl-text) "$wirelab" capture -i lo $wlopts --color=never $filter >/dev/null 2>"$tmp/cap.err" & ;;
+	wl-file) "$wirelab" capture -i lo $wlopts --color=never $filter >"$tmp/cap.out" 2>"$tmp/cap.err" & ;;
+	wl-json-file) "$wirelab" capture -i lo $wlopts -T json $filter >"$tmp/cap.out" 2>"$tmp/cap.err" & ;;
 	td-write) tcpdump -i lo -w /dev/null $filter 2>"$tmp/cap.err" & ;;
 	td-text) tcpdump -n -i lo $filter >/dev/null 2>"$tmp/cap.err" & ;;
+	td-text-file) tcpdump -n -i lo $filter >"$tmp/cap.out" 2>"$tmp/cap.err" & ;;
+	tshark) tshark -n -i lo $filter >/dev/null 2>"$tmp/cap.err" & ;;
 	td-write-B32M) tcpdump -B 32768 -i lo -w /dev/null $filter 2>"$tmp/cap.err" & ;;
 	td-text-B32M) tcpdump -B 32768 -n -i lo $filter >/dev/null 2>"$tmp/cap.err" & ;;
 	esac
 	cap_pid=$!
 	# ready once it says so (the capture is active then)
 	for _ in $(seq 100); do
-		grep -q "capturing on\|listening on" "$tmp/cap.err" && return 0
+		grep -q "capturing on\|listening on\|Capture started" "$tmp/cap.err" && return 0
 		kill -0 "$cap_pid" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -106,20 +116,24 @@ start_tool() {
 	return 1
 }
 
-# SIGINT, then wait (at most 20 s before SIGKILL); the tool's CPU seconds in cap_cpu.
+# SIGINT, then wait (at most 20 s before SIGKILL, 300 s for tshark, which prints
+# what dumpcap captured long after the capture ends); the tool's CPU seconds in cap_cpu.
 stop_tool() {
+	local waits=200
+	[ "$1" = tshark ] && waits=3000
 	cap_cpu=$(cpu_of "$cap_pid")
 	kill -INT "$cap_pid" 2>/dev/null
-	for _ in $(seq 200); do
+	for _ in $(seq "$waits"); do
 		kill -0 "$cap_pid" 2>/dev/null || break
 		sleep 0.1
 	done
 	if kill -0 "$cap_pid" 2>/dev/null; then
-		echo "live.sh: capture $cap_pid ignored SIGINT for 20 s: killed" >&2
+		echo "live.sh: capture $cap_pid ignored SIGINT for $((waits / 10)) s: killed" >&2
 		kill -KILL "$cap_pid" 2>/dev/null
 	fi
 	wait "$cap_pid" 2>/dev/null
 	cap_pid=""
+	rm -f "$tmp/cap.out"
 }
 
 # "captured kernel_drops queue_drops" from the tool's stderr ("-" where it has none).
@@ -128,6 +142,9 @@ parse_counts() {
 	wl-*) sed -n 's/^wirelab: \([0-9]*\) packets captured, \([0-9]*\) dropped by the kernel, \([0-9]*\) dropped by the queue$/\1 \2 \3/p' "$tmp/cap.err" | tail -1 ;;
 	td-*) awk '/packets captured/ { c = $1 } /packets dropped by kernel/ { k = $1 }
 		   END { if (c != "" && k != "") print c, k, "-" }' "$tmp/cap.err" ;;
+	# tshark: "N packets dropped from lo" (only when some were), "N packets captured"
+	tshark) awk '/packets dropped from/ { k = $1 } /packets captured/ { c = $1 }
+		   END { if (c != "") print c, k + 0, "-" }' "$tmp/cap.err" ;;
 	esac
 }
 
@@ -140,7 +157,7 @@ one_run() {
 	b1=$(backlog_drops)
 	# tcpdump's blocks are handed over after its 1 s timeout at the latest
 	sleep 1.5
-	stop_tool
+	stop_tool "$tool"
 	sent=$(sed -n 's/.* sent=\([0-9]*\) .*/\1/p' <<<"$line")
 	pps=$(sed -n 's/.* pps=\([0-9]*\) .*/\1/p' <<<"$line")
 	counts=$(parse_counts "$tool")

@@ -330,9 +330,9 @@ static void make_label(char *out, size_t n, const struct data_setup *d, long lon
 {
 	char sz[24] = "";
 	if (size >= 0)
-		snprintf(sz, sizeof sz, "%lld", size);
+		wl_snprintf(sz, sizeof sz, "%lld", size);
 	/* a long command is cut: the label only names it */
-	if (snprintf(out, n, "%s\t%llu\t%llu\t%s\t%s", d->method, (unsigned long long)d->frame,
+	if (wl_snprintf(out, n, "%s\t%llu\t%llu\t%s\t%s", d->method, (unsigned long long)d->frame,
 		     (unsigned long long)d->cmd_frame, sz, d->cmd) >= (int)n)
 		out[n - 1] = '\0';
 }
@@ -608,7 +608,7 @@ static void handle_request(struct ftp *s, struct wl_ctx *ctx, const struct line 
 	struct wl_cur argb = arg;
 	const uint8_t *tok = wl_bytes(&tokc, tlen), *argp = wl_bytes(&argb, alen);
 	char cmdline[LABEL_MAX];
-	if (snprintf(cmdline, sizeof cmdline, "%s%s%s", tokt, alen ? " " : "", argtext) >= (int)sizeof cmdline)
+	if (wl_snprintf(cmdline, sizeof cmdline, "%s%s%s", tokt, alen ? " " : "", argtext) >= (int)sizeof cmdline)
 		cmdline[sizeof cmdline - 1] = '\0';  /* a long argument: the label and notes name its start */
 
 	struct wl_msg *m = wl_msg_new(ctx, "ftp", "request", WL_C2S);
@@ -817,9 +817,9 @@ static void finish_reply(struct ftp *s, struct wl_ctx *ctx)
 		const char *what = wl_tok(reply_codes, r->code, NULL);
 		char to[96] = "";
 		if (req)
-			snprintf(to, sizeof to, " (to %.8s in frame %llu)", req->cmd, (unsigned long long)req->frame);
+			wl_snprintf(to, sizeof to, " (to %.8s in frame %llu)", req->cmd, (unsigned long long)req->frame);
 		else if (s->replies)
-			snprintf(to, sizeof to, " (no request waiting)");
+			wl_snprintf(to, sizeof to, " (no request waiting)");
 		wl_note(m, WL_INFO, "%s%s%s%s", cls, what ? ": " : "", what ? what : "", to);
 		if (req) {
 			wl_f_uint(m, "wl.ftp.request_frame", req->frame);

@@ -227,7 +227,7 @@ static void summary(struct fdata *s, struct wl_ctx *ctx, enum wl_dir dir, const 
 	unsigned mdlen = 0;
 	if (!s->gaps[dir] && s->md[dir] && EVP_DigestFinal_ex(s->md[dir], md, &mdlen) == 1) {
 		for (unsigned i = 0; i < mdlen; i++)
-			snprintf(hex + 2 * i, 3, "%02x", md[i]);
+			wl_snprintf(hex + 2 * i, 3, "%02x", md[i]);
 		wl_f_cstr(m, "wl.ftp-data.sha256", hex);
 	}
 	/* the count first: a long file name is what the ladder may cut */

@@ -128,12 +128,12 @@ static void fmt_time(char *out, size_t n, int64_t ns)
 	}
 	struct tm tm;
 	if (!gmtime_r(&s, &tm)) {
-		snprintf(out, n, "?");
+		wl_snprintf(out, n, "?");
 		return;
 	}
 	char day[16];
 	strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	snprintf(out, n, "%.10s %02d:%02d:%02d.%06ld", day, tm.tm_hour % 24, tm.tm_min % 60,
+	wl_snprintf(out, n, "%.10s %02d:%02d:%02d.%06ld", day, tm.tm_hour % 24, tm.tm_min % 60,
 		 tm.tm_sec % 61, frac / 1000 % 1000000);
 }
 

@@ -821,7 +821,7 @@ static int64_t filetime_ns(uint64_t ft)
 
 static void guid_str(const uint8_t *g, char *out, size_t cap)
 {
-	snprintf(out, cap, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	wl_snprintf(out, cap, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
 		 g[13], g[14], g[15]);
 }
@@ -1050,10 +1050,10 @@ static void oid_str(struct wl_cur c, char *out, size_t cap)
 		int k;
 		if (first) {
 			unsigned a = v < 80 ? (unsigned)(v / 40) : 2;
-			k = snprintf(out + o, cap - o, "%u.%llu", a, (unsigned long long)(v - a * 40ull));
+			k = wl_snprintf(out + o, cap - o, "%u.%llu", a, (unsigned long long)(v - a * 40ull));
 			first = 0;
 		} else {
-			k = snprintf(out + o, cap - o, ".%llu", (unsigned long long)v);
+			k = wl_snprintf(out + o, cap - o, ".%llu", (unsigned long long)v);
 		}
 		if (k < 0 || (size_t)k >= cap - o)
 			break;

@@ -162,7 +162,7 @@ static int builtin_name(const char *dotted, char *out, size_t n)
 	for (size_t i = 0; i < sizeof mib_builtin / sizeof mib_builtin[0]; i++) {
 		size_t k = strlen(mib_builtin[i].prefix);
 		if (!strncmp(dotted, mib_builtin[i].prefix, k) && (dotted[k] == '.' || !dotted[k])) {
-			snprintf(out, n, "%s%s", mib_builtin[i].name, dotted + k);
+			wl_snprintf(out, n, "%s%s", mib_builtin[i].name, dotted + k);
 			return 1;
 		}
 	}
@@ -187,9 +187,9 @@ static int oid_name(const uint64_t *arcs, int n, const char *dotted, char *out, 
 	if (depth < 4 || depth > n)
 		return 0;  /* only iso.org.dod: no name worth showing */
 	char mod[256];
-	size_t o2 = (size_t)snprintf(out, outn, "%s::%s", module_name(t->modid, mod), t->label);
+	size_t o2 = (size_t)wl_snprintf(out, outn, "%s::%s", module_name(t->modid, mod), t->label);
 	for (int i = depth; i < n && o2 < outn; i++)
-		o2 += (size_t)snprintf(out + o2, outn - o2, ".%llu", (unsigned long long)arcs[i]);
+		o2 += (size_t)wl_snprintf(out + o2, outn - o2, ".%llu", (unsigned long long)arcs[i]);
 	return 1;
 }
 
@@ -305,17 +305,17 @@ static void octets_text(char *out, size_t n, struct bstr s)
 	size_t o = 0;
 	struct wl_cur c = wl_cur_make(s.p, s.n);
 	if (is_text(s)) {
-		o = (size_t)snprintf(out, n, "STRING: \"");
+		o = (size_t)wl_snprintf(out, n, "STRING: \"");
 		for (size_t i = 0; i < s.n && o + 6 < n; i++) {
 			uint8_t b = wl_u8(&c);
 			out[o++] = (char)(b < 0x20 ? ' ' : b);
 		}
-		snprintf(out + o, n - o, "\"");
+		wl_snprintf(out + o, n - o, "\"");
 		return;
 	}
-	o = (size_t)snprintf(out, n, "Hex-STRING:");
+	o = (size_t)wl_snprintf(out, n, "Hex-STRING:");
 	for (size_t i = 0; i < s.n && o + 8 < n; i++)
-		o += (size_t)snprintf(out + o, n - o, " %02X", wl_u8(&c));
+		o += (size_t)wl_snprintf(out + o, n - o, " %02X", wl_u8(&c));
 }
 
 static void ticks_text(char *out, size_t n, uint64_t t)
@@ -323,12 +323,12 @@ static void ticks_text(char *out, size_t n, uint64_t t)
 	uint64_t cs = t % 100, s = t / 100;
 	uint64_t d = s / 86400, h = s / 3600 % 24, mi = s / 60 % 60, se = s % 60;
 	if (d)
-		snprintf(out, n, "Timeticks: (%llu) %llu day%s, %llu:%02llu:%02llu.%02llu",
+		wl_snprintf(out, n, "Timeticks: (%llu) %llu day%s, %llu:%02llu:%02llu.%02llu",
 			 (unsigned long long)t, (unsigned long long)d, d == 1 ? "" : "s",
 			 (unsigned long long)h, (unsigned long long)mi, (unsigned long long)se,
 			 (unsigned long long)cs);
 	else
-		snprintf(out, n, "Timeticks: (%llu) %llu:%02llu:%02llu.%02llu", (unsigned long long)t,
+		wl_snprintf(out, n, "Timeticks: (%llu) %llu:%02llu:%02llu.%02llu", (unsigned long long)t,
 			 (unsigned long long)h, (unsigned long long)mi, (unsigned long long)se,
 			 (unsigned long long)cs);
 }
@@ -341,7 +341,7 @@ static int oid_field(struct sp *p, struct wl_cur v, const char *field, char *nam
 	int k = wl_ber_oid_arcs(&v, arcs, WL_BER_OID_ARCS);
 	if (k < 0) {
 		p->err = WL_EINVAL;
-		snprintf(name, n, "(invalid OID)");
+		wl_snprintf(name, n, "(invalid OID)");
 		if (dn)
 			dotted[0] = '\0';
 		return 0;
@@ -349,7 +349,7 @@ static int oid_field(struct sp *p, struct wl_cur v, const char *field, char *nam
 	wl_ber_arcs_text(arcs, k, dotted, dn);
 	wl_f_cstr(p->m, field, dotted);
 	if (!oid_name(arcs, k, dotted, name, n))
-		snprintf(name, n, "%s", dotted);
+		wl_snprintf(name, n, "%s", dotted);
 	return 1;
 }
 
@@ -382,18 +382,18 @@ static void vb_value(struct sp *p, struct wl_cur *c, const char *dotted, char *o
 	struct wl_cur v = wl_ber_tlv(c, &h);
 	sp_chk(p, c);
 	if (p->err) {
-		snprintf(out, n, "(cut short)");
+		wl_snprintf(out, n, "(cut short)");
 		return;
 	}
 	int ovf = 0;
 	if (h.cls == WL_BER_UNIV && h.tag == WL_BER_INTEGER) {
 		int64_t x = wl_ber_int(&v, &ovf);
 		wl_f_int(p->m, "snmp.value.int", x);
-		snprintf(out, n, "INTEGER: %lld", (long long)x);
+		wl_snprintf(out, n, "INTEGER: %lld", (long long)x);
 		if (!strcmp(dotted, "1.3.6.1.2.1.1.7.0") && !ovf) {
 			char lt[160];
 			services_text(lt, sizeof lt, x);
-			snprintf(out, n, "INTEGER: %lld (%s)", (long long)x, lt);
+			wl_snprintf(out, n, "INTEGER: %lld (%s)", (long long)x, lt);
 		}
 	} else if (h.cls == WL_BER_UNIV && h.tag == WL_BER_OCTETS) {
 		struct bstr s = all_of(&v);
@@ -403,22 +403,22 @@ static void vb_value(struct sp *p, struct wl_cur *c, const char *dotted, char *o
 		octets_text(out, n, s);
 	} else if (h.cls == WL_BER_UNIV && h.tag == WL_BER_NULL) {
 		wl_f_bool(p->m, "snmp.value.null", 1);
-		snprintf(out, n, "NULL");
+		wl_snprintf(out, n, "NULL");
 	} else if (h.cls == WL_BER_UNIV && h.tag == WL_BER_OID) {
 		char nm[WL_BER_OID_TEXT], dt[WL_BER_OID_TEXT];
 		oid_field(p, v, "snmp.value.oid", nm, sizeof nm, dt, sizeof dt);
-		if (snprintf(out, n, "OID: %s", nm) >= (int)n)
+		if (wl_snprintf(out, n, "OID: %s", nm) >= (int)n)
 			out[n - 1] = '\0';  /* cut: the field holds the whole OID */
 	} else if (h.cls == WL_BER_APP && h.tag == 0 && wl_left(&v) == 4) {
 		uint8_t a[4];
 		wl_copy(&v, a, 4);
 		wl_f_ipv4(p->m, "snmp.value.ipv4", a);
-		snprintf(out, n, "IpAddress: %u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+		wl_snprintf(out, n, "IpAddress: %u.%u.%u.%u", a[0], a[1], a[2], a[3]);
 	} else if (h.cls == WL_BER_APP && (h.tag == 2 || h.tag == 7)) {
 		/* Gauge32 and UInteger32: tshark's fields are signed 64-bit */
 		int64_t x = wl_ber_int(&v, &ovf);
 		wl_f_int(p->m, h.tag == 2 ? "snmp.value.g32" : "snmp.value.u32", x);
-		snprintf(out, n, "Gauge32: %lld", (long long)x);
+		wl_snprintf(out, n, "Gauge32: %lld", (long long)x);
 	} else if (h.cls == WL_BER_APP && (h.tag == 1 || h.tag == 3 || h.tag == 6)) {
 		static const char *const tname[] = { NULL, "Counter32", NULL, "Timeticks", NULL, NULL, "Counter64" };
 		uint64_t x = wl_ber_uint(&v, &ovf);
@@ -426,11 +426,11 @@ static void vb_value(struct sp *p, struct wl_cur *c, const char *dotted, char *o
 		if (h.tag == 3)
 			ticks_text(out, n, x);
 		else
-			snprintf(out, n, "%s: %llu", tname[h.tag], (unsigned long long)x);
+			wl_snprintf(out, n, "%s: %llu", tname[h.tag], (unsigned long long)x);
 	} else if (h.cls == WL_BER_APP && h.tag == 4) {
 		struct bstr s = all_of(&v);
 		wl_f_bytes(p->m, "snmp.value.opaque", s.p, s.n);
-		snprintf(out, n, "OPAQUE: %zu bytes", s.n);
+		wl_snprintf(out, n, "OPAQUE: %zu bytes", s.n);
 	} else if (h.cls == WL_BER_CTX && h.tag <= 2) {
 		static const char *const ex[] = { "snmp.noSuchObject", "snmp.noSuchInstance",
 						  "snmp.endOfMibView" };
@@ -439,12 +439,12 @@ static void vb_value(struct sp *p, struct wl_cur *c, const char *dotted, char *o
 			"No Such Instance currently exists at this OID",
 			"No more variables left in this MIB View (It is past the end of the MIB tree)" };
 		wl_f_bool(p->m, ex[h.tag], 1);
-		snprintf(out, n, "%s", ext[h.tag]);
+		wl_snprintf(out, n, "%s", ext[h.tag]);
 	} else {
 		struct bstr s = all_of(&v);
 		wl_f_bytes(p->m, "snmp.value.unk", s.p, s.n);
 		char tb[40];
-		snprintf(out, n, "%s (%zu bytes)", wl_ber_tag_name(&h, tb, sizeof tb), s.n);
+		wl_snprintf(out, n, "%s (%zu bytes)", wl_ber_tag_name(&h, tb, sizeof tb), s.n);
 	}
 	sp_chk(p, &v);
 	if (ovf)
@@ -1160,7 +1160,7 @@ static void snmpd_message(struct snmp_state *st, struct wl_ctx *ctx, enum wl_dir
 	}
 	if (v == 3) {
 		wl_f_int(p.m, "snmp.msgVersion", v);
-		snprintf(p.text, sizeof p.text, "v3 ");
+		wl_snprintf(p.text, sizeof p.text, "v3 ");
 		v3(&p, &msg, whole);
 	} else {
 		wl_f_int(p.m, "snmp.version", v);
@@ -1169,11 +1169,11 @@ static void snmpd_message(struct snmp_state *st, struct wl_ctx *ctx, enum wl_dir
 			if (com.n)
 				wl_f_secret(p.m, "snmp.community", com.p, com.n);
 			char cs[72];
-			snprintf(cs, sizeof cs, "%.*s", (int)(com.n < 64 ? com.n : 64), (const char *)com.p);
+			wl_snprintf(cs, sizeof cs, "%.*s", (int)(com.n < 64 ? com.n : 64), (const char *)com.p);
 			for (char *q = cs; *q; q++)
 				if ((unsigned char)*q < 0x20)
 					*q = '.';
-			snprintf(p.text, sizeof p.text, "%s \"%s\" ", wl_tok(version_names, (uint32_t)v, "?"),
+			wl_snprintf(p.text, sizeof p.text, "%s \"%s\" ", wl_tok(version_names, (uint32_t)v, "?"),
 				 wl_secret(ctx, cs));
 			pdu(&p, &msg, "snmp.data");
 			if (!st->warned)
@@ -1183,7 +1183,7 @@ static void snmpd_message(struct snmp_state *st, struct wl_ctx *ctx, enum wl_dir
 		} else if (!p.err) {
 			/* SNMPv2u (RFC 1910): parameters, then plaintext PDUs or encrypted bytes */
 			wl_f_bytes(p.m, "snmp.parameters", com.p, com.n);
-			snprintf(p.text, sizeof p.text, "v2u ");
+			wl_snprintf(p.text, sizeof p.text, "v2u ");
 			if (wl_ber_next_is(&msg, WL_BER_UNIV, WL_BER_OCTETS)) {
 				struct bstr enc = take_octets(&p, &msg);
 				wl_f_uint(p.m, "snmp.datav2u", 1);
