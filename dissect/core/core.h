@@ -199,6 +199,10 @@ struct wl_ctx {
 	} shared[WL_MAX_SHARED];  /* wl_engine_shared() */
 };
 
+/* field.c: n bytes of the message's pool at *off; NULL (and the overflow
+ * mark) when it is full. */
+char *wl__pool_take(struct wl_msg *m, size_t n, uint32_t *off);
+
 /* msg.c */
 void wl__msg_init(struct wl_ctx *ctx);
 void wl__msg_flush(struct wl_ctx *ctx);
@@ -213,7 +217,8 @@ void wl__ip_layer_fields(struct wl_ctx *ctx, struct wl_msg *m, unsigned layer);
 /* link.c */
 void wl__link(struct wl_ctx *ctx, int linktype, struct wl_cur c);
 void wl__ethertype(struct wl_ctx *ctx, uint16_t type, struct wl_cur c);
-/* The link header's fields (eth.*, vlan.*, sll.*, padding and trailer), with -v. */
+/* linkfields.c: the link header's fields (eth.*, vlan.*, sll.*, padding
+ * and trailer), with -v. */
 void wl__link_fields(struct wl_ctx *ctx, struct wl_msg *m);
 /* The network layer says how many bytes after the link header are its own
  * (the rest is Ethernet padding or a trailer); the outermost one counts. */
