@@ -103,7 +103,7 @@ char *wl_expect_header(enum wl_expect_kind k, const char *const *opts, size_t no
  * header, version and options (malloc'd, or NULL) say what made it. */
 size_t wl_expect_split(enum wl_expect_kind k, const char *text, size_t len, char **version,
 		       char **options);
-/* The options as one string: shell-quoted where needed, spaces between. */
+/* quote.c: the options as one string, shell-quoted where needed, spaces between. */
 char *wl_join_options(const char *const *opts, size_t nopts);
 
 /* ---- reports (report.c) ---- */

@@ -26,46 +26,6 @@ const char *wl_version(void)
 	return WL_VERSION;
 }
 
-static int shell_safe(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=,+@%-", *s))
-			return 0;
-	return 1;
-}
-
-char *wl_join_options(const char *const *opts, size_t nopts)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
-	for (size_t i = 0; i < nopts; i++) {
-		if (i)
-			fputc(' ', f);
-		if (shell_safe(opts[i])) {
-			fputs(opts[i], f);
-			continue;
-		}
-		fputc('\'', f);
-		for (const char *s = opts[i]; *s; s++) {
-			if (*s == '\'')
-				fputs("'\\''", f);  /* end the quote, an escaped quote, quote again */
-			else
-				fputc(*s, f);
-		}
-		fputc('\'', f);
-	}
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 char *wl_expect_header(enum wl_expect_kind k, const char *const *opts, size_t nopts)
 {
 	char *buf = NULL;
