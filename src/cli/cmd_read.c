@@ -330,6 +330,8 @@ int wl_cmd_read(int argc, char **argv)
 		wl_err("%s: %s", file, err);
 		return WL_EXIT_USAGE;
 	}
+	if (res.query_warning[0])
+		wl_err("%s", res.query_warning);
 	return WL_EXIT_OK;
 }
 
@@ -461,5 +463,7 @@ int wl_cmd_capture(int argc, char **argv)
 		wl_err("%s", err);
 		return WL_EXIT_FAIL;
 	}
+	if (res.query_warning[0])
+		wl_err("%s", res.query_warning);
 	return WL_EXIT_OK;
 }

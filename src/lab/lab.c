@@ -376,6 +376,8 @@ static int lab_one(const struct wl_driver *d, const struct wl_lab_opts *o, struc
 	char werr[256];
 	if (wl_writer_close(w, werr, sizeof werr) < 0)
 		lab_err(o, "%s: %s", o->write, werr);
+	if (res.query_warning[0])
+		lab_err(o, "%s", res.query_warning);
 	if (started && !o->keep)
 		wl_daemon_stop(state, srv->name);
 

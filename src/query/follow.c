@@ -63,6 +63,7 @@ struct follow {
 	uint8_t *bytes;
 	size_t nbytes, bytes_cap;
 	int truncated;
+	char warning[96];
 };
 
 static int seq_lt(uint32_t a, uint32_t b)
@@ -75,6 +76,9 @@ static void add_chunk(struct follow *w, int node, const uint8_t *p, uint32_t n)
 	if (!n)
 		return;
 	if (w->nbytes + n > FOLLOW_MAX_BYTES) {
+		if (!w->truncated)
+			snprintf(w->warning, sizeof w->warning, "follow: the conversation holds more than %u bytes; "
+				 "the rest was left out", FOLLOW_MAX_BYTES);
 		w->truncated = 1;
 		return;
 	}
@@ -354,10 +358,13 @@ static void follow_finish(void *arg)
 		offset[c->node] += c->len;
 	}
 	fprintf(o, "===================================================================\n");
-	if (w->truncated)
-		fprintf(stderr, "wirelab: follow: the conversation holds more than %u bytes; the rest was left out\n",
-			FOLLOW_MAX_BYTES);
 	fflush(o);
+}
+
+static const char *follow_warning(void *arg)
+{
+	const struct follow *w = arg;
+	return w->truncated ? w->warning : NULL;
 }
 
 static void follow_free(void *arg)
@@ -420,7 +427,7 @@ int wl__follow_new(const struct wl_qreg *reg, const char *arg, FILE *out, struct
 			*c2 = '\0';
 		w->stream = -1;
 	}
-	*c = (struct wl_qconsumer){ .frame = follow_frame, .finish = follow_finish, .free = follow_free,
-				    .arg = w, .every_frame = 1 };
+	*c = (struct wl_qconsumer){ .frame = follow_frame, .finish = follow_finish, .warning = follow_warning,
+				    .free = follow_free, .arg = w, .every_frame = 1 };
 	return 0;
 }

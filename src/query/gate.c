@@ -618,6 +618,16 @@ void wl_gate_finish(struct wl_gate *g)
 			g->cons[c].finish(g->cons[c].arg);
 }
 
+const char *wl_gate_warning(const struct wl_gate *g)
+{
+	for (unsigned c = 0; c < g->ncons; c++) {
+		const char *w = g->cons[c].warning ? g->cons[c].warning(g->cons[c].arg) : NULL;
+		if (w)
+			return w;
+	}
+	return NULL;
+}
+
 void wl_gate_counts(const struct wl_gate *g, uint64_t *frames, uint64_t *passed)
 {
 	*frames = g->frames;

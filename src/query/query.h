@@ -99,6 +99,9 @@ struct wl_qconsumer {
 	void (*frame)(void *arg, const struct wl_qframe *f);
 	void (*flow)(void *arg, const struct wl_flow_summary *s);  /* may be NULL */
 	void (*finish)(void *arg);                                   /* may be NULL */
+	/* after finish: a sentence for the user (what the report left out), or
+	 * NULL; the caller says it, since only the command line prints. */
+	const char *(*warning)(void *arg);                           /* may be NULL */
 	void (*free)(void *arg);
 	void *arg;
 	int every_frame;         /* sees frames that fail the filter too (-z, as tshark's taps) */
@@ -123,6 +126,8 @@ void wl_gate_drain(struct wl_gate *g);
 /* Drains, then every consumer's finish() (the statistics print their reports). */
 void wl_gate_finish(struct wl_gate *g);
 void wl_gate_free(struct wl_gate *g);
+/* After wl_gate_finish: the first consumer's warning, or NULL. */
+const char *wl_gate_warning(const struct wl_gate *g);
 /* Frames seen and frames that passed. */
 void wl_gate_counts(const struct wl_gate *g, uint64_t *frames, uint64_t *passed);
 

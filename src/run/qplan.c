@@ -249,6 +249,11 @@ void wl_qrun_finish(struct wl_qrun *r)
 		wl_gate_finish(r->g);
 }
 
+const char *wl_qrun_warning(const struct wl_qrun *r)
+{
+	return r ? wl_gate_warning(r->g) : NULL;
+}
+
 void wl_qrun_free(struct wl_qrun *r)
 {
 	if (!r)

@@ -39,6 +39,8 @@ void wl_qrun_engine(struct wl_qrun *r, struct wl_engine *e);
 void wl_qrun_drain(struct wl_qrun *r);
 /* ... then the -T fields tail and the -z reports. */
 void wl_qrun_finish(struct wl_qrun *r);
+/* After wl_qrun_finish: what a report left out, for the user, or NULL. */
+const char *wl_qrun_warning(const struct wl_qrun *r);
 void wl_qrun_free(struct wl_qrun *r);
 
 /* For --help: the query options, one per line. */

@@ -189,6 +189,8 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	wl_render_totals(r, &res->totals);
 	wl_render_flush(r);
 	wl_qrun_finish(query);   /* -z reports after the frames, as tshark */
+	const char *qw = wl_qrun_warning(query);
+	snprintf(res->query_warning, sizeof res->query_warning, "%s", qw ? qw : "");
 	wl_engine_free(e);
 	wl_qrun_free(query);
 	wl_flow_geoip_free(geo);

@@ -39,6 +39,7 @@ struct wl_run_result {
 	struct wl_render_totals totals;
 	int write_failed;
 	char write_err[256];
+	char query_warning[160];  /* what a -z report left out ("" if nothing) */
 };
 
 /* Reads src to its end (or count, or *stop), writing to w if given, dissecting
