@@ -222,7 +222,7 @@ static void field_value(struct wl_renderer *r, const struct wl_msg *m, const str
 	case WL_FT_HEX: hex_u64(b, f->v.u); break;
 	case WL_FT_INT: wl_ob_i64(b, f->v.i); break;
 	case WL_FT_BOOL: wl_ob_putc(b, f->v.u ? '1' : '0'); break;
-	case WL_FT_DOUBLE: wl_ob_printf(b, "%.9g", f->v.d); break;
+	case WL_FT_DOUBLE: wl_ob_double(b, f->v.d); break;
 	case WL_FT_STR:
 		if ((f->flags & WL_FIELD_SECRET) && r->o.redact)
 			WL_OB_LIT(b, "********");

@@ -2,6 +2,7 @@
  * integers without printf, JSON escaping, hex, ISO 8601 times. */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -112,6 +113,16 @@ void wl_ob_printf(struct wl_obuf *b, const char *fmt, ...)
 	if (n < 0)
 		return;
 	wl_ob_write(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+void wl_ob_double(struct wl_obuf *b, double d)
+{
+	char s[40];
+	int n = snprintf(s, sizeof s, "%.9g", d);
+	for (int prec = 10; prec <= 17 && strtod(s, NULL) != d; prec++)
+		n = snprintf(s, sizeof s, "%.*g", prec, d);
+	if (n > 0)
+		wl_ob_write(b, s, (size_t)n < sizeof s ? (size_t)n : sizeof s - 1);
 }
 
 /* Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
@@ -398,7 +409,7 @@ void wl_ob_field_text(struct wl_obuf *b, const struct wl_msg *m, const struct wl
 	case WL_FT_INT: wl_ob_i64(b, f->v.i); break;
 	case WL_FT_HEX: wl_ob_printf(b, "0x%" PRIx64, f->v.u); break;
 	case WL_FT_BOOL: wl_ob_str(b, f->v.u ? "1" : "0"); break;
-	case WL_FT_DOUBLE: wl_ob_printf(b, "%.9g", f->v.d); break;
+	case WL_FT_DOUBLE: wl_ob_double(b, f->v.d); break;
 	case WL_FT_STR:
 		if ((f->flags & WL_FIELD_SECRET) && redact)
 			wl_ob_str(b, "********");

@@ -39,6 +39,9 @@ void wl_ob_str(struct wl_obuf *b, const char *s);
 /* A string literal, without strlen. */
 #define WL_OB_LIT(b, lit) wl_ob_write((b), "" lit, sizeof(lit) - 1)
 void wl_ob_u64(struct wl_obuf *b, uint64_t v);
+/* The shortest decimal that reads back as d (9 significant digits when they
+ * do, up to 17): a time of 1035.013306 s keeps its microseconds. */
+void wl_ob_double(struct wl_obuf *b, double d);
 void wl_ob_i64(struct wl_obuf *b, int64_t v);
 void wl_ob_printf(struct wl_obuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A JSON string body (no quotes): escapes, and invalid UTF-8 as U+FFFD. */

@@ -32,7 +32,7 @@ static void json_value(struct wl_renderer *r, const struct wl_msg *m, const stru
 		if (f->v.d != f->v.d || f->v.d - f->v.d != 0)
 			WL_OB_LIT(b, "null");  /* NaN and infinities are not JSON */
 		else
-			wl_ob_printf(b, "%.9g", f->v.d);
+			wl_ob_double(b, f->v.d);
 		break;
 	case WL_FT_STR:
 		wl_ob_putc(b, '"');
