@@ -15,7 +15,8 @@ static void say_err(const char *msg)
 
 static const char lab_usage[] =
 	"usage: wirelab lab EXCHANGE|all|--list [--server HOST:PORT] [-i IFACE] [-w OUT.pcap]\n"
-	"                   [-T text|json|ladder|html|svg] [-v] [--state DIR] [--accept-new] [--keep]\n"
+	"                   [-T text|json|ladder|html|svg] [-v] [-x] [-t FMT] [--state DIR] [--accept-new]\n"
+	"                   [--keep]\n"
 	"                   [--expect STORED.pcap] [-Y FILTER] [-T fields -e FIELD...] [-z STAT]\n"
 	"Runs a real client against a real server on loopback while the capture thread records\n"
 	"it, then prints the client's output, the annotated trace and a summary.\n"

@@ -54,6 +54,10 @@ static int snmp_user_option(struct wl_view *v, const char *spec)
 int wl_view_ready(struct wl_view *v)
 {
 	char err[2048];
+	if (v->render.hexdump && v->render.format != WL_OUT_TEXT && v->render.format != WL_OUT_LADDER) {
+		wl_err("-x: the frame bytes go with the text views (-T text or ladder); -T html shows them on click");
+		return -1;
+	}
 	if (wl_qplan_ready(v->query, v->render.redact, err, sizeof err) < 0) {
 		wl_err("%s", err);
 		return -1;
@@ -65,6 +69,26 @@ void wl_view_free(struct wl_view *v)
 {
 	wl_qplan_free(v->query);
 	v->query = NULL;
+}
+
+/* -t as tshark's: r d dd e a ad adoy u ud udoy. */
+static int time_format_option(struct wl_view *v, const char *arg)
+{
+	static const struct {
+		const char *name;
+		enum wl_time_fmt f;
+	} formats[] = {
+		{ "r", WL_T_REL }, { "d", WL_T_DELTA }, { "dd", WL_T_DELTA_SHOWN }, { "e", WL_T_EPOCH },
+		{ "a", WL_T_LOCAL }, { "ad", WL_T_LOCAL_DATE }, { "adoy", WL_T_LOCAL_DOY },
+		{ "u", WL_T_UTC }, { "ud", WL_T_UTC_DATE }, { "udoy", WL_T_UTC_DOY },
+	};
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (strcmp(arg, formats[i].name) == 0) {
+			v->render.time_fmt = formats[i].f;
+			return 1;
+		}
+	wl_err("-t %s: expected r, d, dd, e, a, ad, adoy, u, ud or udoy (as tshark)", arg);
+	return -1;
 }
 
 int wl_view_option(struct wl_view *v, int opt, const char *arg)
@@ -88,7 +112,7 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg)
 			 * and shows each message's frame bytes */
 			v->render.format = arg[0] == 'h' ? WL_OUT_HTML : WL_OUT_SVG;
 			v->render.dissectors = wl_dissectors;
-			v->dissect.frame_bytes = arg[0] == 'h';
+			v->dissect.frame_bytes = arg[0] == 'h' || v->render.hexdump;
 		} else {
 			wl_err("-T %s: expected text, json, ladder, html, svg, fields or ek", arg);
 			return -1;
@@ -97,6 +121,20 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg)
 	case 'v':
 		v->render.verbose++;
 		v->dissect.verbose++;
+		return 1;
+	case 'x':
+	case 'X':  /* tcpdump's; the layout is tshark's -x */
+		v->render.hexdump = 1;
+		v->dissect.frame_bytes = 1;
+		return 1;
+	case 't':
+		return time_format_option(v, arg);
+	case 'u':
+		if (strcmp(arg, "s") != 0 && strcmp(arg, "hms") != 0) {
+			wl_err("-u %s: expected s or hms (as tshark)", arg);
+			return -1;
+		}
+		v->render.time_hms = arg[0] == 'h';
 		return 1;
 	case 'd':
 		if (v->nrules >= sizeof v->rules / sizeof v->rules[0]) {
@@ -206,7 +244,8 @@ char *wl_join_args(int argc, char **argv, int i)
 }
 
 static const char read_usage[] =
-	"usage: wirelab read -r FILE [-c N] [-n] [-v...] [-T text|json|ladder|html|svg|fields|ek]\n"
+	"usage: wirelab read -r FILE [-c N] [-n] [-v...] [-x] [-t FMT] [-u s|hms]\n"
+	"                    [-T text|json|ladder|html|svg|fields|ek]\n"
 	"                    [-d RULE]... [-Y FILTER] [-e FIELD]... [-E OPT=V]... [-z STAT]... [-q]\n"
 	"                    [--color=auto|always|never] [--redact] [--keylog FILE]\n"
 	"                    [--snmp-user SPEC]... [--snmp-users FILE] [--smb-password P] [--smb-key ID:KEY]\n"
@@ -216,6 +255,11 @@ static const char read_usage[] =
 	"  -c N        stop after N packets\n"
 	"  -n          accepted for tcpdump habits: wirelab never resolves names\n"
 	"  -v          show every segment and the fields of each message (repeatable)\n"
+	"  -x, -X      after each frame's lines, its bytes in hex and ASCII (tshark's -x layout)\n"
+	"  -t FMT      the time column, as tshark: r (since the first frame), d (since the frame\n"
+	"              before), dd (since the frame shown before), e (epoch), a ad adoy (local\n"
+	"              time, with the date, with the day of the year), u ud udoy (the same in UTC)\n"
+	"  -u s|hms    -t r, d, dd in seconds or as 1h 2m 3.000000s\n"
 	"  -T FORMAT   text (annotated ladder, default), json (JSON Lines), ladder (arrows only),\n"
 	"              html (one self-contained page: sequence diagram, fields, bytes), svg\n"
 	"              (the diagram alone, for slides and print),\n"
@@ -347,7 +391,8 @@ static void on_signal(int sig)
 
 static const char capture_usage[] =
 	"usage: wirelab capture -i IFACE [-w OUT.pcap] [-c N] [-s SNAPLEN] [-B KiB] [-Z USER] [-q]\n"
-	"                       [-T text|json|ladder|fields|ek] [-v] [-d RULE] [-Y FILTER] [-e FIELD]...\n"
+	"                       [-T text|json|ladder|fields|ek] [-v] [-x] [-t FMT] [-d RULE] [-Y FILTER]\n"
+	"                       [-e FIELD]...\n"
 	"                       [-E OPT=V]... [-z STAT]... [BPF filter]\n"
 	"Captures live in a thread of its own and prints the annotated trace as packets arrive;\n"
 	"SIGINT or SIGTERM (or -c) stops it, and the summary reports drops.\n"

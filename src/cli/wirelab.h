@@ -9,14 +9,14 @@
 
 /* Parses an option every dissecting subcommand understands (-T, -v, -d,
  * --color, --redact, --keylog, -o, --snmp-user, --geoip-db, --no-summary,
- * and the query options -Y -e -E -z).
+ * -x/-X, -t, -u, and the query options -Y -e -E -z).
  * Returns 1 if it was one, 0 if not, -1 on a bad value (reason printed). */
 int wl_view_option(struct wl_view *v, int opt, const char *arg);
 /* Checks the query options before any packet is read (prints the reason);
  * wl_view_free releases them. */
 int wl_view_ready(struct wl_view *v);
 void wl_view_free(struct wl_view *v);
-#define WL_VIEW_SHORTOPTS "T:vd:o:Y:e:E:z:"
+#define WL_VIEW_SHORTOPTS "T:vd:o:Y:e:E:z:xXt:u:"
 #define WL_VIEW_LONGOPTS                                                      \
 	{ "color", optional_argument, NULL, 1001 },                           \
 	{ "redact", no_argument, NULL, 1002 },                                \

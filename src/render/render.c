@@ -96,6 +96,8 @@ void wl_render_line(struct wl_renderer *r, const char *fmt, ...)
 		r->be->line(r, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 		return;
 	}
+	if (r->be->settle)
+		r->be->settle(r);
 	wl_ob_write(&r->ob, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 	wl_ob_putc(&r->ob, '\n');
 	r->last_flow_valid = 0;
@@ -103,6 +105,8 @@ void wl_render_line(struct wl_renderer *r, const char *fmt, ...)
 
 void wl_render_flush(struct wl_renderer *r)
 {
+	if (r->be->settle)
+		r->be->settle(r);
 	wl_ob_flush(&r->ob);
 	fflush(r->ob.f);
 }
@@ -127,6 +131,7 @@ void wl_render_free(struct wl_renderer *r)
 	wl_render_flush(r);
 	for (unsigned i = 0; i < r->nwarn_kinds; i++)
 		free((void *)r->warn_kinds[i]);
+	free(r->x_bytes);
 	free(r);
 }
 

@@ -11,12 +11,22 @@
 
 enum wl_format { WL_OUT_TEXT, WL_OUT_JSON, WL_OUT_LADDER, WL_OUT_HTML, WL_OUT_SVG };
 
+/* The time column, as tshark's -t: WL_T_DEFAULT is wirelab's own (seconds
+ * since the first packet, 4 decimals; 6 with -v). */
+enum wl_time_fmt {
+	WL_T_DEFAULT, WL_T_REL, WL_T_DELTA, WL_T_DELTA_SHOWN, WL_T_EPOCH,
+	WL_T_LOCAL, WL_T_LOCAL_DATE, WL_T_LOCAL_DOY, WL_T_UTC, WL_T_UTC_DATE, WL_T_UTC_DOY,
+};
+
 struct wl_render_opts {
 	enum wl_format format;
 	int verbose;
 	int color;
 	int redact;
 	int summaries;   /* per-flow closing summaries in text */
+	int hexdump;     /* text: each shown frame's bytes after its lines (-x) */
+	enum wl_time_fmt time_fmt;  /* text: the time column (-t) */
+	int time_hms;    /* text: intervals as 1h 2m 3.000000s (-u hms) */
 	FILE *out;
 	/* html and svg */
 	const char *title;        /* the exchange or file shown */

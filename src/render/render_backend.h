@@ -17,6 +17,8 @@ struct wl_render_backend {
 	void (*begin)(struct wl_renderer *r);
 	void (*end)(struct wl_renderer *r);
 	void (*line)(struct wl_renderer *r, const char *text, size_t n);
+	/* writes what the backend holds back (text: the last frame's -x bytes) */
+	void (*settle)(struct wl_renderer *r);
 };
 
 struct wl_renderer {
@@ -31,6 +33,14 @@ struct wl_renderer {
 	uint32_t hval[WL_NAME_CACHE], hlen[WL_NAME_CACHE];
 	unsigned nwarn_kinds;
 	void *be_state;           /* the backend's own (html, svg), from begin to end */
+	/* text: the frames -t d and -t dd measure from, and -x's bytes of the
+	 * frame last shown (written when its lines are done) */
+	uint64_t seen_frame, shown_frame;
+	int64_t seen_ts, seen_delta, shown_ts, shown_delta;
+	int seen_any, shown_any;
+	uint8_t *x_bytes;
+	uint32_t x_len;
+	int x_pending;
 };
 
 /* The annotated ladder with its flow summaries; the bare ladder (arrows

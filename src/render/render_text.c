@@ -11,9 +11,12 @@
  * packet, and colour is used only when asked for.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "hexdump.h"
 #include "render_backend.h"
+#include "timecol.h"
 
 #define LADDER 54   /* display columns of the arrow area */
 #define TEXT_MAX 50 /* display columns of message text on the line */
@@ -89,7 +92,8 @@ static void header(struct wl_renderer *r, const struct wl_msg *m)
 	struct wl_obuf *b = &r->ob;
 	if (r->o.color)
 		wl_ob_str(b, "\033[1m");
-	wl_ob_printf(b, "%7s %9s  %-*s%s", "#", "time", LADDER - 1, m->client, m->server);
+	wl_ob_printf(b, "%7s %*s  %-*s%s", "#", (int)wl_timecol_width(r->o.time_fmt, r->o.verbose, r->o.time_hms),
+		     "time", LADDER - 1, m->client, m->server);
 	if (r->o.color)
 		wl_ob_str(b, "\033[0m");
 	wl_ob_putc(b, '\n');
@@ -109,9 +113,9 @@ static void note_line(struct wl_renderer *r, const struct wl_msg *m, unsigned i)
 		wl_ob_str(b, "\033[0m");
 }
 
-static void indent(struct wl_obuf *b)
+static void indent(struct wl_renderer *r)
 {
-	repeat(b, " ", 7 + 1 + 9 + 2 + LADDER + 2);
+	repeat(&r->ob, " ", 7 + 1 + wl_timecol_width(r->o.time_fmt, r->o.verbose, r->o.time_hms) + 2 + LADDER + 2);
 }
 
 /* s right-aligned in width columns (s is ASCII). */
@@ -122,9 +126,26 @@ static void pad_left(struct wl_obuf *b, const char *s, size_t n, size_t width)
 	wl_ob_write(b, s, n);
 }
 
-/* "%7llu %9s  " with the time as seconds.4 digits, without printf (every line). */
-static void frame_and_time(struct wl_obuf *b, uint64_t frame, int64_t ns)
+/* "%7llu %9s  " with the time as seconds.4 digits, without printf (every
+ * line); the other time formats (-t, -v) through timecol.c. */
+static void frame_and_time(struct wl_renderer *r, const struct wl_msg *m)
 {
+	struct wl_obuf *b = &r->ob;
+	uint64_t frame = m->frame;
+	int64_t ns = m->rel_ns;
+	if (r->o.time_fmt != WL_T_DEFAULT || r->o.verbose) {
+		char t[64];
+		int64_t delta = r->o.time_fmt == WL_T_DELTA_SHOWN ? r->shown_delta : r->seen_delta;
+		size_t n = wl_timecol_text(t, sizeof t, r->o.time_fmt, r->o.verbose, r->o.time_hms,
+					   m->ts_ns, m->rel_ns, delta);
+		char num[24];
+		int k = snprintf(num, sizeof num, "%" PRIu64, frame);
+		pad_left(b, num, (size_t)(k > 0 ? k : 0), 7);
+		wl_ob_putc(b, ' ');
+		pad_left(b, t, n, wl_timecol_width(r->o.time_fmt, r->o.verbose, r->o.time_hms));
+		wl_ob_write(b, "  ", 2);
+		return;
+	}
 	char t[32];
 	size_t n = sizeof t;
 	do {
@@ -152,15 +173,58 @@ static void frame_and_time(struct wl_obuf *b, uint64_t frame, int64_t ns)
 	wl_ob_write(b, "  ", 2);
 }
 
+/* -x: the bytes of the frame whose lines were the last shown. */
+static void text_settle(struct wl_renderer *r)
+{
+	if (!r->x_pending)
+		return;
+	r->x_pending = 0;
+	wl_ob_hexdump(&r->ob, r->x_bytes, r->x_len);
+}
+
+static void hold_bytes(struct wl_renderer *r, const struct wl_msg *m)
+{
+	if (!m->has_bytes || (!r->x_bytes && !(r->x_bytes = malloc(UINT16_MAX))))
+		return;
+	uint32_t n = m->bytes_len < UINT16_MAX ? m->bytes_len : UINT16_MAX;
+	memcpy(r->x_bytes, wl_msg_pool(m, m->bytes_off), n);
+	r->x_len = n;
+	r->x_pending = 1;
+}
+
+/* The frames -t d (the frame before) and -t dd (the frame last shown)
+ * measure from; every message passes here, shown or not. */
+static void track_frames(struct wl_renderer *r, const struct wl_msg *m, int shown)
+{
+	if (!r->seen_any || m->frame != r->seen_frame) {
+		r->seen_delta = r->seen_any ? m->ts_ns - r->seen_ts : 0;
+		r->seen_ts = m->ts_ns;
+		r->seen_frame = m->frame;
+		r->seen_any = 1;
+	}
+	if (shown && (!r->shown_any || m->frame != r->shown_frame)) {
+		r->shown_delta = r->shown_any ? m->ts_ns - r->shown_ts : 0;
+		r->shown_ts = m->ts_ns;
+		r->shown_frame = m->frame;
+		r->shown_any = 1;
+		if (r->o.hexdump) {
+			text_settle(r);
+			hold_bytes(r, m);
+		}
+	}
+}
+
 static void text_msg(struct wl_renderer *r, const struct wl_msg *m)
 {
 	struct wl_obuf *b = &r->ob;
-	if (m->minor && r->o.verbose < 1)
+	int shown = !m->minor || r->o.verbose >= 1;
+	track_frames(r, m, shown);
+	if (!shown)
 		return;
 	if (!r->last_flow_valid || r->last_flow != m->flow_id || m->flow_id == 0)
 		header(r, m);
 
-	frame_and_time(b, m->frame, m->rel_ns);
+	frame_and_time(r, m);
 
 	const char *text = m->text_len ? wl_msg_pool(m, m->text_off) : m->type;
 	size_t tlen = m->text_len ? m->text_len : strlen(m->type);
@@ -190,7 +254,7 @@ static void text_msg(struct wl_renderer *r, const struct wl_msg *m)
 		note_line(r, m, 0);
 		wl_ob_putc(b, '\n');
 		for (unsigned i = 1; i < m->nnotes; i++) {
-			indent(b);
+			indent(r);
 			note_line(r, m, i);
 			wl_ob_putc(b, '\n');
 		}
@@ -215,6 +279,7 @@ static void text_msg(struct wl_renderer *r, const struct wl_msg *m)
 static void text_flow(struct wl_renderer *r, const struct wl_flow_summary *s)
 {
 	struct wl_obuf *b = &r->ob;
+	text_settle(r);
 	int64_t dur = s->last_ns - s->first_ns;
 	wl_ob_printf(b, "  ── %s %s ⇄ %s: frames %" PRIu64 "–%" PRIu64 ", %" PRId64 ".%04" PRId64 " s",
 		     s->proto, s->client, s->server, s->first_frame, s->last_frame,
@@ -233,5 +298,5 @@ static void text_flow(struct wl_renderer *r, const struct wl_flow_summary *s)
 	r->last_flow_valid = 0;
 }
 
-const struct wl_render_backend wl_render_text = { .msg = text_msg, .flow = text_flow };
-const struct wl_render_backend wl_render_ladder = { .msg = text_msg };
+const struct wl_render_backend wl_render_text = { .msg = text_msg, .flow = text_flow, .settle = text_settle };
+const struct wl_render_backend wl_render_ladder = { .msg = text_msg, .settle = text_settle };
