@@ -38,6 +38,15 @@ static void test_seeds_table(void **state)
 	assert_string_equal(wlt_field(m, "wl.chat.message", 0), "brie");
 	assert_string_equal(wlt_field(m, "wl.chat.segments", 0), "1");
 	assert_true(wlt_note(m, "2 messages arrived in one TCP segment"));
+	/* 'caerphil' completes no message: its segment is shown, with its bytes */
+	m = wlt_find(&t, "tcp", "segment", 3);
+	assert_non_null(m);
+	assert_false(m->minor);
+	assert_string_equal(m->text, "8 bytes \"caerphil\"");
+	assert_true(wlt_note(m, "[TCP segment of a reassembled PDU]"));
+	/* the segments that complete one stay minor */
+	m = wlt_find(&t, "tcp", "segment", 4);
+	assert_true(m->minor);
 	wlt_free(&t);
 }
 

@@ -1226,7 +1226,7 @@ static void test_data_preview_and_decode_as(void **state)
 	assert_string_equal(wlt_field(m, "data.len", 0), "25");
 	seg(&t, WL_S2C, 2, 26, ACK | PSH, "\x01\x02\x03\x04\x05\x06");
 	m = wlt_find(&t, "data", NULL, 1);
-	assert_string_equal(m->text, "6 bytes of data");
+	assert_string_equal(m->text, "6 bytes 01 02 03 04 05 06");
 	assert_int_equal(m->dir, WL_S2C);
 	wlt_free(&t);
 

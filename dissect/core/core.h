@@ -169,6 +169,7 @@ struct wl_ctx {
 
 	struct wl_msg *msg;      /* the one message under construction */
 	int msg_open;
+	uint64_t msgs_made;      /* messages begun (wl_msg_new), to tell whether bytes made one */
 	char mask[16];
 
 	/* flows */
@@ -320,6 +321,9 @@ void wl__frame_transport(struct wl_ctx *ctx, const struct wl_flow *f, const uint
 
 /* data.c: payload no dissector claims */
 void wl__data_msg(struct wl_ctx *ctx, int dir, struct wl_cur c);
+struct wl_sb;
+/* "9 bytes \"GET TIME\\n\"" or "300 bytes 16 03 01 ..." (data.c). */
+void wl__data_preview(struct wl_sb *b, struct wl_cur c);
 
 /* addr.c */
 /* Formats an address (af 4/6) with a port into out ("1.2.3.4:80", "[::1]:80"). */

@@ -110,6 +110,7 @@ struct wl_msg *wl_msg_new(struct wl_ctx *ctx, const char *proto, const char *typ
 		m->server = m->dst = ctx->pkt_dst;
 	}
 	ctx->msg_open = 1;
+	ctx->msgs_made++;
 	if (ctx->spans)
 		frame_bytes(ctx, m);
 	frame_fields(ctx, m);

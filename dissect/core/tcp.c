@@ -458,9 +458,11 @@ static void reassemble(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint32_t 
 	wl__stream_drain(ctx, f, dir);
 }
 
-static void segment_msg(struct wl_ctx *ctx, struct wl_flow *f, int dir, const struct seg_info *sp,
-			const struct seg_view *vp, const struct wl_tcp_segv *svp,
-			const struct wl_tcp_ta *tap, uint32_t seq, size_t captured);
+static struct wl_msg *segment_msg(struct wl_ctx *ctx, struct wl_flow *f, int dir,
+				  const struct seg_info *sp, const struct seg_view *vp,
+				  const struct wl_tcp_segv *svp, const struct wl_tcp_ta *tap,
+				  uint32_t seq, size_t captured);
+static void held_segment(struct wl_msg *m, const uint8_t *payload, size_t captured);
 static void tcp_flow_end(struct wl_ctx *ctx, struct wl_flow *f, int dir, const struct seg_info *sp,
 			 uint32_t seq);
 
@@ -568,17 +570,39 @@ void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_len)
 		if (s.len && !(s.flags & TH_RST) && wl__seq_lt(h->next_seq, end))
 			h->next_seq = end;
 	} else {
-		segment_msg(ctx, f, dir, &s, &v, &sv, &ta, seq, captured);
+		/* the segment's message stays open while its bytes are dissected: a
+		 * message they complete closes it, and if none does, it is shown */
+		struct wl_msg *m = segment_msg(ctx, f, dir, &s, &v, &sv, &ta, seq, captured);
+		uint32_t before = h->next_seq;
+		uint64_t made = ctx->msgs_made;
 		if (s.len && !(s.flags & TH_RST))
 			reassemble(ctx, f, dir, seq, s.len, payload, (uint32_t)captured);
+		if (ctx->msgs_made == made && ctx->msg_open && h->next_seq != before && captured)
+			held_segment(m, payload, captured);
+		wl__msg_flush(ctx);
 	}
 	tcp_flow_end(ctx, f, dir, &s, seq);
 }
 
-/* The segment's message: fields, text, tshark's analysis and the teaching notes. */
-static void segment_msg(struct wl_ctx *ctx, struct wl_flow *f, int dir, const struct seg_info *sp,
-			const struct seg_view *vp, const struct wl_tcp_segv *svp,
-			const struct wl_tcp_ta *tap, uint32_t seq, size_t captured)
+/* New bytes that completed no message: the dissector holds them for the
+ * rest. tshark marks such a frame "[TCP segment of a reassembled PDU]"; the
+ * default view shows it, or the frame would seem to carry nothing. */
+static void held_segment(struct wl_msg *m, const uint8_t *payload, size_t captured)
+{
+	char text[320];
+	struct wl_sb b = { text, 0, sizeof text };
+	wl__data_preview(&b, wl_cur_make(payload, captured));
+	wl__msg_text_raw(m, text, b.n);
+	wl_note(m, WL_INFO, "[TCP segment of a reassembled PDU]: part of a message, shown where it ends");
+	m->minor = 0;
+}
+
+/* The segment's message, left open: fields, text, tshark's analysis and the
+ * teaching notes. */
+static struct wl_msg *segment_msg(struct wl_ctx *ctx, struct wl_flow *f, int dir,
+				  const struct seg_info *sp, const struct seg_view *vp,
+				  const struct wl_tcp_segv *svp, const struct wl_tcp_ta *tap,
+				  uint32_t seq, size_t captured)
 {
 	struct seg_info s = *sp;
 	struct seg_view v = *vp;
@@ -600,7 +624,7 @@ static void segment_msg(struct wl_ctx *ctx, struct wl_flow *f, int dir, const st
 		shown = 1;
 	}
 	m->minor = !shown;
-	wl_msg_emit(ctx, m);
+	return m;
 }
 
 /* FIN and RST: the connection's end. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "dissect.h"
@@ -51,6 +52,16 @@ static int snmp_user_option(struct wl_view *v, const char *spec)
 	return 1;
 }
 
+/* The terminal's columns when stdout is one (notes wrap there), else 0:
+ * a file or a pipe gets whole lines. */
+static size_t terminal_width(void)
+{
+	struct winsize ws;
+	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0)
+		return 0;
+	return ws.ws_col;
+}
+
 int wl_view_ready(struct wl_view *v)
 {
 	char err[2048];
@@ -58,6 +69,8 @@ int wl_view_ready(struct wl_view *v)
 		wl_err("-x: the frame bytes go with the text views (-T text or ladder); -T html shows them on click");
 		return -1;
 	}
+	if (!v->width_set)
+		v->render.width = terminal_width();
 	if (wl_qplan_ready(v->query, v->render.redact, err, sizeof err) < 0) {
 		wl_err("%s", err);
 		return -1;
@@ -212,6 +225,17 @@ int wl_view_option(struct wl_view *v, int opt, const char *arg)
 	case 1009:
 		v->dissect.nt_password = arg;
 		return 1;
+	case 1011: {
+		char *end;
+		unsigned long n = strtoul(arg, &end, 10);
+		if (*end || end == arg || n > 100000) {
+			wl_err("--width %s: expected a number of columns (0: never wrap)", arg);
+			return -1;
+		}
+		v->render.width = n;
+		v->width_set = 1;
+		return 1;
+	}
 	case 1010:
 		if (!strchr(arg, ':')) {
 			wl_err("--smb-key %s: expected SESSIONID:KEY (hex), several joined with ','", arg);
@@ -260,6 +284,8 @@ static const char read_usage[] =
 	"              before), dd (since the frame shown before), e (epoch), a ad adoy (local\n"
 	"              time, with the date, with the day of the year), u ud udoy (the same in UTC)\n"
 	"  -u s|hms    -t r, d, dd in seconds or as 1h 2m 3.000000s\n"
+	"  --width N   wrap the notes at N columns (default: the terminal's; 0, or not a\n"
+	"              terminal: never); a message's text wraps in the arrow area, never cut\n"
 	"  -T FORMAT   text (annotated ladder, default), json (JSON Lines), ladder (arrows only),\n"
 	"              html (one self-contained page: sequence diagram, fields, bytes), svg\n"
 	"              (the diagram alone, for slides and print),\n"

@@ -9,7 +9,7 @@
 
 /* Parses an option every dissecting subcommand understands (-T, -v, -d,
  * --color, --redact, --keylog, -o, --snmp-user, --geoip-db, --no-summary,
- * -x/-X, -t, -u, and the query options -Y -e -E -z).
+ * -x/-X, -t, -u, --width, and the query options -Y -e -E -z).
  * Returns 1 if it was one, 0 if not, -1 on a bad value (reason printed). */
 int wl_view_option(struct wl_view *v, int opt, const char *arg);
 /* Checks the query options before any packet is read (prints the reason);
@@ -28,7 +28,8 @@ void wl_view_free(struct wl_view *v);
 	{ "one-thread", no_argument, NULL, 1008 },                            \
 	{ "smb-password", required_argument, NULL, 1009 },                    \
 	{ "smb-key", required_argument, NULL, 1010 },                         \
-	{ "snmp-users", required_argument, NULL, 1020 }
+	{ "snmp-users", required_argument, NULL, 1020 },                      \
+	{ "width", required_argument, NULL, 1011 }
 
 /* Joins argv[i..] into one BPF expression (malloc'd), or NULL if none. */
 char *wl_join_args(int argc, char **argv, int i);

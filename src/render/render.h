@@ -27,6 +27,7 @@ struct wl_render_opts {
 	int hexdump;     /* text: each shown frame's bytes after its lines (-x) */
 	enum wl_time_fmt time_fmt;  /* text: the time column (-t) */
 	int time_hms;    /* text: intervals as 1h 2m 3.000000s (-u hms) */
+	size_t width;    /* text: notes wrap to this many columns (0: never) */
 	FILE *out;
 	/* html and svg */
 	const char *title;        /* the exchange or file shown */

@@ -101,23 +101,6 @@ static void header(struct wl_renderer *r, const struct wl_msg *m)
 	r->last_flow_valid = 1;
 }
 
-static void note_line(struct wl_renderer *r, const struct wl_msg *m, unsigned i)
-{
-	struct wl_obuf *b = &r->ob;
-	unsigned lvl = m->notes[i].level % 3;
-	if (r->o.color && lvl)
-		wl_ob_str(b, note_color[lvl]);
-	wl_ob_str(b, note_mark[lvl]);
-	put_clean(b, wl_msg_pool(m, m->notes[i].off), m->notes[i].len);
-	if (r->o.color && lvl)
-		wl_ob_str(b, "\033[0m");
-}
-
-static void indent(struct wl_renderer *r)
-{
-	repeat(&r->ob, " ", 7 + 1 + wl_timecol_width(r->o.time_fmt, r->o.verbose, r->o.time_hms) + 2 + LADDER + 2);
-}
-
 /* s right-aligned in width columns (s is ASCII). */
 static void pad_left(struct wl_obuf *b, const char *s, size_t n, size_t width)
 {
@@ -214,6 +197,98 @@ static void track_frames(struct wl_renderer *r, const struct wl_msg *m, int show
 	}
 }
 
+/* The next piece of s that fits in max columns, broken at a space when one
+ * lies in the piece's second half; *skip is the space's byte. */
+static size_t piece(const char *s, size_t n, size_t max, size_t *skip)
+{
+	int cut;
+	size_t nb = fit(s, n, max, &cut);
+	*skip = 0;
+	if (!cut)
+		return nb;
+	if (s[nb] == ' ') {
+		*skip = 1;
+		return nb;
+	}
+	for (size_t i = nb; i > 0; i--) {
+		if (s[i - 1] != ' ')
+			continue;
+		if (columns(s, i - 1) >= max / 2) {
+			*skip = 1;
+			return i - 1;
+		}
+		break;
+	}
+	return nb;
+}
+
+/* Where a line's pieces come from: the message text, wrapped in the arrow
+ * area (never cut: a secret or a chosen algorithm at its end must show), and
+ * the notes, one after another, wrapped at the output width when there is
+ * one (the terminal's, or --width). */
+struct line_feed {
+	const char *text;
+	size_t tlen, toff;
+	unsigned note;
+	size_t noff;
+};
+
+static void arrow(struct wl_renderer *r, const struct wl_msg *m, const char *t, size_t n)
+{
+	struct wl_obuf *b = &r->ob;
+	size_t dashes = LADDER - 2 - columns(t, n);
+	if (m->dir == WL_C2S) {
+		put_clean(b, t, n);
+		wl_ob_putc(b, ' ');
+		repeat(b, "─", dashes - 1);
+		wl_ob_str(b, "►");
+	} else {
+		wl_ob_str(b, "◄");
+		repeat(b, "─", dashes - 1);
+		wl_ob_putc(b, ' ');
+		put_clean(b, t, n);
+	}
+}
+
+/* A continuation of the text under the first line's, on its side. */
+static void text_more(struct wl_renderer *r, const struct wl_msg *m, const char *t, size_t n, int pad)
+{
+	struct wl_obuf *b = &r->ob;
+	size_t cols = columns(t, n);
+	if (m->dir == WL_S2C)
+		repeat(b, " ", LADDER - cols);
+	put_clean(b, t, n);
+	if (pad && m->dir == WL_C2S)
+		repeat(b, " ", LADDER - cols);
+}
+
+/* The next piece of the notes: a whole note, or with a width as much of it
+ * as fits (its continuations indented by two). */
+static void note_piece(struct wl_renderer *r, const struct wl_msg *m, struct line_feed *lf)
+{
+	struct wl_obuf *b = &r->ob;
+	const char *s = wl_msg_pool(m, m->notes[lf->note].off) + lf->noff;
+	size_t n = m->notes[lf->note].len - lf->noff, skip = 0, k = n;
+	size_t col = 7 + 1 + wl_timecol_width(r->o.time_fmt, r->o.verbose, r->o.time_hms) + 2 + LADDER + 2;
+	unsigned lvl = m->notes[lf->note].level % 3;
+	if (r->o.width > col + 20)
+		k = piece(s, n, r->o.width - col - 2, &skip);
+	if (lf->noff)
+		wl_ob_write(b, "  ", 2);
+	if (r->o.color && lvl)
+		wl_ob_str(b, note_color[lvl]);
+	if (!lf->noff)
+		wl_ob_str(b, note_mark[lvl]);
+	put_clean(b, s, k);
+	if (r->o.color && lvl)
+		wl_ob_str(b, "\033[0m");
+	lf->noff += k + skip;
+	if (k + skip >= n) {
+		lf->note++;
+		lf->noff = 0;
+	}
+}
+
 static void text_msg(struct wl_renderer *r, const struct wl_msg *m)
 {
 	struct wl_obuf *b = &r->ob;
@@ -224,49 +299,31 @@ static void text_msg(struct wl_renderer *r, const struct wl_msg *m)
 	if (!r->last_flow_valid || r->last_flow != m->flow_id || m->flow_id == 0)
 		header(r, m);
 
-	frame_and_time(r, m);
-
-	const char *text = m->text_len ? wl_msg_pool(m, m->text_off) : m->type;
-	size_t tlen = m->text_len ? m->text_len : strlen(m->type);
-	int cut;
-	size_t nb = fit(text, tlen, TEXT_MAX, &cut);
-	size_t cols = columns(text, nb) + (cut ? 1 : 0);
-	size_t dashes = LADDER - 2 - cols;
-	if (m->dir == WL_C2S) {
-		put_clean(b, text, nb);
-		if (cut)
-			wl_ob_str(b, "…");
-		wl_ob_putc(b, ' ');
-		repeat(b, "─", dashes - 1);
-		wl_ob_str(b, "►");
-	} else {
-		wl_ob_str(b, "◄");
-		repeat(b, "─", dashes - 1);
-		wl_ob_putc(b, ' ');
-		put_clean(b, text, nb);
-		if (cut)
-			wl_ob_str(b, "…");
-	}
-	if (r->o.format == WL_OUT_LADDER || !m->nnotes) {
-		wl_ob_putc(b, '\n');
-	} else {
-		wl_ob_str(b, "  ");
-		note_line(r, m, 0);
-		wl_ob_putc(b, '\n');
-		for (unsigned i = 1; i < m->nnotes; i++) {
-			indent(r);
-			note_line(r, m, i);
-			wl_ob_putc(b, '\n');
+	struct line_feed lf = { m->text_len ? wl_msg_pool(m, m->text_off) : m->type,
+				m->text_len ? m->text_len : strlen(m->type), 0, 0, 0 };
+	unsigned nnotes = r->o.format == WL_OUT_LADDER ? 0 : m->nnotes;
+	for (int first = 1; first || lf.toff < lf.tlen || lf.note < nnotes; first = 0) {
+		size_t skip = 0, k = piece(lf.text + lf.toff, lf.tlen - lf.toff, TEXT_MAX, &skip);
+		int note = lf.note < nnotes;
+		if (first) {
+			frame_and_time(r, m);
+			arrow(r, m, lf.text, k);
+		} else if (k || note) {
+			repeat(b, " ", 7 + 1 + wl_timecol_width(r->o.time_fmt, r->o.verbose, r->o.time_hms) + 2);
+			if (k)
+				text_more(r, m, lf.text + lf.toff, k, note);
+			else
+				repeat(b, " ", LADDER);
 		}
+		lf.toff += k + skip;
+		if (note) {
+			wl_ob_write(b, "  ", 2);
+			note_piece(r, m, &lf);
+		}
+		wl_ob_putc(b, '\n');
 	}
 	if (r->o.verbose < 1 || r->o.format == WL_OUT_LADDER)
 		return;
-	if (cut) {
-		repeat(b, " ", 19);
-		wl_ob_str(b, "text: ");
-		put_clean(b, text, tlen);
-		wl_ob_putc(b, '\n');
-	}
 	for (unsigned i = 0; i < m->nfields; i++) {
 		repeat(b, " ", 19);
 		wl_ob_str(b, m->fields[i].name);

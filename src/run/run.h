@@ -27,6 +27,7 @@ struct wl_view {
 	const char *geoip_db;    /* --geoip-db: where flows' public addresses are, or NULL */
 	uint32_t max_flows;      /* 0: the engine's default */
 	int one_thread;          /* --one-thread: a file is rendered on the dissecting thread */
+	int width_set;           /* --width given: not the terminal's */
 	int render_thread;       /* set by wl_dissect_file: render on a second thread */
 	struct wl_qplan *query;  /* -Y, -T fields|ek, -z (qplan.h), or NULL */
 };
