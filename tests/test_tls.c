@@ -514,6 +514,47 @@ static void test_obsolete_table(void **state)
 	}
 }
 
+/* RFC 8446 4.1.3: a 1.3 server that settles for 1.2 marks its random. */
+static void test_downgrade_sentinel(void **state)
+{
+	(void)state;
+	static const struct { int client13; uint8_t last; const char *note; } rows[] = {
+		{ 1, 0x01, "a TLS 1.3 client must abort here" },
+		{ 0, 0x01, "a 1.3 client would check these" },
+		{ 1, 0x00, "TLS 1.1 or older" },
+		{ 1, 0x02, NULL },	/* not a sentinel: 01 and 00 only */
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		uint8_t rnd[32];
+		memset(rnd, 0x44, sizeof rnd);
+		memcpy(rnd + 24, "DOWNGRD", 7);
+		rnd[31] = rows[i].last;
+		struct wlt t;
+		struct b *c = newb(), *s = newb();
+		client_hello_record(c, "example.com", rows[i].client13);
+		server_hello_record(s, 0xc02f, 0x0303, 0, rnd);
+		wlt_init(&t, NULL);
+		open443(&t);
+		wlt_tcp_send(&t, WL_C2S, c->d, c->n);
+		wlt_tcp_send(&t, WL_S2C, s->d, s->n);
+		wlt_finish(&t);
+		const struct wlt_msg *m = wlt_find(&t, "tls", "server_hello", 0);
+		assert_non_null(m);
+		const char *f = wlt_field(m, "wl.tls.downgrade_sentinel", 0);
+		if (!rows[i].note) {
+			assert_null(f);
+			assert_false(wlt_note(m, "DOWNGRD"));
+		} else {
+			assert_non_null(f);
+			assert_string_equal(f, rows[i].last ? "TLS 1.2" : "TLS 1.1 or older");
+			assert_true(wlt_note(m, rows[i].note));
+		}
+		wlt_free(&t);
+		free(c);
+		free(s);
+	}
+}
+
 static void test_cleartext_appdata(void **state)
 {
 	(void)state;
@@ -1254,6 +1295,7 @@ int main(void)
 		cmocka_unit_test(test_hello_retry_request),
 		cmocka_unit_test(test_tls12_flight),
 		cmocka_unit_test(test_weak_choices),
+		cmocka_unit_test(test_downgrade_sentinel),
 		cmocka_unit_test(test_obsolete_table),
 		cmocka_unit_test(test_cleartext_appdata),
 		cmocka_unit_test(test_alert),

@@ -702,6 +702,27 @@ static void server_choice_notes(struct hs_ctx *x, const struct hello *h, int res
 		wl_flow_fact(x->ctx, "alpn", "%s", h->alpn);
 }
 
+/* RFC 8446 4.1.3: a server that speaks TLS 1.3 and negotiates 1.2 or lower
+ * ends its random with "DOWNGRD" and 01 (for 1.2) or 00, so that a client
+ * that offered 1.3 sees an attacker's removal of 1.3 from its hello. */
+static void downgrade_sentinel(const struct tls_st *s, struct wl_msg *m, const uint8_t rnd[32])
+{
+	static const uint8_t mark[7] = { 'D', 'O', 'W', 'N', 'G', 'R', 'D' };
+	if (memcmp(rnd + 24, mark, 7) != 0 || rnd[31] > 1)
+		return;
+	wl_f_cstr(m, "wl.tls.downgrade_sentinel", rnd[31] ? "TLS 1.2" : "TLS 1.1 or older");
+	if (s->offered13)
+		wl_note(m, WL_WARN, "the random ends with DOWNGRD\\x%02x: this server speaks TLS 1.3, yet it "
+			"chose %s although the client offered 1.3; a TLS 1.3 client must abort here "
+			"(RFC 8446 4.1.3: someone may have removed 1.3 on the way)", rnd[31],
+			rnd[31] ? "TLS 1.2" : "TLS 1.1 or older");
+	else
+		wl_note(m, WL_INFO, "the random ends with DOWNGRD\\x%02x: this server speaks TLS 1.3 but the "
+			"client offered at most %s, so it gets that; a 1.3 client would check these "
+			"8 bytes to catch a downgrade (RFC 8446 4.1.3)", rnd[31],
+			rnd[31] ? "TLS 1.2" : "TLS 1.1");
+}
+
 static void hs_server_hello(struct hs_ctx *x, struct wl_cur *b)
 {
 	struct tls_st *s = x->s;
@@ -759,6 +780,8 @@ static void hs_server_hello(struct hs_ctx *x, struct wl_cur *b)
 	int resumed = !s->tls13 && s->sid_len && s->sid_len == sid_len && sid &&
 		      memcmp(s->sid, sid, sid_len) == 0;
 	server_choice_notes(x, &h, resumed);
+	if (rnd && !s->tls13)
+		downgrade_sentinel(s, m, rnd);
 }
 
 static int64_t asn1_ns(const ASN1_TIME *t)
@@ -1713,6 +1736,7 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.handshake.length", WL_FT_UINT, "handshake message length" },
 	{ "tls.handshake.version", WL_FT_HEX, "hello legacy version" },
 	{ "tls.handshake.random", WL_FT_BYTES, "hello random" },
+	{ "wl.tls.downgrade_sentinel", WL_FT_STR, "the ServerHello random ends with DOWNGRD: a TLS 1.3 server negotiated this older version" },
 	{ "tls.handshake.session_id_length", WL_FT_UINT, "session ID length" },
 	{ "tls.handshake.session_id", WL_FT_BYTES, "session ID" },
 	{ "tls.handshake.cipher_suites_length", WL_FT_UINT, "cipher suites length" },
