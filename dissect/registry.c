@@ -34,8 +34,12 @@ int wl_decode_as_parse(const char *rule, struct wl_decode_as *out, char *err, si
 	} else if (strncmp(rule, "udp.port==", 10) == 0) {
 		out->tcp = 0;
 		p = rule + 10;
+	} else if (strncmp(rule, "tls.port==", 10) == 0) {
+		out->tcp = 2;  /* the plaintext of TLS on that TCP port (tshark's tls.port table) */
+		p = rule + 10;
 	} else {
-		snprintf(err, errlen, "decode-as rule '%s': expected tcp.port==N,PROTO or udp.port==N,PROTO", rule);
+		snprintf(err, errlen, "decode-as rule '%s': expected tcp.port==N,PROTO, udp.port==N,PROTO "
+			 "or tls.port==N,PROTO", rule);
 		return -1;
 	}
 	char *end;

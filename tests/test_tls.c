@@ -1111,6 +1111,112 @@ static void test_decrypt_tls13(void **state)
 	free(pt);
 }
 
+/* A TLS 1.3 session on port sport whose application records (after each
+ * side's Finished) carry srv[] and cli[] as one record each, the key log
+ * holding every secret. A server string starting with '*' (chat) takes its
+ * NUL along. */
+static void run_inner(struct wlt *t, uint16_t sport, const char *decode_as, const char *const *srv,
+		      const char *const *cli, char *path)
+{
+	uint8_t cs[32], ss[32], crand[32];
+	memset(crand, 0x11, 32);
+	for (int i = 0; i < 32; i++) {
+		cs[i] = (uint8_t)(i + 1);
+		ss[i] = (uint8_t)(0x80 + i);
+	}
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	char hr[65], hc[65], hs_[65];
+	hexs(hr, crand, 32);
+	hexs(hc, cs, 32);
+	hexs(hs_, ss, 32);
+	fprintf(f, "SERVER_HANDSHAKE_TRAFFIC_SECRET %s %s\nCLIENT_HANDSHAKE_TRAFFIC_SECRET %s %s\n",
+		hr, hs_, hr, hc);
+	fprintf(f, "SERVER_TRAFFIC_SECRET_0 %s %s\nCLIENT_TRAFFIC_SECRET_0 %s %s\n", hr, hs_, hr, hc);
+	fclose(f);
+	struct b *c = newb(), *s = newb(), *fin = newb(), *c2 = newb();
+	client_hello_record(c, "example.com", 1);
+	server_hello_record(s, 0x1301, 0x0303, 1, NULL);
+	p8(fin, 20);
+	p24(fin, 32);
+	pfill(fin, 0x5a, 32);
+	seal13(s, ss, 0, 22, fin->d, fin->n);
+	for (uint64_t i = 0; srv[i]; i++)
+		seal13(s, ss, i, 23, srv[i], strlen(srv[i]) + (srv[i][0] == '*'));
+	seal13(c2, cs, 0, 22, fin->d, fin->n);
+	for (uint64_t i = 0; cli[i]; i++)
+		seal13(c2, cs, i, 23, cli[i], strlen(cli[i]) + (cli[i][strlen(cli[i]) - 1] == 't'));
+	struct wl_opts o = { .keylog = path };
+	wlt_init_opts(t, decode_as, &o);
+	wlt_tcp_open(t, 40000, sport);
+	wlt_tcp_send(t, WL_C2S, c->d, c->n);
+	wlt_tcp_send(t, WL_S2C, s->d, s->n);
+	wlt_tcp_send(t, WL_C2S, c2->d, c2->n);
+	wlt_finish(t);
+	unlink(path);
+	free(c);
+	free(c2);
+	free(s);
+	free(fin);
+}
+
+/* Decrypted application data goes through the dissector choice of cleartext
+ * TCP: the probes find the chat, a message split over two records is one. */
+static void test_decrypt_inner_probe(void **state)
+{
+	(void)state;
+	static const char *const srv[] = { "* hi", NULL };
+	static const char *const cli[] = { "ca", "t", NULL };  /* "t" takes the NUL */
+	char path[] = "/tmp/wl-test-tls-inner-XXXXXX";
+	struct wlt t;
+	run_inner(&t, 443, NULL, srv, cli, path);
+	const struct wlt_msg *m = wlt_find(&t, "chat", "message", 0);
+	if (!m)
+		wlt_dump(&t);
+	assert_non_null(m);
+	assert_int_equal(m->dir, WL_S2C);
+	assert_string_equal(wlt_field(m, "wl.chat.message", 0), "* hi");
+	assert_true(wlt_note(m, "inside TLS: decrypted with the key log's SERVER_TRAFFIC_SECRET_0"));
+	m = wlt_find(&t, "chat", "message", 1);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "wl.chat.message", 0), "cat");
+	m = wlt_find(&t, "tls", "application_data", 0);
+	assert_non_null(m);
+	assert_true(m->minor);
+	assert_true(wlt_note(m, "handed to the chat dissector"));
+	assert_null(wlt_field(m, "data.data", 0));   /* as tshark: decoded bytes are no data */
+	wlt_free(&t);
+}
+
+/* The wrapped port names the service (990 is implicit FTPS), a tls.port rule
+ * does on any port; the FTP inside does not call its password clear text. */
+static void test_decrypt_inner_port(void **state)
+{
+	(void)state;
+	static const char *const srv[] = { "220 ready\r\n", "331 password?\r\n", NULL };
+	static const char *const cli[] = { "USER ann\r\n", "PASS s3cret\r\n", NULL };
+	char path[] = "/tmp/wl-test-tls-inner-XXXXXX";
+	struct wlt t;
+	run_inner(&t, 990, NULL, srv, cli, path);
+	const struct wlt_msg *m = wlt_find(&t, "ftp", "request", 1);
+	if (!m)
+		wlt_dump(&t);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "ftp.request.command", 0), "PASS");
+	assert_true(wlt_note(m, "the password travels inside TLS"));
+	assert_false(wlt_note(m, "clear text"));
+	assert_true(wlt_note(m, "CLIENT_TRAFFIC_SECRET_0"));
+	wlt_free(&t);
+
+	char path2[] = "/tmp/wl-test-tls-inner-XXXXXX";
+	run_inner(&t, 8990, "tls.port==8990,ftp", srv, cli, path2);
+	m = wlt_find(&t, "ftp", "response", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "ftp.response.code", 0), "220");
+	wlt_free(&t);
+}
+
 /* A lost segment hides one record: the next one is still decrypted, by trying
  * the sequence numbers after the last one seen. */
 static void test_decrypt_after_gap(void **state)
@@ -1310,6 +1416,8 @@ int main(void)
 		cmocka_unit_test(test_gap_resync),
 		cmocka_unit_test(test_decrypt_tls13),
 		cmocka_unit_test(test_decrypt_after_gap),
+		cmocka_unit_test(test_decrypt_inner_probe),
+		cmocka_unit_test(test_decrypt_inner_port),
 		cmocka_unit_test(test_decrypt_tls12_gcm),
 		cmocka_unit_test(test_decrypt_tls12_chacha),
 		cmocka_unit_test(test_keylog_parsing),

@@ -170,6 +170,11 @@ struct wl_ctx {
 	struct wl_msg *msg;      /* the one message under construction */
 	int msg_open;
 	uint64_t msgs_made;      /* messages begun (wl_msg_new), to tell whether bytes made one */
+	/* carried.c: while a carrier (TLS) feeds its plaintext to an inner
+	 * dissector, the note each message made gets, and how deep carriers nest */
+	const char *carry_note, *msg_carry_note;
+	const char *carrier;     /* the innermost carrier's name, while it feeds */
+	unsigned carry_depth;
 	char mask[16];
 
 	/* flows */
@@ -314,6 +319,20 @@ int wl__known_port(const struct wl_ctx *ctx, int tcp, uint16_t port);
 /* A new flow that was announced (wl_expect) takes its dissector. */
 void wl__expect_claim(struct wl_ctx *ctx, struct wl_flow *f);
 void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, struct wl_cur payload);
+/* Bytes to wait for before giving up on probing. */
+#define WL_PROBE_MAX 4096
+/* The dissector a decode-as rule (layer 0 UDP, 1 TCP, 2 TLS) gives either
+ * port, the server's first; NULL if none. */
+const struct wl_dissector *wl__dissector_by_rule(const struct wl_ctx *ctx, int layer,
+					       const uint16_t port[2]);
+/* The same for a rule or the port table (layer 0 or 1), other than not. */
+const struct wl_dissector *wl__dissector_by_port(const struct wl_ctx *ctx, int layer,
+					       const uint16_t port[2], const struct wl_dissector *not);
+/* The first dissector other than not whose probe says yes; *need_more when one
+ * wants more bytes. */
+const struct wl_dissector *wl__dissector_probe(const struct wl_ctx *ctx, int tcp, int dir,
+					       struct wl_cur payload, const struct wl_dissector *not,
+					       int *need_more);
 void wl__deliver_gap(struct wl_ctx *ctx, struct wl_flow *f, int dir, uint64_t n);
 /* For the frame callback: the frame's transport stream and payload bytes. */
 void wl__frame_transport(struct wl_ctx *ctx, const struct wl_flow *f, const uint8_t *payload,

@@ -8,7 +8,6 @@
 
 #include "core.h"
 
-#define PROBE_MAX 4096  /* bytes to wait for before giving up on probing */
 
 const struct wl_dissector *wl_engine_dissector(const struct wl_ctx *ctx, const char *name)
 {
@@ -26,11 +25,18 @@ static int port_in(const uint16_t *ports, uint16_t p)
 	return 0;
 }
 
-static const struct wl_dissector *by_port(const struct wl_ctx *ctx, int tcp, uint16_t port)
+/* A decode-as rule of that layer; a tls.port rule (layer 2) also means TLS
+ * on that TCP port, as in tshark. */
+static const struct wl_dissector *by_port(const struct wl_ctx *ctx, int layer, uint16_t port)
 {
-	for (unsigned i = 0; i < ctx->nrules; i++)
-		if (ctx->rules[i].tcp == tcp && ctx->rules[i].port == port)
+	for (unsigned i = 0; i < ctx->nrules; i++) {
+		if (ctx->rules[i].port != port)
+			continue;
+		if (ctx->rules[i].tcp == layer)
 			return ctx->rules[i].d;
+		if (layer == 1 && ctx->rules[i].tcp == 2)
+			return wl_engine_dissector(ctx, "tls");
+	}
 	return NULL;
 }
 
@@ -149,31 +155,54 @@ static void flow_open_dissector(struct wl_ctx *ctx, struct wl_flow *f)
 	}
 }
 
+const struct wl_dissector *wl__dissector_by_rule(const struct wl_ctx *ctx, int layer,
+					       const uint16_t port[2])
+{
+	const struct wl_dissector *d = by_port(ctx, layer, port[WL_S2C]);
+	return d ? d : by_port(ctx, layer, port[WL_C2S]);
+}
+
+const struct wl_dissector *wl__dissector_by_port(const struct wl_ctx *ctx, int layer,
+					       const uint16_t port[2], const struct wl_dissector *not)
+{
+	const struct wl_dissector *d = NULL;
+	for (int i = 0; i < 4 && !d; i++) {
+		uint16_t p = port[i & 1 ? WL_C2S : WL_S2C];
+		d = i < 2 ? by_port(ctx, layer, p) : by_table(ctx, layer, p);
+		if (d == not)
+			d = NULL;
+	}
+	return d;
+}
+
+const struct wl_dissector *wl__dissector_probe(const struct wl_ctx *ctx, int tcp, int dir,
+					       struct wl_cur payload, const struct wl_dissector *not,
+					       int *need_more)
+{
+	*need_more = 0;
+	for (const struct wl_dissector *const *p = ctx->dissectors; *p; p++) {
+		if (*p == not || !(*p)->probe || (tcp ? !(*p)->stream : !(*p)->datagram))
+			continue;
+		enum wl_probe r = (*p)->probe(payload, (enum wl_dir)dir);
+		if (r == WL_PROBE_YES)
+			return *p;
+		if (r == WL_PROBE_NEED_MORE)
+			*need_more = 1;
+	}
+	return NULL;
+}
+
 void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, struct wl_cur payload)
 {
 	if (f->dissector_tried) {
 		flow_open_dissector(ctx, f);
 		return;
 	}
-	const struct wl_dissector *d = by_port(ctx, f->tcp, f->port[1]);
-	if (!d)
-		d = by_port(ctx, f->tcp, f->port[0]);
-	if (!d)
-		d = by_table(ctx, f->tcp, f->port[1]);
-	if (!d)
-		d = by_table(ctx, f->tcp, f->port[0]);
+	const struct wl_dissector *d = wl__dissector_by_port(ctx, f->tcp, f->port, NULL);
 	if (!d) {
-		int need_more = 0;
-		for (const struct wl_dissector *const *p = ctx->dissectors; *p && !d; p++) {
-			if (!(*p)->probe || (f->tcp ? !(*p)->stream : !(*p)->datagram))
-				continue;
-			enum wl_probe r = (*p)->probe(payload, (enum wl_dir)dir);
-			if (r == WL_PROBE_YES)
-				d = *p;
-			else if (r == WL_PROBE_NEED_MORE)
-				need_more = 1;
-		}
-		if (!d && need_more && f->tcp && wl_left(&payload) < PROBE_MAX)
+		int need_more;
+		d = wl__dissector_probe(ctx, f->tcp, dir, payload, NULL, &need_more);
+		if (!d && need_more && f->tcp && wl_left(&payload) < WL_PROBE_MAX)
 			return;  /* ask again with more bytes */
 	}
 	f->d = d;

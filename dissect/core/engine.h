@@ -137,7 +137,7 @@ typedef void wl_frame_cb(void *arg, const struct wl_frame_info *fi);
 
 /* Decode-as rule "tcp.port==N,NAME" / "udp.port==N,NAME" (tshark -d). */
 struct wl_decode_as {
-	int tcp;
+	int tcp;                 /* 0 udp.port, 1 tcp.port, 2 tls.port (inside TLS) */
 	uint16_t port;
 	const struct wl_dissector *d;
 };

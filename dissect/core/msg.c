@@ -111,6 +111,7 @@ struct wl_msg *wl_msg_new(struct wl_ctx *ctx, const char *proto, const char *typ
 	}
 	ctx->msg_open = 1;
 	ctx->msgs_made++;
+	ctx->msg_carry_note = ctx->carry_note;
 	if (ctx->spans)
 		frame_bytes(ctx, m);
 	frame_fields(ctx, m);
@@ -131,6 +132,10 @@ void wl_msg_emit(struct wl_ctx *ctx, struct wl_msg *m)
 	if (!ctx->msg_open || m != ctx->msg)
 		return;
 	ctx->msg_open = 0;
+	if (ctx->msg_carry_note) {  /* made by a carried protocol (carried.c) */
+		wl_note(m, WL_INFO, "%s", ctx->msg_carry_note);
+		ctx->msg_carry_note = NULL;
+	}
 	if (m->spans) {
 		/* the span table travels in the pool, as the rest of the message does */
 		uint32_t off = 0;

@@ -175,6 +175,36 @@ int wl_snprintf(char *buf, size_t cap, const char *fmt, ...) __attribute__((form
  * its bytes to another (FTP after AUTH TLS). */
 const struct wl_dissector *wl_engine_dissector(const struct wl_ctx *ctx, const char *name);
 
+/* A protocol carried inside another's payload: the plaintext of a TLS
+ * connection decrypted with a key log. The core picks its dissector as for a
+ * TCP flow (a tls.port decode-as rule, the hint, the flow's port table, the
+ * probes; never the carrier itself) and keeps the bytes it has not consumed
+ * (carried.c). Its messages are the current flow's, in the current frame. */
+struct wl_carried;
+/* NULL when out of memory. carrier is the dissector that calls it. */
+struct wl_carried *wl_carried_new(struct wl_ctx *ctx, const struct wl_dissector *carrier);
+/* The inner protocol's name as the carrier learned it (ALPN, the wrapped
+ * port's service), tried after a tls.port rule; unknown names are ignored. */
+void wl_carried_hint(struct wl_ctx *ctx, struct wl_carried *c, const char *proto);
+/* Whether an inner dissector has the stream, deciding now if it can with
+ * the bytes waiting and next (not kept): the carrier shows next as a minor
+ * message when it does, as its own otherwise. */
+int wl_carried_taken(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir, struct wl_cur next);
+/* Feeds plaintext of one direction to the inner dissector (or keeps it while
+ * the probes want more); each message it makes gets the note how. */
+void wl_carried_push(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir,
+		     struct wl_cur bytes, const char *how);
+/* len bytes of plaintext of that direction will never come. */
+void wl_carried_gap(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir, uint64_t len);
+/* The inner dissector's name, or NULL while undecided or when none took it. */
+const char *wl_carried_proto(const struct wl_carried *c);
+/* The carrier ("TLS") whose plaintext is under dissection, or NULL when the
+ * bytes are the wire's own: a lesson such as "password in clear text" holds
+ * only then. */
+const char *wl_carrier(const struct wl_ctx *ctx);
+/* Ends the inner protocol (its close) and frees c; NULL is fine. */
+void wl_carried_free(struct wl_ctx *ctx, struct wl_carried *c);
+
 /* Text of the protocols of Windows (text.c). */
 enum { WL_U16_ODD = 1, WL_U16_SURROGATE = 2, WL_U16_CUT = 4 };
 /* UTF-16LE to UTF-8 (NUL-terminated in out). A lone surrogate becomes U+FFFD,

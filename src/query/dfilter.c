@@ -1881,6 +1881,8 @@ static int set_protocols(struct parser *p)
 	for (size_t i = 0; i < sizeof proto_deps / sizeof proto_deps[0]; i++)
 		if (o & owner_bit(reg, proto_deps[i].needs))
 			o |= owner_bit(reg, proto_deps[i].also);
+	/* any of them may be inside TLS (decrypted with a key log): such a flow is TLS's */
+	o |= owner_bit(reg, "tls");
 	unsigned n = (unsigned)__builtin_popcountll(o), k = 0;
 	p->df->protos = calloc(n + 1, sizeof *p->df->protos);
 	if (!p->df->protos)

@@ -628,9 +628,15 @@ static void handle_request(struct ftp *s, struct wl_ctx *ctx, const struct line 
 
 	if (pass) {
 		wl_msg_text(m, "PASS %s", wl_secret(ctx, argtext));
-		wl_note(m, WL_WARN, "password sent in clear text: anyone who sees the packets can read it");
-		wl_flow_fact(ctx, "cleartext password", "for %s in frame %llu", s->user[0] ? s->user : "?",
-			     (unsigned long long)wl_frame(ctx));
+		const char *tunnel = wl_carrier(ctx);
+		if (tunnel) {
+			wl_note(m, WL_INFO, "the password travels inside %s: hidden on the wire, yet in the "
+				"clear for the server and for anyone holding the session keys", tunnel);
+		} else {
+			wl_note(m, WL_WARN, "password sent in clear text: anyone who sees the packets can read it");
+			wl_flow_fact(ctx, "cleartext password", "for %s in frame %llu",
+				     s->user[0] ? s->user : "?", (unsigned long long)wl_frame(ctx));
+		}
 	} else {
 		wl_msg_text(m, "%s", cmdline);
 		const char *what = key ? wl_tok(commands, key, NULL) : NULL;

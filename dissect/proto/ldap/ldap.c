@@ -500,7 +500,11 @@ static void op_bind_req(struct lp *p, struct wl_cur v)
 			show(pt, sizeof pt, pw, 64);
 			text_add(p, " \"%s\" simple %s", name.n ? dn : "<ROOT>", wl_secret(p->ctx, pt));
 			wl_note(p->m, WL_INFO, "LDAP bind: simple authentication with a DN and a password");
-			if (pw.n)
+			const char *tunnel = wl_carrier(p->ctx);
+			if (pw.n && tunnel)
+				wl_note(p->m, WL_INFO, "the password travels inside %s (LDAPS): hidden on the "
+					"wire, in the clear for the server and the key holder", tunnel);
+			else if (pw.n)
 				wl_note(p->m, WL_WARN, "password sent in clear text (simple bind without TLS)");
 			else
 				wl_note(p->m, WL_WARN, "unauthenticated bind: a name with an empty password");

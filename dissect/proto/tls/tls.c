@@ -195,6 +195,8 @@ struct tls_dir {
 	uint8_t lost_records; /* bytes lost since the last record decrypted: seq unknown */
 	uint64_t seq;         /* protected records since the last key change */
 	struct tls_prot *prot;
+	unsigned updates;     /* TLS 1.3 KeyUpdates applied */
+	char how[128];        /* the note on what the plaintext carries: which secret */
 };
 
 struct tls_st {
@@ -209,6 +211,8 @@ struct tls_st {
 	unsigned noffered;
 	char sni[256];
 	char alpn[128];
+	struct wl_carried *inner;  /* the protocol inside, made at the first plaintext */
+	uint8_t inner_made, inner_told;
 };
 
 /* What one hello's extensions said. */
@@ -983,8 +987,12 @@ static void hs_certificate(struct hs_ctx *x, struct wl_cur *b)
 			break;
 		wl_f_uint(m, "tls.handshake.certificate_length", n);
 		cert_one(x, der, n, idx++, cn, sizeof cn);
-		if (tls13)
-			wl_skip(&l, wl_be16(&l));
+		if (tls13) {  /* each entry's own extensions (RFC 8446 4.4.2) */
+			uint16_t el = wl_be16(&l);
+			if (wl_ok(&l))
+				wl_f_uint(m, "tls.handshake.extensions_length", el);
+			wl_skip(&l, el);
+		}
 	}
 	if (!wl_ok(&l) || !wl_ok(b))
 		wl_note(m, WL_ERROR, "malformed: certificate list cut short (a length runs past the "
@@ -1084,16 +1092,29 @@ static void hs_new_session_ticket(struct hs_ctx *x, struct wl_cur *b)
 	uint32_t life = wl_be32(b);
 	wl_note(m, WL_INFO, "NewSessionTicket: a ticket the client can present later to resume without "
 		"a full handshake");
+	wl_f_uint(m, "tls.handshake.session_ticket_lifetime_hint", life);
 	if (x->s->tls13) {
-		wl_skip(b, 4);            /* ticket_age_add */
-		wl_skip(b, wl_u8(b));     /* nonce */
+		uint32_t age_add = wl_be32(b);
+		uint8_t nl = wl_u8(b);
+		const uint8_t *nonce = wl_bytes(b, nl);
+		if (nonce) {
+			wl_f_uint(m, "tls.handshake.session_ticket_age_add", age_add);
+			wl_f_uint(m, "tls.handshake.session_ticket_nonce_length", nl);
+			wl_f_bytes(m, "tls.handshake.session_ticket_nonce", nonce, nl);
+		}
 	}
 	uint16_t n = wl_be16(b);
-	wl_skip(b, n);
-	if (x->s->tls13)
-		wl_skip(b, wl_be16(b));   /* extensions */
-	wl_f_uint(m, "tls.handshake.session_ticket_lifetime_hint", life);
-	wl_f_uint(m, "tls.handshake.session_ticket_length", n);
+	const uint8_t *ticket = wl_bytes(b, n);
+	if (ticket) {
+		wl_f_uint(m, "tls.handshake.session_ticket_length", n);
+		wl_f_bytes(m, "tls.handshake.session_ticket", ticket, n);
+	}
+	if (x->s->tls13) {
+		uint16_t el = wl_be16(b);
+		if (wl_ok(b))
+			wl_f_uint(m, "tls.handshake.extensions_length", el);
+		wl_skip(b, el);
+	}
 	wl_msg_text(m, "NewSessionTicket lifetime %u s, %u bytes", life, n);
 	if (!wl_ok(b))
 		wl_note_cursor(m, b, "NewSessionTicket");
@@ -1400,26 +1421,68 @@ static void text_preview(struct wl_msg *m, struct wl_cur t, const char *prefix)
 	wl_msg_text(m, "%s\"%s\"%s (%zu bytes)", prefix, buf, o + 5 >= 64 ? "..." : "", n);
 }
 
+/* The service a TLS-wrapped port carries (IANA: ftps 990, ldaps 636,
+ * domain-s 853, msft-gc-ssl 3269), and ALPN names (RFC 7301 registry). */
+static const char *inner_hint(const struct tls_st *s, struct wl_ctx *ctx)
+{
+	static const struct { const char *alpn, *proto; } alpn[] = {
+		{ "dot", "dns" }, { "ftp", "ftp" }, { "smb", "smb" },
+	};
+	static const struct { uint16_t port; const char *proto; } wrapped[] = {
+		{ 636, "ldap" }, { 853, "dns" }, { 990, "ftp" }, { 3269, "ldap" },
+	};
+	for (size_t i = 0; i < sizeof alpn / sizeof alpn[0]; i++)
+		if (strcmp(s->alpn, alpn[i].alpn) == 0)
+			return alpn[i].proto;
+	for (size_t i = 0; i < sizeof wrapped / sizeof wrapped[0]; i++)
+		if (wl_flow_port(ctx, WL_S2C) == wrapped[i].port)
+			return wrapped[i].proto;
+	return NULL;
+}
+
+/* The protocol inside this connection, chosen as for cleartext TCP. */
+static struct wl_carried *inner_of(struct tls_st *s, struct wl_ctx *ctx)
+{
+	if (!s->inner_made) {
+		s->inner_made = 1;
+		s->inner = wl_carried_new(ctx, &wl_dissector_tls);
+		wl_carried_hint(ctx, s->inner, inner_hint(s, ctx));
+	}
+	return s->inner;
+}
+
 static void rec_appdata(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, struct rec *r, struct wl_cur b)
 {
+	struct wl_carried *in = r->decrypted ? inner_of(s, ctx) : NULL;
+	int taken = in && wl_carried_taken(ctx, in, dir, b);
 	struct wl_msg *m = wl_msg_new(ctx, "tls", "application_data", dir);
 	rec_fields(m, r);
 	size_t n = wl_left(&b);
 	struct wl_cur text = b;
 	const uint8_t *p = wl_bytes(&b, n);
-	if (r->decrypted)
+	if (taken && !s->inner_told) {
+		s->inner_told = 1;
+		wl_flow_fact(ctx, "inside", "%s (decrypted with the key log)", wl_carried_proto(in));
+	}
+	if (taken) {
+		wl_msg_minor(m);  /* the inner protocol's messages show it */
+		wl_note(m, WL_INFO, "application data (decrypted with the key log), handed to the %s "
+			"dissector", wl_carried_proto(in));
+	} else if (r->decrypted)
 		wl_note(m, WL_INFO, "application data (decrypted with the key log): what the %s's "
 			"application sent inside TLS", side(dir));
 	else
 		wl_note(m, WL_WARN, "application data in the clear: sent before any ChangeCipherSpec, "
 			"so nothing protects it");
-	if (p)
+	if (p && !taken)  /* as tshark: data.data is what no dissector decoded */
 		wl_f_bytes(m, "data.data", p, n);
 	if (p && printable(text))
 		text_preview(m, text, "");
 	else
 		wl_msg_text(m, "Application Data, %zu bytes (binary)", n);
 	wl_msg_emit(ctx, m);
+	if (in)
+		wl_carried_push(ctx, in, dir, text, s->d[dir].how);
 }
 
 static void rec_heartbeat(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, struct rec *r,
@@ -1487,11 +1550,14 @@ static void keys_find(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir)
 		n = tls_keylog_find(path, label, s->crand, secret);
 		if (n)
 			d->prot = tls_prot_new13(s->suite, secret, n);
+		snprintf(d->how, sizeof d->how, "inside TLS: decrypted with the key log's %s", label);
 	} else {
 		n = tls_keylog_find(path, "CLIENT_RANDOM", s->crand, secret);
 		if (n && s->have_srand)
 			d->prot = tls_prot_new12(s->suite, s->version, secret, n, s->crand, s->srand,
 						 dir == WL_S2C, s->etm);
+		snprintf(d->how, sizeof d->how, "inside TLS: decrypted with keys from the key log's "
+			 "CLIENT_RANDOM line (the master secret)");
 	}
 	OPENSSL_cleanse(secret, sizeof secret);
 }
@@ -1549,6 +1615,10 @@ static void keys_advance(struct tls_st *s, enum wl_dir dir)
 			d->prot = NULL;
 			d->key_tries = KEY_TRIES;
 		}
+		d->updates++;
+		snprintf(d->how, sizeof d->how, "inside TLS: decrypted with %s_TRAFFIC_SECRET_0 of the "
+			 "key log, updated %u time%s (KeyUpdate)", dir == WL_C2S ? "CLIENT" : "SERVER",
+			 d->updates % 1000000u, d->updates > 1 ? "s" : "");
 	}
 }
 
@@ -1679,6 +1749,7 @@ static void tls_gap(void *st, struct wl_ctx *ctx, enum wl_dir dir, uint64_t len)
 	d->hs = NULL;
 	d->hs_len = d->hs_skip = 0;
 	/* the record count is lost with the bytes: the next decryption searches */
+	wl_carried_gap(ctx, s->inner, dir, len);
 	if (d->prot && tls_prot_seekable(d->prot)) {
 		d->lost_records = 1;
 	} else {
@@ -1696,6 +1767,7 @@ static void *tls_open(struct wl_ctx *ctx)
 static void tls_close(void *st, struct wl_ctx *ctx)
 {
 	struct tls_st *s = st;
+	wl_carried_free(ctx, s->inner);
 	for (int i = 0; i < 2; i++) {
 		free(s->d[i].hs);
 		tls_prot_free(s->d[i].prot);
@@ -1762,6 +1834,10 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.handshake.certificate_request_context_length", WL_FT_UINT, "TLS 1.3 certificate context" },
 	{ "tls.handshake.certificates_length", WL_FT_UINT, "certificate list length" },
 	{ "tls.handshake.certificate_length", WL_FT_UINT, "one certificate's length" },
+	{ "tls.handshake.session_ticket_age_add", WL_FT_UINT, "TLS 1.3 ticket age add" },
+	{ "tls.handshake.session_ticket_nonce_length", WL_FT_UINT, "TLS 1.3 ticket nonce length" },
+	{ "tls.handshake.session_ticket_nonce", WL_FT_BYTES, "TLS 1.3 ticket nonce" },
+	{ "tls.handshake.session_ticket", WL_FT_BYTES, "session ticket" },
 	{ "tls.handshake.server_curve_type", WL_FT_HEX, "ServerKeyExchange curve type" },
 	{ "tls.handshake.server_named_curve", WL_FT_HEX, "ServerKeyExchange named curve" },
 	{ "tls.handshake.server_point_len", WL_FT_UINT, "server EC point length" },
