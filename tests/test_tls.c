@@ -555,6 +555,52 @@ static void test_downgrade_sentinel(void **state)
 	}
 }
 
+/* Without keys a TLS 1.3 record of 19 bytes after the handshake is named an
+ * alert, marked as inferred; the same size inside the handshake is not. */
+static void test_inferred_alert(void **state)
+{
+	(void)state;
+	struct b *c = newb(), *s = newb(), *c2 = newb();
+	client_hello_record(c, "example.com", 1);
+	server_hello_record(s, 0x1301, 0x0303, 1, NULL);
+	static const unsigned srv_len[] = { 19, 300, 40, 19 };
+	for (size_t i = 0; i < sizeof srv_len / sizeof srv_len[0]; i++) {
+		p8(s, 23);
+		p16(s, 0x0303);
+		p16(s, srv_len[i]);
+		pfill(s, 0xa5, srv_len[i]);
+	}
+	p8(c2, 23);
+	p16(c2, 0x0303);
+	p16(c2, 19);
+	pfill(c2, 0x5a, 19);
+	struct wlt t;
+	wlt_init(&t, NULL);
+	open443(&t);
+	wlt_tcp_send(&t, WL_C2S, c->d, c->n);
+	wlt_tcp_send(&t, WL_S2C, s->d, s->n);
+	wlt_tcp_send(&t, WL_C2S, c2->d, c2->n);
+	wlt_finish(&t);
+	unsigned inferred = 0;
+	for (unsigned i = 0; i < 6; i++) {
+		const struct wlt_msg *m = wlt_find(&t, "tls", "application_data", i);
+		if (!m)
+			break;
+		const char *f = wlt_field(m, "wl.tls.inferred", 0);
+		if (f) {
+			assert_string_equal(f, "alert");
+			assert_non_null(strstr(m->text, "Encrypted Alert (inferred), 19 bytes"));
+			assert_true(wlt_note(m, "inferred from its size"));
+			inferred++;
+		}
+	}
+	assert_int_equal(inferred, 2);  /* the server's last and the client's; not the first */
+	wlt_free(&t);
+	free(c);
+	free(c2);
+	free(s);
+}
+
 static void test_cleartext_appdata(void **state)
 {
 	(void)state;
@@ -1402,6 +1448,7 @@ int main(void)
 		cmocka_unit_test(test_tls12_flight),
 		cmocka_unit_test(test_weak_choices),
 		cmocka_unit_test(test_downgrade_sentinel),
+		cmocka_unit_test(test_inferred_alert),
 		cmocka_unit_test(test_obsolete_table),
 		cmocka_unit_test(test_cleartext_appdata),
 		cmocka_unit_test(test_alert),

@@ -1496,6 +1496,15 @@ static void rec_heartbeat(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir,
 	wl_msg_emit(ctx, m);
 }
 
+/* A TLS 1.3 record of 2 + 1 + tag bytes (16; 8 for TLS_AES_128_CCM_8_SHA256)
+ * after the handshake: the size of an alert and nothing else worth sending. */
+static int opaque_alert_size(const struct tls_st *s, const struct rec *r)
+{
+	unsigned tag = s->suite == 0x1305 ? 8 : 16;
+	return s->tls13 && r->opaque && r->len == 3 + tag && s->d[WL_C2S].opaque_seen +
+	       s->d[WL_S2C].opaque_seen > 2;
+}
+
 /* A protected record wirelab cannot open: its size, and what it probably is. */
 static void rec_opaque(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, struct rec *r, const char *why)
 {
@@ -1508,8 +1517,21 @@ static void rec_opaque(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, st
 		mt = "encrypted_alert";
 		what = "Encrypted Alert";
 	}
+	int alert = opaque_alert_size(s, r);
 	struct wl_msg *m = wl_msg_new(ctx, "tls", mt, dir);
 	rec_fields(m, r);
+	if (alert) {
+		wl_f_cstr(m, "wl.tls.inferred", "alert");
+		wl_msg_text(m, "Encrypted Alert (inferred), %u bytes", r->len);
+		wl_note(m, WL_INFO, "inferred from its size: %u bytes are exactly an alert (2 bytes), its "
+			"hidden content type (1) and the %u-byte AEAD tag; TLS 1.3 hides alerts among "
+			"application data, and one at the end of a session is most likely close_notify",
+			r->len, r->len - 3u);
+		if (why)
+			wl_note(m, WL_INFO, "%s", why);
+		wl_msg_emit(ctx, m);
+		return;
+	}
 	wl_msg_text(m, "%s, %u bytes (encrypted)", what, r->len);
 	if (!r->opaque && r->type == CT_HANDSHAKE)
 		wl_note(m, WL_INFO, "the %s's Finished, encrypted with the new keys: it proves both sides "
@@ -1808,6 +1830,7 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.handshake.length", WL_FT_UINT, "handshake message length" },
 	{ "tls.handshake.version", WL_FT_HEX, "hello legacy version" },
 	{ "tls.handshake.random", WL_FT_BYTES, "hello random" },
+	{ "wl.tls.inferred", WL_FT_STR, "what an undecrypted record most likely is, from its size (alert)" },
 	{ "wl.tls.downgrade_sentinel", WL_FT_STR, "the ServerHello random ends with DOWNGRD: a TLS 1.3 server negotiated this older version" },
 	{ "tls.handshake.session_id_length", WL_FT_UINT, "session ID length" },
 	{ "tls.handshake.session_id", WL_FT_BYTES, "session ID" },
