@@ -1263,6 +1263,25 @@ static void test_decrypt_inner_port(void **state)
 	wlt_free(&t);
 }
 
+/* Plaintext no dissector claims stays TLS's own application data, shown with
+ * its bytes; a probe that wants more waits for the next record. */
+static void test_decrypt_inner_none(void **state)
+{
+	(void)state;
+	static const char *const srv[] = { "\x01\x02\x03\x04 binary", NULL };
+	static const char *const cli[] = { "\x7f\x7e", NULL };
+	char path[] = "/tmp/wl-test-tls-inner-XXXXXX";
+	struct wlt t;
+	run_inner(&t, 443, NULL, srv, cli, path);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "application_data", 0);
+	assert_non_null(m);
+	assert_false(m->minor);
+	assert_string_equal(wlt_field(m, "data.data", 0), "010203042062696e617279");
+	assert_true(wlt_note(m, "decrypted with the key log"));
+	assert_int_equal(wlt_count(&t, "chat", "message"), 0);
+	wlt_free(&t);
+}
+
 /* A lost segment hides one record: the next one is still decrypted, by trying
  * the sequence numbers after the last one seen. */
 static void test_decrypt_after_gap(void **state)
@@ -1465,6 +1484,7 @@ int main(void)
 		cmocka_unit_test(test_decrypt_after_gap),
 		cmocka_unit_test(test_decrypt_inner_probe),
 		cmocka_unit_test(test_decrypt_inner_port),
+		cmocka_unit_test(test_decrypt_inner_none),
 		cmocka_unit_test(test_decrypt_tls12_gcm),
 		cmocka_unit_test(test_decrypt_tls12_chacha),
 		cmocka_unit_test(test_keylog_parsing),
