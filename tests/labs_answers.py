@@ -66,7 +66,8 @@ def parse_sheet(lines):
     for n, line in enumerate(lines, 1):
         if quote is not None:
             if line == FENCE_CLOSE:
-                block[2].append(quote)
+                if quote[0] is not None:
+                    block[2].append(quote)
                 quote = None
             else:
                 quote[2].append(line)
@@ -110,10 +111,11 @@ def parse_sheet(lines):
             cite = (m.group(1), n)
         elif line.startswith('```'):
             errors.append((block[0], f'line {n}: a fence in an answer without an "In `pcaps/NAME.trace`:" line before it'))
+            quote = (None, n + 1, [])   # read over it; it is not checked
         elif '<summary>Answer' in line:
             errors.append((block[0], f'line {n}: an answer block starts inside the one of line {block[1]}'))
     if quote is not None:
-        errors.append((block[0], f'line {quote[1] - 1}: the quote of {quote[0]} is never closed with {FENCE_CLOSE}'))
+        errors.append((block[0], f'line {quote[1] - 1}: the fence opened there is never closed with {FENCE_CLOSE}'))
     elif block is not None:
         errors.append((block[0], f'line {block[1]}: the answer block is never closed with {END}'))
     return blocks, errors
