@@ -158,11 +158,9 @@ static size_t feed(struct wl_ctx *ctx, struct wl_carried *c, int dir, struct wl_
 	return used;
 }
 
-void wl_carried_push(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir,
-		     struct wl_cur bytes, const char *how)
+static void carried_feed(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir,
+			 struct wl_cur bytes, const char *how)
 {
-	if (!c || ctx->carry_depth >= CARRY_DEPTH_MAX)
-		return;
 	if (!wl_carried_taken(ctx, c, dir, bytes)) {
 		size_t n = wl_left(&bytes);
 		const uint8_t *p = wl_bytes(&bytes, n);
@@ -188,6 +186,15 @@ void wl_carried_push(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir,
 		return;
 	}
 	buf_drop(ctx, b, feed(ctx, c, dir, wl_cur_make(b->p, b->len), how));
+}
+
+int wl_carried_push(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir,
+		    struct wl_cur bytes, const char *how)
+{
+	uint64_t made = ctx->msgs_made;
+	if (c && ctx->carry_depth < CARRY_DEPTH_MAX)
+		carried_feed(ctx, c, dir, bytes, how);
+	return ctx->msgs_made != made;
 }
 
 void wl_carried_gap(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir, uint64_t len)

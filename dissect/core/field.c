@@ -62,6 +62,11 @@ void wl_msg_minor(struct wl_msg *m)
 	m->minor = 1;
 }
 
+void wl_msg_shown(struct wl_msg *m)
+{
+	m->minor = 0;
+}
+
 void wl_msg_unordered(struct wl_msg *m)
 {
 	m->unordered = 1;

@@ -80,6 +80,8 @@ void wl_msg_text(struct wl_msg *m, const char *fmt, ...)
 /* Hides m in the text ladder unless -v; JSON keeps it. For per-frame detail of
  * a PDU shown whole elsewhere (the first segments of a multi-line FTP reply). */
 void wl_msg_minor(struct wl_msg *m);
+/* Undoes wl_msg_minor: the bytes it was to leave to another message made none. */
+void wl_msg_shown(struct wl_msg *m);
 /* Marks m as sent without waiting for the peer (both SSH banners, both
  * KEXINITs, ciphertext): its order against the other side's is a race, which
  * the lab's sequence comparison then ignores. */
@@ -191,9 +193,11 @@ void wl_carried_hint(struct wl_ctx *ctx, struct wl_carried *c, const char *proto
  * message when it does, as its own otherwise. */
 int wl_carried_taken(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir, struct wl_cur next);
 /* Feeds plaintext of one direction to the inner dissector (or keeps it while
- * the probes want more); each message it makes gets the note how. */
-void wl_carried_push(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir,
-		     struct wl_cur bytes, const char *how);
+ * the probes want more); each message it makes gets the note how. Returns 1
+ * when the inner dissector began a message: the carrier's own message, if it
+ * left it open, has been emitted then. */
+int wl_carried_push(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir,
+		    struct wl_cur bytes, const char *how);
 /* len bytes of plaintext of that direction will never come. */
 void wl_carried_gap(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir, uint64_t len);
 /* The inner dissector's name, or NULL while undecided or when none took it. */

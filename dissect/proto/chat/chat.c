@@ -94,10 +94,12 @@ static void emit(struct wl_ctx *ctx, struct chat_dir *d, enum wl_dir dir, struct
 	wl_msg_text(m, "\"%.*s\"", (int)(n > 200 ? 200 : n), (const char *)p);
 	if (d->msgs++ == 0)
 		wl_note(m, WL_INFO, "message ends at its NUL byte: the receiver reads until it sees one");
+	/* inside TLS each stream call is one record, not one segment */
+	const char *unit = wl_carrier(ctx) ? "TLS record" : "TCP segment";
 	if (segs > 1)
-		wl_note(m, WL_INFO, "message split across %u TCP segments, reassembled", segs);
+		wl_note(m, WL_INFO, "message split across %u %ss, reassembled", segs, unit);
 	if (in_segment > 1)
-		wl_note(m, WL_INFO, "%u messages arrived in one TCP segment", in_segment);
+		wl_note(m, WL_INFO, "%u messages arrived in one %s", in_segment, unit);
 	if (!text)
 		wl_note(m, WL_WARN, "not valid UTF-8 text");
 	wl_msg_emit(ctx, m);

@@ -1480,9 +1480,14 @@ static void rec_appdata(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, s
 		text_preview(m, text, "");
 	else
 		wl_msg_text(m, "Application Data, %zu bytes (binary)", n);
+	/* m stays open while the plaintext is dissected: a message it makes emits
+	 * m (minor); if none does, the record holds part of one, and shows */
+	if (in && !wl_carried_push(ctx, in, dir, text, s->d[dir].how) && taken) {
+		wl_msg_shown(m);
+		wl_note(m, WL_INFO, "part of a %s message: the rest comes in a later record, and the "
+			"message is shown where it ends", wl_carried_proto(in));
+	}
 	wl_msg_emit(ctx, m);
-	if (in)
-		wl_carried_push(ctx, in, dir, text, s->d[dir].how);
 }
 
 static void rec_heartbeat(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, struct rec *r,
