@@ -468,6 +468,14 @@ static void test_pasv_then_data(void **state)
 	wlt_free(&t);
 }
 
+/* ftp-data.* against tshark 4.0 (tests/tshark_fields.py on corpus/ftp), what
+ * is left: retr.pcap labels the data with "SIZE /README" (frame 29), the first
+ * request after the data connection opened, where wirelab names the command
+ * that uses it, "RETR /README" (frame 35, answered 150): theirs. On ipv4.pcap
+ * frame 63 and ipv6.pcap frame 98 (PORT/EPRT, the server connecting from an
+ * ephemeral port, not 20) tshark finds no ftp-data at all. On ftp.pcap frames
+ * 72/74 (72 arrives before the out-of-order 74 fills the hole) tshark labels
+ * 72 and wirelab, delivering bytes in order, 74: ours, not fixed. */
 static void test_epsv_list(void **state)
 {
 	(void)state;
@@ -499,9 +507,9 @@ static void test_epsv_list(void **state)
 	assert_string_equal(wlt_field(m, "wl.ftp-data.lines", 0), "2");
 	wlt_free(&t);
 
-	/* with -v every data frame carries the ftp-data.* fields, as tshark's */
-	struct wl_opts o = { .verbose = 1 };
-	wlt_init_opts(&t, NULL, &o);
+	/* every data frame carries the ftp-data.* fields, as tshark's (ftp.pcap:
+	 * 90 frames had them only in tshark), without -v too */
+	wlt_init(&t, NULL);
 	wlt_tcp_open(&t, 40000, 2121);
 	say(&t, C2S, "EPSV\r\n");
 	say(&t, S2C, "229 Entering Extended Passive Mode (|||30005|)\r\n");
@@ -519,7 +527,7 @@ static void test_epsv_list(void **state)
 	assert_string_equal(wlt_field(m, "ftp-data.command", 0), "RETR f");
 	assert_string_equal(wlt_field(m, "ftp-data.setup-method", 0), "EPASV");
 	m = wlt_find(&t, "ftp", "response", 0);
-	assert_string_equal(wlt_field(m, "ftp.epsv.ip", 0), "10.0.0.2");
+	assert_null(wlt_field(m, "ftp.epsv.ip", 0));  /* -v only */
 	wlt_free(&t);
 }
 

@@ -478,6 +478,95 @@ static void test_starttls_and_others(void **state)
 
 /* A valid exchange cut at every byte: never a crash; a complete message
  * stays whole and a cut one is either held (TCP) or noted (UDP). */
+/* Values as tshark 4.0 shows them. assertionValue: text when printable ASCII,
+ * else 24 bytes of hex and ":…" (ldap_search_umlaut.pcap frame 4: "Üü" is
+ * c3:9c:c3:bc), none for NtVer (ldap-udp_cldap.pcap frame 1). errorMessage up
+ * to its NUL (ldap_invalid_credentials.pcap). pagedResultsControl as ldap.size
+ * and ldap.cookie, no controlValue (issue-32.pcapng); an unknown control and a
+ * paged control whose value is not a SearchControlValue (hostile) keep the
+ * bytes. A CLDAP netlogon value is no ldap.AttributeValue (tshark: mscldap). */
+static void eq_bytes(struct bb *f, const char *a, const void *v, size_t n)
+{
+	struct bb x = { .n = 0 };
+	bb_str(&x, 0x04, a);
+	bb_tlv(&x, 0x04, v, n);
+	bb_wrap(f, 0xa3, &x);
+}
+
+static void control(struct bb *ctl, const char *oid, const void *v, size_t n)
+{
+	struct bb c = { .n = 0 };
+	bb_str(&c, 0x04, oid);
+	bb_tlv(&c, 0x04, v, n);
+	bb_wrap(ctl, 0x30, &c);
+}
+
+static void test_values_as_tshark(void **state)
+{
+	(void)state;
+	struct bb f = { .n = 0 }, and = { .n = 0 }, b = { .n = 0 };
+	uint8_t long_bin[30];
+	memset(long_bin, 0xc3, sizeof long_bin);
+	eq_bytes(&and, "cn", "\xc3\x9c\xc3\xbc", 4);
+	eq_bytes(&and, "sn", long_bin, sizeof long_bin);
+	eq_bytes(&and, "NtVer", "\x16\x00\x00\x00", 4);
+	eq(&and, "uid", "plain text~");
+	bb_wrap(&f, 0xa0, &and);
+	search(&b, 7, "dc=x", 2, &f, NULL);
+	struct wlt t;
+	run_tcp(&t, WL_C2S, &b, 0);
+	const struct wlt_msg *m = wlt_find(&t, "ldap", "searchRequest", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "ldap.assertionValue", 0), "c3:9c:c3:bc");
+	assert_string_equal(wlt_field(m, "ldap.assertionValue", 1),
+			    "c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:c3:\xe2\x80\xa6");
+	assert_string_equal(wlt_field(m, "ldap.assertionValue", 2), "plain text~");
+	assert_null(wlt_field(m, "ldap.assertionValue", 3));
+	wlt_free(&t);
+
+	/* a bind error with a NUL-ended message, and controls */
+	struct bb op = { .n = 0 }, msg = { .n = 0 }, ctl = { .n = 0 }, pv = { .n = 0 }, ps = { .n = 0 };
+	bb_int(&op, 0x0a, 49);
+	bb_str(&op, 0x04, "");
+	bb_tlv(&op, 0x04, "80090308: LdapErr\0", 18);
+	bb_int(&ps, 0x02, 500);
+	bb_tlv(&ps, 0x04, "", 0);
+	bb_wrap(&pv, 0x30, &ps);
+	control(&ctl, "1.2.840.113556.1.4.319", pv.d, pv.n);
+	control(&ctl, "1.2.840.113556.1.4.801", "\x30\x03\x02\x01\x07", 5);
+	control(&ctl, "1.2.840.113556.1.4.319", "\x04\x01x", 3);  /* not a SEQUENCE */
+	bb_int(&msg, 0x02, 8);
+	bb_wrap(&msg, 0x61, &op);
+	bb_wrap(&msg, 0xa0, &ctl);
+	b.n = 0;
+	bb_wrap(&b, 0x30, &msg);
+	run_tcp(&t, WL_S2C, &b, 0);
+	m = wlt_find(&t, "ldap", "bindResponse", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "ldap.errorMessage", 0), "80090308: LdapErr");
+	assert_string_equal(wlt_field(m, "ldap.size", 0), "500");
+	assert_string_equal(wlt_field(m, "ldap.cookie", 0), "");
+	assert_string_equal(wlt_field(m, "ldap.controlValue", 0), "3003020107");
+	assert_string_equal(wlt_field(m, "ldap.controlValue", 1), "040178");
+	assert_null(wlt_field(m, "ldap.size", 1));
+	wlt_free(&t);
+
+	/* CLDAP netlogon: no AttributeValue; another attribute keeps it */
+	b.n = 0;
+	entry(&b, 1, "", "netlogon", "\x17\x00\x00\x00", NULL);
+	entry(&b, 2, "", "cn", "x", NULL);
+	wlt_init(&t, NULL);
+	wlt_udp(&t, WL_S2C, CPORT, 389, b.d, b.n);
+	wlt_finish(&t);
+	m = wlt_find(&t, "ldap", "searchResEntry", 0);
+	assert_non_null(m);
+	assert_null(wlt_field(m, "ldap.AttributeValue", 0));
+	m = wlt_find(&t, "ldap", "searchResEntry", 1);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "ldap.AttributeValue", 0), "78");
+	wlt_free(&t);
+}
+
 static void test_truncation_loops(void **state)
 {
 	(void)state;
@@ -576,6 +665,7 @@ int main(void)
 		cmocka_unit_test(test_deep_filter),
 		cmocka_unit_test(test_entry_and_framing),
 		cmocka_unit_test(test_starttls_and_others),
+		cmocka_unit_test(test_values_as_tshark),
 		cmocka_unit_test(test_truncation_loops),
 		cmocka_unit_test(test_lying_lengths),
 		cmocka_unit_test(test_probe),

@@ -222,6 +222,13 @@ struct seg_view {
 	size_t captured;
 };
 
+/* tcp.ack as tshark 4.0 shows it: relative with the ACK flag; without it the
+ * raw field (0 on a plain SYN, the stray value of a SYN or RST that has one). */
+static uint32_t tshark_ack(const struct seg_info *s, const struct seg_view *v)
+{
+	return (s->flags & TH_ACK) ? v->rack : s->ack;
+}
+
 static void seg_fields(struct wl_ctx *ctx, struct wl_msg *m, const struct wl_flow *f,
 		       const struct seg_info *s, const struct seg_view *v, const struct wl_tcp_ta *ta)
 {
@@ -231,8 +238,7 @@ static void seg_fields(struct wl_ctx *ctx, struct wl_msg *m, const struct wl_flo
 	if (!ctx->opts.verbose) {
 		wl_f_uint(m, "tcp.seq", v->rseq);
 		wl_f_uint(m, "tcp.seq_raw", s->seq);
-		if (s->flags & TH_ACK)
-			wl_f_uint(m, "tcp.ack", v->rack);
+		wl_f_uint(m, "tcp.ack", tshark_ack(s, v));
 		wl_f_uint(m, "tcp.ack_raw", s->ack);
 		wl_f_uint(m, "tcp.len", s->len);
 		wl_f_hex(m, "tcp.flags", s->flags);
@@ -260,7 +266,7 @@ static void seg_fields(struct wl_ctx *ctx, struct wl_msg *m, const struct wl_flo
 	wl_f_uint(m, "tcp.seq", v->rseq);
 	wl_f_uint(m, "tcp.seq_raw", s->seq);
 	wl_f_uint(m, "tcp.nxtseq", v->nxtseq);
-	wl_f_uint(m, "tcp.ack", (s->flags & TH_ACK) ? v->rack : 0);
+	wl_f_uint(m, "tcp.ack", tshark_ack(s, v));
 	wl_f_uint(m, "tcp.ack_raw", s->ack);
 	wl_f_uint(m, "tcp.hdr_len", s->hlen);
 	wl_f_hex(m, "tcp.flags", s->flags);

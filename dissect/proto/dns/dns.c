@@ -592,7 +592,8 @@ static void opt_cookie(struct opt_rd *o)
 {
 	size_t n = wl_left(&o->v);
 	wl_f_bytes(o->p->m, "dns.opt.cookie.client", wl_bytes(&o->v, n < 8 ? n : 8), n < 8 ? n : 8);
-	if (n > 8)
+	/* a client-only cookie has an empty server cookie, as tshark shows it */
+	if (n >= 8)
 		wl_f_bytes(o->p->m, "dns.opt.cookie.server", wl_bytes(&o->v, n - 8), n - 8);
 	if (n != 8 && (n < 16 || n > 40))
 		bad(o->p, "DNS cookie of %zu bytes (8, or 16 to 40)", n);
@@ -691,10 +692,9 @@ static void rd_opt(struct rd *r, uint16_t cls, uint32_t ttl)
 		for (i = 0; i < sizeof opt_handlers / sizeof opt_handlers[0]; i++)
 			if (opt_handlers[i].code == code)
 				break;
-		if (len) {  /* tshark gives every option's data, decoded or not */
-			struct wl_cur all = v;
-			wl_f_bytes(m, "dns.opt.data", wl_bytes(&all, len), len);
-		}
+		/* tshark gives every option's data, decoded or not, empty too */
+		struct wl_cur all = v;
+		wl_f_bytes(m, "dns.opt.data", wl_bytes(&all, len), len);
 		if (i < sizeof opt_handlers / sizeof opt_handlers[0])
 			opt_handlers[i].fn(&od);
 	}

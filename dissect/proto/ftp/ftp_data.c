@@ -169,13 +169,14 @@ static void listing_bytes(struct fdata *s, struct wl_ctx *ctx, enum wl_dir dir, 
 	}
 }
 
-/* With -v, every frame of data gets the ftp-data.* fields, as tshark gives
- * them: on a message of its own when the frame has no other. */
+/* Every frame of data gets the ftp-data.* fields, as tshark gives them (in
+ * the default view too, or those frames disagree with it): on a minor
+ * message of its own when the frame has no other. */
 static void frame_fields(struct fdata *s, struct wl_ctx *ctx, enum wl_dir dir,
 			 const struct label *l, size_t n)
 {
 	uint64_t fr = wl_frame(ctx);
-	if (s->label_frame == fr || !l->method[0] || !wl_opts(ctx)->verbose)
+	if (s->label_frame == fr || !l->method[0])
 		return;
 	s->label_frame = fr;
 	struct wl_msg *m = wl_msg_new(ctx, "ftp-data", "segment", dir);
@@ -294,7 +295,7 @@ static void data_close(void *st, struct wl_ctx *ctx)
 }
 
 static const struct wl_field_info data_fields[] = {
-	{ "ftp-data.setup-frame", WL_FT_UINT, "frame of the PASV/EPSV reply or PORT/EPRT command (on the first data frame; with -v every one)" },
+	{ "ftp-data.setup-frame", WL_FT_UINT, "frame of the PASV/EPSV reply or PORT/EPRT command (on every data frame)" },
 	{ "ftp-data.setup-method", WL_FT_STR, "PASV, EPASV, PORT or EPRT" },
 	{ "ftp-data.command", WL_FT_STR, "the transfer command that uses the connection" },
 	{ "ftp-data.command-frame", WL_FT_UINT, "frame of that command" },

@@ -21,7 +21,9 @@
  * Wireshark's (ldap.protocolOp and ldap.filter are the CHOICE numbers); the
  * filter as text is wl.ldap.filter.
  */
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,7 @@ struct ldap_state {
 	uint8_t starttls_pending;
 	int64_t starttls_id;
 	unsigned entries[2];      /* searchResEntry since the last searchResDone */
+	uint8_t cldap;            /* over UDP (RFC 1798) */
 };
 
 /* One message being decoded: where fields go and the first error met. */
@@ -170,6 +173,12 @@ static int64_t take_int(struct lp *p, struct wl_cur *c, uint8_t cls, uint32_t ta
 /* A string field, left out when empty (tshark prints nothing for it). */
 static void f_str(struct lp *p, const char *name, struct bstr s)
 {
+	/* tshark shows an LDAPString up to its first NUL (a Windows DC ends its
+	 * errorMessage with one: ldap_invalid_credentials.pcap) */
+	struct wl_cur c = bcur(s);
+	long nul = wl_find(&c, 0);
+	if (nul >= 0)
+		s.n = (size_t)nul;
 	if (s.n)
 		wl_f_str(p->m, name, s.p, s.n);
 }
@@ -274,12 +283,62 @@ static void filter_set(struct lp *p, struct wl_cur v, struct sb *s, unsigned dep
 	lp_chk(p, &v);
 }
 
+static int bstr_starts(struct bstr s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return s.n >= n && memcmp(s.p, prefix, n) == 0;
+}
+
+static int bstr_is_ci(struct bstr s, const char *word)
+{
+	size_t n = strlen(word);
+	if (s.n != n)
+		return 0;
+	struct wl_cur c = bcur(s);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = wl_u8(&c);
+		if (tolower(b) != word[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* ldap.assertionValue as tshark 4.0 shows it: the text when every byte is
+ * printable ASCII, else its first 24 bytes in hex joined by ':' (":…" after
+ * them when there are more). The value of NtVer, DomainSid and a 16-byte
+ * DomainGuid it decodes as other fields (netlogon flags, ldap.sid,
+ * ldap.guid) and shows no assertionValue for. */
+static void assertion_value(struct lp *p, struct bstr attr, struct bstr val)
+{
+	if (bstr_starts(attr, "NtVer") || bstr_starts(attr, "DomainSid") ||
+	    (val.n == 16 && bstr_starts(attr, "DomainGuid")))
+		return;
+	struct wl_cur c = bcur(val);
+	int ascii = 1;
+	while (wl_left(&c) && ascii) {
+		uint8_t b = wl_u8(&c);
+		ascii = b >= 0x20 && b < 0x7f;
+	}
+	if (ascii) {
+		f_str(p, "ldap.assertionValue", val);
+		return;
+	}
+	char hex[24 * 3 + 8];
+	size_t o = 0, shown = val.n > 24 ? 24 : val.n;
+	c = bcur(val);
+	for (size_t i = 0; i < shown; i++)
+		o += (size_t)snprintf(hex + o, sizeof hex - o, i ? ":%02x" : "%02x", wl_u8(&c));
+	if (val.n > shown)
+		snprintf(hex + o, sizeof hex - o, ":\xe2\x80\xa6");  /* U+2026 */
+	wl_f_cstr(p->m, "ldap.assertionValue", hex);
+}
+
 static void filter_ava(struct lp *p, struct wl_cur v, struct sb *s, const char *op)
 {
 	struct bstr a = take_str(p, &v, WL_BER_UNIV, WL_BER_OCTETS);
 	struct bstr val = take_str(p, &v, WL_BER_UNIV, WL_BER_OCTETS);
 	f_str(p, "ldap.attributeDesc", a);
-	f_str(p, "ldap.assertionValue", val);
+	assertion_value(p, a, val);
 	sb_attr(s, a);
 	sb_str(s, op);
 	sb_value(s, val);
@@ -437,7 +496,9 @@ static unsigned attribute(struct lp *p, struct wl_cur *c, unsigned notes_left)
 		struct bstr v = take_str(p, &vals, WL_BER_UNIV, WL_BER_OCTETS);
 		if (p->err)
 			break;
-		wl_f_bytes(p->m, "ldap.AttributeValue", v.p, v.n);
+		/* a CLDAP netlogon value tshark decodes as mscldap.*, not as bytes */
+		if (!(p->st->cldap && bstr_is_ci(type, "netlogon")))
+			wl_f_bytes(p->m, "ldap.AttributeValue", v.p, v.n);
 		if (used < notes_left) {
 			char t[128], vt[96];
 			show(t, sizeof t, type, 60);
@@ -841,6 +902,32 @@ static void op_intermediate(struct lp *p, struct wl_cur v)
 	wl_note(p->m, WL_INFO, "intermediate response of an extended operation");
 }
 
+/* pagedResultsControl (RFC 2696): tshark 4.0 decodes its value as
+ * SearchControlValue ::= SEQUENCE { size INTEGER, cookie OCTET STRING }
+ * (ldap.size, ldap.cookie), without ldap.controlValue. 0 when the value is
+ * not that, so the caller shows the bytes. */
+static int paged_results(struct lp *p, struct bstr val)
+{
+	struct wl_cur c = bcur(val);
+	struct wl_cur s = wl_ber_take(&c, WL_BER_UNIV, WL_BER_SEQUENCE);
+	struct wl_cur n = wl_ber_take(&s, WL_BER_UNIV, WL_BER_INTEGER);
+	int ovf = 0;
+	int64_t size = wl_ber_int(&n, &ovf);
+	struct wl_cur k = wl_ber_take(&s, WL_BER_UNIV, WL_BER_OCTETS);
+	if (c.err || s.err || n.err || k.err || ovf || wl_left(&c) || wl_left(&s) ||
+	    size < INT32_MIN || size > INT32_MAX)
+		return 0;
+	size_t kn = wl_left(&k);
+	wl_f_int(p->m, "ldap.size", size);
+	wl_f_bytes(p->m, "ldap.cookie", wl_bytes(&k, kn), kn);
+	return 1;
+}
+
+static int bstr_is(struct bstr s, const char *word)
+{
+	return s.n == strlen(word) && memcmp(s.p, word, s.n) == 0;
+}
+
 static void controls(struct lp *p, struct wl_cur v)
 {
 	while (wl_left(&v) && !p->err) {
@@ -855,7 +942,8 @@ static void controls(struct lp *p, struct wl_cur v)
 		}
 		if (wl_left(&c)) {
 			struct bstr val = take_str(p, &c, WL_BER_UNIV, WL_BER_OCTETS);
-			wl_f_bytes(p->m, "ldap.controlValue", val.p, val.n);
+			if (!(bstr_is(type, "1.2.840.113556.1.4.319") && paged_results(p, val)))
+				wl_f_bytes(p->m, "ldap.controlValue", val.p, val.n);
 		}
 	}
 	lp_chk(p, &v);
@@ -1045,6 +1133,7 @@ static size_t ldap_stream(void *vst, struct wl_ctx *ctx, enum wl_dir dir, struct
 static void ldap_datagram(void *vst, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
 {
 	struct ldap_state *st = vst;
+	st->cldap = 1;
 	while (wl_left(&c)) {
 		struct wl_ber h;
 		struct wl_cur v = wl_ber_tlv(&c, &h);
@@ -1110,6 +1199,8 @@ static const struct wl_field_info ldap_fields[] = {
 	{ "ldap.controlType", WL_FT_STR, "control OID" },
 	{ "ldap.criticality", WL_FT_BOOL, "control is critical" },
 	{ "ldap.controlValue", WL_FT_BYTES, "control value" },
+	{ "ldap.size", WL_FT_INT, "paged results: page size asked, or the estimate returned (RFC 2696)" },
+	{ "ldap.cookie", WL_FT_BYTES, "paged results: the cookie to resume from (empty: the last page)" },
 	{ NULL, 0, NULL }
 };
 

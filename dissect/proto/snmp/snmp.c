@@ -896,8 +896,9 @@ static void scoped_pdu(struct sp *p, struct wl_cur *c)
 	if (p->err)
 		return;
 	wl_f_bytes(p->m, "snmp.contextEngineID", ceid.p, ceid.n);
-	if (p->verbose)
-		engine_id_parts(p, ceid, 0);
+	/* tshark decodes the parts of both engine IDs of a readable message, so
+	 * snmp.engineid.* come twice per frame: without -v too, or the frame disagrees */
+	engine_id_parts(p, ceid, 0);
 	if (cname.n || p->verbose)
 		wl_f_str(p->m, "snmp.contextName", cname.p, cname.n);
 	pdu(p, &s, "snmp.data");

@@ -778,15 +778,16 @@ static void ts_encrypted_fields(const struct ssh_st *st, struct wl_msg *m)
 }
 
 /* A message of this side. The first of its frame also gets ssh.direction,
- * as tshark gives it once per segment it read to the end: in the default
- * view on packets in clear, with -v on every message. */
+ * as tshark gives it once per segment it read to the end, encrypted or not:
+ * in the default view too, since a Wireshark name must agree on every frame. */
 static struct wl_msg *ssh_msg(struct ssh_st *st, struct wl_ctx *ctx, const char *type,
 			      enum wl_dir dir, int clear)
 {
 	struct wl_msg *m = wl_msg_new(ctx, "ssh", type, dir);
 	struct ssh_half *h = &st->h[dir];
 	uint64_t fr = wl_frame(ctx);
-	if (st->call_dir_ok && h->dir_frame != fr && (clear || verbose(ctx))) {
+	(void)clear;
+	if (st->call_dir_ok && h->dir_frame != fr) {
 		h->dir_frame = fr;
 		wl_f_bool(m, "ssh.direction", dir != WL_C2S);
 	}
@@ -1175,12 +1176,12 @@ static void msg_newkeys(struct pkt *p, struct wl_cur *c)
 			     (unsigned long long)h->newkeys_frame, who(st, p->dir), who(st, !p->dir));
 }
 
-/* An mpint or string as tshark names it: ssh.mpint_length (with -v), then
- * the bytes under name. */
+/* An mpint or string as tshark names it: ssh.mpint_length, then the bytes
+ * under name. Every mpint tshark decodes gets its length, or the frames with
+ * a host key, a GEX group or an RSA signature disagree on ssh.mpint_length. */
 static void mpint_field(struct pkt *p, const char *name, struct wl_cur v, uint32_t n)
 {
-	if (verbose(p->ctx))
-		wl_f_uint(p->m, "ssh.mpint_length", n);
+	wl_f_uint(p->m, "ssh.mpint_length", n);
 	wl_f_bytes(p->m, name, all_bytes(v), n);
 }
 
@@ -1280,11 +1281,9 @@ static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 		uint32_t il, ql;
 		struct wl_cur id = take_string(&k, &il), q = take_string(&k, &ql);
 		if (wl_ok(&k)) {
-			if (verbose(p->ctx))
-				wl_f_uint(m, "ssh.host_key.ecdsa.id_length", il);
+			wl_f_uint(m, "ssh.host_key.ecdsa.id_length", il);
 			wl_f_str(m, "ssh.host_key.ecdsa.id", all_bytes(id), il);
-			if (verbose(p->ctx))
-				wl_f_uint(m, "ssh.host_key.ecdsa.q_length", ql);
+			wl_f_uint(m, "ssh.host_key.ecdsa.q_length", ql);
 			wl_f_bytes(m, "ssh.host_key.ecdsa.q", all_bytes(q), ql);
 			bits = ql > 1 ? (ql - 1) / 2 * 8 : 0;
 			if (bits == 264)
@@ -1301,11 +1300,10 @@ static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 			part[i] = take_string(&k, &len[i]);
 		if (wl_ok(&k)) {
 			bits = bits_of(all_bytes(part[0]), len[0]);
-			if (verbose(p->ctx))
-				for (int i = 0; i < 4; i++)
-					mpint_field(p, dsa[i], part[i], len[i]);
+			for (int i = 0; i < 4; i++)
+				mpint_field(p, dsa[i], part[i], len[i]);
 		}
-	} else if (!cert && verbose(p->ctx)) {
+	} else if (!cert) {
 		/* a key type tshark does not decode: the rest of the blob */
 		size_t rest = wl_left(&k);
 		wl_f_bytes(m, "ssh.host_key.data", wl_bytes(&k, rest), rest);
@@ -1364,8 +1362,6 @@ static void signature(struct pkt *p, struct wl_cur *c)
 		return;
 	wl_f_uint(p->m, "ssh.host_sig.type_length", tlen);
 	wl_f_str(p->m, "ssh.host_sig.type", all_bytes(t), tlen);
-	if (!verbose(p->ctx))
-		return;
 	/* as tshark decodes the blob: an mpint for ssh-rsa and ssh-dss, nothing
 	 * for ECDSA and EdDSA, the bytes under host_sig.data for the rest
 	 * (rsa-sha2-256/512 among them) */
@@ -1445,7 +1441,7 @@ static uint32_t kex_value(struct pkt *p, struct wl_cur *c, enum kexfam fam, int 
 		wl_f_uint(p->m, reply ? "ssh.ecdh.q_s_length" : "ssh.ecdh.q_c_length", n);
 	} else if (fam == KF_DH || fam == KF_GEX) {
 		wl_f_uint(p->m, "ssh.mpint_length", n);
-	} else if (verbose(p->ctx) && ts_family(p->st) == KF_DH) {
+	} else if (ts_family(p->st) == KF_DH) {
 		/* tshark reads a method it does not know as Diffie-Hellman */
 		mpint_field(p, reply ? "ssh.dh.f" : "ssh.dh.e", v, n);
 	}
