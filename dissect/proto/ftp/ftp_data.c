@@ -170,8 +170,9 @@ static void listing_bytes(struct fdata *s, struct wl_ctx *ctx, enum wl_dir dir, 
 }
 
 /* Every frame of data gets the ftp-data.* fields, as tshark gives them (in
- * the default view too, or those frames disagree with it): on a minor
- * message of its own when the frame has no other. */
+ * the default view too, or those frames disagree with it): on a message of
+ * its own when the frame has no other, shown so that the transfer's progress
+ * is (a listing's lines show it instead). */
 static void frame_fields(struct fdata *s, struct wl_ctx *ctx, enum wl_dir dir,
 			 const struct label *l, size_t n)
 {
@@ -180,9 +181,11 @@ static void frame_fields(struct fdata *s, struct wl_ctx *ctx, enum wl_dir dir,
 		return;
 	s->label_frame = fr;
 	struct wl_msg *m = wl_msg_new(ctx, "ftp-data", "segment", dir);
-	wl_msg_minor(m);
+	if (is_listing(l))
+		wl_msg_minor(m);
 	label_fields(m, l);
-	wl_msg_text(m, "%zu bytes of %s", n, l->cmd[0] ? l->cmd : "data");
+	wl_msg_text(m, "%zu more bytes of %s, %llu so far", n, l->cmd[0] ? l->cmd : "data",
+		    (unsigned long long)(s->bytes[dir] + n));
 	wl_msg_emit(ctx, m);
 }
 
