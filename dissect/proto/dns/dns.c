@@ -79,7 +79,8 @@ struct dnsp {
 	int have_soa_auth;
 	unsigned answers_shown;
 	char summary[SUMMARY];
-	char all[240];           /* every answer, for the note under the ladder line */
+	char all[480];           /* the answers that fit whole, for the note under the ladder line */
+	unsigned all_n;          /* how many of them */
 };
 
 /* snprintf for text that may be cut (the ladder line is short anyway) */
@@ -717,9 +718,14 @@ static void summary_add(struct dnsp *p, const char *type, const char *txt)
 {
 	if (p->answers_shown++ == 0)
 		txtf(p->summary, sizeof p->summary, "%s %s", type, txt);
-	size_t o = strlen(p->all);
-	if (o + 8 < sizeof p->all)
-		txtf(p->all + o, sizeof p->all - o, "%s%s %s", o ? ", " : "", type, txt);
+	char one[sizeof p->all];
+	txtf(one, sizeof one, "%s %s", type, txt);
+	size_t o = strlen(p->all), k = strlen(one);
+	/* whole answers only, in order: a cut one would read as a different value */
+	if (p->all_n + 1 == p->answers_shown && o + k + 2 < sizeof p->all) {
+		txtf(p->all + o, sizeof p->all - o, "%s%s", o ? ", " : "", one);
+		p->all_n++;
+	}
 }
 
 static void srv_owner(struct dnsp *p, const char *name)
@@ -867,7 +873,7 @@ static void teach_query(struct dnsp *p, const char *qname, const char *tn, uint1
 }
 
 static void teach_response(struct dnsp *p, const struct pending *q, unsigned rcode,
-			   uint16_t id, uint16_t flags, uint16_t an, const char *qname)
+			   uint16_t id, uint16_t flags, uint16_t an, const char *qname, unsigned op)
 {
 	char when[80] = "";
 	size_t w = 0;
@@ -876,7 +882,12 @@ static void teach_response(struct dnsp *p, const struct pending *q, unsigned rco
 	if (q && w < sizeof when)
 		snprintf(when + w, sizeof when - w, " after %.1f ms", (double)(wl_time_ns(p->ctx) - q->ns) / 1e6);
 	char rb[16];
-	if ((flags & 0x0200) && an == 0 && rcode == 0)
+	if (op == 5)  /* its sections are zone, prerequisites, updates: no answers */
+		wl_note(p->m, WL_INFO, "DNS UPDATE response%s: %s (rcode %u)%s%s (RFC 2136)", when,
+			rcode_name(rcode, rb, sizeof rb), rcode,
+			rcode ? ": the update was refused, zone " : ": the server applied the update to zone ",
+			qname);
+	else if ((flags & 0x0200) && an == 0 && rcode == 0)
 		wl_note(p->m, WL_INFO, "DNS response%s: the answer did not fit in %s, so the server sent only the question, with TC set",
 			when, p->have_opt ? "the EDNS size the client offered" : "512 bytes of UDP");
 	else if (rcode == 3)
@@ -1017,7 +1028,10 @@ static void dns_message(struct dns_state *st, struct wl_ctx *ctx, enum wl_dir di
 			wl_f_uint(m, "dns.response_to", q->frame);
 			wl_f_double(m, "dns.time", (double)(wl_time_ns(ctx) - q->ns) / 1e9);
 		}
-		if (rcode)
+		if (op == 5)
+			wl_msg_text(m, "0x%04x UPDATE %s: %s", id, qname,
+				    rcode ? rcode_name(rcode, rb, sizeof rb) : "applied");
+		else if (rcode)
 			wl_msg_text(m, "0x%04x %s %s", id, rcode_name(rcode, rb, sizeof rb), qname);
 		else if (p.summary[0] && p.answers_shown > 1)
 			wl_msg_text(m, "0x%04x %s (+%u more)", id, p.summary, p.answers_shown - 1);
@@ -1027,8 +1041,11 @@ static void dns_message(struct dns_state *st, struct wl_ctx *ctx, enum wl_dir di
 			wl_msg_text(m, "0x%04x %s %s: truncated (TC)", id, tn, qname);
 		else
 			wl_msg_text(m, "0x%04x %s %s: no answer", id, tn, qname);
-		teach_response(&p, q, rcode, id, flags, cnt[1], qname);
-		if (p.answers_shown > 1)
+		teach_response(&p, q, rcode, id, flags, cnt[1], qname, op);
+		if (p.answers_shown > 1 && p.all_n < p.answers_shown)
+			wl_note(m, WL_INFO, "answers: %s, and %u more (-v shows every record)", p.all,
+				p.answers_shown - p.all_n);
+		else if (p.answers_shown > 1)
 			wl_note(m, WL_INFO, "answers: %s", p.all);
 	}
 	if (tcp && op == 0 && p.errors == 0 && p.len > 512 && resp)

@@ -517,8 +517,9 @@ static void bind_data(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m, const
 	char label[LABEL_MAX];
 	make_label(label, sizeof label, d, -1);
 	wl_expect_label(ctx, d->af, d->addr, d->port, 1, label);
-	wl_note(m, WL_INFO, "uses the data connection set up by %s in frame %llu", d->method,
-		(unsigned long long)d->frame);
+	/* EPASV is tshark's name for the method (ftp-data.setup-method); the command is EPSV */
+	wl_note(m, WL_INFO, "uses the data connection set up by %s in frame %llu",
+		strcmp(d->method, "EPASV") == 0 ? "EPSV" : d->method, (unsigned long long)d->frame);
 }
 
 /* ---- requests ---- */

@@ -109,16 +109,18 @@ static void first_data(struct wl_ctx *ctx, enum wl_dir dir, const struct label *
 	struct wl_msg *m = wl_msg_new(ctx, "ftp-data", "data", dir);
 	label_fields(m, l);
 	const char *what = l->cmd[0] ? l->cmd : "an unknown command";
+	/* EPASV is tshark's name for the method (ftp-data.setup-method); the command is EPSV */
+	const char *how = strcmp(l->method, "EPASV") == 0 ? "EPSV" : l->method;
 	char text[PREVIEW * 2 + 1];
 	preview(text, sizeof text, c);
 	if (l->method[0] && text[0] && !is_listing(l)) {
 		wl_msg_text(m, "data for %s: \"%s\"", what, text);
 		wl_note(m, WL_INFO, "FTP data connection for %s, set up by %s in frame %llu: the file "
-			"travels as it is, readable by anyone on the path", what, l->method, l->setup_frame);
+			"travels as it is, readable by anyone on the path", what, how, l->setup_frame);
 	} else if (l->method[0]) {
 		wl_msg_text(m, "data for %s", what);
 		wl_note(m, WL_INFO, "FTP data connection for %s, set up by %s in frame %llu", what,
-			l->method, l->setup_frame);
+			how, l->setup_frame);
 	} else {
 		wl_msg_text(m, "FTP data");
 		wl_note(m, WL_INFO, "FTP data connection (decoded as ftp-data by rule)");

@@ -565,8 +565,11 @@ static void op_bind_req(struct lp *p, struct wl_cur v)
 			if (pw.n && tunnel)
 				wl_note(p->m, WL_INFO, "the password travels inside %s (LDAPS): hidden on the "
 					"wire, in the clear for the server and the key holder", tunnel);
-			else if (pw.n)
+			else if (pw.n) {
 				wl_note(p->m, WL_WARN, "password sent in clear text (simple bind without TLS)");
+				wl_flow_fact(p->ctx, "cleartext password", "for %s in frame %llu",
+					     name.n ? dn : "<ROOT>", (unsigned long long)wl_frame(p->ctx));
+			}
 			else
 				wl_note(p->m, WL_WARN, "unauthenticated bind: a name with an empty password");
 		}
