@@ -414,15 +414,47 @@ static void test_signature_algorithm_lists(void **state)
 	free(e);
 }
 
+/* What a test certificate holds besides CN=localhost and its SAN. */
+struct cert_opts {
+	long serial;
+	const uint8_t *scts;     /* a SignedCertificateTimestampList (RFC 6962 3.3), or NULL */
+	size_t scts_len;
+};
+
+static void add_scts(X509 *x, const struct cert_opts *o)
+{
+	/* the extension's value is an OCTET STRING holding the TLS-encoded list */
+	ASN1_OCTET_STRING *inner = ASN1_OCTET_STRING_new(), *outer = ASN1_OCTET_STRING_new();
+	assert_true(ASN1_OCTET_STRING_set(inner, o->scts, (int)o->scts_len));
+	unsigned char *der = NULL;
+	int n = i2d_ASN1_OCTET_STRING(inner, &der);
+	assert_true(n > 0 && ASN1_OCTET_STRING_set(outer, der, n));
+	X509_EXTENSION *e = X509_EXTENSION_create_by_NID(NULL, NID_ct_precert_scts, 0, outer);
+	assert_non_null(e);
+	X509_add_ext(x, e, -1);
+	X509_EXTENSION_free(e);
+	OPENSSL_free(der);
+	ASN1_OCTET_STRING_free(inner);
+	ASN1_OCTET_STRING_free(outer);
+}
+
+static size_t make_cert_with(uint8_t *out, size_t cap, int bits, const struct cert_opts *o);
+
 /* A self-signed certificate for CN=localhost, DER. */
 static size_t make_cert(uint8_t *out, size_t cap, int bits)
+{
+	const struct cert_opts o = { .serial = 7 };
+	return make_cert_with(out, cap, bits, &o);
+}
+
+static size_t make_cert_with(uint8_t *out, size_t cap, int bits, const struct cert_opts *o)
 {
 	EVP_PKEY *k = EVP_RSA_gen((unsigned)bits);
 	X509 *x = X509_new();
 	assert_non_null(k);
 	assert_non_null(x);
 	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), o->serial);
 	ASN1_TIME_set(X509_getm_notBefore(x), 1600000000);  /* 2020-09 */
 	ASN1_TIME_set(X509_getm_notAfter(x), 4000000000);   /* 2096 */
 	X509_NAME *n = X509_get_subject_name(x);
@@ -435,6 +467,8 @@ static size_t make_cert(uint8_t *out, size_t cap, int bits)
 	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");
 	X509_add_ext(x, e, -1);
 	X509_EXTENSION_free(e);
+	if (o->scts)
+		add_scts(x, o);
 	X509_sign(x, k, EVP_sha256());
 	int len = i2d_X509(x, NULL);
 	assert_true(len > 0 && (size_t)len <= cap);
@@ -611,6 +645,50 @@ static void test_certificate_request_12(void **state)
 	assert_null(wlt_field(m, "tls.handshake.dnames_len", 0));
 	assert_non_null(wlt_find(&t, "tls", "server_hello_done", 0));
 	wlt_free(&t);
+}
+
+/* The hellos and a TLS 1.2 Certificate message holding der. */
+static void certificate_flight(struct wlt *t, const uint8_t *der, size_t dn)
+{
+	struct b *c = newb(), *s = newb(), *body = newb(), *msg = newb();
+	client_hello_record(c, "localhost", 0);
+	server_hello_record(s, 0xc02f, 0x0303, 0, NULL);
+	p24(body, (unsigned)dn + 3);
+	p24(body, (unsigned)dn);
+	pn(body, der, dn);
+	hs(msg, 11, body);
+	rec(s, 22, 0x0303, msg->d, msg->n);
+	wlt_init(t, NULL);
+	open443(t);
+	wlt_tcp_send(t, WL_C2S, c->d, c->n);
+	wlt_tcp_send(t, WL_S2C, s->d, s->n);
+	wlt_finish(t);
+	free(c);
+	free(s);
+	free(body);
+	free(msg);
+}
+
+/* x509af.serialNumber is the INTEGER's DER content as tshark shows it: a
+ * positive serial with its top bit set keeps its leading 00, a negative one
+ * (illegal, but seen) its two's complement. */
+static void test_serial_der(void **state)
+{
+	(void)state;
+	static const struct { long serial; const char *want; } rows[] = {
+		{ 7, "07" }, { 0x80, "0080" }, { 0x912b, "00912b" }, { -1, "ff" }, { 0x7fff, "7fff" },
+	};
+	static uint8_t der[4096];
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		const struct cert_opts o = { .serial = rows[i].serial };
+		size_t dn = make_cert_with(der, sizeof der, 1024, &o);
+		struct wlt t;
+		certificate_flight(&t, der, dn);
+		const struct wlt_msg *m = wlt_find(&t, "tls", "certificate", 0);
+		assert_non_null(m);
+		assert_string_equal(wlt_field(m, "x509af.serialNumber", 0), rows[i].want);
+		wlt_free(&t);
+	}
 }
 
 static void test_weak_choices(void **state)
@@ -1604,6 +1682,7 @@ int main(void)
 		cmocka_unit_test(test_signature_algorithm_lists),
 		cmocka_unit_test(test_tls12_flight),
 		cmocka_unit_test(test_certificate_request_12),
+		cmocka_unit_test(test_serial_der),
 		cmocka_unit_test(test_weak_choices),
 		cmocka_unit_test(test_downgrade_sentinel),
 		cmocka_unit_test(test_inferred_alert),

@@ -940,6 +940,22 @@ static X509 *cert_parse(struct wl_ctx *ctx, const uint8_t *der, uint32_t n, int 
 	return c;
 }
 
+/* The serial as tshark shows it: the DER INTEGER's content octets as they
+ * are, with the leading 00 that keeps a positive number's top bit clear;
+ * OpenSSL keeps only the magnitude. It refuses INTEGERs that are not
+ * minimal, so encoding the parsed one again gives the certificate's bytes. */
+static void serial_field(struct wl_msg *m, const ASN1_INTEGER *serial)
+{
+	unsigned char *der = NULL;
+	int n = serial ? i2d_ASN1_INTEGER(serial, &der) : 0;
+	const unsigned char *p = der;
+	long len = 0;
+	int tag = 0, cls = 0;
+	if (n > 0 && !(ASN1_get_object(&p, &len, &tag, &cls, n) & 0x80) && tag == V_ASN1_INTEGER)
+		wl_f_bytes(m, "x509af.serialNumber", p, (size_t)len);
+	OPENSSL_free(der);
+}
+
 /* One certificate through OpenSSL; the first (the server's own) is checked
  * against the name the client asked for and the capture time. */
 static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned idx, char *cn, size_t cnn)
@@ -951,10 +967,7 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 		wl_note(m, WL_ERROR, "malformed: certificate %u is not valid X.509 DER", idx + 1);
 		return;
 	}
-	const ASN1_INTEGER *serial = X509_get0_serialNumber(c);
-	if (serial)
-		wl_f_bytes(m, "x509af.serialNumber", ASN1_STRING_get0_data(serial),
-			   (size_t)ASN1_STRING_length(serial));
+	serial_field(m, X509_get0_serialNumber(c));
 	char subj[256] = "", iss[256] = "";
 	name_field(m, "wl.tls.cert.subject", X509_get_subject_name(c), subj, sizeof subj);
 	name_field(m, "wl.tls.cert.issuer", X509_get_issuer_name(c), iss, sizeof iss);
