@@ -77,8 +77,9 @@ static void ext_sni(struct b *e, const char *name)
 	close16(e, l);
 }
 
-/* A ClientHello body: TLS 1.3 and 1.2 offered, SNI, ALPN h2 + http/1.1, GREASE. */
-static void client_hello_body(struct b *h, const char *sni, int tls13)
+/* A ClientHello body: TLS 1.3 and 1.2 offered, SNI, ALPN h2 + http/1.1,
+ * GREASE, and the extensions in more (NULL: none) at the end. */
+static void client_hello_body_more(struct b *h, const char *sni, int tls13, const struct b *more)
 {
 	p16(h, 0x0303);
 	pfill(h, 0x11, 32);
@@ -148,7 +149,14 @@ static void client_hello_body(struct b *h, const char *sni, int tls13)
 		close16(h, ll);
 		close16(h, l);
 	}
+	if (more)
+		pn(h, more->d, more->n);
 	close16(h, el);
+}
+
+static void client_hello_body(struct b *h, const char *sni, int tls13)
+{
+	client_hello_body_more(h, sni, tls13, NULL);
 }
 
 static void client_hello_record(struct b *out, const char *sni, int tls13)
@@ -328,7 +336,9 @@ static void test_hello_retry_request(void **state)
 	const struct wlt_msg *m = wlt_find(&t, "tls", "hello_retry_request", 0);
 	assert_non_null(m);
 	assert_string_equal(wlt_field(m, "tls.handshake.type", 0), "2");
-	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_group", 0), "23");
+	/* an HRR's key_share names the group, under its own name (as tshark) */
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_selected_group", 0), "23");
+	assert_null(wlt_field(m, "tls.handshake.extensions_key_share_group", 0));
 	assert_true(wlt_note(m, "HelloRetryRequest"));
 	assert_non_null(strstr(m->text, "secp256r1"));
 	wlt_free(&t);
@@ -338,15 +348,113 @@ static void test_hello_retry_request(void **state)
 	free(msg);
 }
 
+/* A list of signature algorithms as extension type (13, 50, 34); list_len
+ * 0 means the true length. */
+static void ext_sig_list(struct b *e, unsigned type, const uint16_t *algs, size_t n, unsigned list_len)
+{
+	p16(e, type);
+	size_t l = open16(e);
+	p16(e, list_len ? list_len : (unsigned)(2 * n));
+	for (size_t i = 0; i < n; i++)
+		p16(e, algs[i]);
+	close16(e, l);
+}
+
+/* The ClientHello's tls.* fields with more extensions at its end. */
+static void client_hello_more(struct wlt *t, const struct b *more)
+{
+	static struct b body, msg, r;
+	body.n = msg.n = r.n = 0;
+	client_hello_body_more(&body, NULL, 1, more);
+	hs(&msg, 1, &body);
+	rec(&r, 22, 0x0301, msg.d, msg.n);
+	wlt_init(t, NULL);
+	open443(t);
+	wlt_tcp_send(t, WL_C2S, r.d, r.n);
+	wlt_finish(t);
+}
+
+/* signature_algorithms_cert (50) and delegated_credentials (34) list
+ * signature algorithms as signature_algorithms (13) does; each shows as
+ * tshark has it: the value, then its two bytes (hash, signature). */
+static void test_signature_algorithm_lists(void **state)
+{
+	(void)state;
+	static const uint16_t cert_algs[] = { 0x0807, 0x0201 }, dc_algs[] = { 0x0403 };
+	struct b *e = newb();
+	ext_sig_list(e, 50, cert_algs, 2, 0);
+	ext_sig_list(e, 34, dc_algs, 1, 0);
+	struct wlt t;
+	client_hello_more(&t, e);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "client_hello", 0);
+	assert_non_null(m);
+	static const char *const want[] = { "0x804", "0x403", "0x807", "0x201", "0x403" };
+	for (unsigned i = 0; i < 5; i++)
+		assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", i), want[i]);
+	assert_null(wlt_field(m, "tls.handshake.sig_hash_alg", 5));
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg_len", 0), "4");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg_len", 1), "4");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg_len", 2), "2");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_hash", 2), "8");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_sig", 2), "7");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_hash", 4), "4");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_sig", 4), "3");
+	assert_false(wlt_note(m, "malformed"));
+	wlt_free(&t);
+
+	/* hostile: delegated_credentials' list says 16 bytes, its extension has 2 */
+	e->n = 0;
+	ext_sig_list(e, 34, dc_algs, 1, 16);
+	client_hello_more(&t, e);
+	m = wlt_find(&t, "tls", "client_hello", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "malformed: extension 34"));
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg_len", 1), "16");
+	wlt_free(&t);
+	free(e);
+}
+
+/* What a test certificate holds besides CN=localhost and its SAN. */
+struct cert_opts {
+	long serial;
+	const uint8_t *scts;     /* a SignedCertificateTimestampList (RFC 6962 3.3), or NULL */
+	size_t scts_len;
+};
+
+static void add_scts(X509 *x, const struct cert_opts *o)
+{
+	/* the extension's value is an OCTET STRING holding the TLS-encoded list */
+	ASN1_OCTET_STRING *inner = ASN1_OCTET_STRING_new(), *outer = ASN1_OCTET_STRING_new();
+	assert_true(ASN1_OCTET_STRING_set(inner, o->scts, (int)o->scts_len));
+	unsigned char *der = NULL;
+	int n = i2d_ASN1_OCTET_STRING(inner, &der);
+	assert_true(n > 0 && ASN1_OCTET_STRING_set(outer, der, n));
+	X509_EXTENSION *e = X509_EXTENSION_create_by_NID(NULL, NID_ct_precert_scts, 0, outer);
+	assert_non_null(e);
+	X509_add_ext(x, e, -1);
+	X509_EXTENSION_free(e);
+	OPENSSL_free(der);
+	ASN1_OCTET_STRING_free(inner);
+	ASN1_OCTET_STRING_free(outer);
+}
+
+static size_t make_cert_with(uint8_t *out, size_t cap, int bits, const struct cert_opts *o);
+
 /* A self-signed certificate for CN=localhost, DER. */
 static size_t make_cert(uint8_t *out, size_t cap, int bits)
+{
+	const struct cert_opts o = { .serial = 7 };
+	return make_cert_with(out, cap, bits, &o);
+}
+
+static size_t make_cert_with(uint8_t *out, size_t cap, int bits, const struct cert_opts *o)
 {
 	EVP_PKEY *k = EVP_RSA_gen((unsigned)bits);
 	X509 *x = X509_new();
 	assert_non_null(k);
 	assert_non_null(x);
 	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), o->serial);
 	ASN1_TIME_set(X509_getm_notBefore(x), 1600000000);  /* 2020-09 */
 	ASN1_TIME_set(X509_getm_notAfter(x), 4000000000);   /* 2096 */
 	X509_NAME *n = X509_get_subject_name(x);
@@ -359,6 +467,8 @@ static size_t make_cert(uint8_t *out, size_t cap, int bits)
 	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");
 	X509_add_ext(x, e, -1);
 	X509_EXTENSION_free(e);
+	if (o->scts)
+		add_scts(x, o);
 	X509_sign(x, k, EVP_sha256());
 	int len = i2d_X509(x, NULL);
 	assert_true(len > 0 && (size_t)len <= cap);
@@ -455,6 +565,130 @@ static void test_tls12_flight(void **state)
 	free(s);
 	free(body);
 	free(msg);
+}
+
+/* A TLS 1.2 server flight of ServerKeyExchange, CertificateRequest (its
+ * signature algorithm list length sig_len, 0: the true one) and
+ * ServerHelloDone, after the hellos. */
+static void cert_request_flight(struct wlt *t, unsigned sig_len)
+{
+	static const uint8_t dn[5] = { 0x30, 0x03, 0x31, 0x01, 0x00 };
+	struct b *c = newb(), *s = newb(), *body = newb(), *msg = newb();
+	client_hello_record(c, "example.com", 0);
+	server_hello_record(s, 0xc02f, 0x0303, 0, NULL);
+	p8(body, 3);   /* ServerKeyExchange: x25519, a point, an rsa_pss_rsae_sha256 signature */
+	p16(body, 0x001d);
+	p8(body, 32);
+	pfill(body, 0x66, 32);
+	p16(body, 0x0804);
+	p16(body, 3);
+	pfill(body, 0x77, 3);
+	hs(msg, 12, body);
+	body->n = 0;
+	p8(body, 2);   /* CertificateRequest: rsa_sign, ecdsa_sign */
+	p8(body, 1);
+	p8(body, 64);
+	p16(body, sig_len ? sig_len : 4);
+	p16(body, 0x0401);
+	p16(body, 0x0403);
+	size_t names = open16(body);
+	p16(body, sizeof dn);
+	pn(body, dn, sizeof dn);
+	close16(body, names);
+	hs(msg, 13, body);
+	body->n = 0;
+	hs(msg, 14, body);
+	rec(s, 22, 0x0303, msg->d, msg->n);
+	wlt_init(t, NULL);
+	open443(t);
+	wlt_tcp_send(t, WL_C2S, c->d, c->n);
+	wlt_tcp_send(t, WL_S2C, s->d, s->n);
+	wlt_finish(t);
+	free(c);
+	free(s);
+	free(body);
+	free(msg);
+}
+
+static void test_certificate_request_12(void **state)
+{
+	(void)state;
+	struct wlt t;
+	cert_request_flight(&t, 0);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "server_key_exchange", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x804");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_hash", 0), "8");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_sig", 0), "4");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_len", 0), "3");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig", 0), "777777");
+	m = wlt_find(&t, "tls", "certificate_request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.cert_types_count", 0), "2");
+	assert_string_equal(wlt_field(m, "tls.handshake.cert_type", 0), "1");
+	assert_string_equal(wlt_field(m, "tls.handshake.cert_type", 1), "64");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg_len", 0), "4");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x401");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 1), "0x403");
+	assert_string_equal(wlt_field(m, "tls.handshake.dnames_len", 0), "7");
+	assert_string_equal(wlt_field(m, "tls.handshake.dname_len", 0), "5");
+	assert_true(wlt_note(m, "mutual TLS"));
+	assert_false(wlt_note(m, "malformed"));
+	assert_non_null(wlt_find(&t, "tls", "server_hello_done", 0));
+	wlt_free(&t);
+
+	/* hostile: the algorithm list runs past the message */
+	cert_request_flight(&t, 0x100);
+	m = wlt_find(&t, "tls", "certificate_request", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "malformed: CertificateRequest cut short"));
+	assert_null(wlt_field(m, "tls.handshake.dnames_len", 0));
+	assert_non_null(wlt_find(&t, "tls", "server_hello_done", 0));
+	wlt_free(&t);
+}
+
+/* The hellos and a TLS 1.2 Certificate message holding der. */
+static void certificate_flight(struct wlt *t, const uint8_t *der, size_t dn)
+{
+	struct b *c = newb(), *s = newb(), *body = newb(), *msg = newb();
+	client_hello_record(c, "localhost", 0);
+	server_hello_record(s, 0xc02f, 0x0303, 0, NULL);
+	p24(body, (unsigned)dn + 3);
+	p24(body, (unsigned)dn);
+	pn(body, der, dn);
+	hs(msg, 11, body);
+	rec(s, 22, 0x0303, msg->d, msg->n);
+	wlt_init(t, NULL);
+	open443(t);
+	wlt_tcp_send(t, WL_C2S, c->d, c->n);
+	wlt_tcp_send(t, WL_S2C, s->d, s->n);
+	wlt_finish(t);
+	free(c);
+	free(s);
+	free(body);
+	free(msg);
+}
+
+/* x509af.serialNumber is the INTEGER's DER content as tshark shows it: a
+ * positive serial with its top bit set keeps its leading 00, a negative one
+ * (illegal, but seen) its two's complement. */
+static void test_serial_der(void **state)
+{
+	(void)state;
+	static const struct { long serial; const char *want; } rows[] = {
+		{ 7, "07" }, { 0x80, "0080" }, { 0x912b, "00912b" }, { -1, "ff" }, { 0x7fff, "7fff" },
+	};
+	static uint8_t der[4096];
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		const struct cert_opts o = { .serial = rows[i].serial };
+		size_t dn = make_cert_with(der, sizeof der, 1024, &o);
+		struct wlt t;
+		certificate_flight(&t, der, dn);
+		const struct wlt_msg *m = wlt_find(&t, "tls", "certificate", 0);
+		assert_non_null(m);
+		assert_string_equal(wlt_field(m, "x509af.serialNumber", 0), rows[i].want);
+		wlt_free(&t);
+	}
 }
 
 static void test_weak_choices(void **state)
@@ -1464,7 +1698,10 @@ int main(void)
 		cmocka_unit_test(test_client_hello),
 		cmocka_unit_test(test_tls13_flow),
 		cmocka_unit_test(test_hello_retry_request),
+		cmocka_unit_test(test_signature_algorithm_lists),
 		cmocka_unit_test(test_tls12_flight),
+		cmocka_unit_test(test_certificate_request_12),
+		cmocka_unit_test(test_serial_der),
 		cmocka_unit_test(test_weak_choices),
 		cmocka_unit_test(test_downgrade_sentinel),
 		cmocka_unit_test(test_inferred_alert),

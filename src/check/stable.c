@@ -46,6 +46,8 @@ static const struct volatile_rule rules[] = {
 	{ "*.random", "tls.handshake.random: 32 random bytes per hello" },
 	{ "*session_id*", "tls.handshake.session_id: random (TLS 1.3 middlebox compatibility) or the server's choice" },
 	{ "*session_ticket*", "a new ticket each run" },
+	{ "tls.handshake.sig", "the ServerKeyExchange's signature over this run's randoms and key share" },
+	{ "tls.handshake.client_cert_vrfy.sig", "the CertificateVerify's signature over this run's handshake" },
 	{ "x509af.serialNumber", "the lab's certificates are made per state folder" },
 	{ "wl.tls.cert.key", "the certificate's public key: made per state folder" },
 	{ "tls.handshake.*length", "sizes that follow from keys, certificates and tickets" },

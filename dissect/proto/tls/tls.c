@@ -313,11 +313,44 @@ static void ext_point_formats(struct wl_msg *m, struct hello *h, struct wl_cur *
 		wl_f_uint(m, "tls.handshake.extensions_ec_point_format", wl_u8(&l));
 }
 
+/* One SignatureScheme (RFC 8446 4.2.3); tshark also shows its two bytes as
+ * the TLS 1.2 hash and signature algorithms they were (RFC 5246 7.4.1.4.1). */
+static void sig_alg(struct wl_msg *m, uint16_t alg)
+{
+	wl_f_hex(m, "tls.handshake.sig_hash_alg", alg);
+	wl_f_uint(m, "tls.handshake.sig_hash_hash", alg >> 8);
+	wl_f_uint(m, "tls.handshake.sig_hash_sig", alg & 0xff);
+}
+
+/* A list of signature algorithms behind a 16-bit length, as in
+ * signature_algorithms, signature_algorithms_cert, delegated_credentials and
+ * a TLS 1.2 CertificateRequest. A length past the end cuts c short. */
+static void sig_alg_list(struct wl_msg *m, struct wl_cur *c)
+{
+	uint16_t n = wl_be16(c);
+	if (!wl_ok(c))
+		return;
+	wl_f_uint(m, "tls.handshake.sig_hash_alg_len", n);
+	struct wl_cur l = wl_sub(c, n);
+	while (wl_left(&l) >= 2)
+		sig_alg(m, wl_be16(&l));
+}
+
+/* signature_algorithms (13) and signature_algorithms_cert (50). */
 static void ext_sigalgs(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
-	struct wl_cur l = wl_sub(v, wl_be16(v));
-	while (wl_left(&l) >= 2)
-		wl_f_hex(m, "tls.handshake.sig_hash_alg", wl_be16(&l));
+	sig_alg_list(m, v);
+}
+
+/* delegated_credentials (34, RFC 9345): the algorithms a client or server
+ * accepts for a credential; in a Certificate entry it is the credential,
+ * which wirelab does not decode. */
+static void ext_delegated(struct wl_msg *m, struct hello *h, struct wl_cur *v)
+{
+	if (h->hs == HS_CLIENT_HELLO || h->hs == HS_CERTIFICATE_REQUEST)
+		sig_alg_list(m, v);
+	else
+		wl_skip(v, wl_left(v));
 }
 
 static void ext_alpn(struct wl_msg *m, struct hello *h, struct wl_cur *v)
@@ -398,9 +431,10 @@ static void ext_psk_modes(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 
 static void ext_key_share(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
-	if (h->hs != HS_CLIENT_HELLO) {
+	if (h->hs != HS_CLIENT_HELLO) {  /* an HRR names a group, a ServerHello sends a share */
 		h->ks_group = wl_be16(v);
-		wl_f_uint(m, "tls.handshake.extensions_key_share_group", h->ks_group);
+		wl_f_uint(m, h->hrr ? "tls.handshake.extensions_key_share_selected_group" :
+			  "tls.handshake.extensions_key_share_group", h->ks_group);
 		if (!h->hrr)
 			wl_skip(v, wl_be16(v));
 		return;
@@ -444,8 +478,9 @@ struct ext_kind {
 static const struct ext_kind ext_kinds[] = {
 	{ 0, ext_server_name }, { 5, ext_status_request }, { 10, ext_groups },
 	{ 11, ext_point_formats }, { 13, ext_sigalgs }, { 16, ext_alpn }, { 22, ext_etm }, { 23, ext_ems },
-	{ 35, ext_ticket }, { 41, ext_psk }, { 42, ext_early }, { 43, ext_versions },
-	{ 44, ext_cookie }, { 45, ext_psk_modes }, { 51, ext_key_share }, { 0xff01, ext_reneg },
+	{ 34, ext_delegated }, { 35, ext_ticket }, { 41, ext_psk }, { 42, ext_early },
+	{ 43, ext_versions }, { 44, ext_cookie }, { 45, ext_psk_modes }, { 50, ext_sigalgs },
+	{ 51, ext_key_share }, { 0xff01, ext_reneg },
 };
 
 static void extensions(struct wl_msg *m, struct hello *h, struct wl_cur *b)
@@ -905,6 +940,22 @@ static X509 *cert_parse(struct wl_ctx *ctx, const uint8_t *der, uint32_t n, int 
 	return c;
 }
 
+/* The serial as tshark shows it: the DER INTEGER's content octets as they
+ * are, with the leading 00 that keeps a positive number's top bit clear;
+ * OpenSSL keeps only the magnitude. It refuses INTEGERs that are not
+ * minimal, so encoding the parsed one again gives the certificate's bytes. */
+static void serial_field(struct wl_msg *m, const ASN1_INTEGER *serial)
+{
+	unsigned char *der = NULL;
+	int n = serial ? i2d_ASN1_INTEGER(serial, &der) : 0;
+	const unsigned char *p = der;
+	long len = 0;
+	int tag = 0, cls = 0;
+	if (n > 0 && !(ASN1_get_object(&p, &len, &tag, &cls, n) & 0x80) && tag == V_ASN1_INTEGER)
+		wl_f_bytes(m, "x509af.serialNumber", p, (size_t)len);
+	OPENSSL_free(der);
+}
+
 /* One certificate through OpenSSL; the first (the server's own) is checked
  * against the name the client asked for and the capture time. */
 static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned idx, char *cn, size_t cnn)
@@ -916,10 +967,7 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 		wl_note(m, WL_ERROR, "malformed: certificate %u is not valid X.509 DER", idx + 1);
 		return;
 	}
-	const ASN1_INTEGER *serial = X509_get0_serialNumber(c);
-	if (serial)
-		wl_f_bytes(m, "x509af.serialNumber", ASN1_STRING_get0_data(serial),
-			   (size_t)ASN1_STRING_length(serial));
+	serial_field(m, X509_get0_serialNumber(c));
 	char subj[256] = "", iss[256] = "";
 	name_field(m, "wl.tls.cert.subject", X509_get_subject_name(c), subj, sizeof subj);
 	name_field(m, "wl.tls.cert.issuer", X509_get_issuer_name(c), iss, sizeof iss);
@@ -1011,6 +1059,30 @@ static int suite_has(uint16_t suite, const char *needle)
 	return n && strstr(n, needle);
 }
 
+/* A digitally-signed struct (RFC 5246 4.7, RFC 8446 4.4.3): from TLS 1.2 on
+ * the algorithm first, then the signature behind a 16-bit length; len_name
+ * and sig_name are the message's names for those two. Returns the
+ * algorithm, or -1 when there is none (TLS 1.0/1.1) or it is cut off. */
+static int signature(struct hs_ctx *x, struct wl_cur *b, const char *len_name, const char *sig_name)
+{
+	int alg = -1;
+	if (x->s->version >= 0x0303) {
+		uint16_t v = wl_be16(b);
+		if (!wl_ok(b))
+			return -1;
+		sig_alg(x->m, v);
+		alg = v;
+	}
+	uint16_t n = wl_be16(b);
+	if (!wl_ok(b))
+		return alg;
+	wl_f_uint(x->m, len_name, n);
+	const uint8_t *sig = wl_bytes(b, n);
+	if (sig)
+		wl_f_bytes(x->m, sig_name, sig, n);
+	return alg;
+}
+
 static void hs_server_key_exchange(struct hs_ctx *x, struct wl_cur *b)
 {
 	struct wl_msg *m = x->m;
@@ -1050,8 +1122,7 @@ static void hs_server_key_exchange(struct hs_ctx *x, struct wl_cur *b)
 		wl_msg_text(m, "ServerKeyExchange");
 		return;
 	}
-	if (x->s->version >= 0x0303 && wl_left(b) >= 2)
-		wl_f_hex(m, "tls.handshake.sig_hash_alg", wl_be16(b));
+	signature(x, b, "tls.handshake.sig_len", "tls.handshake.sig");
 	if (!wl_ok(b))
 		wl_note_cursor(m, b, "ServerKeyExchange");
 }
@@ -1135,10 +1206,12 @@ static void hs_certificate_verify(struct hs_ctx *x, struct wl_cur *b)
 {
 	wl_note(x->m, WL_INFO, "CertificateVerify: a signature over the handshake so far, made with the "
 		"certificate's private key: proof that the %s owns the certificate", side(x->dir));
-	uint16_t alg = wl_be16(b);
-	wl_f_hex(x->m, "tls.handshake.sig_hash_alg", alg);
-	wl_skip(b, wl_be16(b));
-	wl_msg_text(x->m, "CertificateVerify (signature 0x%04x)", alg);
+	int alg = signature(x, b, "tls.handshake.client_cert_vrfy.sig_len",
+			    "tls.handshake.client_cert_vrfy.sig");
+	if (alg >= 0)
+		wl_msg_text(x->m, "CertificateVerify (signature 0x%04x)", (unsigned)alg);
+	else
+		wl_msg_text(x->m, "CertificateVerify");
 	if (!wl_ok(b))
 		wl_note_cursor(x->m, b, "CertificateVerify");
 }
@@ -1166,10 +1239,52 @@ static void hs_server_hello_done(struct hs_ctx *x, struct wl_cur *b)
 		  "client answers with its key exchange");
 }
 
+/* TLS 1.0-1.2 CertificateRequest (RFC 5246 7.4.4): the certificate types,
+ * from 1.2 on the signature algorithms, and the CAs' names. */
+static void cert_request_12(struct hs_ctx *x, struct wl_cur *b)
+{
+	struct wl_msg *m = x->m;
+	uint8_t nt = wl_u8(b);
+	if (!wl_ok(b))
+		return;
+	wl_f_uint(m, "tls.handshake.cert_types_count", nt);
+	struct wl_cur types = wl_sub(b, nt);
+	while (wl_left(&types))
+		wl_f_uint(m, "tls.handshake.cert_type", wl_u8(&types));
+	if (x->s->version >= 0x0303)
+		sig_alg_list(m, b);
+	uint16_t dl = wl_be16(b);
+	if (!wl_ok(b))
+		return;
+	wl_f_uint(m, "tls.handshake.dnames_len", dl);
+	struct wl_cur names = wl_sub(b, dl);
+	while (wl_left(&names)) {
+		uint16_t n = wl_be16(&names);
+		wl_skip(&names, n);
+		if (wl_ok(&names))
+			wl_f_uint(m, "tls.handshake.dname_len", n);
+	}
+	if (!wl_ok(&names))
+		wl_invalid(b);
+}
+
 static void hs_certificate_request(struct hs_ctx *x, struct wl_cur *b)
 {
-	hs_simple(x, b, "CertificateRequest", "CertificateRequest: the server asks the client to "
-		  "authenticate with a certificate of its own (mutual TLS)");
+	struct wl_msg *m = x->m;
+	wl_note(m, WL_INFO, "CertificateRequest: the server asks the client to authenticate with a "
+		"certificate of its own (mutual TLS)");
+	wl_msg_text(m, "CertificateRequest");
+	if (x->s->tls13) {  /* a context and extensions (RFC 8446 4.3.2) */
+		struct hello h = { .hs = HS_CERTIFICATE_REQUEST };
+		uint8_t n = wl_u8(b);
+		wl_f_uint(m, "tls.handshake.certificate_request_context_length", n);
+		wl_skip(b, n);
+		extensions(m, &h, b);
+	} else {
+		cert_request_12(x, b);
+	}
+	if (!wl_ok(b))
+		wl_note_cursor(m, b, "CertificateRequest");
 }
 
 static void hs_certificate_status(struct hs_ctx *x, struct wl_cur *b)
@@ -1851,6 +1966,17 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.handshake.extensions_supported_group", WL_FT_HEX, "supported group" },
 	{ "tls.handshake.extensions_ec_point_format", WL_FT_UINT, "EC point format" },
 	{ "tls.handshake.sig_hash_alg", WL_FT_HEX, "signature algorithm" },
+	{ "tls.handshake.sig_hash_hash", WL_FT_UINT, "signature algorithm: its first byte (TLS 1.2 hash)" },
+	{ "tls.handshake.sig_hash_sig", WL_FT_UINT, "signature algorithm: its second byte (TLS 1.2 signature)" },
+	{ "tls.handshake.sig_hash_alg_len", WL_FT_UINT, "signature algorithm list length" },
+	{ "tls.handshake.sig_len", WL_FT_UINT, "ServerKeyExchange signature length" },
+	{ "tls.handshake.sig", WL_FT_BYTES, "ServerKeyExchange signature" },
+	{ "tls.handshake.client_cert_vrfy.sig_len", WL_FT_UINT, "CertificateVerify signature length" },
+	{ "tls.handshake.client_cert_vrfy.sig", WL_FT_BYTES, "CertificateVerify signature" },
+	{ "tls.handshake.cert_types_count", WL_FT_UINT, "CertificateRequest: number of certificate types" },
+	{ "tls.handshake.cert_type", WL_FT_UINT, "CertificateRequest: a certificate type" },
+	{ "tls.handshake.dnames_len", WL_FT_UINT, "CertificateRequest: CA names length" },
+	{ "tls.handshake.dname_len", WL_FT_UINT, "CertificateRequest: one CA name's length" },
 	{ "tls.handshake.extensions_alpn_str", WL_FT_STR, "ALPN protocol" },
 	{ "tls.handshake.extensions.psk.identity.selected", WL_FT_UINT, "PSK identity chosen" },
 	{ "tls.handshake.extensions.psk.identity.identity_length", WL_FT_UINT, "PSK identity length" },
@@ -1858,6 +1984,7 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.handshake.extensions.cookie_len", WL_FT_UINT, "HRR cookie length" },
 	{ "tls.extension.psk_ke_mode", WL_FT_UINT, "PSK key exchange mode" },
 	{ "tls.handshake.extensions_key_share_group", WL_FT_UINT, "key share group" },
+	{ "tls.handshake.extensions_key_share_selected_group", WL_FT_UINT, "HelloRetryRequest: the group asked for" },
 	{ "tls.handshake.extensions_reneg_info_len", WL_FT_UINT, "renegotiation_info length" },
 	{ "tls.handshake.certificate_request_context_length", WL_FT_UINT, "TLS 1.3 certificate context" },
 	{ "tls.handshake.certificates_length", WL_FT_UINT, "certificate list length" },
