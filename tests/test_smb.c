@@ -1091,6 +1091,300 @@ static void test_wrong_password_login(void **state)
 	wlt_free(&t);
 }
 
+/* ------------------------------------- fields tshark shows on every message */
+
+/* The names wirelab emits by default must be on every frame tshark has them
+ * (tests/tshark_fields.py): the NetBIOS header of each PDU, the chain offset
+ * (0 too) and the share type of each message of a known tree, the access
+ * granted in a TREE_CONNECT response. */
+static void test_header_fields_everywhere(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b = { .n = 0 };
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	tree_connect(&t, "\\\\127.0.0.1\\Share", 3, 7);
+	create_req(&b, "test.rtf", 4, 7);
+	send_pdu(&t, WL_C2S, &b);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "TREE_CONNECT response", 0);
+	assert_string_equal(wlt_field(m, "smb.access_mask", 0), "0x1f01ff");
+	assert_string_equal(wlt_field(m, "nbss.type", 0), "0x0");
+	m = wlt_find(&t, "smb2", "CREATE request", 0);
+	assert_string_equal(wlt_field(m, "smb2.chain_offset", 0), "0x0");
+	assert_string_equal(wlt_field(m, "smb2.share_type", 0), "0x1");
+	assert_string_equal(wlt_field(m, "nbss.length", 0), "136");
+	assert_null(wlt_field(m, "smb2.tcon_frame", 0));   /* that one only with -v */
+	wlt_free(&t);
+}
+
+/* A CLOSE response: last write time and end of file even when zero. */
+static void close_resp(struct buf *b, uint64_t mid, uint64_t wtime, uint64_t eof, size_t cut)
+{
+	b->n = 0;
+	smb2_hdr(b, 6, 1, 0, mid, 7, 0x1234);
+	le16(b, 60);
+	le16(b, 1);
+	le32(b, 0);
+	le64(b, 1);
+	le64(b, 2);
+	le64(b, wtime);
+	le64(b, 3);
+	le64(b, 4096);
+	le64(b, eof);
+	le32(b, 0x20);
+	b->n -= cut;
+}
+
+/* A QUERY_INFO for FileAllInformation (class 18) and its answer of n bytes. */
+static void all_info(struct wlt *t, uint64_t mid, size_t n)
+{
+	struct buf b = { .n = 0 };
+	smb2_hdr(&b, 16, 0, 0, mid, 7, 0x1234);
+	le16(&b, 41);
+	u8(&b, 1);
+	u8(&b, 18);
+	le32(&b, 4096);
+	zero(&b, 2 + 2 + 4 + 4 + 4);
+	zero(&b, 16);
+	u8(&b, 0);
+	send_pdu(t, WL_C2S, &b);
+	b.n = 0;
+	smb2_hdr(&b, 16, 1, 0, mid, 7, 0x1234);
+	le16(&b, 9);
+	le16(&b, 72);
+	le32(&b, (uint32_t)n);
+	size_t at = b.n;
+	zero(&b, 16);
+	le64(&b, 132706382804253400ull);    /* last write: 2021-07-13T08:24:40.4253400Z */
+	zero(&b, 16);                       /* change time, attributes, reserved */
+	le64(&b, 4096);
+	le64(&b, 777);                      /* end of file */
+	zero(&b, 20);                       /* links, flags, internal, EA size */
+	le32(&b, 0x00100080);               /* access */
+	zero(&b, 96 - (b.n - at));
+	le32(&b, 2);
+	utf16(&b, "a");
+	b.n = at + n;
+	send_pdu(t, WL_S2C, &b);
+}
+
+static void test_close_and_all_info_times(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	close_resp(&b, 5, 0, 0, 0);
+	send_pdu(&t, WL_S2C, &b);
+	close_resp(&b, 6, 0, 0, 8);        /* hostile: cut inside the end of file */
+	send_pdu(&t, WL_S2C, &b);
+	all_info(&t, 7, 102);
+	all_info(&t, 8, 50);               /* hostile: says 50 bytes, too few for the end of file */
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "CLOSE response", 0);
+	assert_string_equal(wlt_field(m, "smb2.eof", 0), "0");
+	assert_non_null(wlt_field(m, "smb2.last_write.time", 0));
+	m = wlt_find(&t, "smb2", "CLOSE response", 1);
+	assert_null(wlt_field(m, "smb2.eof", 0));
+	assert_true(wlt_note(m, "CLOSE response"));
+	m = wlt_find(&t, "smb2", "QUERY_INFO response", 0);
+	assert_string_equal(wlt_field(m, "smb2.eof", 0), "777");
+	assert_string_equal(wlt_field(m, "smb2.last_write.time", 0), "2021-07-13T08:24:40.425340000Z");
+	assert_string_equal(wlt_field(m, "smb.access_mask", 0), "0x100080");
+	m = wlt_find(&t, "smb2", "QUERY_INFO response", 1);
+	assert_null(wlt_field(m, "smb2.eof", 0));
+	assert_null(wlt_field(m, "smb.access_mask", 0));
+	wlt_free(&t);
+}
+
+/* One create context named tag at the end of b, its data dlen bytes. */
+static size_t create_ctx(struct buf *b, const char *tag, uint16_t noff, uint32_t dlen)
+{
+	size_t at = b->n;
+	le32(b, 0);
+	le16(b, noff);
+	le16(b, 4);
+	le16(b, 0);
+	le16(b, 24);
+	le32(b, dlen);
+	put(b, tag, 4);
+	le32(b, 0);
+	for (uint32_t i = 0; i < dlen; i++)
+		u8(b, 0xa0 + i);
+	while ((b->n - at) % 8)
+		u8(b, 0);
+	return at;
+}
+
+/* A CREATE request whose contexts are built by the caller after it. */
+static size_t create_with_ctx(struct buf *b, uint64_t mid, size_t *start)
+{
+	b->n = 0;
+	*start = create_req(b, "f", mid, 7);
+	return b->n;
+}
+
+static void ctx_span(struct buf *b, size_t start, size_t first, uint32_t len)
+{
+	set32(b, start + 64 + 48, (uint32_t)(first - start));
+	set32(b, start + 64 + 52, len);
+}
+
+/* DHnQ and DHnC carry a file id tshark shows as smb2.fid, MxAc's answer an
+ * access mask; chains that lie. */
+static void test_create_context_fid(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b;
+	size_t start;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	size_t c1 = create_with_ctx(&b, 20, &start);
+	create_ctx(&b, "MxAc", 16, 0);
+	size_t c2 = create_ctx(&b, "DHnQ", 16, 16);
+	set32(&b, c1, (uint32_t)(c2 - c1));
+	ctx_span(&b, start, c1, (uint32_t)(b.n - c1));
+	send_pdu(&t, WL_C2S, &b);
+	/* hostile: the name's offset outside the context, the next one backwards */
+	c1 = create_with_ctx(&b, 21, &start);
+	create_ctx(&b, "DHnC", 0xfff0, 16);
+	set32(&b, c1, 8);
+	ctx_span(&b, start, c1, (uint32_t)(b.n - c1));
+	send_pdu(&t, WL_C2S, &b);
+	/* hostile: the contexts' length runs past the message; data cut short */
+	c1 = create_with_ctx(&b, 22, &start);
+	create_ctx(&b, "DHnQ", 16, 16);
+	ctx_span(&b, start, c1, 4096);
+	send_pdu(&t, WL_C2S, &b);
+	c1 = create_with_ctx(&b, 23, &start);
+	create_ctx(&b, "DHnQ", 16, 8);
+	set32(&b, c1 + 12, 16);             /* claims 16 data bytes where 8 are */
+	ctx_span(&b, start, c1, (uint32_t)(b.n - c1));
+	send_pdu(&t, WL_C2S, &b);
+	/* an answer's MxAc context: status, then the maximal access */
+	b.n = 0;
+	smb2_hdr(&b, 5, 1, 0, 20, 7, 0x1234);
+	le16(&b, 89);
+	zero(&b, 2 + 4 + 32 + 8 + 8 + 4 + 4 + 16);
+	le32(&b, 152);
+	le32(&b, 32);
+	create_ctx(&b, "MxAc", 16, 8);
+	send_pdu(&t, WL_S2C, &b);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "CREATE response", 0);
+	assert_string_equal(wlt_field(m, "smb.access_mask", 0), "0xa7a6a5a4");
+	m = wlt_find(&t, "smb2", "CREATE request", 0);
+	assert_string_equal(wlt_field(m, "smb2.fid", 0), "a3a2a1a0-a5a4-a7a6-a8a9-aaabacadaeaf");
+	assert_null(wlt_field(m, "smb2.fid", 1));
+	m = wlt_find(&t, "smb2", "CREATE request", 1);
+	assert_null(wlt_field(m, "smb2.fid", 0));
+	assert_true(wlt_note(m, "next offset 8"));
+	m = wlt_find(&t, "smb2", "CREATE request", 2);
+	assert_null(wlt_field(m, "smb2.fid", 0));
+	assert_true(wlt_note(m, "create contexts at offset"));
+	m = wlt_find(&t, "smb2", "CREATE request", 3);
+	assert_null(wlt_field(m, "smb2.fid", 0));
+	wlt_free(&t);
+}
+
+/* FLUSH, LOCK, CHANGE_NOTIFY and SET_INFO name their file id; cut short, a note. */
+static void test_fid_requests(void **state)
+{
+	(void)state;
+	static const unsigned cmds[] = { 7, 10, 15, 17 };
+	struct wlt t;
+	struct buf b;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	for (size_t i = 0; i < 4; i++) {
+		b.n = 0;
+		smb2_hdr(&b, cmds[i], 0, 0, 40 + i, 7, 0x1234);
+		le16(&b, cmds[i] == 17 ? 33 : 24);
+		zero(&b, cmds[i] == 17 ? 14 : 6);
+		for (int k = 0; k < 16; k++)
+			u8(&b, k);
+		zero(&b, 8);
+		send_pdu(&t, WL_C2S, &b);
+	}
+	b.n = 0;
+	smb2_hdr(&b, 17, 0, 0, 50, 7, 0x1234);
+	le16(&b, 33);
+	zero(&b, 20);                      /* hostile: the id cut after 6 bytes */
+	send_pdu(&t, WL_C2S, &b);
+	wlt_finish(&t);
+	static const char *const types[] = { "FLUSH request", "LOCK request", "CHANGE_NOTIFY request",
+					     "SET_INFO request" };
+	for (size_t i = 0; i < 4; i++)
+		assert_string_equal(wlt_field(wlt_find(&t, "smb2", types[i], 0), "smb2.fid", 0),
+				    "03020100-0504-0706-0809-0a0b0c0d0e0f");
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "SET_INFO request", 1);
+	assert_null(wlt_field(m, "smb2.fid", 0));
+	assert_true(wlt_note(m, "SET_INFO request"));
+	wlt_free(&t);
+}
+
+/* What tshark reads from a body beyond the default's old set: a request's
+ * capabilities' encryption bit, a failed login's session flags, a listing
+ * answer's class (the error too), an IOCTL response's flags as smb2.flags. */
+static void test_body_fields_by_default(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	negotiate_req(&b);
+	send_pdu(&t, WL_C2S, &b);
+	b.n = 0;
+	smb2_hdr(&b, 1, 1, 0xc000006d, 2, 0, 0x1234);   /* logon failure */
+	le16(&b, 9);
+	le16(&b, 0);
+	le32(&b, 0);
+	u8(&b, 0);
+	send_pdu(&t, WL_S2C, &b);
+	b.n = 0;
+	smb2_hdr(&b, 14, 0, 0, 30, 7, 0x1234);
+	le16(&b, 33);
+	u8(&b, 37);
+	zero(&b, 1 + 4 + 16);
+	le16(&b, 96);
+	le16(&b, 2);
+	le32(&b, 65536);
+	utf16(&b, "*");
+	send_pdu(&t, WL_C2S, &b);
+	b.n = 0;
+	smb2_hdr(&b, 14, 1, 0x80000006, 30, 7, 0x1234);  /* no more files */
+	le16(&b, 9);
+	zero(&b, 7);
+	send_pdu(&t, WL_S2C, &b);
+	b.n = 0;
+	smb2_hdr(&b, 11, 1, 0, 31, 7, 0x1234);
+	le16(&b, 49);
+	le16(&b, 0);
+	le32(&b, 0x00140204);
+	zero(&b, 16);
+	zero(&b, 16);
+	le32(&b, 0);                       /* flags */
+	le32(&b, 0);
+	send_pdu(&t, WL_S2C, &b);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "NEGOTIATE request", 0);
+	assert_string_equal(wlt_field(m, "smb2.capabilities.encryption", 0), "1");
+	assert_null(wlt_field(m, "smb2.capabilities.dfs", 0));   /* the other bits: -v */
+	m = wlt_find(&t, "smb2", "SESSION_SETUP response", 0);
+	assert_string_equal(wlt_field(m, "smb2.session_flags", 0), "0x0");
+	m = wlt_find(&t, "smb2", "QUERY_DIRECTORY response", 0);
+	assert_string_equal(wlt_field(m, "smb2.find.infolevel", 0), "37");
+	m = wlt_find(&t, "smb2", "IOCTL response", 0);
+	assert_string_equal(wlt_field(m, "smb2.flags", 0), "0x1");     /* the header's */
+	assert_string_equal(wlt_field(m, "smb2.flags", 1), "0x0");     /* the body's */
+	wlt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1114,6 +1408,11 @@ int main(void)
 		cmocka_unit_test(test_decrypt_with_smb_key),
 		cmocka_unit_test(test_decrypt_hostile),
 		cmocka_unit_test(test_wrong_password_login),
+		cmocka_unit_test(test_header_fields_everywhere),
+		cmocka_unit_test(test_close_and_all_info_times),
+		cmocka_unit_test(test_create_context_fid),
+		cmocka_unit_test(test_fid_requests),
+		cmocka_unit_test(test_body_fields_by_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
