@@ -48,6 +48,8 @@ extern const struct wl_dissector wl_dissector_smb;
 #define SMB_TREES 256        /* (server, session, tree id) -> share path, for all connections */
 #define SMB_SESSIONS 64      /* (server, session id) -> keys, for all connections */
 #define SMB_KEYS 8           /* --smb-key SESSIONID:KEY entries */
+#define SMB1_TREES 16        /* SMB1 tree id -> share path, per connection as tshark keeps them */
+#define SMB1_PEND 0x100      /* pend_add's cmd for an SMB1 command: apart from SMB2's */
 #define SMB_FIDS 32          /* file id -> name, for READ/WRITE/CLOSE lines */
 #define SMB_NAME 256         /* bytes kept of a path or file name (UTF-8) */
 #define SMB_BIG (1u << 20)   /* PDUs larger than this are dissected at their head */
@@ -159,6 +161,8 @@ struct smb_state {
 	struct smb_shared *sh;   /* NULL when the engine has no room for it */
 	struct smb_pend *pend;
 	struct smb_fid *fid;
+	struct smb_tree *tree1;  /* SMB1's trees: tids belong to the connection */
+	unsigned tree1_cap, tree1_next;
 	unsigned pend_cap, fid_cap;
 	unsigned pend_next, fid_next;
 	struct smb_srv srv;
@@ -880,6 +884,8 @@ static struct smb_pend *pend_add(struct smb_state *s, uint64_t mid, uint64_t ses
 	}
 	if (!p && unused)
 		p = unused;
+	if (!p && s->pend_cap < SMB_PEND)
+		s->pend_next = s->pend_cap;   /* every slot busy: grow, not take a waiting one */
 	if (!p) {
 		void *tab = s->pend;
 		p = table_take(&tab, &s->pend_cap, &s->pend_next, SMB_PEND, sizeof *p);
@@ -3170,18 +3176,58 @@ struct smb1 {
 	struct smb_state *s;
 	struct wl_msg *m;
 	struct wl_cur msg;       /* from the SMB1 header on */
-	uint16_t flags2;
+	uint16_t flags2, tid;
+	struct smb_pend *req;    /* the request (a response's), NULL when not seen */
 	int resp;
 	int verbose;             /* the wider NTLMSSP field set (-v) */
 	struct line text;
 };
 
+static const struct smb_tree *tree1_find(const struct smb_state *s, uint16_t tid)
+{
+	for (unsigned i = 0; i < s->tree1_cap; i++)
+		if (s->tree1[i].used && s->tree1[i].tid == tid)
+			return &s->tree1[i];
+	return NULL;
+}
+
+static void tree1_add(struct smb_state *s, uint16_t tid, const char *path)
+{
+	struct smb_tree *t = (struct smb_tree *)tree1_find(s, tid);
+	if (!t) {
+		void *tab = s->tree1;
+		t = table_take(&tab, &s->tree1_cap, &s->tree1_next, SMB1_TREES, sizeof *t);
+		s->tree1 = tab;
+	}
+	if (!t)
+		return;
+	memset(t, 0, sizeof *t);
+	t->used = 1;
+	t->tid = tid;
+	snprintf(t->name, sizeof t->name, "%s", path);
+}
+
+/* The request a message opens or the response answers (SMB1 pairs by mid);
+ * a successful TREE_CONNECT_ANDX response maps its tid to the path asked
+ * for before the header's fields, as tshark shows the path on it already. */
+static void smb1_pair(struct smb1 *x, struct wl_ctx *ctx, uint8_t cmd, uint16_t mid, uint32_t status)
+{
+	struct smb_state *s = x->s;
+	if (!x->resp) {
+		x->req = pend_add(s, mid, 0, SMB1_PEND | cmd, ctx);
+		return;
+	}
+	x->req = pend_find(s, mid, SMB1_PEND | cmd);
+	if (x->req && x->req->itype == 0x75 && status == 0)
+		tree1_add(s, x->tid, x->req->name);
+}
+
 /* A NUL-terminated string in the bytes of an SMB1 command at offset pos from
- * the header (Unicode strings are 2-aligned from the header). */
-static size_t smb1_string(struct smb1 *x, size_t pos, char *out, size_t cap)
+ * the header; Unicode ones 2-aligned from the header when align says so. */
+static size_t smb1_string_at(struct smb1 *x, size_t pos, char *out, size_t cap, int align)
 {
 	int uni = (x->flags2 & 0x8000) != 0;
-	if (uni && (pos & 1))
+	if (uni && align && (pos & 1))
 		pos++;
 	size_t have = wl_left(&x->msg);
 	out[0] = '\0';
@@ -3201,7 +3247,29 @@ static size_t smb1_string(struct smb1 *x, size_t pos, char *out, size_t cap)
 	return nul < 0 ? have : pos + (size_t)nul + 1;
 }
 
-static void smb1_negotiate(struct smb1 *x, struct wl_cur words, struct wl_cur bytes, uint8_t wc)
+/* Most strings are aligned ([MS-CIFS] 2.2.1.1). */
+static size_t smb1_string(struct smb1 *x, size_t pos, char *out, size_t cap)
+{
+	return smb1_string_at(x, pos, out, cap, 1);
+}
+
+/* An NT LM 0.12 NEGOTIATE response without extended security: the domain
+ * right after the challenge, not aligned ([MS-CIFS] 2.2.4.52.2). */
+static void smb1_negotiate_domain(struct smb1 *x, struct wl_cur words, size_t bytes_pos)
+{
+	wl_skip(&words, 1 + 2 + 2 + 4 + 4 + 4);   /* after the dialect index */
+	uint32_t caps = wl_le32(&words);
+	wl_skip(&words, 8 + 2);
+	uint8_t keylen = wl_u8(&words);
+	if (!wl_ok(&words) || (caps & 0x80000000u) || bytes_pos + keylen >= wl_left(&x->msg))
+		return;
+	char dom[SMB_NAME];
+	smb1_string_at(x, bytes_pos + keylen, dom, sizeof dom, 0);
+	wl_f_cstr(x->m, "smb.primary_domain", dom);
+}
+
+static void smb1_negotiate(struct smb1 *x, struct wl_cur words, struct wl_cur bytes,
+			   size_t bytes_pos, uint8_t wc)
 {
 	struct smb_state *s = x->s;
 	if (!x->resp) {
@@ -3230,6 +3298,8 @@ static void smb1_negotiate(struct smb1 *x, struct wl_cur words, struct wl_cur by
 	if (!wl_ok(&words))
 		return;
 	wl_f_uint(x->m, "smb.dialect.index", idx);
+	if (wc == 17)
+		smb1_negotiate_domain(x, words, bytes_pos);
 	const char *nm = idx < s->nsmb1_dialects ? s->smb1_dialect[idx] : "?";
 	line_add(&x->text, " %s", idx == 0xffff ? "no common dialect" : nm);
 	if (idx == 0xffff) {
@@ -3265,6 +3335,16 @@ static void smb1_session_setup(struct smb1 *x, struct wl_cur words, struct wl_cu
 		line_add(&x->text, " %s\\%s", dom, acct);
 		wl_note(x->m, WL_INFO, "user %s\\%s logs in (no extended security: passwords hashed "
 			"the old way)", dom, acct);
+		return;
+	}
+	if (x->resp && wc == 3) {
+		char os[SMB_NAME], lanman[SMB_NAME], dom[SMB_NAME];   /* no extended security */
+		size_t p = smb1_string(x, bytes_pos, os, sizeof os);
+		p = smb1_string(x, p, lanman, sizeof lanman);
+		if (p < wl_left(&x->msg)) {
+			smb1_string(x, p, dom, sizeof dom);
+			wl_f_cstr(x->m, "smb.primary_domain", dom);
+		}
 		return;
 	}
 	if (!bloblen || !wl_ok(&words))
@@ -3310,7 +3390,7 @@ static void smb1_block(struct smb1 *x, uint8_t cmd, size_t pos, uint8_t *next_cm
 	}
 	switch (cmd) {
 	case 0x72:
-		smb1_negotiate(x, words, bytes, wc);
+		smb1_negotiate(x, words, bytes, bytes_pos, wc);
 		break;
 	case 0x73:
 		smb1_session_setup(x, words, bytes, bytes_pos, wc);
@@ -3323,6 +3403,10 @@ static void smb1_block(struct smb1 *x, uint8_t cmd, size_t pos, uint8_t *next_cm
 			smb1_string(x, bytes_pos + pwlen, path, sizeof path);
 			wl_f_cstr(x->m, "smb.path", path);
 			line_add(&x->text, " %s", path);
+			if (x->req) {
+				x->req->itype = 0x75;   /* its name is a tree's path */
+				snprintf(x->req->name, sizeof x->req->name, "%s", path);
+			}
 		}
 		break;
 	case 0xa2:
@@ -3351,7 +3435,9 @@ static void smb1_message(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir di
 	uint32_t status = wl_le32(&h);
 	uint8_t flags = wl_u8(&h);
 	x.flags2 = wl_le16(&h);
-	wl_skip(&h, 2 + 8 + 2 + 2 + 2 + 2);
+	wl_skip(&h, 2 + 8 + 2);
+	x.tid = wl_le16(&h);
+	wl_skip(&h, 2 + 2);
 	uint16_t mid = wl_le16(&h);
 	x.resp = (flags & 0x80) != 0;
 	x.m = smb_msg_new(s, ctx, "smb", x.resp ? "response" : "request", dir);
@@ -3368,9 +3454,14 @@ static void smb1_message(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir di
 	}
 	wl_f_bool(x.m, "smb.flags.response", x.resp);
 	wl_f_uint(x.m, "smb.mid", mid);
+	smb1_pair(&x, ctx, cmd, mid, status);
+	const struct smb_tree *tree = tree1_find(s, x.tid);
+	if (tree)
+		wl_f_cstr(x.m, "smb.path", tree->name);   /* tshark: under the tid of every message */
+	if (x.flags2 & 0x4000)
+		wl_f_hex(x.m, "smb.nt_status", status);   /* a request's too (0) */
 	if (x.resp && (x.flags2 & 0x4000)) {
 		char buf[16];
-		wl_f_hex(x.m, "smb.nt_status", status);
 		line_add(&x.text, " %s", status_name(status, buf, sizeof buf));
 		const char *why = wl_tok(nt_status_why, status, NULL);
 		if (why)
@@ -3393,6 +3484,8 @@ static void smb1_message(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir di
 		c = next;
 		pos = noff;
 	}
+	if (x.resp && x.req && status != ST_PENDING)
+		x.req->used = 0;
 	wl_msg_text(x.m, "%s", x.text.s);
 }
 
@@ -3736,6 +3829,7 @@ static void smb_close(void *st, struct wl_ctx *ctx)
 		return;
 	free(s->pend);
 	free(s->fid);
+	free(s->tree1);
 	free(s);
 }
 
