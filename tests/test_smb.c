@@ -1443,6 +1443,12 @@ static void smb1_tree_connect_resp(struct buf *b, unsigned mid, unsigned tid)
  * [Path: \\192.168.56.101\IPC$] then [Path: ...\MY PICTURES], each the one
  * asked for by the request before, frames 25 and 43) -- 3 "differ" of
  * smb.path in tests/tshark_fields.py; wirelab shows only the path asked for. */
+/* Not done yet (ours, not tshark's): SMB1 file ids. tshark shows under each
+ * FID the file's name (smb.file) and the access it was opened with
+ * (smb.access_mask) on CLOSE, READ/WRITE_ANDX, TRANSACTION on a pipe, ...;
+ * wirelab keeps no SMB1 fid -> name map, so it emits neither there (61
+ * smb.file missing), nor the TREE_CONNECT_ANDX extended response's two
+ * access masks: alone they would make every fid's mask "missing". */
 static void test_smb1_status_and_tree_path(void **state)
 {
 	(void)state;
@@ -1523,7 +1529,7 @@ static void test_pending_table_grows(void **state)
 /* An NT LM 0.12 NEGOTIATE response without extended security names the
  * domain right after the challenge, unaligned; a session setup response
  * after the OS and LAN manager. A key length past the end: no domain. */
-static void smb1_negotiate_resp(struct buf *b, unsigned keylen)
+static void smb1_negotiate_resp(struct buf *b, unsigned keylen, uint32_t caps, const struct buf *blob)
 {
 	smb1_hdr(b, 0x72, 1, 0, 0, 1);
 	u8(b, 17);
@@ -1534,10 +1540,16 @@ static void smb1_negotiate_resp(struct buf *b, unsigned keylen)
 	le32(b, 4356);
 	le32(b, 65536);
 	le32(b, 0);
-	le32(b, 0x0001e3fc);                 /* no extended security */
+	le32(b, caps);
 	le64(b, 0);
 	le16(b, 0);
 	u8(b, keylen);
+	if (blob) {                          /* extended security: GUID, SPNEGO */
+		le16(b, (unsigned)(16 + blob->n));
+		zero(b, 16);
+		put(b, blob->b, blob->n);
+		return;
+	}
 	struct buf d = { .n = 0 };
 	utf16(&d, "WORKGROUP");
 	le16(b, (unsigned)(8 + d.n + 2));
@@ -1553,9 +1565,9 @@ static void test_smb1_primary_domain(void **state)
 	struct buf b;
 	wlt_init(&t, NULL);
 	wlt_tcp_open(&t, CPORT, SPORT);
-	smb1_negotiate_resp(&b, 8);
+	smb1_negotiate_resp(&b, 8, 0x0001e3fc, NULL);
 	send_pdu(&t, WL_S2C, &b);
-	smb1_negotiate_resp(&b, 200);        /* hostile: the challenge runs past the end */
+	smb1_negotiate_resp(&b, 200, 0x0001e3fc, NULL);   /* hostile: the challenge past the end */
 	send_pdu(&t, WL_S2C, &b);
 	smb1_hdr(&b, 0x73, 1, 0, 0, 2);
 	u8(&b, 3);
@@ -1576,6 +1588,41 @@ static void test_smb1_primary_domain(void **state)
 	assert_string_equal(wlt_field(wlt_find(&t, "smb", "response", 0), "smb.primary_domain", 0), "WORKGROUP");
 	assert_null(wlt_field(wlt_find(&t, "smb", "response", 1), "smb.primary_domain", 0));
 	assert_string_equal(wlt_field(wlt_find(&t, "smb", "response", 2), "smb.primary_domain", 0), "WORKGROUP");
+	wlt_free(&t);
+}
+
+/* With extended security the NEGOTIATE response's SPNEGO names the server's
+ * mechanisms (spnego.MechType, smb-eicar-file_input.pcap frame 5); a GUID
+ * cut short carries none. */
+static void test_smb1_negotiate_spnego(void **state)
+{
+	(void)state;
+	static struct buf oid, mech, seq, a0, inner, init, blob;
+	oid.n = mech.n = seq.n = a0.n = inner.n = init.n = blob.n = 0;
+	put(&oid, "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a", 10);   /* NTLMSSP */
+	der(&mech, 0x06, &oid);
+	der(&seq, 0x30, &mech);
+	der(&a0, 0xa0, &seq);
+	der(&inner, 0x30, &a0);
+	u8(&init, 0x06);
+	u8(&init, 6);
+	put(&init, "\x2b\x06\x01\x05\x05\x02", 6);                 /* SPNEGO */
+	der(&init, 0xa0, &inner);
+	der(&blob, 0x60, &init);
+	struct wlt t;
+	struct buf b;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	smb1_negotiate_resp(&b, 0, 0x8001e3fc, &blob);
+	send_pdu(&t, WL_S2C, &b);
+	smb1_negotiate_resp(&b, 0, 0x8001e3fc, &blob);
+	b.n -= blob.n + 10;                  /* hostile: the GUID cut after 6 bytes */
+	set16(&b, b.n - 8, 6);
+	send_pdu(&t, WL_S2C, &b);
+	wlt_finish(&t);
+	assert_string_equal(wlt_field(wlt_find(&t, "smb", "response", 0), "spnego.MechType", 0),
+			    "1.3.6.1.4.1.311.2.2.10");
+	assert_null(wlt_field(wlt_find(&t, "smb", "response", 1), "spnego.MechType", 0));
 	wlt_free(&t);
 }
 
@@ -1610,6 +1657,7 @@ int main(void)
 		cmocka_unit_test(test_smb1_status_and_tree_path),
 		cmocka_unit_test(test_pending_table_grows),
 		cmocka_unit_test(test_smb1_primary_domain),
+		cmocka_unit_test(test_smb1_negotiate_spnego),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3253,15 +3253,35 @@ static size_t smb1_string(struct smb1 *x, size_t pos, char *out, size_t cap)
 	return smb1_string_at(x, pos, out, cap, 1);
 }
 
+/* An NT LM 0.12 NEGOTIATE response with extended security: the server GUID,
+ * then the SPNEGO token of the mechanisms it offers ([MS-SMB] 2.2.4.5.2.1). */
+static void smb1_negotiate_blob(struct smb1 *x, struct wl_cur bytes)
+{
+	wl_skip(&bytes, 16);
+	if (!wl_ok(&bytes) || !wl_left(&bytes))
+		return;
+	struct auth_info ai;
+	memset(&ai, 0, sizeof ai);
+	ai.verbose = x->verbose;
+	spnego_token(x->m, bytes, &ai, 0);
+}
+
 /* An NT LM 0.12 NEGOTIATE response without extended security: the domain
  * right after the challenge, not aligned ([MS-CIFS] 2.2.4.52.2). */
-static void smb1_negotiate_domain(struct smb1 *x, struct wl_cur words, size_t bytes_pos)
+static void smb1_negotiate_security(struct smb1 *x, struct wl_cur words, struct wl_cur bytes,
+				  size_t bytes_pos)
 {
 	wl_skip(&words, 1 + 2 + 2 + 4 + 4 + 4);   /* after the dialect index */
 	uint32_t caps = wl_le32(&words);
 	wl_skip(&words, 8 + 2);
 	uint8_t keylen = wl_u8(&words);
-	if (!wl_ok(&words) || (caps & 0x80000000u) || bytes_pos + keylen >= wl_left(&x->msg))
+	if (!wl_ok(&words))
+		return;
+	if (caps & 0x80000000u) {
+		smb1_negotiate_blob(x, bytes);
+		return;
+	}
+	if (bytes_pos + keylen >= wl_left(&x->msg))
 		return;
 	char dom[SMB_NAME];
 	smb1_string_at(x, bytes_pos + keylen, dom, sizeof dom, 0);
@@ -3299,7 +3319,7 @@ static void smb1_negotiate(struct smb1 *x, struct wl_cur words, struct wl_cur by
 		return;
 	wl_f_uint(x->m, "smb.dialect.index", idx);
 	if (wc == 17)
-		smb1_negotiate_domain(x, words, bytes_pos);
+		smb1_negotiate_security(x, words, bytes, bytes_pos);
 	const char *nm = idx < s->nsmb1_dialects ? s->smb1_dialect[idx] : "?";
 	line_add(&x->text, " %s", idx == 0xffff ? "no common dialect" : nm);
 	if (idx == 0xffff) {
