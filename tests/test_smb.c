@@ -1091,6 +1091,541 @@ static void test_wrong_password_login(void **state)
 	wlt_free(&t);
 }
 
+/* ------------------------------------- fields tshark shows on every message */
+
+/* The names wirelab emits by default must be on every frame tshark has them
+ * (tests/tshark_fields.py): the NetBIOS header of each PDU, the chain offset
+ * (0 too) and the share type of each message of a known tree, the access
+ * granted in a TREE_CONNECT response. */
+static void test_header_fields_everywhere(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b = { .n = 0 };
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	tree_connect(&t, "\\\\127.0.0.1\\Share", 3, 7);
+	create_req(&b, "test.rtf", 4, 7);
+	send_pdu(&t, WL_C2S, &b);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "TREE_CONNECT response", 0);
+	assert_string_equal(wlt_field(m, "smb.access_mask", 0), "0x1f01ff");
+	assert_string_equal(wlt_field(m, "nbss.type", 0), "0x0");
+	m = wlt_find(&t, "smb2", "CREATE request", 0);
+	assert_string_equal(wlt_field(m, "smb2.chain_offset", 0), "0x0");
+	assert_string_equal(wlt_field(m, "smb2.share_type", 0), "0x1");
+	assert_string_equal(wlt_field(m, "nbss.length", 0), "136");
+	assert_null(wlt_field(m, "smb2.tcon_frame", 0));   /* that one only with -v */
+	wlt_free(&t);
+}
+
+/* A CLOSE response: last write time and end of file even when zero. */
+static void close_resp(struct buf *b, uint64_t mid, uint64_t wtime, uint64_t eof, size_t cut)
+{
+	b->n = 0;
+	smb2_hdr(b, 6, 1, 0, mid, 7, 0x1234);
+	le16(b, 60);
+	le16(b, 1);
+	le32(b, 0);
+	le64(b, 1);
+	le64(b, 2);
+	le64(b, wtime);
+	le64(b, 3);
+	le64(b, 4096);
+	le64(b, eof);
+	le32(b, 0x20);
+	b->n -= cut;
+}
+
+/* A QUERY_INFO for FileAllInformation (class 18) and its answer of n bytes. */
+static void all_info(struct wlt *t, uint64_t mid, size_t n)
+{
+	struct buf b = { .n = 0 };
+	smb2_hdr(&b, 16, 0, 0, mid, 7, 0x1234);
+	le16(&b, 41);
+	u8(&b, 1);
+	u8(&b, 18);
+	le32(&b, 4096);
+	zero(&b, 2 + 2 + 4 + 4 + 4);
+	zero(&b, 16);
+	u8(&b, 0);
+	send_pdu(t, WL_C2S, &b);
+	b.n = 0;
+	smb2_hdr(&b, 16, 1, 0, mid, 7, 0x1234);
+	le16(&b, 9);
+	le16(&b, 72);
+	le32(&b, (uint32_t)n);
+	size_t at = b.n;
+	zero(&b, 16);
+	le64(&b, 132706382804253400ull);    /* last write: 2021-07-13T08:24:40.4253400Z */
+	zero(&b, 16);                       /* change time, attributes, reserved */
+	le64(&b, 4096);
+	le64(&b, 777);                      /* end of file */
+	zero(&b, 20);                       /* links, flags, internal, EA size */
+	le32(&b, 0x00100080);               /* access */
+	zero(&b, 96 - (b.n - at));
+	le32(&b, 2);
+	utf16(&b, "a");
+	b.n = at + n;
+	send_pdu(t, WL_S2C, &b);
+}
+
+static void test_close_and_all_info_times(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	close_resp(&b, 5, 0, 0, 0);
+	send_pdu(&t, WL_S2C, &b);
+	close_resp(&b, 6, 0, 0, 8);        /* hostile: cut inside the end of file */
+	send_pdu(&t, WL_S2C, &b);
+	all_info(&t, 7, 102);
+	all_info(&t, 8, 50);               /* hostile: says 50 bytes, too few for the end of file */
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "CLOSE response", 0);
+	assert_string_equal(wlt_field(m, "smb2.eof", 0), "0");
+	assert_non_null(wlt_field(m, "smb2.last_write.time", 0));
+	m = wlt_find(&t, "smb2", "CLOSE response", 1);
+	assert_null(wlt_field(m, "smb2.eof", 0));
+	assert_true(wlt_note(m, "CLOSE response"));
+	m = wlt_find(&t, "smb2", "QUERY_INFO response", 0);
+	assert_string_equal(wlt_field(m, "smb2.eof", 0), "777");
+	assert_string_equal(wlt_field(m, "smb2.last_write.time", 0), "2021-07-13T08:24:40.425340000Z");
+	assert_string_equal(wlt_field(m, "smb.access_mask", 0), "0x100080");
+	m = wlt_find(&t, "smb2", "QUERY_INFO response", 1);
+	assert_null(wlt_field(m, "smb2.eof", 0));
+	assert_null(wlt_field(m, "smb.access_mask", 0));
+	wlt_free(&t);
+}
+
+/* One create context named tag at the end of b, its data dlen bytes. */
+static size_t create_ctx(struct buf *b, const char *tag, uint16_t noff, uint32_t dlen)
+{
+	size_t at = b->n;
+	le32(b, 0);
+	le16(b, noff);
+	le16(b, 4);
+	le16(b, 0);
+	le16(b, 24);
+	le32(b, dlen);
+	put(b, tag, 4);
+	le32(b, 0);
+	for (uint32_t i = 0; i < dlen; i++)
+		u8(b, 0xa0 + i);
+	while ((b->n - at) % 8)
+		u8(b, 0);
+	return at;
+}
+
+/* A CREATE request whose contexts are built by the caller after it. */
+static size_t create_with_ctx(struct buf *b, uint64_t mid, size_t *start)
+{
+	b->n = 0;
+	*start = create_req(b, "f", mid, 7);
+	return b->n;
+}
+
+static void ctx_span(struct buf *b, size_t start, size_t first, uint32_t len)
+{
+	set32(b, start + 64 + 48, (uint32_t)(first - start));
+	set32(b, start + 64 + 52, len);
+}
+
+/* DHnQ and DHnC carry a file id tshark shows as smb2.fid, MxAc's answer an
+ * access mask; chains that lie. */
+static void test_create_context_fid(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b;
+	size_t start;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	size_t c1 = create_with_ctx(&b, 20, &start);
+	create_ctx(&b, "MxAc", 16, 0);
+	size_t c2 = create_ctx(&b, "DHnQ", 16, 16);
+	set32(&b, c1, (uint32_t)(c2 - c1));
+	ctx_span(&b, start, c1, (uint32_t)(b.n - c1));
+	send_pdu(&t, WL_C2S, &b);
+	/* hostile: the name's offset outside the context, the next one backwards */
+	c1 = create_with_ctx(&b, 21, &start);
+	create_ctx(&b, "DHnC", 0xfff0, 16);
+	set32(&b, c1, 8);
+	ctx_span(&b, start, c1, (uint32_t)(b.n - c1));
+	send_pdu(&t, WL_C2S, &b);
+	/* hostile: the contexts' length runs past the message; data cut short */
+	c1 = create_with_ctx(&b, 22, &start);
+	create_ctx(&b, "DHnQ", 16, 16);
+	ctx_span(&b, start, c1, 4096);
+	send_pdu(&t, WL_C2S, &b);
+	c1 = create_with_ctx(&b, 23, &start);
+	create_ctx(&b, "DHnQ", 16, 8);
+	set32(&b, c1 + 12, 16);             /* claims 16 data bytes where 8 are */
+	ctx_span(&b, start, c1, (uint32_t)(b.n - c1));
+	send_pdu(&t, WL_C2S, &b);
+	/* an answer's MxAc context: status, then the maximal access */
+	b.n = 0;
+	smb2_hdr(&b, 5, 1, 0, 20, 7, 0x1234);
+	le16(&b, 89);
+	zero(&b, 2 + 4 + 32 + 8 + 8 + 4 + 4 + 16);
+	le32(&b, 152);
+	le32(&b, 32);
+	create_ctx(&b, "MxAc", 16, 8);
+	send_pdu(&t, WL_S2C, &b);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "CREATE response", 0);
+	assert_string_equal(wlt_field(m, "smb.access_mask", 0), "0xa7a6a5a4");
+	m = wlt_find(&t, "smb2", "CREATE request", 0);
+	assert_string_equal(wlt_field(m, "smb2.fid", 0), "a3a2a1a0-a5a4-a7a6-a8a9-aaabacadaeaf");
+	assert_null(wlt_field(m, "smb2.fid", 1));
+	m = wlt_find(&t, "smb2", "CREATE request", 1);
+	assert_null(wlt_field(m, "smb2.fid", 0));
+	assert_true(wlt_note(m, "next offset 8"));
+	m = wlt_find(&t, "smb2", "CREATE request", 2);
+	assert_null(wlt_field(m, "smb2.fid", 0));
+	assert_true(wlt_note(m, "create contexts at offset"));
+	m = wlt_find(&t, "smb2", "CREATE request", 3);
+	assert_null(wlt_field(m, "smb2.fid", 0));
+	wlt_free(&t);
+}
+
+/* FLUSH, LOCK, CHANGE_NOTIFY and SET_INFO name their file id; cut short, a note. */
+static void test_fid_requests(void **state)
+{
+	(void)state;
+	static const unsigned cmds[] = { 7, 10, 15, 17 };
+	struct wlt t;
+	struct buf b;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	for (size_t i = 0; i < 4; i++) {
+		b.n = 0;
+		smb2_hdr(&b, cmds[i], 0, 0, 40 + i, 7, 0x1234);
+		le16(&b, cmds[i] == 17 ? 33 : 24);
+		zero(&b, cmds[i] == 17 ? 14 : 6);
+		for (int k = 0; k < 16; k++)
+			u8(&b, k);
+		zero(&b, 8);
+		send_pdu(&t, WL_C2S, &b);
+	}
+	b.n = 0;
+	smb2_hdr(&b, 17, 0, 0, 50, 7, 0x1234);
+	le16(&b, 33);
+	zero(&b, 20);                      /* hostile: the id cut after 6 bytes */
+	send_pdu(&t, WL_C2S, &b);
+	wlt_finish(&t);
+	static const char *const types[] = { "FLUSH request", "LOCK request", "CHANGE_NOTIFY request",
+					     "SET_INFO request" };
+	for (size_t i = 0; i < 4; i++)
+		assert_string_equal(wlt_field(wlt_find(&t, "smb2", types[i], 0), "smb2.fid", 0),
+				    "03020100-0504-0706-0809-0a0b0c0d0e0f");
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "SET_INFO request", 1);
+	assert_null(wlt_field(m, "smb2.fid", 0));
+	assert_true(wlt_note(m, "SET_INFO request"));
+	wlt_free(&t);
+}
+
+/* What tshark reads from a body beyond the default's old set: a request's
+ * capabilities' encryption bit, a failed login's session flags, a listing
+ * answer's class (the error too), an IOCTL response's flags as smb2.flags. */
+static void test_body_fields_by_default(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	negotiate_req(&b);
+	send_pdu(&t, WL_C2S, &b);
+	b.n = 0;
+	smb2_hdr(&b, 1, 1, 0xc000006d, 2, 0, 0x1234);   /* logon failure */
+	le16(&b, 9);
+	le16(&b, 0);
+	le32(&b, 0);
+	u8(&b, 0);
+	send_pdu(&t, WL_S2C, &b);
+	b.n = 0;
+	smb2_hdr(&b, 14, 0, 0, 30, 7, 0x1234);
+	le16(&b, 33);
+	u8(&b, 37);
+	zero(&b, 1 + 4 + 16);
+	le16(&b, 96);
+	le16(&b, 2);
+	le32(&b, 65536);
+	utf16(&b, "*");
+	send_pdu(&t, WL_C2S, &b);
+	b.n = 0;
+	smb2_hdr(&b, 14, 1, 0x80000006, 30, 7, 0x1234);  /* no more files */
+	le16(&b, 9);
+	zero(&b, 7);
+	send_pdu(&t, WL_S2C, &b);
+	b.n = 0;
+	smb2_hdr(&b, 11, 1, 0, 31, 7, 0x1234);
+	le16(&b, 49);
+	le16(&b, 0);
+	le32(&b, 0x00140204);
+	zero(&b, 16);
+	zero(&b, 16);
+	le32(&b, 0);                       /* flags */
+	le32(&b, 0);
+	send_pdu(&t, WL_S2C, &b);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "NEGOTIATE request", 0);
+	assert_string_equal(wlt_field(m, "smb2.capabilities.encryption", 0), "1");
+	assert_null(wlt_field(m, "smb2.capabilities.dfs", 0));   /* the other bits: -v */
+	m = wlt_find(&t, "smb2", "SESSION_SETUP response", 0);
+	assert_string_equal(wlt_field(m, "smb2.session_flags", 0), "0x0");
+	m = wlt_find(&t, "smb2", "QUERY_DIRECTORY response", 0);
+	assert_string_equal(wlt_field(m, "smb2.find.infolevel", 0), "37");
+	m = wlt_find(&t, "smb2", "IOCTL response", 0);
+	assert_string_equal(wlt_field(m, "smb2.flags", 0), "0x1");     /* the header's */
+	assert_string_equal(wlt_field(m, "smb2.flags", 1), "0x0");     /* the body's */
+	wlt_free(&t);
+}
+
+/* An SMB1 header: NT status codes and Unicode in flags2. */
+static void smb1_hdr(struct buf *b, unsigned cmd, int resp, uint32_t status, unsigned tid, unsigned mid)
+{
+	b->n = 0;
+	put(b, "\xffSMB", 4);
+	u8(b, cmd);
+	le32(b, status);
+	u8(b, resp ? 0x98 : 0x18);
+	le16(b, 0xc807);
+	zero(b, 12);
+	le16(b, tid);
+	le16(b, 0xfeff);
+	le16(b, 0x800);
+	le16(b, mid);
+}
+
+static void smb1_tree_connect_req(struct buf *b, unsigned mid, const char *path, int cut)
+{
+	smb1_hdr(b, 0x75, 0, 0, 0xffff, mid);
+	u8(b, 4);
+	u8(b, 0xff);
+	u8(b, 0);
+	le16(b, 0);
+	le16(b, 0);
+	le16(b, 1);          /* password length */
+	struct buf p = { .n = 0 };
+	utf16(&p, path);
+	le16(b, (unsigned)(1 + p.n + 2 + 6));
+	u8(b, 0);            /* password; the path is 2-aligned after it */
+	put(b, p.b, p.n);
+	le16(b, 0);
+	put(b, "?????\0", 6);
+	b->n -= (size_t)cut;
+}
+
+static void smb1_tree_connect_resp(struct buf *b, unsigned mid, unsigned tid)
+{
+	smb1_hdr(b, 0x75, 1, 0, tid, mid);
+	u8(b, 3);
+	u8(b, 0xff);
+	u8(b, 0);
+	le16(b, 0);
+	le16(b, 1);
+	le16(b, 4);
+	put(b, "IPC\0", 4);
+}
+
+/* SMB1 as tshark shows every message: the NT status (a request's 0 too) and
+ * the path of the header's tree id, mapped from the TREE_CONNECT_ANDX
+ * response on (the response itself shows it). A response no request was
+ * seen for maps nothing; a request cut before its path asks for none.
+ *
+ * Left as it is: a TREE_CONNECT_ANDX request's header tid 0xffff names no
+ * tree, yet tshark 4.0 shows under it the path of the connection's previous
+ * tree connect request (raw_ntlm_in_smb.pcap frames 43, 48, 114: tid 65535,
+ * [Path: \\192.168.56.101\IPC$] then [Path: ...\MY PICTURES], each the one
+ * asked for by the request before, frames 25 and 43) -- 3 "differ" of
+ * smb.path in tests/tshark_fields.py; wirelab shows only the path asked for. */
+/* Not done yet (ours, not tshark's): SMB1 file ids. tshark shows under each
+ * FID the file's name (smb.file) and the access it was opened with
+ * (smb.access_mask) on CLOSE, READ/WRITE_ANDX, TRANSACTION on a pipe, ...;
+ * wirelab keeps no SMB1 fid -> name map, so it emits neither there (61
+ * smb.file missing), nor the TREE_CONNECT_ANDX extended response's two
+ * access masks: alone they would make every fid's mask "missing". */
+static void test_smb1_status_and_tree_path(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	smb1_tree_connect_req(&b, 3, "\\\\srv\\IPC$", 0);
+	send_pdu(&t, WL_C2S, &b);
+	smb1_tree_connect_resp(&b, 3, 2048);
+	send_pdu(&t, WL_S2C, &b);
+	smb1_hdr(&b, 0x04, 0, 0, 2048, 4);       /* Close */
+	u8(&b, 3);
+	zero(&b, 6);
+	le16(&b, 0);
+	send_pdu(&t, WL_C2S, &b);
+	smb1_tree_connect_resp(&b, 9, 2049);     /* hostile: answers no request seen */
+	send_pdu(&t, WL_S2C, &b);
+	smb1_tree_connect_req(&b, 10, "\\\\srv\\X", 10);   /* hostile: cut inside the path */
+	send_pdu(&t, WL_C2S, &b);
+	smb1_tree_connect_resp(&b, 10, 2050);
+	send_pdu(&t, WL_S2C, &b);
+	smb1_hdr(&b, 0x04, 0, 0, 2049, 11);
+	u8(&b, 0);
+	le16(&b, 0);
+	send_pdu(&t, WL_C2S, &b);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb", "request", 0);
+	assert_string_equal(wlt_field(m, "smb.nt_status", 0), "0x0");
+	assert_string_equal(wlt_field(m, "smb.path", 0), "\\\\\\\\srv\\\\IPC$");
+	assert_null(wlt_field(m, "smb.path", 1));
+	m = wlt_find(&t, "smb", "response", 0);
+	assert_string_equal(wlt_field(m, "smb.path", 0), "\\\\\\\\srv\\\\IPC$");
+	m = wlt_find(&t, "smb", "request", 1);
+	assert_string_equal(wlt_field(m, "smb.path", 0), "\\\\\\\\srv\\\\IPC$");
+	assert_null(wlt_field(wlt_find(&t, "smb", "response", 1), "smb.path", 0));
+	assert_null(wlt_field(wlt_find(&t, "smb", "request", 3), "smb.path", 0));
+	wlt_free(&t);
+}
+
+/* Requests waiting while the pending table is full grow it: none is
+ * forgotten (a FLUSH's answer lost its request so, smb2-delete_input.pcap
+ * frame 102). */
+static void test_pending_table_grows(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	for (unsigned mid = 1; mid <= 6; mid++) {
+		b.n = 0;
+		smb2_hdr(&b, 7, 0, 0, mid, 7, 0x1234);
+		le16(&b, 24);
+		zero(&b, 22);
+		send_pdu(&t, WL_C2S, &b);
+		if (mid == 1) {
+			b.n = 0;
+			smb2_hdr(&b, 7, 1, 0, 1, 7, 0x1234);
+			le16(&b, 4);
+			le16(&b, 0);
+			send_pdu(&t, WL_S2C, &b);
+		}
+	}
+	for (unsigned mid = 2; mid <= 6; mid++) {
+		b.n = 0;
+		smb2_hdr(&b, 7, 1, 0, mid, 7, 0x1234);
+		le16(&b, 4);
+		le16(&b, 0);
+		send_pdu(&t, WL_S2C, &b);
+	}
+	wlt_finish(&t);
+	for (unsigned i = 0; i < 6; i++)
+		assert_non_null(wlt_field(wlt_find(&t, "smb2", "FLUSH response", i), "smb2.response_to", 0));
+	wlt_free(&t);
+}
+
+/* An NT LM 0.12 NEGOTIATE response without extended security names the
+ * domain right after the challenge, unaligned; a session setup response
+ * after the OS and LAN manager. A key length past the end: no domain. */
+static void smb1_negotiate_resp(struct buf *b, unsigned keylen, uint32_t caps, const struct buf *blob)
+{
+	smb1_hdr(b, 0x72, 1, 0, 0, 1);
+	u8(b, 17);
+	le16(b, 0);
+	u8(b, 3);
+	le16(b, 50);
+	le16(b, 1);
+	le32(b, 4356);
+	le32(b, 65536);
+	le32(b, 0);
+	le32(b, caps);
+	le64(b, 0);
+	le16(b, 0);
+	u8(b, keylen);
+	if (blob) {                          /* extended security: GUID, SPNEGO */
+		le16(b, (unsigned)(16 + blob->n));
+		zero(b, 16);
+		put(b, blob->b, blob->n);
+		return;
+	}
+	struct buf d = { .n = 0 };
+	utf16(&d, "WORKGROUP");
+	le16(b, (unsigned)(8 + d.n + 2));
+	put(b, "\x08\xab\x1c\x2f\xe1\xec\xe6\xa9", 8);
+	put(b, d.b, d.n);
+	le16(b, 0);
+}
+
+static void test_smb1_primary_domain(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	smb1_negotiate_resp(&b, 8, 0x0001e3fc, NULL);
+	send_pdu(&t, WL_S2C, &b);
+	smb1_negotiate_resp(&b, 200, 0x0001e3fc, NULL);   /* hostile: the challenge past the end */
+	send_pdu(&t, WL_S2C, &b);
+	smb1_hdr(&b, 0x73, 1, 0, 0, 2);
+	u8(&b, 3);
+	u8(&b, 0xff);
+	zero(&b, 5);
+	struct buf s = { .n = 0 };
+	u8(&s, 0);                           /* pad: the strings are aligned */
+	utf16(&s, "Unix");
+	le16(&s, 0);
+	utf16(&s, "Samba");
+	le16(&s, 0);
+	utf16(&s, "WORKGROUP");
+	le16(&s, 0);
+	le16(&b, (unsigned)s.n);
+	put(&b, s.b, s.n);
+	send_pdu(&t, WL_S2C, &b);
+	wlt_finish(&t);
+	assert_string_equal(wlt_field(wlt_find(&t, "smb", "response", 0), "smb.primary_domain", 0), "WORKGROUP");
+	assert_null(wlt_field(wlt_find(&t, "smb", "response", 1), "smb.primary_domain", 0));
+	assert_string_equal(wlt_field(wlt_find(&t, "smb", "response", 2), "smb.primary_domain", 0), "WORKGROUP");
+	wlt_free(&t);
+}
+
+/* With extended security the NEGOTIATE response's SPNEGO names the server's
+ * mechanisms (spnego.MechType, smb-eicar-file_input.pcap frame 5); a GUID
+ * cut short carries none. */
+static void test_smb1_negotiate_spnego(void **state)
+{
+	(void)state;
+	static struct buf oid, mech, seq, a0, inner, init, blob;
+	oid.n = mech.n = seq.n = a0.n = inner.n = init.n = blob.n = 0;
+	put(&oid, "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a", 10);   /* NTLMSSP */
+	der(&mech, 0x06, &oid);
+	der(&seq, 0x30, &mech);
+	der(&a0, 0xa0, &seq);
+	der(&inner, 0x30, &a0);
+	u8(&init, 0x06);
+	u8(&init, 6);
+	put(&init, "\x2b\x06\x01\x05\x05\x02", 6);                 /* SPNEGO */
+	der(&init, 0xa0, &inner);
+	der(&blob, 0x60, &init);
+	struct wlt t;
+	struct buf b;
+	wlt_init(&t, NULL);
+	wlt_tcp_open(&t, CPORT, SPORT);
+	smb1_negotiate_resp(&b, 0, 0x8001e3fc, &blob);
+	send_pdu(&t, WL_S2C, &b);
+	smb1_negotiate_resp(&b, 0, 0x8001e3fc, &blob);
+	b.n -= blob.n + 10;                  /* hostile: the GUID cut after 6 bytes */
+	set16(&b, b.n - 8, 6);
+	send_pdu(&t, WL_S2C, &b);
+	wlt_finish(&t);
+	assert_string_equal(wlt_field(wlt_find(&t, "smb", "response", 0), "spnego.MechType", 0),
+			    "1.3.6.1.4.1.311.2.2.10");
+	assert_null(wlt_field(wlt_find(&t, "smb", "response", 1), "spnego.MechType", 0));
+	wlt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1114,6 +1649,15 @@ int main(void)
 		cmocka_unit_test(test_decrypt_with_smb_key),
 		cmocka_unit_test(test_decrypt_hostile),
 		cmocka_unit_test(test_wrong_password_login),
+		cmocka_unit_test(test_header_fields_everywhere),
+		cmocka_unit_test(test_close_and_all_info_times),
+		cmocka_unit_test(test_create_context_fid),
+		cmocka_unit_test(test_fid_requests),
+		cmocka_unit_test(test_body_fields_by_default),
+		cmocka_unit_test(test_smb1_status_and_tree_path),
+		cmocka_unit_test(test_pending_table_grows),
+		cmocka_unit_test(test_smb1_primary_domain),
+		cmocka_unit_test(test_smb1_negotiate_spnego),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,10 +79,10 @@ static const struct volatile_rule rules[] = {
 
 /* Fields whose presence is itself a matter of timing: neither their name nor
  * their value is compared. An SMB2 answer's header holds an async ID when the
- * server chose to answer asynchronously, else the tree ID (and the tree name
- * follows from that); a request always names its tree. */
+ * server chose to answer asynchronously, else the tree ID (and the tree's name
+ * and share type follow from that); a request always names its tree. */
 static const char *const optional_fields[] = { "smb2.aid", NULL };
-static const char *const optional_in_answers[] = { "smb2.tid", "smb2.tree", NULL };
+static const char *const optional_in_answers[] = { "smb2.tid", "smb2.tree", "smb2.share_type", NULL };
 
 /* Values that say something about the agent's host rather than the exchange
  * (the kernel in sysDescr, the host name, its interfaces): an SNMP varbind's
@@ -98,7 +98,7 @@ static const char *const host_oids[] = {
 };
 
 const char *const wl_volatile_context[] = {
-	"smb2.aid, and smb2.tid and smb2.tree in SMB2 answers — an answer's header carries an async ID or the tree ID, by the server's timing: neither name nor value is compared (a request's tree is)",
+	"smb2.aid, and smb2.tid, smb2.tree and smb2.share_type in SMB2 answers — an answer's header carries an async ID or the tree ID, by the server's timing: neither name nor value is compared (a request's tree is)",
 	"an SMB2 interim response (STATUS_PENDING) — the server sends one when an answer takes it long: it adds nothing to its step",
 	"ftp.request.arg of PORT and EPRT, ftp.response.arg of 227 and 229 — they carry the data connection's port",
 	"snmp.value.* of sysDescr, sysName, sysORUpTime, interfaces, ip and host resources — they describe the agent's host",

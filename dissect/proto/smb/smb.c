@@ -48,11 +48,14 @@ extern const struct wl_dissector wl_dissector_smb;
 #define SMB_TREES 256        /* (server, session, tree id) -> share path, for all connections */
 #define SMB_SESSIONS 64      /* (server, session id) -> keys, for all connections */
 #define SMB_KEYS 8           /* --smb-key SESSIONID:KEY entries */
+#define SMB1_TREES 16        /* SMB1 tree id -> share path, per connection as tshark keeps them */
+#define SMB1_PEND 0x100      /* pend_add's cmd for an SMB1 command: apart from SMB2's */
 #define SMB_FIDS 32          /* file id -> name, for READ/WRITE/CLOSE lines */
 #define SMB_NAME 256         /* bytes kept of a path or file name (UTF-8) */
 #define SMB_BIG (1u << 20)   /* PDUs larger than this are dissected at their head */
 #define SMB_HEAD 4096        /* bytes of a big PDU needed to dissect its head */
 #define SMB_CHAIN_MAX 64     /* chained SMB2 messages or AndX blocks per PDU */
+#define SMB_CTX_MAX 32       /* create contexts read per CREATE request */
 #define SMB_TEXT 320
 
 enum { NB_MSG = 0x00, NB_REQ = 0x81, NB_POS = 0x82, NB_NEG = 0x83, NB_RETARGET = 0x84, NB_KEEPALIVE = 0x85 };
@@ -158,11 +161,13 @@ struct smb_state {
 	struct smb_shared *sh;   /* NULL when the engine has no room for it */
 	struct smb_pend *pend;
 	struct smb_fid *fid;
+	struct smb_tree *tree1;  /* SMB1's trees: tids belong to the connection */
+	unsigned tree1_cap, tree1_next;
 	unsigned pend_cap, fid_cap;
 	unsigned pend_next, fid_next;
 	struct smb_srv srv;
 	struct smb_xf *xf;
-	uint32_t nb_len;         /* the NetBIOS length of the PDU, for its first message (-v) */
+	uint32_t nb_len;         /* the NetBIOS length of the PDU, for its first message */
 	uint8_t nb_pending;
 	uint8_t crypto;          /* a password or key was given: hash the handshake */
 	uint16_t dialect, cipher, signing;
@@ -879,6 +884,8 @@ static struct smb_pend *pend_add(struct smb_state *s, uint64_t mid, uint64_t ses
 	}
 	if (!p && unused)
 		p = unused;
+	if (!p && s->pend_cap < SMB_PEND)
+		s->pend_next = s->pend_cap;   /* every slot busy: grow, not take a waiting one */
 	if (!p) {
 		void *tab = s->pend;
 		p = table_take(&tab, &s->pend_cap, &s->pend_next, SMB_PEND, sizeof *p);
@@ -1209,6 +1216,15 @@ struct smb2 {
 	struct line text;
 };
 
+/* Capabilities: the word and its encryption bit always, the other bits with -v. */
+static void f_caps(struct smb2 *x, uint32_t caps)
+{
+	wl_f_hex(x->m, "smb2.capabilities", caps);
+	wl_f_bool(x->m, "smb2.capabilities.encryption", (caps & 0x40) != 0);
+	if (x->verbose)
+		f_bits_but(x->m, caps, caps_bits, 0x40);
+}
+
 /* A buffer named by (offset from the header, length), checked. */
 static int smb2_buf(struct smb2 *x, uint32_t off, uint32_t len, const char *what, struct wl_cur *out)
 {
@@ -1457,7 +1473,7 @@ static void do_negotiate(struct smb2 *x)
 			return;
 		}
 		sec_mode(x, mode);
-		wl_f_hex(x->m, "smb2.capabilities", caps);
+		f_caps(x, caps);
 		char g[40];
 		guid_str(guid, g, sizeof g);
 		wl_f_cstr(x->m, "smb2.client_guid", g);
@@ -1492,8 +1508,7 @@ static void do_negotiate(struct smb2 *x)
 	x->s->cipher = dialect == 0x0300 || dialect == 0x0302 ? SMB3_AES128_CCM : SMB3_CIPHER_NONE;
 	x->s->signing = dialect >= 0x0300 ? SMB3_SIGN_AES_CMAC : SMB3_SIGN_HMAC_SHA256;
 	sec_mode(x, mode);
-	wl_f_hex(x->m, "smb2.capabilities", caps);
-	wl_f_bool(x->m, "smb2.capabilities.encryption", (caps & 0x40) != 0);
+	f_caps(x, caps);
 	char g[40];
 	guid_str(guid, g, sizeof g);
 	wl_f_cstr(x->m, "smb2.server_guid", g);
@@ -1531,12 +1546,15 @@ static void do_session_setup(struct smb2 *x)
 	if (!x->resp) {
 		wl_skip(&b, 3);
 		uint8_t mode = wl_u8(&b);
-		wl_skip(&b, 8);
+		uint32_t caps = wl_le32(&b);
+		wl_skip(&b, 4);
 		sb_off = wl_le16(&b);
 		sb_len = wl_le16(&b);
 		wl_skip(&b, 8);
-		if (wl_ok(&b))
+		if (wl_ok(&b)) {
 			sec_mode(x, mode);
+			f_caps(x, caps);
+		}
 	} else {
 		wl_skip(&b, 2);
 		sflags = wl_le16(&b);
@@ -1637,6 +1655,11 @@ static void do_tree_connect(struct smb2 *x)
 	}
 	wl_f_hex(x->m, "smb2.share_type", type);
 	wl_f_hex(x->m, "smb2.share_flags", sflags);
+	struct wl_cur a = b;
+	wl_skip(&a, 4);
+	uint32_t access = wl_le32(&a);
+	if (wl_ok(&a))
+		wl_f_hex(x->m, "smb.access_mask", access);   /* the access granted on the share */
 	const char *tn = wl_tok(share_types, type, "unknown");
 	line_add(&x->text, " %s tid 0x%x", tn, x->tid);
 	if (x->req && x->req->name[0]) {
@@ -1674,6 +1697,72 @@ static void f_open_frame(struct smb2 *x, const uint8_t *fid)
 		wl_f_uint(x->m, "dcerpc.nt.open_frame", f->open_frame);
 }
 
+/* A 16-byte file id as tshark shows it (smb2.fid), no lookup. */
+static void f_fid_bytes(struct smb2 *x, struct wl_cur d)
+{
+	const uint8_t *fid = wl_bytes(&d, 16);
+	if (!fid)
+		return;
+	char g[40];
+	guid_str(fid, g, sizeof g);
+	wl_f_cstr(x->m, "smb2.fid", g);
+}
+
+/* The maximal access a server answers an MxAc context with (after its status). */
+static void mxac_response(struct smb2 *x, struct wl_cur d)
+{
+	wl_skip(&d, 4);
+	uint32_t access = wl_le32(&d);
+	if (wl_ok(&d))
+		wl_f_hex(x->m, "smb.access_mask", access);
+}
+
+/* One create context ([MS-SMB2] 2.2.13.2, 2.2.14.2): a durable handle request
+ * (DHnQ, 16 reserved bytes) or reconnect (DHnC, the handle) carries a file id,
+ * which tshark shows as smb2.fid; the answer to MxAc an access mask. Returns
+ * the offset of the next, 0 at the end. */
+static uint32_t create_context(struct smb2 *x, struct wl_cur c)
+{
+	struct wl_cur h = c;
+	uint32_t next = wl_le32(&h);
+	uint16_t noff = wl_le16(&h), nlen = wl_le16(&h);
+	wl_skip(&h, 2);
+	uint16_t doff = wl_le16(&h);
+	uint32_t dlen = wl_le32(&h);
+	if (!wl_ok(&h)) {
+		wl_note_cursor(x->m, &h, "create context");
+		return 0;
+	}
+	struct wl_cur n = wl_at(&c, noff, nlen), d = wl_at(&c, doff, dlen);
+	const uint8_t *tag = nlen == 4 ? wl_bytes(&n, 4) : NULL;
+	if (tag && (memcmp(tag, "DHnQ", 4) == 0 || memcmp(tag, "DHnC", 4) == 0) && !x->resp)
+		f_fid_bytes(x, d);
+	else if (tag && memcmp(tag, "MxAc", 4) == 0 && x->resp)
+		mxac_response(x, d);
+	return next;
+}
+
+/* The chain of create contexts at (offset, length) from the header. */
+static void create_contexts(struct smb2 *x, uint32_t off, uint32_t len)
+{
+	struct wl_cur all;
+	if (!len || !smb2_buf(x, off, len, "create contexts", &all))
+		return;
+	size_t at = 0;
+	for (unsigned i = 0; i < SMB_CTX_MAX; i++) {
+		uint32_t next = create_context(x, wl_at(&all, at, wl_left(&all) - at));
+		if (!next)
+			return;
+		if (next < 16 || next > wl_left(&all) - at) {
+			wl_note(x->m, WL_ERROR, "malformed: create context %u's next offset %u points "
+				"outside the contexts", i, next);
+			return;
+		}
+		at += next;
+	}
+	wl_note(x->m, WL_WARN, "more than %u create contexts: the rest is not read", SMB_CTX_MAX);
+}
+
 static void do_create(struct smb2 *x)
 {
 	struct wl_cur b = x->body;
@@ -1696,6 +1785,10 @@ static void do_create(struct smb2 *x)
 			wl_f_cstr(x->m, "smb2.filename", name);
 		wl_f_hex(x->m, "smb.access_mask", access);
 		wl_f_uint(x->m, "smb2.create.disposition", disp);
+		struct wl_cur cc = b;
+		uint32_t coff = wl_le32(&cc), clen = wl_le32(&cc);
+		if (wl_ok(&cc))
+			create_contexts(x, coff, clen);
 		line_add(&x->text, " %s", name[0] ? name : "\\ (share root)");
 		wl_note(x->m, WL_INFO, "open %s for %s (%s)", name[0] ? name : "the share root",
 			acc.s, wl_tok(dispositions, disp, "?"));
@@ -1716,6 +1809,10 @@ static void do_create(struct smb2 *x)
 		wl_note_cursor(x->m, &b, "CREATE response");
 		return;
 	}
+	struct wl_cur cc = b;
+	uint32_t coff = wl_le32(&cc), clen = wl_le32(&cc);
+	if (wl_ok(&cc))
+		create_contexts(x, coff, clen);
 	char g[40];
 	guid_str(fid, g, sizeof g);
 	wl_f_uint(x->m, "smb2.create.action", action);
@@ -1744,11 +1841,30 @@ static const uint8_t *fid_at(struct wl_cur *b, struct smb2 *x)
 	return fid;
 }
 
+/* A CLOSE response's attributes ([MS-SMB2] 2.2.16): tshark shows the last
+ * write time and end of file even when the flags say they are not set (0). */
+static void close_response(struct smb2 *x)
+{
+	struct wl_cur b = x->body;
+	wl_skip(&b, 8 + 16);
+	uint64_t wtime = wl_le64(&b);
+	wl_skip(&b, 8 + 8);
+	uint64_t eof = wl_le64(&b);
+	if (!wl_ok(&b)) {
+		wl_note_cursor(x->m, &b, "CLOSE response");
+		return;
+	}
+	wl_f_time(x->m, "smb2.last_write.time", filetime_ns(wtime));
+	wl_f_uint(x->m, "smb2.eof", eof);
+}
+
 static void do_close(struct smb2 *x)
 {
 	struct wl_cur b = x->body;
-	if (x->resp)
+	if (x->resp) {
+		close_response(x);
 		return;
+	}
 	wl_skip(&b, 8);
 	const uint8_t *fid = fid_at(&b, x);
 	const char *n = fid_find(x->s, fid);
@@ -1832,7 +1948,6 @@ static void ioctl_pipe(struct smb2 *x, struct wl_cur in, const uint8_t *fid)
 		line_add(&x->text, "%s", r.text);
 }
 
-static void f_caps(struct smb2 *x, uint32_t caps);
 static void f_attrs(struct smb2 *x, uint32_t a);
 
 /* FSCTL_VALIDATE_NEGOTIATE_INFO ([MS-SMB2] §2.2.31.4, §2.2.32.6): the
@@ -1845,12 +1960,11 @@ static void ioctl_validate(struct smb2 *x, struct wl_cur in)
 	uint16_t mode = wl_le16(&in);
 	if (!wl_ok(&in))
 		return;
-	if (x->verbose) {
-		f_caps(x, caps);
-		guid_str(guid, g, sizeof g);
-		wl_f_cstr(x->m, x->resp ? "smb2.server_guid" : "smb2.client_guid", g);
+	f_caps(x, caps);
+	guid_str(guid, g, sizeof g);
+	wl_f_cstr(x->m, x->resp ? "smb2.server_guid" : "smb2.client_guid", g);
+	if (x->verbose)
 		wl_f_hex(x->m, "smb2.sec_mode", mode & 0xff);
-	}
 	if (!x->resp) {
 		uint16_t count = wl_le16(&in);
 		if (!wl_ok(&in))
@@ -1887,6 +2001,12 @@ static void do_ioctl(struct smb2 *x)
 		return;
 	}
 	wl_f_hex(x->m, "smb2.ioctl.function", ctl);
+	if (x->resp) {
+		struct wl_cur f = b;
+		uint32_t fl = wl_le32(&f);
+		if (wl_ok(&f))
+			wl_f_hex(x->m, "smb2.flags", fl);   /* tshark reuses the header's name here */
+	}
 	char buf[16];
 	const char *nm = wl_tok(fsctl_names, ctl, NULL);
 	if (!nm) {
@@ -2044,6 +2164,8 @@ static void do_query_directory(struct smb2 *x)
 			x->req->klass = klass;
 		return;
 	}
+	if (x->req)   /* tshark carries the request's class to the response */
+		wl_f_uint(x->m, "smb2.find.infolevel", x->req->klass);
 	wl_skip(&b, 2);
 	uint16_t off = wl_le16(&b);
 	uint32_t len = wl_le32(&b);
@@ -2082,6 +2204,26 @@ static void do_query_directory(struct smb2 *x)
 		wl_note(x->m, WL_INFO, "entries: %s", names.s);
 }
 
+/* FileAllInformation ([MS-FSCC] 2.4.2): its basic part's last write time,
+ * its standard part's end of file and its access part's mask, under the
+ * names tshark gives them here (for FileStandardInformation alone tshark
+ * uses smb.end_of_file instead). */
+static void all_info_fields(struct smb2 *x, struct wl_cur info)
+{
+	wl_skip(&info, 16);
+	uint64_t wtime = wl_le64(&info);
+	wl_skip(&info, 8 + 8 + 8);
+	uint64_t eof = wl_le64(&info);
+	if (!wl_ok(&info))
+		return;
+	wl_f_time(x->m, "smb2.last_write.time", filetime_ns(wtime));
+	wl_f_uint(x->m, "smb2.eof", eof);
+	wl_skip(&info, 4 + 1 + 1 + 2 + 8 + 4);   /* links, flags, reserved; internal; EA size */
+	uint32_t access = wl_le32(&info);
+	if (wl_ok(&info))
+		wl_f_hex(x->m, "smb.access_mask", access);
+}
+
 static void do_query_info(struct smb2 *x)
 {
 	struct wl_cur b = x->body;
@@ -2113,8 +2255,10 @@ static void do_query_info(struct smb2 *x)
 	if (!wl_ok(&b) || !smb2_buf(x, off, len, "info buffer", &buf) || !x->req || x->req->itype != 1)
 		return;
 	/* FileAllInformation ends with the name; FileNameInformation is the name. */
-	if (x->req->klass == 18)
+	if (x->req->klass == 18) {
+		all_info_fields(x, buf);
 		wl_skip(&buf, 96);
+	}
 	else if (x->req->klass != 9 && x->req->klass != 48)
 		return;
 	uint32_t nlen = wl_le32(&buf);
@@ -2127,6 +2271,24 @@ static void do_query_info(struct smb2 *x)
 		return;
 	wl_f_cstr(x->m, "smb2.filename", name);
 	line_add(&x->text, " %s", name);
+}
+
+/* Requests whose body names a file id and little else tshark's default
+ * output shows: FLUSH, LOCK, CHANGE_NOTIFY (id at 8), SET_INFO (at 16). */
+static void do_fid_request(struct smb2 *x)
+{
+	if (x->resp)
+		return;
+	struct wl_cur b = x->body;
+	wl_skip(&b, x->cmd == C_SET_INFO ? 16 : 8);
+	const uint8_t *fid = fid_at(&b, x);
+	if (!fid) {
+		wl_note_cursor(x->m, &b, smb2_cmds[x->cmd].req);
+		return;
+	}
+	const char *n = fid_find(x->s, fid);
+	if (n)
+		line_add(&x->text, " %s", n);
 }
 
 static void do_simple(struct smb2 *x)
@@ -2162,6 +2324,10 @@ static const smb2_body_fn smb2_bodies[] = {
 	[C_ECHO] = do_simple,
 	[C_QUERY_DIRECTORY] = do_query_directory,
 	[C_QUERY_INFO] = do_query_info,
+	[C_FLUSH] = do_fid_request,
+	[C_LOCK] = do_fid_request,
+	[C_CHANGE_NOTIFY] = do_fid_request,
+	[C_SET_INFO] = do_fid_request,
 };
 
 /* Does a response carry the command's own body, or the error structure? */
@@ -2172,8 +2338,24 @@ static int normal_body(uint16_t cmd, uint32_t st)
 	return cmd == C_SESSION_SETUP && st == ST_MORE_PROCESSING;
 }
 
+/* What tshark reads from an error response's body as if it were the command's
+ * own: a failed login's session flags, a failed listing's information class. */
+static void error_as_body(struct smb2 *x)
+{
+	if (x->cmd == C_SESSION_SETUP) {
+		struct wl_cur b = x->body;
+		wl_skip(&b, 2);
+		uint16_t fl = wl_le16(&b);
+		if (wl_ok(&b))
+			wl_f_hex(x->m, "smb2.session_flags", fl);
+	} else if (x->cmd == C_QUERY_DIRECTORY && x->req) {
+		wl_f_uint(x->m, "smb2.find.infolevel", x->req->klass);
+	}
+}
+
 static void error_response(struct smb2 *x)
 {
+	error_as_body(x);
 	const char *why = wl_tok(nt_status_why, x->status, NULL);
 	char buf[16];
 	const char *sn = status_name(x->status, buf, sizeof buf);
@@ -2217,12 +2399,6 @@ static void f_attrs(struct smb2 *x, uint32_t a)
 	f_bits(x->m, a, attr_bits);
 }
 
-static void f_caps(struct smb2 *x, uint32_t caps)
-{
-	wl_f_hex(x->m, "smb2.capabilities", caps);
-	f_bits(x->m, caps, caps_bits);
-}
-
 /* The buffer a (offset, length) pair names, as bytes, if it lies inside. */
 static void f_blob(struct smb2 *x, const char *name, uint32_t off, uint32_t len)
 {
@@ -2252,9 +2428,7 @@ static void v_negotiate(struct smb2 *x)
 	wl_skip(&b, 2);
 	if (!x->resp) {
 		uint16_t count = wl_le16(&b), mode = wl_le16(&b);
-		wl_skip(&b, 2);
-		uint32_t caps = wl_le32(&b);
-		wl_skip(&b, 16);
+		wl_skip(&b, 2 + 4 + 16);   /* capabilities: do_negotiate */
 		uint32_t off = wl_le32(&b);
 		uint16_t n = wl_le16(&b);
 		if (!wl_ok(&b))
@@ -2265,7 +2439,6 @@ static void v_negotiate(struct smb2 *x)
 		wl_f_bytes(x->m, "smb2.reserved", zero2, 2);
 		if (n)
 			wl_f_bytes(x->m, "smb2.reserved", zero2, 2);
-		f_bits(x->m, caps, caps_bits);
 		if (n) {
 			wl_f_hex(x->m, "smb2.negotiate_context.offset", off);
 			wl_f_uint(x->m, "smb2.negotiate_context.count", n);
@@ -2274,7 +2447,8 @@ static void v_negotiate(struct smb2 *x)
 	}
 	uint16_t mode = wl_le16(&b), dialect = wl_le16(&b), n = wl_le16(&b);
 	wl_skip(&b, 16);
-	uint32_t caps = wl_le32(&b), mt = wl_le32(&b), mr = wl_le32(&b), mw = wl_le32(&b);
+	wl_skip(&b, 4);   /* capabilities: do_negotiate */
+	uint32_t mt = wl_le32(&b), mr = wl_le32(&b), mw = wl_le32(&b);
 	uint64_t now = wl_le64(&b), boot = wl_le64(&b);
 	uint16_t sb_off = wl_le16(&b), sb_len = wl_le16(&b);
 	uint32_t off = wl_le32(&b);
@@ -2283,7 +2457,6 @@ static void v_negotiate(struct smb2 *x)
 	wl_f_hex(x->m, "smb2.sec_mode", mode & 0xff);
 	if (dialect == 0x0311)
 		wl_f_uint(x->m, "smb2.negotiate_context.count", n);
-	f_bits_but(x->m, caps, caps_bits, 0x40);
 	wl_f_uint(x->m, "smb2.max_trans_size", mt);
 	wl_f_uint(x->m, "smb2.max_read_size", mr);
 	wl_f_uint(x->m, "smb2.max_write_size", mw);
@@ -2335,7 +2508,7 @@ static void v_session_setup(struct smb2 *x)
 		wl_f_uint(x->m, "smb2.ses_req_flags", fl);
 		wl_f_bool(x->m, "smb2.ses_req_flags.session_binding", fl & 1);
 		wl_f_hex(x->m, "smb2.sec_mode", mode);
-		f_caps(x, caps);
+		(void)caps;   /* do_session_setup has them */
 		wl_f_hex(x->m, "smb2.channel", chan);
 		f_olb(x, off, len);
 		f_blob(x, "smb2.security_blob", off, len);
@@ -2345,8 +2518,6 @@ static void v_session_setup(struct smb2 *x)
 	uint16_t fl = wl_le16(&b), off = wl_le16(&b), len = wl_le16(&b);
 	if (!wl_ok(&b))
 		return;
-	if (!normal_body(x->cmd, x->status))
-		wl_f_hex(x->m, "smb2.session_flags", fl);   /* tshark reads a failed login's body so */
 	f_bits(x->m, fl, ses_bits);
 	f_olb(x, off, len);
 	f_blob(x, "smb2.security_blob", off, len);
@@ -2376,7 +2547,7 @@ static void v_tree_connect(struct smb2 *x)
 	wl_f_hex(x->m, "smb2.share.caching", fl >> 4 & 0xf);
 	wl_f_hex(x->m, "smb2.share_caps", caps);
 	f_bits(x->m, caps, share_cap_bits);
-	wl_f_hex(x->m, "smb.access_mask", access);
+	(void)access;   /* do_tree_connect has it */
 }
 
 static void v_create(struct smb2 *x)
@@ -2447,9 +2618,9 @@ static void v_close(struct smb2 *x)
 	if (!wl_ok(&b))
 		return;
 	wl_f_bytes(x->m, "smb2.reserved", res, 4);
-	f_times(x, &t, 1);
+	f_times(x, &t, 0);
 	wl_f_uint(x->m, "smb2.allocation_size", alloc);
-	wl_f_uint(x->m, "smb2.eof", eof);
+	(void)eof;   /* do_close has it */
 	f_attrs(x, attrs);
 }
 
@@ -2506,8 +2677,6 @@ static void v_query_directory(struct smb2 *x)
 		f_olb(x, off, len);
 		return;
 	}
-	if (x->req)
-		wl_f_uint(x->m, "smb2.find.infolevel", x->req->klass);
 	uint16_t off = wl_le16(&b);
 	uint32_t len = wl_le32(&b);
 	if (!wl_ok(&b) || x->status != ST_SUCCESS)
@@ -2580,9 +2749,7 @@ static void v_ioctl(struct smb2 *x)
 		wl_f_uint(x->m, "smb2.max_ioctl_in_size", max_in);
 		wl_f_uint(x->m, "smb2.max_ioctl_out_size", max_out);
 	}
-	if (x->resp) {
-		wl_f_hex(x->m, "smb2.flags", fl);       /* tshark reuses the header's name here */
-	} else {
+	if (!x->resp) {   /* a response's flags: do_ioctl */
 		wl_f_hex(x->m, "smb2.ioctl.flags", fl);
 		wl_f_bool(x->m, "smb2.ioctl.is_fsctl", fl & 1);
 	}
@@ -2633,8 +2800,6 @@ static void smb2_detail(struct smb2 *x)
 		wl_f_bool(x->m, "smb2.buffer_code.dynamic", code & 1);
 	}
 	if (x->resp && !normal_body(x->cmd, x->status) && x->cmd != C_SESSION_SETUP) {
-		if (x->cmd == C_QUERY_DIRECTORY && x->req)
-			wl_f_uint(x->m, "smb2.find.infolevel", x->req->klass);
 		if (x->status != ST_PENDING || wl_left(&x->body) >= 9)
 			v_error(x);
 		return;
@@ -2664,8 +2829,7 @@ static void smb2_header_fields(struct smb2 *x, uint16_t charge, uint16_t credits
 	wl_f_bool(m, "smb2.flags.async", async);
 	wl_f_bool(m, "smb2.flags.chained", (x->flags & F_RELATED) != 0);
 	wl_f_bool(m, "smb2.flags.signature", (x->flags & F_SIGNED) != 0);
-	if (next || x->verbose)
-		wl_f_hex(m, "smb2.chain_offset", next);
+	wl_f_hex(m, "smb2.chain_offset", next);   /* tshark shows it on every header, 0 too */
 	if (x->verbose) {
 		wl_f_hex(m, "smb2.protocol_id", 0xfe534d42);
 		wl_f_uint(m, "smb2.header_len", 64);
@@ -2703,11 +2867,9 @@ static void smb2_header_fields(struct smb2 *x, uint16_t charge, uint16_t credits
 		const struct smb_tree *t = tree_find(x->s, x->sesid, x->tid);
 		if (t) {
 			wl_f_cstr(m, "smb2.tree", t->name);
-			if (x->verbose) {
-				wl_f_hex(m, "smb2.share_type", t->share_type);
-				if (t->frame)
-					wl_f_uint(m, "smb2.tcon_frame", t->frame);
-			}
+			wl_f_hex(m, "smb2.share_type", t->share_type);   /* tshark: on every message of the tree */
+			if (x->verbose && t->frame)
+				wl_f_uint(m, "smb2.tcon_frame", t->frame);
 		}
 	}
 }
@@ -2861,10 +3023,8 @@ static void pdu_prefix(struct smb_state *s, struct wl_ctx *ctx, struct wl_msg *m
 	int verbose = wl_opts(ctx)->verbose;
 	if (s->nb_pending) {
 		s->nb_pending = 0;
-		if (verbose) {
-			wl_f_hex(m, "nbss.type", NB_MSG);
-			wl_f_uint(m, "nbss.length", s->nb_len);
-		}
+		wl_f_hex(m, "nbss.type", NB_MSG);
+		wl_f_uint(m, "nbss.length", s->nb_len);
 	}
 	struct smb_xf *xf = s->xf;
 	if (!xf)
@@ -3016,18 +3176,58 @@ struct smb1 {
 	struct smb_state *s;
 	struct wl_msg *m;
 	struct wl_cur msg;       /* from the SMB1 header on */
-	uint16_t flags2;
+	uint16_t flags2, tid;
+	struct smb_pend *req;    /* the request (a response's), NULL when not seen */
 	int resp;
 	int verbose;             /* the wider NTLMSSP field set (-v) */
 	struct line text;
 };
 
+static const struct smb_tree *tree1_find(const struct smb_state *s, uint16_t tid)
+{
+	for (unsigned i = 0; i < s->tree1_cap; i++)
+		if (s->tree1[i].used && s->tree1[i].tid == tid)
+			return &s->tree1[i];
+	return NULL;
+}
+
+static void tree1_add(struct smb_state *s, uint16_t tid, const char *path)
+{
+	struct smb_tree *t = (struct smb_tree *)tree1_find(s, tid);
+	if (!t) {
+		void *tab = s->tree1;
+		t = table_take(&tab, &s->tree1_cap, &s->tree1_next, SMB1_TREES, sizeof *t);
+		s->tree1 = tab;
+	}
+	if (!t)
+		return;
+	memset(t, 0, sizeof *t);
+	t->used = 1;
+	t->tid = tid;
+	snprintf(t->name, sizeof t->name, "%s", path);
+}
+
+/* The request a message opens or the response answers (SMB1 pairs by mid);
+ * a successful TREE_CONNECT_ANDX response maps its tid to the path asked
+ * for before the header's fields, as tshark shows the path on it already. */
+static void smb1_pair(struct smb1 *x, struct wl_ctx *ctx, uint8_t cmd, uint16_t mid, uint32_t status)
+{
+	struct smb_state *s = x->s;
+	if (!x->resp) {
+		x->req = pend_add(s, mid, 0, SMB1_PEND | cmd, ctx);
+		return;
+	}
+	x->req = pend_find(s, mid, SMB1_PEND | cmd);
+	if (x->req && x->req->itype == 0x75 && status == 0)
+		tree1_add(s, x->tid, x->req->name);
+}
+
 /* A NUL-terminated string in the bytes of an SMB1 command at offset pos from
- * the header (Unicode strings are 2-aligned from the header). */
-static size_t smb1_string(struct smb1 *x, size_t pos, char *out, size_t cap)
+ * the header; Unicode ones 2-aligned from the header when align says so. */
+static size_t smb1_string_at(struct smb1 *x, size_t pos, char *out, size_t cap, int align)
 {
 	int uni = (x->flags2 & 0x8000) != 0;
-	if (uni && (pos & 1))
+	if (uni && align && (pos & 1))
 		pos++;
 	size_t have = wl_left(&x->msg);
 	out[0] = '\0';
@@ -3047,7 +3247,49 @@ static size_t smb1_string(struct smb1 *x, size_t pos, char *out, size_t cap)
 	return nul < 0 ? have : pos + (size_t)nul + 1;
 }
 
-static void smb1_negotiate(struct smb1 *x, struct wl_cur words, struct wl_cur bytes, uint8_t wc)
+/* Most strings are aligned ([MS-CIFS] 2.2.1.1). */
+static size_t smb1_string(struct smb1 *x, size_t pos, char *out, size_t cap)
+{
+	return smb1_string_at(x, pos, out, cap, 1);
+}
+
+/* An NT LM 0.12 NEGOTIATE response with extended security: the server GUID,
+ * then the SPNEGO token of the mechanisms it offers ([MS-SMB] 2.2.4.5.2.1). */
+static void smb1_negotiate_blob(struct smb1 *x, struct wl_cur bytes)
+{
+	wl_skip(&bytes, 16);
+	if (!wl_ok(&bytes) || !wl_left(&bytes))
+		return;
+	struct auth_info ai;
+	memset(&ai, 0, sizeof ai);
+	ai.verbose = x->verbose;
+	spnego_token(x->m, bytes, &ai, 0);
+}
+
+/* An NT LM 0.12 NEGOTIATE response without extended security: the domain
+ * right after the challenge, not aligned ([MS-CIFS] 2.2.4.52.2). */
+static void smb1_negotiate_security(struct smb1 *x, struct wl_cur words, struct wl_cur bytes,
+				  size_t bytes_pos)
+{
+	wl_skip(&words, 1 + 2 + 2 + 4 + 4 + 4);   /* after the dialect index */
+	uint32_t caps = wl_le32(&words);
+	wl_skip(&words, 8 + 2);
+	uint8_t keylen = wl_u8(&words);
+	if (!wl_ok(&words))
+		return;
+	if (caps & 0x80000000u) {
+		smb1_negotiate_blob(x, bytes);
+		return;
+	}
+	if (bytes_pos + keylen >= wl_left(&x->msg))
+		return;
+	char dom[SMB_NAME];
+	smb1_string_at(x, bytes_pos + keylen, dom, sizeof dom, 0);
+	wl_f_cstr(x->m, "smb.primary_domain", dom);
+}
+
+static void smb1_negotiate(struct smb1 *x, struct wl_cur words, struct wl_cur bytes,
+			   size_t bytes_pos, uint8_t wc)
 {
 	struct smb_state *s = x->s;
 	if (!x->resp) {
@@ -3076,6 +3318,8 @@ static void smb1_negotiate(struct smb1 *x, struct wl_cur words, struct wl_cur by
 	if (!wl_ok(&words))
 		return;
 	wl_f_uint(x->m, "smb.dialect.index", idx);
+	if (wc == 17)
+		smb1_negotiate_security(x, words, bytes, bytes_pos);
 	const char *nm = idx < s->nsmb1_dialects ? s->smb1_dialect[idx] : "?";
 	line_add(&x->text, " %s", idx == 0xffff ? "no common dialect" : nm);
 	if (idx == 0xffff) {
@@ -3111,6 +3355,16 @@ static void smb1_session_setup(struct smb1 *x, struct wl_cur words, struct wl_cu
 		line_add(&x->text, " %s\\%s", dom, acct);
 		wl_note(x->m, WL_INFO, "user %s\\%s logs in (no extended security: passwords hashed "
 			"the old way)", dom, acct);
+		return;
+	}
+	if (x->resp && wc == 3) {
+		char os[SMB_NAME], lanman[SMB_NAME], dom[SMB_NAME];   /* no extended security */
+		size_t p = smb1_string(x, bytes_pos, os, sizeof os);
+		p = smb1_string(x, p, lanman, sizeof lanman);
+		if (p < wl_left(&x->msg)) {
+			smb1_string(x, p, dom, sizeof dom);
+			wl_f_cstr(x->m, "smb.primary_domain", dom);
+		}
 		return;
 	}
 	if (!bloblen || !wl_ok(&words))
@@ -3156,7 +3410,7 @@ static void smb1_block(struct smb1 *x, uint8_t cmd, size_t pos, uint8_t *next_cm
 	}
 	switch (cmd) {
 	case 0x72:
-		smb1_negotiate(x, words, bytes, wc);
+		smb1_negotiate(x, words, bytes, bytes_pos, wc);
 		break;
 	case 0x73:
 		smb1_session_setup(x, words, bytes, bytes_pos, wc);
@@ -3169,6 +3423,10 @@ static void smb1_block(struct smb1 *x, uint8_t cmd, size_t pos, uint8_t *next_cm
 			smb1_string(x, bytes_pos + pwlen, path, sizeof path);
 			wl_f_cstr(x->m, "smb.path", path);
 			line_add(&x->text, " %s", path);
+			if (x->req) {
+				x->req->itype = 0x75;   /* its name is a tree's path */
+				snprintf(x->req->name, sizeof x->req->name, "%s", path);
+			}
 		}
 		break;
 	case 0xa2:
@@ -3197,7 +3455,9 @@ static void smb1_message(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir di
 	uint32_t status = wl_le32(&h);
 	uint8_t flags = wl_u8(&h);
 	x.flags2 = wl_le16(&h);
-	wl_skip(&h, 2 + 8 + 2 + 2 + 2 + 2);
+	wl_skip(&h, 2 + 8 + 2);
+	x.tid = wl_le16(&h);
+	wl_skip(&h, 2 + 2);
 	uint16_t mid = wl_le16(&h);
 	x.resp = (flags & 0x80) != 0;
 	x.m = smb_msg_new(s, ctx, "smb", x.resp ? "response" : "request", dir);
@@ -3214,9 +3474,14 @@ static void smb1_message(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir di
 	}
 	wl_f_bool(x.m, "smb.flags.response", x.resp);
 	wl_f_uint(x.m, "smb.mid", mid);
+	smb1_pair(&x, ctx, cmd, mid, status);
+	const struct smb_tree *tree = tree1_find(s, x.tid);
+	if (tree)
+		wl_f_cstr(x.m, "smb.path", tree->name);   /* tshark: under the tid of every message */
+	if (x.flags2 & 0x4000)
+		wl_f_hex(x.m, "smb.nt_status", status);   /* a request's too (0) */
 	if (x.resp && (x.flags2 & 0x4000)) {
 		char buf[16];
-		wl_f_hex(x.m, "smb.nt_status", status);
 		line_add(&x.text, " %s", status_name(status, buf, sizeof buf));
 		const char *why = wl_tok(nt_status_why, status, NULL);
 		if (why)
@@ -3239,6 +3504,8 @@ static void smb1_message(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir di
 		c = next;
 		pos = noff;
 	}
+	if (x.resp && x.req && status != ST_PENDING)
+		x.req->used = 0;
 	wl_msg_text(x.m, "%s", x.text.s);
 }
 
@@ -3257,8 +3524,6 @@ static void smb_pdu(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir dir, st
 	int b0 = wl_peek(&pdu, 0);
 	if (!smb_magic(b0, wl_peek(&pdu, 1), wl_peek(&pdu, 2), wl_peek(&pdu, 3))) {
 		struct wl_msg *m = smb_msg_new(s, ctx, "smb", "unknown", dir);
-		if (!wl_opts(ctx)->verbose)
-			wl_f_uint(m, "nbss.length", declared);
 		wl_msg_text(m, "%u bytes, not SMB", declared);
 		wl_note(m, WL_ERROR, "malformed: NetBIOS session message without an SMB header");
 		return;
@@ -3584,6 +3849,7 @@ static void smb_close(void *st, struct wl_ctx *ctx)
 		return;
 	free(s->pend);
 	free(s->fid);
+	free(s->tree1);
 	free(s);
 }
 
