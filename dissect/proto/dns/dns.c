@@ -880,7 +880,8 @@ static void teach_response(struct dnsp *p, const struct pending *q, unsigned rco
 	if (p->tcp)
 		w = (size_t)snprintf(when, sizeof when, " over TCP (length prefix %zu)", p->len);
 	if (q && w < sizeof when)
-		snprintf(when + w, sizeof when - w, " after %.1f ms", (double)(wl_time_ns(p->ctx) - q->ns) / 1e6);
+		snprintf(when + w, sizeof when - w, " after %.1f ms (%.6f s)",
+			 (double)(wl_time_ns(p->ctx) - q->ns) / 1e6, (double)(wl_time_ns(p->ctx) - q->ns) / 1e9);
 	char rb[16];
 	if (op == 5)  /* its sections are zone, prerequisites, updates: no answers */
 		wl_note(p->m, WL_INFO, "DNS UPDATE response%s: %s (rcode %u)%s%s (RFC 2136)", when,
