@@ -691,6 +691,120 @@ static void test_serial_der(void **state)
 	}
 }
 
+/* One SCT (RFC 6962 3.2): version 0, log ID a1.., timestamp ms, no
+ * extensions, signature algorithm alg over a 3-byte signature. */
+static void sct(struct b *o, unsigned alg, uint64_t ms)
+{
+	size_t l = open16(o);
+	p8(o, 0);
+	pfill(o, 0xa1, 32);
+	for (int i = 7; i >= 0; i--)
+		p8(o, (unsigned)(ms >> (8 * i)));
+	p16(o, 0);
+	p16(o, alg);
+	p16(o, 3);
+	pfill(o, 0x5c, 3);
+	close16(o, l);
+}
+
+/* A certificate's SCTs, as tshark shows them: the list, each SCT's fields,
+ * its signature algorithm among the tls.handshake.sig_hash_alg values. */
+static void test_certificate_scts(void **state)
+{
+	(void)state;
+	static uint8_t der[4096];
+	struct b *list = newb();
+	size_t l = open16(list);
+	sct(list, 0x0403, 1672852448129ull);   /* Jan  4, 2023 17:14:08.129 UTC */
+	sct(list, 0x0401, 1672852448613ull);
+	close16(list, l);
+	struct cert_opts o = { .serial = 7, .scts = list->d, .scts_len = list->n };
+	size_t dn = make_cert_with(der, sizeof der, 1024, &o);
+	struct wlt t;
+	certificate_flight(&t, der, dn);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "certificate", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.sct.scts_length", 0), "104");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_length", 0), "50");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_length", 1), "50");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_version", 0), "0");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_logid", 0),
+			    "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_timestamp", 0), "2023-01-04T17:14:08.129000000Z");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_timestamp", 1), "2023-01-04T17:14:08.613000000Z");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_extensions_length", 0), "0");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x403");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 1), "0x401");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_signature_length", 0), "3");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_signature", 0), "5c5c5c");
+	assert_true(wlt_note(m, "carries 2 SCTs"));
+	assert_false(wlt_note(m, "malformed"));
+	wlt_free(&t);
+
+	/* hostile: the list's length runs past its extension, then the first
+	 * SCT's past the list */
+	static const unsigned lies[][2] = { { 0, 0x0400 }, { 2, 0x0100 } };
+	for (size_t i = 0; i < 2; i++) {
+		struct b *bad = newb();
+		memcpy(bad->d, list->d, list->n);
+		bad->n = list->n;
+		bad->d[lies[i][0]] = (uint8_t)(lies[i][1] >> 8);
+		bad->d[lies[i][0] + 1] = (uint8_t)lies[i][1];
+		o.scts = bad->d;
+		dn = make_cert_with(der, sizeof der, 1024, &o);
+		certificate_flight(&t, der, dn);
+		m = wlt_find(&t, "tls", "certificate", 0);
+		assert_non_null(m);
+		assert_true(wlt_note(m, "malformed: certificate 1: its SCT list runs past its extension"));
+		assert_string_equal(wlt_field(m, "wl.tls.cert.subject", 0), "CN=localhost");
+		/* the SCTs that are whole still show; one cut short shows nothing */
+		if (i == 0)
+			assert_non_null(wlt_field(m, "tls.sct.sct_signature", 1));
+		else
+			assert_null(wlt_field(m, "tls.sct.sct_signature", 0));
+		wlt_free(&t);
+		free(bad);
+	}
+	free(list);
+}
+
+/* signed_certificate_timestamp (18) in a ServerHello holds the same list. */
+static void test_sct_extension(void **state)
+{
+	(void)state;
+	struct b *c = newb(), *body = newb(), *msg = newb(), *s = newb();
+	client_hello_record(c, "example.com", 0);
+	server_hello_body(body, 0xc02f, 0x0303, 0, NULL);
+	size_t before = body->n;
+	p16(body, 18);
+	size_t el = open16(body), l = open16(body);
+	sct(body, 0x0804, 1000);
+	close16(body, l);
+	close16(body, el);
+	size_t ext_len = (size_t)(body->d[70] << 8 | body->d[71]) + body->n - before;
+	body->d[70] = (uint8_t)(ext_len >> 8);   /* the extensions length after the compression method */
+	body->d[71] = (uint8_t)ext_len;
+	hs(msg, 2, body);
+	rec(s, 22, 0x0303, msg->d, msg->n);
+	struct wlt t;
+	wlt_init(&t, NULL);
+	open443(&t);
+	wlt_tcp_send(&t, WL_C2S, c->d, c->n);
+	wlt_tcp_send(&t, WL_S2C, s->d, s->n);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "server_hello", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.sct.scts_length", 0), "52");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x804");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_timestamp", 0), "1970-01-01T00:00:01.000000000Z");
+	assert_false(wlt_note(m, "malformed"));
+	wlt_free(&t);
+	free(c);
+	free(body);
+	free(msg);
+	free(s);
+}
+
 static void test_weak_choices(void **state)
 {
 	(void)state;
@@ -1256,7 +1370,9 @@ static size_t seal(const EVP_CIPHER *ci, const uint8_t *key, const uint8_t nonce
 /* A TLS 1.3 record sealed with a traffic secret: inner content + type. */
 static void seal13(struct b *out, const uint8_t *secret, uint64_t seq, uint8_t type, const void *pt, size_t n)
 {
-	uint8_t key[32], iv[12], nonce[12], inner[512], hdr[5];
+	static uint8_t inner[8192];
+	uint8_t key[32], iv[12], nonce[12], hdr[5];
+	assert_true(n + 1 <= sizeof inner);
 	assert_int_equal(tls13_expand_label("SHA256", secret, 32, "key", key, 16), 0);
 	assert_int_equal(tls13_expand_label("SHA256", secret, 32, "iv", iv, 12), 0);
 	memcpy(nonce, iv, 12);
@@ -1389,6 +1505,124 @@ static void test_decrypt_tls13(void **state)
 	free(c2);
 	free(s);
 	free(pt);
+}
+
+/* A TLS 1.3 session whose server sends the handshake messages in pt (one
+ * protected record) after its ServerHello, the key log holding the
+ * handshake secrets. */
+static void tls13_server_flight(struct wlt *t, const struct b *pt)
+{
+	uint8_t cs[32], ss[32], crand[32];
+	memset(crand, 0x11, 32);
+	for (int i = 0; i < 32; i++) {
+		cs[i] = (uint8_t)(i + 1);
+		ss[i] = (uint8_t)(0x80 + i);
+	}
+	char path[] = "/tmp/wl-test-tls-keylog-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	char hr[65], hc[65], hs_[65];
+	hexs(hr, crand, 32);
+	hexs(hc, cs, 32);
+	hexs(hs_, ss, 32);
+	fprintf(f, "SERVER_HANDSHAKE_TRAFFIC_SECRET %s %s\nCLIENT_HANDSHAKE_TRAFFIC_SECRET %s %s\n",
+		hr, hs_, hr, hc);
+	fclose(f);
+	struct b *c = newb(), *s = newb();
+	client_hello_record(c, "localhost", 1);
+	server_hello_record(s, 0x1301, 0x0303, 1, NULL);
+	seal13(s, ss, 0, 22, pt->d, pt->n);
+	struct wl_opts o = { .keylog = path };
+	wlt_init_opts(t, NULL, &o);
+	open443(t);
+	wlt_tcp_send(t, WL_C2S, c->d, c->n);
+	wlt_tcp_send(t, WL_S2C, s->d, s->n);
+	wlt_finish(t);
+	unlink(path);
+	free(c);
+	free(s);
+}
+
+/* TLS 1.3: a CertificateRequest is a context and extensions; a Certificate
+ * entry has extensions of its own (here an SCT list); a CertificateVerify
+ * always names its algorithm. */
+static void test_tls13_server_auth(void **state)
+{
+	(void)state;
+	static const uint16_t algs[] = { 0x0804, 0x0403 }, cert_algs[] = { 0x0401 };
+	static uint8_t der[4096];
+	size_t dn = make_cert(der, sizeof der, 1024);
+	struct b *pt = newb(), *body = newb();
+	p8(body, 1);   /* CertificateRequest: a 1-byte context */
+	p8(body, 0x42);
+	size_t el = open16(body);
+	ext_sig_list(body, 13, algs, 2, 0);
+	ext_sig_list(body, 50, cert_algs, 1, 0);
+	close16(body, el);
+	hs(pt, 13, body);
+	body->n = 0;
+	p8(body, 0);   /* Certificate: no context, one entry with an SCT extension */
+	size_t list = body->n;
+	p24(body, 0);
+	p24(body, (unsigned)dn);
+	pn(body, der, dn);
+	el = open16(body);
+	p16(body, 18);
+	size_t l = open16(body), sl = open16(body);
+	sct(body, 0x0403, 1000);
+	close16(body, sl);
+	close16(body, l);
+	close16(body, el);
+	size_t total = body->n - list - 3;
+	body->d[list] = (uint8_t)(total >> 16);
+	body->d[list + 1] = (uint8_t)(total >> 8);
+	body->d[list + 2] = (uint8_t)total;
+	hs(pt, 11, body);
+	body->n = 0;
+	p16(body, 0x0804);   /* CertificateVerify */
+	p16(body, 4);
+	pfill(body, 0x99, 4);
+	hs(pt, 15, body);
+	struct wlt t;
+	tls13_server_flight(&t, pt);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "certificate_request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.certificate_request_context_length", 0), "1");
+	assert_string_equal(wlt_field(m, "tls.handshake.extension.type", 0), "13");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x804");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 2), "0x401");
+	assert_null(wlt_field(m, "tls.handshake.cert_types_count", 0));
+	assert_false(wlt_note(m, "malformed"));
+	m = wlt_find(&t, "tls", "certificate", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.extension.type", 0), "18");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_timestamp", 0), "1970-01-01T00:00:01.000000000Z");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x403");
+	assert_string_equal(wlt_field(m, "wl.tls.cert.subject", 0), "CN=localhost");
+	assert_false(wlt_note(m, "malformed"));
+	m = wlt_find(&t, "tls", "certificate_verify", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x804");
+	assert_string_equal(wlt_field(m, "tls.handshake.client_cert_vrfy.sig_len", 0), "4");
+	assert_string_equal(wlt_field(m, "tls.handshake.client_cert_vrfy.sig", 0), "99999999");
+	assert_non_null(strstr(m->text, "0x0804"));
+	wlt_free(&t);
+
+	/* hostile: the CertificateRequest's signature_algorithms list runs past its extension */
+	pt->n = body->n = 0;
+	p8(body, 0);
+	el = open16(body);
+	ext_sig_list(body, 13, algs, 2, 0x40);
+	close16(body, el);
+	hs(pt, 13, body);
+	tls13_server_flight(&t, pt);
+	m = wlt_find(&t, "tls", "certificate_request", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "malformed: extension 13"));
+	wlt_free(&t);
+	free(pt);
+	free(body);
 }
 
 /* A TLS 1.3 session on port sport whose application records (after each
@@ -1683,6 +1917,8 @@ int main(void)
 		cmocka_unit_test(test_tls12_flight),
 		cmocka_unit_test(test_certificate_request_12),
 		cmocka_unit_test(test_serial_der),
+		cmocka_unit_test(test_certificate_scts),
+		cmocka_unit_test(test_sct_extension),
 		cmocka_unit_test(test_weak_choices),
 		cmocka_unit_test(test_downgrade_sentinel),
 		cmocka_unit_test(test_inferred_alert),
@@ -1699,6 +1935,7 @@ int main(void)
 		cmocka_unit_test(test_not_tls_and_probe),
 		cmocka_unit_test(test_gap_resync),
 		cmocka_unit_test(test_decrypt_tls13),
+		cmocka_unit_test(test_tls13_server_auth),
 		cmocka_unit_test(test_decrypt_after_gap),
 		cmocka_unit_test(test_decrypt_inner_probe),
 		cmocka_unit_test(test_decrypt_inner_port),

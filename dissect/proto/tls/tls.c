@@ -336,6 +336,66 @@ static void sig_alg_list(struct wl_msg *m, struct wl_cur *c)
 		sig_alg(m, wl_be16(&l));
 }
 
+/* One SignedCertificateTimestamp (RFC 6962 3.2): a Certificate Transparency
+ * log's signed promise to publish the certificate. All or nothing: a cut
+ * SCT shows none of its fields. */
+static int sct_one(struct wl_msg *m, struct wl_cur *c)
+{
+	uint8_t version = wl_u8(c);
+	const uint8_t *log_id = wl_bytes(c, 32);
+	uint64_t ms = wl_be64(c);
+	uint16_t ext_len = wl_be16(c);
+	wl_skip(c, ext_len);
+	uint16_t alg = wl_be16(c);
+	uint16_t sig_len = wl_be16(c);
+	const uint8_t *sig = wl_bytes(c, sig_len);
+	if (!wl_ok(c) || !log_id || !sig)
+		return 0;
+	wl_f_uint(m, "tls.sct.sct_version", version);
+	wl_f_bytes(m, "tls.sct.sct_logid", log_id, 32);
+	if (ms <= INT64_MAX / 1000000)  /* milliseconds since 1970; later ones are nonsense */
+		wl_f_time(m, "tls.sct.sct_timestamp", (int64_t)ms * 1000000);
+	wl_f_uint(m, "tls.sct.sct_extensions_length", ext_len);
+	sig_alg(m, alg);
+	wl_f_uint(m, "tls.sct.sct_signature_length", sig_len);
+	wl_f_bytes(m, "tls.sct.sct_signature", sig, sig_len);
+	return 1;
+}
+
+/* A SignedCertificateTimestampList (RFC 6962 3.3): in a certificate's
+ * extension 1.3.6.1.4.1.11129.2.4.2 or in the TLS extension 18. Returns
+ * the SCTs read; a length past the end marks c invalid. */
+static unsigned sct_list(struct wl_msg *m, struct wl_cur *c)
+{
+	uint16_t n = wl_be16(c);
+	if (!wl_ok(c))
+		return 0;
+	wl_f_uint(m, "tls.sct.scts_length", n);
+	struct wl_cur l = wl_sub(c, n);
+	unsigned count = 0;
+	while (wl_left(&l) >= 2) {
+		uint16_t len = wl_be16(&l);
+		struct wl_cur one = wl_sub(&l, len);
+		wl_f_uint(m, "tls.sct.sct_length", len);
+		if (!wl_ok(&l))
+			break;   /* its length runs past the list: not an SCT to show */
+		if (!sct_one(m, &one))
+			wl_invalid(&l);
+		count += wl_ok(&l);
+	}
+	if (!wl_ok(&l) || wl_left(&l))
+		wl_invalid(c);
+	return count;
+}
+
+/* signed_certificate_timestamp (18): empty in a ClientHello, the list in a
+ * ServerHello or a TLS 1.3 Certificate entry. */
+static void ext_sct(struct wl_msg *m, struct hello *h, struct wl_cur *v)
+{
+	if (wl_left(v))
+		sct_list(m, v);
+}
+
 /* signature_algorithms (13) and signature_algorithms_cert (50). */
 static void ext_sigalgs(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
@@ -477,7 +537,8 @@ struct ext_kind {
 
 static const struct ext_kind ext_kinds[] = {
 	{ 0, ext_server_name }, { 5, ext_status_request }, { 10, ext_groups },
-	{ 11, ext_point_formats }, { 13, ext_sigalgs }, { 16, ext_alpn }, { 22, ext_etm }, { 23, ext_ems },
+	{ 11, ext_point_formats }, { 13, ext_sigalgs }, { 16, ext_alpn }, { 18, ext_sct },
+	{ 22, ext_etm }, { 23, ext_ems },
 	{ 34, ext_delegated }, { 35, ext_ticket }, { 41, ext_psk }, { 42, ext_early },
 	{ 43, ext_versions }, { 44, ext_cookie }, { 45, ext_psk_modes }, { 50, ext_sigalgs },
 	{ 51, ext_key_share }, { 0xff01, ext_reneg },
@@ -940,6 +1001,34 @@ static X509 *cert_parse(struct wl_ctx *ctx, const uint8_t *der, uint32_t n, int 
 	return c;
 }
 
+/* The certificate's SCTs (RFC 6962 3.3): its extension's value is an OCTET
+ * STRING that holds the TLS-encoded list. */
+static void cert_scts(struct wl_msg *m, X509 *c, unsigned idx)
+{
+	int at = X509_get_ext_by_NID(c, NID_ct_precert_scts, -1);
+	const ASN1_OCTET_STRING *v = at >= 0 ? X509_EXTENSION_get_data(X509_get_ext(c, at)) : NULL;
+	if (!v)
+		return;
+	const unsigned char *p = ASN1_STRING_get0_data(v);
+	long len = 0;
+	int tag = 0, cls = 0;
+	if (ASN1_get_object(&p, &len, &tag, &cls, ASN1_STRING_length(v)) & 0x80 ||
+	    tag != V_ASN1_OCTET_STRING) {
+		wl_note(m, WL_ERROR, "malformed: certificate %u: its SCT extension is not an OCTET STRING",
+			idx + 1);
+		return;
+	}
+	struct wl_cur list = wl_cur_make(p, (size_t)len);
+	unsigned n = sct_list(m, &list);
+	if (!wl_ok(&list))
+		wl_note(m, WL_ERROR, "malformed: certificate %u: its SCT list runs past its extension",
+			idx + 1);
+	else if (n)
+		wl_note(m, WL_INFO, "certificate %u carries %u SCT%s: Certificate Transparency logs "
+			"signed that they publish it, so a wrongly issued certificate can be found",
+			idx + 1, n, n > 1 ? "s" : "");
+}
+
 /* The serial as tshark shows it: the DER INTEGER's content octets as they
  * are, with the leading 00 that keeps a positive number's top bit clear;
  * OpenSSL keeps only the magnitude. It refuses INTEGERs that are not
@@ -975,6 +1064,7 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 	wl_f_time(m, "wl.tls.cert.not_before", nb);
 	wl_f_time(m, "wl.tls.cert.not_after", na);
 	cert_san(m, c);
+	cert_scts(m, c, idx);
 	EVP_PKEY *pk = X509_get0_pubkey(c);
 	const char *kt = pk ? EVP_PKEY_get0_type_name(pk) : NULL;
 	int bits = pk ? EVP_PKEY_get_bits(pk) : 0;
@@ -1035,11 +1125,12 @@ static void hs_certificate(struct hs_ctx *x, struct wl_cur *b)
 			break;
 		wl_f_uint(m, "tls.handshake.certificate_length", n);
 		cert_one(x, der, n, idx++, cn, sizeof cn);
-		if (tls13) {  /* each entry's own extensions (RFC 8446 4.4.2) */
-			uint16_t el = wl_be16(&l);
-			if (wl_ok(&l))
-				wl_f_uint(m, "tls.handshake.extensions_length", el);
-			wl_skip(&l, el);
+		if (tls13) {  /* each entry's own extensions (RFC 8446 4.4.2): OCSP, SCTs */
+			struct hello h = { .hs = HS_CERTIFICATE };
+			if (wl_left(&l) < 2)
+				wl_skip(&l, 2);   /* the length is not optional: cut short */
+			else
+				extensions(m, &h, &l);
 		}
 	}
 	if (!wl_ok(&l) || !wl_ok(b))
@@ -2006,6 +2097,14 @@ static const struct wl_field_info tls_fields[] = {
 	{ "wl.tls.cert.not_before", WL_FT_TIME, "certificate valid from" },
 	{ "wl.tls.cert.not_after", WL_FT_TIME, "certificate valid until" },
 	{ "x509af.serialNumber", WL_FT_BYTES, "certificate serial number" },
+	{ "tls.sct.scts_length", WL_FT_UINT, "SCT list length" },
+	{ "tls.sct.sct_length", WL_FT_UINT, "one SCT's length" },
+	{ "tls.sct.sct_version", WL_FT_UINT, "SCT version: 0 is v1" },
+	{ "tls.sct.sct_logid", WL_FT_BYTES, "SCT: SHA-256 of the log's public key" },
+	{ "tls.sct.sct_timestamp", WL_FT_TIME, "SCT: when the log saw the certificate" },
+	{ "tls.sct.sct_extensions_length", WL_FT_UINT, "SCT extensions length" },
+	{ "tls.sct.sct_signature_length", WL_FT_UINT, "SCT signature length" },
+	{ "tls.sct.sct_signature", WL_FT_BYTES, "SCT: the log's signature" },
 	{ "x509ce.dNSName", WL_FT_STR, "subjectAltName: a DNS name" },
 	{ "x509ce.IPAddress.ipv4", WL_FT_IPV4, "subjectAltName: an IPv4 address" },
 	{ "x509ce.IPAddress.ipv6", WL_FT_IPV6, "subjectAltName: an IPv6 address" },
