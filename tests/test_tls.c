@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -419,6 +420,8 @@ struct cert_opts {
 	long serial;
 	const uint8_t *scts;     /* a SignedCertificateTimestampList (RFC 6962 3.3), or NULL */
 	size_t scts_len;
+	X509 **keep;             /* if not NULL: gets the certificate ... */
+	EVP_PKEY **keep_key;     /* ... and its key, for the caller to free */
 };
 
 static void add_scts(X509 *x, const struct cert_opts *o)
@@ -474,6 +477,11 @@ static size_t make_cert_with(uint8_t *out, size_t cap, int bits, const struct ce
 	assert_true(len > 0 && (size_t)len <= cap);
 	unsigned char *p = out;
 	i2d_X509(x, &p);
+	if (o->keep) {
+		*o->keep = x;
+		*o->keep_key = k;
+		return (size_t)len;
+	}
 	X509_free(x);
 	EVP_PKEY_free(k);
 	return (size_t)len;
@@ -689,6 +697,138 @@ static void test_serial_der(void **state)
 		assert_string_equal(wlt_field(m, "x509af.serialNumber", 0), rows[i].want);
 		wlt_free(&t);
 	}
+}
+
+/* A DER OCSPResponse (RFC 6960 4.2.1): successful, no single responses,
+ * signed by a responder certificate of serial 0x2a40 that it carries. */
+static size_t make_ocsp(uint8_t *out, size_t cap)
+{
+	static uint8_t der[4096];
+	X509 *x = NULL;
+	EVP_PKEY *k = NULL;
+	const struct cert_opts o = { .serial = 0x2a40, .keep = &x, .keep_key = &k };
+	make_cert_with(der, sizeof der, 1024, &o);
+	OCSP_BASICRESP *basic = OCSP_BASICRESP_new();
+	assert_true(OCSP_basic_sign(basic, x, k, EVP_sha256(), NULL, 0));
+	OCSP_RESPONSE *r = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic);
+	assert_non_null(r);
+	int len = i2d_OCSP_RESPONSE(r, NULL);
+	assert_true(len > 0 && (size_t)len <= cap);
+	unsigned char *p = out;
+	i2d_OCSP_RESPONSE(r, &p);
+	OCSP_RESPONSE_free(r);
+	OCSP_BASICRESP_free(basic);
+	X509_free(x);
+	EVP_PKEY_free(k);
+	return (size_t)len;
+}
+
+/* status_request (5) and status_request_v2 (17, one OCSP-multi request) in
+ * a ClientHello: each request's type, as tshark lists them, and lengths. */
+static void test_status_requests(void **state)
+{
+	(void)state;
+	struct b *e = newb();
+	p16(e, 5);
+	p16(e, 5);
+	p8(e, 1);
+	p16(e, 0);
+	p16(e, 0);
+	p16(e, 17);
+	size_t l = open16(e), ll = open16(e);
+	p8(e, 2);
+	p16(e, 4);
+	p16(e, 0);
+	p16(e, 0);
+	close16(e, ll);
+	close16(e, l);
+	struct wlt t;
+	client_hello_more(&t, e);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "client_hello", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_type", 0), "1");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_type", 1), "2");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_responder_ids_len", 1), "0");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_exts_len", 1), "0");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_list_len", 0), "7");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_len", 0), "4");
+	assert_false(wlt_note(m, "malformed"));
+	wlt_free(&t);
+
+	/* hostile: the v2 request's length runs past its list */
+	e->d[e->n - 6] = 0;
+	e->d[e->n - 5] = 40;
+	client_hello_more(&t, e);
+	m = wlt_find(&t, "tls", "client_hello", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "malformed: extension 17"));
+	assert_null(wlt_field(m, "tls.handshake.extensions_status_request_len", 0));
+	wlt_free(&t);
+	free(e);
+}
+
+/* The hellos and a CertificateStatus message of body. */
+static void certificate_status_flight(struct wlt *t, const struct b *body)
+{
+	struct b *c = newb(), *s = newb(), *msg = newb();
+	client_hello_record(c, "localhost", 0);
+	server_hello_record(s, 0xc02f, 0x0303, 0, NULL);
+	hs(msg, 22, body);
+	rec(s, 22, 0x0303, msg->d, msg->n);
+	wlt_init(t, NULL);
+	open443(t);
+	wlt_tcp_send(t, WL_C2S, c->d, c->n);
+	wlt_tcp_send(t, WL_S2C, s->d, s->n);
+	wlt_finish(t);
+	free(c);
+	free(s);
+	free(msg);
+}
+
+/* A stapled OCSP answer: its type and length, and the responder's
+ * certificate in it, whose serial tshark shows as x509af.serialNumber. */
+static void test_certificate_status(void **state)
+{
+	(void)state;
+	static uint8_t ocsp[8192];
+	size_t on = make_ocsp(ocsp, sizeof ocsp);
+	struct b *body = newb();
+	p8(body, 1);
+	p24(body, (unsigned)on);
+	pn(body, ocsp, on);
+	struct wlt t;
+	certificate_status_flight(&t, body);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "certificate_status", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_type", 0), "1");
+	char want[16];
+	snprintf(want, sizeof want, "%zu", on);
+	assert_string_equal(wlt_field(m, "tls.handshake.ocsp_response_len", 0), want);
+	assert_string_equal(wlt_field(m, "x509af.serialNumber", 0), "2a40");
+	assert_string_equal(wlt_field(m, "x509ce.dNSName", 0), "localhost");
+	assert_false(wlt_note(m, "malformed"));
+	wlt_free(&t);
+
+	/* hostile: the response's length runs past the message; then bytes that are not DER */
+	body->d[1] = 0x7f;
+	certificate_status_flight(&t, body);
+	m = wlt_find(&t, "tls", "certificate_status", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "malformed: CertificateStatus cut short"));
+	assert_null(wlt_field(m, "x509af.serialNumber", 0));
+	wlt_free(&t);
+	body->n = 0;
+	p8(body, 1);
+	p24(body, 4);
+	p8(body, 0x30);
+	p8(body, 0x7f);
+	p16(body, 0);
+	certificate_status_flight(&t, body);
+	m = wlt_find(&t, "tls", "certificate_status", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "malformed: the OCSP response is not valid DER"));
+	wlt_free(&t);
+	free(body);
 }
 
 /* One SCT (RFC 6962 3.2): version 0, log ID a1.., timestamp ms, no
@@ -1573,6 +1713,14 @@ static void test_tls13_server_auth(void **state)
 	sct(body, 0x0403, 1000);
 	close16(body, sl);
 	close16(body, l);
+	static uint8_t ocsp[8192];
+	size_t on = make_ocsp(ocsp, sizeof ocsp);
+	p16(body, 5);   /* status_request: the stapled OCSP answer */
+	l = open16(body);
+	p8(body, 1);
+	p24(body, (unsigned)on);
+	pn(body, ocsp, on);
+	close16(body, l);
 	close16(body, el);
 	size_t total = body->n - list - 3;
 	body->d[list] = (uint8_t)(total >> 16);
@@ -1597,6 +1745,9 @@ static void test_tls13_server_auth(void **state)
 	m = wlt_find(&t, "tls", "certificate", 0);
 	assert_non_null(m);
 	assert_string_equal(wlt_field(m, "tls.handshake.extension.type", 0), "18");
+	assert_string_equal(wlt_field(m, "tls.handshake.extension.type", 1), "5");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_type", 0), "1");
+	assert_string_equal(wlt_field(m, "x509af.serialNumber", 1), "2a40");
 	assert_string_equal(wlt_field(m, "tls.sct.sct_timestamp", 0), "1970-01-01T00:00:01.000000000Z");
 	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x403");
 	assert_string_equal(wlt_field(m, "wl.tls.cert.subject", 0), "CN=localhost");
@@ -1918,6 +2069,8 @@ int main(void)
 		cmocka_unit_test(test_certificate_request_12),
 		cmocka_unit_test(test_serial_der),
 		cmocka_unit_test(test_certificate_scts),
+		cmocka_unit_test(test_status_requests),
+		cmocka_unit_test(test_certificate_status),
 		cmocka_unit_test(test_sct_extension),
 		cmocka_unit_test(test_weak_choices),
 		cmocka_unit_test(test_downgrade_sentinel),

@@ -29,6 +29,7 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -289,11 +290,68 @@ static void ext_server_name(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 		wl_invalid(v);
 }
 
+static void cert_status(struct wl_msg *m, struct wl_cur *c);
+
+enum { STATUS_OCSP = 1, STATUS_OCSP_MULTI = 2 };   /* CertificateStatusType */
+
+/* An OCSPStatusRequest (RFC 6066 8): the responders the client trusts and
+ * the extensions for the request, shown by their lengths. */
+static void ocsp_status_request(struct wl_msg *m, struct wl_cur *c)
+{
+	uint16_t ids = wl_be16(c);
+	wl_skip(c, ids);
+	if (!wl_ok(c))
+		return;
+	wl_f_uint(m, "tls.handshake.extensions_status_request_responder_ids_len", ids);
+	uint16_t exts = wl_be16(c);
+	wl_skip(c, exts);
+	if (wl_ok(c))
+		wl_f_uint(m, "tls.handshake.extensions_status_request_exts_len", exts);
+}
+
+/* status_request (5): in a ClientHello the request for a stapled OCSP
+ * answer; in a TLS 1.3 Certificate entry the answer (RFC 8446 4.4.2.1);
+ * empty in a TLS 1.2 ServerHello. */
 static void ext_status_request(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
-	if (h->hs == HS_CLIENT_HELLO && wl_left(v))
-		wl_f_uint(m, "tls.handshake.extensions_status_request_type", wl_u8(v));
-	wl_skip(v, wl_left(v));
+	if (h->hs == HS_CLIENT_HELLO && wl_left(v)) {
+		uint8_t type = wl_u8(v);
+		wl_f_uint(m, "tls.handshake.extensions_status_request_type", type);
+		if (type == STATUS_OCSP || type == STATUS_OCSP_MULTI)
+			ocsp_status_request(m, v);
+	} else if (h->hs == HS_CERTIFICATE && wl_left(v)) {
+		cert_status(m, v);
+	}
+	if (wl_ok(v))
+		wl_skip(v, wl_left(v));   /* another type's request: not decoded */
+}
+
+/* status_request_v2 (17, RFC 6961 2.2): the client's requests as a list,
+ * each with its type and length. */
+static void ext_status_request_v2(struct wl_msg *m, struct hello *h, struct wl_cur *v)
+{
+	if (h->hs != HS_CLIENT_HELLO) {
+		wl_skip(v, wl_left(v));
+		return;
+	}
+	uint16_t n = wl_be16(v);
+	if (!wl_ok(v))
+		return;
+	wl_f_uint(m, "tls.handshake.extensions_status_request_list_len", n);
+	struct wl_cur l = wl_sub(v, n);
+	while (wl_left(&l)) {
+		uint8_t type = wl_u8(&l);
+		uint16_t len = wl_be16(&l);
+		struct wl_cur req = wl_sub(&l, len);
+		if (!wl_ok(&l))
+			break;
+		wl_f_uint(m, "tls.handshake.extensions_status_request_type", type);
+		wl_f_uint(m, "tls.handshake.extensions_status_request_len", len);
+		if (type == STATUS_OCSP || type == STATUS_OCSP_MULTI)
+			ocsp_status_request(m, &req);
+	}
+	if (!wl_ok(&l))
+		wl_invalid(v);
 }
 
 static void ext_groups(struct wl_msg *m, struct hello *h, struct wl_cur *v)
@@ -536,7 +594,7 @@ struct ext_kind {
 };
 
 static const struct ext_kind ext_kinds[] = {
-	{ 0, ext_server_name }, { 5, ext_status_request }, { 10, ext_groups },
+	{ 0, ext_server_name }, { 5, ext_status_request }, { 10, ext_groups }, { 17, ext_status_request_v2 },
 	{ 11, ext_point_formats }, { 13, ext_sigalgs }, { 16, ext_alpn }, { 18, ext_sct },
 	{ 22, ext_etm }, { 23, ext_ems },
 	{ 34, ext_delegated }, { 35, ext_ticket }, { 41, ext_psk }, { 42, ext_early },
@@ -1003,7 +1061,7 @@ static X509 *cert_parse(struct wl_ctx *ctx, const uint8_t *der, uint32_t n, int 
 
 /* The certificate's SCTs (RFC 6962 3.3): its extension's value is an OCTET
  * STRING that holds the TLS-encoded list. */
-static void cert_scts(struct wl_msg *m, X509 *c, unsigned idx)
+static void cert_scts(struct wl_msg *m, X509 *c, const char *what)
 {
 	int at = X509_get_ext_by_NID(c, NID_ct_precert_scts, -1);
 	const ASN1_OCTET_STRING *v = at >= 0 ? X509_EXTENSION_get_data(X509_get_ext(c, at)) : NULL;
@@ -1014,19 +1072,17 @@ static void cert_scts(struct wl_msg *m, X509 *c, unsigned idx)
 	int tag = 0, cls = 0;
 	if (ASN1_get_object(&p, &len, &tag, &cls, ASN1_STRING_length(v)) & 0x80 ||
 	    tag != V_ASN1_OCTET_STRING) {
-		wl_note(m, WL_ERROR, "malformed: certificate %u: its SCT extension is not an OCTET STRING",
-			idx + 1);
+		wl_note(m, WL_ERROR, "malformed: %s: its SCT extension is not an OCTET STRING", what);
 		return;
 	}
 	struct wl_cur list = wl_cur_make(p, (size_t)len);
 	unsigned n = sct_list(m, &list);
 	if (!wl_ok(&list))
-		wl_note(m, WL_ERROR, "malformed: certificate %u: its SCT list runs past its extension",
-			idx + 1);
+		wl_note(m, WL_ERROR, "malformed: %s: its SCT list runs past its extension", what);
 	else if (n)
-		wl_note(m, WL_INFO, "certificate %u carries %u SCT%s: Certificate Transparency logs "
-			"signed that they publish it, so a wrongly issued certificate can be found",
-			idx + 1, n, n > 1 ? "s" : "");
+		wl_note(m, WL_INFO, "%s carries %u SCT%s: Certificate Transparency logs signed that "
+			"they publish it, so a wrongly issued certificate can be found", what, n,
+			n > 1 ? "s" : "");
 }
 
 /* The serial as tshark shows it: the DER INTEGER's content octets as they
@@ -1043,6 +1099,61 @@ static void serial_field(struct wl_msg *m, const ASN1_INTEGER *serial)
 	if (n > 0 && !(ASN1_get_object(&p, &len, &tag, &cls, n) & 0x80) && tag == V_ASN1_INTEGER)
 		wl_f_bytes(m, "x509af.serialNumber", p, (size_t)len);
 	OPENSSL_free(der);
+}
+
+/* The certificates in a DER OCSPResponse (RFC 6960 4.2.1), the responder's
+ * own: tshark shows their fields as it shows a chain's. */
+static void ocsp_certs(struct wl_msg *m, const uint8_t *der, uint32_t n)
+{
+	const unsigned char *p = der;
+	OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &p, n);
+	OCSP_BASICRESP *basic = r ? OCSP_response_get1_basic(r) : NULL;
+	const STACK_OF(X509) *certs = basic ? OCSP_resp_get0_certs(basic) : NULL;
+	for (int i = 0; certs && i < sk_X509_num(certs); i++) {
+		X509 *c = sk_X509_value(certs, i);
+		serial_field(m, X509_get0_serialNumber(c));
+		cert_san(m, c);
+		cert_scts(m, c, "the OCSP responder's certificate");
+	}
+	if (!r)
+		wl_note(m, WL_ERROR, "malformed: the OCSP response is not valid DER");
+	OCSP_BASICRESP_free(basic);
+	OCSP_RESPONSE_free(r);
+}
+
+/* One OCSPResponse behind its 24-bit length. */
+static void ocsp_response(struct wl_msg *m, struct wl_cur *c)
+{
+	uint32_t n = wl_be24(c);
+	const uint8_t *der = wl_bytes(c, n);
+	if (!der)
+		return;
+	wl_f_uint(m, "tls.handshake.ocsp_response_len", n);
+	if (n)
+		ocsp_certs(m, der, n);
+}
+
+/* A CertificateStatus (RFC 6066 8, RFC 6961 2.2): the TLS 1.2 handshake
+ * message, or a TLS 1.3 Certificate entry's status_request. */
+static void cert_status(struct wl_msg *m, struct wl_cur *c)
+{
+	uint8_t type = wl_u8(c);
+	if (!wl_ok(c))
+		return;
+	wl_f_uint(m, "tls.handshake.extensions_status_request_type", type);
+	if (type == STATUS_OCSP) {
+		ocsp_response(m, c);
+	} else if (type == STATUS_OCSP_MULTI) {
+		uint32_t n = wl_be24(c);
+		if (!wl_ok(c))
+			return;
+		wl_f_uint(m, "tls.handshake.ocsp_response_list_len", n);
+		struct wl_cur l = wl_sub(c, n);
+		while (wl_left(&l))
+			ocsp_response(m, &l);
+		if (!wl_ok(&l))
+			wl_invalid(c);
+	}
 }
 
 /* One certificate through OpenSSL; the first (the server's own) is checked
@@ -1064,7 +1175,9 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 	wl_f_time(m, "wl.tls.cert.not_before", nb);
 	wl_f_time(m, "wl.tls.cert.not_after", na);
 	cert_san(m, c);
-	cert_scts(m, c, idx);
+	char what[32];
+	snprintf(what, sizeof what, "certificate %u", idx + 1);
+	cert_scts(m, c, what);
 	EVP_PKEY *pk = X509_get0_pubkey(c);
 	const char *kt = pk ? EVP_PKEY_get0_type_name(pk) : NULL;
 	int bits = pk ? EVP_PKEY_get_bits(pk) : 0;
@@ -1380,8 +1493,12 @@ static void hs_certificate_request(struct hs_ctx *x, struct wl_cur *b)
 
 static void hs_certificate_status(struct hs_ctx *x, struct wl_cur *b)
 {
-	hs_simple(x, b, "CertificateStatus (OCSP)", "CertificateStatus: the server staples a recent OCSP "
-		  "answer that its certificate is not revoked");
+	wl_note(x->m, WL_INFO, "CertificateStatus: the server staples a recent OCSP answer that its "
+		"certificate is not revoked");
+	wl_msg_text(x->m, "CertificateStatus (OCSP)");
+	cert_status(x->m, b);
+	if (!wl_ok(b))
+		wl_note_cursor(x->m, b, "CertificateStatus");
 }
 
 static void hs_key_update(struct hs_ctx *x, struct wl_cur *b)
@@ -2048,7 +2165,13 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.handshake.extension.type", WL_FT_UINT, "extension type" },
 	{ "tls.handshake.extension.len", WL_FT_UINT, "extension length" },
 	{ "tls.handshake.extensions_server_name", WL_FT_STR, "SNI host name" },
-	{ "tls.handshake.extensions_status_request_type", WL_FT_UINT, "status_request type" },
+	{ "tls.handshake.extensions_status_request_type", WL_FT_UINT, "certificate status type: 1 OCSP, 2 OCSP multi" },
+	{ "tls.handshake.extensions_status_request_responder_ids_len", WL_FT_UINT, "OCSP request: responder IDs length" },
+	{ "tls.handshake.extensions_status_request_exts_len", WL_FT_UINT, "OCSP request: extensions length" },
+	{ "tls.handshake.extensions_status_request_list_len", WL_FT_UINT, "status_request_v2: request list length" },
+	{ "tls.handshake.extensions_status_request_len", WL_FT_UINT, "status_request_v2: one request's length" },
+	{ "tls.handshake.ocsp_response_len", WL_FT_UINT, "stapled OCSP response length" },
+	{ "tls.handshake.ocsp_response_list_len", WL_FT_UINT, "stapled OCSP response list length (OCSP multi)" },
 	{ "tls.handshake.extensions_supported_group", WL_FT_HEX, "supported group" },
 	{ "tls.handshake.extensions_ec_point_format", WL_FT_UINT, "EC point format" },
 	{ "tls.handshake.sig_hash_alg", WL_FT_HEX, "signature algorithm" },
