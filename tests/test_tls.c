@@ -248,6 +248,19 @@ static void test_client_hello(void **state)
 	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x804");
 	assert_string_equal(wlt_field(m, "tls.extension.psk_ke_mode", 0), "1");
 	assert_string_equal(wlt_field(m, "tls.handshake.extensions_reneg_info_len", 0), "0");
+	/* the vectors' lengths, as tshark shows them */
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_server_name_list_len", 0), "14");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_server_name_type", 0), "0");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_server_name_len", 0), "11");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_supported_groups_length", 0), "4");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_alpn_len", 0), "12");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_alpn_str_len", 1), "8");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions.supported_versions_len", 0), "6");
+	assert_string_equal(wlt_field(m, "tls.extension.psk_ke_modes_length", 0), "1");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_client_length", 0), "36");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_key_exchange_length", 0), "32");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_key_exchange", 0),
+			    "3333333333333333333333333333333333333333333333333333333333333333");
 	assert_non_null(strstr(m->text, "example.com"));
 	assert_non_null(strstr(m->text, "TLS 1.3"));
 	assert_true(wlt_note(m, "SNI in the clear"));
@@ -284,6 +297,8 @@ static void test_tls13_flow(void **state)
 	assert_string_equal(wlt_field(m, "wl.tls.version", 0), "TLS 1.3");
 	assert_string_equal(wlt_field(m, "wl.tls.cipher", 0), "TLS_AES_256_GCM_SHA384");
 	assert_string_equal(wlt_field(m, "tls.handshake.extensions.supported_version", 0), "0x304");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_group", 0), "29");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_key_exchange_length", 0), "32");
 	assert_true(wlt_note(m, "from here on the handshake is encrypted"));
 	assert_true(wlt_note(m, "choice 2 of 5"));
 	m = wlt_find(&t, "tls", "change_cipher_spec", 0);
@@ -443,6 +458,50 @@ static void add_scts(X509 *x, const struct cert_opts *o)
 
 static size_t make_cert_with(uint8_t *out, size_t cap, int bits, const struct cert_opts *o);
 
+/* A key share whose key runs past its list; an RSA-encrypted premaster. */
+static void test_key_exchange_values(void **state)
+{
+	(void)state;
+	struct b *e = newb();
+	p16(e, 51);
+	p16(e, 6);
+	p16(e, 4);
+	p16(e, 0x0017);
+	p16(e, 0x0100);
+	struct wlt t;
+	client_hello_more(&t, e);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "client_hello", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "malformed: extension 51"));
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_group", 0), "29");
+	assert_null(wlt_field(m, "tls.handshake.extensions_key_share_group", 1));
+	wlt_free(&t);
+	free(e);
+
+	struct b *c = newb(), *s = newb(), *body = newb(), *msg = newb();
+	client_hello_record(c, "example.com", 0);
+	server_hello_record(s, 0x0035, 0x0303, 0, NULL);
+	p16(body, 4);
+	pn(body, "\xab\xcd\xef\x01", 4);
+	hs(msg, 16, body);
+	rec(c, 22, 0x0303, msg->d, msg->n);
+	wlt_init(&t, NULL);
+	open443(&t);
+	wlt_tcp_send(&t, WL_C2S, c->d, c->n - msg->n - 5);
+	wlt_tcp_send(&t, WL_S2C, s->d, s->n);
+	wlt_tcp_send(&t, WL_C2S, c->d + c->n - msg->n - 5, msg->n + 5);
+	wlt_finish(&t);
+	m = wlt_find(&t, "tls", "client_key_exchange", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.epms_len", 0), "4");
+	assert_string_equal(wlt_field(m, "tls.handshake.epms", 0), "abcdef01");
+	wlt_free(&t);
+	free(c);
+	free(s);
+	free(body);
+	free(msg);
+}
+
 /* A self-signed certificate for CN=localhost, DER. */
 static size_t make_cert(uint8_t *out, size_t cap, int bits)
 {
@@ -552,11 +611,15 @@ static void test_tls12_flight(void **state)
 	/* record fields once per record: the Certificate carried them */
 	assert_null(wlt_field(m, "tls.record.content_type", 0));
 	assert_string_equal(wlt_field(m, "tls.handshake.server_named_curve", 0), "0x1d");
+	assert_string_equal(wlt_field(m, "tls.handshake.server_point", 0),
+			    "6666666666666666666666666666666666666666666666666666666666666666");
 	assert_non_null(strstr(m->text, "x25519"));
 	assert_non_null(wlt_find(&t, "tls", "server_hello_done", 0));
 	m = wlt_find(&t, "tls", "client_key_exchange", 0);
 	assert_non_null(m);
 	assert_string_equal(wlt_field(m, "tls.handshake.client_point_len", 0), "32");
+	assert_string_equal(wlt_field(m, "tls.handshake.client_point", 0),
+			    "8888888888888888888888888888888888888888888888888888888888888888");
 	m = wlt_find(&t, "tls", "change_cipher_spec", 0);
 	assert_true(wlt_note(m, "from here on the client's records are encrypted"));
 	m = wlt_find(&t, "tls", "encrypted_handshake", 0);
@@ -2065,6 +2128,7 @@ int main(void)
 		cmocka_unit_test(test_tls13_flow),
 		cmocka_unit_test(test_hello_retry_request),
 		cmocka_unit_test(test_signature_algorithm_lists),
+		cmocka_unit_test(test_key_exchange_values),
 		cmocka_unit_test(test_tls12_flight),
 		cmocka_unit_test(test_certificate_request_12),
 		cmocka_unit_test(test_serial_der),

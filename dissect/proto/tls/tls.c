@@ -265,19 +265,38 @@ static void strcat_list(char *dst, size_t n, const char *item)
 
 /* ---- extensions ---- */
 
+/* A vector's length (RFC 8446 3.4), shown under name when it could be read. */
+static uint16_t len16(struct wl_msg *m, struct wl_cur *c, const char *name)
+{
+	uint16_t n = wl_be16(c);
+	if (wl_ok(c))
+		wl_f_uint(m, name, n);
+	return n;
+}
+
+static uint8_t len8(struct wl_msg *m, struct wl_cur *c, const char *name)
+{
+	uint8_t n = wl_u8(c);
+	if (wl_ok(c))
+		wl_f_uint(m, name, n);
+	return n;
+}
+
 typedef void ext_fn(struct wl_msg *m, struct hello *h, struct wl_cur *v);
 
 static void ext_server_name(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
 	if (!wl_left(v))
 		return;  /* a server's empty acknowledgement */
-	struct wl_cur l = wl_sub(v, wl_be16(v));
+	struct wl_cur l = wl_sub(v, len16(m, v, "tls.handshake.extensions_server_name_list_len"));
 	while (wl_left(&l)) {
 		uint8_t t = wl_u8(&l);
 		uint16_t n = wl_be16(&l);
 		const uint8_t *name = wl_bytes(&l, n);
 		if (!name)
 			break;
+		wl_f_uint(m, "tls.handshake.extensions_server_name_type", t);
+		wl_f_uint(m, "tls.handshake.extensions_server_name_len", n);
 		if (t == 0) {
 			wl_f_str(m, "tls.handshake.extensions_server_name", name, n);
 			size_t k = n < sizeof h->sni - 1 ? n : sizeof h->sni - 1;
@@ -356,7 +375,7 @@ static void ext_status_request_v2(struct wl_msg *m, struct hello *h, struct wl_c
 
 static void ext_groups(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
-	struct wl_cur l = wl_sub(v, wl_be16(v));
+	struct wl_cur l = wl_sub(v, len16(m, v, "tls.handshake.extensions_supported_groups_length"));
 	while (wl_left(&l) >= 2) {
 		uint16_t g = wl_be16(&l);
 		wl_f_hex(m, "tls.handshake.extensions_supported_group", g);
@@ -366,7 +385,7 @@ static void ext_groups(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 
 static void ext_point_formats(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
-	struct wl_cur l = wl_sub(v, wl_u8(v));
+	struct wl_cur l = wl_sub(v, len8(m, v, "tls.handshake.extensions_ec_point_formats_length"));
 	while (wl_left(&l))
 		wl_f_uint(m, "tls.handshake.extensions_ec_point_format", wl_u8(&l));
 }
@@ -473,13 +492,14 @@ static void ext_delegated(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 
 static void ext_alpn(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
-	struct wl_cur l = wl_sub(v, wl_be16(v));
+	struct wl_cur l = wl_sub(v, len16(m, v, "tls.handshake.extensions_alpn_len"));
 	while (wl_left(&l)) {
 		uint8_t n = wl_u8(&l);
 		struct wl_cur name = wl_at(&l, 0, n);
 		const uint8_t *p = wl_bytes(&l, n);
 		if (!p)
 			break;
+		wl_f_uint(m, "tls.handshake.extensions_alpn_str_len", n);
 		wl_f_str(m, "tls.handshake.extensions_alpn_str", p, n);
 		char one[64];
 		wl_text(&name, n, one, sizeof one, '?');
@@ -522,7 +542,7 @@ static void ext_versions(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 		wl_f_hex(m, "tls.handshake.extensions.supported_version", h->sel_version);
 		return;
 	}
-	struct wl_cur l = wl_sub(v, wl_u8(v));
+	struct wl_cur l = wl_sub(v, len8(m, v, "tls.handshake.extensions.supported_versions_len"));
 	while (wl_left(&l) >= 2) {
 		uint16_t ver = wl_be16(&l);
 		wl_f_hex(m, "tls.handshake.extensions.supported_version", ver);
@@ -542,29 +562,39 @@ static void ext_cookie(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 
 static void ext_psk_modes(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
-	struct wl_cur l = wl_sub(v, wl_u8(v));
+	struct wl_cur l = wl_sub(v, len8(m, v, "tls.extension.psk_ke_modes_length"));
 	while (wl_left(&l))
 		wl_f_uint(m, "tls.extension.psk_ke_mode", wl_u8(&l));
+}
+
+/* A KeyShareEntry's key (RFC 8446 4.2.8) after its group; 0 when cut short. */
+static int key_exchange(struct wl_msg *m, struct wl_cur *c, uint16_t group)
+{
+	uint16_t n = wl_be16(c);
+	const uint8_t *key = wl_bytes(c, n);
+	if (!key)
+		return 0;
+	wl_f_uint(m, "tls.handshake.extensions_key_share_group", group);
+	wl_f_uint(m, "tls.handshake.extensions_key_share_key_exchange_length", n);
+	wl_f_bytes(m, "tls.handshake.extensions_key_share_key_exchange", key, n);
+	return 1;
 }
 
 static void ext_key_share(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
 	if (h->hs != HS_CLIENT_HELLO) {  /* an HRR names a group, a ServerHello sends a share */
 		h->ks_group = wl_be16(v);
-		wl_f_uint(m, h->hrr ? "tls.handshake.extensions_key_share_selected_group" :
-			  "tls.handshake.extensions_key_share_group", h->ks_group);
-		if (!h->hrr)
-			wl_skip(v, wl_be16(v));
+		if (h->hrr)
+			wl_f_uint(m, "tls.handshake.extensions_key_share_selected_group", h->ks_group);
+		else if (wl_ok(v))
+			key_exchange(m, v, h->ks_group);
 		return;
 	}
-	struct wl_cur l = wl_sub(v, wl_be16(v));
+	struct wl_cur l = wl_sub(v, len16(m, v, "tls.handshake.extensions_key_share_client_length"));
 	while (wl_left(&l)) {
 		uint16_t g = wl_be16(&l);
-		uint16_t n = wl_be16(&l);
-		wl_skip(&l, n);
-		if (!wl_ok(&l))
+		if (!key_exchange(m, &l, g))
 			break;
-		wl_f_uint(m, "tls.handshake.extensions_key_share_group", g);
 		if (h->nks < sizeof h->ks / sizeof h->ks[0])
 			h->ks[h->nks++] = g;
 	}
@@ -1305,8 +1335,10 @@ static void hs_server_key_exchange(struct hs_ctx *x, struct wl_cur *b)
 				wl_flow_fact(x->ctx, "group", "%s", group_name(g, gb, sizeof gb));
 			}
 			uint8_t pl = wl_u8(b);
+			const uint8_t *point = wl_bytes(b, pl);
 			wl_f_uint(m, "tls.handshake.server_point_len", pl);
-			wl_skip(b, pl);
+			if (point)
+				wl_f_bytes(m, "tls.handshake.server_point", point, pl);
 		} else {
 			wl_msg_text(m, "ServerKeyExchange (curve type %u)", ct);
 		}
@@ -1339,8 +1371,10 @@ static void hs_client_key_exchange(struct hs_ctx *x, struct wl_cur *b)
 		wl_note(m, WL_INFO, "ClientKeyExchange: the client's ephemeral key share; both sides now "
 			"compute the same premaster secret, which never travels");
 		uint8_t n = wl_u8(b);
+		const uint8_t *point = wl_bytes(b, n);
 		wl_f_uint(m, "tls.handshake.client_point_len", n);
-		wl_skip(b, n);
+		if (point)
+			wl_f_bytes(m, "tls.handshake.client_point", point, n);
 	} else if (suite_has(suite, "DHE")) {
 		wl_note(m, WL_INFO, "ClientKeyExchange: the client's Diffie-Hellman public value");
 		wl_skip(b, wl_be16(b));
@@ -1348,8 +1382,10 @@ static void hs_client_key_exchange(struct hs_ctx *x, struct wl_cur *b)
 		wl_note(m, WL_INFO, "ClientKeyExchange: the premaster secret, encrypted with the server's "
 			"RSA public key from its certificate");
 		uint16_t n = wl_be16(b);
+		const uint8_t *epms = wl_bytes(b, n);
 		wl_f_uint(m, "tls.handshake.epms_len", n);
-		wl_skip(b, n);
+		if (epms)
+			wl_f_bytes(m, "tls.handshake.epms", epms, n);
 		wl_note(m, WL_WARN, "no forward secrecy: the server's private key decrypts this session, "
 			"today or years later");
 	} else {
@@ -2164,6 +2200,9 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.handshake.extensions_length", WL_FT_UINT, "extensions length" },
 	{ "tls.handshake.extension.type", WL_FT_UINT, "extension type" },
 	{ "tls.handshake.extension.len", WL_FT_UINT, "extension length" },
+	{ "tls.handshake.extensions_server_name_list_len", WL_FT_UINT, "SNI list length" },
+	{ "tls.handshake.extensions_server_name_type", WL_FT_UINT, "SNI name type: 0 host name" },
+	{ "tls.handshake.extensions_server_name_len", WL_FT_UINT, "SNI name length" },
 	{ "tls.handshake.extensions_server_name", WL_FT_STR, "SNI host name" },
 	{ "tls.handshake.extensions_status_request_type", WL_FT_UINT, "certificate status type: 1 OCSP, 2 OCSP multi" },
 	{ "tls.handshake.extensions_status_request_responder_ids_len", WL_FT_UINT, "OCSP request: responder IDs length" },
@@ -2172,7 +2211,9 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.handshake.extensions_status_request_len", WL_FT_UINT, "status_request_v2: one request's length" },
 	{ "tls.handshake.ocsp_response_len", WL_FT_UINT, "stapled OCSP response length" },
 	{ "tls.handshake.ocsp_response_list_len", WL_FT_UINT, "stapled OCSP response list length (OCSP multi)" },
+	{ "tls.handshake.extensions_supported_groups_length", WL_FT_UINT, "supported groups length" },
 	{ "tls.handshake.extensions_supported_group", WL_FT_HEX, "supported group" },
+	{ "tls.handshake.extensions_ec_point_formats_length", WL_FT_UINT, "EC point formats length" },
 	{ "tls.handshake.extensions_ec_point_format", WL_FT_UINT, "EC point format" },
 	{ "tls.handshake.sig_hash_alg", WL_FT_HEX, "signature algorithm" },
 	{ "tls.handshake.sig_hash_hash", WL_FT_UINT, "signature algorithm: its first byte (TLS 1.2 hash)" },
@@ -2186,13 +2227,20 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.handshake.cert_type", WL_FT_UINT, "CertificateRequest: a certificate type" },
 	{ "tls.handshake.dnames_len", WL_FT_UINT, "CertificateRequest: CA names length" },
 	{ "tls.handshake.dname_len", WL_FT_UINT, "CertificateRequest: one CA name's length" },
+	{ "tls.handshake.extensions_alpn_len", WL_FT_UINT, "ALPN list length" },
+	{ "tls.handshake.extensions_alpn_str_len", WL_FT_UINT, "ALPN protocol length" },
 	{ "tls.handshake.extensions_alpn_str", WL_FT_STR, "ALPN protocol" },
 	{ "tls.handshake.extensions.psk.identity.selected", WL_FT_UINT, "PSK identity chosen" },
 	{ "tls.handshake.extensions.psk.identity.identity_length", WL_FT_UINT, "PSK identity length" },
+	{ "tls.handshake.extensions.supported_versions_len", WL_FT_UINT, "supported versions length" },
 	{ "tls.handshake.extensions.supported_version", WL_FT_HEX, "supported / chosen version" },
 	{ "tls.handshake.extensions.cookie_len", WL_FT_UINT, "HRR cookie length" },
+	{ "tls.extension.psk_ke_modes_length", WL_FT_UINT, "PSK key exchange modes length" },
 	{ "tls.extension.psk_ke_mode", WL_FT_UINT, "PSK key exchange mode" },
+	{ "tls.handshake.extensions_key_share_client_length", WL_FT_UINT, "ClientHello key shares length" },
 	{ "tls.handshake.extensions_key_share_group", WL_FT_UINT, "key share group" },
+	{ "tls.handshake.extensions_key_share_key_exchange_length", WL_FT_UINT, "key share: key length" },
+	{ "tls.handshake.extensions_key_share_key_exchange", WL_FT_BYTES, "key share: the public key" },
 	{ "tls.handshake.extensions_key_share_selected_group", WL_FT_UINT, "HelloRetryRequest: the group asked for" },
 	{ "tls.handshake.extensions_reneg_info_len", WL_FT_UINT, "renegotiation_info length" },
 	{ "tls.handshake.certificate_request_context_length", WL_FT_UINT, "TLS 1.3 certificate context" },
@@ -2205,9 +2253,12 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.handshake.server_curve_type", WL_FT_HEX, "ServerKeyExchange curve type" },
 	{ "tls.handshake.server_named_curve", WL_FT_HEX, "ServerKeyExchange named curve" },
 	{ "tls.handshake.server_point_len", WL_FT_UINT, "server EC point length" },
+	{ "tls.handshake.server_point", WL_FT_BYTES, "server EC point: its ephemeral public key" },
 	{ "tls.handshake.p_len", WL_FT_UINT, "DH prime length" },
 	{ "tls.handshake.client_point_len", WL_FT_UINT, "client EC point length" },
+	{ "tls.handshake.client_point", WL_FT_BYTES, "client EC point: its ephemeral public key" },
 	{ "tls.handshake.epms_len", WL_FT_UINT, "RSA-encrypted premaster length" },
+	{ "tls.handshake.epms", WL_FT_BYTES, "RSA-encrypted premaster secret" },
 	{ "tls.handshake.session_ticket_lifetime_hint", WL_FT_UINT, "ticket lifetime, seconds" },
 	{ "tls.handshake.session_ticket_length", WL_FT_UINT, "ticket length" },
 	{ "tls.alert_message.level", WL_FT_UINT, "alert level: 1 warning, 2 fatal" },
