@@ -9,7 +9,13 @@
  * That frame is an out-of-order segment that fills the hole before frame 9;
  * tshark 4.0 does not reassemble out of order by default
  * (tcp.reassemble_out_of_order is off), so it never decodes the ServerHello
- * that wirelab, reassembling, finds there. wirelab is right. */
+ * that wirelab, reassembling, finds there. wirelab is right: with
+ * `tshark -r hrr.pcap -o tcp.reassemble_out_of_order:TRUE` tshark 4.0 decodes
+ * that ServerHello in frame 11 too (tls.handshake.type 2, key share group 23).
+ * tests/tshark_fields.py counts the same frame as one extra for each of the
+ * 19 tls.* names of that ServerHello and its record; nothing else of the
+ * corpus and the lab captures differs (frame 6, the HelloRetryRequest, agrees
+ * since its group is extensions_key_share_selected_group). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +27,7 @@
 #include <cmocka.h>
 
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -247,6 +254,19 @@ static void test_client_hello(void **state)
 	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x804");
 	assert_string_equal(wlt_field(m, "tls.extension.psk_ke_mode", 0), "1");
 	assert_string_equal(wlt_field(m, "tls.handshake.extensions_reneg_info_len", 0), "0");
+	/* the vectors' lengths, as tshark shows them */
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_server_name_list_len", 0), "14");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_server_name_type", 0), "0");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_server_name_len", 0), "11");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_supported_groups_length", 0), "4");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_alpn_len", 0), "12");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_alpn_str_len", 1), "8");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions.supported_versions_len", 0), "6");
+	assert_string_equal(wlt_field(m, "tls.extension.psk_ke_modes_length", 0), "1");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_client_length", 0), "36");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_key_exchange_length", 0), "32");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_key_exchange", 0),
+			    "3333333333333333333333333333333333333333333333333333333333333333");
 	assert_non_null(strstr(m->text, "example.com"));
 	assert_non_null(strstr(m->text, "TLS 1.3"));
 	assert_true(wlt_note(m, "SNI in the clear"));
@@ -283,6 +303,8 @@ static void test_tls13_flow(void **state)
 	assert_string_equal(wlt_field(m, "wl.tls.version", 0), "TLS 1.3");
 	assert_string_equal(wlt_field(m, "wl.tls.cipher", 0), "TLS_AES_256_GCM_SHA384");
 	assert_string_equal(wlt_field(m, "tls.handshake.extensions.supported_version", 0), "0x304");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_group", 0), "29");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_key_exchange_length", 0), "32");
 	assert_true(wlt_note(m, "from here on the handshake is encrypted"));
 	assert_true(wlt_note(m, "choice 2 of 5"));
 	m = wlt_find(&t, "tls", "change_cipher_spec", 0);
@@ -419,6 +441,8 @@ struct cert_opts {
 	long serial;
 	const uint8_t *scts;     /* a SignedCertificateTimestampList (RFC 6962 3.3), or NULL */
 	size_t scts_len;
+	X509 **keep;             /* if not NULL: gets the certificate ... */
+	EVP_PKEY **keep_key;     /* ... and its key, for the caller to free */
 };
 
 static void add_scts(X509 *x, const struct cert_opts *o)
@@ -439,6 +463,50 @@ static void add_scts(X509 *x, const struct cert_opts *o)
 }
 
 static size_t make_cert_with(uint8_t *out, size_t cap, int bits, const struct cert_opts *o);
+
+/* A key share whose key runs past its list; an RSA-encrypted premaster. */
+static void test_key_exchange_values(void **state)
+{
+	(void)state;
+	struct b *e = newb();
+	p16(e, 51);
+	p16(e, 6);
+	p16(e, 4);
+	p16(e, 0x0017);
+	p16(e, 0x0100);
+	struct wlt t;
+	client_hello_more(&t, e);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "client_hello", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "malformed: extension 51"));
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_key_share_group", 0), "29");
+	assert_null(wlt_field(m, "tls.handshake.extensions_key_share_group", 1));
+	wlt_free(&t);
+	free(e);
+
+	struct b *c = newb(), *s = newb(), *body = newb(), *msg = newb();
+	client_hello_record(c, "example.com", 0);
+	server_hello_record(s, 0x0035, 0x0303, 0, NULL);
+	p16(body, 4);
+	pn(body, "\xab\xcd\xef\x01", 4);
+	hs(msg, 16, body);
+	rec(c, 22, 0x0303, msg->d, msg->n);
+	wlt_init(&t, NULL);
+	open443(&t);
+	wlt_tcp_send(&t, WL_C2S, c->d, c->n - msg->n - 5);
+	wlt_tcp_send(&t, WL_S2C, s->d, s->n);
+	wlt_tcp_send(&t, WL_C2S, c->d + c->n - msg->n - 5, msg->n + 5);
+	wlt_finish(&t);
+	m = wlt_find(&t, "tls", "client_key_exchange", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.epms_len", 0), "4");
+	assert_string_equal(wlt_field(m, "tls.handshake.epms", 0), "abcdef01");
+	wlt_free(&t);
+	free(c);
+	free(s);
+	free(body);
+	free(msg);
+}
 
 /* A self-signed certificate for CN=localhost, DER. */
 static size_t make_cert(uint8_t *out, size_t cap, int bits)
@@ -474,6 +542,11 @@ static size_t make_cert_with(uint8_t *out, size_t cap, int bits, const struct ce
 	assert_true(len > 0 && (size_t)len <= cap);
 	unsigned char *p = out;
 	i2d_X509(x, &p);
+	if (o->keep) {
+		*o->keep = x;
+		*o->keep_key = k;
+		return (size_t)len;
+	}
 	X509_free(x);
 	EVP_PKEY_free(k);
 	return (size_t)len;
@@ -544,11 +617,15 @@ static void test_tls12_flight(void **state)
 	/* record fields once per record: the Certificate carried them */
 	assert_null(wlt_field(m, "tls.record.content_type", 0));
 	assert_string_equal(wlt_field(m, "tls.handshake.server_named_curve", 0), "0x1d");
+	assert_string_equal(wlt_field(m, "tls.handshake.server_point", 0),
+			    "6666666666666666666666666666666666666666666666666666666666666666");
 	assert_non_null(strstr(m->text, "x25519"));
 	assert_non_null(wlt_find(&t, "tls", "server_hello_done", 0));
 	m = wlt_find(&t, "tls", "client_key_exchange", 0);
 	assert_non_null(m);
 	assert_string_equal(wlt_field(m, "tls.handshake.client_point_len", 0), "32");
+	assert_string_equal(wlt_field(m, "tls.handshake.client_point", 0),
+			    "8888888888888888888888888888888888888888888888888888888888888888");
 	m = wlt_find(&t, "tls", "change_cipher_spec", 0);
 	assert_true(wlt_note(m, "from here on the client's records are encrypted"));
 	m = wlt_find(&t, "tls", "encrypted_handshake", 0);
@@ -689,6 +766,252 @@ static void test_serial_der(void **state)
 		assert_string_equal(wlt_field(m, "x509af.serialNumber", 0), rows[i].want);
 		wlt_free(&t);
 	}
+}
+
+/* A DER OCSPResponse (RFC 6960 4.2.1): successful, no single responses,
+ * signed by a responder certificate of serial 0x2a40 that it carries. */
+static size_t make_ocsp(uint8_t *out, size_t cap)
+{
+	static uint8_t der[4096];
+	X509 *x = NULL;
+	EVP_PKEY *k = NULL;
+	const struct cert_opts o = { .serial = 0x2a40, .keep = &x, .keep_key = &k };
+	make_cert_with(der, sizeof der, 1024, &o);
+	OCSP_BASICRESP *basic = OCSP_BASICRESP_new();
+	assert_true(OCSP_basic_sign(basic, x, k, EVP_sha256(), NULL, 0));
+	OCSP_RESPONSE *r = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic);
+	assert_non_null(r);
+	int len = i2d_OCSP_RESPONSE(r, NULL);
+	assert_true(len > 0 && (size_t)len <= cap);
+	unsigned char *p = out;
+	i2d_OCSP_RESPONSE(r, &p);
+	OCSP_RESPONSE_free(r);
+	OCSP_BASICRESP_free(basic);
+	X509_free(x);
+	EVP_PKEY_free(k);
+	return (size_t)len;
+}
+
+/* status_request (5) and status_request_v2 (17, one OCSP-multi request) in
+ * a ClientHello: each request's type, as tshark lists them, and lengths. */
+static void test_status_requests(void **state)
+{
+	(void)state;
+	struct b *e = newb();
+	p16(e, 5);
+	p16(e, 5);
+	p8(e, 1);
+	p16(e, 0);
+	p16(e, 0);
+	p16(e, 17);
+	size_t l = open16(e), ll = open16(e);
+	p8(e, 2);
+	p16(e, 4);
+	p16(e, 0);
+	p16(e, 0);
+	close16(e, ll);
+	close16(e, l);
+	struct wlt t;
+	client_hello_more(&t, e);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "client_hello", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_type", 0), "1");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_type", 1), "2");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_responder_ids_len", 1), "0");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_exts_len", 1), "0");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_list_len", 0), "7");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_len", 0), "4");
+	assert_false(wlt_note(m, "malformed"));
+	wlt_free(&t);
+
+	/* hostile: the v2 request's length runs past its list */
+	e->d[e->n - 6] = 0;
+	e->d[e->n - 5] = 40;
+	client_hello_more(&t, e);
+	m = wlt_find(&t, "tls", "client_hello", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "malformed: extension 17"));
+	assert_null(wlt_field(m, "tls.handshake.extensions_status_request_len", 0));
+	wlt_free(&t);
+	free(e);
+}
+
+/* The hellos and a CertificateStatus message of body. */
+static void certificate_status_flight(struct wlt *t, const struct b *body)
+{
+	struct b *c = newb(), *s = newb(), *msg = newb();
+	client_hello_record(c, "localhost", 0);
+	server_hello_record(s, 0xc02f, 0x0303, 0, NULL);
+	hs(msg, 22, body);
+	rec(s, 22, 0x0303, msg->d, msg->n);
+	wlt_init(t, NULL);
+	open443(t);
+	wlt_tcp_send(t, WL_C2S, c->d, c->n);
+	wlt_tcp_send(t, WL_S2C, s->d, s->n);
+	wlt_finish(t);
+	free(c);
+	free(s);
+	free(msg);
+}
+
+/* A stapled OCSP answer: its type and length, and the responder's
+ * certificate in it, whose serial tshark shows as x509af.serialNumber. */
+static void test_certificate_status(void **state)
+{
+	(void)state;
+	static uint8_t ocsp[8192];
+	size_t on = make_ocsp(ocsp, sizeof ocsp);
+	struct b *body = newb();
+	p8(body, 1);
+	p24(body, (unsigned)on);
+	pn(body, ocsp, on);
+	struct wlt t;
+	certificate_status_flight(&t, body);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "certificate_status", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_type", 0), "1");
+	char want[16];
+	snprintf(want, sizeof want, "%zu", on);
+	assert_string_equal(wlt_field(m, "tls.handshake.ocsp_response_len", 0), want);
+	assert_string_equal(wlt_field(m, "x509af.serialNumber", 0), "2a40");
+	assert_string_equal(wlt_field(m, "x509ce.dNSName", 0), "localhost");
+	assert_false(wlt_note(m, "malformed"));
+	wlt_free(&t);
+
+	/* hostile: the response's length runs past the message; then bytes that are not DER */
+	body->d[1] = 0x7f;
+	certificate_status_flight(&t, body);
+	m = wlt_find(&t, "tls", "certificate_status", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "malformed: CertificateStatus cut short"));
+	assert_null(wlt_field(m, "x509af.serialNumber", 0));
+	wlt_free(&t);
+	body->n = 0;
+	p8(body, 1);
+	p24(body, 4);
+	p8(body, 0x30);
+	p8(body, 0x7f);
+	p16(body, 0);
+	certificate_status_flight(&t, body);
+	m = wlt_find(&t, "tls", "certificate_status", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "malformed: the OCSP response is not valid DER"));
+	wlt_free(&t);
+	free(body);
+}
+
+/* One SCT (RFC 6962 3.2): version 0, log ID a1.., timestamp ms, no
+ * extensions, signature algorithm alg over a 3-byte signature. */
+static void sct(struct b *o, unsigned alg, uint64_t ms)
+{
+	size_t l = open16(o);
+	p8(o, 0);
+	pfill(o, 0xa1, 32);
+	for (int i = 7; i >= 0; i--)
+		p8(o, (unsigned)(ms >> (8 * i)));
+	p16(o, 0);
+	p16(o, alg);
+	p16(o, 3);
+	pfill(o, 0x5c, 3);
+	close16(o, l);
+}
+
+/* A certificate's SCTs, as tshark shows them: the list, each SCT's fields,
+ * its signature algorithm among the tls.handshake.sig_hash_alg values. */
+static void test_certificate_scts(void **state)
+{
+	(void)state;
+	static uint8_t der[4096];
+	struct b *list = newb();
+	size_t l = open16(list);
+	sct(list, 0x0403, 1672852448129ull);   /* Jan  4, 2023 17:14:08.129 UTC */
+	sct(list, 0x0401, 1672852448613ull);
+	close16(list, l);
+	struct cert_opts o = { .serial = 7, .scts = list->d, .scts_len = list->n };
+	size_t dn = make_cert_with(der, sizeof der, 1024, &o);
+	struct wlt t;
+	certificate_flight(&t, der, dn);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "certificate", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.sct.scts_length", 0), "104");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_length", 0), "50");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_length", 1), "50");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_version", 0), "0");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_logid", 0),
+			    "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_timestamp", 0), "2023-01-04T17:14:08.129000000Z");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_timestamp", 1), "2023-01-04T17:14:08.613000000Z");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_extensions_length", 0), "0");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x403");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 1), "0x401");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_signature_length", 0), "3");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_signature", 0), "5c5c5c");
+	assert_true(wlt_note(m, "carries 2 SCTs"));
+	assert_false(wlt_note(m, "malformed"));
+	wlt_free(&t);
+
+	/* hostile: the list's length runs past its extension, then the first
+	 * SCT's past the list */
+	static const unsigned lies[][2] = { { 0, 0x0400 }, { 2, 0x0100 } };
+	for (size_t i = 0; i < 2; i++) {
+		struct b *bad = newb();
+		memcpy(bad->d, list->d, list->n);
+		bad->n = list->n;
+		bad->d[lies[i][0]] = (uint8_t)(lies[i][1] >> 8);
+		bad->d[lies[i][0] + 1] = (uint8_t)lies[i][1];
+		o.scts = bad->d;
+		dn = make_cert_with(der, sizeof der, 1024, &o);
+		certificate_flight(&t, der, dn);
+		m = wlt_find(&t, "tls", "certificate", 0);
+		assert_non_null(m);
+		assert_true(wlt_note(m, "malformed: certificate 1: its SCT list runs past its extension"));
+		assert_string_equal(wlt_field(m, "wl.tls.cert.subject", 0), "CN=localhost");
+		/* the SCTs that are whole still show; one cut short shows nothing */
+		if (i == 0)
+			assert_non_null(wlt_field(m, "tls.sct.sct_signature", 1));
+		else
+			assert_null(wlt_field(m, "tls.sct.sct_signature", 0));
+		wlt_free(&t);
+		free(bad);
+	}
+	free(list);
+}
+
+/* signed_certificate_timestamp (18) in a ServerHello holds the same list. */
+static void test_sct_extension(void **state)
+{
+	(void)state;
+	struct b *c = newb(), *body = newb(), *msg = newb(), *s = newb();
+	client_hello_record(c, "example.com", 0);
+	server_hello_body(body, 0xc02f, 0x0303, 0, NULL);
+	size_t before = body->n;
+	p16(body, 18);
+	size_t el = open16(body), l = open16(body);
+	sct(body, 0x0804, 1000);
+	close16(body, l);
+	close16(body, el);
+	size_t ext_len = (size_t)(body->d[70] << 8 | body->d[71]) + body->n - before;
+	body->d[70] = (uint8_t)(ext_len >> 8);   /* the extensions length after the compression method */
+	body->d[71] = (uint8_t)ext_len;
+	hs(msg, 2, body);
+	rec(s, 22, 0x0303, msg->d, msg->n);
+	struct wlt t;
+	wlt_init(&t, NULL);
+	open443(&t);
+	wlt_tcp_send(&t, WL_C2S, c->d, c->n);
+	wlt_tcp_send(&t, WL_S2C, s->d, s->n);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "server_hello", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.sct.scts_length", 0), "52");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x804");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_timestamp", 0), "1970-01-01T00:00:01.000000000Z");
+	assert_false(wlt_note(m, "malformed"));
+	wlt_free(&t);
+	free(c);
+	free(body);
+	free(msg);
+	free(s);
 }
 
 static void test_weak_choices(void **state)
@@ -1256,7 +1579,9 @@ static size_t seal(const EVP_CIPHER *ci, const uint8_t *key, const uint8_t nonce
 /* A TLS 1.3 record sealed with a traffic secret: inner content + type. */
 static void seal13(struct b *out, const uint8_t *secret, uint64_t seq, uint8_t type, const void *pt, size_t n)
 {
-	uint8_t key[32], iv[12], nonce[12], inner[512], hdr[5];
+	static uint8_t inner[8192];
+	uint8_t key[32], iv[12], nonce[12], hdr[5];
+	assert_true(n + 1 <= sizeof inner);
 	assert_int_equal(tls13_expand_label("SHA256", secret, 32, "key", key, 16), 0);
 	assert_int_equal(tls13_expand_label("SHA256", secret, 32, "iv", iv, 12), 0);
 	memcpy(nonce, iv, 12);
@@ -1389,6 +1714,135 @@ static void test_decrypt_tls13(void **state)
 	free(c2);
 	free(s);
 	free(pt);
+}
+
+/* A TLS 1.3 session whose server sends the handshake messages in pt (one
+ * protected record) after its ServerHello, the key log holding the
+ * handshake secrets. */
+static void tls13_server_flight(struct wlt *t, const struct b *pt)
+{
+	uint8_t cs[32], ss[32], crand[32];
+	memset(crand, 0x11, 32);
+	for (int i = 0; i < 32; i++) {
+		cs[i] = (uint8_t)(i + 1);
+		ss[i] = (uint8_t)(0x80 + i);
+	}
+	char path[] = "/tmp/wl-test-tls-keylog-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	char hr[65], hc[65], hs_[65];
+	hexs(hr, crand, 32);
+	hexs(hc, cs, 32);
+	hexs(hs_, ss, 32);
+	fprintf(f, "SERVER_HANDSHAKE_TRAFFIC_SECRET %s %s\nCLIENT_HANDSHAKE_TRAFFIC_SECRET %s %s\n",
+		hr, hs_, hr, hc);
+	fclose(f);
+	struct b *c = newb(), *s = newb();
+	client_hello_record(c, "localhost", 1);
+	server_hello_record(s, 0x1301, 0x0303, 1, NULL);
+	seal13(s, ss, 0, 22, pt->d, pt->n);
+	struct wl_opts o = { .keylog = path };
+	wlt_init_opts(t, NULL, &o);
+	open443(t);
+	wlt_tcp_send(t, WL_C2S, c->d, c->n);
+	wlt_tcp_send(t, WL_S2C, s->d, s->n);
+	wlt_finish(t);
+	unlink(path);
+	free(c);
+	free(s);
+}
+
+/* TLS 1.3: a CertificateRequest is a context and extensions; a Certificate
+ * entry has extensions of its own (here an SCT list); a CertificateVerify
+ * always names its algorithm. */
+static void test_tls13_server_auth(void **state)
+{
+	(void)state;
+	static const uint16_t algs[] = { 0x0804, 0x0403 }, cert_algs[] = { 0x0401 };
+	static uint8_t der[4096];
+	size_t dn = make_cert(der, sizeof der, 1024);
+	struct b *pt = newb(), *body = newb();
+	p8(body, 1);   /* CertificateRequest: a 1-byte context */
+	p8(body, 0x42);
+	size_t el = open16(body);
+	ext_sig_list(body, 13, algs, 2, 0);
+	ext_sig_list(body, 50, cert_algs, 1, 0);
+	close16(body, el);
+	hs(pt, 13, body);
+	body->n = 0;
+	p8(body, 0);   /* Certificate: no context, one entry with an SCT extension */
+	size_t list = body->n;
+	p24(body, 0);
+	p24(body, (unsigned)dn);
+	pn(body, der, dn);
+	el = open16(body);
+	p16(body, 18);
+	size_t l = open16(body), sl = open16(body);
+	sct(body, 0x0403, 1000);
+	close16(body, sl);
+	close16(body, l);
+	static uint8_t ocsp[8192];
+	size_t on = make_ocsp(ocsp, sizeof ocsp);
+	p16(body, 5);   /* status_request: the stapled OCSP answer */
+	l = open16(body);
+	p8(body, 1);
+	p24(body, (unsigned)on);
+	pn(body, ocsp, on);
+	close16(body, l);
+	close16(body, el);
+	size_t total = body->n - list - 3;
+	body->d[list] = (uint8_t)(total >> 16);
+	body->d[list + 1] = (uint8_t)(total >> 8);
+	body->d[list + 2] = (uint8_t)total;
+	hs(pt, 11, body);
+	body->n = 0;
+	p16(body, 0x0804);   /* CertificateVerify */
+	p16(body, 4);
+	pfill(body, 0x99, 4);
+	hs(pt, 15, body);
+	struct wlt t;
+	tls13_server_flight(&t, pt);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "certificate_request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.certificate_request_context_length", 0), "1");
+	assert_string_equal(wlt_field(m, "tls.handshake.extension.type", 0), "13");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x804");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 2), "0x401");
+	assert_null(wlt_field(m, "tls.handshake.cert_types_count", 0));
+	assert_false(wlt_note(m, "malformed"));
+	m = wlt_find(&t, "tls", "certificate", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.extension.type", 0), "18");
+	assert_string_equal(wlt_field(m, "tls.handshake.extension.type", 1), "5");
+	assert_string_equal(wlt_field(m, "tls.handshake.extensions_status_request_type", 0), "1");
+	assert_string_equal(wlt_field(m, "x509af.serialNumber", 1), "2a40");
+	assert_string_equal(wlt_field(m, "tls.sct.sct_timestamp", 0), "1970-01-01T00:00:01.000000000Z");
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x403");
+	assert_string_equal(wlt_field(m, "wl.tls.cert.subject", 0), "CN=localhost");
+	assert_false(wlt_note(m, "malformed"));
+	m = wlt_find(&t, "tls", "certificate_verify", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "tls.handshake.sig_hash_alg", 0), "0x804");
+	assert_string_equal(wlt_field(m, "tls.handshake.client_cert_vrfy.sig_len", 0), "4");
+	assert_string_equal(wlt_field(m, "tls.handshake.client_cert_vrfy.sig", 0), "99999999");
+	assert_non_null(strstr(m->text, "0x0804"));
+	wlt_free(&t);
+
+	/* hostile: the CertificateRequest's signature_algorithms list runs past its extension */
+	pt->n = body->n = 0;
+	p8(body, 0);
+	el = open16(body);
+	ext_sig_list(body, 13, algs, 2, 0x40);
+	close16(body, el);
+	hs(pt, 13, body);
+	tls13_server_flight(&t, pt);
+	m = wlt_find(&t, "tls", "certificate_request", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "malformed: extension 13"));
+	wlt_free(&t);
+	free(pt);
+	free(body);
 }
 
 /* A TLS 1.3 session on port sport whose application records (after each
@@ -1699,9 +2153,14 @@ int main(void)
 		cmocka_unit_test(test_tls13_flow),
 		cmocka_unit_test(test_hello_retry_request),
 		cmocka_unit_test(test_signature_algorithm_lists),
+		cmocka_unit_test(test_key_exchange_values),
 		cmocka_unit_test(test_tls12_flight),
 		cmocka_unit_test(test_certificate_request_12),
 		cmocka_unit_test(test_serial_der),
+		cmocka_unit_test(test_certificate_scts),
+		cmocka_unit_test(test_status_requests),
+		cmocka_unit_test(test_certificate_status),
+		cmocka_unit_test(test_sct_extension),
 		cmocka_unit_test(test_weak_choices),
 		cmocka_unit_test(test_downgrade_sentinel),
 		cmocka_unit_test(test_inferred_alert),
@@ -1718,6 +2177,7 @@ int main(void)
 		cmocka_unit_test(test_not_tls_and_probe),
 		cmocka_unit_test(test_gap_resync),
 		cmocka_unit_test(test_decrypt_tls13),
+		cmocka_unit_test(test_tls13_server_auth),
 		cmocka_unit_test(test_decrypt_after_gap),
 		cmocka_unit_test(test_decrypt_inner_probe),
 		cmocka_unit_test(test_decrypt_inner_port),

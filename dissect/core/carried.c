@@ -88,6 +88,8 @@ static void buf_drop(struct wl_ctx *ctx, struct carried_buf *b, size_t n)
 {
 	if (n > b->len)
 		n = b->len;
+	if (!n)
+		return;   /* b->p may still be NULL: no arithmetic on it */
 	memmove(b->p, b->p + n, b->len - n);
 	b->len -= (uint32_t)n;
 	ctx->buffered -= n;

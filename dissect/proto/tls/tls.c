@@ -29,6 +29,7 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -264,19 +265,38 @@ static void strcat_list(char *dst, size_t n, const char *item)
 
 /* ---- extensions ---- */
 
+/* A vector's length (RFC 8446 3.4), shown under name when it could be read. */
+static uint16_t len16(struct wl_msg *m, struct wl_cur *c, const char *name)
+{
+	uint16_t n = wl_be16(c);
+	if (wl_ok(c))
+		wl_f_uint(m, name, n);
+	return n;
+}
+
+static uint8_t len8(struct wl_msg *m, struct wl_cur *c, const char *name)
+{
+	uint8_t n = wl_u8(c);
+	if (wl_ok(c))
+		wl_f_uint(m, name, n);
+	return n;
+}
+
 typedef void ext_fn(struct wl_msg *m, struct hello *h, struct wl_cur *v);
 
 static void ext_server_name(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
 	if (!wl_left(v))
 		return;  /* a server's empty acknowledgement */
-	struct wl_cur l = wl_sub(v, wl_be16(v));
+	struct wl_cur l = wl_sub(v, len16(m, v, "tls.handshake.extensions_server_name_list_len"));
 	while (wl_left(&l)) {
 		uint8_t t = wl_u8(&l);
 		uint16_t n = wl_be16(&l);
 		const uint8_t *name = wl_bytes(&l, n);
 		if (!name)
 			break;
+		wl_f_uint(m, "tls.handshake.extensions_server_name_type", t);
+		wl_f_uint(m, "tls.handshake.extensions_server_name_len", n);
 		if (t == 0) {
 			wl_f_str(m, "tls.handshake.extensions_server_name", name, n);
 			size_t k = n < sizeof h->sni - 1 ? n : sizeof h->sni - 1;
@@ -289,16 +309,73 @@ static void ext_server_name(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 		wl_invalid(v);
 }
 
+static void cert_status(struct wl_msg *m, struct wl_cur *c);
+
+enum { STATUS_OCSP = 1, STATUS_OCSP_MULTI = 2 };   /* CertificateStatusType */
+
+/* An OCSPStatusRequest (RFC 6066 8): the responders the client trusts and
+ * the extensions for the request, shown by their lengths. */
+static void ocsp_status_request(struct wl_msg *m, struct wl_cur *c)
+{
+	uint16_t ids = wl_be16(c);
+	wl_skip(c, ids);
+	if (!wl_ok(c))
+		return;
+	wl_f_uint(m, "tls.handshake.extensions_status_request_responder_ids_len", ids);
+	uint16_t exts = wl_be16(c);
+	wl_skip(c, exts);
+	if (wl_ok(c))
+		wl_f_uint(m, "tls.handshake.extensions_status_request_exts_len", exts);
+}
+
+/* status_request (5): in a ClientHello the request for a stapled OCSP
+ * answer; in a TLS 1.3 Certificate entry the answer (RFC 8446 4.4.2.1);
+ * empty in a TLS 1.2 ServerHello. */
 static void ext_status_request(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
-	if (h->hs == HS_CLIENT_HELLO && wl_left(v))
-		wl_f_uint(m, "tls.handshake.extensions_status_request_type", wl_u8(v));
-	wl_skip(v, wl_left(v));
+	if (h->hs == HS_CLIENT_HELLO && wl_left(v)) {
+		uint8_t type = wl_u8(v);
+		wl_f_uint(m, "tls.handshake.extensions_status_request_type", type);
+		if (type == STATUS_OCSP || type == STATUS_OCSP_MULTI)
+			ocsp_status_request(m, v);
+	} else if (h->hs == HS_CERTIFICATE && wl_left(v)) {
+		cert_status(m, v);
+	}
+	if (wl_ok(v))
+		wl_skip(v, wl_left(v));   /* another type's request: not decoded */
+}
+
+/* status_request_v2 (17, RFC 6961 2.2): the client's requests as a list,
+ * each with its type and length. */
+static void ext_status_request_v2(struct wl_msg *m, struct hello *h, struct wl_cur *v)
+{
+	if (h->hs != HS_CLIENT_HELLO) {
+		wl_skip(v, wl_left(v));
+		return;
+	}
+	uint16_t n = wl_be16(v);
+	if (!wl_ok(v))
+		return;
+	wl_f_uint(m, "tls.handshake.extensions_status_request_list_len", n);
+	struct wl_cur l = wl_sub(v, n);
+	while (wl_left(&l)) {
+		uint8_t type = wl_u8(&l);
+		uint16_t len = wl_be16(&l);
+		struct wl_cur req = wl_sub(&l, len);
+		if (!wl_ok(&l))
+			break;
+		wl_f_uint(m, "tls.handshake.extensions_status_request_type", type);
+		wl_f_uint(m, "tls.handshake.extensions_status_request_len", len);
+		if (type == STATUS_OCSP || type == STATUS_OCSP_MULTI)
+			ocsp_status_request(m, &req);
+	}
+	if (!wl_ok(&l))
+		wl_invalid(v);
 }
 
 static void ext_groups(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
-	struct wl_cur l = wl_sub(v, wl_be16(v));
+	struct wl_cur l = wl_sub(v, len16(m, v, "tls.handshake.extensions_supported_groups_length"));
 	while (wl_left(&l) >= 2) {
 		uint16_t g = wl_be16(&l);
 		wl_f_hex(m, "tls.handshake.extensions_supported_group", g);
@@ -308,7 +385,7 @@ static void ext_groups(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 
 static void ext_point_formats(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
-	struct wl_cur l = wl_sub(v, wl_u8(v));
+	struct wl_cur l = wl_sub(v, len8(m, v, "tls.handshake.extensions_ec_point_formats_length"));
 	while (wl_left(&l))
 		wl_f_uint(m, "tls.handshake.extensions_ec_point_format", wl_u8(&l));
 }
@@ -336,6 +413,66 @@ static void sig_alg_list(struct wl_msg *m, struct wl_cur *c)
 		sig_alg(m, wl_be16(&l));
 }
 
+/* One SignedCertificateTimestamp (RFC 6962 3.2): a Certificate Transparency
+ * log's signed promise to publish the certificate. All or nothing: a cut
+ * SCT shows none of its fields. */
+static int sct_one(struct wl_msg *m, struct wl_cur *c)
+{
+	uint8_t version = wl_u8(c);
+	const uint8_t *log_id = wl_bytes(c, 32);
+	uint64_t ms = wl_be64(c);
+	uint16_t ext_len = wl_be16(c);
+	wl_skip(c, ext_len);
+	uint16_t alg = wl_be16(c);
+	uint16_t sig_len = wl_be16(c);
+	const uint8_t *sig = wl_bytes(c, sig_len);
+	if (!wl_ok(c) || !log_id || !sig)
+		return 0;
+	wl_f_uint(m, "tls.sct.sct_version", version);
+	wl_f_bytes(m, "tls.sct.sct_logid", log_id, 32);
+	if (ms <= INT64_MAX / 1000000)  /* milliseconds since 1970; later ones are nonsense */
+		wl_f_time(m, "tls.sct.sct_timestamp", (int64_t)ms * 1000000);
+	wl_f_uint(m, "tls.sct.sct_extensions_length", ext_len);
+	sig_alg(m, alg);
+	wl_f_uint(m, "tls.sct.sct_signature_length", sig_len);
+	wl_f_bytes(m, "tls.sct.sct_signature", sig, sig_len);
+	return 1;
+}
+
+/* A SignedCertificateTimestampList (RFC 6962 3.3): in a certificate's
+ * extension 1.3.6.1.4.1.11129.2.4.2 or in the TLS extension 18. Returns
+ * the SCTs read; a length past the end marks c invalid. */
+static unsigned sct_list(struct wl_msg *m, struct wl_cur *c)
+{
+	uint16_t n = wl_be16(c);
+	if (!wl_ok(c))
+		return 0;
+	wl_f_uint(m, "tls.sct.scts_length", n);
+	struct wl_cur l = wl_sub(c, n);
+	unsigned count = 0;
+	while (wl_left(&l) >= 2) {
+		uint16_t len = wl_be16(&l);
+		struct wl_cur one = wl_sub(&l, len);
+		wl_f_uint(m, "tls.sct.sct_length", len);
+		if (!wl_ok(&l))
+			break;   /* its length runs past the list: not an SCT to show */
+		if (!sct_one(m, &one))
+			wl_invalid(&l);
+		count += wl_ok(&l);
+	}
+	if (!wl_ok(&l) || wl_left(&l))
+		wl_invalid(c);
+	return count;
+}
+
+/* signed_certificate_timestamp (18): empty in a ClientHello, the list in a
+ * ServerHello or a TLS 1.3 Certificate entry. */
+static void ext_sct(struct wl_msg *m, struct hello *h, struct wl_cur *v)
+{
+	if (wl_left(v))
+		sct_list(m, v);
+}
+
 /* signature_algorithms (13) and signature_algorithms_cert (50). */
 static void ext_sigalgs(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
@@ -355,13 +492,14 @@ static void ext_delegated(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 
 static void ext_alpn(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
-	struct wl_cur l = wl_sub(v, wl_be16(v));
+	struct wl_cur l = wl_sub(v, len16(m, v, "tls.handshake.extensions_alpn_len"));
 	while (wl_left(&l)) {
 		uint8_t n = wl_u8(&l);
 		struct wl_cur name = wl_at(&l, 0, n);
 		const uint8_t *p = wl_bytes(&l, n);
 		if (!p)
 			break;
+		wl_f_uint(m, "tls.handshake.extensions_alpn_str_len", n);
 		wl_f_str(m, "tls.handshake.extensions_alpn_str", p, n);
 		char one[64];
 		wl_text(&name, n, one, sizeof one, '?');
@@ -404,7 +542,7 @@ static void ext_versions(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 		wl_f_hex(m, "tls.handshake.extensions.supported_version", h->sel_version);
 		return;
 	}
-	struct wl_cur l = wl_sub(v, wl_u8(v));
+	struct wl_cur l = wl_sub(v, len8(m, v, "tls.handshake.extensions.supported_versions_len"));
 	while (wl_left(&l) >= 2) {
 		uint16_t ver = wl_be16(&l);
 		wl_f_hex(m, "tls.handshake.extensions.supported_version", ver);
@@ -424,29 +562,39 @@ static void ext_cookie(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 
 static void ext_psk_modes(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
-	struct wl_cur l = wl_sub(v, wl_u8(v));
+	struct wl_cur l = wl_sub(v, len8(m, v, "tls.extension.psk_ke_modes_length"));
 	while (wl_left(&l))
 		wl_f_uint(m, "tls.extension.psk_ke_mode", wl_u8(&l));
+}
+
+/* A KeyShareEntry's key (RFC 8446 4.2.8) after its group; 0 when cut short. */
+static int key_exchange(struct wl_msg *m, struct wl_cur *c, uint16_t group)
+{
+	uint16_t n = wl_be16(c);
+	const uint8_t *key = wl_bytes(c, n);
+	if (!key)
+		return 0;
+	wl_f_uint(m, "tls.handshake.extensions_key_share_group", group);
+	wl_f_uint(m, "tls.handshake.extensions_key_share_key_exchange_length", n);
+	wl_f_bytes(m, "tls.handshake.extensions_key_share_key_exchange", key, n);
+	return 1;
 }
 
 static void ext_key_share(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
 	if (h->hs != HS_CLIENT_HELLO) {  /* an HRR names a group, a ServerHello sends a share */
 		h->ks_group = wl_be16(v);
-		wl_f_uint(m, h->hrr ? "tls.handshake.extensions_key_share_selected_group" :
-			  "tls.handshake.extensions_key_share_group", h->ks_group);
-		if (!h->hrr)
-			wl_skip(v, wl_be16(v));
+		if (h->hrr)
+			wl_f_uint(m, "tls.handshake.extensions_key_share_selected_group", h->ks_group);
+		else if (wl_ok(v))
+			key_exchange(m, v, h->ks_group);
 		return;
 	}
-	struct wl_cur l = wl_sub(v, wl_be16(v));
+	struct wl_cur l = wl_sub(v, len16(m, v, "tls.handshake.extensions_key_share_client_length"));
 	while (wl_left(&l)) {
 		uint16_t g = wl_be16(&l);
-		uint16_t n = wl_be16(&l);
-		wl_skip(&l, n);
-		if (!wl_ok(&l))
+		if (!key_exchange(m, &l, g))
 			break;
-		wl_f_uint(m, "tls.handshake.extensions_key_share_group", g);
 		if (h->nks < sizeof h->ks / sizeof h->ks[0])
 			h->ks[h->nks++] = g;
 	}
@@ -476,8 +624,9 @@ struct ext_kind {
 };
 
 static const struct ext_kind ext_kinds[] = {
-	{ 0, ext_server_name }, { 5, ext_status_request }, { 10, ext_groups },
-	{ 11, ext_point_formats }, { 13, ext_sigalgs }, { 16, ext_alpn }, { 22, ext_etm }, { 23, ext_ems },
+	{ 0, ext_server_name }, { 5, ext_status_request }, { 10, ext_groups }, { 17, ext_status_request_v2 },
+	{ 11, ext_point_formats }, { 13, ext_sigalgs }, { 16, ext_alpn }, { 18, ext_sct },
+	{ 22, ext_etm }, { 23, ext_ems },
 	{ 34, ext_delegated }, { 35, ext_ticket }, { 41, ext_psk }, { 42, ext_early },
 	{ 43, ext_versions }, { 44, ext_cookie }, { 45, ext_psk_modes }, { 50, ext_sigalgs },
 	{ 51, ext_key_share }, { 0xff01, ext_reneg },
@@ -940,6 +1089,32 @@ static X509 *cert_parse(struct wl_ctx *ctx, const uint8_t *der, uint32_t n, int 
 	return c;
 }
 
+/* The certificate's SCTs (RFC 6962 3.3): its extension's value is an OCTET
+ * STRING that holds the TLS-encoded list. */
+static void cert_scts(struct wl_msg *m, X509 *c, const char *what)
+{
+	int at = X509_get_ext_by_NID(c, NID_ct_precert_scts, -1);
+	const ASN1_OCTET_STRING *v = at >= 0 ? X509_EXTENSION_get_data(X509_get_ext(c, at)) : NULL;
+	if (!v)
+		return;
+	const unsigned char *p = ASN1_STRING_get0_data(v);
+	long len = 0;
+	int tag = 0, cls = 0;
+	if (ASN1_get_object(&p, &len, &tag, &cls, ASN1_STRING_length(v)) & 0x80 ||
+	    tag != V_ASN1_OCTET_STRING) {
+		wl_note(m, WL_ERROR, "malformed: %s: its SCT extension is not an OCTET STRING", what);
+		return;
+	}
+	struct wl_cur list = wl_cur_make(p, (size_t)len);
+	unsigned n = sct_list(m, &list);
+	if (!wl_ok(&list))
+		wl_note(m, WL_ERROR, "malformed: %s: its SCT list runs past its extension", what);
+	else if (n)
+		wl_note(m, WL_INFO, "%s carries %u SCT%s: Certificate Transparency logs signed that "
+			"they publish it, so a wrongly issued certificate can be found", what, n,
+			n > 1 ? "s" : "");
+}
+
 /* The serial as tshark shows it: the DER INTEGER's content octets as they
  * are, with the leading 00 that keeps a positive number's top bit clear;
  * OpenSSL keeps only the magnitude. It refuses INTEGERs that are not
@@ -954,6 +1129,61 @@ static void serial_field(struct wl_msg *m, const ASN1_INTEGER *serial)
 	if (n > 0 && !(ASN1_get_object(&p, &len, &tag, &cls, n) & 0x80) && tag == V_ASN1_INTEGER)
 		wl_f_bytes(m, "x509af.serialNumber", p, (size_t)len);
 	OPENSSL_free(der);
+}
+
+/* The certificates in a DER OCSPResponse (RFC 6960 4.2.1), the responder's
+ * own: tshark shows their fields as it shows a chain's. */
+static void ocsp_certs(struct wl_msg *m, const uint8_t *der, uint32_t n)
+{
+	const unsigned char *p = der;
+	OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &p, n);
+	OCSP_BASICRESP *basic = r ? OCSP_response_get1_basic(r) : NULL;
+	const STACK_OF(X509) *certs = basic ? OCSP_resp_get0_certs(basic) : NULL;
+	for (int i = 0; certs && i < sk_X509_num(certs); i++) {
+		X509 *c = sk_X509_value(certs, i);
+		serial_field(m, X509_get0_serialNumber(c));
+		cert_san(m, c);
+		cert_scts(m, c, "the OCSP responder's certificate");
+	}
+	if (!r)
+		wl_note(m, WL_ERROR, "malformed: the OCSP response is not valid DER");
+	OCSP_BASICRESP_free(basic);
+	OCSP_RESPONSE_free(r);
+}
+
+/* One OCSPResponse behind its 24-bit length. */
+static void ocsp_response(struct wl_msg *m, struct wl_cur *c)
+{
+	uint32_t n = wl_be24(c);
+	const uint8_t *der = wl_bytes(c, n);
+	if (!der)
+		return;
+	wl_f_uint(m, "tls.handshake.ocsp_response_len", n);
+	if (n)
+		ocsp_certs(m, der, n);
+}
+
+/* A CertificateStatus (RFC 6066 8, RFC 6961 2.2): the TLS 1.2 handshake
+ * message, or a TLS 1.3 Certificate entry's status_request. */
+static void cert_status(struct wl_msg *m, struct wl_cur *c)
+{
+	uint8_t type = wl_u8(c);
+	if (!wl_ok(c))
+		return;
+	wl_f_uint(m, "tls.handshake.extensions_status_request_type", type);
+	if (type == STATUS_OCSP) {
+		ocsp_response(m, c);
+	} else if (type == STATUS_OCSP_MULTI) {
+		uint32_t n = wl_be24(c);
+		if (!wl_ok(c))
+			return;
+		wl_f_uint(m, "tls.handshake.ocsp_response_list_len", n);
+		struct wl_cur l = wl_sub(c, n);
+		while (wl_left(&l))
+			ocsp_response(m, &l);
+		if (!wl_ok(&l))
+			wl_invalid(c);
+	}
 }
 
 /* One certificate through OpenSSL; the first (the server's own) is checked
@@ -975,6 +1205,9 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 	wl_f_time(m, "wl.tls.cert.not_before", nb);
 	wl_f_time(m, "wl.tls.cert.not_after", na);
 	cert_san(m, c);
+	char what[32];
+	snprintf(what, sizeof what, "certificate %u", idx + 1);
+	cert_scts(m, c, what);
 	EVP_PKEY *pk = X509_get0_pubkey(c);
 	const char *kt = pk ? EVP_PKEY_get0_type_name(pk) : NULL;
 	int bits = pk ? EVP_PKEY_get_bits(pk) : 0;
@@ -1035,11 +1268,12 @@ static void hs_certificate(struct hs_ctx *x, struct wl_cur *b)
 			break;
 		wl_f_uint(m, "tls.handshake.certificate_length", n);
 		cert_one(x, der, n, idx++, cn, sizeof cn);
-		if (tls13) {  /* each entry's own extensions (RFC 8446 4.4.2) */
-			uint16_t el = wl_be16(&l);
-			if (wl_ok(&l))
-				wl_f_uint(m, "tls.handshake.extensions_length", el);
-			wl_skip(&l, el);
+		if (tls13) {  /* each entry's own extensions (RFC 8446 4.4.2): OCSP, SCTs */
+			struct hello h = { .hs = HS_CERTIFICATE };
+			if (wl_left(&l) < 2)
+				wl_skip(&l, 2);   /* the length is not optional: cut short */
+			else
+				extensions(m, &h, &l);
 		}
 	}
 	if (!wl_ok(&l) || !wl_ok(b))
@@ -1101,8 +1335,10 @@ static void hs_server_key_exchange(struct hs_ctx *x, struct wl_cur *b)
 				wl_flow_fact(x->ctx, "group", "%s", group_name(g, gb, sizeof gb));
 			}
 			uint8_t pl = wl_u8(b);
+			const uint8_t *point = wl_bytes(b, pl);
 			wl_f_uint(m, "tls.handshake.server_point_len", pl);
-			wl_skip(b, pl);
+			if (point)
+				wl_f_bytes(m, "tls.handshake.server_point", point, pl);
 		} else {
 			wl_msg_text(m, "ServerKeyExchange (curve type %u)", ct);
 		}
@@ -1135,8 +1371,10 @@ static void hs_client_key_exchange(struct hs_ctx *x, struct wl_cur *b)
 		wl_note(m, WL_INFO, "ClientKeyExchange: the client's ephemeral key share; both sides now "
 			"compute the same premaster secret, which never travels");
 		uint8_t n = wl_u8(b);
+		const uint8_t *point = wl_bytes(b, n);
 		wl_f_uint(m, "tls.handshake.client_point_len", n);
-		wl_skip(b, n);
+		if (point)
+			wl_f_bytes(m, "tls.handshake.client_point", point, n);
 	} else if (suite_has(suite, "DHE")) {
 		wl_note(m, WL_INFO, "ClientKeyExchange: the client's Diffie-Hellman public value");
 		wl_skip(b, wl_be16(b));
@@ -1144,8 +1382,10 @@ static void hs_client_key_exchange(struct hs_ctx *x, struct wl_cur *b)
 		wl_note(m, WL_INFO, "ClientKeyExchange: the premaster secret, encrypted with the server's "
 			"RSA public key from its certificate");
 		uint16_t n = wl_be16(b);
+		const uint8_t *epms = wl_bytes(b, n);
 		wl_f_uint(m, "tls.handshake.epms_len", n);
-		wl_skip(b, n);
+		if (epms)
+			wl_f_bytes(m, "tls.handshake.epms", epms, n);
 		wl_note(m, WL_WARN, "no forward secrecy: the server's private key decrypts this session, "
 			"today or years later");
 	} else {
@@ -1289,8 +1529,12 @@ static void hs_certificate_request(struct hs_ctx *x, struct wl_cur *b)
 
 static void hs_certificate_status(struct hs_ctx *x, struct wl_cur *b)
 {
-	hs_simple(x, b, "CertificateStatus (OCSP)", "CertificateStatus: the server staples a recent OCSP "
-		  "answer that its certificate is not revoked");
+	wl_note(x->m, WL_INFO, "CertificateStatus: the server staples a recent OCSP answer that its "
+		"certificate is not revoked");
+	wl_msg_text(x->m, "CertificateStatus (OCSP)");
+	cert_status(x->m, b);
+	if (!wl_ok(b))
+		wl_note_cursor(x->m, b, "CertificateStatus");
 }
 
 static void hs_key_update(struct hs_ctx *x, struct wl_cur *b)
@@ -1961,9 +2205,20 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.handshake.extensions_length", WL_FT_UINT, "extensions length" },
 	{ "tls.handshake.extension.type", WL_FT_UINT, "extension type" },
 	{ "tls.handshake.extension.len", WL_FT_UINT, "extension length" },
+	{ "tls.handshake.extensions_server_name_list_len", WL_FT_UINT, "SNI list length" },
+	{ "tls.handshake.extensions_server_name_type", WL_FT_UINT, "SNI name type: 0 host name" },
+	{ "tls.handshake.extensions_server_name_len", WL_FT_UINT, "SNI name length" },
 	{ "tls.handshake.extensions_server_name", WL_FT_STR, "SNI host name" },
-	{ "tls.handshake.extensions_status_request_type", WL_FT_UINT, "status_request type" },
+	{ "tls.handshake.extensions_status_request_type", WL_FT_UINT, "certificate status type: 1 OCSP, 2 OCSP multi" },
+	{ "tls.handshake.extensions_status_request_responder_ids_len", WL_FT_UINT, "OCSP request: responder IDs length" },
+	{ "tls.handshake.extensions_status_request_exts_len", WL_FT_UINT, "OCSP request: extensions length" },
+	{ "tls.handshake.extensions_status_request_list_len", WL_FT_UINT, "status_request_v2: request list length" },
+	{ "tls.handshake.extensions_status_request_len", WL_FT_UINT, "status_request_v2: one request's length" },
+	{ "tls.handshake.ocsp_response_len", WL_FT_UINT, "stapled OCSP response length" },
+	{ "tls.handshake.ocsp_response_list_len", WL_FT_UINT, "stapled OCSP response list length (OCSP multi)" },
+	{ "tls.handshake.extensions_supported_groups_length", WL_FT_UINT, "supported groups length" },
 	{ "tls.handshake.extensions_supported_group", WL_FT_HEX, "supported group" },
+	{ "tls.handshake.extensions_ec_point_formats_length", WL_FT_UINT, "EC point formats length" },
 	{ "tls.handshake.extensions_ec_point_format", WL_FT_UINT, "EC point format" },
 	{ "tls.handshake.sig_hash_alg", WL_FT_HEX, "signature algorithm" },
 	{ "tls.handshake.sig_hash_hash", WL_FT_UINT, "signature algorithm: its first byte (TLS 1.2 hash)" },
@@ -1977,13 +2232,20 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.handshake.cert_type", WL_FT_UINT, "CertificateRequest: a certificate type" },
 	{ "tls.handshake.dnames_len", WL_FT_UINT, "CertificateRequest: CA names length" },
 	{ "tls.handshake.dname_len", WL_FT_UINT, "CertificateRequest: one CA name's length" },
+	{ "tls.handshake.extensions_alpn_len", WL_FT_UINT, "ALPN list length" },
+	{ "tls.handshake.extensions_alpn_str_len", WL_FT_UINT, "ALPN protocol length" },
 	{ "tls.handshake.extensions_alpn_str", WL_FT_STR, "ALPN protocol" },
 	{ "tls.handshake.extensions.psk.identity.selected", WL_FT_UINT, "PSK identity chosen" },
 	{ "tls.handshake.extensions.psk.identity.identity_length", WL_FT_UINT, "PSK identity length" },
+	{ "tls.handshake.extensions.supported_versions_len", WL_FT_UINT, "supported versions length" },
 	{ "tls.handshake.extensions.supported_version", WL_FT_HEX, "supported / chosen version" },
 	{ "tls.handshake.extensions.cookie_len", WL_FT_UINT, "HRR cookie length" },
+	{ "tls.extension.psk_ke_modes_length", WL_FT_UINT, "PSK key exchange modes length" },
 	{ "tls.extension.psk_ke_mode", WL_FT_UINT, "PSK key exchange mode" },
+	{ "tls.handshake.extensions_key_share_client_length", WL_FT_UINT, "ClientHello key shares length" },
 	{ "tls.handshake.extensions_key_share_group", WL_FT_UINT, "key share group" },
+	{ "tls.handshake.extensions_key_share_key_exchange_length", WL_FT_UINT, "key share: key length" },
+	{ "tls.handshake.extensions_key_share_key_exchange", WL_FT_BYTES, "key share: the public key" },
 	{ "tls.handshake.extensions_key_share_selected_group", WL_FT_UINT, "HelloRetryRequest: the group asked for" },
 	{ "tls.handshake.extensions_reneg_info_len", WL_FT_UINT, "renegotiation_info length" },
 	{ "tls.handshake.certificate_request_context_length", WL_FT_UINT, "TLS 1.3 certificate context" },
@@ -1996,9 +2258,12 @@ static const struct wl_field_info tls_fields[] = {
 	{ "tls.handshake.server_curve_type", WL_FT_HEX, "ServerKeyExchange curve type" },
 	{ "tls.handshake.server_named_curve", WL_FT_HEX, "ServerKeyExchange named curve" },
 	{ "tls.handshake.server_point_len", WL_FT_UINT, "server EC point length" },
+	{ "tls.handshake.server_point", WL_FT_BYTES, "server EC point: its ephemeral public key" },
 	{ "tls.handshake.p_len", WL_FT_UINT, "DH prime length" },
 	{ "tls.handshake.client_point_len", WL_FT_UINT, "client EC point length" },
+	{ "tls.handshake.client_point", WL_FT_BYTES, "client EC point: its ephemeral public key" },
 	{ "tls.handshake.epms_len", WL_FT_UINT, "RSA-encrypted premaster length" },
+	{ "tls.handshake.epms", WL_FT_BYTES, "RSA-encrypted premaster secret" },
 	{ "tls.handshake.session_ticket_lifetime_hint", WL_FT_UINT, "ticket lifetime, seconds" },
 	{ "tls.handshake.session_ticket_length", WL_FT_UINT, "ticket length" },
 	{ "tls.alert_message.level", WL_FT_UINT, "alert level: 1 warning, 2 fatal" },
@@ -2011,6 +2276,14 @@ static const struct wl_field_info tls_fields[] = {
 	{ "wl.tls.cert.not_before", WL_FT_TIME, "certificate valid from" },
 	{ "wl.tls.cert.not_after", WL_FT_TIME, "certificate valid until" },
 	{ "x509af.serialNumber", WL_FT_BYTES, "certificate serial number" },
+	{ "tls.sct.scts_length", WL_FT_UINT, "SCT list length" },
+	{ "tls.sct.sct_length", WL_FT_UINT, "one SCT's length" },
+	{ "tls.sct.sct_version", WL_FT_UINT, "SCT version: 0 is v1" },
+	{ "tls.sct.sct_logid", WL_FT_BYTES, "SCT: SHA-256 of the log's public key" },
+	{ "tls.sct.sct_timestamp", WL_FT_TIME, "SCT: when the log saw the certificate" },
+	{ "tls.sct.sct_extensions_length", WL_FT_UINT, "SCT extensions length" },
+	{ "tls.sct.sct_signature_length", WL_FT_UINT, "SCT signature length" },
+	{ "tls.sct.sct_signature", WL_FT_BYTES, "SCT: the log's signature" },
 	{ "x509ce.dNSName", WL_FT_STR, "subjectAltName: a DNS name" },
 	{ "x509ce.IPAddress.ipv4", WL_FT_IPV4, "subjectAltName: an IPv4 address" },
 	{ "x509ce.IPAddress.ipv6", WL_FT_IPV6, "subjectAltName: an IPv6 address" },
