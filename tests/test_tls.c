@@ -216,6 +216,17 @@ static void server_hello_record(struct b *out, unsigned suite, unsigned legacy, 
 
 static void open443(struct wlt *t) { wlt_tcp_open(t, 40000, 443); }
 
+/* The client's bytes, then the server's, on a new connection to port 443,
+ * and the end of the capture. */
+static void hello_exchange(struct wlt *t, const struct wl_opts *o, const struct b *c, const struct b *s)
+{
+	wlt_init_opts(t, NULL, o);
+	open443(t);
+	wlt_tcp_send(t, WL_C2S, c->d, c->n);
+	wlt_tcp_send(t, WL_S2C, s->d, s->n);
+	wlt_finish(t);
+}
+
 static struct b *newb(void)
 {
 	struct b *b = calloc(1, sizeof *b);
@@ -350,11 +361,7 @@ static void test_hello_retry_request(void **state)
 	close16(body, el);
 	hs(msg, 2, body);
 	rec(s, 22, 0x0303, msg->d, msg->n);
-	wlt_init(&t, NULL);
-	open443(&t);
-	wlt_tcp_send(&t, WL_C2S, c->d, c->n);
-	wlt_tcp_send(&t, WL_S2C, s->d, s->n);
-	wlt_finish(&t);
+	hello_exchange(&t, NULL, c, s);
 	const struct wlt_msg *m = wlt_find(&t, "tls", "hello_retry_request", 0);
 	assert_non_null(m);
 	assert_string_equal(wlt_field(m, "tls.handshake.type", 0), "2");
@@ -676,11 +683,7 @@ static void cert_request_flight(struct wlt *t, unsigned sig_len)
 	body->n = 0;
 	hs(msg, 14, body);
 	rec(s, 22, 0x0303, msg->d, msg->n);
-	wlt_init(t, NULL);
-	open443(t);
-	wlt_tcp_send(t, WL_C2S, c->d, c->n);
-	wlt_tcp_send(t, WL_S2C, s->d, s->n);
-	wlt_finish(t);
+	hello_exchange(t, NULL, c, s);
 	free(c);
 	free(s);
 	free(body);
@@ -735,11 +738,7 @@ static void certificate_flight(struct wlt *t, const uint8_t *der, size_t dn)
 	pn(body, der, dn);
 	hs(msg, 11, body);
 	rec(s, 22, 0x0303, msg->d, msg->n);
-	wlt_init(t, NULL);
-	open443(t);
-	wlt_tcp_send(t, WL_C2S, c->d, c->n);
-	wlt_tcp_send(t, WL_S2C, s->d, s->n);
-	wlt_finish(t);
+	hello_exchange(t, NULL, c, s);
 	free(c);
 	free(s);
 	free(body);
@@ -844,11 +843,7 @@ static void certificate_status_flight(struct wlt *t, const struct b *body)
 	server_hello_record(s, 0xc02f, 0x0303, 0, NULL);
 	hs(msg, 22, body);
 	rec(s, 22, 0x0303, msg->d, msg->n);
-	wlt_init(t, NULL);
-	open443(t);
-	wlt_tcp_send(t, WL_C2S, c->d, c->n);
-	wlt_tcp_send(t, WL_S2C, s->d, s->n);
-	wlt_finish(t);
+	hello_exchange(t, NULL, c, s);
 	free(c);
 	free(s);
 	free(msg);
@@ -996,11 +991,7 @@ static void test_sct_extension(void **state)
 	hs(msg, 2, body);
 	rec(s, 22, 0x0303, msg->d, msg->n);
 	struct wlt t;
-	wlt_init(&t, NULL);
-	open443(&t);
-	wlt_tcp_send(&t, WL_C2S, c->d, c->n);
-	wlt_tcp_send(&t, WL_S2C, s->d, s->n);
-	wlt_finish(&t);
+	hello_exchange(&t, NULL, c, s);
 	const struct wlt_msg *m = wlt_find(&t, "tls", "server_hello", 0);
 	assert_non_null(m);
 	assert_string_equal(wlt_field(m, "tls.sct.scts_length", 0), "52");
@@ -1021,11 +1012,7 @@ static void test_weak_choices(void **state)
 	struct b *c = newb(), *s = newb();
 	client_hello_record(c, "example.com", 0);
 	server_hello_record(s, 0x0035, 0x0301, 0, NULL);
-	wlt_init(&t, NULL);
-	open443(&t);
-	wlt_tcp_send(&t, WL_C2S, c->d, c->n);
-	wlt_tcp_send(&t, WL_S2C, s->d, s->n);
-	wlt_finish(&t);
+	hello_exchange(&t, NULL, c, s);
 	const struct wlt_msg *m = wlt_find(&t, "tls", "server_hello", 0);
 	assert_non_null(m);
 	assert_true(wlt_note(m, "TLS 1.0 is obsolete"));
@@ -1054,11 +1041,7 @@ static void test_obsolete_table(void **state)
 		struct b *c = newb(), *s = newb();
 		client_hello_record(c, "example.com", 0);
 		server_hello_record(s, rows[i].suite, rows[i].ver, 0, NULL);
-		wlt_init(&t, NULL);
-		open443(&t);
-		wlt_tcp_send(&t, WL_C2S, c->d, c->n);
-		wlt_tcp_send(&t, WL_S2C, s->d, s->n);
-		wlt_finish(&t);
+		hello_exchange(&t, NULL, c, s);
 		const struct wlt_msg *m = wlt_find(&t, "tls", "server_hello", 0);
 		assert_non_null(m);
 		if (!wlt_note(m, rows[i].note))
@@ -1090,11 +1073,7 @@ static void test_downgrade_sentinel(void **state)
 		struct b *c = newb(), *s = newb();
 		client_hello_record(c, "example.com", rows[i].client13);
 		server_hello_record(s, 0xc02f, 0x0303, 0, rnd);
-		wlt_init(&t, NULL);
-		open443(&t);
-		wlt_tcp_send(&t, WL_C2S, c->d, c->n);
-		wlt_tcp_send(&t, WL_S2C, s->d, s->n);
-		wlt_finish(&t);
+		hello_exchange(&t, NULL, c, s);
 		const struct wlt_msg *m = wlt_find(&t, "tls", "server_hello", 0);
 		assert_non_null(m);
 		const char *f = wlt_field(m, "wl.tls.downgrade_sentinel", 0);
@@ -1743,11 +1722,7 @@ static void tls13_server_flight(struct wlt *t, const struct b *pt)
 	server_hello_record(s, 0x1301, 0x0303, 1, NULL);
 	seal13(s, ss, 0, 22, pt->d, pt->n);
 	struct wl_opts o = { .keylog = path };
-	wlt_init_opts(t, NULL, &o);
-	open443(t);
-	wlt_tcp_send(t, WL_C2S, c->d, c->n);
-	wlt_tcp_send(t, WL_S2C, s->d, s->n);
-	wlt_finish(t);
+	hello_exchange(t, &o, c, s);
 	unlink(path);
 	free(c);
 	free(s);
