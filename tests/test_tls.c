@@ -1926,6 +1926,32 @@ static void test_decrypt_inner_port(void **state)
 	wlt_free(&t);
 }
 
+/* The probes may want more than one record: the first waits (shown as TLS's
+ * own, with its bytes), the second decides, and the chat gets both. */
+static void test_decrypt_inner_waits(void **state)
+{
+	(void)state;
+	static const char *const srv[] = { NULL };
+	static const char *const cli[] = { "ca", "t", NULL };  /* "t" takes the NUL */
+	char path[] = "/tmp/wl-test-tls-inner-XXXXXX";
+	struct wlt t;
+	run_inner(&t, 443, NULL, srv, cli, path);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "application_data", 0);
+	assert_non_null(m);
+	assert_false(m->minor);
+	assert_string_equal(wlt_field(m, "data.data", 0), "6361");
+	m = wlt_find(&t, "tls", "application_data", 1);
+	assert_non_null(m);
+	assert_true(m->minor);
+	m = wlt_find(&t, "chat", "message", 0);
+	if (!m)
+		wlt_dump(&t);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "wl.chat.message", 0), "cat");
+	assert_int_equal(wlt_count(&t, "chat", "message"), 1);
+	wlt_free(&t);
+}
+
 /* Plaintext no dissector claims stays TLS's own application data, shown with
  * its bytes; a probe that wants more waits for the next record. */
 static void test_decrypt_inner_none(void **state)
@@ -2157,6 +2183,7 @@ int main(void)
 		cmocka_unit_test(test_decrypt_inner_probe),
 		cmocka_unit_test(test_decrypt_inner_port),
 		cmocka_unit_test(test_decrypt_inner_none),
+		cmocka_unit_test(test_decrypt_inner_waits),
 		cmocka_unit_test(test_decrypt_tls12_gcm),
 		cmocka_unit_test(test_decrypt_tls12_chacha),
 		cmocka_unit_test(test_keylog_parsing),

@@ -6,7 +6,8 @@
  *
  * While the probes want more bytes they wait here, at most WL_PROBE_MAX; the
  * carrier has shown them (wl_carried_taken said no), so if no dissector
- * takes them in the end they are dropped, not shown twice.
+ * takes them in the end they are dropped, not shown twice. The probes run
+ * once per new bytes: wl_carried_taken's answer stands for the push after it.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ struct wl_carried {
 	const struct wl_dissector *carrier, *hint, *d;
 	void *st;
 	uint8_t decided;
+	uint32_t probed[2];      /* bytes the probes last wanted more than (per direction) */
 	char name[16];           /* the carrier's name as users write it: "TLS" */
 	struct carried_buf buf[2];
 };
@@ -95,6 +97,19 @@ static void buf_drop(struct wl_ctx *ctx, struct carried_buf *b, size_t n)
 	ctx->buffered -= n;
 }
 
+/* The choice made: d takes the stream, or (NULL) nobody does and what waits
+ * is dropped, the carrier having shown it. */
+static void settle(struct wl_ctx *ctx, struct wl_carried *c, const struct wl_dissector *d)
+{
+	c->decided = 1;
+	c->d = d;
+	if (d && d->open && !(c->st = d->open(ctx)))
+		c->d = NULL;
+	if (!c->d)
+		for (int i = 0; i < 2; i++)
+			buf_drop(ctx, &c->buf[i], c->buf[i].len);
+}
+
 /* A tls.port rule, the carrier's hint, a tcp.port rule or the port table
  * (not the carrier's own ports), then the probes. */
 static void decide(struct wl_ctx *ctx, struct wl_carried *c, int dir, struct wl_cur bytes)
@@ -110,16 +125,12 @@ static void decide(struct wl_ctx *ctx, struct wl_carried *c, int dir, struct wl_
 	if (!d) {
 		int need_more;
 		d = wl__dissector_probe(ctx, 1, dir, bytes, c->carrier, &need_more);
-		if (!d && need_more && wl_left(&bytes) < WL_PROBE_MAX)
+		if (!d && need_more && wl_left(&bytes) < WL_PROBE_MAX) {
+			c->probed[dir] = (uint32_t)wl_left(&bytes);
 			return;
+		}
 	}
-	c->decided = 1;
-	c->d = d;
-	if (d && d->open && !(c->st = d->open(ctx)))
-		c->d = NULL;
-	if (!c->d)
-		for (int i = 0; i < 2; i++)
-			buf_drop(ctx, &c->buf[i], c->buf[i].len);
+	settle(ctx, c, d);
 }
 
 int wl_carried_taken(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir, struct wl_cur next)
@@ -163,19 +174,24 @@ static size_t feed(struct wl_ctx *ctx, struct wl_carried *c, int dir, struct wl_
 static void carried_feed(struct wl_ctx *ctx, struct wl_carried *c, enum wl_dir dir,
 			 struct wl_cur bytes, const char *how)
 {
-	if (!wl_carried_taken(ctx, c, dir, bytes)) {
-		size_t n = wl_left(&bytes);
-		const uint8_t *p = wl_bytes(&bytes, n);
-		/* still undecided: wait for the probes, within their limit */
-		if (!c->decided && p && (c->buf[dir].len + (uint64_t)n >= WL_PROBE_MAX ||
-					      buf_add(ctx, &c->buf[dir], p, n) < 0))
-			decide(ctx, c, dir, wl_cur_make(NULL, 0));
-		return;
-	}
 	struct carried_buf *b = &c->buf[dir];
 	size_t n = wl_left(&bytes);
 	const uint8_t *p = wl_bytes(&bytes, n);
 	if (!p)
+		return;
+	if (!c->decided) {
+		/* the bytes wait with the others for the probes' answer */
+		if (buf_add(ctx, b, p, n) < 0) {
+			settle(ctx, c, NULL);
+			return;
+		}
+		if (b->len != c->probed[dir])  /* wl_carried_taken has not probed these yet */
+			decide(ctx, c, dir, wl_cur_make(b->p, b->len));
+		if (c->d)
+			buf_drop(ctx, b, feed(ctx, c, dir, wl_cur_make(b->p, b->len), how));
+		return;
+	}
+	if (!c->d)
 		return;
 	if (!b->len) {
 		size_t used = feed(ctx, c, dir, wl_cur_make(p, n), how);
