@@ -376,17 +376,23 @@ static size_t create_req(struct buf *b, const char *name, uint64_t mid, uint32_t
 	return start;
 }
 
+/* A TREE_CONNECT to \\127.0.0.1\Share (tree 7), then a CREATE of test.rtf in it. */
+static void share_then_create(struct wlt *t)
+{
+	struct buf b = { .n = 0 };
+	wlt_init(t, NULL);
+	wlt_tcp_open(t, CPORT, SPORT);
+	tree_connect(t, "\\\\127.0.0.1\\Share", 3, 7);
+	create_req(&b, "test.rtf", 4, 7);
+	send_pdu(t, WL_C2S, &b);
+	wlt_finish(t);
+}
+
 static void test_tree_tracking_and_create(void **state)
 {
 	(void)state;
 	struct wlt t;
-	struct buf b = { .n = 0 };
-	wlt_init(&t, NULL);
-	wlt_tcp_open(&t, CPORT, SPORT);
-	tree_connect(&t, "\\\\127.0.0.1\\Share", 3, 7);
-	create_req(&b, "test.rtf", 4, 7);
-	send_pdu(&t, WL_C2S, &b);
-	wlt_finish(&t);
+	share_then_create(&t);
 	const struct wlt_msg *m = wlt_find(&t, "smb2", "TREE_CONNECT request", 0);
 	assert_string_equal(wlt_field(m, "smb2.tree", 0), "\\\\\\\\127.0.0.1\\\\Share");
 	m = wlt_find(&t, "smb2", "TREE_CONNECT response", 0);
@@ -1101,13 +1107,7 @@ static void test_header_fields_everywhere(void **state)
 {
 	(void)state;
 	struct wlt t;
-	struct buf b = { .n = 0 };
-	wlt_init(&t, NULL);
-	wlt_tcp_open(&t, CPORT, SPORT);
-	tree_connect(&t, "\\\\127.0.0.1\\Share", 3, 7);
-	create_req(&b, "test.rtf", 4, 7);
-	send_pdu(&t, WL_C2S, &b);
-	wlt_finish(&t);
+	share_then_create(&t);
 	const struct wlt_msg *m = wlt_find(&t, "smb2", "TREE_CONNECT response", 0);
 	assert_string_equal(wlt_field(m, "smb.access_mask", 0), "0x1f01ff");
 	assert_string_equal(wlt_field(m, "nbss.type", 0), "0x0");
