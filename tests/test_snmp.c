@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -420,6 +421,37 @@ static void test_key_localization(void **state)
 	assert_int_equal(wl_usm_localize(&u, eid, sizeof eid, &k), 0);
 	want_hex(u.ku_auth, 20, "9fb5cc0381497b3793528939ff788d5d79145211");
 	want_hex(k.auth, k.auth_len, "6695febc9288e36282235fc7151f128497b38f3f");
+}
+
+/* Ku for passwords whose length divides neither the hash's chunks nor the
+ * 64-byte blocks, and one longer than a chunk, against the RFC's loop
+ * written out: 1 MiB of the password repeated, hashed at once. */
+static void test_key_from_odd_passwords(void **state)
+{
+	(void)state;
+	static const size_t lens[] = { 1, 3, 63, 64, 65, 100, 127 };
+	uint8_t *stream = malloc(1048576);
+	assert_non_null(stream);
+	for (size_t t = 0; t < sizeof lens / sizeof lens[0]; t++) {
+		char pw[128], spec[160];
+		for (size_t i = 0; i < lens[t]; i++)
+			pw[i] = (char)('a' + (i * 7 + t) % 26);
+		pw[lens[t]] = 0;
+		for (size_t i = 0; i < 1048576; i++)
+			stream[i] = (uint8_t)pw[i % lens[t]];
+		uint8_t want[32];
+		unsigned int wn = 0;
+		assert_true(EVP_Digest(stream, 1048576, want, &wn, EVP_sha256(), NULL));
+		struct wl_usm_user u;
+		struct wl_usm_keys k;
+		char err[200];
+		static const uint8_t eid[5] = { 0x80, 0, 0, 0, 1 };
+		snprintf(spec, sizeof spec, "x:SHA-256:%s", pw);
+		assert_int_equal(wl_usm_user_parse(spec, &u, err, sizeof err), 0);
+		assert_int_equal(wl_usm_localize(&u, eid, sizeof eid, &k), 0);
+		assert_memory_equal(u.ku_auth, want, wn);
+	}
+	free(stream);
 }
 
 /* The keys net-snmp 5.9.3's snmpd stored for createUser lines (usmUser in its
@@ -879,6 +911,7 @@ int main(void)
 		cmocka_unit_test(test_empty_octets),
 		cmocka_unit_test(test_builtin_names_and_probe),
 		cmocka_unit_test(test_key_localization),
+		cmocka_unit_test(test_key_from_odd_passwords),
 		cmocka_unit_test(test_keys_as_netsnmp),
 		cmocka_unit_test(test_user_forms),
 		cmocka_unit_test(test_v3_algorithms),
