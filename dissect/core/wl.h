@@ -128,6 +128,11 @@ struct wl_opts {
 	 * Other flows are still tracked (their tcp.stream numbers, their ends)
 	 * but emit no messages once their protocol is known. */
 	const char *const *only;
+	/* OpenSSL's library context for parsing certificates, or NULL for its
+	 * default one. Engines that run on several threads at once each want
+	 * their own: every parse looks up decoders in the context's store under
+	 * its lock, and threads that share one wait for each other there. */
+	struct ossl_lib_ctx_st *openssl_ctx;
 };
 const struct wl_opts *wl_opts(const struct wl_ctx *ctx);
 

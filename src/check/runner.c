@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "check.h"
 
 extern char **environ;
@@ -574,21 +576,27 @@ struct queue {
 	pthread_cond_t done;
 };
 
+/* Each worker parses certificates in an OpenSSL context of its own: in a
+ * shared one, two threads spent more time waiting on its lock than parsing. */
 static void *worker(void *arg)
 {
 	struct queue *q = arg;
+	struct wl_check_opts mine = *q->o;
+	mine.view.dissect.openssl_ctx = OSSL_LIB_CTX_new();
 	for (;;) {
 		pthread_mutex_lock(&q->lock);
 		size_t i = q->next++;
 		pthread_mutex_unlock(&q->lock);
 		if (i >= q->n)
-			return NULL;
-		check_capture(q->o, &q->rs[i]);
+			break;
+		check_capture(&mine, &q->rs[i]);
 		pthread_mutex_lock(&q->lock);
 		q->rs[i].done = 1;
 		pthread_cond_broadcast(&q->done);
 		pthread_mutex_unlock(&q->lock);
 	}
+	OSSL_LIB_CTX_free(mine.view.dissect.openssl_ctx);
+	return NULL;
 }
 
 int wl_check_run(const struct wl_check_opts *o, struct wl_check_result *rs, size_t n,

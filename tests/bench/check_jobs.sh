@@ -28,7 +28,7 @@ while [ "$made" -lt "$count" ]; do
 		[ "$made" -lt "$count" ] || break
 		base=${p%.pcap}
 		name=$(basename "$base")-$round
-		for ext in pcap trace jsonl keylog; do
+		for ext in pcap trace jsonl keylog ntpassword snmp_users; do
 			[ -e "$base.$ext" ] && cp -L "$base.$ext" "$dir/$name.$ext"
 		done
 		made=$((made + 1))

@@ -1075,7 +1075,9 @@ static X509 *cert_parse(struct wl_ctx *ctx, const uint8_t *der, uint32_t n, int 
 		e[1] = t;
 		return e[0].x509;
 	}
-	X509 *c = d2i_X509(NULL, &p, (long)n);
+	X509 *c = X509_new_ex(wl_opts(ctx)->openssl_ctx, NULL);
+	if (c && !d2i_X509(&c, &p, (long)n))
+		c = NULL;             /* d2i_X509 has freed it */
 	uint8_t *copy = c && e ? malloc(n) : NULL;
 	if (!copy) {
 		*owned = c != NULL;
