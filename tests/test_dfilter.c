@@ -400,49 +400,101 @@ static void test_caret_columns(void **state)
 	assert_non_null(strstr(e, "\n    ftp.request.arg == \"é\" && nosuch\n                              ^~~~~~"));
 }
 
-/* The dissectors a filter's frames can come from; TLS always, as any of
- * them may be inside TLS (read with a key log). */
+/* The names of a protocol list, sorted and joined by commas. */
+static void protocol_names(const char *const *p, char *out, size_t outn)
+{
+	const char *names[16];
+	unsigned n = 0;
+	for (; p && p[n] && n < 16; n++)
+		names[n] = p[n];
+	for (unsigned a = 0; a < n; a++)
+		for (unsigned b = a + 1; b < n; b++)
+			if (strcmp(names[b], names[a]) < 0) {
+				const char *x = names[a];
+				names[a] = names[b];
+				names[b] = x;
+			}
+	out[0] = 0;
+	for (unsigned k = 0; k < n; k++)
+		snprintf(out + strlen(out), outn - strlen(out), "%s%s", k ? "," : "", names[k]);
+}
+
+/* The dissectors a filter's frames can come from: with a key log TLS too,
+ * as any of them may be inside TLS; without, TLS only when the filter
+ * names it. */
 static void test_protocols_needed(void **state)
 {
 	(void)state;
 	struct {
-		const char *filter, *want;
+		const char *filter, *decrypting, *clear;
 	} cases[] = {
-		{ "ftp.request.command == \"PASS\"", "ftp,tls" },
-		{ "ftp", "ftp,tls" },
-		{ "tcp.port == 21", "" },
-		{ "ftp || dns.qry.name", "dns,ftp,tls" },
-		{ "ftp && tcp.port == 21", "ftp,tls" },
-		{ "tcp && dns", "dns,tls" },
-		{ "!ftp", "" },
-		{ "ftp-data", "ftp,ftp-data,tls" },
-		{ "smb2.cmd == 1 || ntlmssp", "smb,tls" },
-		{ "frame.number == 1", "" },
-		{ "len(ssh.protocol) > 3", "ssh,tls" },
-		{ "wl.ftp.request_frame == 6", "ftp,tls" },
-		{ "cldap", "ldap,tls" },
+		{ "ftp.request.command == \"PASS\"", "ftp,tls", "ftp" },
+		{ "ftp", "ftp,tls", "ftp" },
+		{ "tcp.port == 21", "", "" },
+		{ "ftp || dns.qry.name", "dns,ftp,tls", "dns,ftp" },
+		{ "ftp && tcp.port == 21", "ftp,tls", "ftp" },
+		{ "tcp && dns", "dns,tls", "dns" },
+		{ "!ftp", "", "" },
+		{ "ftp-data", "ftp,ftp-data,tls", "ftp,ftp-data" },
+		{ "smb2.cmd == 1 || ntlmssp", "smb,tls", "smb" },
+		{ "frame.number == 1", "", "" },
+		{ "len(ssh.protocol) > 3", "ssh,tls", "ssh" },
+		{ "wl.ftp.request_frame == 6", "ftp,tls", "ftp" },
+		{ "cldap", "ldap,tls", "ldap" },
+		{ "tls.handshake.type == 1", "tls", "tls" },
+		{ "tls || ldap", "ldap,tls", "ldap,tls" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char err[1024], got[256] = "";
+		char err[1024], got[256], got_clear[256];
 		struct wl_dfilter *df = wl_dfilter_compile(reg, cases[i].filter, err, sizeof err);
 		assert_non_null(df);
-		const char *const *p = wl_dfilter_protocols(df);
-		/* the names come in the registry's order; compare them sorted */
-		const char *names[16];
-		unsigned n = 0;
-		for (; p && p[n] && n < 16; n++)
-			names[n] = p[n];
-		for (unsigned a = 0; a < n; a++)
-			for (unsigned b = a + 1; b < n; b++)
-				if (strcmp(names[b], names[a]) < 0) {
-					const char *x = names[a];
-					names[a] = names[b];
-					names[b] = x;
-				}
-		for (unsigned k = 0; k < n; k++)
-			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", k ? "," : "", names[k]);
-		if (strcmp(got, cases[i].want) != 0)
-			fail_msg("%s: protocols %s, want %s", cases[i].filter, got, cases[i].want);
+		protocol_names(wl_dfilter_protocols(df, 1), got, sizeof got);
+		protocol_names(wl_dfilter_protocols(df, 0), got_clear, sizeof got_clear);
+		if (strcmp(got, cases[i].decrypting) != 0)
+			fail_msg("%s: protocols %s with a key log, want %s", cases[i].filter, got,
+				 cases[i].decrypting);
+		if (strcmp(got_clear, cases[i].clear) != 0)
+			fail_msg("%s: protocols %s without a key log, want %s", cases[i].filter, got_clear,
+				 cases[i].clear);
+		wl_dfilter_free(df);
+	}
+}
+
+/* Filters on headers alone select the same frames without the application
+ * dissectors; a field an application makes, or one that follows from them
+ * (frame.protocols, tcp.completeness), needs them. */
+static void test_below_apps(void **state)
+{
+	(void)state;
+	struct {
+		const char *filter;
+		int below;
+	} cases[] = {
+		{ "tcp.port == 1", 1 },
+		{ "frame.number == 0", 1 },
+		{ "ip.addr == 10.0.0.0/8 && !(udp.port in {53 123})", 1 },
+		{ "tcp.analysis.retransmission", 1 },
+		{ "tcp.flags.syn == 1 || icmp || ipv6.addr == ::1", 1 },
+		{ "tcp.payload contains \"USER\"", 1 },
+		{ "len(tcp.payload) > 3", 1 },
+		{ "tcp", 1 },
+		{ "frame.protocols contains \"ftp\"", 0 },
+		{ "tcp.completeness == 31", 0 },
+		{ "data", 0 },
+		{ "data.len > 3", 0 },
+		{ "ftp", 0 },
+		{ "tcp.port == 21 && ftp.request.command == \"USER\"", 0 },
+		{ "tcp.port == 21 || dns", 0 },
+		{ "tcp.srcport == 80 && len(ftp.request.arg) > 2", 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char err[1024];
+		struct wl_dfilter *df = wl_dfilter_compile(reg, cases[i].filter, err, sizeof err);
+		if (!df)
+			fail_msg("%s: %s", cases[i].filter, err);
+		if (wl_dfilter_below_apps(df) != cases[i].below)
+			fail_msg("%s: below the applications %d, want %d", cases[i].filter,
+				 wl_dfilter_below_apps(df), cases[i].below);
 		wl_dfilter_free(df);
 	}
 }
@@ -624,7 +676,8 @@ int main(void)
 		cmocka_unit_test(test_occurrences),        cmocka_unit_test(test_sets_and_strings),
 		cmocka_unit_test(test_bytes_and_slices),   cmocka_unit_test(test_frame_fields),
 		cmocka_unit_test(test_errors),             cmocka_unit_test(test_caret_columns),
-		cmocka_unit_test(test_protocols_needed),   cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_protocols_needed),
+		cmocka_unit_test(test_below_apps),   cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_huge_literals),      cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_prefixes),           cmocka_unit_test(test_regex_limits),
 		cmocka_unit_test(test_registry),

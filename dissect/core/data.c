@@ -50,6 +50,8 @@ void wl__data_preview(struct wl_sb *b, struct wl_cur c)
 
 void wl__data_msg(struct wl_ctx *ctx, int dir, struct wl_cur c)
 {
+	if (ctx->opts.headers_only)
+		return;
 	size_t n = wl_left(&c);
 	struct wl_msg *m = wl_msg_new(ctx, "data", "data", (enum wl_dir)dir);
 	if (ctx->opts.verbose) {

@@ -22,6 +22,8 @@ void wl_limits_default(struct wl_limits *l)
 	l->udp_idle_ns = 60LL * 1000000000LL;
 }
 
+static const struct wl_dissector *const no_dissectors[] = { NULL };
+
 struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limits *lim,
 				const struct wl_sink *sink)
 {
@@ -51,8 +53,7 @@ struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limi
 		free(e);
 		return NULL;
 	}
-	static const struct wl_dissector *const none[] = { NULL };
-	ctx->dissectors = none;
+	ctx->dissectors = no_dissectors;
 	ctx->msg->pool_used = 0;
 	wl__msg_init(ctx);
 	return e;
@@ -60,7 +61,7 @@ struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limi
 
 void wl_engine_set_dissectors(struct wl_engine *e, const struct wl_dissector *const *table)
 {
-	e->ctx.dissectors = table;
+	e->ctx.dissectors = e->ctx.opts.headers_only ? no_dissectors : table;
 }
 
 void wl_engine_on_flow_open(struct wl_engine *e, void (*fn)(void *arg, struct wl_ctx *ctx), void *arg)

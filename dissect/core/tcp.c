@@ -583,7 +583,8 @@ void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_len)
 		uint64_t made = ctx->msgs_made;
 		if (s.len && !(s.flags & TH_RST))
 			reassemble(ctx, f, dir, seq, s.len, payload, (uint32_t)captured);
-		if (ctx->msgs_made == made && ctx->msg_open && h->next_seq != before && captured)
+		if (ctx->msgs_made == made && ctx->msg_open && h->next_seq != before && captured &&
+		    !ctx->opts.headers_only)
 			held_segment(m, payload, captured);
 		wl__msg_flush(ctx);
 	}
@@ -618,7 +619,8 @@ static struct wl_msg *segment_msg(struct wl_ctx *ctx, struct wl_flow *f, int dir
 	const struct wl_tcp_an *pan = &f->conv.an[!dir];
 	struct wl_msg *m = wl_msg_new(ctx, "tcp", "segment", (enum wl_dir)dir);
 	seg_fields(ctx, m, f, &s, &v, &ta);
-	seg_text(m, &s, &v, pan->base_seq);
+	if (!ctx->opts.headers_only)  /* nothing of that pass is shown */
+		seg_text(m, &s, &v, pan->base_seq);
 	/* tshark's analysis first: its words lead the line */
 	int shown = ta.flags ? wl__tcpan_notes(ctx, f, dir, m, &sv, &ta) : 0;
 	shown |= lifecycle(f, dir, &s, m, &ta);

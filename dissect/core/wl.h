@@ -133,6 +133,10 @@ struct wl_opts {
 	 * their own: every parse looks up decoders in the context's store under
 	 * its lock, and threads that share one wait for each other there. */
 	struct ossl_lib_ctx_st *openssl_ctx;
+	/* The frame, link, IP and transport headers alone: no application
+	 * dissector and no data message for payloads. The first pass of a
+	 * display filter on headers only, which looks for a matching frame. */
+	int headers_only;
 };
 const struct wl_opts *wl_opts(const struct wl_ctx *ctx);
 

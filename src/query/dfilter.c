@@ -163,12 +163,14 @@ struct wl_dfilter {
 	char *text;
 	struct tnode *root;
 	struct block *mem;
-	const char **protos;     /* wl_dfilter_protocols */
+	const char **protos;     /* wl_dfilter_protocols, with TLS for decrypted flows */
+	const char **protos_clear;   /* the same without TLS when only they needed it */
 	pcre2_code **res;
 	unsigned nres, res_cap;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	int makes_values;        /* it makes values (slices, upper(), string()) */
+	int below_apps;          /* wl_dfilter_below_apps */
 	int oom;                 /* a node could not be made */
 	/* evaluation scratch: a stack of values and of bytes */
 	struct wl_qval *vals;
@@ -1872,6 +1874,57 @@ static ownerset node_owners(const struct wl_qreg *reg, const struct tnode *t)
 	}
 }
 
+/* ---- filters on the layers below the applications ---- */
+
+/* The protocols whose fields the core makes from a frame's own headers,
+ * whatever the application dissectors make of its payload. */
+static const char *const stack_protos[] = {
+	"frame", "eth", "ethertype", "vlan", "sll", "null", "raw", "wlan", "radiotap", "llc",
+	"ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "arp",
+};
+
+/* Core fields that follow from the applications all the same: the list of
+ * protocols, and a TCP conversation's completeness, which an FTP data
+ * connection's expectation changes (its SYN does not count, as in tshark). */
+static int follows_apps(const char *name)
+{
+	return strcmp(name, "frame.protocols") == 0 || strncmp(name, "tcp.completeness", 16) == 0;
+}
+
+static int stack_field(const struct wl_qfield *f)
+{
+	if (f->owner || follows_apps(f->name))
+		return 0;
+	size_t n = strcspn(f->name, ".");
+	for (size_t i = 0; i < sizeof stack_protos / sizeof stack_protos[0]; i++)
+		if (strlen(stack_protos[i]) == n && strncmp(f->name, stack_protos[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+static int value_below_apps(const struct wl_qreg *reg, const struct vnode *v)
+{
+	if (!v)
+		return 1;
+	if (v->kind == VK_FIELD)
+		return stack_field(wl__qreg_get(reg, v->field));
+	for (unsigned i = 0; i < v->nargs; i++)
+		if (!value_below_apps(reg, v->arg[i]))
+			return 0;
+	return 1;
+}
+
+static int node_below_apps(const struct wl_qreg *reg, const struct tnode *t)
+{
+	for (unsigned i = 0; i < t->nkids; i++)
+		if (!node_below_apps(reg, t->kids[i]))
+			return 0;
+	for (unsigned i = 0; i < t->nset; i++)
+		if (!value_below_apps(reg, t->set[i].lo) || !value_below_apps(reg, t->set[i].hi))
+			return 0;
+	return value_below_apps(reg, t->lhs) && value_below_apps(reg, t->rhs);
+}
+
 static int set_protocols(struct parser *p)
 {
 	const struct wl_qreg *reg = p->reg;
@@ -1882,14 +1935,20 @@ static int set_protocols(struct parser *p)
 		if (o & owner_bit(reg, proto_deps[i].needs))
 			o |= owner_bit(reg, proto_deps[i].also);
 	/* any of them may be inside TLS (decrypted with a key log): such a flow is TLS's */
+	int tls_inner = !(o & owner_bit(reg, "tls"));
 	o |= owner_bit(reg, "tls");
-	unsigned n = (unsigned)__builtin_popcountll(o), k = 0;
+	unsigned n = (unsigned)__builtin_popcountll(o), k = 0, kc = 0;
 	p->df->protos = calloc(n + 1, sizeof *p->df->protos);
-	if (!p->df->protos)
+	p->df->protos_clear = calloc(n + 1, sizeof *p->df->protos_clear);
+	if (!p->df->protos || !p->df->protos_clear)
 		return -1;
-	for (unsigned i = 0; reg->owners[i] && i < 63; i++)
-		if (o >> i & 1)
-			p->df->protos[k++] = reg->owners[i];
+	for (unsigned i = 0; reg->owners[i] && i < 63; i++) {
+		if (!(o >> i & 1))
+			continue;
+		p->df->protos[k++] = reg->owners[i];
+		if (!tls_inner || strcmp(reg->owners[i], "tls") != 0)
+			p->df->protos_clear[kc++] = reg->owners[i];
+	}
 	return 0;
 }
 
@@ -1958,6 +2017,8 @@ struct wl_dfilter *wl_dfilter_compile(const struct wl_qreg *reg, const char *tex
 			fail_at(&p, 0, 0, "Out of memory.");
 		if (!p.failed && !df->root)
 			fail_at(&p, 0, 0, "The filter could not be parsed.");
+		if (!p.failed)
+			p.df->below_apps = node_below_apps(reg, p.df->root);
 		if (!p.failed && set_protocols(&p) < 0)
 			fail_at(&p, 0, 0, "Out of memory.");
 	}
@@ -1996,15 +2057,21 @@ void wl_dfilter_free(struct wl_dfilter *df)
 		free(b);
 	}
 	free(df->protos);
+	free(df->protos_clear);
 	free(df->vals);
 	free(df->bytes);
 	free(df->text);
 	free(df);
 }
 
-const char *const *wl_dfilter_protocols(const struct wl_dfilter *df)
+const char *const *wl_dfilter_protocols(const struct wl_dfilter *df, int decrypting)
 {
-	return df->protos;
+	return decrypting ? df->protos : df->protos_clear;
+}
+
+int wl_dfilter_below_apps(const struct wl_dfilter *df)
+{
+	return df->below_apps;
 }
 
 const char *wl_dfilter_text(const struct wl_dfilter *df)

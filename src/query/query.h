@@ -59,8 +59,14 @@ struct wl_dfilter *wl_dfilter_compile(const struct wl_qreg *reg, const char *tex
 				      size_t errlen);
 void wl_dfilter_free(struct wl_dfilter *df);
 /* The dissectors whose flows may hold a matching frame (NULL-terminated, for
- * wl_opts.only), or NULL when any frame may match. */
-const char *const *wl_dfilter_protocols(const struct wl_dfilter *df);
+ * wl_opts.only), or NULL when any frame may match. With decrypting (a TLS key
+ * log is given) TLS is among them, as any protocol may be inside it; without,
+ * a TLS flow shows only TLS's own fields. */
+const char *const *wl_dfilter_protocols(const struct wl_dfilter *df, int decrypting);
+/* 1 if the filter names only fields of the frame, its link, IP and transport
+ * headers that no application dissector changes: it selects the same frames
+ * whether or not the applications are dissected. */
+int wl_dfilter_below_apps(const struct wl_dfilter *df);
 const char *wl_dfilter_text(const struct wl_dfilter *df);
 
 /* ---- frames ---- */

@@ -170,13 +170,19 @@ int wl_qplan_verbose(const struct wl_qplan *p)
 	return 0;
 }
 
-const char *const *wl_qplan_only(const struct wl_qplan *p)
+const char *const *wl_qplan_only(const struct wl_qplan *p, int decrypting)
 {
 	/* the statistics see every frame, as tshark's taps; WIRELAB_DISSECT_ALL
 	 * (tests) shows that leaving flows undissected changes nothing shown */
 	if (!p || !p->df || p->nz || getenv("WIRELAB_DISSECT_ALL"))
 		return NULL;
-	return wl_dfilter_protocols(p->df);
+	return wl_dfilter_protocols(p->df, decrypting);
+}
+
+int wl_qplan_below_apps(const struct wl_qplan *p)
+{
+	/* the statistics need every frame dissected whole */
+	return p && p->df && !p->nz && wl_dfilter_below_apps(p->df) && !getenv("WIRELAB_DISSECT_ALL");
 }
 
 void wl_qplan_free(struct wl_qplan *p)
@@ -247,6 +253,14 @@ void wl_qrun_finish(struct wl_qrun *r)
 {
 	if (r)
 		wl_gate_finish(r->g);
+}
+
+uint64_t wl_qrun_passed(const struct wl_qrun *r)
+{
+	uint64_t frames = 0, passed = 0;
+	if (r)
+		wl_gate_counts(r->g, &frames, &passed);
+	return passed;
 }
 
 const char *wl_qrun_warning(const struct wl_qrun *r)

@@ -26,7 +26,10 @@ int wl_qplan_renders(const struct wl_qplan *plan);
  * then dissects as with -v (the renderer keeps the chosen verbosity). */
 int wl_qplan_verbose(const struct wl_qplan *plan);
 /* The dissectors whose flows can matter (wl_opts.only), or NULL for all. */
-const char *const *wl_qplan_only(const struct wl_qplan *plan);
+const char *const *wl_qplan_only(const struct wl_qplan *plan, int decrypting);
+/* A filter on the frame, link, IP and transport headers alone, without -z:
+ * a pass without the application dissectors finds whether any frame matches. */
+int wl_qplan_below_apps(const struct wl_qplan *plan);
 void wl_qplan_free(struct wl_qplan *plan);
 
 /* A run (NULL with the reason in err): out is where passing frames' messages go (NULL when they are not
@@ -40,6 +43,8 @@ void wl_qrun_drain(struct wl_qrun *r);
 /* ... then the -T fields tail and the -z reports. */
 void wl_qrun_finish(struct wl_qrun *r);
 /* After wl_qrun_finish: what a report left out, for the user, or NULL. */
+/* Frames that passed the filter so far. */
+uint64_t wl_qrun_passed(const struct wl_qrun *r);
 const char *wl_qrun_warning(const struct wl_qrun *r);
 void wl_qrun_free(struct wl_qrun *r);
 

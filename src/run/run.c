@@ -1,10 +1,13 @@
 /* run.c - one packet source through the engine to a renderer: the loop that
  * read, capture, check and lab share (source -> writer -> engine -> sink).
  * A file's output is formatted on a second thread (pipe.c); GeoIP facts on
- * flows come through the engine's flow-open hook (flow_geoip.c). */
+ * flows come through the engine's flow-open hook (flow_geoip.c). A file read
+ * with a -Y filter on headers alone is first read without the applications,
+ * to find whether any frame matches (stack_pass). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dissect.h"
@@ -101,6 +104,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	struct wl_pipe *pipe = NULL;
 	struct wl_qrun *query = NULL;
 	struct wl_opts dopts = v->dissect;
+	dopts.headers_only = v->stack_pass;
 	if (r && v->query) {
 		/* the gate drops frames before they reach the render thread; the tee sees all */
 		struct wl_sink rs = wl_render_sink(r);
@@ -120,7 +124,8 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 			tee.b = *v->tee;
 			sink = (struct wl_sink){ tee_msg, tee_flow, &tee };
 		} else {
-			dopts.only = wl_qplan_only(v->query);  /* flows no frame of the filter can be in */
+			/* flows no frame of the filter can be in */
+			dopts.only = v->stack_pass ? NULL : wl_qplan_only(v->query, dopts.keylog != NULL);
 		}
 	} else if (r) {
 		tee.a = wl_render_sink(r);
@@ -175,6 +180,10 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		if (w && !res->write_failed && wl_writer_write(w, &p) < 0)
 			res->write_failed = 1;
 		engine_frame(e, src, &p);
+		if (v->stack_pass && wl_qrun_passed(query)) {
+			res->stopped_on_match = 1;
+			break;
+		}
 		if (v->count && res->packets >= v->count) {
 			wl_source_stop(src);
 			if (!live)
@@ -183,6 +192,8 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	}
 	wl_engine_finish(e);
 	wl_qrun_drain(query);
+	if (v->stack_pass && wl_qrun_passed(query))
+		res->stopped_on_match = 1;
 	wl_pipe_finish(pipe);
 	wl_source_stats(src, &res->cap);
 	closing_line(r, v, res, live || res->cap.received);
@@ -199,18 +210,62 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	return rc;
 }
 
+static struct wl_source *open_file(const char *path, const struct wl_view *v, char *err, size_t errlen)
+{
+	struct wl_source *src = wl_source_offline(path, err, errlen);
+	if (src && v->filter && wl_source_filter(src, v->filter, err, errlen) < 0) {
+		wl_source_close(src);
+		return NULL;
+	}
+	return src;
+}
+
+/* A -Y filter on the frame, link, IP and transport headers selects the same
+ * frames whether or not the applications are dissected, and on a large
+ * capture such a filter often matches nothing: a first pass without the
+ * application dissectors (a third of the work) looks for a matching frame and
+ * stops at the first. If there is none, what it wrote (a header, the closing
+ * line) is the whole answer. 0 done, 1 a frame matches (read the file whole),
+ * -1 an error. */
+static int stack_pass(const char *path, const struct wl_view *v, FILE *out, struct wl_run_result *res,
+		      char *err, size_t errlen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct wl_source *src = open_file(path, v, err, errlen);
+	if (!src)
+		return -1;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem) {
+		wl_source_close(src);
+		return 1;
+	}
+	struct wl_view sv = *v;
+	sv.stack_pass = 1;
+	int rc = wl_run_source(src, &sv, NULL, NULL, mem, res, err, errlen);
+	wl_source_close(src);
+	int whole = fclose(mem) == 0 && rc == 0 && !res->stopped_on_match;
+	if (whole && len && fwrite(buf, 1, len, out) != len)
+		whole = 0;   /* out's error is the caller's to see */
+	free(buf);
+	return rc < 0 ? -1 : whole ? 0 : 1;
+}
+
 int wl_dissect_file(const char *path, const struct wl_view *v, FILE *out,
 		    struct wl_run_result *res, char *err, size_t errlen)
 {
-	struct wl_source *src = wl_source_offline(path, err, errlen);
-	if (!src)
-		return -1;
-	if (v->filter && wl_source_filter(src, v->filter, err, errlen) < 0) {
-		wl_source_close(src);
-		return -1;
-	}
 	struct wl_view fv = *v;
 	fv.render_thread = !v->one_thread;
+	struct stat st;
+	/* a second pass needs a file it can read again (not -, not a pipe) */
+	if (wl_qplan_below_apps(v->query) && !v->tee && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		int rc = stack_pass(path, &fv, out, res, err, errlen);
+		if (rc <= 0)
+			return rc;
+	}
+	struct wl_source *src = open_file(path, v, err, errlen);
+	if (!src)
+		return -1;
 	int rc = wl_run_source(src, &fv, NULL, NULL, out, res, err, errlen);
 	wl_source_close(src);
 	return rc;

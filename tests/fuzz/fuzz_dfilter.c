@@ -111,7 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 			make(&fr, reg, cache, dns);
 			wl_dfilter_match(df, &fr.q);
 		}
-		(void)wl_dfilter_protocols(df);
+		(void)wl_dfilter_protocols(df, 0);
+		(void)wl_dfilter_protocols(df, 1);
+		(void)wl_dfilter_below_apps(df);
 		wl_dfilter_free(df);
 	}
 	free(text);
