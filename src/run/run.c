@@ -242,6 +242,7 @@ static int stack_pass(const char *path, const struct wl_view *v, FILE *out, stru
 	}
 	struct wl_view sv = *v;
 	sv.stack_pass = 1;
+	sv.render_thread = 0;   /* it renders little or nothing */
 	int rc = wl_run_source(src, &sv, NULL, NULL, mem, res, err, errlen);
 	wl_source_close(src);
 	int whole = fclose(mem) == 0 && rc == 0 && !res->stopped_on_match;
