@@ -1878,7 +1878,7 @@ static ownerset node_owners(const struct wl_qreg *reg, const struct tnode *t)
 
 /* The protocols whose fields the core makes from a frame's own headers,
  * whatever the application dissectors make of its payload. */
-static const char *const stack_protos[] = {
+static const char *const header_protos[] = {
 	"frame", "eth", "ethertype", "vlan", "sll", "null", "raw", "wlan", "radiotap", "llc",
 	"ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "arp",
 };
@@ -1891,13 +1891,13 @@ static int follows_apps(const char *name)
 	return strcmp(name, "frame.protocols") == 0 || strncmp(name, "tcp.completeness", 16) == 0;
 }
 
-static int stack_field(const struct wl_qfield *f)
+static int header_field(const struct wl_qfield *f)
 {
 	if (f->owner || follows_apps(f->name))
 		return 0;
 	size_t n = strcspn(f->name, ".");
-	for (size_t i = 0; i < sizeof stack_protos / sizeof stack_protos[0]; i++)
-		if (strlen(stack_protos[i]) == n && strncmp(f->name, stack_protos[i], n) == 0)
+	for (size_t i = 0; i < sizeof header_protos / sizeof header_protos[0]; i++)
+		if (strlen(header_protos[i]) == n && strncmp(f->name, header_protos[i], n) == 0)
 			return 1;
 	return 0;
 }
@@ -1907,7 +1907,7 @@ static int value_below_apps(const struct wl_qreg *reg, const struct vnode *v)
 	if (!v)
 		return 1;
 	if (v->kind == VK_FIELD)
-		return stack_field(wl__qreg_get(reg, v->field));
+		return header_field(wl__qreg_get(reg, v->field));
 	for (unsigned i = 0; i < v->nargs; i++)
 		if (!value_below_apps(reg, v->arg[i]))
 			return 0;

@@ -3,7 +3,7 @@
  * A file's output is formatted on a second thread (pipe.c); GeoIP facts on
  * flows come through the engine's flow-open hook (flow_geoip.c). A file read
  * with a -Y filter on headers alone is first read without the applications,
- * to find whether any frame matches (stack_pass). */
+ * to find whether any frame matches (header_pass). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,7 +104,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	struct wl_pipe *pipe = NULL;
 	struct wl_qrun *query = NULL;
 	struct wl_opts dopts = v->dissect;
-	dopts.headers_only = v->stack_pass;
+	dopts.headers_only = v->header_pass;
 	if (r && v->query) {
 		/* the gate drops frames before they reach the render thread; the tee sees all */
 		struct wl_sink rs = wl_render_sink(r);
@@ -125,7 +125,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 			sink = (struct wl_sink){ tee_msg, tee_flow, &tee };
 		} else {
 			/* flows no frame of the filter can be in */
-			dopts.only = v->stack_pass ? NULL : wl_qplan_only(v->query, dopts.keylog != NULL);
+			dopts.only = v->header_pass ? NULL : wl_qplan_only(v->query, dopts.keylog != NULL);
 		}
 	} else if (r) {
 		tee.a = wl_render_sink(r);
@@ -180,7 +180,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		if (w && !res->write_failed && wl_writer_write(w, &p) < 0)
 			res->write_failed = 1;
 		engine_frame(e, src, &p);
-		if (v->stack_pass && wl_qrun_passed(query)) {
+		if (v->header_pass && wl_qrun_passed(query)) {
 			res->stopped_on_match = 1;
 			break;
 		}
@@ -192,7 +192,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	}
 	wl_engine_finish(e);
 	wl_qrun_drain(query);
-	if (v->stack_pass && wl_qrun_passed(query))
+	if (v->header_pass && wl_qrun_passed(query))
 		res->stopped_on_match = 1;
 	wl_pipe_finish(pipe);
 	wl_source_stats(src, &res->cap);
@@ -227,7 +227,7 @@ static struct wl_source *open_file(const char *path, const struct wl_view *v, ch
  * stops at the first. If there is none, what it wrote (a header, the closing
  * line) is the whole answer. 0 done, 1 a frame matches (read the file whole),
  * -1 an error. */
-static int stack_pass(const char *path, const struct wl_view *v, FILE *out, struct wl_run_result *res,
+static int header_pass(const char *path, const struct wl_view *v, FILE *out, struct wl_run_result *res,
 		      char *err, size_t errlen)
 {
 	char *buf = NULL;
@@ -241,7 +241,7 @@ static int stack_pass(const char *path, const struct wl_view *v, FILE *out, stru
 		return 1;
 	}
 	struct wl_view sv = *v;
-	sv.stack_pass = 1;
+	sv.header_pass = 1;
 	sv.render_thread = 0;   /* it renders little or nothing */
 	int rc = wl_run_source(src, &sv, NULL, NULL, mem, res, err, errlen);
 	wl_source_close(src);
@@ -260,7 +260,7 @@ int wl_dissect_file(const char *path, const struct wl_view *v, FILE *out,
 	struct stat st;
 	/* a second pass needs a file it can read again (not -, not a pipe) */
 	if (wl_qplan_below_apps(v->query) && !v->tee && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-		int rc = stack_pass(path, &fv, out, res, err, errlen);
+		int rc = header_pass(path, &fv, out, res, err, errlen);
 		if (rc <= 0)
 			return rc;
 	}

@@ -29,7 +29,7 @@ struct wl_view {
 	int one_thread;          /* --one-thread: a file is rendered on the dissecting thread */
 	int width_set;           /* --width given: not the terminal's */
 	int render_thread;       /* set by wl_dissect_file: render on a second thread */
-	int stack_pass;          /* set by wl_dissect_file: no application dissectors, and
+	int header_pass;         /* set by wl_dissect_file: no application dissectors, and
 				  * stop at the first frame that passes -Y */
 	struct wl_qplan *query;  /* -Y, -T fields|ek, -z (qplan.h), or NULL */
 };
@@ -43,7 +43,7 @@ struct wl_run_result {
 	int write_failed;
 	char write_err[256];
 	char query_warning[160];  /* what a -z report left out ("" if nothing) */
-	int stopped_on_match;    /* v->stack_pass: a frame passed, the run stopped there */
+	int stopped_on_match;    /* v->header_pass: a frame passed, the run stopped there */
 };
 
 /* Reads src to its end (or count, or *stop), writing to w if given, dissecting
