@@ -281,6 +281,11 @@ uint32_t wl_source_interfaces(const struct wl_source *s)
 	return s->ng ? wl__pcapng_interfaces(s->ng) : 1;
 }
 
+int wl_source_is_pcapng(const struct wl_source *s)
+{
+	return s->ng != NULL;
+}
+
 const uint8_t *wl_source_tls_keylog(const struct wl_source *s, size_t *len)
 {
 	*len = 0;

@@ -56,6 +56,8 @@ uint32_t wl_source_interfaces(const struct wl_source *s);
 /* A pcapng file's TLS key log (Decryption Secrets Blocks) read so far, in
  * SSLKEYLOGFILE format; NULL with *len 0 when there is none. */
 const uint8_t *wl_source_tls_keylog(const struct wl_source *s, size_t *len);
+/* 1 for a pcapng file: it may carry TLS key log lines anywhere in it. */
+int wl_source_is_pcapng(const struct wl_source *s);
 /* Applies a BPF filter; -1 with the reason in err. For a pcapng file it is
  * compiled for each interface's link type (a link type it cannot be compiled
  * for matches nothing). */

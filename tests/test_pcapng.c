@@ -18,6 +18,7 @@
 
 #include "capture.h"
 #include "pcapng.h"
+#include "wirelab.h"
 #include "wltest.h"
 
 static const char *const captures[] = { "multi-link", "big-endian", "two-sections", "spb-opb", "comment" };
@@ -638,6 +639,29 @@ static void test_tls_keylog(void **state)
 	free(g.b);
 }
 
+/* The TLS secrets a capture carries decrypt it, as tshark does: ldaps-dsb is
+ * pcaps/ldaps.pcap with its key log in a DSB (editcap --inject-secrets
+ * tls,pcaps/ldaps.keylog pcaps/ldaps.pcap). The LDAP messages inside TLS are
+ * those tshark shows with -d tcp.port==636,tls (its frames and protocolOps,
+ * the same bytes), and the trace is the one --keylog gives. */
+static void test_keylog_from_dsb(void **state)
+{
+	(void)state;
+	static char out[1 << 16], with_file[1 << 16];
+	const char *cap = WL_SOURCE_DIR "/tests/data/pcapng/ldaps-dsb.pcapng";
+	const char *a1[] = { "read", "-r", cap, "-Y", "ldap", "-T", "fields", "-e", "frame.number",
+			     "-e", "ldap.protocolOp" };
+	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, 11, a1), 0);
+	assert_string_equal(out, "10\t0\n13\t1\n15\t3\n16\t4,5\n17\t2\n");
+	const char *a2[] = { "read", "-r", cap, "-T", "ladder" };
+	const char *a3[] = { "read", "-r", WL_SOURCE_DIR "/pcaps/ldaps.pcap", "--keylog",
+			     WL_SOURCE_DIR "/pcaps/ldaps.keylog", "-T", "ladder" };
+	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, 5, a2), 0);
+	assert_int_equal(wlt_run_cmd(wl_cmd_read, with_file, sizeof with_file, 7, a3), 0);
+	assert_string_equal(out, with_file);
+	assert_non_null(strstr(out, "bindRequest"));
+}
+
 static void test_filter_per_link_type(void **state)
 {
 	(void)state;
@@ -806,6 +830,7 @@ int main(void)
 		cmocka_unit_test(test_other_blocks_skipped),
 		cmocka_unit_test(test_tls_keylog),
 		cmocka_unit_test(test_filter_per_link_type),
+		cmocka_unit_test(test_keylog_from_dsb),
 		cmocka_unit_test(test_read_from_a_pipe),
 		cmocka_unit_test(test_writer_one_link_type),
 		cmocka_unit_test(test_engine_frame_fields),

@@ -2147,6 +2147,33 @@ static void test_keylog_parsing(void **state)
 	unlink(path);
 }
 
+/* Key log lines held in memory (a pcapng DSB): the last without its newline,
+ * CRLF ends, a label that only starts like the one asked, a line too long to
+ * be one. */
+static void test_keylog_in_memory(void **state)
+{
+	(void)state;
+	uint8_t r[32], out[TLS_MAX_SECRET];
+	memset(r, 0xab, 32);
+	char rand_hex[65];
+	for (int i = 0; i < 32; i++)
+		memcpy(rand_hex + 2 * i, "ab", 2);
+	rand_hex[64] = 0;
+	char text[2048];
+	int n = snprintf(text, sizeof text, "CLIENT_RANDOMX %s 0909\r\n%0600d\nCLIENT_RANDOM %s 0a0b\r\n"
+			 "SERVER_TRAFFIC_SECRET_0 %s 0c0d0e", rand_hex, 0, rand_hex, rand_hex);
+	assert_true(n > 0 && (size_t)n < sizeof text);
+	const uint8_t *t = (const uint8_t *)text;
+	assert_int_equal(tls_keylog_find_mem(t, (size_t)n, "CLIENT_RANDOM", r, out), 2);
+	assert_int_equal(out[1], 0x0b);
+	assert_int_equal(tls_keylog_find_mem(t, (size_t)n, "SERVER_TRAFFIC_SECRET_0", r, out), 3);
+	assert_int_equal(out[2], 0x0e);
+	assert_int_equal(tls_keylog_find_mem(t, (size_t)n - 1, "SERVER_TRAFFIC_SECRET_0", r, out), 0);
+	assert_int_equal(tls_keylog_find_mem(t, 0, "CLIENT_RANDOM", r, out), 0);
+	r[0] = 0;
+	assert_int_equal(tls_keylog_find_mem(t, (size_t)n, "CLIENT_RANDOM", r, out), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2187,6 +2214,7 @@ int main(void)
 		cmocka_unit_test(test_decrypt_tls12_gcm),
 		cmocka_unit_test(test_decrypt_tls12_chacha),
 		cmocka_unit_test(test_keylog_parsing),
+		cmocka_unit_test(test_keylog_in_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

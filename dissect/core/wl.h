@@ -114,6 +114,10 @@ struct wl_opts {
 	int verbose;
 	int redact;              /* mask secrets in every output */
 	const char *keylog;      /* TLS key log file, or NULL */
+	/* TLS key log lines the capture itself carries (pcapng Decryption
+	 * Secrets Blocks) read so far: keylog_blocks(arg, &len), or NULL. */
+	const uint8_t *(*keylog_blocks)(void *arg, size_t *len);
+	void *keylog_blocks_arg;
 	/* SNMPv3 users besides snmp_user (NULL ends) and a file of them, one a line
 	 * as in Wireshark's snmp_users table; each in a form of snmp_usm.h */
 	const char *snmp_users[8];

@@ -69,6 +69,12 @@ static void tee_flow(void *arg, const struct wl_flow_summary *s)
 		t->b.flow(t->b.arg, s);
 }
 
+/* The TLS key log lines of the source's pcapng Decryption Secrets Blocks. */
+static const uint8_t *source_keylog(void *arg, size_t *len)
+{
+	return wl_source_tls_keylog(arg, len);
+}
+
 /* The packet to the engine, with its pcapng interface and comments. */
 static void engine_frame(struct wl_engine *e, const struct wl_source *src, const struct wl_pkt *p)
 {
@@ -105,6 +111,9 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	struct wl_qrun *query = NULL;
 	struct wl_opts dopts = v->dissect;
 	dopts.headers_only = v->header_pass;
+	dopts.keylog_blocks = source_keylog;
+	dopts.keylog_blocks_arg = src;
+	int decrypting = dopts.keylog || wl_source_is_pcapng(src);
 	if (r && v->query) {
 		/* the gate drops frames before they reach the render thread; the tee sees all */
 		struct wl_sink rs = wl_render_sink(r);
@@ -125,7 +134,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 			sink = (struct wl_sink){ tee_msg, tee_flow, &tee };
 		} else {
 			/* flows no frame of the filter can be in */
-			dopts.only = v->header_pass ? NULL : wl_qplan_only(v->query, dopts.keylog != NULL);
+			dopts.only = v->header_pass ? NULL : wl_qplan_only(v->query, decrypting);
 		}
 	} else if (r) {
 		tee.a = wl_render_sink(r);

@@ -1921,12 +1921,37 @@ static void rec_opaque(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, st
 
 /* ---- decryption ---- */
 
+/* The key log lines the capture carries (pcapng DSBs), or NULL. */
+static const uint8_t *capture_keylog(struct wl_ctx *ctx, size_t *len)
+{
+	const struct wl_opts *o = wl_opts(ctx);
+	*len = 0;
+	const uint8_t *text = o->keylog_blocks ? o->keylog_blocks(o->keylog_blocks_arg, len) : NULL;
+	return text && *len ? text : NULL;
+}
+
+/* Whether any key log is given: a file (--keylog) or the capture's own. */
+static int have_keylog(struct wl_ctx *ctx)
+{
+	size_t len;
+	return wl_opts(ctx)->keylog || capture_keylog(ctx, &len);
+}
+
+/* The secret for (label, client random): the key log file's, else the capture's. */
+static size_t keylog_find(struct wl_ctx *ctx, const char *label, const uint8_t crand[32],
+			  uint8_t secret[TLS_MAX_SECRET])
+{
+	const char *path = wl_opts(ctx)->keylog;
+	size_t n = path ? tls_keylog_find(path, label, crand, secret) : 0, len;
+	const uint8_t *text = n ? NULL : capture_keylog(ctx, &len);
+	return text ? tls_keylog_find_mem(text, len, label, crand, secret) : n;
+}
+
 /* Finds keys for this direction in the key log when there are none yet. */
 static void keys_find(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir)
 {
 	struct tls_dir *d = &s->d[dir];
-	const char *path = wl_opts(ctx)->keylog;
-	if (d->prot || !path || !s->have_crand || !s->version || d->key_tries >= KEY_TRIES)
+	if (d->prot || !have_keylog(ctx) || !s->have_crand || !s->version || d->key_tries >= KEY_TRIES)
 		return;
 	d->key_tries++;
 	uint8_t secret[TLS_MAX_SECRET];
@@ -1935,12 +1960,12 @@ static void keys_find(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir)
 		const char *label = dir == WL_C2S
 			? (d->stage ? "CLIENT_TRAFFIC_SECRET_0" : "CLIENT_HANDSHAKE_TRAFFIC_SECRET")
 			: (d->stage ? "SERVER_TRAFFIC_SECRET_0" : "SERVER_HANDSHAKE_TRAFFIC_SECRET");
-		n = tls_keylog_find(path, label, s->crand, secret);
+		n = keylog_find(ctx, label, s->crand, secret);
 		if (n)
 			d->prot = tls_prot_new13(s->suite, secret, n);
 		snprintf(d->how, sizeof d->how, "inside TLS: decrypted with the key log's %s", label);
 	} else {
-		n = tls_keylog_find(path, "CLIENT_RANDOM", s->crand, secret);
+		n = keylog_find(ctx, "CLIENT_RANDOM", s->crand, secret);
 		if (n && s->have_srand)
 			d->prot = tls_prot_new12(s->suite, s->version, secret, n, s->crand, s->srand,
 						 dir == WL_S2C, s->etm);
@@ -2024,7 +2049,7 @@ static void record(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, const 
 	keys_find(s, ctx, dir);
 	if (!d->prot) {
 		const char *why = NULL;
-		if (wl_opts(ctx)->keylog && !d->no_key_noted) {
+		if (!d->no_key_noted && have_keylog(ctx)) {
 			d->no_key_noted = 1;
 			why = "no key for this session and direction in the key log";
 		}

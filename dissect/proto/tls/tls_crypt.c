@@ -99,6 +99,19 @@ static size_t unhex(const char *s, uint8_t *out, size_t max)
 	return n;
 }
 
+/* The secret of one key log line if it is "LABEL <crand hex> <secret hex>". */
+static size_t keylog_line(const char *line, const char *label, size_t ll, const uint8_t crand[32],
+			  uint8_t secret[TLS_MAX_SECRET])
+{
+	uint8_t r[32];
+	if (strncmp(line, label, ll) != 0 || line[ll] != ' ')
+		return 0;
+	const char *p = line + ll + 1;
+	if (unhex(p, r, sizeof r) != 32 || memcmp(r, crand, 32) != 0)
+		return 0;
+	return unhex(p + 65, secret, TLS_MAX_SECRET);
+}
+
 size_t tls_keylog_find(const char *path, const char *label, const uint8_t crand[32],
 		       uint8_t secret[TLS_MAX_SECRET])
 {
@@ -107,16 +120,27 @@ size_t tls_keylog_find(const char *path, const char *label, const uint8_t crand[
 		return 0;
 	char line[512];
 	size_t ll = strlen(label), found = 0;
-	while (!found && fgets(line, sizeof line, f)) {
-		if (strncmp(line, label, ll) != 0 || line[ll] != ' ')
-			continue;
-		uint8_t r[32];
-		const char *p = line + ll + 1;
-		if (unhex(p, r, sizeof r) != 32 || memcmp(r, crand, 32) != 0)
-			continue;
-		found = unhex(p + 65, secret, TLS_MAX_SECRET);
-	}
+	while (!found && fgets(line, sizeof line, f))
+		found = keylog_line(line, label, ll, crand, secret);
 	fclose(f);
+	return found;
+}
+
+size_t tls_keylog_find_mem(const uint8_t *text, size_t len, const char *label, const uint8_t crand[32],
+			   uint8_t secret[TLS_MAX_SECRET])
+{
+	char line[512];
+	size_t ll = strlen(label), found = 0;
+	for (size_t at = 0; !found && at < len;) {
+		const uint8_t *nl = memchr(text + at, '\n', len - at);
+		size_t n = (nl ? (size_t)(nl - text) : len) - at;
+		size_t keep = n < sizeof line - 1 ? n : sizeof line - 1;   /* a longer line matches nothing */
+		memcpy(line, text + at, keep);
+		line[keep] = 0;
+		found = keylog_line(line, label, ll, crand, secret);
+		at += n + 1;
+	}
+	OPENSSL_cleanse(line, sizeof line);
 	return found;
 }
 

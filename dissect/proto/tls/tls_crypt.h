@@ -35,6 +35,9 @@ int tls_suite_info(uint16_t suite, struct tls_suite_info *out);
  * Returns the secret's length (> 0) or 0 when absent or unreadable. */
 size_t tls_keylog_find(const char *path, const char *label, const uint8_t crand[32],
 		       uint8_t secret[TLS_MAX_SECRET]);
+/* The same in key log lines held in memory (a pcapng Decryption Secrets Block). */
+size_t tls_keylog_find_mem(const uint8_t *text, size_t len, const char *label, const uint8_t crand[32],
+			   uint8_t secret[TLS_MAX_SECRET]);
 
 /* TLS 1.3 HKDF-Expand-Label(secret, label, "", outlen). 0 on success. */
 int tls13_expand_label(const char *md, const uint8_t *secret, size_t slen, const char *label,
