@@ -1,7 +1,7 @@
 /* fuzz_pcapng.c - the pcapng reader (capture/pcapng.c) alone, from memory:
  * every packet and comment it hands out is read to its last byte (ASan sees a
  * length past its block), the interface ids are checked against the section,
- * the key log is read; an input of odd length goes through a BPF filter too,
+ * the key log is read and searched as the TLS dissector searches it; an input of odd length goes through a BPF filter too,
  * compiled per link type. The engine behind it is fuzz_pcap's. */
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 
 #include "capture.h"
 #include "pcapng.h"
+#include "dissect/proto/tls/tls_crypt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
@@ -42,6 +43,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		abort();
 	for (size_t i = 0; i < klen; i++)
 		sum = (uint8_t)(sum + k[i]);
+	/* a client random the input may hold: its first 32 bytes */
+	uint8_t crand[32] = { 0 }, secret[TLS_MAX_SECRET];
+	for (size_t i = 0; i < 32 && i < n; i++)
+		crand[i] = d[i];
+	if (k && (tls_keylog_find_mem(k, klen, "CLIENT_RANDOM", crand, secret) > TLS_MAX_SECRET ||
+		  tls_keylog_find_mem(k, klen, "SERVER_TRAFFIC_SECRET_0", crand, secret) > TLS_MAX_SECRET))
+		abort();
 	(void)sum;
 	wl_source_close(src);
 	return 0;
