@@ -226,6 +226,8 @@ void wl__ethertype(struct wl_ctx *ctx, uint16_t type, struct wl_cur c);
 /* linkfields.c: the link header's fields (eth.*, vlan.*, sll.*, padding
  * and trailer), with -v. */
 void wl__link_fields(struct wl_ctx *ctx, struct wl_msg *m);
+/* A 6-byte MAC address as tshark writes it (00:11:22:33:44:55). */
+void wl__f_mac(struct wl_msg *m, const char *name, const uint8_t *a);
 /* The network layer says how many bytes after the link header are its own
  * (the rest is Ethernet padding or a trailer); the outermost one counts. */
 static inline void wl__l3_claims(struct wl_ctx *ctx, uint32_t n)

@@ -8,8 +8,14 @@
 
 /* Emitted on every run. */
 const struct wl_field_info wl_core_fields[] = {
+	{ "arp.dst.hw_mac", WL_FT_STR, "Target MAC address" },
 	{ "arp.dst.proto_ipv4", WL_FT_IPV4, "Target IP address" },
+	{ "arp.hw.size", WL_FT_UINT, "Hardware size" },
+	{ "arp.hw.type", WL_FT_UINT, "Hardware type" },
 	{ "arp.opcode", WL_FT_UINT, "Opcode" },
+	{ "arp.proto.size", WL_FT_UINT, "Protocol size" },
+	{ "arp.proto.type", WL_FT_HEX, "Protocol type" },
+	{ "arp.src.hw_mac", WL_FT_STR, "Sender MAC address" },
 	{ "arp.src.proto_ipv4", WL_FT_IPV4, "Sender IP address" },
 	{ "data.len", WL_FT_UINT, "Length" },
 	{ "eth.type", WL_FT_HEX, "Type" },

@@ -36,6 +36,12 @@ static void arp(struct wl_ctx *ctx, struct wl_cur c)
 	uint16_t htype = wl_be16(&c), ptype = wl_be16(&c);
 	uint8_t hlen = wl_u8(&c), plen = wl_u8(&c);
 	uint16_t op = wl_be16(&c);
+	if (wl_ok(&c)) {
+		wl_f_uint(m, "arp.hw.type", htype);
+		wl_f_hex(m, "arp.proto.type", ptype);
+		wl_f_uint(m, "arp.hw.size", hlen);
+		wl_f_uint(m, "arp.proto.size", plen);
+	}
 	wl_f_uint(m, "arp.opcode", op);
 	if (htype == 1 && ptype == ETHERTYPE_IPV4 && hlen == 6 && plen == 4) {
 		uint8_t sha[6], spa[4], tha[6], tpa[4];
@@ -44,7 +50,9 @@ static void arp(struct wl_ctx *ctx, struct wl_cur c)
 		wl_copy(&c, tha, 6);
 		wl_copy(&c, tpa, 4);
 		if (wl_ok(&c)) {
+			wl__f_mac(m, "arp.src.hw_mac", sha);
 			wl_f_ipv4(m, "arp.src.proto_ipv4", spa);
+			wl__f_mac(m, "arp.dst.hw_mac", tha);
 			wl_f_ipv4(m, "arp.dst.proto_ipv4", tpa);
 			if (op == 1)
 				wl_msg_text(m, "who has %u.%u.%u.%u? tell %u.%u.%u.%u", tpa[0], tpa[1],

@@ -6,7 +6,7 @@
 
 #include "core.h"
 
-static void mac(struct wl_msg *m, const char *name, const uint8_t *a)
+void wl__f_mac(struct wl_msg *m, const char *name, const uint8_t *a)
 {
 	char s[18];
 	snprintf(s, sizeof s, "%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -18,11 +18,11 @@ static void mac(struct wl_msg *m, const char *name, const uint8_t *a)
 static void eth_addr(struct wl_msg *m, const uint8_t *a, int src)
 {
 	uint32_t oui = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
-	mac(m, src ? "eth.src" : "eth.dst", a);
-	mac(m, src ? "eth.src_resolved" : "eth.dst_resolved", a);  /* -n: the address itself */
+	wl__f_mac(m, src ? "eth.src" : "eth.dst", a);
+	wl__f_mac(m, src ? "eth.src_resolved" : "eth.dst_resolved", a);  /* -n: the address itself */
 	wl_f_uint(m, src ? "eth.src.oui" : "eth.dst.oui", oui);
-	mac(m, "eth.addr", a);
-	mac(m, "eth.addr_resolved", a);
+	wl__f_mac(m, "eth.addr", a);
+	wl__f_mac(m, "eth.addr_resolved", a);
 	wl_f_uint(m, "eth.addr.oui", oui);
 	wl_f_bool(m, src ? "eth.src.lg" : "eth.dst.lg", a[0] & 2);
 	wl_f_bool(m, "eth.lg", a[0] & 2);
@@ -89,7 +89,7 @@ static void sll_fields(struct wl_msg *m, struct wl_cur h, int v2)
 	if (halen == 4)
 		wl_f_ipv4(m, "sll.src.ipv4", addr);
 	else if (halen == 6)
-		mac(m, "sll.src.eth", addr);
+		wl__f_mac(m, "sll.src.eth", addr);
 	else if (halen)
 		wl_f_bytes(m, "sll.src.other", addr, used);
 	if (used < 8)
