@@ -29,6 +29,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tshark_cache  # noqa: E402
+
 LAB_RULES = ["tcp.port==2121,ftp", "tcp.port==2222,ssh", "udp.port==1161,snmp", "tcp.port==3389,ldap",
              "tcp.port==4445,nbss", "udp.port==1053,dns", "tcp.port==1053,dns", "udp.port==1123,ntp",
              "udp.port==11123,ntp", "tcp.port==8443,tls"]
@@ -183,7 +186,10 @@ KNOWN[("follow", "follow,tcp,hex,0", "reassembly.pcap")] = REASSEMBLY
 
 
 def run(cmd, timeout=120):
-    p = subprocess.run(cmd, capture_output=True, timeout=timeout)
+    if cmd[0] == "tshark":
+        p = tshark_cache.run(cmd, timeout=timeout)
+    else:
+        p = subprocess.run(cmd, capture_output=True, timeout=timeout)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
@@ -256,8 +262,8 @@ def tshark_filters(c, cap, flts):
         with open(fl, "w") as f:
             f.write("\n".join(flts) + "\n")
         env = dict(os.environ, WL_FILTERS=fl, WL_OUT=out)
-        subprocess.run(["tshark", "-n", "-q", "-r", cap, "-X", "lua_script:" + lua] + c.dargs(cap),
-                       capture_output=True, env=env, timeout=300)
+        tshark_cache.run(["tshark", "-n", "-q", "-r", cap, "-X", "lua_script:" + lua] + c.dargs(cap),
+                         env=env, timeout=300, produces=(out,))
         got = {f: [] for f in flts}
         for line in open(out):
             i, n = line.split()

@@ -10,6 +10,11 @@ cd "$(dirname "$0")/.."
 export TZ=UTC LC_ALL=C
 jobs=$(nproc 2>/dev/null || echo 2)
 step() { printf '\n=== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+# The ASan stage asks tshark what the gcc stage asked: its answers are kept
+# for it (tests/tshark_cache.py), keyed by tshark's arguments and inputs.
+WIRELAB_TSHARK_CACHE=$(mktemp -d /tmp/wirelab-tshark-XXXXXX)
+export WIRELAB_TSHARK_CACHE
+trap 'rm -rf "$WIRELAB_TSHARK_CACHE"' EXIT
 
 step "packages"
 sh bootstrap.sh

@@ -22,6 +22,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tshark_cache  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
 CORPUS = os.path.join(ROOT, "..", "shared", "corpus")
@@ -35,6 +38,8 @@ HEXLINE = re.compile(r"^[0-9a-f]{4,8}  ")
 
 
 def run(cmd):
+    if cmd[0] == "tshark":
+        return tshark_cache.run(cmd, env=ENV).stdout.decode("utf-8", "replace")
     return subprocess.run(cmd, capture_output=True, text=True, errors="replace", env=ENV).stdout
 
 
