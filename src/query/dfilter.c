@@ -1876,13 +1876,6 @@ static ownerset node_owners(const struct wl_qreg *reg, const struct tnode *t)
 
 /* ---- filters on the layers below the applications ---- */
 
-/* The protocols whose fields the core makes from a frame's own headers,
- * whatever the application dissectors make of its payload. */
-static const char *const header_protos[] = {
-	"frame", "eth", "ethertype", "vlan", "sll", "null", "raw", "wlan", "radiotap", "llc",
-	"ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "arp",
-};
-
 /* Core fields that follow from the applications all the same: the list of
  * protocols, and a TCP conversation's completeness, which an FTP data
  * connection's expectation changes (its SYN does not count, as in tshark). */
@@ -1895,11 +1888,7 @@ static int header_field(const struct wl_qfield *f)
 {
 	if (f->owner || follows_apps(f->name))
 		return 0;
-	size_t n = strcspn(f->name, ".");
-	for (size_t i = 0; i < sizeof header_protos / sizeof header_protos[0]; i++)
-		if (strlen(header_protos[i]) == n && strncmp(f->name, header_protos[i], n) == 0)
-			return 1;
-	return 0;
+	return wl__qreg_header_proto(f->name, strcspn(f->name, "."));
 }
 
 static int value_below_apps(const struct wl_qreg *reg, const struct vnode *v)

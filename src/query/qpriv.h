@@ -84,6 +84,9 @@ static inline const struct wl_qfield *wl__qreg_get(const struct wl_qreg *reg, in
 }
 /* The protocol id a field name starts with ("tcp" for tcp.flags.syn), or -1. */
 int wl__qreg_proto_of(const struct wl_qreg *reg, const char *name);
+/* 1 if the first len bytes of name are a protocol the core reads from a frame's
+ * own headers (frame, eth, ip, tcp ...: not data, which is what no dissector took). */
+int wl__qreg_header_proto(const char *name, size_t len);
 
 /* A typed value. STR/BYTES/IPV4/IPV6 point into a message pool, the frame
  * bytes or a literal; they are never owned. */

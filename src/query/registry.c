@@ -48,11 +48,20 @@ static const struct { const char *name, *a, *b, *desc; } aliases[] = {
 	{ "udp.port", "udp.srcport", "udp.dstport", "source or destination port" },
 };
 
-/* Protocols the core knows (the link layers are read from the frame's bytes). */
+/* Protocols the core knows (the link layers are read from the frame's bytes);
+ * all but the last, data, come from a frame's own headers. */
 static const char *const core_protos[] = {
 	"frame", "eth", "ethertype", "vlan", "sll", "null", "raw", "wlan", "radiotap", "llc",
 	"ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "arp", "data",
 };
+
+int wl__qreg_header_proto(const char *name, size_t len)
+{
+	for (size_t i = 0; i + 1 < sizeof core_protos / sizeof core_protos[0]; i++)
+		if (strlen(core_protos[i]) == len && strncmp(name, core_protos[i], len) == 0)
+			return 1;
+	return 0;
+}
 
 struct tshark_type {
 	const char *name;
