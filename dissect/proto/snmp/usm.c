@@ -289,8 +289,8 @@ static int pw_to_key(const char *digest, const uint8_t *pw, size_t pl, uint8_t *
 {
 	unsigned int n = 0;
 	uint8_t *rep = pl ? malloc(pl + PW_CHUNK) : NULL;
-	for (size_t i = 0; rep && i < pl + PW_CHUNK; i += pl)
-		memcpy(rep + i, pw, pl + PW_CHUNK - i < pl ? pl + PW_CHUNK - i : pl);
+	for (size_t i = 0; rep && i < pl + PW_CHUNK; i++)
+		rep[i] = pw[i % pl];
 	EVP_MD *md = EVP_MD_fetch(NULL, digest, NULL);
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	int ok = rep && md && c && EVP_DigestInit_ex(c, md, NULL);
