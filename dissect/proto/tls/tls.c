@@ -1942,9 +1942,11 @@ static size_t keylog_find(struct wl_ctx *ctx, const char *label, const uint8_t c
 			  uint8_t secret[TLS_MAX_SECRET])
 {
 	const char *path = wl_opts(ctx)->keylog;
-	size_t n = path ? tls_keylog_find(path, label, crand, secret) : 0, len;
-	const uint8_t *text = n ? NULL : capture_keylog(ctx, &len);
-	return text ? tls_keylog_find_mem(text, len, label, crand, secret) : n;
+	size_t n = path ? tls_keylog_find(path, label, crand, secret) : 0, len = 0;
+	if (n)
+		return n;
+	const uint8_t *text = capture_keylog(ctx, &len);
+	return text ? tls_keylog_find_mem(text, len, label, crand, secret) : 0;
 }
 
 /* Finds keys for this direction in the key log when there are none yet. */
