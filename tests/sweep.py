@@ -67,7 +67,9 @@ def run(wirelab, cap, mode, timeout):
     return cmd, None if out.returncode == 0 else "refused"
 
 
-def cut_copies(cap, k, folder):
+def cut_copies(n, cap, k, folder):
+    """k copies of capture number n cut short (n keeps two captures of one
+    name in different folders apart)."""
     data = open(cap, "rb").read()
     if len(data) < 64 or k <= 0:
         return []
@@ -75,7 +77,7 @@ def cut_copies(cap, k, folder):
     base = os.path.basename(cap)
     for i in range(1, k + 1):
         at = len(data) * i // (k + 1)
-        path = os.path.join(folder, "%s.cut%d" % (base, at))
+        path = os.path.join(folder, "%d-%s.cut%d" % (n, base, at))
         with open(path, "wb") as f:
             f.write(data[:at])
         out.append(path)
@@ -93,13 +95,13 @@ def main():
     caps = list(dict.fromkeys(captures(a.paths)))
     with tempfile.TemporaryDirectory() as tmp:
         jobs = [(c, m) for c in caps for m in MODES]
-        for c in caps:
-            jobs += [(cut, m) for cut in cut_copies(c, a.cuts, tmp) for m in MODES[:2]]
+        for n, c in enumerate(caps):
+            jobs += [(cut, m) for cut in cut_copies(n, c, a.cuts, tmp) for m in MODES[:2]]
         with ThreadPoolExecutor(max_workers=a.j) as pool:
             results = list(pool.map(lambda j: run(a.wirelab, j[0], j[1], a.timeout), jobs))
     bad = [(cmd, why) for cmd, why in results if why and why != "refused"]
     # a mode no capture accepts sweeps nothing: an option that changed, say
-    for i, m in enumerate(MODES):
+    for m in MODES:
         if not any(why is None for (cmd, why), (_, jm) in zip(results, jobs) if jm is m):
             bad.append((["read"] + m, "refused on every capture"))
     for cmd, why in bad:

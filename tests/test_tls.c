@@ -1926,6 +1926,16 @@ static void test_decrypt_inner_port(void **state)
 	wlt_free(&t);
 }
 
+/* The first decrypted record, shown as TLS's own with its bytes (hex). */
+static const struct wlt_msg *first_record_shown(const struct wlt *t, const char *hex)
+{
+	const struct wlt_msg *m = wlt_find(t, "tls", "application_data", 0);
+	assert_non_null(m);
+	assert_false(m->minor);
+	assert_string_equal(wlt_field(m, "data.data", 0), hex);
+	return m;
+}
+
 /* The probes may want more than one record: the first waits (shown as TLS's
  * own, with its bytes), the second decides, and the chat gets both. */
 static void test_decrypt_inner_waits(void **state)
@@ -1936,11 +1946,8 @@ static void test_decrypt_inner_waits(void **state)
 	char path[] = "/tmp/wl-test-tls-inner-XXXXXX";
 	struct wlt t;
 	run_inner(&t, 443, NULL, srv, cli, path);
-	const struct wlt_msg *m = wlt_find(&t, "tls", "application_data", 0);
-	assert_non_null(m);
-	assert_false(m->minor);
-	assert_string_equal(wlt_field(m, "data.data", 0), "6361");
-	m = wlt_find(&t, "tls", "application_data", 1);
+	first_record_shown(&t, "6361");
+	const struct wlt_msg *m = wlt_find(&t, "tls", "application_data", 1);
 	assert_non_null(m);
 	assert_true(m->minor);
 	m = wlt_find(&t, "chat", "message", 0);
@@ -1962,10 +1969,7 @@ static void test_decrypt_inner_none(void **state)
 	char path[] = "/tmp/wl-test-tls-inner-XXXXXX";
 	struct wlt t;
 	run_inner(&t, 443, NULL, srv, cli, path);
-	const struct wlt_msg *m = wlt_find(&t, "tls", "application_data", 0);
-	assert_non_null(m);
-	assert_false(m->minor);
-	assert_string_equal(wlt_field(m, "data.data", 0), "010203042062696e617279");
+	const struct wlt_msg *m = first_record_shown(&t, "010203042062696e617279");
 	assert_true(wlt_note(m, "decrypted with the key log"));
 	assert_int_equal(wlt_count(&t, "chat", "message"), 0);
 	wlt_free(&t);
