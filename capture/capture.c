@@ -655,6 +655,9 @@ static int live_next(struct wl_source *s, struct wl_pkt *out)
 		out->data = s->ring + s->tail + sizeof r;
 		out->linktype = s->linktype;
 		out->interface_id = 0;
+		out->section = 0;
+		out->if_name = out->if_descr = (struct wl_pkt_comment){ NULL, 0 };
+		out->has_flags = 0;
 		out->ncomments = 0;
 		out->comments = NULL;
 		s->pending = r.size;
@@ -690,6 +693,9 @@ int wl_source_next(struct wl_source *s, struct wl_pkt *p)
 		p->data = data;
 		p->linktype = s->linktype;
 		p->interface_id = 0;
+		p->section = 0;
+		p->if_name = p->if_descr = (struct wl_pkt_comment){ NULL, 0 };
+		p->has_flags = 0;
 		p->ncomments = 0;
 		p->comments = NULL;
 		return 1;

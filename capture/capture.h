@@ -24,6 +24,12 @@ struct wl_pkt {
 	const uint8_t *data;   /* valid until the next wl_source_next() */
 	int linktype;          /* LINKTYPE_* of the interface it came on */
 	uint32_t interface_id; /* pcapng: the interface in its section; else 0 */
+	uint32_t section;      /* pcapng: its section, from 1; 0 for a pcap file or live */
+	/* pcapng: the interface's if_name and if_description (NULL when it has
+	 * none), valid until the next wl_source_next() */
+	struct wl_pkt_comment if_name, if_descr;
+	int has_flags;         /* pcapng: the EPB has epb_flags */
+	uint32_t flags;        /* its value: direction, reception type, FCS length, errors */
 	unsigned ncomments;
 	const struct wl_pkt_comment *comments;  /* valid until the next wl_source_next() */
 };

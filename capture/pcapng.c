@@ -45,11 +45,15 @@ enum {
 	SECRETS_TLS_KEYLOG = 0x544C534B,   /* "TLSK" */
 	OPT_ENDOFOPT = 0,
 	OPT_COMMENT = 1,
+	OPT_IF_NAME = 2,
+	OPT_IF_DESCRIPTION = 3,
+	OPT_EPB_FLAGS = 2,
 	OPT_IF_TSRESOL = 9,
 	OPT_IF_TSOFFSET = 14,
 };
 
 #define WINDOW_BYTES (1u << 20)
+#define IFACE_TEXT_MAX 1024u
 /* Timestamps are kept within what a pcap file can say (32-bit seconds), so
  * that differences between them never overflow in the engine. */
 #define TS_MAX_NS (4294967295LL * 1000000000LL + 999999999LL)
@@ -59,6 +63,7 @@ struct iface {
 	uint32_t snaplen;
 	uint64_t units;          /* timestamp units per second */
 	int64_t offset_s;        /* if_tsoffset */
+	struct wl_pkt_comment name, descr;  /* if_name, if_description: copies */
 };
 
 struct block {
@@ -79,6 +84,7 @@ struct wl_pcapng {
 	struct iface ifs[WL_PCAPNG_MAX_IFACES];
 	uint32_t nifs;           /* in this section */
 	uint32_t total_ifs;      /* over every section (saturating) */
+	uint32_t section;        /* the current one, from 1 (saturating) */
 	int first_linktype, first_snaplen;
 	struct block held;       /* a packet block read ahead by open */
 	int have_held;
@@ -261,6 +267,34 @@ static int next_opt(const struct wl_pcapng *r, struct opt_walk *w, uint16_t *cod
 
 /* ---- blocks ---- */
 
+static void free_iface_text(struct iface *i)
+{
+	free((char *)i->name.text);
+	free((char *)i->descr.text);
+	i->name = i->descr = (struct wl_pkt_comment){ NULL, 0 };
+}
+
+static void forget_interfaces(struct wl_pcapng *r)
+{
+	for (uint32_t i = 0; i < r->nifs; i++)
+		free_iface_text(&r->ifs[i]);
+	r->nifs = 0;
+}
+
+/* An interface's text option, copied out of the window (which moves); cut
+ * at IFACE_TEXT_MAX, so that a section's thousand interfaces hold little. */
+static void iface_text(struct wl_pkt_comment *t, const uint8_t *v, uint16_t len)
+{
+	if (len > IFACE_TEXT_MAX)
+		len = IFACE_TEXT_MAX;
+	char *copy = len ? malloc(len) : NULL;
+	if (!copy)
+		return;  /* empty, or no memory: shown as absent */
+	memcpy(copy, v, len);
+	free((char *)t->text);
+	*t = (struct wl_pkt_comment){ copy, len };
+}
+
 static int section(struct wl_pcapng *r, const struct block *b)
 {
 	uint16_t major = get16(r, b->body + 4), minor = get16(r, b->body + 6);
@@ -268,7 +302,9 @@ static int section(struct wl_pcapng *r, const struct block *b)
 	if (major != 1 || (minor != 0 && minor != 2))
 		return fail(r, "pcapng section at offset %" PRIu64 " is version %u.%u; only 1.0 is known",
 			    b->at, major, minor);
-	r->nifs = 0;  /* each section describes its own interfaces */
+	forget_interfaces(r);  /* each section describes its own interfaces */
+	if (r->section < UINT32_MAX)
+		r->section++;
 	return 0;
 }
 
@@ -303,15 +339,22 @@ static int interface(struct wl_pcapng *r, const struct block *b)
 	i->snaplen = get32(r, b->body + 4);
 	i->units = 1000000;
 	i->offset_s = 0;
+	i->name = i->descr = (struct wl_pkt_comment){ NULL, 0 };
 	struct opt_walk w = { b->body + 8, b->body + b->len };
 	uint16_t code, len;
 	const uint8_t *v;
 	while (next_opt(r, &w, &code, &v, &len)) {
-		if (code == OPT_IF_TSRESOL && len == 1 && ts_units(v[0], &i->units) < 0)
+		if (code == OPT_IF_TSRESOL && len == 1 && ts_units(v[0], &i->units) < 0) {
+			free_iface_text(i);
 			return fail(r, "pcapng interface %u: if_tsresol 0x%02x is finer than a 64-bit "
 				    "timestamp counts", (unsigned)r->nifs, v[0]);
+		}
 		if (code == OPT_IF_TSOFFSET && len == 8)
 			i->offset_s = (int64_t)get64(r, v);
+		if (code == OPT_IF_NAME)
+			iface_text(&i->name, v, len);
+		if (code == OPT_IF_DESCRIPTION)
+			iface_text(&i->descr, v, len);
 	}
 	if (r->total_ifs == 0) {
 		r->first_linktype = i->linktype;
@@ -354,13 +397,20 @@ static int64_t ts_ns(const struct iface *i, uint64_t t)
 	return s * 1000000000LL + (int64_t)ns;
 }
 
-static void comments(struct wl_pcapng *r, const uint8_t *opts, const uint8_t *end, struct wl_pkt *p)
+/* The EPB's options: its comments and flags. */
+static void packet_options(struct wl_pcapng *r, const uint8_t *opts, const uint8_t *end,
+			   struct wl_pkt *p)
 {
 	struct opt_walk w = { opts, end };
 	uint16_t code, len;
 	const uint8_t *v;
 	p->ncomments = 0;
+	p->has_flags = 0;
 	while (next_opt(r, &w, &code, &v, &len)) {
+		if (code == OPT_EPB_FLAGS && len == 4) {
+			p->has_flags = 1;
+			p->flags = get32(r, v);
+		}
 		if (code != OPT_COMMENT || p->ncomments == WL_PKT_MAX_COMMENTS)
 			continue;
 		r->comments[p->ncomments].text = (const char *)v;
@@ -368,6 +418,17 @@ static void comments(struct wl_pcapng *r, const uint8_t *opts, const uint8_t *en
 		p->ncomments++;
 	}
 	p->comments = p->ncomments ? r->comments : NULL;
+}
+
+/* What the packet's interface and section say of it. */
+static void packet_meta(const struct wl_pcapng *r, const struct iface *i, uint32_t id,
+			struct wl_pkt *p)
+{
+	p->linktype = i->linktype;
+	p->interface_id = id;
+	p->section = r->section;
+	p->if_name = i->name;
+	p->if_descr = i->descr;
 }
 
 static int packet_iface(struct wl_pcapng *r, const struct block *b, uint32_t id)
@@ -397,9 +458,8 @@ static int enhanced(struct wl_pcapng *r, const struct block *b, struct wl_pkt *p
 	p->caplen = caplen;
 	p->len = get32(r, d + 16);
 	p->data = d + 20;
-	p->linktype = i->linktype;
-	p->interface_id = id;
-	comments(r, d + 20 + ((caplen + 3u) & ~3u), d + b->len, p);
+	packet_meta(r, i, id, p);
+	packet_options(r, d + 20 + ((caplen + 3u) & ~3u), d + b->len, p);
 	return 1;
 }
 
@@ -421,8 +481,8 @@ static int simple(struct wl_pcapng *r, const struct block *b, struct wl_pkt *p)
 	p->caplen = caplen;
 	p->len = len;
 	p->data = b->body + 4;
-	p->linktype = i->linktype;
-	p->interface_id = 0;
+	packet_meta(r, i, 0, p);
+	p->has_flags = 0;
 	p->ncomments = 0;
 	p->comments = NULL;
 	return 1;
@@ -550,6 +610,7 @@ void wl__pcapng_close(struct wl_pcapng *r)
 		return;
 	if (r->f)
 		fclose(r->f);
+	forget_interfaces(r);
 	free(r->buf);
 	free(r->keylog);
 	free(r);

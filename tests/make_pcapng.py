@@ -16,6 +16,10 @@ of its own shows (interface ids, comments):
                       the obsolete Packet Block (type 2) with a comment, and a
                       Decryption Secrets Block with a TLS key log
   comment.pcapng      one interface, one commented packet among plain ones
+  flags.pcapng        interfaces with a name and a description, a description
+                      only, neither; EPBs whose epb_flags set every part
+                      (direction, reception type, FCS length, reserved, errors)
+                      and one without; shown with -v as frame.packet_flags*
 
   make_pcapng.py [OUTDIR]     (default: tests/data/pcapng beside this script)
 
@@ -59,22 +63,27 @@ class Section:
         body = struct.pack(self.e + "IHHq", 0x1A2B3C4D, 1, 0, -1)
         self.block(SHB, body + self.opts([(4, app.encode())]))  # shb_userappl
 
-    def idb(self, linktype, snaplen, tsresol=None, tsoffset=None, name=None):
+    def idb(self, linktype, snaplen, tsresol=None, tsoffset=None, name=None, descr=None):
         o = []
         if name:
             o.append((2, name.encode()))                          # if_name
+        if descr:
+            o.append((3, descr.encode()))                         # if_description
         if tsresol is not None:
             o.append((9, bytes([tsresol])))                       # if_tsresol
         if tsoffset is not None:
             o.append((14, struct.pack(self.e + "q", tsoffset)))   # if_tsoffset
         self.block(IDB, struct.pack(self.e + "HHI", linktype, 0, snaplen) + self.opts(o))
 
-    def epb(self, iface, ts, data, origlen=None, caplen=None, comments=()):
+    def epb(self, iface, ts, data, origlen=None, caplen=None, comments=(), flags=1):
         caplen = len(data) if caplen is None else caplen
         origlen = len(data) if origlen is None else origlen
         body = struct.pack(self.e + "IIIII", iface, ts >> 32, ts & 0xFFFFFFFF, caplen, origlen)
         body += pad4(data[:caplen])
-        body += self.opts([(1, c.encode()) for c in comments] + [(2, struct.pack(self.e + "I", 1))])
+        o = [(1, c.encode()) for c in comments]
+        if flags is not None:
+            o.append((2, struct.pack(self.e + "I", flags)))       # epb_flags
+        body += self.opts(o)
         self.block(EPB, body)
 
     def opb(self, iface, ts, data, comments=()):
@@ -214,12 +223,30 @@ def comment():
     return s.out
 
 
+def flags():
+    s = Section("<")
+    s.shb()
+    s.idb(1, 262144, name="eth0", descr="the lab's uplink")
+    s.idb(1, 262144, descr="described, not named")
+    s.idb(101, 65535)
+    pkt = eth(ipv4(A, B, 17, udp(9000, 9001, b"flags")))
+    # outbound; inbound broadcast; promiscuous with reserved bits; every error
+    # bit and the errors tshark gives no field (bits 16-23)
+    for i, f in enumerate([2, 1 | 3 << 2, 3 | 4 << 2 | 0x7F << 9, 0xFFA50000, 0x80000001]):
+        s.epb(i % 2, us(0, i), pkt, flags=f)
+    s.epb(0, us(1, 0), pkt, flags=None)
+    # an FCS length on raw IP, where no dissector takes it off the frame
+    s.epb(2, us(1, 1), ipv4(B, A, 17, udp(9001, 9000, b"raw")), flags=1 | 4 << 5)
+    return s.out
+
+
 CASES = {
     "multi-link": multi_link,
     "big-endian": big_endian,
     "two-sections": two_sections,
     "spb-opb": spb_opb,
     "comment": comment,
+    "flags": flags,
 }
 
 

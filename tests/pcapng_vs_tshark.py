@@ -25,16 +25,27 @@ DATA = os.path.join(HERE, "data", "pcapng")
 CORPUS_FILE = os.path.join(HERE, "..", "..", "shared", "corpus", "tcp", "pcapng-multi-interface.pcapng")
 FIELDS = ["frame.number", "frame.interface_id", "frame.time_epoch", "frame.time_relative",
           "frame.len", "frame.cap_len", "ip.src", "ip.dst", "frame.comment"]
+# what a pcapng file says of a frame and wirelab shows with -v only, compared on every
+# frame: present on the same frames, the same values
+VFIELDS = ["frame.section_number", "frame.interface_name", "frame.interface_description",
+           "frame.encap_type", "frame.packet_flags", "frame.packet_flags_direction",
+           "frame.packet_flags_reception_type", "frame.packet_flags_fcs_length",
+           "frame.packet_flags_reserved", "frame.packet_flags_crc_error",
+           "frame.packet_flags_packet_too_error", "frame.packet_flags_packet_too_short_error",
+           "frame.packet_flags_wrong_inter_frame_gap_error",
+           "frame.packet_flags_unaligned_frame_error",
+           "frame.packet_flags_start_frame_delimiter_error", "frame.packet_flags_preamble_error",
+           "frame.packet_flags_symbol_error"]
 AGG = "\x1f"  # between repeated values: a byte no comment here contains
 # frames with frame.interface_id: those of sections with several interfaces (None: all)
 SHOWN = {"multi-link": None, "big-endian": None, "two-sections": 2, "spb-opb": 0, "comment": 0,
-         "pcapng-multi-interface": None}
+         "flags": None, "pcapng-multi-interface": None}
 
 
 def tshark_rows(path):
     cmd = ["tshark", "-r", path, "-T", "fields", "-E", "header=y", "-E", "occurrence=a",
            "-E", "aggregator=" + AGG]
-    for f in FIELDS:
+    for f in FIELDS + VFIELDS:
         cmd += ["-e", f]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     return out
@@ -55,14 +66,15 @@ def parse_tsv(text):
     return rows
 
 
-def wirelab_frames(wirelab, path, stdin=False):
+def wirelab_frames(wirelab, path, stdin=False, verbose=False):
     env = dict(os.environ, TZ="UTC", LC_ALL="C")
+    opts = ["-T", "json"] + (["-v"] if verbose else [])
     if stdin:
         with open(path, "rb") as f:
-            r = subprocess.run([wirelab, "read", "-r", "-", "-T", "json"], stdin=f,
+            r = subprocess.run([wirelab, "read", "-r", "-"] + opts, stdin=f,
                                capture_output=True, env=env)
     else:
-        r = subprocess.run([wirelab, "read", "-r", path, "-T", "json"], capture_output=True, env=env)
+        r = subprocess.run([wirelab, "read", "-r", path] + opts, capture_output=True, env=env)
     if r.returncode != 0:
         raise SystemExit("FAIL: %s: wirelab exit %d: %s" % (path, r.returncode, r.stderr.decode()))
     frames = {}
@@ -109,7 +121,35 @@ def compare(wirelab, path, ref):
         if rel and abs(fr["time"] - float(rel)) > 1.5e-6:
             bad.append("frame %d: time %.6f, tshark %s" % (n, fr["time"], rel))
     shown = sum("frame.interface_id" in fr["fields"] for fr in frames.values())
+    if any(k in fr["fields"] for fr in frames.values() for k in VFIELDS):
+        bad.append("-v fields without -v")
+    bad += compare_verbose(wirelab, path, ref)
     return bad, shown
+
+
+def as_token(v):
+    """A JSON value and tshark's text of it as one comparable string."""
+    if isinstance(v, bool):
+        return str(int(v))
+    if isinstance(v, int):
+        return str(v)
+    return str(int(v, 16)) if v.startswith("0x") else v
+
+
+def compare_verbose(wirelab, path, ref):
+    """VFIELDS with -v: on the frames where tshark has them, with its values."""
+    bad = []
+    frames, _ = wirelab_frames(wirelab, path, verbose=True)
+    for row in ref:
+        n = int(row["frame.number"])
+        f = frames.get(n, {"fields": {}})["fields"]
+        for key in VFIELDS:
+            if key not in row:
+                continue  # a stored .tsv from before these fields
+            got = as_token(f[key]) if key in f else ""
+            if got != as_token(row[key]):
+                bad.append("frame %d: -v %s %r, tshark %r" % (n, key, got, row[key]))
+    return bad
 
 
 def main():

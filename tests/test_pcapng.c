@@ -21,7 +21,8 @@
 #include "wirelab.h"
 #include "wltest.h"
 
-static const char *const captures[] = { "multi-link", "big-endian", "two-sections", "spb-opb", "comment" };
+static const char *const captures[] = { "multi-link", "big-endian", "two-sections", "spb-opb",
+					"comment", "flags" };
 
 /* ---- a little-endian pcapng builder ---- */
 
@@ -146,7 +147,14 @@ struct result {
 	char err[512];
 	struct wl_pkt pkt[16];   /* the first ones (data pointers not kept) */
 	char comment[16][128];
+	char if_name[16][128];   /* tshark's frame.interface_name: the name, else the description */
+	char if_descr[16][128];
 };
+
+static void copy_text(char *out, size_t n, const struct wl_pkt_comment *t)
+{
+	snprintf(out, n, "%.*s", t->text ? (int)t->len : 0, t->text ? t->text : "");
+}
 
 static struct result read_all(const uint8_t *d, size_t n, const char *bpf)
 {
@@ -169,12 +177,19 @@ static struct result read_all(const uint8_t *d, size_t n, const char *bpf)
 		for (unsigned c = 0; c < p.ncomments; c++)
 			for (uint32_t i = 0; i < p.comments[c].len; i++)
 				sum = (uint8_t)(sum + (uint8_t)p.comments[c].text[i]);
+		for (uint32_t i = 0; p.if_name.text && i < p.if_name.len; i++)
+			sum = (uint8_t)(sum + (uint8_t)p.if_name.text[i]);
+		for (uint32_t i = 0; p.if_descr.text && i < p.if_descr.len; i++)
+			sum = (uint8_t)(sum + (uint8_t)p.if_descr.text[i]);
 		(void)sum;
 		if (r.packets < 16) {
 			r.pkt[r.packets] = p;
 			if (p.ncomments)
 				snprintf(r.comment[r.packets], sizeof r.comment[0], "%.*s",
 					 (int)p.comments[0].len, p.comments[0].text);
+			copy_text(r.if_name[r.packets], sizeof r.if_name[0],
+				  p.if_name.text ? &p.if_name : &p.if_descr);
+			copy_text(r.if_descr[r.packets], sizeof r.if_descr[0], &p.if_descr);
 		}
 		r.packets++;
 	}
@@ -248,8 +263,8 @@ static void test_captures_as_tshark(void **state)
 		unsigned rows = 0;
 		while (fgets(line, sizeof line, f)) {
 			line[strcspn(line, "\n")] = '\0';
-			char *cell[9] = { 0 }, *p = line;
-			for (int i = 0; i < 9; i++) {
+			char *cell[14] = { 0 }, *p = line;
+			for (int i = 0; i < 14; i++) {
 				cell[i] = p;
 				p += strcspn(p, "\t");
 				if (*p)
@@ -266,6 +281,13 @@ static void test_captures_as_tshark(void **state)
 			comment[strcspn(comment, "\x1f")] = '\0';
 			unescape(comment);
 			assert_string_equal(r.comment[k], comment);
+			/* section, interface name and description, epb_flags */
+			assert_int_equal(pk->section, (uint32_t)atoi(cell[9]));
+			assert_string_equal(r.if_name[k][0] ? r.if_name[k] : "unknown", cell[10]);
+			assert_string_equal(r.if_descr[k], cell[11]);
+			assert_int_equal(pk->has_flags, cell[13][0] != '\0');
+			if (pk->has_flags)
+				assert_int_equal(pk->flags, (uint32_t)strtoul(cell[13], NULL, 16));
 			rows++;
 		}
 		fclose(f);

@@ -112,7 +112,8 @@ void wl_engine_frame(struct wl_engine *e, const struct wl_frame *fr)
 	int64_t ts_ns = fr->ts_ns;
 	const uint8_t *data = fr->data;
 	uint32_t caplen = fr->caplen, len = fr->len;
-	ctx->frame_meta = fr->show_interface || fr->ncomments ? fr : NULL;
+	ctx->frame_meta = fr->show_interface || fr->ncomments ||
+			  (fr->section && ctx->opts.verbose) ? fr : NULL;
 	ctx->frame++;
 	ctx->prev_ns = ctx->have_first ? ctx->ts_ns : ts_ns;
 	ctx->ts_ns = ts_ns;

@@ -187,6 +187,13 @@ struct wl_frame {
 	int show_interface;
 	unsigned ncomments;
 	const struct wl_frame_comment *comments;  /* read during the call only */
+	/* pcapng, shown with -v as tshark shows them: the section (from 1; 0 for
+	 * other sources, which have none of these), the interface's name and
+	 * description (text NULL when absent), the EPB's flags */
+	uint32_t section;
+	struct wl_frame_comment if_name, if_descr;
+	int has_flags;
+	uint32_t flags;
 };
 void wl_engine_frame(struct wl_engine *e, const struct wl_frame *f);
 /* Closes every flow (in the order they were opened) and reports their summaries. */

@@ -51,10 +51,27 @@ static void frame_bytes(struct wl_ctx *ctx, struct wl_msg *m)
 	m->spans = ctx->spans;
 }
 
-/* What the capture file says of the frame, on its first message only (as
- * tshark has them in the frame tree, not in every layer). */
+/* Wireshark's encapsulation (WTAP_ENCAP_*) of a link type wirelab reads. */
+static int wtap_encap(int linktype)
+{
+	switch (linktype) {
+	case WL_LINK_NULL: return 15;
+	case WL_LINK_ETHERNET: return 1;
+	case WL_LINK_RAW: return 7;
+	case WL_LINK_IEEE802_11: return 20;
+	case WL_LINK_LOOP: return 174;
+	case WL_LINK_SLL: return 25;
+	case WL_LINK_RADIOTAP: return 23;
+	case WL_LINK_IPV4: return 129;
+	case WL_LINK_IPV6: return 130;
+	case WL_LINK_SLL2: return 210;
+	default: return 0;  /* WTAP_ENCAP_UNKNOWN */
+	}
+}
+
 /* tshark's frame.* of every frame (-v), those that do not depend on the
- * capture file's format. */
+ * capture file's format. What the file says of the frame goes on its first
+ * message only (as tshark has them in the frame tree, not in every layer). */
 static void frame_common(struct wl_ctx *ctx, struct wl_msg *m)
 {
 	ctx->frame_pending = 0;
@@ -68,6 +85,45 @@ static void frame_common(struct wl_ctx *ctx, struct wl_msg *m)
 	wl_f_uint(m, "frame.cap_len", ctx->caplen);
 	wl_f_bool(m, "frame.marked", 0);
 	wl_f_bool(m, "frame.ignored", 0);
+	wl_f_double(m, "frame.time_epoch", (double)ctx->ts_ns / 1e9);
+	wl_f_int(m, "frame.encap_type", wtap_encap(ctx->frame_link));
+}
+
+/* The pcapng EPB's epb_flags, split as tshark splits them: bits 0-1 the
+ * direction, 2-4 the reception type, 5-8 the FCS length, 9-15 reserved, 24-31
+ * the link-layer errors (16-23, also errors, have no field of their own). */
+static void packet_flags(struct wl_msg *m, uint32_t v)
+{
+	static const char *const errors[8] = {
+		"frame.packet_flags_crc_error", "frame.packet_flags_packet_too_error",
+		"frame.packet_flags_packet_too_short_error",
+		"frame.packet_flags_wrong_inter_frame_gap_error",
+		"frame.packet_flags_unaligned_frame_error",
+		"frame.packet_flags_start_frame_delimiter_error",
+		"frame.packet_flags_preamble_error", "frame.packet_flags_symbol_error",
+	};
+	wl_f_hex(m, "frame.packet_flags", v);
+	wl_f_hex(m, "frame.packet_flags_direction", v & 0x3);
+	wl_f_uint(m, "frame.packet_flags_reception_type", (v >> 2) & 0x7);
+	wl_f_uint(m, "frame.packet_flags_fcs_length", (v >> 5) & 0xf);
+	wl_f_uint(m, "frame.packet_flags_reserved", (v >> 9) & 0x7f);
+	for (unsigned i = 0; i < 8; i++)
+		wl_f_bool(m, errors[i], (v >> (24 + i)) & 1);
+}
+
+/* What a pcapng file says of the frame beyond its interface id, with -v. */
+static void pcapng_fields(struct wl_msg *m, const struct wl_frame *f)
+{
+	const struct wl_frame_comment *name = f->if_name.text ? &f->if_name : &f->if_descr;
+	wl_f_uint(m, "frame.section_number", f->section);
+	if (name->text)
+		wl_f_str(m, "frame.interface_name", name->text, name->len);
+	else
+		wl_f_cstr(m, "frame.interface_name", "unknown");
+	if (f->if_descr.text)
+		wl_f_str(m, "frame.interface_description", f->if_descr.text, f->if_descr.len);
+	if (f->has_flags)
+		packet_flags(m, f->flags);
 }
 
 static void frame_fields(struct wl_ctx *ctx, struct wl_msg *m)
@@ -77,8 +133,11 @@ static void frame_fields(struct wl_ctx *ctx, struct wl_msg *m)
 	const struct wl_frame *f = ctx->frame_meta;
 	if (f) {
 		ctx->frame_meta = NULL;
-		if (f->show_interface)
+		int verbose = f->section && ctx->opts.verbose;
+		if (f->show_interface || verbose)
 			wl_f_uint(m, "frame.interface_id", f->interface_id);
+		if (verbose)
+			pcapng_fields(m, f);
 		for (unsigned i = 0; i < f->ncomments; i++)
 			wl_f_str(m, "frame.comment", f->comments[i].text, f->comments[i].len);
 	}

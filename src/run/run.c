@@ -82,7 +82,10 @@ static void engine_frame(struct wl_engine *e, const struct wl_source *src, const
 	struct wl_frame f = { .linktype = p->linktype, .ts_ns = p->ts_ns, .data = p->data,
 			      .caplen = p->caplen, .len = p->len, .interface_id = p->interface_id,
 			      .show_interface = wl_source_interfaces(src) > 1,
-			      .ncomments = p->ncomments, .comments = c };
+			      .ncomments = p->ncomments, .comments = c, .section = p->section,
+			      .if_name = { p->if_name.text, p->if_name.len },
+			      .if_descr = { p->if_descr.text, p->if_descr.len },
+			      .has_flags = p->has_flags, .flags = p->flags };
 	for (unsigned i = 0; i < p->ncomments && i < WL_PKT_MAX_COMMENTS; i++)
 		c[i] = (struct wl_frame_comment){ p->comments[i].text, p->comments[i].len };
 	wl_engine_frame(e, &f);

@@ -1,5 +1,5 @@
 /* fuzz_pcapng.c - the pcapng reader (capture/pcapng.c) alone, from memory:
- * every packet and comment it hands out is read to its last byte (ASan sees a
+ * every packet, comment and interface name it hands out is read to its last byte (ASan sees a
  * length past its block), the interface ids are checked against the section,
  * the key log is read and searched as the TLS dissector searches it; an input of odd length goes through a BPF filter too,
  * compiled per link type. The engine behind it is fuzz_pcap's. */
@@ -34,6 +34,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		for (unsigned c = 0; c < p.ncomments; c++)
 			for (uint32_t i = 0; i < p.comments[c].len; i++)
 				sum = (uint8_t)(sum + (uint8_t)p.comments[c].text[i]);
+		for (uint32_t i = 0; p.if_name.text && i < p.if_name.len; i++)
+			sum = (uint8_t)(sum + (uint8_t)p.if_name.text[i]);
+		for (uint32_t i = 0; p.if_descr.text && i < p.if_descr.len; i++)
+			sum = (uint8_t)(sum + (uint8_t)p.if_descr.text[i]);
+		if (p.section == 0 || p.if_name.len > 1024 || p.if_descr.len > 1024)
+			abort();
 		if (p.ts_ns < 0)
 			abort();
 	}
