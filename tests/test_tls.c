@@ -32,6 +32,7 @@
 #include <openssl/x509v3.h>
 
 #include "tls_crypt.h"
+#include "wirelab.h"
 #include "wltest.h"
 
 /* ---- a byte builder ---- */
@@ -2178,6 +2179,41 @@ static void test_keylog_in_memory(void **state)
 	assert_int_equal(tls_keylog_find_mem(t, (size_t)n, "CLIENT_RANDOM", r, out), 0);
 }
 
+/* The -v fields tshark 4.0 shows on pcaps/tls12.pcap and tls13.pcap (its
+ * values, read with tshark -T fields): JA3/JA3S, the random split below TLS
+ * 1.3 only, a certificate's DER. Named by -e, they come without -v. */
+static void test_fingerprints_as_tshark(void **state)
+{
+	(void)state;
+	static char out[1 << 14];
+	const char *a12[] = { "read", "-r", WL_SOURCE_DIR "/pcaps/tls12.pcap", "-Y",
+			      "tls.handshake.type == 1 || tls.handshake.type == 2", "-T", "fields",
+			      "-e", "frame.number", "-e", "tls.handshake.ja3", "-e", "tls.handshake.ja3s_full",
+			      "-e", "tls.handshake.ja3s", "-e", "tls.handshake.random_time" };
+	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, 17, a12), 0);
+	assert_string_equal(out,
+		"4\t871a754af286dfb70c1b53c6887c62e0\t\t\tApr 15, 1994 15:09:10.000000000 UTC\n"
+		"6\t\t771,49200,65281-11-35-23\tec74a5c51106f0419184d0dd08fb05bc\t"
+		"Jul 12, 2012 02:13:18.000000000 UTC\n");
+	const char *a13[] = { "read", "-r", WL_SOURCE_DIR "/pcaps/tls13.pcap", "-Y", "tls.handshake.random",
+			      "-T", "fields", "-e", "frame.number", "-e", "tls.handshake.ja3_full",
+			      "-e", "tls.handshake.ja3s_full", "-e", "tls.handshake.random_bytes" };
+	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, 15, a13), 0);
+	assert_string_equal(out,
+		"4\t771,4866-4867-4865-49196-49200-159-52393-52392-52394-49195-49199-158-49188-49192-107-"
+		"49187-49191-103-49162-49172-57-49161-49171-51-157-156-61-60-53-47-255,0-11-10-35-22-"
+		"23-13-43-45-51,29-23-30-25-24-256-257-258-259-260,0-1-2\t\t"
+		"179b5936d05d4f09ecaf0f43ece237ab5c136471e768bac394ee46c5\n"
+		"6\t\t771,4866,43-51\t\n");
+	/* the DER of the server's certificate, as many bytes as its length says */
+	const char *ac[] = { "read", "-r", WL_SOURCE_DIR "/pcaps/tls12.pcap", "-Y", "tls.handshake.certificate",
+			     "-T", "fields", "-e", "tls.handshake.certificate_length", "-e",
+			     "tls.handshake.certificate" };
+	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, 11, ac), 0);
+	assert_true(strncmp(out, "682\t308202a63082024ca003", 24) == 0);
+	assert_int_equal(strlen(out), 4 + 682 * 2 + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2212,6 +2248,7 @@ int main(void)
 		cmocka_unit_test(test_tls13_server_auth),
 		cmocka_unit_test(test_decrypt_after_gap),
 		cmocka_unit_test(test_decrypt_inner_probe),
+		cmocka_unit_test(test_fingerprints_as_tshark),
 		cmocka_unit_test(test_decrypt_inner_port),
 		cmocka_unit_test(test_decrypt_inner_none),
 		cmocka_unit_test(test_decrypt_inner_waits),

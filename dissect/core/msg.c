@@ -85,7 +85,10 @@ static void frame_common(struct wl_ctx *ctx, struct wl_msg *m)
 	wl_f_uint(m, "frame.cap_len", ctx->caplen);
 	wl_f_bool(m, "frame.marked", 0);
 	wl_f_bool(m, "frame.ignored", 0);
-	wl_f_double(m, "frame.time_epoch", (double)ctx->ts_ns / 1e9);
+	/* seconds and nanoseconds apart: the ns count as a double would lose
+	 * the last digits before the division */
+	wl_f_double(m, "frame.time_epoch", (double)(ctx->ts_ns / 1000000000) +
+		    (double)(ctx->ts_ns % 1000000000) / 1e9);
 	wl_f_int(m, "frame.encap_type", wtap_encap(ctx->frame_link));
 }
 

@@ -64,6 +64,9 @@ struct wl_dissector {
 	/* Flow ends (FIN/RST, eviction or end of capture); free st. */
 	void (*close)(void *st, struct wl_ctx *ctx);
 	const struct wl_field_info *fields;  /* ends with { NULL } */
+	/* Those emitted only with -v (they cost time, or they are detail); a
+	 * display filter or -e that names one turns -v dissection on. */
+	const struct wl_field_info *fields_verbose;
 };
 
 /* Messages. One is under construction at a time; wl_msg_new() emits the one

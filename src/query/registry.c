@@ -278,6 +278,23 @@ static void set_display(struct wl_qreg *reg)
 	}
 }
 
+static int add_dissector_fields(struct wl_qreg *reg, const struct wl_dissector *d,
+				const struct wl_field_info *fi, int verbose)
+{
+	for (; fi && fi->name; fi++) {
+		unsigned t = (unsigned)fi->type;
+		int id = add(reg, fi->name, QK_FIELD, t < sizeof type_of_ftype ? type_of_ftype[t] : QT_STR,
+			     d->name, fi->desc);
+		if (id < 0)
+			return -1;
+		if (reg->f[id].wltype == 0xff)
+			reg->f[id].wltype = (uint8_t)t;
+		if (verbose)
+			reg->f[id].verbose = 1;
+	}
+	return 0;
+}
+
 static int add_tables(struct wl_qreg *reg)
 {
 	for (size_t i = 0; i < sizeof core_fields / sizeof core_fields[0]; i++) {
@@ -309,15 +326,9 @@ static int add_tables(struct wl_qreg *reg)
 	nd = 0;
 	for (const struct wl_dissector *const *d = wl_dissectors; *d; d++) {
 		reg->owners[nd++] = (*d)->name;
-		for (const struct wl_field_info *fi = (*d)->fields; fi && fi->name; fi++) {
-			unsigned t = (unsigned)fi->type;
-			int id = add(reg, fi->name, QK_FIELD, t < sizeof type_of_ftype ? type_of_ftype[t] : QT_STR,
-				     (*d)->name, fi->desc);
-			if (id < 0)
-				return -1;
-			if (reg->f[id].wltype == 0xff)
-				reg->f[id].wltype = (uint8_t)t;
-		}
+		if (add_dissector_fields(reg, *d, (*d)->fields, 0) < 0 ||
+		    add_dissector_fields(reg, *d, (*d)->fields_verbose, 1) < 0)
+			return -1;
 	}
 	return 0;
 }

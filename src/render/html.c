@@ -406,9 +406,11 @@ static void html_line(struct wl_renderer *r, const char *text, size_t n)
 static const char *field_desc(const struct wl_render_opts *o, const char *name)
 {
 	for (const struct wl_dissector *const *d = o->dissectors; d && *d; d++)
-		for (const struct wl_field_info *fi = (*d)->fields; fi && fi->name; fi++)
-			if (fi->name == name || strcmp(fi->name, name) == 0)
-				return fi->desc;
+		for (int v = 0; v < 2; v++)
+			for (const struct wl_field_info *fi = v ? (*d)->fields_verbose : (*d)->fields;
+			     fi && fi->name; fi++)
+				if (fi->name == name || strcmp(fi->name, name) == 0)
+					return fi->desc;
 	return NULL;
 }
 

@@ -229,6 +229,14 @@ struct hello {
 	char sni[256];
 	char alpn[128];
 	uint8_t ticket, psk, ems, reneg, early, sni_seen, etm;
+	uint8_t verbose;      /* -v: the wider field set */
+	struct ja3 *ja3;      /* a hello's lists for JA3/JA3S (-v), or NULL */
+};
+
+/* The values a JA3 fingerprint lists (GREASE left out), as decimal numbers
+ * joined by '-': cipher suites, extension types, groups, point formats. */
+struct ja3 {
+	char suites[1536], exts[768], groups[384], formats[64];
 };
 
 /* A record on its way through the parser: its header fields go on the first
@@ -373,6 +381,15 @@ static void ext_status_request_v2(struct wl_msg *m, struct hello *h, struct wl_c
 		wl_invalid(v);
 }
 
+/* One value onto a JA3 list, unless it is GREASE (RFC 8701), as JA3 has it. */
+static void ja3_add(char *list, size_t n, uint16_t v)
+{
+	if (is_grease(v))
+		return;
+	size_t at = strlen(list);
+	wl_snprintf(list + at, n - at, "%s%u", at ? "-" : "", v);
+}
+
 static void ext_groups(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
 	struct wl_cur l = wl_sub(v, len16(m, v, "tls.handshake.extensions_supported_groups_length"));
@@ -380,14 +397,20 @@ static void ext_groups(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 		uint16_t g = wl_be16(&l);
 		wl_f_hex(m, "tls.handshake.extensions_supported_group", g);
 		h->grease += is_grease(g);
+		if (h->ja3)
+			ja3_add(h->ja3->groups, sizeof h->ja3->groups, g);
 	}
 }
 
 static void ext_point_formats(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 {
 	struct wl_cur l = wl_sub(v, len8(m, v, "tls.handshake.extensions_ec_point_formats_length"));
-	while (wl_left(&l))
-		wl_f_uint(m, "tls.handshake.extensions_ec_point_format", wl_u8(&l));
+	while (wl_left(&l)) {
+		uint8_t f = wl_u8(&l);
+		wl_f_uint(m, "tls.handshake.extensions_ec_point_format", f);
+		if (h->ja3)
+			ja3_add(h->ja3->formats, sizeof h->ja3->formats, f);
+	}
 }
 
 /* One SignatureScheme (RFC 8446 4.2.3); tshark also shows its two bytes as
@@ -632,6 +655,23 @@ static const struct ext_kind ext_kinds[] = {
 	{ 51, ext_key_share }, { 0xff01, ext_reneg },
 };
 
+/* tshark 4.0 shows an extension's bytes as tls.handshake.extension.data where
+ * it does not decode them: GREASE, session_ticket, and types it does not know
+ * (it knows those wirelab decodes and the few listed here). */
+static int ext_shown_as_data(uint16_t t)
+{
+	static const uint16_t tshark_decodes[] = { 15, 21, 27, 28, 49, 13172, 17513 };
+	if (is_grease(t) || t == 35)
+		return 1;
+	for (size_t i = 0; i < sizeof ext_kinds / sizeof ext_kinds[0]; i++)
+		if (ext_kinds[i].type == t)
+			return 0;
+	for (size_t i = 0; i < sizeof tshark_decodes / sizeof tshark_decodes[0]; i++)
+		if (tshark_decodes[i] == t)
+			return 0;
+	return 1;
+}
+
 static void extensions(struct wl_msg *m, struct hello *h, struct wl_cur *b)
 {
 	if (!wl_left(b))
@@ -647,6 +687,10 @@ static void extensions(struct wl_msg *m, struct hello *h, struct wl_cur *b)
 		struct wl_cur v = wl_sub(&e, n);
 		wl_f_uint(m, "tls.handshake.extension.type", t);
 		wl_f_uint(m, "tls.handshake.extension.len", n);
+		if (h->ja3)
+			ja3_add(h->ja3->exts, sizeof h->ja3->exts, t);
+		if (h->verbose && ext_shown_as_data(t) && wl_ok(&v))
+			wl_f_bytes(m, "tls.handshake.extension.data", v.p, wl_left(&v));
 		if (is_grease(t)) {
 			h->grease++;
 			continue;
@@ -745,6 +789,8 @@ static unsigned client_suites(struct tls_st *s, struct wl_msg *m, struct hello *
 		uint16_t v = wl_be16(&cs);
 		wl_f_hex(m, "tls.handshake.ciphersuite", v);
 		h->grease += is_grease(v);
+		if (h->ja3)
+			ja3_add(h->ja3->suites, sizeof h->ja3->suites, v);
 		n++;
 		if (s->noffered < MAX_OFFER && !is_grease(v))
 			s->offered[s->noffered++] = v;
@@ -794,11 +840,46 @@ static void client_hello_notes(struct hs_ctx *x, const struct hello *h, uint16_t
 		weak_notes(m, maxv, 0, 0);
 }
 
+/* The JA3 (client) or JA3S (server) fingerprint as tshark shows it: the text
+ * and its MD5. The fields list what a hello offers, so a client or server
+ * build is recognisable on the wire whatever its addresses. */
+static void ja3_fields(struct wl_ctx *ctx, struct wl_msg *m, const char *full, const char *name,
+		       const char *text)
+{
+	uint8_t md[EVP_MAX_MD_SIZE];
+	size_t len = 0;
+	wl_f_cstr(m, full, text);
+	if (!EVP_Q_digest(wl_opts(ctx)->openssl_ctx, "MD5", NULL, text, strlen(text), md, &len))
+		return;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	for (size_t i = 0; i < len; i++)
+		wl_snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	wl_f_cstr(m, name, hex);
+}
+
+/* The hello random as tshark splits it where the version is not TLS 1.3
+ * (where all 32 bytes are random): a 32-bit time, then 28 bytes. */
+static void random_split(struct wl_msg *m, const uint8_t rnd[32])
+{
+	uint32_t t = (uint32_t)rnd[0] << 24 | (uint32_t)rnd[1] << 16 | (uint32_t)rnd[2] << 8 | rnd[3];
+	wl_f_time(m, "tls.handshake.random_time", (int64_t)t * 1000000000);
+	wl_f_bytes(m, "tls.handshake.random_bytes", rnd + 4, 28);
+}
+
+static int version_is_13(uint16_t v)
+{
+	return v == 0x0304 || (v >= 0x7f00 && v <= 0x7fff);
+}
+
 static void hs_client_hello(struct hs_ctx *x, struct wl_cur *b)
 {
 	struct tls_st *s = x->s;
 	struct wl_msg *m = x->m;
 	struct hello h = { .hs = HS_CLIENT_HELLO };
+	struct ja3 ja3 = { 0 };
+	int verbose = wl_opts(x->ctx)->verbose;
+	h.ja3 = verbose ? &ja3 : NULL;
+	h.verbose = (uint8_t)verbose;
 	wl_note(m, WL_INFO, "ClientHello: the client offers its TLS versions, cipher suites and "
 		"extensions; the server will pick one of each");
 	uint16_t ver = wl_be16(b);
@@ -808,6 +889,8 @@ static void hs_client_hello(struct hs_ctx *x, struct wl_cur *b)
 	wl_f_hex(m, "tls.handshake.version", ver);
 	if (rnd) {
 		wl_f_bytes(m, "tls.handshake.random", rnd, 32);
+		if (verbose && !s->hrr_seen)  /* after a HelloRetryRequest, TLS 1.3 is known */
+			random_split(m, rnd);
 		memcpy(s->crand, rnd, 32);
 		s->have_crand = 1;
 	}
@@ -830,6 +913,12 @@ static void hs_client_hello(struct hs_ctx *x, struct wl_cur *b)
 		compress |= c != 0;
 	}
 	extensions(m, &h, b);
+	if (h.ja3 && wl_ok(b)) {
+		char text[sizeof ja3 + 16];
+		wl_snprintf(text, sizeof text, "%u,%s,%s,%s,%s", ver, ja3.suites, ja3.exts, ja3.groups,
+			    ja3.formats);
+		ja3_fields(x->ctx, m, "tls.handshake.ja3_full", "tls.handshake.ja3", text);
+	}
 	if (!wl_ok(b))
 		wl_note_cursor(m, b, "ClientHello");
 	else if (wl_left(b))
@@ -916,6 +1005,9 @@ static void hs_server_hello(struct hs_ctx *x, struct wl_cur *b)
 	struct tls_st *s = x->s;
 	struct wl_msg *m = x->m;
 	struct hello h = { .hs = HS_SERVER_HELLO };
+	struct ja3 ja3 = { 0 };
+	h.verbose = (uint8_t)wl_opts(x->ctx)->verbose;
+	h.ja3 = h.verbose ? &ja3 : NULL;
 	uint16_t ver = wl_be16(b);
 	const uint8_t *rnd = wl_bytes(b, 32);
 	h.hrr = rnd && memcmp(rnd, hrr_random, 32) == 0;
@@ -946,6 +1038,13 @@ static void hs_server_hello(struct hs_ctx *x, struct wl_cur *b)
 	}
 	char vb[32], sb[32], gb[32];
 	uint16_t v = h.sel_version ? h.sel_version : ver;
+	if (h.ja3) {
+		char text[sizeof ja3.exts + 16];
+		wl_snprintf(text, sizeof text, "%u,%u,%s", ver, suite, ja3.exts);
+		ja3_fields(x->ctx, m, "tls.handshake.ja3s_full", "tls.handshake.ja3s", text);
+		if (rnd && !version_is_13(v))
+			random_split(m, rnd);
+	}
 	const char *sname = suite_name(suite, sb, sizeof sb);
 	if (h.hrr) {
 		s->hrr_seen = 1;
@@ -961,7 +1060,7 @@ static void hs_server_hello(struct hs_ctx *x, struct wl_cur *b)
 	s->version = v;
 	s->suite = suite;
 	s->etm = s->etm_offered && h.etm;
-	s->tls13 = v == 0x0304 || (v >= 0x7f00 && v <= 0x7fff);
+	s->tls13 = version_is_13(v);
 	wl_msg_text(m, "ServerHello %s, %s", version_name(v, vb, sizeof vb), suite_short(sname));
 	wl_f_cstr(m, "wl.tls.version", version_name(v, vb, sizeof vb));
 	wl_f_cstr(m, "wl.tls.cipher", sname);
@@ -1269,9 +1368,11 @@ static void hs_certificate(struct hs_ctx *x, struct wl_cur *b)
 		if (!der)
 			break;
 		wl_f_uint(m, "tls.handshake.certificate_length", n);
+		if (wl_opts(x->ctx)->verbose)
+			wl_f_bytes(m, "tls.handshake.certificate", der, n);
 		cert_one(x, der, n, idx++, cn, sizeof cn);
 		if (tls13) {  /* each entry's own extensions (RFC 8446 4.4.2): OCSP, SCTs */
-			struct hello h = { .hs = HS_CERTIFICATE };
+			struct hello h = { .hs = HS_CERTIFICATE, .verbose = (uint8_t)wl_opts(x->ctx)->verbose };
 			if (wl_left(&l) < 2)
 				wl_skip(&l, 2);   /* the length is not optional: cut short */
 			else
@@ -1435,7 +1536,7 @@ static void hs_new_session_ticket(struct hs_ctx *x, struct wl_cur *b)
 
 static void hs_encrypted_extensions(struct hs_ctx *x, struct wl_cur *b)
 {
-	struct hello h = { .hs = HS_ENCRYPTED_EXTENSIONS };
+	struct hello h = { .hs = HS_ENCRYPTED_EXTENSIONS, .verbose = (uint8_t)wl_opts(x->ctx)->verbose };
 	wl_note(x->m, WL_INFO, "EncryptedExtensions: the server's answers to the client's extensions "
 		"that need no cleartext (ALPN, server_name acknowledgement, ...)");
 	extensions(x->m, &h, b);
@@ -1517,7 +1618,7 @@ static void hs_certificate_request(struct hs_ctx *x, struct wl_cur *b)
 		"certificate of its own (mutual TLS)");
 	wl_msg_text(m, "CertificateRequest");
 	if (x->s->tls13) {  /* a context and extensions (RFC 8446 4.3.2) */
-		struct hello h = { .hs = HS_CERTIFICATE_REQUEST };
+		struct hello h = { .hs = HS_CERTIFICATE_REQUEST, .verbose = (uint8_t)wl_opts(x->ctx)->verbose };
 		uint8_t n = wl_u8(b);
 		wl_f_uint(m, "tls.handshake.certificate_request_context_length", n);
 		wl_skip(b, n);
@@ -1872,7 +1973,8 @@ static int opaque_alert_size(const struct tls_st *s, const struct rec *r)
 }
 
 /* A protected record wirelab cannot open: its size, and what it probably is. */
-static void rec_opaque(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, struct rec *r, const char *why)
+static void rec_opaque(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, struct rec *r,
+		       struct wl_cur body, const char *why)
 {
 	struct tls_dir *d = &s->d[dir];
 	const char *mt = "application_data", *what = "Application Data";
@@ -1886,6 +1988,8 @@ static void rec_opaque(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, st
 	int alert = opaque_alert_size(s, r);
 	struct wl_msg *m = wl_msg_new(ctx, "tls", mt, dir);
 	rec_fields(m, r);
+	if (r->type == CT_APPDATA && wl_opts(ctx)->verbose)  /* as tshark, the ciphertext */
+		wl_f_bytes(m, "tls.app_data", body.p, wl_left(&body));
 	if (alert) {
 		wl_f_cstr(m, "wl.tls.inferred", "alert");
 		wl_msg_text(m, "Encrypted Alert (inferred), %u bytes", r->len);
@@ -2056,9 +2160,10 @@ static void record(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, const 
 			why = "no key for this session and direction in the key log";
 		}
 		d->seq++;
-		rec_opaque(s, ctx, dir, &r, why);
+		rec_opaque(s, ctx, dir, &r, body, why);
 		return;
 	}
+	struct wl_cur whole = body;
 	size_t n = wl_left(&body);
 	const uint8_t *p = wl_bytes(&body, n);
 	uint8_t *plain = malloc(n ? n : 1);
@@ -2072,10 +2177,10 @@ static void record(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, const 
 			d->seq += k;
 	d->seq++;
 	if (pn < 0 && d->lost_records) {
-		rec_opaque(s, ctx, dir, &r, "bytes were lost before this record, so its sequence number "
+		rec_opaque(s, ctx, dir, &r, whole, "bytes were lost before this record, so its sequence number "
 			   "(part of the nonce) is unknown: not decrypted");
 	} else if (pn < 0) {
-		rec_opaque(s, ctx, dir, &r, "this record failed to authenticate with the key log's keys "
+		rec_opaque(s, ctx, dir, &r, whole, "this record failed to authenticate with the key log's keys "
 			   "(wrong key, or a tampered record)");
 	} else {
 		d->lost_records = 0;
@@ -2214,6 +2319,19 @@ static enum wl_probe tls_probe(struct wl_cur c, enum wl_dir dir)
 
 static const uint16_t tls_tcp_ports[] = { 443, 465, 636, 993, 995, 8443, 0 };
 
+static const struct wl_field_info tls_fields_verbose[] = {
+	{ "tls.handshake.random_time", WL_FT_TIME, "hello random: its first 4 bytes as a time, below TLS 1.3" },
+	{ "tls.handshake.random_bytes", WL_FT_BYTES, "hello random: its other 28 bytes, below TLS 1.3" },
+	{ "tls.handshake.ja3_full", WL_FT_STR, "JA3 fingerprint of a ClientHello, as text" },
+	{ "tls.handshake.ja3", WL_FT_STR, "JA3 fingerprint of a ClientHello, MD5" },
+	{ "tls.handshake.ja3s_full", WL_FT_STR, "JA3S fingerprint of a ServerHello, as text" },
+	{ "tls.handshake.ja3s", WL_FT_STR, "JA3S fingerprint of a ServerHello, MD5" },
+	{ "tls.handshake.extension.data", WL_FT_BYTES, "an extension's bytes where tshark does not decode them" },
+	{ "tls.handshake.certificate", WL_FT_BYTES, "a certificate's DER" },
+	{ "tls.app_data", WL_FT_BYTES, "a protected application data record's ciphertext" },
+	{ NULL, 0, NULL },
+};
+
 static const struct wl_field_info tls_fields[] = {
 	{ "tls.record.content_type", WL_FT_UINT, "record type: 20 CCS, 21 alert, 22 handshake, 23 data" },
 	{ "tls.record.opaque_type", WL_FT_UINT, "TLS 1.3 protected record: always 23" },
@@ -2331,4 +2449,5 @@ const struct wl_dissector wl_dissector_tls = {
 	.gap = tls_gap,
 	.close = tls_close,
 	.fields = tls_fields,
+	.fields_verbose = tls_fields_verbose,
 };
