@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "ber_build.h"
+#include "wirelab.h"
 #include "wltest.h"
 
 #define CPORT 40000
@@ -655,6 +656,31 @@ static void test_probe(void **state)
 	wlt_free(&t);
 }
 
+/* The -v counts and request matching tshark 4.0 shows on pcaps/ldap-search.pcap
+ * (its values, tshark -d tcp.port==3389,ldap -T fields): how many attributes a
+ * search asks for, the frame a result answers and the time since it; named by
+ * -e they come without -v. */
+static void test_counts_and_matching_as_tshark(void **state)
+{
+	(void)state;
+	static char out[4096];
+	const char *a[] = { "read", "-r", WL_SOURCE_DIR "/pcaps/ldap-search.pcap", "-Y",
+			    "ldap.protocolOp == 3 || ldap.protocolOp == 5", "-T", "fields", "-e",
+			    "frame.number", "-e", "ldap.attributes", "-e", "ldap.response_to", "-e",
+			    "ldap.time", "-e", "ldap.filter" };
+	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, (int)(sizeof a / sizeof a[0]), a), 0);
+	assert_string_equal(out, "8\t1\t\t\t3\n13\t\t8\t0.000433000\t\n15\t0\t\t\t7\n"
+			    "28\t\t15\t0.001264000\t\n");
+	/* each entry answers the search too: 9 frames point at frame 15 */
+	const char *b[] = { "read", "-r", WL_SOURCE_DIR "/pcaps/ldap-search.pcap", "-Y",
+			    "ldap.response_to == 15", "-T", "fields", "-e", "ldap.vals" };
+	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, (int)(sizeof b / sizeof b[0]), b), 0);
+	unsigned lines = 0;
+	for (const char *p = out; *p; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines, 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -669,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_truncation_loops),
 		cmocka_unit_test(test_lying_lengths),
 		cmocka_unit_test(test_probe),
+		cmocka_unit_test(test_counts_and_matching_as_tshark),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2190,7 +2190,7 @@ static void test_fingerprints_as_tshark(void **state)
 			      "tls.handshake.type == 1 || tls.handshake.type == 2", "-T", "fields",
 			      "-e", "frame.number", "-e", "tls.handshake.ja3", "-e", "tls.handshake.ja3s_full",
 			      "-e", "tls.handshake.ja3s", "-e", "tls.handshake.random_time" };
-	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, 17, a12), 0);
+	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, (int)(sizeof a12 / sizeof a12[0]), a12), 0);
 	assert_string_equal(out,
 		"4\t871a754af286dfb70c1b53c6887c62e0\t\t\tApr 15, 1994 15:09:10.000000000 UTC\n"
 		"6\t\t771,49200,65281-11-35-23\tec74a5c51106f0419184d0dd08fb05bc\t"
@@ -2198,7 +2198,7 @@ static void test_fingerprints_as_tshark(void **state)
 	const char *a13[] = { "read", "-r", WL_SOURCE_DIR "/pcaps/tls13.pcap", "-Y", "tls.handshake.random",
 			      "-T", "fields", "-e", "frame.number", "-e", "tls.handshake.ja3_full",
 			      "-e", "tls.handshake.ja3s_full", "-e", "tls.handshake.random_bytes" };
-	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, 15, a13), 0);
+	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, (int)(sizeof a13 / sizeof a13[0]), a13), 0);
 	assert_string_equal(out,
 		"4\t771,4866-4867-4865-49196-49200-159-52393-52392-52394-49195-49199-158-49188-49192-107-"
 		"49187-49191-103-49162-49172-57-49161-49171-51-157-156-61-60-53-47-255,0-11-10-35-22-"
@@ -2209,7 +2209,7 @@ static void test_fingerprints_as_tshark(void **state)
 	const char *ac[] = { "read", "-r", WL_SOURCE_DIR "/pcaps/tls12.pcap", "-Y", "tls.handshake.certificate",
 			     "-T", "fields", "-e", "tls.handshake.certificate_length", "-e",
 			     "tls.handshake.certificate" };
-	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, 11, ac), 0);
+	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, (int)(sizeof ac / sizeof ac[0]), ac), 0);
 	assert_true(strncmp(out, "682\t308202a63082024ca003", 24) == 0);
 	assert_int_equal(strlen(out), 4 + 682 * 2 + 1);
 }

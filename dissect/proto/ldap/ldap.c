@@ -38,6 +38,14 @@
 static const uint16_t ldap_tcp_ports[] = { 389, 3268, 3389, 0 };
 static const uint16_t ldap_udp_ports[] = { 389, 0 };
 
+/* A request a response may answer: its messageID, frame and time. */
+struct ldap_req {
+	int64_t id;
+	uint64_t frame;
+	int64_t ns;
+};
+#define LDAP_REQS 16
+
 struct ldap_state {
 	uint8_t tls[2];           /* after StartTLS: the rest is TLS */
 	uint8_t lost[2];          /* framing lost (gap or garbage): skip the rest */
@@ -46,6 +54,8 @@ struct ldap_state {
 	int64_t starttls_id;
 	unsigned entries[2];      /* searchResEntry since the last searchResDone */
 	uint8_t cldap;            /* over UDP (RFC 1798) */
+	struct ldap_req reqs[LDAP_REQS];  /* the latest requests, for ldap.response_to (-v) */
+	unsigned nreqs;
 };
 
 /* One message being decoded: where fields go and the first error met. */
@@ -55,6 +65,7 @@ struct lp {
 	struct wl_msg *m;
 	int err;
 	int64_t id;
+	int verbose;              /* -v: the counts of sequences, matchedDN empty too */
 	char text[512];           /* the ladder line */
 };
 
@@ -276,8 +287,20 @@ static void sb_attr(struct sb *s, struct bstr a)
 
 static void filter(struct lp *p, struct wl_cur *c, struct sb *s, unsigned depth, int top);
 
-static void filter_set(struct lp *p, struct wl_cur v, struct sb *s, unsigned depth)
+/* An and/or set; with -v its size and each member's filter choice, as
+ * tshark's ldap.and/ldap.and_item (or/or_item). */
+static void filter_set(struct lp *p, struct wl_cur v, struct sb *s, unsigned depth, int is_or)
 {
+	if (p->verbose) {
+		struct wl_cur scan = v;
+		unsigned n = 0;
+		struct wl_ber h;
+		while (wl_left(&scan) && (wl_ber_tlv(&scan, &h), wl_ok(&scan))) {
+			wl_f_uint(p->m, is_or ? "ldap.or_item" : "ldap.and_item", h.tag);
+			n++;
+		}
+		wl_f_uint(p->m, is_or ? "ldap.or" : "ldap.and", n);
+	}
 	while (wl_left(&v) && !p->err)
 		filter(p, &v, s, depth + 1, 0);
 	lp_chk(p, &v);
@@ -354,6 +377,7 @@ static void filter_substrings(struct lp *p, struct wl_cur v, struct sb *s)
 	struct wl_cur seq = wl_ber_take(&v, WL_BER_UNIV, WL_BER_SEQUENCE);
 	lp_chk(p, &v);
 	int last = -1, last_star = 0;
+	unsigned items = 0;
 	while (wl_left(&seq) && !p->err) {
 		struct wl_ber h;
 		struct wl_cur x = wl_ber_tlv(&seq, &h);
@@ -369,6 +393,9 @@ static void filter_substrings(struct lp *p, struct wl_cur v, struct sb *s)
 		if (!b.p)
 			b.n = 0;
 		wl_f_str(p->m, part[h.tag], b.p, b.n);
+		if (p->verbose)
+			wl_f_uint(p->m, "ldap.substrings_item", h.tag);
+		items++;
 		if (h.tag != 0 && !last_star)
 			sb_str(s, "*");
 		sb_value(s, b);
@@ -379,6 +406,8 @@ static void filter_substrings(struct lp *p, struct wl_cur v, struct sb *s)
 	}
 	if (last <= 0)
 		sb_str(s, "*");  /* (cn=abc*) or a substring filter with no parts */
+	if (p->verbose)
+		wl_f_uint(p->m, "ldap.substrings", items);
 	lp_chk(p, &seq);
 }
 
@@ -449,7 +478,7 @@ static void filter(struct lp *p, struct wl_cur *c, struct sb *s, unsigned depth,
 	case 0:
 	case 1:
 		sb_str(s, h.tag ? "|" : "&");
-		filter_set(p, v, s, depth);
+		filter_set(p, v, s, depth, h.tag == 1);
 		break;
 	case 2:
 		sb_str(s, "!");
@@ -491,11 +520,12 @@ static unsigned attribute(struct lp *p, struct wl_cur *c, unsigned notes_left)
 	f_str(p, "ldap.type", type);
 	struct wl_cur vals = wl_ber_take(&a, WL_BER_UNIV, WL_BER_SET);
 	lp_chk(p, &a);
-	unsigned used = 0;
+	unsigned used = 0, n = 0;
 	while (wl_left(&vals) && !p->err) {
 		struct bstr v = take_str(p, &vals, WL_BER_UNIV, WL_BER_OCTETS);
 		if (p->err)
 			break;
+		n++;
 		/* a CLDAP netlogon value tshark decodes as mscldap.*, not as bytes */
 		if (!(p->st->cldap && bstr_is_ci(type, "netlogon")))
 			wl_f_bytes(p->m, "ldap.AttributeValue", v.p, v.n);
@@ -512,6 +542,8 @@ static unsigned attribute(struct lp *p, struct wl_cur *c, unsigned notes_left)
 		}
 	}
 	lp_chk(p, &vals);
+	if (p->verbose && !p->err)
+		wl_f_uint(p->m, "ldap.vals", n);
 	return used;
 }
 
@@ -527,7 +559,8 @@ static void attribute_list(struct lp *p, struct wl_cur *c, int notes)
 	lp_chk(p, &l);
 	if (notes && !left)
 		wl_note(p->m, WL_INFO, "(more values not listed)");
-	(void)n;
+	if (p->verbose && !p->err)
+		wl_f_uint(p->m, "ldap.attributes", n);
 }
 
 /* ---- operations ---- */
@@ -606,6 +639,8 @@ static int64_t result(struct lp *p, struct wl_cur *v)
 	struct bstr dn = take_str(p, v, WL_BER_UNIV, WL_BER_OCTETS);
 	struct bstr msg = take_str(p, v, WL_BER_UNIV, WL_BER_OCTETS);
 	wl_f_uint(p->m, "ldap.resultCode", (uint64_t)rc);
+	if (p->verbose && !dn.n)
+		wl_f_cstr(p->m, "ldap.matchedDN", "");  /* as tshark, which shows it empty */
 	f_str(p, "ldap.matchedDN", dn);
 	f_str(p, "ldap.errorMessage", msg);
 	const char *rn = wl_tok(result_names, (uint32_t)rc, "unknown");
@@ -686,15 +721,19 @@ static void op_search_req(struct lp *p, struct wl_cur v)
 	show(dn, sizeof dn, base, 120);
 	struct wl_cur al = wl_ber_take(&v, WL_BER_UNIV, WL_BER_SEQUENCE);
 	lp_chk(p, &v);
+	unsigned nattrs = 0;
 	while (wl_left(&al) && !p->err) {
 		struct bstr a = take_str(p, &al, WL_BER_UNIV, WL_BER_OCTETS);
 		f_str(p, "ldap.AttributeDescription", a);
+		nattrs++;
 		char t[64];
 		show(t, sizeof t, a, 40);
 		if (ao < sizeof attrs)
 			ao += (size_t)snprintf(attrs + ao, sizeof attrs - ao, "%s%s", ao ? "," : "", t);
 	}
 	lp_chk(p, &al);
+	if (p->verbose && !p->err)
+		wl_f_uint(p->m, "ldap.attributes", nattrs);
 	text_add(p, " \"%s\" %s %s [%s]", base.n ? dn : "<ROOT>",
 		 wl_tok(scope_names, (uint32_t)scope, "?"), s.b, ao ? attrs : "all");
 	wl_note(p->m, WL_INFO, "search: base %s, scope %s, filter %s, attributes %s",
@@ -754,17 +793,21 @@ static void op_modify(struct lp *p, struct wl_cur v)
 	wl_note(p->m, WL_INFO, "modify: changes to the attributes of one entry");
 	struct wl_cur ch = wl_ber_take(&v, WL_BER_UNIV, WL_BER_SEQUENCE);
 	lp_chk(p, &v);
+	unsigned changes = 0;
 	while (wl_left(&ch) && !p->err) {
 		struct wl_cur one = wl_ber_take(&ch, WL_BER_UNIV, WL_BER_SEQUENCE);
 		lp_chk(p, &ch);
 		int64_t op = take_int(p, &one, WL_BER_UNIV, WL_BER_ENUMERATED);
 		if (p->err)
 			break;
+		changes++;
 		wl_f_uint(p->m, "ldap.operation", (uint64_t)op);
 		text_add(p, " %s", wl_tok(modop_names, (uint32_t)op, "?"));
 		attribute(p, &one, 0);
 	}
 	lp_chk(p, &ch);
+	if (p->verbose && !p->err)
+		wl_f_uint(p->m, "ldap.modification", changes);
 }
 
 static void op_add(struct lp *p, struct wl_cur v)
@@ -953,9 +996,44 @@ static void controls(struct lp *p, struct wl_cur v)
 }
 
 /* One complete LDAPMessage (the SEQUENCE's value). */
+/* Requests a response answers (RFC 4511 4.1.1.1: the same messageID). */
+static int op_is_request(uint32_t op)
+{
+	return op == 0 || op == 3 || op == 6 || op == 8 || op == 10 || op == 12 || op == 14 || op == 23;
+}
+
+static int op_is_response(uint32_t op)
+{
+	return op == 1 || op == 4 || op == 5 || op == 7 || op == 9 || op == 11 || op == 13 ||
+	       op == 15 || op == 19 || op == 24;
+}
+
+/* With -v, ldap.response_to and ldap.time as tshark: the latest request of
+ * the response's messageID on this flow. */
+static void match_request(struct lp *p, uint32_t op)
+{
+	struct ldap_state *st = p->st;
+	if (op_is_request(op)) {
+		st->reqs[st->nreqs++ % LDAP_REQS] =
+			(struct ldap_req){ p->id, wl_frame(p->ctx), wl_time_ns(p->ctx) };
+		return;
+	}
+	if (!op_is_response(op))
+		return;
+	unsigned kept = st->nreqs < LDAP_REQS ? st->nreqs : LDAP_REQS;
+	for (unsigned i = 1; i <= kept; i++) {
+		const struct ldap_req *r = &st->reqs[(st->nreqs - i) % LDAP_REQS];
+		if (r->id == p->id) {
+			wl_f_uint(p->m, "ldap.response_to", r->frame);
+			wl_f_double(p->m, "ldap.time", (double)(wl_time_ns(p->ctx) - r->ns) / 1e9);
+			return;
+		}
+	}
+}
+
 static void ldap_message(struct ldap_state *st, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur v)
 {
-	struct lp p = { .ctx = ctx, .st = st };
+	struct lp p = { .ctx = ctx, .st = st, .verbose = wl_opts(ctx)->verbose };
 	struct wl_ber h;
 	struct wl_cur idv = wl_ber_take(&v, WL_BER_UNIV, WL_BER_INTEGER);
 	int ovf;
@@ -983,6 +1061,8 @@ static void ldap_message(struct ldap_state *st, struct wl_ctx *ctx, enum wl_dir 
 		return;
 	}
 	wl_f_uint(p.m, "ldap.protocolOp", h.tag);
+	if (p.verbose)
+		match_request(&p, h.tag);
 	snprintf(p.text, sizeof p.text, "%s(%lld)", name, (long long)p.id);
 	switch (h.tag) {
 	case 0: op_bind_req(&p, op); break;
@@ -1152,6 +1232,21 @@ static void ldap_datagram(void *vst, struct wl_ctx *ctx, enum wl_dir dir, struct
 	}
 }
 
+static const struct wl_field_info ldap_fields_verbose[] = {
+	{ "ldap.and", WL_FT_UINT, "and filter: how many filters it holds" },
+	{ "ldap.and_item", WL_FT_UINT, "and filter: a member's filter choice" },
+	{ "ldap.or", WL_FT_UINT, "or filter: how many filters it holds" },
+	{ "ldap.or_item", WL_FT_UINT, "or filter: a member's filter choice" },
+	{ "ldap.substrings", WL_FT_UINT, "substrings filter: how many parts" },
+	{ "ldap.substrings_item", WL_FT_UINT, "substrings filter: a part's kind (0 initial, 1 any, 2 final)" },
+	{ "ldap.attributes", WL_FT_UINT, "how many attributes a search asks for or an entry or add carries" },
+	{ "ldap.vals", WL_FT_UINT, "how many values an attribute carries" },
+	{ "ldap.modification", WL_FT_UINT, "modify: how many changes" },
+	{ "ldap.response_to", WL_FT_UINT, "response: the frame of its request" },
+	{ "ldap.time", WL_FT_DOUBLE, "response: seconds since its request" },
+	{ NULL, 0, NULL },
+};
+
 static const struct wl_field_info ldap_fields[] = {
 	{ "ldap.messageID", WL_FT_UINT, "message ID, echoed by the response" },
 	{ "ldap.protocolOp", WL_FT_UINT, "operation: the [APPLICATION n] number" },
@@ -1219,4 +1314,5 @@ const struct wl_dissector wl_dissector_ldap = {
 	.gap = ldap_gap,
 	.close = ldap_close,
 	.fields = ldap_fields,
+	.fields_verbose = ldap_fields_verbose,
 };
