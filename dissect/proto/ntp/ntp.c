@@ -94,8 +94,8 @@ static const struct wl_tok ext_types[] = {
 static const struct wl_tok ctrl_ops[] = {
 	{ 0, "unspecified" }, { 1, "read status" }, { 2, "read variables" }, { 3, "write variables" },
 	{ 4, "read clock variables" }, { 5, "write clock variables" }, { 6, "set trap" },
-	{ 7, "trap response" }, { 8, "configure" }, { 9, "export" }, { 10, "remote config" },
-	{ 11, "save config" }, { 12, "read MRU" }, { 13, "read ordered list" }, { 31, "unset trap" },
+	{ 7, "trap response" }, { 8, "configure" }, { 9, "save config" }, { 10, "read MRU" },
+	{ 11, "read ordered list" }, { 12, "request nonce" }, { 31, "unset trap" },
 	{ 0, NULL },
 };
 
