@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "wl.h"
+#include "ntp_priv.h"
 
 #define NTP_HDR 48
 #define NTP_EPOCH_OFFSET 2208988800LL  /* 1900-01-01 to 1970-01-01, seconds */
@@ -97,13 +98,6 @@ static const struct wl_tok ctrl_ops[] = {
 	{ 7, "trap response" }, { 8, "configure" }, { 9, "save config" }, { 10, "read MRU" },
 	{ 11, "read ordered list" }, { 12, "request nonce" }, { 31, "unset trap" },
 	{ 0, NULL },
-};
-
-static const struct wl_tok priv_reqs[] = {
-	{ 0, "PEER_LIST" }, { 1, "PEER_LIST_SUM" }, { 2, "PEER_INFO" }, { 3, "PEER_STATS" },
-	{ 4, "SYS_INFO" }, { 5, "SYS_STATS" }, { 6, "IO_STATS" }, { 7, "MEM_STATS" },
-	{ 8, "LOOP_INFO" }, { 9, "TIMER_STATS" }, { 10, "CONFIG" }, { 11, "UNCONFIG" },
-	{ 20, "GET_RESTRICT" }, { 42, "MON_GETLIST_1" }, { 0, NULL },
 };
 
 /* NTP timestamp to ns since 1970; 0 for the all-zero "not set" value. */
@@ -336,6 +330,8 @@ static void time_packet(struct ntp_state *st, struct wl_ctx *ctx, struct wl_msg 
 	h.org = wl_be64(c);
 	h.rec = wl_be64(c);
 	h.xmt = wl_be64(c);
+	if (wl_opts(ctx)->verbose)
+		wl_f_hex(m, "ntp.flags", flags);
 	wl_f_uint(m, "ntp.flags.li", h.li);
 	wl_f_uint(m, "ntp.flags.vn", h.vn);
 	wl_f_uint(m, "ntp.flags.mode", h.mode);
@@ -362,10 +358,67 @@ static void time_packet(struct ntp_state *st, struct wl_ctx *ctx, struct wl_msg 
 
 /* ---- control messages (mode 6, RFC 1305 appendix B) ---- */
 
-static void control(struct wl_msg *m, struct wl_cur *c, uint8_t flags)
+/* A peer's status word: the association's configuration and reachability,
+ * how the selection algorithm rated it, its last event. */
+static void peer_status(struct wl_msg *m, uint16_t s)
+{
+	wl_f_bool(m, "ntp.ctrl.peer_status.config", s & 0x8000);
+	wl_f_bool(m, "ntp.ctrl.peer_status.authenable", s & 0x4000);
+	wl_f_bool(m, "ntp.ctrl.peer_status.authentic", s & 0x2000);
+	wl_f_bool(m, "ntp.ctrl.peer_status.reach", s & 0x1000);
+	wl_f_bool(m, "ntp.ctrl.peer_status.bcast", s & 0x0800);
+	wl_f_uint(m, "ntp.ctrl.peer_status.selection", s >> 8 & 7);
+	wl_f_uint(m, "ntp.ctrl.peer_status.count", s >> 4 & 0xF);
+	wl_f_uint(m, "ntp.ctrl.peer_status.code", s & 0xF);
+}
+
+/* The bit fields of the header's status word, which depend on the opcode
+ * and are meaningful in responses only (so tshark decodes them there). */
+static void status_bits(struct wl_msg *m, uint8_t f2, uint16_t status, uint16_t assoc)
+{
+	if (!(f2 & 0x80))
+		return;
+	if (f2 & 0x40) {
+		wl_f_uint(m, "ntp.ctrl.err_status", status >> 8);
+		return;
+	}
+	switch (f2 & 0x1F) {
+	case 1: case 2: case 3: case 7:  /* read status, read/write variables, trap */
+		if (assoc) {
+			peer_status(m, status);
+			break;
+		}
+		wl_f_uint(m, "ntp.ctrl.sys_status.li", status >> 14);
+		wl_f_uint(m, "ntp.ctrl.sys_status.clksrc", status >> 8 & 0x3F);
+		wl_f_uint(m, "ntp.ctrl.sys_status.count", status >> 4 & 0xF);
+		wl_f_uint(m, "ntp.ctrl.sys_status.code", status & 0xF);
+		break;
+	case 4: case 5:                  /* read/write clock variables */
+		wl_f_uint(m, "ntp.ctrl.clock_status.status", status >> 8);
+		wl_f_uint(m, "ntp.ctrl.clock_status.code", status & 0xFF);
+		break;
+	}
+}
+
+/* Wireshark's name for the data of an opcode whose data is one text. */
+static const char *text_field(unsigned op)
+{
+	switch (op) {
+	case 7: return "ntp.ctrl.trapmsg";
+	case 8: case 9: return "ntp.ctrl.configuration";
+	case 10: return "ntp.ctrl.mru";
+	case 11: return "ntp.ctrl.ordlist";
+	case 12: return "ntp.ctrl.nonce";
+	default: return NULL;
+	}
+}
+
+static void control(struct wl_msg *m, struct wl_cur *c, uint8_t flags, int verbose)
 {
 	uint8_t f2 = wl_u8(c);
 	uint16_t seq = wl_be16(c), status = wl_be16(c), assoc = wl_be16(c), off = wl_be16(c), count = wl_be16(c);
+	if (verbose)
+		wl_f_hex(m, "ntp.flags", flags);
 	wl_f_uint(m, "ntp.flags.li", flags >> 6);
 	wl_f_uint(m, "ntp.flags.vn", flags >> 3 & 7);
 	wl_f_uint(m, "ntp.flags.mode", flags & 7);
@@ -382,6 +435,8 @@ static void control(struct wl_msg *m, struct wl_cur *c, uint8_t flags)
 	wl_f_uint(m, "ntp.ctrl.flags2.opcode", f2 & 0x1F);
 	wl_f_uint(m, "ntp.ctrl.sequence", seq);
 	wl_f_hex(m, "ntp.ctrl.status", status);
+	if (verbose)
+		status_bits(m, f2, status, assoc);
 	wl_f_uint(m, "ntp.ctrl.associd", assoc);
 	wl_f_uint(m, "ntp.ctrl.offset", off);
 	wl_f_uint(m, "ntp.ctrl.count", count);
@@ -396,70 +451,23 @@ static void control(struct wl_msg *m, struct wl_cur *c, uint8_t flags)
 		struct wl_cur pairs = data;
 		while (wl_left(&pairs) >= 4) {
 			wl_f_uint(m, "ntp.ctrl.associd", wl_be16(&pairs));
-			wl_f_hex(m, "ntp.ctrl.status", wl_be16(&pairs));
+			uint16_t ps = wl_be16(&pairs);
+			wl_f_hex(m, "ntp.ctrl.status", ps);
+			if (verbose)
+				peer_status(m, ps);
 		}
 	} else if (n) {
-		wl_f_str(m, "wl.ntp.ctrl.data", wl_bytes(&data, n), n);
+		const uint8_t *d = wl_bytes(&data, n);
+		wl_f_str(m, "wl.ntp.ctrl.data", d, n);
+		const char *tn = text_field(f2 & 0x1F);
+		if (verbose && tn)
+			wl_f_str(m, tn, d, n);
 	}
 	wl_skip(c, wl_left(c));  /* padding and authenticator */
 	wl_msg_text(m, "NTP control %s: %s (seq %u)", resp ? "response" : "request", op, seq);
 	wl_note(m, WL_INFO, "NTP control message (mode 6, what ntpq speaks): %s %s", op, resp ? "answered" : "asked");
 	if (f2 & 0x40)
 		wl_note(m, WL_WARN, "the server reports an error (status 0x%04x)", status);
-}
-
-/* ---- private messages (mode 7, ntpdc; ntpd's ntp_request.h) ---- */
-
-static void peer_list_sum(struct wl_msg *m, struct wl_cur *c, unsigned items, unsigned size)
-{
-	for (unsigned i = 0; i < items && size >= 32; i++) {
-		struct wl_cur it = wl_sub(c, size);
-		if (!wl_ok(c))
-			return;
-		const uint8_t *dst = wl_bytes(&it, 4), *src = wl_bytes(&it, 4);
-		uint16_t port = wl_be16(&it);
-		uint8_t stratum = wl_u8(&it), hpoll = wl_u8(&it), ppoll = wl_u8(&it);
-		if (!dst || !src || !wl_ok(&it))
-			return;
-		wl_f_ipv4(m, "ntp.priv.mode7.dstaddress", dst);
-		wl_f_ipv4(m, "ntp.priv.mode7.srcaddress", src);
-		wl_f_uint(m, "ntp.priv.mode7.srcport", port);
-		wl_f_uint(m, "ntp.stratum", stratum);
-		wl_f_int(m, "ntp.priv.mode7.hpoll", (int8_t)hpoll);
-		wl_f_uint(m, "ntp.ppoll", ppoll);
-	}
-}
-
-static void private_msg(struct wl_msg *m, struct wl_cur *c, uint8_t flags)
-{
-	uint8_t as = wl_u8(c), impl = wl_u8(c), req = wl_u8(c);
-	uint16_t e_n = wl_be16(c), m_s = wl_be16(c);
-	wl_f_uint(m, "ntp.flags.vn", flags >> 3 & 7);
-	wl_f_uint(m, "ntp.flags.mode", flags & 7);
-	if (!wl_ok(c)) {
-		wl_msg_text(m, "NTP private, cut short");
-		wl_note_cursor(m, c, "NTP mode 7 header (8 bytes)");
-		return;
-	}
-	int resp = flags >> 7;
-	unsigned items = e_n & 0xFFF, size = m_s & 0xFFF;
-	wl_f_uint(m, "ntp.priv.flags.r", resp);
-	wl_f_uint(m, "ntp.priv.flags.more", flags >> 6 & 1);
-	wl_f_uint(m, "ntp.priv.auth", as >> 7);
-	wl_f_uint(m, "ntp.priv.seq", as & 0x7F);
-	wl_f_uint(m, "ntp.priv.impl", impl);
-	wl_f_uint(m, "ntp.priv.reqcode", req);
-	wl_f_uint(m, "ntp.priv.err", e_n >> 12);
-	wl_f_uint(m, "ntp.priv.numitems", items);
-	wl_f_uint(m, "ntp.priv.itemsize", size);
-	const char *rn = wl_tok(priv_reqs, req, "request");
-	if (resp && req == 1)
-		peer_list_sum(m, c, items, size);
-	wl_skip(c, wl_left(c));
-	wl_msg_text(m, "NTP private %s: %s, %u items", resp ? "response" : "request", rn, items);
-	wl_note(m, WL_INFO, "NTP mode 7 (ntpdc's private protocol): %s %s", rn, resp ? "answered" : "asked");
-	if (req == 42)
-		wl_note(m, WL_WARN, "MON_GETLIST: the monlist query abused for traffic amplification (CVE-2013-5211)");
 }
 
 /* ---- entry points ---- */
@@ -478,9 +486,9 @@ static void ntp_datagram(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct w
 	uint8_t addr[16];
 	int v6 = wl_flow_addr(ctx, WL_S2C, addr) == 6;
 	if (mode == 6)
-		control(m, &c, flags);
+		control(m, &c, flags, wl_opts(ctx)->verbose);
 	else if (mode == 7)
-		private_msg(m, &c, flags);
+		ntp_private(m, &c, flags, wl_opts(ctx)->verbose);
 	else {
 		if (len < NTP_HDR)
 			wl_note(m, WL_ERROR, "malformed: %zu bytes, an NTP time packet has at least 48", len);
@@ -503,6 +511,7 @@ static void ntp_close(void *st, struct wl_ctx *ctx)
 static const uint16_t ntp_ports[] = { 123, 1123, 11123, 0 };  /* 11123: the lab chronyd */
 
 static const struct wl_field_info ntp_fields[] = {
+	{ "ntp.flags", WL_FT_HEX, "first byte: leap indicator, version, mode (-v)" },
 	{ "ntp.flags.li", WL_FT_UINT, "leap indicator (3: unsynchronized)" },
 	{ "ntp.flags.vn", WL_FT_UINT, "version" },
 	{ "ntp.flags.mode", WL_FT_UINT, "mode: 3 client, 4 server, 6 control, 7 private" },
@@ -529,7 +538,27 @@ static const struct wl_field_info ntp_fields[] = {
 	{ "ntp.ctrl.flags2.opcode", WL_FT_UINT, "control: opcode" },
 	{ "ntp.ctrl.sequence", WL_FT_UINT, "control: sequence" },
 	{ "ntp.ctrl.status", WL_FT_HEX, "control: status word" },
+	{ "ntp.ctrl.err_status", WL_FT_UINT, "control: error code of an error response (-v)" },
+	{ "ntp.ctrl.sys_status.li", WL_FT_UINT, "control system status: leap indicator (-v)" },
+	{ "ntp.ctrl.sys_status.clksrc", WL_FT_UINT, "control system status: clock source (-v)" },
+	{ "ntp.ctrl.sys_status.count", WL_FT_UINT, "control system status: event counter (-v)" },
+	{ "ntp.ctrl.sys_status.code", WL_FT_UINT, "control system status: last event code (-v)" },
+	{ "ntp.ctrl.peer_status.config", WL_FT_BOOL, "control peer status: configured, not ephemeral (-v)" },
+	{ "ntp.ctrl.peer_status.authenable", WL_FT_BOOL, "control peer status: authentication enabled (-v)" },
+	{ "ntp.ctrl.peer_status.authentic", WL_FT_BOOL, "control peer status: authenticated (-v)" },
+	{ "ntp.ctrl.peer_status.reach", WL_FT_BOOL, "control peer status: reachable (-v)" },
+	{ "ntp.ctrl.peer_status.bcast", WL_FT_BOOL, "control peer status: broadcast association (-v)" },
+	{ "ntp.ctrl.peer_status.selection", WL_FT_UINT, "control peer status: selection (6 system peer) (-v)" },
+	{ "ntp.ctrl.peer_status.count", WL_FT_UINT, "control peer status: event counter (-v)" },
+	{ "ntp.ctrl.peer_status.code", WL_FT_UINT, "control peer status: last event code (-v)" },
+	{ "ntp.ctrl.clock_status.status", WL_FT_UINT, "control clock status: status (-v)" },
+	{ "ntp.ctrl.clock_status.code", WL_FT_UINT, "control clock status: last event code (-v)" },
 	{ "ntp.ctrl.associd", WL_FT_UINT, "control: association id" },
+	{ "ntp.ctrl.trapmsg", WL_FT_STR, "control: the text of a trap message (-v)" },
+	{ "ntp.ctrl.configuration", WL_FT_STR, "control: configuration commands (-v)" },
+	{ "ntp.ctrl.mru", WL_FT_STR, "control: MRU list request or answer (-v)" },
+	{ "ntp.ctrl.ordlist", WL_FT_STR, "control: ordered list request or answer (-v)" },
+	{ "ntp.ctrl.nonce", WL_FT_STR, "control: nonce (-v)" },
 	{ "ntp.ctrl.offset", WL_FT_UINT, "control: data offset" },
 	{ "ntp.ctrl.count", WL_FT_UINT, "control: data count" },
 	{ "ntp.priv.flags.r", WL_FT_UINT, "mode 7: response" },
@@ -541,10 +570,77 @@ static const struct wl_field_info ntp_fields[] = {
 	{ "ntp.priv.err", WL_FT_UINT, "mode 7: error" },
 	{ "ntp.priv.numitems", WL_FT_UINT, "mode 7: number of items" },
 	{ "ntp.priv.itemsize", WL_FT_UINT, "mode 7: item size" },
+	{ "ntp.priv.auth_seq", WL_FT_UINT, "mode 7: the auth bit and sequence byte (-v)" },
+	{ "ntp.priv.reserved", WL_FT_HEX, "mode 7: the must-be-zero bits before the item size (-v)" },
+	{ "ntp.priv.mode7.item", WL_FT_STR, "mode 7: one item (empty; \"Monlist Item\" for monlist, as tshark) (-v)" },
+	{ "ntp.priv.mode7.address", WL_FT_IPV4, "mode 7 peer list: peer address (-v)" },
+	{ "ntp.priv.mode7.port", WL_FT_UINT, "mode 7 peer list: peer port (-v)" },
+	{ "ntp.priv.mode7.hmode", WL_FT_UINT, "mode 7 peer: host mode (3 client, 1 symmetric active) (-v)" },
+	{ "ntp.priv.mode7.peer.flags", WL_FT_HEX, "mode 7 peer: flags (-v)" },
+	{ "ntp.priv.mode7.peer.flags.config", WL_FT_BOOL, "mode 7 peer flag: configured (-v)" },
+	{ "ntp.priv.mode7.peer.flags.syspeer", WL_FT_BOOL, "mode 7 peer flag: the system peer (-v)" },
+	{ "ntp.priv.mode7.peer.flags.burst", WL_FT_BOOL, "mode 7 peer flag: burst (-v)" },
+	{ "ntp.priv.mode7.peer.flags.refclock", WL_FT_BOOL, "mode 7 peer flag: a reference clock (-v)" },
+	{ "ntp.priv.mode7.peer.flags.prefer", WL_FT_BOOL, "mode 7 peer flag: prefer (-v)" },
+	{ "ntp.priv.mode7.peer.flags.authenable", WL_FT_BOOL, "mode 7 peer flag: authentication enabled (-v)" },
+	{ "ntp.priv.mode7.peer.flags.sel_candidate", WL_FT_BOOL, "mode 7 peer flag: selection candidate (-v)" },
+	{ "ntp.priv.mode7.peer.flags.shortlist", WL_FT_BOOL, "mode 7 peer flag: on the shortlist (-v)" },
+	{ "ntp.priv.mode7.ipv6_flag", WL_FT_UINT, "mode 7 peer: nonzero when the IPv6 addresses are used (-v)" },
+	{ "ntp.priv.mode7.unused", WL_FT_BYTES, "mode 7 peer: padding (-v)" },
+	{ "ntp.priv.mode7.address6", WL_FT_IPV6, "mode 7 peer list: peer IPv6 address (-v)" },
 	{ "ntp.priv.mode7.dstaddress", WL_FT_IPV4, "mode 7 peer: local address" },
 	{ "ntp.priv.mode7.srcaddress", WL_FT_IPV4, "mode 7 peer: peer address" },
 	{ "ntp.priv.mode7.srcport", WL_FT_UINT, "mode 7 peer: port" },
 	{ "ntp.priv.mode7.hpoll", WL_FT_INT, "mode 7 peer: host poll" },
+	{ "ntp.priv.mode7.reach", WL_FT_UINT, "mode 7 peer summary: reachability register (-v)" },
+	{ "ntp.priv.mode7.delay", WL_FT_INT, "mode 7 peer summary: delay, s_fp raw (-v)" },
+	{ "ntp.priv.mode7.offset", WL_FT_UINT, "mode 7 peer summary: offset, l_fp raw (-v)" },
+	{ "ntp.priv.mode7.dispersion", WL_FT_UINT, "mode 7 peer summary: dispersion, u_fp raw (-v)" },
+	{ "ntp.priv.mode7.dstaddress6", WL_FT_IPV6, "mode 7 peer summary: local IPv6 address (-v)" },
+	{ "ntp.priv.mode7.srcaddress6", WL_FT_IPV6, "mode 7 peer summary: peer IPv6 address (-v)" },
+	{ "ntp.priv.mode7.last_offset", WL_FT_INT, "mode 7 loop info: last offset, l_fp raw (-v)" },
+	{ "ntp.priv.mode7.drift_comp", WL_FT_INT, "mode 7 loop info: frequency, l_fp raw (-v)" },
+	{ "ntp.priv.mode7.compliance", WL_FT_UINT, "mode 7 loop info: compliance (-v)" },
+	{ "ntp.priv.mode7.watchdog_timer", WL_FT_UINT, "mode 7 loop info: watchdog timer, s (-v)" },
+	{ "ntp.priv.mode7.timereset", WL_FT_UINT, "mode 7 authinfo: seconds since the counters were reset (-v)" },
+	{ "ntp.priv.mode7.numkeys", WL_FT_UINT, "mode 7 authinfo: keys (-v)" },
+	{ "ntp.priv.mode7.numfreekeys", WL_FT_UINT, "mode 7 authinfo: free keys (-v)" },
+	{ "ntp.priv.mode7.keylookups", WL_FT_UINT, "mode 7 authinfo: key lookups (-v)" },
+	{ "ntp.priv.mode7.keynotfound", WL_FT_UINT, "mode 7 authinfo: keys not found (-v)" },
+	{ "ntp.priv.mode7.encryptions", WL_FT_UINT, "mode 7 authinfo: MACs made (-v)" },
+	{ "ntp.priv.mode7.decryptions", WL_FT_UINT, "mode 7 authinfo: MACs checked (-v)" },
+	{ "ntp.priv.mode7.expired", WL_FT_UINT, "mode 7 authinfo: keys expired (-v)" },
+	{ "ntp.priv.mode7.keyuncached", WL_FT_UINT, "mode 7 authinfo: keys uncached (-v)" },
+	{ "ntp.priv.mode7.kernel_offset", WL_FT_INT, "mode 7 kernel: offset (-v)" },
+	{ "ntp.priv.mode7.freq", WL_FT_INT, "mode 7 kernel: frequency (-v)" },
+	{ "ntp.priv.mode7.maxerror", WL_FT_INT, "mode 7 kernel: maximum error (-v)" },
+	{ "ntp.priv.mode7.esterror", WL_FT_INT, "mode 7 kernel: estimated error (-v)" },
+	{ "ntp.priv.mode7.status", WL_FT_UINT, "mode 7 kernel: clock status bits (-v)" },
+	{ "ntp.priv.mode7.shift", WL_FT_UINT, "mode 7 kernel: PPS interval, log2 s (-v)" },
+	{ "ntp.priv.mode7.constant", WL_FT_INT, "mode 7 kernel: PLL time constant (-v)" },
+	{ "ntp.priv.mode7.precision", WL_FT_INT, "mode 7 kernel: precision (-v)" },
+	{ "ntp.priv.mode7.tolerance", WL_FT_INT, "mode 7 kernel: frequency tolerance (-v)" },
+	{ "ntp.priv.mode7.ppsfreq", WL_FT_INT, "mode 7 kernel: PPS frequency (-v)" },
+	{ "ntp.priv.mode7.jitter", WL_FT_INT, "mode 7 kernel: PPS jitter (-v)" },
+	{ "ntp.priv.mode7.stabil", WL_FT_INT, "mode 7 kernel: PPS stability (-v)" },
+	{ "ntp.priv.mode7.jitcnt", WL_FT_INT, "mode 7 kernel: PPS jitter limit exceeded (-v)" },
+	{ "ntp.priv.mode7.calcnt", WL_FT_INT, "mode 7 kernel: PPS calibration intervals (-v)" },
+	{ "ntp.priv.mode7.errcnt", WL_FT_INT, "mode 7 kernel: PPS calibration errors (-v)" },
+	{ "ntp.priv.mode7.stbcnt", WL_FT_INT, "mode 7 kernel: PPS stability limit exceeded (-v)" },
+	{ "ntp.priv.monlist.avgint", WL_FT_UINT, "mode 7 monlist entry: avgint (-v)" },
+	{ "ntp.priv.monlist.lsint", WL_FT_UINT, "mode 7 monlist entry: lsint (-v)" },
+	{ "ntp.priv.monlist.restr", WL_FT_HEX, "mode 7 monlist entry: restr (-v)" },
+	{ "ntp.priv.monlist.count", WL_FT_UINT, "mode 7 monlist entry: count (-v)" },
+	{ "ntp.priv.monlist.remote_address", WL_FT_IPV4, "mode 7 monlist entry: remote_address (-v)" },
+	{ "ntp.priv.monlist.local_address", WL_FT_IPV4, "mode 7 monlist entry: local_address (-v)" },
+	{ "ntp.priv.monlist.flags", WL_FT_HEX, "mode 7 monlist entry: flags (-v)" },
+	{ "ntp.priv.monlist.port", WL_FT_UINT, "mode 7 monlist entry: port (-v)" },
+	{ "ntp.priv.monlist.mode", WL_FT_UINT, "mode 7 monlist entry: mode (-v)" },
+	{ "ntp.priv.monlist.version", WL_FT_UINT, "mode 7 monlist entry: version (-v)" },
+	{ "ntp.priv.monlist.ipv6", WL_FT_HEX, "mode 7 monlist entry: ipv6 (-v)" },
+	{ "ntp.priv.monlist.unused", WL_FT_HEX, "mode 7 monlist entry: unused (-v)" },
+	{ "ntp.priv.monlist.addr6", WL_FT_IPV6, "mode 7 monlist entry: addr6 (-v)" },
+	{ "ntp.priv.monlist.daddr6", WL_FT_IPV6, "mode 7 monlist entry: daddr6 (-v)" },
 	{ "wl.ntp.refid", WL_FT_STR, "reference id as text: kiss code or clock (stratum 0/1), address above" },
 	{ "wl.ntp.offset", WL_FT_DOUBLE, "clock offset of a matched pair, seconds: ((T2-T1)+(T3-T4))/2" },
 	{ "wl.ntp.delay", WL_FT_DOUBLE, "round-trip delay of a matched pair, seconds: (T4-T1)-(T3-T2)" },
