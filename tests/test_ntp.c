@@ -1,6 +1,8 @@
 /* test_ntp.c - the NTP dissector: a client/server pair with offset and delay,
  * kiss-o'-death, control and private modes, extension fields and MACs, wrong
- * sizes and truncation at every offset. */
+ * sizes and truncation at every offset; with -v the status words of mode 6
+ * and the items of mode 7 (values from tshark 4.0 on corpus/ntp captures or
+ * on crafted packets it decoded), and hostile item counts and sizes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -273,6 +275,285 @@ static void test_wrong_sizes(void **state)
 	}
 }
 
+/* ---- mode 6 status words and mode 7 items (-v), values as tshark 4.0 shows
+ * them on corpus/ntp/ntp-control.pcap and ntp-mode7.pcap ---- */
+
+static void unhex(uint8_t *out, const char *hex, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		sscanf(hex + 2 * i, "%2x", &v);
+		out[i] = (uint8_t)v;
+	}
+}
+
+/* Dissects one datagram from the server, with -v or without. */
+static void one(struct wlt *t, const uint8_t *p, size_t n, int verbose)
+{
+	struct wl_opts o = { .verbose = verbose };
+	wlt_init_opts(t, NULL, &o);
+	wlt_udp(t, WL_S2C, 40123, 123, p, n);
+	wlt_finish(t);
+}
+
+static void one_hex(struct wlt *t, const char *hex, int verbose)
+{
+	uint8_t p[512];
+	size_t n = strlen(hex) / 2;
+	assert_true(n <= sizeof p);
+	unhex(p, hex, n);
+	one(t, p, n, verbose);
+}
+
+static void test_control_status(void **state)
+{
+	(void)state;
+	struct wlt t;
+	/* ntp-control.pcap frame 2: read variables answered for association 0,
+	 * system status 0x0618 (count 394 of text cut to 4 here) */
+	uint8_t sys[16] = { 0x16, 0x82, 0, 68, 0x06, 0x18, 0, 0, 0, 0, 0, 4, 'a', '=', '1', 0 };
+	one(&t, sys, sizeof sys, 1);
+	const struct wlt_msg *m = wlt_find(&t, "ntp", "control", 0);
+	assert_string_equal(wlt_field(m, "ntp.flags", 0), "0x16");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.sys_status.li", 0), "0");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.sys_status.clksrc", 0), "6");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.sys_status.count", 0), "1");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.sys_status.code", 0), "8");
+	assert_null(wlt_field(m, "ntp.ctrl.peer_status.config", 0));
+	wlt_free(&t);
+
+	/* without -v: the status word alone, as before */
+	one(&t, sys, sizeof sys, 0);
+	m = wlt_find(&t, "ntp", "control", 0);
+	assert_string_equal(wlt_field(m, "ntp.ctrl.status", 0), "0x618");
+	assert_null(wlt_field(m, "ntp.ctrl.sys_status.clksrc", 0));
+	assert_null(wlt_field(m, "ntp.flags", 0));
+	wlt_free(&t);
+
+	/* frame 4: read status of association 0, then (associd, peer status)
+	 * pairs: 48829 is 0x961a (the system peer), 48828 is 0x8011 */
+	one_hex(&t, "168100450618000000000008bebd961abebc8011", 1);
+	m = wlt_find(&t, "ntp", "control", 0);
+	assert_string_equal(wlt_field(m, "ntp.ctrl.sys_status.clksrc", 0), "6");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.associd", 1), "48829");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.status", 1), "0x961a");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.peer_status.config", 0), "1");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.peer_status.authenable", 0), "0");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.peer_status.reach", 0), "1");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.peer_status.selection", 0), "6");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.peer_status.count", 0), "1");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.peer_status.code", 0), "10");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.peer_status.selection", 1), "0");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.peer_status.code", 1), "1");
+	wlt_free(&t);
+
+	/* frame 8: read variables of association 48825: a peer status; the
+	 * request before it (status 0) has no status bits */
+	one_hex(&t, "16820049801100bebd000000", 1);
+	m = wlt_find(&t, "ntp", "control", 0);
+	assert_string_equal(wlt_field(m, "ntp.ctrl.peer_status.config", 0), "1");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.peer_status.code", 0), "1");
+	assert_null(wlt_field(m, "ntp.ctrl.sys_status.li", 0));
+	wlt_free(&t);
+	one_hex(&t, "16020049000000bebd000000", 1);
+	assert_null(wlt_field(wlt_find(&t, "ntp", "control", 0), "ntp.ctrl.peer_status.config", 0));
+	wlt_free(&t);
+
+	/* crafted, checked with tshark: clock status (opcode 4), an error
+	 * response, a trap message */
+	one_hex(&t, "168400070312000500000002ab00", 1);
+	m = wlt_find(&t, "ntp", "control", 0);
+	assert_string_equal(wlt_field(m, "ntp.ctrl.clock_status.status", 0), "3");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.clock_status.code", 0), "18");
+	wlt_free(&t);
+	one_hex(&t, "16c200080400000000000000", 1);
+	assert_string_equal(wlt_field(wlt_find(&t, "ntp", "control", 0), "ntp.ctrl.err_status", 0), "4");
+	wlt_free(&t);
+	one_hex(&t, "1687000a9724000700000002657600", 1);
+	m = wlt_find(&t, "ntp", "control", 0);
+	assert_string_equal(wlt_field(m, "ntp.ctrl.trapmsg", 0), "ev");
+	assert_string_equal(wlt_field(m, "ntp.ctrl.peer_status.selection", 0), "7");
+	wlt_free(&t);
+}
+
+/* ntp-mode7.pcap frames 2, 4, 6: AUTHINFO, LOOP_INFO and GET_KERNEL answers */
+static void test_private_counters(void **state)
+{
+	(void)state;
+	struct wlt t;
+	one_hex(&t, "9700031c000100240050606a0000000a0000000e0000000000002866000029d3"
+		    "00001595000000000000650a", 1);
+	const struct wlt_msg *m = wlt_find(&t, "ntp", "private", 0);
+	assert_string_equal(wlt_field(m, "ntp.flags", 0), "0x97");
+	assert_string_equal(wlt_field(m, "ntp.priv.auth_seq", 0), "0");
+	assert_string_equal(wlt_field(m, "ntp.priv.reserved", 0), "0x0");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.item", 0), "");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.timereset", 0), "5267562");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.numkeys", 0), "10");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.keynotfound", 0), "10342");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.keyuncached", 0), "25866");
+	assert_non_null(strstr(m->text, "AUTHINFO, 1 item"));
+	wlt_free(&t);
+
+	one_hex(&t, "97000308000100180000000000175b0bfffffff79e9700000000001e000001a6", 1);
+	m = wlt_find(&t, "ntp", "private", 0);
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.last_offset", 0), "1530635");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.drift_comp", 0), "-35994009600");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.compliance", 0), "30");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.watchdog_timer", 0), "422");
+	wlt_free(&t);
+
+	one_hex(&t, "970003260001003c00000140fff79e97000445a20000021c0001000200000006"
+		    "000000010200000000000000000000c80200000000000000000000000000000000000000", 1);
+	m = wlt_find(&t, "ntp", "private", 0);
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.kernel_offset", 0), "320");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.freq", 0), "-549225");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.maxerror", 0), "279970");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.status", 0), "1");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.shift", 0), "2");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.tolerance", 0), "33554432");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.jitter", 0), "200");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.stbcnt", 0), "0");
+	wlt_free(&t);
+}
+
+/* The first two items of ntp-mode7.pcap frame 8 (PEER_LIST_SUM). The first
+ * item's padding really holds 0x000000c8 and 02 00...: ntpd sent what was in
+ * its buffer, and tshark shows those bytes as they are. */
+#define PEER_SUM_HDR "970003010002" "0048"
+#define PEER_SUM_1 "7f0000017f7f0100007b0a060aff0903000000000000000000000000000007df" \
+		   "00000000000000c80200000000000000000000000000000000000000000000000000000000000000"
+#define PEER_SUM_2 "84c7b012c0356767007b010a0aff8303000004af0000000000183e0a00001f2b" \
+		   "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+
+static void test_private_peer_summary(void **state)
+{
+	(void)state;
+	struct wlt t;
+	one_hex(&t, PEER_SUM_HDR PEER_SUM_1 PEER_SUM_2, 1);
+	const struct wlt_msg *m = wlt_find(&t, "ntp", "private", 0);
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.srcaddress", 0), "127.127.1.0");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.reach", 0), "255");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.peer.flags", 0), "0x9");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.peer.flags.config", 0), "1");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.peer.flags.refclock", 0), "1");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.peer.flags.syspeer", 0), "0");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.hmode", 0), "3");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.dispersion", 0), "2015");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.unused", 0), "000000c8");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.dstaddress6", 0), "200::");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.srcaddress6", 0), "::");
+	/* the second: 192.53.103.103, the system peer, on the shortlist */
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.srcaddress", 1), "192.53.103.103");
+	assert_string_equal(wlt_field(m, "ntp.stratum", 1), "1");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.peer.flags", 1), "0x83");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.peer.flags.syspeer", 1), "1");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.peer.flags.shortlist", 1), "1");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.delay", 1), "1199");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.offset", 1), "1588746");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.dispersion", 1), "7979");
+	assert_null(wlt_field(m, "ntp.priv.mode7.item", 2));
+	wlt_free(&t);
+
+	/* without -v: the six fields wirelab always showed, nothing new */
+	one_hex(&t, PEER_SUM_HDR PEER_SUM_1 PEER_SUM_2, 0);
+	m = wlt_find(&t, "ntp", "private", 0);
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.srcaddress", 1), "192.53.103.103");
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.hpoll", 1), "10");
+	assert_null(wlt_field(m, "ntp.priv.mode7.reach", 0));
+	assert_null(wlt_field(m, "ntp.priv.mode7.item", 0));
+	assert_null(wlt_field(m, "ntp.flags", 0));
+	assert_null(wlt_field(m, "ntp.priv.auth_seq", 0));
+	wlt_free(&t);
+}
+
+/* Crafted monlist answers, checked with tshark: the IPv6 addresses of an
+ * entry only when its ipv6 flag is set. */
+static void test_private_monlist(void **state)
+{
+	(void)state;
+	struct wlt t;
+	one_hex(&t, "9700032a00020048"
+		    "0000000500000258000001d00000002ac6336407c000020100000003a1120304"
+		    "0000000000000000000000000000000000000000000000000000000000000000"
+		    "0000000000000000"
+		    "0000000500000258000001d00000002a000000000000000000000003a1120304"
+		    "0000000100000000"
+		    "20010db800000000000000000000000120010db8000000000000000000000002", 1);
+	const struct wlt_msg *m = wlt_find(&t, "ntp", "private", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.item", 0), "Monlist Item");
+	assert_string_equal(wlt_field(m, "ntp.priv.monlist.remote_address", 0), "198.51.100.7");
+	assert_string_equal(wlt_field(m, "ntp.priv.monlist.local_address", 0), "192.0.2.1");
+	assert_string_equal(wlt_field(m, "ntp.priv.monlist.port", 0), "41234");
+	assert_string_equal(wlt_field(m, "ntp.priv.monlist.ipv6", 1), "0x1");
+	assert_string_equal(wlt_field(m, "ntp.priv.monlist.addr6", 0), "2001:db8::1");
+	assert_string_equal(wlt_field(m, "ntp.priv.monlist.daddr6", 0), "2001:db8::2");
+	assert_null(wlt_field(m, "ntp.priv.monlist.addr6", 1));  /* the first entry is IPv4 */
+	assert_true(wlt_note(m, "CVE-2013-5211"));
+	wlt_free(&t);
+}
+
+/* Hostile mode-7 headers and items: notes, never a read past the packet. */
+static void test_private_hostile(void **state)
+{
+	(void)state;
+	struct wlt t;
+	uint8_t p[8 + 2 * 72];
+	const char *hex = PEER_SUM_HDR PEER_SUM_1 PEER_SUM_2;
+	unhex(p, hex, sizeof p);
+	/* cut at every byte: an item that does not fit is a malformed note */
+	for (size_t n = 8; n < sizeof p; n++) {
+		one(&t, p, n, 1);
+		const struct wlt_msg *m = wlt_find(&t, "ntp", "private", 0);
+		assert_non_null(m);
+		assert_true(wlt_note(m, "runs past the packet"));
+		assert_true(wlt_count(&t, "ntp", "private") == 1);
+		wlt_free(&t);
+	}
+	/* 4095 items of 4095 bytes announced in 100 */
+	uint8_t big[8 + 4095];
+	memset(big, 0, sizeof big);
+	memcpy(big, "\x97\x00\x03\x01\x0f\xff\x0f\xff", 8);
+	one(&t, big, 108, 1);
+	assert_true(wlt_note(wlt_find(&t, "ntp", "private", 0), "item 1 of 4095 (4095 bytes) runs past"));
+	wlt_free(&t);
+	/* items of size 0 */
+	big[6] = big[7] = 0;
+	one(&t, big, 108, 1);
+	assert_true(wlt_note(wlt_find(&t, "ntp", "private", 0), "4095 items of size 0"));
+	wlt_free(&t);
+	/* 4095 one-byte items, all there: shorter than the layout, bounded work */
+	big[7] = 1;
+	one(&t, big, sizeof big, 1);
+	const struct wlt_msg *m = wlt_find(&t, "ntp", "private", 0);
+	assert_true(wlt_note(m, "items of 1 bytes, shorter than the 72"));
+	assert_null(wlt_field(m, "ntp.priv.mode7.dstaddress", 0));
+	assert_false(wlt_note(m, "malformed"));
+	wlt_free(&t);
+	/* a LOOP_INFO item cut to 12 of its 24 bytes: the fields that fit */
+	one_hex(&t, "970003080001000c0000000000175b0bfffffff7", 1);
+	m = wlt_find(&t, "ntp", "private", 0);
+	assert_string_equal(wlt_field(m, "ntp.priv.mode7.last_offset", 0), "1530635");
+	assert_null(wlt_field(m, "ntp.priv.mode7.drift_comp", 0));
+	wlt_free(&t);
+	/* not ntpd's implementation: the header only, as tshark */
+	one_hex(&t, "970002080001001800000000", 1);
+	m = wlt_find(&t, "ntp", "private", 0);
+	assert_null(wlt_field(m, "ntp.priv.numitems", 0));
+	assert_null(wlt_field(m, "ntp.priv.mode7.item", 0));
+	assert_true(wlt_note(m, "implementation 2"));
+	wlt_free(&t);
+	/* a control answer whose count runs past the packet, every opcode */
+	uint8_t c[16] = { 0x16, 0x80, 0, 1, 0x96, 0x1a, 0, 5, 0, 0, 0x01, 0x00, 'a', 'b', 'c', 'd' };
+	for (unsigned op = 0; op < 32; op++) {
+		c[1] = (uint8_t)(0x80 | op);
+		one(&t, c, sizeof c, 1);
+		assert_true(wlt_note(wlt_find(&t, "ntp", "control", 0), "runs past the packet"));
+		wlt_free(&t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +564,11 @@ int main(void)
 		cmocka_unit_test(test_extensions_and_mac),
 		cmocka_unit_test(test_control_and_private),
 		cmocka_unit_test(test_wrong_sizes),
+		cmocka_unit_test(test_control_status),
+		cmocka_unit_test(test_private_counters),
+		cmocka_unit_test(test_private_peer_summary),
+		cmocka_unit_test(test_private_monlist),
+		cmocka_unit_test(test_private_hostile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
