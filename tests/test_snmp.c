@@ -16,6 +16,7 @@
 #include <openssl/provider.h>
 
 #include "ber_build.h"
+#include "wirelab.h"
 #include "wltest.h"
 
 #include "dissect/proto/snmp/snmp.c"
@@ -899,9 +900,32 @@ static void test_services_and_unsigned(void **state)
 	wlt_free(&t);
 }
 
+/* One udp.stream per request/reply pair, where tshark 4.0 has two: on
+ * pcaps/snmp-get.pcap (-d udp.port==1161,snmp) tshark numbers frames 1-8
+ * 0,1,2,3,1,1,3,3 and restarts udp.time_relative at each reply (frame 2: 0.0,
+ * frame 5: 0.016515). Wireshark's SNMP dissector calls conversation_new()
+ * when the 5-tuple's conversation has no SNMP dissector set
+ * (snmp_find_conversation_and_get_conv_data in packet-snmp.c), which the UDP
+ * conversation never has; the UDP dissector then gives that second
+ * conversation of the same 5-tuple the next stream index at its next frame.
+ * The datagrams are one exchange on one 5-tuple, and -z conv,udp counts it
+ * once in both tools: wirelab keeps one stream (tests/tshark_fields.py
+ * reports these frames as udp.stream/udp.time_* differences). */
+static void test_one_udp_stream_per_flow(void **state)
+{
+	(void)state;
+	static char out[4096];
+	const char *a[] = { "read", "-r", WL_SOURCE_DIR "/pcaps/snmp-get.pcap", "-T", "fields",
+			    "-e", "udp.stream", "-e", "udp.time_relative" };
+	assert_int_equal(wlt_run_cmd(wl_cmd_read, out, sizeof out, (int)(sizeof a / sizeof a[0]), a), 0);
+	assert_string_equal(out, "0\t0.000000000\n0\t0.064748000\n1\t0.000000000\n1\t0.000465000\n"
+			    "0\t0.081263000\n0\t0.081420000\n1\t0.000964000\n1\t0.001034000\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_udp_stream_per_flow),
 		cmocka_unit_test(test_v2c_get),
 		cmocka_unit_test(test_response_values),
 		cmocka_unit_test(test_errors_trap_bulk),
