@@ -272,6 +272,11 @@ def tshark_filters(c, cap, flts):
     return got
 
 
+# The pruning check is logic, the same whatever the compiler: a sanitizer build
+# (the second CI stage) sets WIRELAB_PRUNING_CHECK=0 and runs each filter once.
+PRUNING_CHECK = os.environ.get("WIRELAB_PRUNING_CHECK", "1") != "0"
+
+
 def check_filters(c):
     """Every filter on BASE (and its protocol's folder), against tshark: one
     tshark run per capture evaluates all of that capture's filters. The
@@ -296,7 +301,7 @@ def check_filters(c):
             rc, w, err = run([c.wirelab, "read", "-r", cap] + c.dargs(cap) +
                              ["-Y", flt, "-T", "fields", "-e", "frame.number"])
             same_pruned = None
-            if cap in base:
+            if cap in base and PRUNING_CHECK:
                 cmd = [c.wirelab, "read", "-r", cap, "-T", "json", "-Y", flt] + c.dargs(cap)
                 _, pruned, _ = run(cmd)
                 env = dict(os.environ, WIRELAB_DISSECT_ALL="1")

@@ -34,8 +34,10 @@ step "tests (gcc build)"
 # Every build type a user may pick, with both compilers: each optimisation
 # level makes the compilers find other warnings (gcc's -Wformat-truncation
 # at -O2, say), so each is built once, warnings as errors.
+# gcc RelWithDebInfo is the build above.
 for cc in gcc clang; do
 	for type in Release Debug RelWithDebInfo MinSizeRel; do
+		[ "$cc-$type" = gcc-RelWithDebInfo ] && continue
 		step "build ($cc $type, warnings are errors)"
 		cmake -S . -B "build-matrix/$cc-$type" -DCMAKE_C_COMPILER=$cc -DCMAKE_BUILD_TYPE=$type $werror >/dev/null
 		cmake --build "build-matrix/$cc-$type" -j"$jobs" >/dev/null
@@ -46,8 +48,10 @@ step "tests under ASan+UBSan"
 lsan_supp="$PWD/tests/lsan.supp"   # libsmbclient's own leaks; see the file
 cmake -S . -B build-asan -DCMAKE_C_COMPILER=clang -DWIRELAB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $werror >/dev/null
 cmake --build build-asan -j"$jobs"
+# corpus_fields_* compare field values with tshark's, which the gcc stage has
+# done; the corpus is read under the sanitizers by corpus_sweep and the query tests.
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$lsan_supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	ctest -j"$jobs" --output-on-failure)
+	ctest -j"$jobs" --output-on-failure -E '^corpus_fields_')
 
 step "fuzz smoke"
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DWIRELAB_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo $werror >/dev/null
