@@ -18,7 +18,6 @@ const struct wl_field_info wl_core_fields[] = {
 	{ "arp.src.hw_mac", WL_FT_STR, "Sender MAC address" },
 	{ "arp.src.proto_ipv4", WL_FT_IPV4, "Sender IP address" },
 	{ "data.len", WL_FT_UINT, "Length" },
-	{ "eth.type", WL_FT_HEX, "Type" },
 	{ "frame.interface_id", WL_FT_UINT, "Interface id" },
 	{ "icmp.code", WL_FT_UINT, "Code" },
 	{ "icmp.ident", WL_FT_UINT, "Identifier (BE)" },
@@ -29,12 +28,9 @@ const struct wl_field_info wl_core_fields[] = {
 	{ "icmpv6.echo.sequence_number", WL_FT_UINT, "Sequence" },
 	{ "icmpv6.type", WL_FT_UINT, "Type" },
 	{ "ip.dst", WL_FT_IPV4, "Destination Address" },
-	{ "ip.frag_offset", WL_FT_UINT, "Fragment Offset" },
-	{ "ip.proto", WL_FT_UINT, "Protocol" },
 	{ "ip.src", WL_FT_IPV4, "Source Address" },
 	{ "ipv6.dst", WL_FT_IPV6, "Destination Address" },
 	{ "ipv6.fragment.offset", WL_FT_UINT, "" },
-	{ "ipv6.nxt", WL_FT_UINT, "Next Header" },
 	{ "ipv6.src", WL_FT_IPV6, "Source Address" },
 	{ "tcp.ack", WL_FT_UINT, "Acknowledgment Number" },
 	{ "tcp.ack_raw", WL_FT_UINT, "Acknowledgment number (raw)" },
@@ -61,6 +57,13 @@ const struct wl_field_info wl_core_fields[] = {
 
 /* Emitted only with -v (opts.verbose): they cost time per packet. */
 const struct wl_field_info wl_core_fields_verbose[] = {
+	/* also without -v where no other field says it: a fragment, an unknown
+	 * protocol or ethertype */
+	{ "eth.type", WL_FT_HEX, "Type" },
+	{ "data.data", WL_FT_BYTES, "Data" },
+	{ "ip.frag_offset", WL_FT_UINT, "Fragment Offset" },
+	{ "ip.proto", WL_FT_UINT, "Protocol" },
+	{ "ipv6.nxt", WL_FT_UINT, "Next Header" },
 	{ "eth.addr", WL_FT_STR, "Address" },
 	{ "eth.addr.oui", WL_FT_UINT, "Address OUI" },
 	{ "eth.addr_resolved", WL_FT_STR, "Address (resolved)" },

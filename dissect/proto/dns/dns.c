@@ -1173,6 +1173,12 @@ static enum wl_probe dns_probe(struct wl_cur c, enum wl_dir dir)
 
 static const uint16_t dns_ports[] = { 53, 1053, 5353, 5355, 0 };
 
+/* Emitted only with -v; a filter or -e that names one turns it on. */
+static const struct wl_field_info dns_fields_verbose[] = {
+	{ "wl.dns.rcode", WL_FT_STR, "the response code's registry name, extended rcode included (NOERROR, NXDOMAIN, BADCOOKIE...; -v)" },
+	{ NULL, 0, NULL },
+};
+
 static const struct wl_field_info dns_fields[] = {
 	{ "dns.id", WL_FT_HEX, "transaction id, pairs a response with its query" },
 	{ "dns.flags", WL_FT_HEX, "the 16 flag bits" },
@@ -1297,7 +1303,6 @@ static const struct wl_field_info dns_fields[] = {
 	{ "dns.opt.ext_err.info_code", WL_FT_UINT, "extended DNS error code" },
 	{ "dns.opt.ext_err.extra_text", WL_FT_STR, "extended DNS error text" },
 	{ "dns.retransmission", WL_FT_BOOL, "the query id was seen before" },
-	{ "wl.dns.rcode", WL_FT_STR, "the response code's registry name, extended rcode included (NOERROR, NXDOMAIN, BADCOOKIE...; -v)" },
 
 	{ "dns.response_to", WL_FT_UINT, "frame of the query this response answers" },
 	{ "dns.time", WL_FT_DOUBLE, "seconds between query and response" },
@@ -1316,4 +1321,5 @@ const struct wl_dissector wl_dissector_dns = {
 	.gap = dns_gap,
 	.close = dns_close,
 	.fields = dns_fields,
+	.fields_verbose = dns_fields_verbose,
 };

@@ -1106,9 +1106,16 @@ static enum wl_probe ftp_probe(struct wl_cur c, enum wl_dir dir)
 
 static const uint16_t ftp_tcp_ports[] = { 21, 2121, 0 };
 
-static const struct wl_field_info ftp_fields[] = {
+/* Emitted only with -v; a filter or -e that names one turns it on. */
+static const struct wl_field_info ftp_fields_verbose[] = {
 	{ "ftp.request", WL_FT_BOOL, "a frame from the client (-v; on every frame, as tshark)" },
 	{ "ftp.response", WL_FT_BOOL, "a frame from the server (-v; on every frame, as tshark)" },
+	{ "ftp.epsv.ip", WL_FT_IPV4, "229: the server's address (the reply names none; -v)" },
+	{ "ftp.epsv.ipv6", WL_FT_IPV6, "229: the server's IPv6 address (-v)" },
+	{ NULL, 0, NULL },
+};
+
+static const struct wl_field_info ftp_fields[] = {
 	{ "ftp.request.command", WL_FT_STR, "the command (as sent, upper or lower case)" },
 	{ "ftp.request.arg", WL_FT_STR, "the command's argument (PASS: the password, a secret)" },
 	{ "ftp.response.code", WL_FT_UINT, "reply code of the first line of this frame's segment (tshark's rule)" },
@@ -1116,8 +1123,6 @@ static const struct wl_field_info ftp_fields[] = {
 	{ "ftp.passive.ip", WL_FT_IPV4, "227: address the server listens at" },
 	{ "ftp.passive.port", WL_FT_UINT, "227: port the server listens at" },
 	{ "ftp.passive.nat", WL_FT_BOOL, "227: the address differs from the server's (only when it does)" },
-	{ "ftp.epsv.ip", WL_FT_IPV4, "229: the server's address (the reply names none; -v)" },
-	{ "ftp.epsv.ipv6", WL_FT_IPV6, "229: the server's IPv6 address (-v)" },
 	{ "ftp.epsv.port", WL_FT_UINT, "229: port the server listens at" },
 	{ "ftp.active.cip", WL_FT_IPV4, "PORT: address the client listens at" },
 	{ "ftp.active.port", WL_FT_UINT, "PORT: port the client listens at" },
@@ -1147,4 +1152,5 @@ const struct wl_dissector wl_dissector_ftp = {
 	.gap = ftp_gap,
 	.close = ftp_close,
 	.fields = ftp_fields,
+	.fields_verbose = ftp_fields_verbose,
 };

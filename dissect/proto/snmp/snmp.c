@@ -1238,6 +1238,19 @@ static void snmpd_datagram(void *st, struct wl_ctx *ctx, enum wl_dir dir, struct
 	snmpd_message(st, ctx, dir, c);
 }
 
+/* Emitted only with -v; a filter or -e that names one turns it on. */
+static const struct wl_field_info snmp_fields_verbose[] = {
+	{ "snmp.variable_bindings", WL_FT_UINT, "number of variable bindings (-v)" },
+	{ "snmp.var-bind_str", WL_FT_STR, "sysDescr.0 or sysName.0 as text (-v)" },
+	{ "snmp.response_to", WL_FT_UINT, "frame of the request this response answers (-v)" },
+	{ "snmp.time", WL_FT_DOUBLE, "seconds since the request (-v)" },
+	{ "snmp.engineid.time", WL_FT_TIME, "net-snmp engine ID creation time (-v)" },
+	{ "snmp.agentid_trailer", WL_FT_BYTES, "RFC 1910 agentID trailer (-v)" },
+	{ "snmp.msgData", WL_FT_UINT, "scoped PDU: 0 plaintext, 1 encrypted (-v)" },
+	{ "snmp.contextName", WL_FT_STR, "context name" },
+	{ NULL, 0, NULL },
+};
+
 static const struct wl_field_info snmp_fields[] = {
 	{ "snmp.version", WL_FT_INT, "0 v1, 1 v2c, 2 v2u" },
 	{ "snmp.community", WL_FT_STR, "community string (cleartext)" },
@@ -1251,12 +1264,10 @@ static const struct wl_field_info snmp_fields[] = {
 	{ "snmp.error_index", WL_FT_INT, "error index (1-based varbind)" },
 	{ "snmp.non_repeaters", WL_FT_UINT, "getBulk non-repeaters" },
 	{ "snmp.max_repetitions", WL_FT_UINT, "getBulk max-repetitions" },
-	{ "snmp.variable_bindings", WL_FT_UINT, "number of variable bindings (-v)" },
 	{ "snmp.name", WL_FT_STR, "varbind OID" },
 	{ "wl.snmp.name_text", WL_FT_STR, "varbind OID as a MIB name" },
 	{ "snmp.value.int", WL_FT_INT, "INTEGER value" },
 	{ "snmp.value.octets", WL_FT_BYTES, "OCTET STRING value" },
-	{ "snmp.var-bind_str", WL_FT_STR, "sysDescr.0 or sysName.0 as text (-v)" },
 	{ "snmp.value.null", WL_FT_BOOL, "NULL value" },
 	{ "snmp.value.oid", WL_FT_STR, "OBJECT IDENTIFIER value" },
 	{ "snmp.value.ipv4", WL_FT_IPV4, "IpAddress value" },
@@ -1274,8 +1285,6 @@ static const struct wl_field_info snmp_fields[] = {
 	{ "snmp.generic_trap", WL_FT_INT, "v1 generic trap" },
 	{ "snmp.specific_trap", WL_FT_INT, "v1 specific trap" },
 	{ "snmp.time_stamp", WL_FT_UINT, "v1 trap time stamp" },
-	{ "snmp.response_to", WL_FT_UINT, "frame of the request this response answers (-v)" },
-	{ "snmp.time", WL_FT_DOUBLE, "seconds since the request (-v)" },
 	{ "snmp.msgVersion", WL_FT_INT, "3" },
 	{ "snmp.msgID", WL_FT_UINT, "v3 message ID" },
 	{ "snmp.msgMaxSize", WL_FT_UINT, "largest message the sender accepts" },
@@ -1295,17 +1304,13 @@ static const struct wl_field_info snmp_fields[] = {
 	{ "snmp.engineid.mac", WL_FT_STR, "engine ID MAC address" },
 	{ "snmp.engineid.cisco.type", WL_FT_HEX, "Cisco engine ID type (0 agent, 1 manager)" },
 	{ "snmp.engineid.data", WL_FT_BYTES, "engine ID data" },
-	{ "snmp.engineid.time", WL_FT_TIME, "net-snmp engine ID creation time (-v)" },
-	{ "snmp.agentid_trailer", WL_FT_BYTES, "RFC 1910 agentID trailer (-v)" },
 	{ "snmp.msgAuthoritativeEngineBoots", WL_FT_UINT, "engine boots" },
 	{ "snmp.msgAuthoritativeEngineTime", WL_FT_UINT, "engine time (s)" },
 	{ "snmp.msgUserName", WL_FT_STR, "USM user name" },
 	{ "snmp.msgAuthenticationParameters", WL_FT_BYTES, "HMAC (12 bytes for MD5/SHA-1, 16-48 for SHA-2)" },
 	{ "snmp.msgPrivacyParameters", WL_FT_BYTES, "privacy salt" },
 	{ "snmp.v3.auth", WL_FT_BOOL, "the HMAC verifies with the given user's key" },
-	{ "snmp.msgData", WL_FT_UINT, "scoped PDU: 0 plaintext, 1 encrypted (-v)" },
 	{ "snmp.contextEngineID", WL_FT_BYTES, "context engine ID" },
-	{ "snmp.contextName", WL_FT_STR, "context name" },
 	{ "snmp.encryptedPDU", WL_FT_BYTES, "encrypted scoped PDU" },
 	{ "snmp.decrypted_pdu", WL_FT_BYTES, "the scoped PDU decrypted with the given user's key" },
 	{ NULL, 0, NULL }
@@ -1320,4 +1325,5 @@ const struct wl_dissector wl_dissector_snmp = {
 	.datagram = snmpd_datagram,
 	.close = snmpd_close,
 	.fields = snmp_fields,
+	.fields_verbose = snmp_fields_verbose,
 };

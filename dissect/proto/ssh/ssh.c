@@ -2062,16 +2062,21 @@ static enum wl_probe ssh_probe(struct wl_cur c, enum wl_dir dir)
 
 static const uint16_t ssh_tcp_ports[] = { 22, 2222, 0 };
 
+/* Emitted only with -v; a filter or -e that names one turns it on. */
+static const struct wl_field_info ssh_fields_verbose[] = {
+	{ "ssh.padding_string", WL_FT_BYTES, "random padding (-v)" },
+	{ "ssh.seq_num", WL_FT_UINT, "tshark 4.0's packet number in clear (-v; its rules, not always RFC 4253's)" },
+	{ "ssh.packet_length_encrypted", WL_FT_BYTES, "first 4 bytes of an encrypted segment tshark cannot decrypt (-v)" },
+	{ "ssh.encrypted_packet", WL_FT_BYTES, "the rest of that segment (-v)" },
+	{ NULL, 0, NULL },
+};
+
 static const struct wl_field_info ssh_fields[] = {
 	{ "ssh.protocol", WL_FT_STR, "version string (identification line)" },
 	{ "ssh.direction", WL_FT_BOOL, "0 client to server, 1 server to client" },
 	{ "ssh.packet_length", WL_FT_UINT, "binary packet length" },
 	{ "ssh.padding_length", WL_FT_UINT, "padding length" },
 	{ "ssh.message_code", WL_FT_UINT, "message number (RFC 4250)" },
-	{ "ssh.padding_string", WL_FT_BYTES, "random padding (-v)" },
-	{ "ssh.seq_num", WL_FT_UINT, "tshark 4.0's packet number in clear (-v; its rules, not always RFC 4253's)" },
-	{ "ssh.packet_length_encrypted", WL_FT_BYTES, "first 4 bytes of an encrypted segment tshark cannot decrypt (-v)" },
-	{ "ssh.encrypted_packet", WL_FT_BYTES, "the rest of that segment (-v)" },
 	{ "ssh.mac", WL_FT_BYTES, "its last mac-length bytes, when tshark knows the MAC (-v)" },
 	{ "ssh.cookie", WL_FT_BYTES, "KEXINIT random cookie" },
 	{ "ssh.kex_algorithms", WL_FT_STR, "key exchange name-list" },
@@ -2176,4 +2181,5 @@ const struct wl_dissector wl_dissector_ssh = {
 	.gap = ssh_gap,
 	.close = ssh_close,
 	.fields = ssh_fields,
+	.fields_verbose = ssh_fields_verbose,
 };
