@@ -291,9 +291,11 @@ finished_retrans:;
 		}
 	}
 	/* this segment's SACK blocks are the ones later bytes in flight discount
-	 * (tshark keeps at most three) */
+	 * (tshark keeps at most three); a segment without them clears them, as
+	 * tshark counts each segment's own (corpus ftp/ftp.pcap frames 73-76: the
+	 * ACK after the SACK covers it, and 76 has 1440 bytes in flight) */
+	fwd->nsack = s->nsack < 3 ? s->nsack : 3;
 	if (s->nsack) {
-		fwd->nsack = s->nsack < 3 ? s->nsack : 3;
 		memcpy(fwd->sack_le, s->sack_le, sizeof fwd->sack_le);
 		memcpy(fwd->sack_re, s->sack_re, sizeof fwd->sack_re);
 	}
