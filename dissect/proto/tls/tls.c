@@ -35,6 +35,7 @@
 
 #include "tls_crypt.h"
 #include "wl.h"
+#include "x509.h"
 
 #define REC_MAX (16384 + 2048)    /* the largest legal TLSCiphertext fragment */
 #define HS_CAP (256u * 1024)      /* one handshake message reassembled at most */
@@ -317,7 +318,7 @@ static void ext_server_name(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 		wl_invalid(v);
 }
 
-static void cert_status(struct wl_msg *m, struct wl_cur *c);
+static void cert_status(struct wl_msg *m, struct wl_cur *c, int verbose);
 
 enum { STATUS_OCSP = 1, STATUS_OCSP_MULTI = 2 };   /* CertificateStatusType */
 
@@ -347,7 +348,7 @@ static void ext_status_request(struct wl_msg *m, struct hello *h, struct wl_cur 
 		if (type == STATUS_OCSP || type == STATUS_OCSP_MULTI)
 			ocsp_status_request(m, v);
 	} else if (h->hs == HS_CERTIFICATE && wl_left(v)) {
-		cert_status(m, v);
+		cert_status(m, v, h->verbose);
 	}
 	if (wl_ok(v))
 		wl_skip(v, wl_left(v));   /* another type's request: not decoded */
@@ -1095,22 +1096,6 @@ static void name_field(struct wl_msg *m, const char *field, const X509_NAME *n, 
 	BIO_free(bio);
 }
 
-static void cert_san(struct wl_msg *m, X509 *c)
-{
-	GENERAL_NAMES *gens = X509_get_ext_d2i(c, NID_subject_alt_name, NULL, NULL);
-	for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens); i++) {
-		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
-		if (g->type == GEN_DNS)
-			wl_f_str(m, "x509ce.dNSName", ASN1_STRING_get0_data(g->d.dNSName),
-				 (size_t)ASN1_STRING_length(g->d.dNSName));
-		else if (g->type == GEN_IPADD && ASN1_STRING_length(g->d.iPAddress) == 4)
-			wl_f_ipv4(m, "x509ce.IPAddress.ipv4", ASN1_STRING_get0_data(g->d.iPAddress));
-		else if (g->type == GEN_IPADD && ASN1_STRING_length(g->d.iPAddress) == 16)
-			wl_f_ipv6(m, "x509ce.IPAddress.ipv6", ASN1_STRING_get0_data(g->d.iPAddress));
-	}
-	GENERAL_NAMES_free(gens);
-}
-
 /* ---- parsed certificates, shared by every flow ----
  * d2i_X509 costs tens of microseconds (OpenSSL 3 decodes the public key
  * through its provider machinery) and a capture repeats the same few
@@ -1216,25 +1201,31 @@ static void cert_scts(struct wl_msg *m, X509 *c, const char *what)
 			n > 1 ? "s" : "");
 }
 
-/* The serial as tshark shows it: the DER INTEGER's content octets as they
- * are, with the leading 00 that keeps a positive number's top bit clear;
- * OpenSSL keeps only the magnitude. It refuses INTEGERs that are not
- * minimal, so encoding the parsed one again gives the certificate's bytes. */
-static void serial_field(struct wl_msg *m, const ASN1_INTEGER *serial)
-{
-	unsigned char *der = NULL;
-	int n = serial ? i2d_ASN1_INTEGER(serial, &der) : 0;
-	const unsigned char *p = der;
-	long len = 0;
-	int tag = 0, cls = 0;
-	if (n > 0 && !(ASN1_get_object(&p, &len, &tag, &cls, n) & 0x80) && tag == V_ASN1_INTEGER)
-		wl_f_bytes(m, "x509af.serialNumber", p, (size_t)len);
-	OPENSSL_free(der);
-}
-
 /* The certificates in a DER OCSPResponse (RFC 6960 4.2.1), the responder's
  * own: tshark shows their fields as it shows a chain's. */
-static void ocsp_certs(struct wl_msg *m, const uint8_t *der, uint32_t n)
+/* OCSP's own AlgorithmIdentifiers and responder name, which tshark shows with
+ * x509's fields: each certID's hash and the response's signature. */
+static void ocsp_x509_fields(struct wl_msg *m, OCSP_BASICRESP *basic)
+{
+	const X509_NAME *by_name = NULL;
+	const ASN1_OCTET_STRING *by_key = NULL;
+	if (OCSP_resp_get0_id(basic, &by_key, &by_name) && by_name)
+		wl_x509_name(m, by_name, "the OCSP responder's name");
+	for (int i = 0; i < OCSP_resp_count(basic); i++) {
+		ASN1_OBJECT *hash = NULL;
+		const OCSP_CERTID *id = OCSP_SINGLERESP_get0_id(OCSP_resp_get0(basic, i));
+		if (id && OCSP_id_get0_info(NULL, &hash, NULL, NULL, (OCSP_CERTID *)id))
+			wl_x509_algorithm(m, hash);
+	}
+	const X509_ALGOR *sig = OCSP_resp_get0_tbs_sigalg(basic);
+	const ASN1_OBJECT *alg = NULL;
+	if (sig) {
+		X509_ALGOR_get0(&alg, NULL, NULL, sig);
+		wl_x509_algorithm(m, alg);
+	}
+}
+
+static void ocsp_certs(struct wl_msg *m, const uint8_t *der, uint32_t n, int verbose)
 {
 	const unsigned char *p = der;
 	OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &p, n);
@@ -1242,10 +1233,12 @@ static void ocsp_certs(struct wl_msg *m, const uint8_t *der, uint32_t n)
 	const STACK_OF(X509) *certs = basic ? OCSP_resp_get0_certs(basic) : NULL;
 	for (int i = 0; certs && i < sk_X509_num(certs); i++) {
 		X509 *c = sk_X509_value(certs, i);
-		serial_field(m, X509_get0_serialNumber(c));
-		cert_san(m, c);
+		wl_x509_cert(m, c, verbose, "the OCSP responder's certificate");
+		wl_x509_alt_names(m, c, verbose, "the OCSP responder's certificate");
 		cert_scts(m, c, "the OCSP responder's certificate");
 	}
+	if (basic && verbose)
+		ocsp_x509_fields(m, basic);
 	if (!r)
 		wl_note(m, WL_ERROR, "malformed: the OCSP response is not valid DER");
 	OCSP_BASICRESP_free(basic);
@@ -1253,7 +1246,7 @@ static void ocsp_certs(struct wl_msg *m, const uint8_t *der, uint32_t n)
 }
 
 /* One OCSPResponse behind its 24-bit length. */
-static void ocsp_response(struct wl_msg *m, struct wl_cur *c)
+static void ocsp_response(struct wl_msg *m, struct wl_cur *c, int verbose)
 {
 	uint32_t n = wl_be24(c);
 	const uint8_t *der = wl_bytes(c, n);
@@ -1261,19 +1254,19 @@ static void ocsp_response(struct wl_msg *m, struct wl_cur *c)
 		return;
 	wl_f_uint(m, "tls.handshake.ocsp_response_len", n);
 	if (n)
-		ocsp_certs(m, der, n);
+		ocsp_certs(m, der, n, verbose);
 }
 
 /* A CertificateStatus (RFC 6066 8, RFC 6961 2.2): the TLS 1.2 handshake
  * message, or a TLS 1.3 Certificate entry's status_request. */
-static void cert_status(struct wl_msg *m, struct wl_cur *c)
+static void cert_status(struct wl_msg *m, struct wl_cur *c, int verbose)
 {
 	uint8_t type = wl_u8(c);
 	if (!wl_ok(c))
 		return;
 	wl_f_uint(m, "tls.handshake.extensions_status_request_type", type);
 	if (type == STATUS_OCSP) {
-		ocsp_response(m, c);
+		ocsp_response(m, c, verbose);
 	} else if (type == STATUS_OCSP_MULTI) {
 		uint32_t n = wl_be24(c);
 		if (!wl_ok(c))
@@ -1281,7 +1274,7 @@ static void cert_status(struct wl_msg *m, struct wl_cur *c)
 		wl_f_uint(m, "tls.handshake.ocsp_response_list_len", n);
 		struct wl_cur l = wl_sub(c, n);
 		while (wl_left(&l))
-			ocsp_response(m, &l);
+			ocsp_response(m, &l, verbose);
 		if (!wl_ok(&l))
 			wl_invalid(c);
 	}
@@ -1298,16 +1291,17 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 		wl_note(m, WL_ERROR, "malformed: certificate %u is not valid X.509 DER", idx + 1);
 		return;
 	}
-	serial_field(m, X509_get0_serialNumber(c));
+	char what[32];
+	snprintf(what, sizeof what, "certificate %u", idx + 1);
+	int full = wl_opts(x->ctx)->verbose;
+	wl_x509_cert(m, c, full, what);
 	char subj[256] = "", iss[256] = "";
 	name_field(m, "wl.tls.cert.subject", X509_get_subject_name(c), subj, sizeof subj);
 	name_field(m, "wl.tls.cert.issuer", X509_get_issuer_name(c), iss, sizeof iss);
 	int64_t nb = asn1_ns(X509_get0_notBefore(c)), na = asn1_ns(X509_get0_notAfter(c));
 	wl_f_time(m, "wl.tls.cert.not_before", nb);
 	wl_f_time(m, "wl.tls.cert.not_after", na);
-	cert_san(m, c);
-	char what[32];
-	snprintf(what, sizeof what, "certificate %u", idx + 1);
+	wl_x509_alt_names(m, c, full, what);
 	cert_scts(m, c, what);
 	EVP_PKEY *pk = X509_get0_pubkey(c);
 	const char *kt = pk ? EVP_PKEY_get0_type_name(pk) : NULL;
@@ -1635,7 +1629,7 @@ static void hs_certificate_status(struct hs_ctx *x, struct wl_cur *b)
 	wl_note(x->m, WL_INFO, "CertificateStatus: the server staples a recent OCSP answer that its "
 		"certificate is not revoked");
 	wl_msg_text(x->m, "CertificateStatus (OCSP)");
-	cert_status(x->m, b);
+	cert_status(x->m, b, wl_opts(x->ctx)->verbose);
 	if (!wl_ok(b))
 		wl_note_cursor(x->m, b, "CertificateStatus");
 }
@@ -2434,6 +2428,59 @@ static const struct wl_field_info tls_fields[] = {
 	{ "x509ce.dNSName", WL_FT_STR, "subjectAltName: a DNS name" },
 	{ "x509ce.IPAddress.ipv4", WL_FT_IPV4, "subjectAltName: an IPv4 address" },
 	{ "x509ce.IPAddress.ipv6", WL_FT_IPV6, "subjectAltName: an IPv6 address" },
+	{ "x509af.version", WL_FT_INT, "certificate version: 2 is v3 (-v)" },
+	{ "x509af.algorithm.id", WL_FT_STR, "an AlgorithmIdentifier's OID: TBS signature, key, signature (-v)" },
+	{ "x509af.issuer", WL_FT_UINT, "issuer Name's CHOICE: 0 rdnSequence (-v)" },
+	{ "x509if.rdnSequence", WL_FT_UINT, "issuer (or other Name): number of RDNs (-v)" },
+	{ "x509if.RDNSequence_item", WL_FT_UINT, "one RDN's number of attributes (-v)" },
+	{ "x509if.oid", WL_FT_STR, "an RDN attribute's type OID (-v)" },
+	{ "x509sat.DirectoryString", WL_FT_UINT, "DirectoryString CHOICE: 1 printable, 4 UTF-8 (-v)" },
+	{ "x509sat.printableString", WL_FT_STR, "a DirectoryString's PrintableString (-v)" },
+	{ "x509sat.uTF8String", WL_FT_STR, "a DirectoryString's UTF8String (-v)" },
+	{ "x509sat.CountryName", WL_FT_STR, "countryName attribute (-v)" },
+	{ "x509sat.PrintableString", WL_FT_STR, "serialNumber/dnQualifier attribute (-v)" },
+	{ "x509af.notBefore", WL_FT_UINT, "notBefore's CHOICE: 0 UTCTime, 1 GeneralizedTime (-v)" },
+	{ "x509af.notAfter", WL_FT_UINT, "notAfter's CHOICE: 0 UTCTime, 1 GeneralizedTime (-v)" },
+	{ "x509af.utcTime", WL_FT_STR, "a validity UTCTime as tshark writes it (-v)" },
+	{ "x509af.subject", WL_FT_UINT, "subject Name's CHOICE: 0 rdnSequence (-v)" },
+	{ "x509af.rdnSequence", WL_FT_UINT, "subject: number of RDNs (-v)" },
+	{ "x509af.subjectPublicKey", WL_FT_BYTES, "the public key BIT STRING (-v)" },
+	{ "x509af.extensions", WL_FT_UINT, "number of extensions (-v)" },
+	{ "x509af.extension.id", WL_FT_STR, "an extension's OID (-v)" },
+	{ "x509af.critical", WL_FT_BOOL, "the extension is critical (-v)" },
+	{ "x509af.encrypted", WL_FT_BYTES, "the certificate's signature (-v)" },
+	{ "x509ce.SubjectKeyIdentifier", WL_FT_BYTES, "subjectKeyIdentifier (-v)" },
+	{ "x509ce.keyIdentifier", WL_FT_BYTES, "authorityKeyIdentifier's keyIdentifier (-v)" },
+	{ "x509ce.authorityCertIssuer", WL_FT_UINT, "authorityKeyIdentifier: number of issuer names (-v)" },
+	{ "x509ce.authorityCertSerialNumber", WL_FT_BYTES, "authorityKeyIdentifier's issuer serial (-v)" },
+	{ "x509ce.KeyUsage", WL_FT_BYTES, "keyUsage bits' bytes (-v)" },
+	{ "x509ce.KeyUsage.digitalSignature", WL_FT_BOOL, "keyUsage bit digitalSignature (-v)" },
+	{ "x509ce.KeyUsage.contentCommitment", WL_FT_BOOL, "keyUsage bit contentCommitment (-v)" },
+	{ "x509ce.KeyUsage.keyEncipherment", WL_FT_BOOL, "keyUsage bit keyEncipherment (-v)" },
+	{ "x509ce.KeyUsage.dataEncipherment", WL_FT_BOOL, "keyUsage bit dataEncipherment (-v)" },
+	{ "x509ce.KeyUsage.keyAgreement", WL_FT_BOOL, "keyUsage bit keyAgreement (-v)" },
+	{ "x509ce.KeyUsage.keyCertSign", WL_FT_BOOL, "keyUsage bit keyCertSign (-v)" },
+	{ "x509ce.KeyUsage.cRLSign", WL_FT_BOOL, "keyUsage bit cRLSign (-v)" },
+	{ "x509ce.KeyUsage.encipherOnly", WL_FT_BOOL, "keyUsage bit encipherOnly (-v)" },
+	{ "x509ce.KeyUsage.decipherOnly", WL_FT_BOOL, "keyUsage bit decipherOnly (-v)" },
+	{ "x509ce.cA", WL_FT_BOOL, "basicConstraints: a CA (-v)" },
+	{ "x509ce.pathLenConstraint", WL_FT_UINT, "basicConstraints: the path length limit (-v)" },
+	{ "x509ce.KeyPurposeIDs", WL_FT_UINT, "extKeyUsage: number of purposes (-v)" },
+	{ "x509ce.KeyPurposeId", WL_FT_STR, "extKeyUsage: a purpose's OID (-v)" },
+	{ "x509ce.GeneralNames", WL_FT_UINT, "subject/issuerAltName: number of names (-v)" },
+	{ "x509ce.GeneralName", WL_FT_UINT, "a GeneralName's CHOICE: 1 rfc822, 2 DNS, 4 directory, 6 URI, 7 IP (-v)" },
+	{ "x509ce.rfc822Name", WL_FT_STR, "GeneralName: an e-mail address (-v)" },
+	{ "x509ce.uniformResourceIdentifier", WL_FT_STR, "GeneralName: a URI (-v)" },
+	{ "x509ce.registeredID", WL_FT_STR, "GeneralName: a registered OID (-v)" },
+	{ "x509ce.directoryName", WL_FT_UINT, "GeneralName: a directory Name's CHOICE (-v)" },
+	{ "x509ce.CertificatePoliciesSyntax", WL_FT_UINT, "certificatePolicies: number of policies (-v)" },
+	{ "x509ce.policyIdentifier", WL_FT_STR, "a certificate policy's OID (-v)" },
+	{ "x509ce.policyQualifiers", WL_FT_UINT, "a policy's number of qualifiers (-v)" },
+	{ "x509ce.id", WL_FT_STR, "a policy qualifier's OID (-v)" },
+	{ "x509ce.CRLDistPointsSyntax", WL_FT_UINT, "cRLDistributionPoints: number of points (-v)" },
+	{ "x509ce.distributionPoint", WL_FT_UINT, "DistributionPointName CHOICE: 0 fullName (-v)" },
+	{ "x509ce.fullName", WL_FT_UINT, "a distribution point's number of names (-v)" },
+	{ "x509ce.cRLIssuer", WL_FT_UINT, "a distribution point's number of CRL issuer names (-v)" },
 	{ "wl.tls.cert.key", WL_FT_STR, "public key type and size" },
 	{ "wl.tls.cert.sig_alg", WL_FT_STR, "certificate signature algorithm" },
 	{ NULL, 0, NULL },
