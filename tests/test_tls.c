@@ -451,6 +451,9 @@ struct cert_opts {
 	size_t scts_len;
 	X509 **keep;             /* if not NULL: gets the certificate ... */
 	EVP_PKEY **keep_key;     /* ... and its key, for the caller to free */
+	const char *ext_oid;     /* if not NULL: one more extension, of this OID ... */
+	const uint8_t *ext_value; /* ... whose extnValue holds these bytes as they are */
+	size_t ext_len;
 };
 
 static void add_scts(X509 *x, const struct cert_opts *o)
@@ -468,6 +471,21 @@ static void add_scts(X509 *x, const struct cert_opts *o)
 	OPENSSL_free(der);
 	ASN1_OCTET_STRING_free(inner);
 	ASN1_OCTET_STRING_free(outer);
+}
+
+/* An extension whose value is whatever the test says, valid DER or not. */
+static void add_raw_ext(X509 *x, const struct cert_opts *o)
+{
+	ASN1_OBJECT *obj = OBJ_txt2obj(o->ext_oid, 1);
+	ASN1_OCTET_STRING *v = ASN1_OCTET_STRING_new();
+	assert_non_null(obj);
+	assert_true(ASN1_OCTET_STRING_set(v, o->ext_value, (int)o->ext_len));
+	X509_EXTENSION *e = X509_EXTENSION_create_by_OBJ(NULL, obj, 0, v);
+	assert_non_null(e);
+	X509_add_ext(x, e, -1);
+	X509_EXTENSION_free(e);
+	ASN1_OCTET_STRING_free(v);
+	ASN1_OBJECT_free(obj);
 }
 
 static size_t make_cert_with(uint8_t *out, size_t cap, int bits, const struct cert_opts *o);
@@ -545,6 +563,8 @@ static size_t make_cert_with(uint8_t *out, size_t cap, int bits, const struct ce
 	X509_EXTENSION_free(e);
 	if (o->scts)
 		add_scts(x, o);
+	if (o->ext_oid)
+		add_raw_ext(x, o);
 	X509_sign(x, k, EVP_sha256());
 	int len = i2d_X509(x, NULL);
 	assert_true(len > 0 && (size_t)len <= cap);
@@ -728,8 +748,9 @@ static void test_certificate_request_12(void **state)
 	wlt_free(&t);
 }
 
-/* The hellos and a TLS 1.2 Certificate message holding der. */
-static void certificate_flight(struct wlt *t, const uint8_t *der, size_t dn)
+/* The hellos and a TLS 1.2 Certificate message holding der, read with o. */
+static void certificate_flight_opts(struct wlt *t, const struct wl_opts *o, const uint8_t *der,
+				    size_t dn)
 {
 	struct b *c = newb(), *s = newb(), *body = newb(), *msg = newb();
 	client_hello_record(c, "localhost", 0);
@@ -739,11 +760,16 @@ static void certificate_flight(struct wlt *t, const uint8_t *der, size_t dn)
 	pn(body, der, dn);
 	hs(msg, 11, body);
 	rec(s, 22, 0x0303, msg->d, msg->n);
-	hello_exchange(t, NULL, c, s);
+	hello_exchange(t, o, c, s);
 	free(c);
 	free(s);
 	free(body);
 	free(msg);
+}
+
+static void certificate_flight(struct wlt *t, const uint8_t *der, size_t dn)
+{
+	certificate_flight_opts(t, NULL, der, dn);
 }
 
 /* x509af.serialNumber is the INTEGER's DER content as tshark shows it: a
@@ -764,6 +790,159 @@ static void test_serial_der(void **state)
 		const struct wlt_msg *m = wlt_find(&t, "tls", "certificate", 0);
 		assert_non_null(m);
 		assert_string_equal(wlt_field(m, "x509af.serialNumber", 0), rows[i].want);
+		wlt_free(&t);
+	}
+}
+
+/* The frames of a classic little-endian pcap in pcaps/, one by one. */
+static void feed_pcap(struct wlt *t, const char *name)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/pcaps/%s", WL_SOURCE_DIR, name);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	uint8_t hdr[24], rec[16];
+	static uint8_t frame[65536];
+	assert_int_equal(fread(hdr, 1, sizeof hdr, f), sizeof hdr);
+	assert_int_equal(hdr[0], 0xd4);   /* little-endian microsecond pcap */
+	int link = hdr[20] | hdr[21] << 8;
+	while (fread(rec, 1, sizeof rec, f) == sizeof rec) {
+		uint32_t n = (uint32_t)rec[8] | (uint32_t)rec[9] << 8 | (uint32_t)rec[10] << 16 |
+			     (uint32_t)rec[11] << 24;
+		assert_true(n <= sizeof frame);
+		assert_int_equal(fread(frame, 1, n, f), n);
+		wlt_frame(t, link, frame, n);
+	}
+	fclose(f);
+}
+
+/* pcaps/tls12.pcap's server certificate (frame 6) with -v: tshark 4.0's x509
+ * fields, each value as `tshark -r pcaps/tls12.pcap -d tcp.port==8443,tls -T
+ * fields -e ...` shows it. */
+static void test_x509_fields_tls12(void **state)
+{
+	(void)state;
+	struct wl_opts o = { .verbose = 1 };
+	struct wlt t;
+	wlt_init_opts(&t, NULL, &o);
+	feed_pcap(&t, "tls12.pcap");
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "tls", "certificate", 0);
+	assert_non_null(m);
+	static const struct { const char *name; unsigned nth; const char *want; } rows[] = {
+		{ "x509af.version", 0, "2" },
+		{ "x509af.serialNumber", 0, "02" },
+		{ "x509af.algorithm.id", 0, "1.2.840.10045.4.3.2" },   /* TBS signature */
+		{ "x509af.algorithm.id", 1, "1.2.840.113549.1.1.1" },  /* the key's */
+		{ "x509af.algorithm.id", 2, "1.2.840.10045.4.3.2" },   /* the signature's */
+		{ "x509af.issuer", 0, "0" },
+		{ "x509if.rdnSequence", 0, "2" },
+		{ "x509af.subject", 0, "0" },
+		{ "x509af.rdnSequence", 0, "2" },
+		{ "x509if.RDNSequence_item", 3, "1" },
+		{ "x509if.oid", 0, "2.5.4.10" },
+		{ "x509if.oid", 3, "2.5.4.3" },
+		{ "x509sat.DirectoryString", 0, "4" },
+		{ "x509sat.uTF8String", 1, "wirelab lab CA" },
+		{ "x509sat.uTF8String", 3, "localhost" },
+		{ "x509af.notBefore", 0, "0" },
+		{ "x509af.utcTime", 0, "2026-11-25 17:55:57 (UTC)" },
+		{ "x509af.utcTime", 1, "2029-02-27 18:55:57 (UTC)" },
+		{ "x509af.extensions", 0, "6" },
+		{ "x509af.extension.id", 0, "2.5.29.19" },
+		{ "x509af.extension.id", 5, "2.5.29.17" },
+		{ "x509ce.KeyUsage", 0, "a0" },
+		{ "x509ce.KeyUsage.digitalSignature", 0, "1" },
+		{ "x509ce.KeyUsage.keyEncipherment", 0, "1" },
+		{ "x509ce.KeyUsage.cRLSign", 0, "0" },
+		{ "x509ce.KeyUsage.decipherOnly", 0, "0" },
+		{ "x509ce.SubjectKeyIdentifier", 0, "e6d73b7df26dca758794d58281d1d9e2e46e581d" },
+		{ "x509ce.keyIdentifier", 0, "b6a56784c175f1c2aaee16204dbdf26a90c4a3fa" },
+		{ "x509ce.KeyPurposeIDs", 0, "1" },
+		{ "x509ce.KeyPurposeId", 0, "1.3.6.1.5.5.7.3.1" },
+		{ "x509ce.GeneralNames", 0, "2" },
+		{ "x509ce.GeneralName", 0, "2" },
+		{ "x509ce.GeneralName", 1, "7" },
+		{ "x509ce.dNSName", 0, "localhost" },
+		{ "x509ce.IPAddress.ipv4", 0, "127.0.0.1" },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		const char *v = wlt_field(m, rows[i].name, rows[i].nth);
+		if (!v || strcmp(v, rows[i].want) != 0)
+			fail_msg("%s #%u: %s, not %s", rows[i].name, rows[i].nth, v ? v : "absent",
+				 rows[i].want);
+	}
+	/* an empty basicConstraints: cA is its DEFAULT, not encoded, not shown */
+	assert_null(wlt_field(m, "x509ce.cA", 0));
+	assert_null(wlt_field(m, "x509af.critical", 2));
+	const char *sig = wlt_field(m, "x509af.encrypted", 0);
+	assert_non_null(sig);
+	assert_true(strncmp(sig, "30450220674b06f7c8621fdf", 24) == 0);
+	const char *key = wlt_field(m, "x509af.subjectPublicKey", 0);
+	assert_non_null(key);
+	assert_true(strncmp(key, "3082010a0282010100a69b1560", 26) == 0);
+	assert_false(wlt_note(m, "malformed"));
+	wlt_free(&t);
+
+	/* without -v only the default fields, as before */
+	wlt_init(&t, NULL);
+	feed_pcap(&t, "tls12.pcap");
+	wlt_finish(&t);
+	m = wlt_find(&t, "tls", "certificate", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "x509ce.dNSName", 0), "localhost");
+	assert_null(wlt_field(m, "x509af.algorithm.id", 0));
+	assert_null(wlt_field(m, "x509ce.GeneralName", 0));
+	wlt_free(&t);
+}
+
+/* Extension values that are not what their OID says: a note each, the fields
+ * read up to the damage, never a read past it. */
+static void test_x509_hostile_extensions(void **state)
+{
+	(void)state;
+	static const struct { const char *oid; const char *value; size_t n; } rows[] = {
+		{ "2.5.29.15", "\x03\x05\x07\x80", 4 },          /* BIT STRING longer than its value */
+		{ "2.5.29.15", "\x03\x02\x09\x80", 4 },          /* 9 unused bits */
+		{ "2.5.29.19", "\x30\x03\x01\x02\xff", 5 },      /* BOOLEAN of two bytes, cut */
+		{ "2.5.29.37", "\x30\x03\x06\x81\x80", 5 },      /* OID whose length runs past */
+		{ "2.5.29.32", "\x30\x04\x30\x02\x06\x00", 6 },  /* empty OID */
+		{ "2.5.29.31", "\x30\x06\x30\x04\xa0\x02\xa0\x05", 8 }, /* fullName runs past */
+		{ "2.5.29.35", "\x30\x02\x80\x05", 4 },          /* keyIdentifier runs past */
+		{ "2.5.29.14", "\x04\x02\xab\xcd\xef", 5 },      /* bytes after the OCTET STRING */
+		{ "1.3.6.1.5.5.7.1.1", "\x30\x01\x30", 3 },      /* AccessDescription cut */
+		{ "2.5.29.18", "\x30\x04\xa4\x02\x31\x00", 6 },  /* a directoryName that is a SET */
+	};
+	static uint8_t der[4096];
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		const struct cert_opts co = { .serial = 9, .ext_oid = rows[i].oid,
+			.ext_value = (const uint8_t *)rows[i].value, .ext_len = rows[i].n };
+		size_t dn = make_cert_with(der, sizeof der, 1024, &co);
+		const struct wl_opts o = { .verbose = 1 };
+		struct wlt t;
+		certificate_flight_opts(&t, &o, der, dn);
+		const struct wlt_msg *m = wlt_find(&t, "tls", "certificate", 0);
+		assert_non_null(m);
+		char want[96];
+		snprintf(want, sizeof want, "malformed: certificate 1: its extension %s is not valid",
+			 rows[i].oid);
+		if (!wlt_note(m, want))
+			fail_msg("row %zu: %s: no note", i, rows[i].oid);
+		/* the fields before the damage are there all the same */
+		assert_string_equal(wlt_field(m, "x509af.serialNumber", 0), "09");
+		wlt_free(&t);
+	}
+
+	/* the certificate cut at every eighth byte: OpenSSL refuses it, a note */
+	size_t dn = make_cert(der, sizeof der, 1024);
+	for (size_t cut = 1; cut < dn; cut += 8) {
+		const struct wl_opts o = { .verbose = 1 };
+		struct wlt t;
+		certificate_flight_opts(&t, &o, der, cut);
+		const struct wlt_msg *m = wlt_find(&t, "tls", "certificate", 0);
+		assert_non_null(m);
+		assert_true(wlt_note(m, "not valid X.509 DER"));
+		assert_null(wlt_field(m, "x509af.algorithm.id", 0));
 		wlt_free(&t);
 	}
 }
@@ -2225,6 +2404,8 @@ int main(void)
 		cmocka_unit_test(test_tls12_flight),
 		cmocka_unit_test(test_certificate_request_12),
 		cmocka_unit_test(test_serial_der),
+		cmocka_unit_test(test_x509_fields_tls12),
+		cmocka_unit_test(test_x509_hostile_extensions),
 		cmocka_unit_test(test_certificate_scts),
 		cmocka_unit_test(test_status_requests),
 		cmocka_unit_test(test_certificate_status),

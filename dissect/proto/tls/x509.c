@@ -192,8 +192,10 @@ static void general_name(const struct x509_out *o, struct wl_cur *c, const char 
 {
 	struct wl_ber h;
 	struct wl_cur v = wl_ber_tlv(c, &h);
-	if (!wl_ok(c) || h.cls != WL_BER_CTX || h.tag > GN_RID)
+	if (!wl_ok(c) || h.cls != WL_BER_CTX || h.tag > GN_RID) {
+		wl_invalid(c);
 		return;
+	}
 	if (o->full && index_field)
 		wl_f_uint(o->m, index_field, h.tag);
 	if (h.tag == GN_DNS)
@@ -287,8 +289,10 @@ static void ext_authority_key_id(const struct x509_out *o, struct wl_cur *c)
 	while (wl_left(&seq)) {
 		struct wl_ber h;
 		struct wl_cur v = wl_ber_tlv(&seq, &h);
-		if (!wl_ok(&seq) || h.cls != WL_BER_CTX)
+		if (!wl_ok(&seq) || h.cls != WL_BER_CTX) {
+			wl_invalid(&seq);
 			break;
+		}
 		if (h.tag == 0)
 			f_cur_bytes(o, "x509ce.keyIdentifier", &v);
 		else if (h.tag == 1)
@@ -348,13 +352,17 @@ static void distribution_point(const struct x509_out *o, struct wl_cur *dp)
 	while (wl_left(dp)) {
 		struct wl_ber h;
 		struct wl_cur v = wl_ber_tlv(dp, &h);
-		if (!wl_ok(dp) || h.cls != WL_BER_CTX)
+		if (!wl_ok(dp) || h.cls != WL_BER_CTX) {
+			wl_invalid(dp);
 			break;
+		}
 		if (h.tag == 0) {
 			struct wl_ber n;
 			struct wl_cur name = wl_ber_tlv(&v, &n);
-			if (!wl_ok(&v) || n.cls != WL_BER_CTX || n.tag > 1)
+			if (!wl_ok(&v) || n.cls != WL_BER_CTX || n.tag > 1) {
+				wl_invalid(dp);
 				break;
+			}
 			wl_f_uint(o->m, "x509ce.distributionPoint", n.tag);
 			if (n.tag == 0)
 				general_names(o, &name, "x509ce.fullName");
