@@ -4,6 +4,9 @@
  * paths run too, and the secrets of the stored lab captures so that their
  * streams (seeds) decrypt: TLS 1.3 AEAD, TLS 1.2 GCM, CBC with encrypt_then_mac.
  *
+ * An odd segment-size byte also reads with -v (verbose), whose paths differ
+ * (x509's fields of every certificate).
+ *
  * Input: [segment size 1][client length 2, big-endian][client bytes][server bytes]. */
 #include <stdint.h>
 #include <stdio.h>
@@ -76,13 +79,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (n < 3)
 		return 0;
 	write_keylog();
-	size_t seg = (size_t)d[0] % 200 + 1;
+	uint8_t seg_byte = d[0];
+	size_t seg = (size_t)seg_byte % 200 + 1;
 	size_t cl = (size_t)(d[1] << 8 | d[2]);
 	d += 3;
 	n -= 3;
 	if (cl > n)
 		cl = n;
-	struct wl_opts o = { .keylog = KEYLOG };
+	struct wl_opts o = { .keylog = KEYLOG, .verbose = seg_byte & 1 };
 	struct wl_limits lim;
 	wl_limits_default(&lim);
 	lim.max_flows = 4;
