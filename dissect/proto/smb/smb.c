@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "ntlmssp.h"
+#include "smb2_ctx.h"
 #include "smb3crypt.h"
 #include "smb_rpc.h"
 #include "wl.h"
@@ -55,7 +56,6 @@ extern const struct wl_dissector wl_dissector_smb;
 #define SMB_BIG (1u << 20)   /* PDUs larger than this are dissected at their head */
 #define SMB_HEAD 4096        /* bytes of a big PDU needed to dissect its head */
 #define SMB_CHAIN_MAX 64     /* chained SMB2 messages or AndX blocks per PDU */
-#define SMB_CTX_MAX 32       /* create contexts read per CREATE request */
 #define SMB_TEXT 320
 
 enum { NB_MSG = 0x00, NB_REQ = 0x81, NB_POS = 0x82, NB_NEG = 0x83, NB_RETARGET = 0x84, NB_KEEPALIVE = 0x85 };
@@ -721,6 +721,41 @@ static const struct wl_field_info smb_fields[] = {
 	{ "smb2.tc.redirect_to_owner", WL_FT_BOOL, "Redirect To Owner" },
 	{ "smb2.tc.reserved", WL_FT_HEX, "Reserved" },
 	{ "smb2.tcon_frame", WL_FT_UINT, "Connected in Frame" },
+	{ "smb2.channel_info_length", WL_FT_UINT, "Channel Info Length" },
+	{ "smb2.channel_info_offset", WL_FT_UINT, "Channel Info Offset" },
+	{ "smb2.data_offset", WL_FT_HEX, "Data Offset" },
+	{ "smb2.delete_pending", WL_FT_UINT, "Delete Pending" },
+	{ "smb2.disposition.delete_on_close", WL_FT_BOOL, "Delete on close" },
+	{ "smb2.getsetinfo_additional_secinfo.attribute", WL_FT_BOOL, "Attribute" },
+	{ "smb2.getsetinfo_additional_secinfo.backup", WL_FT_BOOL, "Backup" },
+	{ "smb2.getsetinfo_additional_secinfo.dacl", WL_FT_BOOL, "DACL" },
+	{ "smb2.getsetinfo_additional_secinfo.group", WL_FT_BOOL, "Group" },
+	{ "smb2.getsetinfo_additional_secinfo.label", WL_FT_BOOL, "Integrity label" },
+	{ "smb2.getsetinfo_additional_secinfo.owner", WL_FT_BOOL, "Owner" },
+	{ "smb2.getsetinfo_additional_secinfo.sacl", WL_FT_BOOL, "SACL" },
+	{ "smb2.getsetinfo_additional_secinfo.scope", WL_FT_BOOL, "Scope" },
+	{ "smb2.getsetinfo_additionals", WL_FT_HEX, "Additional Info (security)" },
+	{ "smb2.is_directory", WL_FT_UINT, "Is Directory" },
+	{ "smb2.mode.file_delete_on_close", WL_FT_HEX, "FILE_DELETE_ON_CLOSE" },
+	{ "smb2.mode.file_no_intermediate_buffering", WL_FT_HEX, "FILE_NO_INTERMEDIATE_BUFFERING" },
+	{ "smb2.mode.file_sequential_only", WL_FT_HEX, "FILE_SEQUENTIAL_ONLY" },
+	{ "smb2.mode.file_synchronous_io_alert", WL_FT_HEX, "FILE_SYNCHRONOUS_IO_ALERT" },
+	{ "smb2.mode.file_synchronous_io_nonalert", WL_FT_HEX, "FILE_SYNCHRONOUS_IO_NONALERT" },
+	{ "smb2.mode.file_write_through", WL_FT_HEX, "FILE_WRITE_THROUGH" },
+	{ "smb2.mode_info", WL_FT_HEX, "Mode Info" },
+	{ "smb2.nlinks", WL_FT_UINT, "Number of Links" },
+	{ "smb2.notify.flags", WL_FT_HEX, "Flags" },
+	{ "smb2.notify.watch_tree", WL_FT_BOOL, "Watch Tree" },
+	{ "smb2.position_info", WL_FT_UINT, "Position Info" },
+	{ "smb2.setinfo_offset", WL_FT_HEX, "Setinfo Offset" },
+	{ "smb2.setinfo_reserved", WL_FT_UINT, "Reserved" },
+	{ "smb2.setinfo_size", WL_FT_UINT, "Setinfo Size" },
+	{ "smb2.unknown", WL_FT_BYTES, "Unknown (FileBasicInformation's reserved bytes)" },
+	{ "smb2.write.flags", WL_FT_HEX, "Write Flags" },
+	{ "smb2.write.flags.unbuffered", WL_FT_BOOL, "Unbuffered" },
+	{ "smb2.write.flags.write_through", WL_FT_BOOL, "Write through" },
+	{ "smb2.write.remaining", WL_FT_UINT, "Remaining" },
+	SMB2_CTX_FIELDS
 	/* NTLMSSP under -v */
 	WL_NTLMSSP_FIELDS_V
 	{ NULL, 0, NULL },
@@ -822,13 +857,6 @@ static int64_t filetime_ns(uint64_t ft)
 	if (ft < epoch || ft > epoch + (uint64_t)INT64_MAX / 100)
 		return 0;
 	return (int64_t)((ft - epoch) * 100);
-}
-
-static void guid_str(const uint8_t *g, char *out, size_t cap)
-{
-	wl_snprintf(out, cap, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
-		 g[13], g[14], g[15]);
 }
 
 static const char *status_name(uint32_t st, char *buf, size_t cap)
@@ -1475,7 +1503,7 @@ static void do_negotiate(struct smb2 *x)
 		sec_mode(x, mode);
 		f_caps(x, caps);
 		char g[40];
-		guid_str(guid, g, sizeof g);
+		smb2_guid_str(guid, g, sizeof g);
 		wl_f_cstr(x->m, "smb2.client_guid", g);
 		struct line l = { .n = 0 };
 		int has311 = 0;
@@ -1510,7 +1538,7 @@ static void do_negotiate(struct smb2 *x)
 	sec_mode(x, mode);
 	f_caps(x, caps);
 	char g[40];
-	guid_str(guid, g, sizeof g);
+	smb2_guid_str(guid, g, sizeof g);
 	wl_f_cstr(x->m, "smb2.server_guid", g);
 	const char *dn = dialect_name(dialect, buf, sizeof buf);
 	line_add(&x->text, " %s", dn);
@@ -1704,7 +1732,7 @@ static void f_fid_bytes(struct smb2 *x, struct wl_cur d)
 	if (!fid)
 		return;
 	char g[40];
-	guid_str(fid, g, sizeof g);
+	smb2_guid_str(fid, g, sizeof g);
 	wl_f_cstr(x->m, "smb2.fid", g);
 }
 
@@ -1749,7 +1777,7 @@ static void create_contexts(struct smb2 *x, uint32_t off, uint32_t len)
 	if (!len || !smb2_buf(x, off, len, "create contexts", &all))
 		return;
 	size_t at = 0;
-	for (unsigned i = 0; i < SMB_CTX_MAX; i++) {
+	for (unsigned i = 0; i < SMB2_CTX_MAX; i++) {
 		uint32_t next = create_context(x, wl_at(&all, at, wl_left(&all) - at));
 		if (!next)
 			return;
@@ -1760,7 +1788,7 @@ static void create_contexts(struct smb2 *x, uint32_t off, uint32_t len)
 		}
 		at += next;
 	}
-	wl_note(x->m, WL_WARN, "more than %u create contexts: the rest is not read", SMB_CTX_MAX);
+	wl_note(x->m, WL_WARN, "more than %u create contexts: the rest is not read", SMB2_CTX_MAX);
 }
 
 static void do_create(struct smb2 *x)
@@ -1814,7 +1842,7 @@ static void do_create(struct smb2 *x)
 	if (wl_ok(&cc))
 		create_contexts(x, coff, clen);
 	char g[40];
-	guid_str(fid, g, sizeof g);
+	smb2_guid_str(fid, g, sizeof g);
 	wl_f_uint(x->m, "smb2.create.action", action);
 	wl_f_time(x->m, "smb2.last_write.time", filetime_ns(wtime));
 	wl_f_uint(x->m, "smb2.eof", eof);
@@ -1834,7 +1862,7 @@ static const uint8_t *fid_at(struct wl_cur *b, struct smb2 *x)
 	const uint8_t *fid = wl_bytes(b, 16);
 	if (fid) {
 		char g[40];
-		guid_str(fid, g, sizeof g);
+		smb2_guid_str(fid, g, sizeof g);
 		wl_f_cstr(x->m, "smb2.fid", g);
 		f_open_frame(x, fid);
 	}
@@ -1961,7 +1989,7 @@ static void ioctl_validate(struct smb2 *x, struct wl_cur in)
 	if (!wl_ok(&in))
 		return;
 	f_caps(x, caps);
-	guid_str(guid, g, sizeof g);
+	smb2_guid_str(guid, g, sizeof g);
 	wl_f_cstr(x->m, x->resp ? "smb2.server_guid" : "smb2.client_guid", g);
 	if (x->verbose)
 		wl_f_hex(x->m, "smb2.sec_mode", mode & 0xff);
@@ -2550,6 +2578,15 @@ static void v_tree_connect(struct smb2 *x)
 	(void)access;   /* do_tree_connect has it */
 }
 
+/* The create contexts at (offset, length) from the header, in detail
+ * (smb2_ctx.c); create_contexts notes a chain that does not fit. */
+static void v_contexts(struct smb2 *x, uint32_t off, uint32_t len)
+{
+	size_t have = wl_left(&x->msg);
+	if (len && off >= 64 && off <= have && len <= have - off)
+		smb2_ctx_chain_v(x->m, wl_at(&x->msg, off, len), x->resp);
+}
+
 static void v_create(struct smb2 *x)
 {
 	struct wl_cur b = x->body;
@@ -2577,6 +2614,7 @@ static void v_create(struct smb2 *x)
 		wl_f_hex(x->m, "smb.create_options", opts);
 		f_olb(x, noff, nlen);
 		f_olb(x, coff, clen);
+		v_contexts(x, coff, clen);
 		return;
 	}
 	uint8_t oplock = wl_u8(&b), rep = wl_u8(&b);
@@ -2597,6 +2635,7 @@ static void v_create(struct smb2 *x)
 	f_attrs(x, attrs);
 	wl_f_bytes(x->m, "smb2.reserved", res, 4);
 	f_olb(x, coff, clen);
+	v_contexts(x, coff, clen);
 }
 
 static void v_close(struct smb2 *x)
@@ -2657,6 +2696,72 @@ static void v_read(struct smb2 *x)
 	f_blob(x, "smb2.read.blob", off, len);
 }
 
+static const struct smb_bit write_bits[] = {
+	{ 1, "smb2.write.flags.write_through" }, { 2, "smb2.write.flags.unbuffered" }, { 0, NULL },
+};
+
+/* WRITE ([MS-SMB2] §2.2.21, §2.2.22); the length, offset, file id and count:
+ * do_write. */
+static void v_write(struct smb2 *x)
+{
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	if (!x->resp) {
+		uint16_t doff = wl_le16(&b);
+		wl_skip(&b, 4 + 8 + 16);
+		uint32_t chan = wl_le32(&b), rem = wl_le32(&b);
+		uint16_t coff = wl_le16(&b), clen = wl_le16(&b);
+		uint32_t fl = wl_le32(&b);
+		if (!wl_ok(&b))
+			return;
+		wl_f_hex(x->m, "smb2.data_offset", doff);
+		wl_f_hex(x->m, "smb2.channel", chan);
+		wl_f_uint(x->m, "smb2.remaining_bytes", rem);
+		wl_f_hex(x->m, "smb2.write.flags", fl);
+		f_bits(x->m, fl, write_bits);
+		f_olb(x, coff, clen);
+		return;
+	}
+	const uint8_t *res = wl_bytes(&b, 2);
+	wl_skip(&b, 4);
+	uint32_t rem = wl_le32(&b);
+	uint16_t coff = wl_le16(&b), clen = wl_le16(&b);
+	if (!wl_ok(&b))
+		return;
+	wl_f_bytes(x->m, "smb2.reserved", res, 2);
+	wl_f_uint(x->m, "smb2.write.remaining", rem);
+	wl_f_uint(x->m, "smb2.channel_info_offset", coff);
+	wl_f_uint(x->m, "smb2.channel_info_length", clen);
+}
+
+/* CHANGE_NOTIFY request (§2.2.35); the file id: do_fid_request. */
+static void v_notify(struct smb2 *x)
+{
+	if (x->resp)
+		return;
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	uint16_t fl = wl_le16(&b);
+	uint32_t out = wl_le32(&b);
+	wl_skip(&b, 16 + 4);
+	const uint8_t *res = wl_bytes(&b, 4);
+	if (!wl_ok(&b))
+		return;
+	wl_f_hex(x->m, "smb2.notify.flags", fl);
+	wl_f_bool(x->m, "smb2.notify.watch_tree", fl & 1);
+	wl_f_uint(x->m, "smb2.output_buffer_len", out);
+	wl_f_bytes(x->m, "smb2.reserved", res, 4);
+}
+
+/* OPLOCK_BREAK: the lease break notification (structure size 44) in detail;
+ * oplock breaks and lease break acknowledgments are not read. */
+static void v_oplock_break(struct smb2 *x)
+{
+	struct wl_cur b = x->body;
+	if (wl_le16(&b) == 44 && x->resp)
+		smb2_lease_break_v(x->m, b);
+}
+
 static void v_query_directory(struct smb2 *x)
 {
 	struct wl_cur b = x->body;
@@ -2685,12 +2790,126 @@ static void v_query_directory(struct smb2 *x)
 	f_blob(x, "smb2.find.info_blob", off, len);
 }
 
-static void v_query_info(struct smb2 *x)
+static const struct smb_bit secinfo_bits[] = {
+	{ 0x1, "smb2.getsetinfo_additional_secinfo.owner" },
+	{ 0x2, "smb2.getsetinfo_additional_secinfo.group" },
+	{ 0x4, "smb2.getsetinfo_additional_secinfo.dacl" },
+	{ 0x8, "smb2.getsetinfo_additional_secinfo.sacl" },
+	{ 0x10, "smb2.getsetinfo_additional_secinfo.label" },
+	{ 0x20, "smb2.getsetinfo_additional_secinfo.attribute" },
+	{ 0x40, "smb2.getsetinfo_additional_secinfo.scope" },
+	{ 0x10000, "smb2.getsetinfo_additional_secinfo.backup" }, { 0, NULL },
+};
+
+/* The info type and class, under the class's name for the type. */
+static void f_info_class(struct smb2 *x, uint8_t itype, uint8_t klass)
 {
 	static const struct wl_tok levels[] = {
 		{ 1, "smb2.file_info.infolevel" }, { 2, "smb2.fs_info.infolevel" },
 		{ 3, "smb2.sec_info.infolevel" }, { 0, NULL },
 	};
+	wl_f_hex(x->m, "smb2.class", itype);
+	const char *lv = wl_tok(levels, itype, NULL);
+	if (lv)
+		wl_f_hex(x->m, lv, klass);
+}
+
+/* QUERY_INFO's and SET_INFO's AdditionalInformation: for security, the
+ * parts of the descriptor, under the plural name tshark gives it then. */
+static void f_additional(struct smb2 *x, uint8_t itype, uint32_t add)
+{
+	if (itype != 3) {
+		wl_f_hex(x->m, "smb2.getsetinfo_additional", add);
+		return;
+	}
+	wl_f_hex(x->m, "smb2.getsetinfo_additionals", add);
+	f_bits(x->m, add, secinfo_bits);
+}
+
+/* SET_INFO (§2.2.39, §2.2.40); the file id: do_fid_request. Of the
+ * buffer, a FileDispositionInformation's flag. */
+static void v_set_info(struct smb2 *x)
+{
+	if (x->resp) {
+		if (x->req && x->req->cmd == C_SET_INFO)
+			f_info_class(x, x->req->itype, x->req->klass);
+		return;
+	}
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	uint8_t itype = wl_u8(&b), klass = wl_u8(&b);
+	uint32_t len = wl_le32(&b);
+	uint16_t off = wl_le16(&b), res = wl_le16(&b);
+	uint32_t add = wl_le32(&b);
+	if (!wl_ok(&b))
+		return;
+	if (x->req) {
+		x->req->itype = itype;
+		x->req->klass = klass;
+	}
+	f_info_class(x, itype, klass);
+	wl_f_uint(x->m, "smb2.setinfo_size", len);
+	wl_f_hex(x->m, "smb2.setinfo_offset", off);
+	wl_f_uint(x->m, "smb2.setinfo_reserved", res);
+	f_additional(x, itype, add);
+	size_t have = wl_left(&x->msg);
+	if (itype == 1 && klass == 13 && len && off >= 64 && off < have) {
+		struct wl_cur d = wl_at(&x->msg, off, 1);
+		wl_f_bool(x->m, "smb2.disposition.delete_on_close", wl_u8(&d) & 1);
+	}
+}
+
+static const struct smb_bit mode_bits[] = {
+	{ 0x2, "smb2.mode.file_write_through" }, { 0x4, "smb2.mode.file_sequential_only" },
+	{ 0x8, "smb2.mode.file_no_intermediate_buffering" },
+	{ 0x10, "smb2.mode.file_synchronous_io_alert" },
+	{ 0x20, "smb2.mode.file_synchronous_io_nonalert" },
+	{ 0x1000, "smb2.mode.file_delete_on_close" }, { 0, NULL },
+};
+
+/* FileAllInformation ([MS-FSCC] §2.4.2) beyond all_info_fields' defaults:
+ * its basic, standard, internal, EA, position and mode parts. The mode's
+ * bits are hex fields in tshark (the bit shifted down, 0 or 1), not booleans.
+ * Its alignment part is left out: tshark 4.0 reads that ULONG big-endian
+ * (smb2-delete_input.pcap frame 34: bytes 01 00 00 00 shown 0x01000000). */
+static void v_all_info(struct smb2 *x, struct wl_cur b)
+{
+	struct wl_cur t = b;
+	wl_skip(&b, 32);
+	uint32_t attrs = wl_le32(&b);
+	const uint8_t *unknown = wl_bytes(&b, 4);
+	uint64_t alloc = wl_le64(&b);
+	wl_skip(&b, 8);
+	uint32_t links = wl_le32(&b);
+	uint8_t pending = wl_u8(&b), dir = wl_u8(&b);
+	wl_skip(&b, 2);
+	uint64_t id = wl_le64(&b);
+	uint32_t ea = wl_le32(&b);
+	wl_skip(&b, 4);
+	uint64_t pos = wl_le64(&b);
+	uint32_t mode = wl_le32(&b);
+	wl_skip(&b, 4);
+	uint32_t nlen = wl_le32(&b);
+	if (!wl_ok(&b))
+		return;
+	f_times(x, &t, 0);
+	f_attrs(x, attrs);
+	wl_f_bytes(x->m, "smb2.unknown", unknown, 4);
+	wl_f_uint(x->m, "smb2.allocation_size", alloc);
+	wl_f_uint(x->m, "smb2.nlinks", links);
+	wl_f_uint(x->m, "smb2.delete_pending", pending);
+	wl_f_uint(x->m, "smb2.is_directory", dir);
+	wl_f_hex(x->m, "smb2.file_id", id);
+	wl_f_uint(x->m, "smb2.ea_size", ea);
+	wl_f_uint(x->m, "smb2.position_info", pos);
+	wl_f_hex(x->m, "smb2.mode_info", mode);
+	for (const struct smb_bit *k = mode_bits; k->name; k++)
+		wl_f_hex(x->m, k->name, (mode & k->mask) != 0);
+	wl_f_uint(x->m, "smb2.filename.len", nlen);
+}
+
+static void v_query_info(struct smb2 *x)
+{
 	struct wl_cur b = x->body;
 	wl_skip(&b, 2);
 	if (!x->resp) {
@@ -2701,28 +2920,29 @@ static void v_query_info(struct smb2 *x)
 		uint32_t ilen = wl_le32(&b), add = wl_le32(&b), fl = wl_le32(&b);
 		if (!wl_ok(&b))
 			return;
-		wl_f_hex(x->m, "smb2.class", itype);
-		const char *lv = wl_tok(levels, itype, NULL);
-		if (lv)
-			wl_f_hex(x->m, lv, klass);
+		f_info_class(x, itype, klass);
 		wl_f_uint(x->m, "smb2.max_response_size", max);
 		wl_f_hex(x->m, "smb2.getinfo_input_offset", ioff);
 		wl_f_bytes(x->m, "smb2.reserved", res, 2);
 		wl_f_uint(x->m, "smb2.getinfo_input_size", ilen);
-		wl_f_hex(x->m, "smb2.getsetinfo_additional", add);
+		f_additional(x, itype, add);
 		wl_f_hex(x->m, "smb2.getinfo_flags", fl);
 		return;
 	}
-	if (x->req) {
-		wl_f_hex(x->m, "smb2.class", x->req->itype);
-		const char *lv = wl_tok(levels, x->req->itype, NULL);
-		if (lv)
-			wl_f_hex(x->m, lv, x->req->klass);
-	}
+	if (x->req)
+		f_info_class(x, x->req->itype, x->req->klass);
 	uint16_t off = wl_le16(&b);
 	uint32_t len = wl_le32(&b);
-	if (wl_ok(&b) && x->status == ST_SUCCESS)
-		f_olb(x, off, len);
+	if (!wl_ok(&b) || x->status != ST_SUCCESS)
+		return;
+	f_olb(x, off, len);
+	struct wl_cur buf;
+	size_t have = wl_left(&x->msg);
+	if (x->req && x->req->itype == 1 && x->req->klass == 18 && off >= 64 && off <= have &&
+	    len <= have - off) {
+		buf = wl_at(&x->msg, off, len);
+		v_all_info(x, buf);
+	}
 }
 
 static void v_ioctl(struct smb2 *x)
@@ -2770,6 +2990,10 @@ static const smb2_detail_fn smb2_details[] = {
 	[C_IOCTL] = v_ioctl,
 	[C_QUERY_DIRECTORY] = v_query_directory,
 	[C_QUERY_INFO] = v_query_info,
+	[C_WRITE] = v_write,
+	[C_CHANGE_NOTIFY] = v_notify,
+	[C_SET_INFO] = v_set_info,
+	[C_OPLOCK_BREAK] = v_oplock_break,
 };
 
 /* An error response's body ([MS-SMB2] §2.2.2). */
