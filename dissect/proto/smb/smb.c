@@ -72,7 +72,7 @@ enum {
 };
 
 enum {
-	ST_SUCCESS = 0, ST_PENDING = 0x103, ST_BUFFER_OVERFLOW = 0x80000005,
+	ST_SUCCESS = 0, ST_PENDING = 0x103, ST_NOTIFY_ENUM_DIR = 0x10c, ST_BUFFER_OVERFLOW = 0x80000005,
 	ST_NO_MORE_FILES = 0x80000006, ST_MORE_PROCESSING = 0xc0000016,
 	ST_LOGON_FAILURE = 0xc000006d,
 };
@@ -750,7 +750,7 @@ static const struct wl_field_info smb_fields[] = {
 	{ "smb2.setinfo_offset", WL_FT_HEX, "Setinfo Offset" },
 	{ "smb2.setinfo_reserved", WL_FT_UINT, "Reserved" },
 	{ "smb2.setinfo_size", WL_FT_UINT, "Setinfo Size" },
-	{ "smb2.unknown", WL_FT_BYTES, "Unknown (FileBasicInformation's reserved bytes)" },
+	{ "smb2.unknown", WL_FT_BYTES, "Unknown (reserved bytes of ECHO, FLUSH, FileBasicInformation)" },
 	{ "smb2.write.flags", WL_FT_HEX, "Write Flags" },
 	{ "smb2.write.flags.unbuffered", WL_FT_BOOL, "Unbuffered" },
 	{ "smb2.write.flags.write_through", WL_FT_BOOL, "Write through" },
@@ -2734,13 +2734,19 @@ static void v_write(struct smb2 *x)
 	wl_f_uint(x->m, "smb2.channel_info_length", clen);
 }
 
-/* CHANGE_NOTIFY request (§2.2.35); the file id: do_fid_request. */
+/* CHANGE_NOTIFY (§2.2.35, §2.2.36; the changes a response lists are not
+ * read); the request's file id: do_fid_request. */
 static void v_notify(struct smb2 *x)
 {
-	if (x->resp)
-		return;
 	struct wl_cur b = x->body;
 	wl_skip(&b, 2);
+	if (x->resp) {
+		uint16_t off = wl_le16(&b);
+		uint32_t len = wl_le32(&b);
+		if (wl_ok(&b))
+			f_olb(x, off, len);
+		return;
+	}
 	uint16_t fl = wl_le16(&b);
 	uint32_t out = wl_le32(&b);
 	wl_skip(&b, 16 + 4);
@@ -2978,6 +2984,22 @@ static void v_ioctl(struct smb2 *x)
 	f_olb(x, out_off, out_len);
 }
 
+/* The reserved bytes after the structure size of LOGOFF, TREE_DISCONNECT,
+ * ECHO and FLUSH, under the names tshark gives them by command (none for a
+ * LOGOFF request; a FLUSH request's six come before its file id). */
+static void v_reserved_only(struct smb2 *x)
+{
+	const char *name = x->cmd == C_ECHO || x->cmd == C_FLUSH ? "smb2.unknown" : "smb2.reserved";
+	size_t n = x->cmd == C_FLUSH && !x->resp ? 6 : 2;
+	if (x->cmd == C_LOGOFF && !x->resp)
+		return;
+	struct wl_cur b = x->body;
+	wl_skip(&b, 2);
+	const uint8_t *p = wl_bytes(&b, n);
+	if (p)
+		wl_f_bytes(x->m, name, p, n);
+}
+
 typedef void (*smb2_detail_fn)(struct smb2 *x);
 
 static const smb2_detail_fn smb2_details[] = {
@@ -2994,6 +3016,10 @@ static const smb2_detail_fn smb2_details[] = {
 	[C_CHANGE_NOTIFY] = v_notify,
 	[C_SET_INFO] = v_set_info,
 	[C_OPLOCK_BREAK] = v_oplock_break,
+	[C_LOGOFF] = v_reserved_only,
+	[C_TREE_DISCONNECT] = v_reserved_only,
+	[C_ECHO] = v_reserved_only,
+	[C_FLUSH] = v_reserved_only,
 };
 
 /* An error response's body ([MS-SMB2] §2.2.2). */
@@ -3023,7 +3049,12 @@ static void smb2_detail(struct smb2 *x)
 		wl_f_uint(x->m, "smb2.buffer_code.length", code >> 1);
 		wl_f_bool(x->m, "smb2.buffer_code.dynamic", code & 1);
 	}
-	if (x->resp && !normal_body(x->cmd, x->status) && x->cmd != C_SESSION_SETUP) {
+	/* tshark reads STATUS_NOTIFY_ENUM_DIR's body as a CHANGE_NOTIFY response's */
+	int enum_dir = x->cmd == C_CHANGE_NOTIFY && x->status == ST_NOTIFY_ENUM_DIR;
+	if (x->resp && !normal_body(x->cmd, x->status) && x->cmd != C_SESSION_SETUP && !enum_dir) {
+		/* a failed QUERY_INFO or SET_INFO still shows what the request asked */
+		if ((x->cmd == C_QUERY_INFO || x->cmd == C_SET_INFO) && x->req && x->req->cmd == x->cmd)
+			f_info_class(x, x->req->itype, x->req->klass);
 		if (x->status != ST_PENDING || wl_left(&x->body) >= 9)
 			v_error(x);
 		return;
