@@ -636,7 +636,7 @@ static const struct wl_field_info smb_fields[] = {
 	{ "smb2.find.restart_scans", WL_FT_BOOL, "Restart Scans" },
 	{ "smb2.find.single_entry", WL_FT_BOOL, "Single Entry" },
 	{ "smb2.flags.dfs", WL_FT_BOOL, "DFS operation" },
-	{ "smb2.flags.priority_mask", WL_FT_UINT, "Priority" },
+	{ "smb2.flags.priority_mask", WL_FT_BOOL, "Priority" },
 	{ "smb2.flags.replay", WL_FT_BOOL, "Replay operation" },
 	{ "smb2.fs_info.infolevel", WL_FT_HEX, "InfoLevel" },
 	{ "smb2.getinfo_flags", WL_FT_HEX, "Flags" },
@@ -726,6 +726,7 @@ static const struct wl_field_info smb_fields[] = {
 	{ "smb2.data_offset", WL_FT_HEX, "Data Offset" },
 	{ "smb2.delete_pending", WL_FT_UINT, "Delete Pending" },
 	{ "smb2.disposition.delete_on_close", WL_FT_BOOL, "Delete on close" },
+	{ "smb2.fsctl.cchunk.resume_key", WL_FT_BYTES, "ResumeKey" },
 	{ "smb2.getsetinfo_additional_secinfo.attribute", WL_FT_BOOL, "Attribute" },
 	{ "smb2.getsetinfo_additional_secinfo.backup", WL_FT_BOOL, "Backup" },
 	{ "smb2.getsetinfo_additional_secinfo.dacl", WL_FT_BOOL, "DACL" },
@@ -2456,24 +2457,25 @@ static void v_negotiate(struct smb2 *x)
 	wl_skip(&b, 2);
 	if (!x->resp) {
 		uint16_t count = wl_le16(&b), mode = wl_le16(&b);
-		wl_skip(&b, 2 + 4 + 16);   /* capabilities: do_negotiate */
+		const uint8_t *res = wl_bytes(&b, 2);
+		wl_skip(&b, 4 + 16);   /* capabilities: do_negotiate */
 		uint32_t off = wl_le32(&b);
 		uint16_t n = wl_le16(&b);
+		const uint8_t *res2 = wl_bytes(&b, 2);
 		if (!wl_ok(&b))
 			return;
-		static const uint8_t zero2[2];
+		/* tshark 4.0 reads the 3.1.1 fields whatever the dialects offered */
 		wl_f_uint(x->m, "smb2.dialect_count", count);
 		wl_f_hex(x->m, "smb2.sec_mode", mode & 0xff);
-		wl_f_bytes(x->m, "smb2.reserved", zero2, 2);
-		if (n)
-			wl_f_bytes(x->m, "smb2.reserved", zero2, 2);
-		if (n) {
-			wl_f_hex(x->m, "smb2.negotiate_context.offset", off);
-			wl_f_uint(x->m, "smb2.negotiate_context.count", n);
-		}
+		wl_f_bytes(x->m, "smb2.reserved", res, 2);
+		wl_f_bytes(x->m, "smb2.reserved", res2, 2);
+		wl_f_hex(x->m, "smb2.negotiate_context.offset", off);
+		wl_f_uint(x->m, "smb2.negotiate_context.count", n);
 		return;
 	}
-	uint16_t mode = wl_le16(&b), dialect = wl_le16(&b), n = wl_le16(&b);
+	uint16_t mode = wl_le16(&b);
+	wl_skip(&b, 2);   /* the dialect: do_negotiate */
+	uint16_t n = wl_le16(&b);
 	wl_skip(&b, 16);
 	wl_skip(&b, 4);   /* capabilities: do_negotiate */
 	uint32_t mt = wl_le32(&b), mr = wl_le32(&b), mw = wl_le32(&b);
@@ -2482,9 +2484,9 @@ static void v_negotiate(struct smb2 *x)
 	uint32_t off = wl_le32(&b);
 	if (!wl_ok(&b))
 		return;
+	/* tshark reads the 3.1.1 fields for every dialect */
 	wl_f_hex(x->m, "smb2.sec_mode", mode & 0xff);
-	if (dialect == 0x0311)
-		wl_f_uint(x->m, "smb2.negotiate_context.count", n);
+	wl_f_uint(x->m, "smb2.negotiate_context.count", n);
 	wl_f_uint(x->m, "smb2.max_trans_size", mt);
 	wl_f_uint(x->m, "smb2.max_read_size", mr);
 	wl_f_uint(x->m, "smb2.max_write_size", mw);
@@ -2492,8 +2494,7 @@ static void v_negotiate(struct smb2 *x)
 	wl_f_time(x->m, "smb2.boot_time", filetime_ns(boot));
 	f_olb(x, sb_off, sb_len);
 	f_blob(x, "smb2.security_blob", sb_off, sb_len);
-	if (dialect == 0x0311)
-		wl_f_hex(x->m, "smb2.negotiate_context.offset", off);
+	wl_f_hex(x->m, "smb2.negotiate_context.offset", off);
 }
 
 /* The parts of the negotiate contexts beyond type and ids (-v). */
@@ -2572,7 +2573,7 @@ static void v_tree_connect(struct smb2 *x)
 		return;
 	wl_f_bytes(x->m, "smb2.reserved", res, 1);
 	f_bits(x->m, fl, share_flag_bits);
-	wl_f_hex(x->m, "smb2.share.caching", fl >> 4 & 0xf);
+	wl_f_hex(x->m, "smb2.share.caching", fl & 0x30);   /* tshark: masked, not shifted */
 	wl_f_hex(x->m, "smb2.share_caps", caps);
 	f_bits(x->m, caps, share_cap_bits);
 	(void)access;   /* do_tree_connect has it */
@@ -2951,6 +2952,17 @@ static void v_query_info(struct smb2 *x)
 	}
 }
 
+/* FSCTL_SRV_REQUEST_RESUME_KEY's answer ([MS-SMB2] §2.2.32.3): the key,
+ * then the context length, which tshark shows as reserved. */
+static void v_resume_key(struct smb2 *x, struct wl_cur out)
+{
+	const uint8_t *key = wl_bytes(&out, 24), *len = wl_bytes(&out, 4);
+	if (!wl_ok(&out))
+		return;
+	wl_f_bytes(x->m, "smb2.fsctl.cchunk.resume_key", key, 24);
+	wl_f_bytes(x->m, "smb2.reserved", len, 4);
+}
+
 static void v_ioctl(struct smb2 *x)
 {
 	struct wl_cur b = x->body;
@@ -2982,6 +2994,9 @@ static void v_ioctl(struct smb2 *x)
 	wl_f_bytes(x->m, "smb2.reserved", res2, 4);
 	f_olb(x, in_off, in_len);
 	f_olb(x, out_off, out_len);
+	size_t have = wl_left(&x->msg);
+	if (x->resp && ctl == 0x00140078 && out_off >= 64 && out_off <= have && out_len <= have - out_off)
+		v_resume_key(x, wl_at(&x->msg, out_off, out_len));
 }
 
 /* The reserved bytes after the structure size of LOGOFF, TREE_DISCONNECT,
@@ -3093,7 +3108,7 @@ static void smb2_header_fields(struct smb2 *x, uint16_t charge, uint16_t credits
 			wl_f_uint(m, "smb2.channel_sequence", x->status & 0xffff);
 			wl_f_bytes(m, "smb2.reserved", res, 2);
 		}
-		wl_f_uint(m, "smb2.flags.priority_mask", x->flags >> 4 & 7);
+		wl_f_bool(m, "smb2.flags.priority_mask", (x->flags & 0x70) != 0);   /* tshark: a boolean */
 		wl_f_bool(m, "smb2.flags.dfs", (x->flags & F_DFS) != 0);
 		wl_f_bool(m, "smb2.flags.replay", (x->flags & F_REPLAY) != 0);
 		if (!async)
