@@ -1626,6 +1626,287 @@ static void test_smb1_negotiate_spnego(void **state)
 	wlt_free(&t);
 }
 
+/* ------------------------------------------- SMB2 detail fields of real frames */
+
+/* A TCP payload (NetBIOS header and all) as tshark -e tcp.payload prints it. */
+static void send_hex(struct wlt *t, int dir, const char *hex)
+{
+	static struct buf w;
+	size_t n = strlen(hex) / 2;
+	assert_true(n <= sizeof w.b);
+	unhex(hex, w.b, n);
+	wlt_tcp_send(t, dir, w.b, n);
+}
+
+static void init_verbose(struct wlt *t)
+{
+	static const struct wl_opts o = { .verbose = 1 };
+	wlt_init_opts(t, NULL, &o);
+	wlt_tcp_open(t, CPORT, SPORT);
+}
+
+/* corpus smb2-delete_input.pcap frame 66: CREATE with an RqLs v2 context
+ * (compounded with a QUERY_INFO) */
+static const char lease_create_66[] =
+	"00000138fe534d4240000100000000000500000100000000d00000002b00000000000000fffe0000010000003900"
+	"00000070000000000000000000000000000000000000390000ff0200000000000000000000000000000000000000"
+	"81001000100000000700000001000000010000007800000080000000500000000000000000000000000000001000"
+	"0400000018003400000052714c7300000000b735e104269246c58e9953028d78c76f030000000000000000000000"
+	"00000000000000000000000000000000000000000000000000000000fe534d4240001000000000000e0000010400"
+	"0000000000002c00000000000000fffe000001000000390000000070000000000000000000000000000000000000"
+	"2100250100000000ffffffffffffffffffffffffffffffff60000200000010002a00000000000000";
+/* frame 79: the server's lease break notification */
+static const char lease_break_79[] =
+	"0000006cfe534d424000000000000000120000000100000000000000ffffffffffffffff00000000000000000000"
+	"000000000000000000000000000000000000000000002c00020001000000b735e104269246c58e9953028d78c76f"
+	"0300000000000000000000000000000000000000";
+
+/* Lease fields (-v) as tshark 4.0 shows them on those frames: the epoch
+ * under lease_oplock, the flags' bits under lease_state, a break's two
+ * states in order (current, new). */
+static void test_lease_fields(void **state)
+{
+	(void)state;
+	struct wlt t;
+	init_verbose(&t);
+	send_hex(&t, WL_C2S, lease_create_66);
+	send_hex(&t, WL_S2C, lease_break_79);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "CREATE request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.tag", 0), "RqLs");
+	assert_string_equal(wlt_field(m, "smb2.create.chain_offset", 0), "0x0");
+	assert_string_equal(wlt_field(m, "smb2.lease.lease_key", 0), "04e135b7-9226-c546-8e99-53028d78c76f");
+	assert_string_equal(wlt_field(m, "smb2.lease.lease_state", 0), "0x3");
+	assert_string_equal(wlt_field(m, "smb2.lease.lease_state.read_caching", 0), "1");
+	assert_string_equal(wlt_field(m, "smb2.lease.lease_state.write_caching", 0), "0");
+	assert_string_equal(wlt_field(m, "smb2.lease.lease_flags", 0), "0x0");
+	assert_string_equal(wlt_field(m, "smb2.lease.parent_lease_key", 0), "00000000-0000-0000-0000-000000000000");
+	assert_string_equal(wlt_field(m, "smb2.lease.lease_oplock", 0), "0x0");
+	assert_string_equal(wlt_field(m, "smb2.lease.lease_reserved", 0), "0x0");
+	/* the name's (0x10, 4) and the data's (0x18, 52) offset and length, after the file name's and the chain's */
+	assert_string_equal(wlt_field(m, "smb2.olb.offset", 2), "0x10");
+	assert_string_equal(wlt_field(m, "smb2.olb.length", 3), "52");
+	m = wlt_find(&t, "smb2", "OPLOCK_BREAK response", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.lease.lease_oplock", 0), "0x2");
+	assert_string_equal(wlt_field(m, "smb2.lease.lease_flags", 0), "0x1");
+	assert_string_equal(wlt_field(m, "smb2.lease.lease_state.break_ack_required", 0), "1");
+	assert_string_equal(wlt_field(m, "smb2.lease.lease_state", 0), "0x3");
+	assert_string_equal(wlt_field(m, "smb2.lease.lease_state", 1), "0x0");
+	assert_string_equal(wlt_field(m, "smb2.lease.lease_break_reason", 0), "0x0");
+	assert_string_equal(wlt_field(m, "smb2.lease.share_mask_hint", 0), "0x0");
+	wlt_free(&t);
+}
+
+/* corpus smb2-delete_input.pcap frame 33: CREATE with AAPL and MxAc */
+static const char aapl_create_33[] =
+	"00000188fe534d4240000100000000000500000100000000c80000000b00000000000000fffe0000010000003900"
+	"00000070000000000000000000000000000000000000390000000200000000000000000000000000000000000000"
+	"80001000100000000700000001000000010000007800000080000000480000000000000000000000300000001000"
+	"040000001800180000004141504c00000000010000000000000007000000000000000f0000000000000000000000"
+	"1000040000000000000000004d78416300000000fe534d4240000100000000001000000104000000680000000c00"
+	"000000000000fffe0000010000003900000000700000000000000000000000000000000000002900011264040000"
+	"00000000000000000000000000000000fffffffffffffffffffffffffffffffffe534d4240000100000000000600"
+	"000104000000000000000d00000000000000fffe0000010000003900000000700000000000000000000000000000"
+	"000000001800000000000000ffffffffffffffffffffffffffffffff";
+/* corpus smb2-zero-byte-error-ioctl.pcapng frames 173, 174: CREATE, QUERY_INFO
+ * FileAllInformation, CLOSE compounded, and their answers */
+static const char all_info_173[] =
+	"00000158fe534d4240000100000000000500000100000000980000001d00000000000000fffe00008ecc6c4ab62b"
+	"f1030000000000000000000000000000000000000000390000000200000000000000000000000000000000000000"
+	"80001000100000000700000001000000010000007800000080000000180000000000000000000000000000001000"
+	"040000000000000000004d78416300000000fe534d4240000100000000001000000104000000680000001e000000"
+	"00000000fffe00008ecc6c4ab62bf103000000000000000000000000000000000000000029000112640400000000"
+	"0000000000000000000000000000fffffffffffffffffffffffffffffffffe534d42400001000000000006000001"
+	"04000000000000001f00000000000000fffe00008ecc6c4ab62bf103000000000000000000000000000000000000"
+	"00001800000000000000ffffffffffffffffffffffffffffffff";
+static const char all_info_174[] =
+	"000001e8fe534d4240000100000000000500000001000000b80000001d00000000000000fffe00008ecc6c4ab62b"
+	"f103000000000000000000000000000000000000000059000000010000008ac3dd8a4399d801996ac42023a1d801"
+	"8ac3dd8a4399d8018ac3dd8a4399d8010000000000000000000000000000000010000000000000000ef54c310000"
+	"000030e9db01000000009800000020000000000000001000040000001800080000004d7841630000000000000000"
+	"ff011f00fe534d4240000100000000001000000005000000b00000001e00000000000000fffe00008ecc6c4ab62b"
+	"f103000000000000000000000000000000000000000009004800660000008ac3dd8a4399d801996ac42023a1d801"
+	"8ac3dd8a4399d8018ac3dd8a4399d801100000000000000000000000000000000000000000000000010000000001"
+	"00007941000000000000000000008000100000000000000000001000000000000000020000005c000000fe534d42"
+	"40000100000000000600000305000000000000001f00000000000000fffe00008ecc6c4ab62bf103000000000000"
+	"00000000000000000000000000003c0000000000000000803ed5deb19d0100803ed5deb19d0100803ed5deb19d01"
+	"00803ed5deb19d01000000000000000000000000000000000000000000000000";
+
+/* AAPL's query (-v), MxAc's status, and FileAllInformation's parts as tshark
+ * 4.0 shows them: the mode's bits as hex 0/1 (0x10 is SYNCHRONOUS_IO_ALERT).
+ * Not its alignment: tshark reads that ULONG big-endian (delete_input frame 34:
+ * bytes 01 00 00 00 shown as smb2.alignment_info 0x01000000), so wirelab
+ * leaves the name out rather than disagree or be wrong. */
+static void test_aapl_and_all_info_fields(void **state)
+{
+	(void)state;
+	struct wlt t;
+	init_verbose(&t);
+	send_hex(&t, WL_C2S, aapl_create_33);
+	send_hex(&t, WL_C2S, all_info_173);
+	send_hex(&t, WL_S2C, all_info_174);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "CREATE request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.tag", 0), "AAPL");
+	assert_string_equal(wlt_field(m, "smb2.tag", 1), "MxAc");
+	assert_string_equal(wlt_field(m, "smb2.create.chain_offset", 0), "0x30");
+	assert_string_equal(wlt_field(m, "smb2.aapl.command_code", 0), "1");
+	assert_string_equal(wlt_field(m, "smb2.aapl.query_bitmask", 0), "0x7");
+	assert_string_equal(wlt_field(m, "smb2.aapl.bitmask.model_info", 0), "1");
+	assert_string_equal(wlt_field(m, "smb2.aapl.caps", 0), "0xf");
+	assert_string_equal(wlt_field(m, "smb2.aapl.supports_nfs_ace", 0), "1");
+	m = wlt_find(&t, "smb2", "CREATE response", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.mxac_status", 0), "0x0");
+	m = wlt_find(&t, "smb2", "QUERY_INFO response", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.mode_info", 0), "0x10");
+	assert_string_equal(wlt_field(m, "smb2.mode.file_synchronous_io_alert", 0), "0x1");
+	assert_string_equal(wlt_field(m, "smb2.mode.file_synchronous_io_nonalert", 0), "0x0");
+	assert_string_equal(wlt_field(m, "smb2.nlinks", 0), "1");
+	assert_string_equal(wlt_field(m, "smb2.delete_pending", 0), "0");
+	assert_string_equal(wlt_field(m, "smb2.is_directory", 0), "1");
+	assert_string_equal(wlt_field(m, "smb2.file_id", 0), "0x4179");
+	assert_string_equal(wlt_field(m, "smb2.position_info", 0), "0");
+	assert_string_equal(wlt_field(m, "smb2.unknown", 0), "00000000");
+	assert_string_equal(wlt_field(m, "smb2.filename.len", 0), "2");
+	assert_null(wlt_field(m, "smb2.alignment_info", 0));
+	wlt_free(&t);
+}
+
+/* corpus smb2-delete_input.pcap frames 82, 83: WRITE and its answer */
+static const char write_82[] =
+	"0000007afe534d4240000100000000000900000100000000000000005400000000000000fffe0000010000003900"
+	"00000070000000000000000000000000000000000000310070000a00000000000000000000000d0100001c000000"
+	"3d0000001c00000000000000000000000000000000000000746f2072656d6f76650a";
+static const char write_83[] =
+	"00000050fe534d4240000100000000000900010001000000000000005400000000000000fffe0000010000003900"
+	"00000070000000000000000000000000000000000000110000000a0000000000000000000000";
+/* corpus smb2readwrite.pcap frame 2: a CREATE answer with MxAc and QFid */
+static const char qfid_2[] =
+	"000000f0fe534d424000010000000000050001000100000000000000cd04000000000000fffe00007a6c1953c01c"
+	"233c0000000000000000000000000000000000000000590009000100000080261aedcabfd40140afd907cbbfd401"
+	"6f871aedcabfd4016f871aedcabfd4010000100000000000100000000000000080000000000000002e8c2fc50000"
+	"00004d57ffae000000009800000058000000200000001000040000001800080000004d7841630000000000000000"
+	"9f011700000000001000040000001800200000005146696400000000ceee1d000000000001080000000000000000"
+	"0000000000000000000000000000";
+/* corpus smb2.delete-on-close-perms-delete-existing.pcap frame 24: QUERY_INFO
+ * of a security descriptor's owner and DACL */
+static const char secinfo_24[] =
+	"00000069fe534d424000010000000000100001001000000000000000050000000000000000000000abd307b239fe"
+	"c8b00000000000000000000000000000000000000000290003000000010000000000000000000500000000000000"
+	"5347f3980000000091a31f2f0000000000";
+
+static void test_write_qfid_secinfo_fields(void **state)
+{
+	(void)state;
+	struct wlt t;
+	init_verbose(&t);
+	send_hex(&t, WL_C2S, write_82);
+	send_hex(&t, WL_S2C, write_83);
+	send_hex(&t, WL_S2C, qfid_2);
+	send_hex(&t, WL_C2S, secinfo_24);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "WRITE request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.data_offset", 0), "0x70");
+	assert_string_equal(wlt_field(m, "smb2.channel", 0), "0x0");
+	assert_string_equal(wlt_field(m, "smb2.write.flags", 0), "0x0");
+	assert_string_equal(wlt_field(m, "smb2.write.flags.write_through", 0), "0");
+	m = wlt_find(&t, "smb2", "WRITE response", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.write.remaining", 0), "0");
+	assert_string_equal(wlt_field(m, "smb2.channel_info_offset", 0), "0");
+	assert_string_equal(wlt_field(m, "smb2.channel_info_length", 0), "0");
+	m = wlt_find(&t, "smb2", "CREATE response", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.qfid_fid", 0),
+			    "ceee1d0000000000010800000000000000000000000000000000000000000000");
+	assert_string_equal(wlt_field(m, "smb2.tag", 1), "QFid");
+	m = wlt_find(&t, "smb2", "QUERY_INFO request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.getsetinfo_additionals", 0), "0x5");
+	assert_null(wlt_field(m, "smb2.getsetinfo_additional", 0));
+	assert_string_equal(wlt_field(m, "smb2.getsetinfo_additional_secinfo.owner", 0), "1");
+	assert_string_equal(wlt_field(m, "smb2.getsetinfo_additional_secinfo.group", 0), "0");
+	assert_string_equal(wlt_field(m, "smb2.getsetinfo_additional_secinfo.dacl", 0), "1");
+	wlt_free(&t);
+}
+
+/* A CREATE request whose contexts are the given bytes. */
+static void create_with_chain(struct buf *b, uint64_t mid, const struct buf *chain)
+{
+	size_t start;
+	size_t first = create_with_ctx(b, mid, &start);
+	put(b, chain->b, chain->n);
+	ctx_span(b, start, first, (uint32_t)chain->n);
+}
+
+/* Hostile contexts under -v: a lease cut short, a next offset past the end,
+ * one below a header (which would loop), more elements than are read, a lease
+ * break cut short. Notes, no fields from outside, no hang. */
+static void test_hostile_contexts_verbose(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf b, c;
+	init_verbose(&t);
+	c.n = 0;
+	create_ctx(&c, "RqLs", 16, 20);          /* 20 lease bytes: neither v1 nor v2 */
+	create_with_chain(&b, 30, &c);
+	send_pdu(&t, WL_C2S, &b);
+	c.n = 0;
+	create_ctx(&c, "RqLs", 16, 32);
+	set32(&c, 0, 4096);                      /* next runs past the chain */
+	create_with_chain(&b, 31, &c);
+	send_pdu(&t, WL_C2S, &b);
+	c.n = 0;
+	create_ctx(&c, "MxAc", 16, 0);
+	set32(&c, 0, 4);                         /* next inside the header itself */
+	create_with_chain(&b, 32, &c);
+	send_pdu(&t, WL_C2S, &b);
+	c.n = 0;
+	for (int i = 0; i < 40; i++) {           /* 40 elements of 24 bytes, each pointing on */
+		size_t at = create_ctx(&c, "MxAc", 16, 0);
+		set32(&c, at, 24);
+	}
+	create_with_chain(&b, 33, &c);
+	send_pdu(&t, WL_C2S, &b);
+	b.n = 0;
+	smb2_hdr(&b, 18, 1, 0, UINT64_MAX, 0, 0);
+	le16(&b, 44);
+	zero(&b, 10);                            /* the notification cut inside its key */
+	send_pdu(&t, WL_S2C, &b);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "CREATE request", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "lease create context of 20 bytes"));
+	assert_null(wlt_field(m, "smb2.lease.lease_key", 0));
+	assert_string_equal(wlt_field(m, "smb2.tag", 0), "RqLs");
+	m = wlt_find(&t, "smb2", "CREATE request", 1);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "points outside the contexts"));
+	assert_non_null(wlt_field(m, "smb2.lease.lease_key", 0));
+	assert_null(wlt_field(m, "smb2.tag", 1));
+	m = wlt_find(&t, "smb2", "CREATE request", 2);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "next offset 4"));
+	assert_null(wlt_field(m, "smb2.tag", 1));
+	m = wlt_find(&t, "smb2", "CREATE request", 3);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "more than 32 create contexts"));
+	assert_non_null(wlt_field(m, "smb2.tag", 31));
+	assert_null(wlt_field(m, "smb2.tag", 32));
+	m = wlt_find(&t, "smb2", "OPLOCK_BREAK response", 0);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "lease break notification"));
+	assert_null(wlt_field(m, "smb2.lease.lease_key", 0));
+	wlt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1658,6 +1939,10 @@ int main(void)
 		cmocka_unit_test(test_pending_table_grows),
 		cmocka_unit_test(test_smb1_primary_domain),
 		cmocka_unit_test(test_smb1_negotiate_spnego),
+		cmocka_unit_test(test_lease_fields),
+		cmocka_unit_test(test_aapl_and_all_info_fields),
+		cmocka_unit_test(test_write_qfid_secinfo_fields),
+		cmocka_unit_test(test_hostile_contexts_verbose),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,8 @@
  * from the first byte, then the same bytes as the server's answer, and as a
  * NetBIOS datagram on udp 138. One engine (the shared feeder's) serves every
  * input: each is a new connection from a new client port, reset at its end
- * so the dissector's close runs. */
+ * so the dissector's close runs. Verbose, so that the -v detail (create
+ * contexts, leases, info classes) is read too. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,7 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct wl_limits lim;
 	wl_limits_default(&lim);
 	lim.max_flows = 16;
-	struct feed *f = feed_get(NULL, &lim);
+	static const struct wl_opts opts = { .verbose = 1 };
+	struct feed *f = feed_get(&opts, &lim);
 	cport = (uint16_t)(cport % 10000 + 1);
 	feed_tcp_open(f, (uint16_t)(cport + 40000), 445);
 	feed_tcp_seg(f, 0, FEED_PSH | FEED_ACK, p, cut);
