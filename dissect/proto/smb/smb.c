@@ -2549,7 +2549,11 @@ static void v_session_setup(struct smb2 *x)
 		return;
 	f_bits(x->m, fl, ses_bits);
 	f_olb(x, off, len);
-	f_blob(x, "smb2.security_blob", off, len);
+	static const uint8_t none[1];
+	if (len)
+		f_blob(x, "smb2.security_blob", off, len);
+	else   /* tshark shows the answer's empty blob (a last leg, a failed login) */
+		wl_f_bytes(x->m, "smb2.security_blob", none, 0);
 }
 
 static void v_tree_connect(struct smb2 *x)
