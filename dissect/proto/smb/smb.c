@@ -736,7 +736,26 @@ static const struct wl_field_info smb_fields[] = {
 	{ "smb2.getsetinfo_additional_secinfo.sacl", WL_FT_BOOL, "SACL" },
 	{ "smb2.getsetinfo_additional_secinfo.scope", WL_FT_BOOL, "Scope" },
 	{ "smb2.getsetinfo_additionals", WL_FT_HEX, "Additional Info (security)" },
+	{ "smb2.ioctl.network_interfaces.capabilities", WL_FT_HEX, "Interface Capabilities" },
+	{ "smb2.ioctl.network_interfaces.capabilities.rdma", WL_FT_BOOL, "RDMA" },
+	{ "smb2.ioctl.network_interfaces.capabilities.rss", WL_FT_BOOL, "RSS" },
+	{ "smb2.ioctl.network_interfaces.index", WL_FT_UINT, "Interface Index" },
+	{ "smb2.ioctl.network_interfaces.link_speed", WL_FT_UINT, "Link Speed" },
+	{ "smb2.ioctl.network_interfaces.next_offset", WL_FT_HEX, "Next Offset" },
+	{ "smb2.ioctl.network_interfaces.rss_queue_count", WL_FT_UINT, "RSS Queue Count" },
 	{ "smb2.is_directory", WL_FT_UINT, "Is Directory" },
+	{ "smb2.negotiate_context.comp_alg_count", WL_FT_UINT, "CompressionAlgorithmCount" },
+	{ "smb2.negotiate_context.comp_alg_flags", WL_FT_HEX, "Flags" },
+	{ "smb2.negotiate_context.comp_alg_flags.chained", WL_FT_BOOL, "Chained" },
+	{ "smb2.negotiate_context.comp_alg_flags.reserved", WL_FT_HEX, "Reserved" },
+	{ "smb2.negotiate_context.comp_alg_id", WL_FT_HEX, "Compression Algorithm Id" },
+	{ "smb2.negotiate_context.posix_reserved", WL_FT_BYTES, "POSIX Reserved" },
+	{ "smb2.windows.sockaddr.family", WL_FT_UINT, "Socket Family" },
+	{ "smb2.windows.sockaddr.in.addr", WL_FT_IPV4, "Socket Address" },
+	{ "smb2.windows.sockaddr.in6.addr", WL_FT_IPV6, "Socket Address" },
+	{ "smb2.windows.sockaddr.in6.flow_info", WL_FT_HEX, "Flow Info" },
+	{ "smb2.windows.sockaddr.in6.scope_id", WL_FT_UINT, "Scope Id" },
+	{ "smb2.windows.sockaddr.port", WL_FT_UINT, "Socket Port" },
 	{ "smb2.mode.file_delete_on_close", WL_FT_HEX, "FILE_DELETE_ON_CLOSE" },
 	{ "smb2.mode.file_no_intermediate_buffering", WL_FT_HEX, "FILE_NO_INTERMEDIATE_BUFFERING" },
 	{ "smb2.mode.file_sequential_only", WL_FT_HEX, "FILE_SEQUENTIAL_ONLY" },
@@ -2516,6 +2535,20 @@ static void v_context(struct smb2 *x, uint16_t type, struct wl_cur d, size_t len
 		if (wl_ok(&d))
 			wl_f_uint(x->m, type == 2 ? "smb2.negotiate_context.cipher_count" :
 				  "smb2.negotiate_context.signing_alg_count", n);
+	} else if (type == 3) {   /* compression capabilities (§2.2.3.1.3) */
+		uint16_t n = wl_le16(&d);
+		wl_skip(&d, 2);
+		uint32_t fl = wl_le32(&d);
+		if (!wl_ok(&d))
+			return;
+		wl_f_uint(x->m, "smb2.negotiate_context.comp_alg_count", n);
+		wl_f_hex(x->m, "smb2.negotiate_context.comp_alg_flags", fl);
+		wl_f_bool(x->m, "smb2.negotiate_context.comp_alg_flags.chained", fl & 1);
+		wl_f_hex(x->m, "smb2.negotiate_context.comp_alg_flags.reserved", fl >> 1);
+		for (unsigned k = 0; k < n && wl_left(&d) >= 2; k++)
+			wl_f_hex(x->m, "smb2.negotiate_context.comp_alg_id", wl_le16(&d));
+	} else if (type == 0x100 && len) {   /* SMB2_POSIX_EXTENSIONS: tshark shows its data as reserved */
+		wl_f_bytes(x->m, "smb2.negotiate_context.posix_reserved", wl_bytes(&d, len), len);
 	} else if (type == 5) {
 		char name[SMB_NAME];
 		wl_utf16_text(d, name, sizeof name, 0);
@@ -2967,6 +3000,66 @@ static void v_resume_key(struct smb2 *x, struct wl_cur out)
 	wl_f_bytes(x->m, "smb2.reserved", len, 4);
 }
 
+/* One SOCKADDR_STORAGE of a network interface (IPv4 or IPv6; the port in
+ * network order, as Windows keeps it). */
+static void v_sockaddr(struct smb2 *x, struct wl_cur a)
+{
+	uint16_t family = wl_le16(&a), port = wl_be16(&a);
+	if (!wl_ok(&a))
+		return;
+	wl_f_uint(x->m, "smb2.windows.sockaddr.family", family);
+	wl_f_uint(x->m, "smb2.windows.sockaddr.port", port);
+	if (family == 2) {
+		const uint8_t *ip = wl_bytes(&a, 4);
+		if (ip)
+			wl_f_ipv4(x->m, "smb2.windows.sockaddr.in.addr", ip);
+	} else if (family == 23) {
+		uint32_t flow = wl_le32(&a);
+		const uint8_t *ip = wl_bytes(&a, 16);
+		uint32_t scope = wl_le32(&a);
+		if (!wl_ok(&a))
+			return;
+		wl_f_hex(x->m, "smb2.windows.sockaddr.in6.flow_info", flow);
+		wl_f_ipv6(x->m, "smb2.windows.sockaddr.in6.addr", ip);
+		wl_f_uint(x->m, "smb2.windows.sockaddr.in6.scope_id", scope);
+	}
+}
+
+/* FSCTL_QUERY_NETWORK_INTERFACE_INFO's answer ([MS-SMB2] §2.2.32.5): a list
+ * of 152-byte NETWORK_INTERFACE_INFO, each naming the next by offset. */
+static void v_net_interfaces(struct smb2 *x, struct wl_cur out)
+{
+	size_t at = 0, have = wl_left(&out);
+	for (unsigned i = 0; i < 64; i++) {
+		struct wl_cur e = wl_at(&out, at, have - at);
+		uint32_t next = wl_le32(&e), idx = wl_le32(&e), caps = wl_le32(&e), rss = wl_le32(&e);
+		uint64_t speed = wl_le64(&e);
+		struct wl_cur addr = wl_sub(&e, 128);
+		if (!wl_ok(&e)) {
+			wl_note(x->m, WL_WARN, "malformed: network interface %u cut short", i);
+			return;
+		}
+		wl_f_hex(x->m, "smb2.ioctl.network_interfaces.next_offset", next);
+		wl_f_uint(x->m, "smb2.ioctl.network_interfaces.index", idx);
+		wl_f_hex(x->m, "smb2.ioctl.network_interfaces.capabilities", caps);
+		wl_f_bool(x->m, "smb2.ioctl.network_interfaces.capabilities.rdma", (caps & 2) != 0);
+		wl_f_bool(x->m, "smb2.ioctl.network_interfaces.capabilities.rss", caps & 1);
+		wl_f_uint(x->m, "smb2.ioctl.network_interfaces.rss_queue_count", rss);
+		wl_f_uint(x->m, "smb2.ioctl.network_interfaces.link_speed", speed);
+		v_sockaddr(x, addr);
+		if (!next)
+			return;
+		/* an entry's offset moves on by a whole entry at least: no loop */
+		if (next < 152 || next > have - at) {
+			wl_note(x->m, WL_WARN, "malformed: network interface %u's next offset %u points "
+				"outside the list", i, next);
+			return;
+		}
+		at += next;
+	}
+	wl_note(x->m, WL_WARN, "more than 64 network interfaces: the rest is not read");
+}
+
 static void v_ioctl(struct smb2 *x)
 {
 	struct wl_cur b = x->body;
@@ -3001,6 +3094,8 @@ static void v_ioctl(struct smb2 *x)
 	size_t have = wl_left(&x->msg);
 	if (x->resp && ctl == 0x00140078 && out_off >= 64 && out_off <= have && out_len <= have - out_off)
 		v_resume_key(x, wl_at(&x->msg, out_off, out_len));
+	if (x->resp && ctl == 0x001401fc && out_off >= 64 && out_off <= have && out_len <= have - out_off)
+		v_net_interfaces(x, wl_at(&x->msg, out_off, out_len));
 }
 
 /* The reserved bytes after the structure size of LOGOFF, TREE_DISCONNECT,
