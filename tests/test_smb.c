@@ -1907,6 +1907,86 @@ static void test_hostile_contexts_verbose(void **state)
 	wlt_free(&t);
 }
 
+/* corpus wireshark-smb-on-windows10.pcap frame 104: FSCTL_QUERY_NETWORK_INTERFACE_INFO's
+ * answer, an IPv4 and an IPv6 interface */
+static const char net_ifaces_104[] =
+	"000001a0fe534d4240000100000000000b00010019000000000000000500000000000000fffe0000010000001500"
+	"000000740000cfa0115065d0fd04fd7ce48e591d390d31000000fc011400ffffffffffffffffffffffffffffffff"
+	"7000000000000000700000003001000000000000000000009800000004000000010000000000000000ca9a3b0000"
+	"000002000000c0a8c785000000000000000000000000000000000000000000000000000000000000000000000000"
+	"00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	"00000000000000000000000000000000000000000000000000000000000000000000000000000000000004000000"
+	"010000000000000000ca9a3b000000001700000000000000fe8000000000000065b53a9792d19199000000000000"
+	"00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	"00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	"000000000000";
+/* corpus smb2-zero-byte-error-ioctl.pcapng frame 20: a 3.1.1 NEGOTIATE request with a
+ * compression context */
+static const char negotiate_comp_20[] =
+	"000000e8fe534d4240000000000000000000000000000000000000000100000000000000fffe0000000000000000"
+	"0000000000000000000000000000000000000000000024000500010000007f000000443e46c63a9e53ae8721ec63"
+	"4626c89270000000040000000202100200030203110300000100260000000000010020000100c0140faa4721b350"
+	"91c869753c253f38ba104ec4a51c36faec0f3a620df6b1b900000200040000000000010001000000000003000a00"
+	"000000000100000000000000000000000000000005001800000000003100390032002e003100360038002e003200"
+	"2e0036003900";
+
+/* Network interfaces and the compression context (-v) as tshark 4.0 shows
+ * them; then the list made hostile: an entry's next offset 0 ends it, one
+ * below an entry's size (which could loop) or past the end is noted. */
+static void test_net_interfaces_and_compression(void **state)
+{
+	(void)state;
+	struct wlt t;
+	static char hex[sizeof net_ifaces_104];
+	init_verbose(&t);
+	send_hex(&t, WL_S2C, net_ifaces_104);
+	send_hex(&t, WL_C2S, negotiate_comp_20);
+	/* the first entry's next offset (payload byte 116) as 0, then 8 */
+	static const char *const next[] = { "00000000", "08000000" };
+	for (int i = 0; i < 2; i++) {
+		memcpy(hex, net_ifaces_104, sizeof hex);
+		memcpy(hex + 2 * 116, next[i], 8);
+		send_hex(&t, WL_S2C, hex);
+	}
+	/* the second entry's next offset 152: the third is not there */
+	memcpy(hex, net_ifaces_104, sizeof hex);
+	memcpy(hex + 2 * (116 + 152), "98000000", 8);
+	send_hex(&t, WL_S2C, hex);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "IOCTL response", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.ioctl.network_interfaces.next_offset", 0), "0x98");
+	assert_string_equal(wlt_field(m, "smb2.ioctl.network_interfaces.next_offset", 1), "0x0");
+	assert_string_equal(wlt_field(m, "smb2.ioctl.network_interfaces.index", 0), "4");
+	assert_string_equal(wlt_field(m, "smb2.ioctl.network_interfaces.capabilities", 0), "0x1");
+	assert_string_equal(wlt_field(m, "smb2.ioctl.network_interfaces.capabilities.rss", 0), "1");
+	assert_string_equal(wlt_field(m, "smb2.ioctl.network_interfaces.capabilities.rdma", 0), "0");
+	assert_string_equal(wlt_field(m, "smb2.ioctl.network_interfaces.link_speed", 0), "1000000000");
+	assert_string_equal(wlt_field(m, "smb2.windows.sockaddr.family", 0), "2");
+	assert_string_equal(wlt_field(m, "smb2.windows.sockaddr.in.addr", 0), "192.168.199.133");
+	assert_string_equal(wlt_field(m, "smb2.windows.sockaddr.family", 1), "23");
+	assert_string_equal(wlt_field(m, "smb2.windows.sockaddr.in6.addr", 0), "fe80::65b5:3a97:92d1:9199");
+	assert_string_equal(wlt_field(m, "smb2.windows.sockaddr.in6.scope_id", 0), "0");
+	m = wlt_find(&t, "smb2", "NEGOTIATE request", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.negotiate_context.comp_alg_count", 0), "1");
+	assert_string_equal(wlt_field(m, "smb2.negotiate_context.comp_alg_flags", 0), "0x0");
+	assert_string_equal(wlt_field(m, "smb2.negotiate_context.comp_alg_flags.chained", 0), "0");
+	assert_string_equal(wlt_field(m, "smb2.negotiate_context.comp_alg_id", 0), "0x0");
+	m = wlt_find(&t, "smb2", "IOCTL response", 1);
+	assert_non_null(m);
+	assert_null(wlt_field(m, "smb2.ioctl.network_interfaces.next_offset", 1));
+	m = wlt_find(&t, "smb2", "IOCTL response", 2);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "next offset 8 points outside"));
+	assert_null(wlt_field(m, "smb2.ioctl.network_interfaces.next_offset", 1));
+	m = wlt_find(&t, "smb2", "IOCTL response", 3);
+	assert_non_null(m);
+	assert_true(wlt_note(m, "network interface 2 cut short"));
+	assert_string_equal(wlt_field(m, "smb2.ioctl.network_interfaces.next_offset", 1), "0x98");
+	wlt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1943,6 +2023,7 @@ int main(void)
 		cmocka_unit_test(test_aapl_and_all_info_fields),
 		cmocka_unit_test(test_write_qfid_secinfo_fields),
 		cmocka_unit_test(test_hostile_contexts_verbose),
+		cmocka_unit_test(test_net_interfaces_and_compression),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
