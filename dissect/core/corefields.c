@@ -18,7 +18,6 @@ const struct wl_field_info wl_core_fields[] = {
 	{ "arp.src.hw_mac", WL_FT_STR, "Sender MAC address" },
 	{ "arp.src.proto_ipv4", WL_FT_IPV4, "Sender IP address" },
 	{ "data.len", WL_FT_UINT, "Length" },
-	{ "frame.interface_id", WL_FT_UINT, "Interface id" },
 	{ "icmp.code", WL_FT_UINT, "Code" },
 	{ "icmp.ident", WL_FT_UINT, "Identifier (BE)" },
 	{ "icmp.seq", WL_FT_UINT, "Sequence Number (BE)" },
@@ -61,6 +60,8 @@ const struct wl_field_info wl_core_fields_verbose[] = {
 	 * protocol or ethertype */
 	{ "eth.type", WL_FT_HEX, "Type" },
 	{ "data.data", WL_FT_BYTES, "Data" },
+	/* without -v where its section has several interfaces */
+	{ "frame.interface_id", WL_FT_UINT, "Interface id" },
 	{ "ip.frag_offset", WL_FT_UINT, "Fragment Offset" },
 	{ "ip.proto", WL_FT_UINT, "Protocol" },
 	{ "ipv6.nxt", WL_FT_UINT, "Next Header" },
