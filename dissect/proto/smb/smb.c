@@ -806,17 +806,6 @@ static void line_add(struct line *l, const char *fmt, ...)
 		l->n += (size_t)k < sizeof l->s - l->n ? (size_t)k : sizeof l->s - l->n - 1;
 }
 
-/* One bit of a flags word, as its own boolean field (tshark's bitmask items). */
-struct smb_bit {
-	uint32_t mask;
-	const char *name;
-};
-
-static void f_bits(struct wl_msg *m, uint32_t v, const struct smb_bit *b)
-{
-	for (; b->name; b++)
-		wl_f_bool(m, b->name, (v & b->mask) != 0);
-}
 
 /* The same without the bits of mask skip (emitted already by default). */
 static void f_bits_but(struct wl_msg *m, uint32_t v, const struct smb_bit *b, uint32_t skip)
@@ -2449,7 +2438,7 @@ static void f_olb(struct smb2 *x, uint32_t off, uint32_t len)
 static void f_attrs(struct smb2 *x, uint32_t a)
 {
 	wl_f_hex(x->m, "smb2.file_attribute", a);
-	f_bits(x->m, a, attr_bits);
+	smb_f_bits(x->m, a, attr_bits);
 }
 
 /* The buffer a (offset, length) pair names, as bytes, if it lies inside. */
@@ -2585,7 +2574,7 @@ static void v_session_setup(struct smb2 *x)
 	uint16_t fl = wl_le16(&b), off = wl_le16(&b), len = wl_le16(&b);
 	if (!wl_ok(&b))
 		return;
-	f_bits(x->m, fl, ses_bits);
+	smb_f_bits(x->m, fl, ses_bits);
 	f_olb(x, off, len);
 	static const uint8_t none[1];
 	if (len)
@@ -2603,7 +2592,7 @@ static void v_tree_connect(struct smb2 *x)
 		if (!wl_ok(&b))
 			return;
 		wl_f_hex(x->m, "smb2.tc.flags", fl);
-		f_bits(x->m, fl, tc_bits);
+		smb_f_bits(x->m, fl, tc_bits);
 		wl_f_hex(x->m, "smb2.tc.reserved", 0);
 		f_olb(x, off, len);
 		return;
@@ -2614,10 +2603,10 @@ static void v_tree_connect(struct smb2 *x)
 	if (!wl_ok(&b))
 		return;
 	wl_f_bytes(x->m, "smb2.reserved", res, 1);
-	f_bits(x->m, fl, share_flag_bits);
+	smb_f_bits(x->m, fl, share_flag_bits);
 	wl_f_hex(x->m, "smb2.share.caching", fl & 0x30);   /* tshark: masked, not shifted */
 	wl_f_hex(x->m, "smb2.share_caps", caps);
-	f_bits(x->m, caps, share_cap_bits);
+	smb_f_bits(x->m, caps, share_cap_bits);
 	(void)access;   /* do_tree_connect has it */
 }
 
@@ -2719,7 +2708,7 @@ static void v_read(struct smb2 *x)
 			return;
 		wl_f_hex(x->m, "smb2.read_padding", pad);
 		wl_f_hex(x->m, "smb2.read_flags", fl);
-		f_bits(x->m, fl, read_bits);
+		smb_f_bits(x->m, fl, read_bits);
 		wl_f_uint(x->m, "smb2.min_count", minc);
 		wl_f_hex(x->m, "smb2.channel", chan);
 		wl_f_uint(x->m, "smb2.remaining_bytes", rem);
@@ -2761,7 +2750,7 @@ static void v_write(struct smb2 *x)
 		wl_f_hex(x->m, "smb2.channel", chan);
 		wl_f_uint(x->m, "smb2.remaining_bytes", rem);
 		wl_f_hex(x->m, "smb2.write.flags", fl);
-		f_bits(x->m, fl, write_bits);
+		smb_f_bits(x->m, fl, write_bits);
 		f_olb(x, coff, clen);
 		return;
 	}
@@ -2825,7 +2814,7 @@ static void v_query_directory(struct smb2 *x)
 		if (!wl_ok(&b))
 			return;
 		wl_f_hex(x->m, "smb2.find.flags", fl);
-		f_bits(x->m, fl, find_bits);
+		smb_f_bits(x->m, fl, find_bits);
 		wl_f_hex(x->m, "smb2.file_index", idx);
 		wl_f_uint(x->m, "smb2.output_buffer_len", out);
 		f_olb(x, off, len);
@@ -2872,7 +2861,7 @@ static void f_additional(struct smb2 *x, uint8_t itype, uint32_t add)
 		return;
 	}
 	wl_f_hex(x->m, "smb2.getsetinfo_additionals", add);
-	f_bits(x->m, add, secinfo_bits);
+	smb_f_bits(x->m, add, secinfo_bits);
 }
 
 /* SET_INFO (§2.2.39, §2.2.40); the file id: do_fid_request. Of the

@@ -18,32 +18,27 @@ static void f_guid(struct wl_msg *m, const char *name, const uint8_t *g)
 	wl_f_cstr(m, name, s);
 }
 
-struct ctx_bit {
-	uint64_t mask;
-	const char *name;
-};
-
-static void f_bits64(struct wl_msg *m, uint64_t v, const struct ctx_bit *b)
+void smb_f_bits(struct wl_msg *m, uint64_t v, const struct smb_bit *b)
 {
 	for (; b->name; b++)
 		wl_f_bool(m, b->name, (v & b->mask) != 0);
 }
 
-static const struct ctx_bit lease_state_bits[] = {
+static const struct smb_bit lease_state_bits[] = {
 	{ 1, "smb2.lease.lease_state.read_caching" }, { 2, "smb2.lease.lease_state.handle_caching" },
 	{ 4, "smb2.lease.lease_state.write_caching" }, { 0, NULL },
 };
 /* tshark files the flags' bits under lease_state too */
-static const struct ctx_bit lease_flag_bits[] = {
+static const struct smb_bit lease_flag_bits[] = {
 	{ 1, "smb2.lease.lease_state.break_ack_required" },
 	{ 2, "smb2.lease.lease_state.break_in_progress" },
 	{ 4, "smb2.lease.lease_state.parent_lease_key_set" }, { 0, NULL },
 };
-static const struct ctx_bit aapl_query_bits[] = {
+static const struct smb_bit aapl_query_bits[] = {
 	{ 1, "smb2.aapl.bitmask.server_caps" }, { 2, "smb2.aapl.bitmask.volume_caps" },
 	{ 4, "smb2.aapl.bitmask.model_info" }, { 0, NULL },
 };
-static const struct ctx_bit aapl_caps_bits[] = {
+static const struct smb_bit aapl_caps_bits[] = {
 	{ 1, "smb2.aapl.caps.supports_read_dir_addr" }, { 2, "smb2.aapl.caps.supports_osx_copyfile" },
 	{ 4, "smb2.aapl.caps.unix_based" }, { 8, "smb2.aapl.supports_nfs_ace" }, { 0, NULL },
 };
@@ -51,13 +46,13 @@ static const struct ctx_bit aapl_caps_bits[] = {
 static void f_lease_state(struct wl_msg *m, uint32_t st)
 {
 	wl_f_hex(m, "smb2.lease.lease_state", st);
-	f_bits64(m, st, lease_state_bits);
+	smb_f_bits(m, st, lease_state_bits);
 }
 
 static void f_lease_flags(struct wl_msg *m, uint32_t fl)
 {
 	wl_f_hex(m, "smb2.lease.lease_flags", fl);
-	f_bits64(m, fl, lease_flag_bits);
+	smb_f_bits(m, fl, lease_flag_bits);
 }
 
 /* SMB2_CREATE_REQUEST_LEASE(_V2) and its response (§2.2.13.2.8, .10;
@@ -100,9 +95,9 @@ static void aapl_request(struct wl_msg *m, struct wl_cur d)
 	if (!wl_ok(&d))
 		return;
 	wl_f_hex(m, "smb2.aapl.query_bitmask", query);
-	f_bits64(m, query, aapl_query_bits);
+	smb_f_bits(m, query, aapl_query_bits);
 	wl_f_hex(m, "smb2.aapl.caps", caps);
-	f_bits64(m, caps, aapl_caps_bits);
+	smb_f_bits(m, caps, aapl_caps_bits);
 }
 
 /* One element's data by its tag. */

@@ -17,6 +17,14 @@
 /* A GUID as Windows writes it (the first three groups little-endian). */
 void smb2_guid_str(const uint8_t *g, char *out, size_t cap);
 
+/* One bit of a flags word, as its own boolean field (tshark's bitmask
+ * items); a table of them ends with a NULL name. */
+struct smb_bit {
+	uint64_t mask;
+	const char *name;
+};
+void smb_f_bits(struct wl_msg *m, uint64_t v, const struct smb_bit *b);
+
 /* The -v fields of a chain of create contexts, all being the chain's bytes
  * (a request's or a response's, resp says which). Stops at the first element
  * that does not fit; the default path (smb.c) notes why. */
