@@ -294,8 +294,11 @@ static void filter_set(struct lp *p, struct wl_cur v, struct sb *s, unsigned dep
 	if (p->verbose) {
 		struct wl_cur scan = v;
 		unsigned n = 0;
-		struct wl_ber h;
-		while (wl_left(&scan) && (wl_ber_tlv(&scan, &h), wl_ok(&scan))) {
+		while (wl_left(&scan)) {
+			struct wl_ber h;
+			wl_ber_tlv(&scan, &h);
+			if (!wl_ok(&scan))
+				break;  /* the walk below says it is malformed */
 			wl_f_uint(p->m, is_or ? "ldap.or_item" : "ldap.and_item", h.tag);
 			n++;
 		}

@@ -673,6 +673,16 @@ static int ext_shown_as_data(uint16_t t)
 	return 1;
 }
 
+/* An extension's bytes as they are (a copy of its cursor: the dissector
+ * that decodes it reads them again). */
+static void ext_data(struct wl_msg *m, struct wl_cur v)
+{
+	size_t n = wl_left(&v);
+	const uint8_t *p = wl_bytes(&v, n);
+	if (p)
+		wl_f_bytes(m, "tls.handshake.extension.data", p, n);
+}
+
 static void extensions(struct wl_msg *m, struct hello *h, struct wl_cur *b)
 {
 	if (!wl_left(b))
@@ -690,8 +700,8 @@ static void extensions(struct wl_msg *m, struct hello *h, struct wl_cur *b)
 		wl_f_uint(m, "tls.handshake.extension.len", n);
 		if (h->ja3)
 			ja3_add(h->ja3->exts, sizeof h->ja3->exts, t);
-		if (h->verbose && ext_shown_as_data(t) && wl_ok(&v))
-			wl_f_bytes(m, "tls.handshake.extension.data", v.p, wl_left(&v));
+		if (h->verbose && ext_shown_as_data(t))
+			ext_data(m, v);
 		if (is_grease(t)) {
 			h->grease++;
 			continue;
@@ -1982,8 +1992,10 @@ static void rec_opaque(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir, st
 	int alert = opaque_alert_size(s, r);
 	struct wl_msg *m = wl_msg_new(ctx, "tls", mt, dir);
 	rec_fields(m, r);
-	if (r->type == CT_APPDATA && wl_opts(ctx)->verbose)  /* as tshark, the ciphertext */
-		wl_f_bytes(m, "tls.app_data", body.p, wl_left(&body));
+	size_t n = wl_left(&body);
+	const uint8_t *cipher = wl_bytes(&body, n);
+	if (cipher && r->type == CT_APPDATA && wl_opts(ctx)->verbose)  /* as tshark, the ciphertext */
+		wl_f_bytes(m, "tls.app_data", cipher, n);
 	if (alert) {
 		wl_f_cstr(m, "wl.tls.inferred", "alert");
 		wl_msg_text(m, "Encrypted Alert (inferred), %u bytes", r->len);
