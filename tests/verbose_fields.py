@@ -51,6 +51,12 @@ def main():
     for cap in caps:
         for name in sorted(json_names(wirelab, cap, ["-v"]) - json_names(wirelab, cap, [])):
             first.setdefault(name, cap)
+    if os.environ.get("WIRELAB_VERBOSE_NAMES_CHECK", "1") == "0":
+        # A sanitizer build (the second CI stage): the reads above ran every
+        # capture with and without -v under the sanitizers; the per-name runs
+        # below check logic, the same whatever the compiler, in the gcc stage.
+        print("%d -v-only field names on %d captures; per-name check skipped" % (len(first), len(caps)))
+        return 0 if first else 1
     bad = []
     for name, cap in sorted(first.items()):
         plain = fields_out(wirelab, cap, name, [])
