@@ -19,9 +19,20 @@ the rules of <corpus>/reference/DECODE-AS. Extra wirelab options with --wirelab-
 Output: a table per protocol, then (with -v) the names tshark has and wirelab lacks, and the
 first disagreements per name. --json FILE writes the figures for a test to assert on.
 --min-coverage P / --min-agreement P make the exit status 1 when a protocol falls short.
+
+--known DIR (the ctest fields_vs_tshark: tests/tshark_known): every disagreement, frame by
+frame, must be documented by a rule of DIR/*.known, a line
+    CAPTURE FRAMES FIELD VERDICT why
+CAPTURE a file name (a glob), FRAMES * or a list like 3,10-12, FIELD a name (a glob),
+VERDICT extra (only wirelab has it), missing (only tshark), differ, or *; `why` names the
+cause and its evidence (a test, a Wireshark source file). The exit status is 1 for a
+disagreement no rule documents, and for a rule that documents nothing on the captures
+read (it agrees now: drop it).
 """
 import argparse
 import collections
+import concurrent.futures
+import fnmatch
 import importlib.machinery
 import importlib.util
 import json
@@ -253,6 +264,82 @@ def real_norm(v):
         return ("s", str(v))
 
 
+class Known:
+    """The documented disagreements: the rules of DIR/*.known."""
+
+    def __init__(self, folder):
+        self.rules = []
+        for path in sorted(glob_known(folder)):
+            for num, line in enumerate(open(path, encoding="utf-8"), 1):
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                parts = line.split(None, 4)
+                if len(parts) < 5 or parts[3] not in ("extra", "missing", "differ", "*"):
+                    sys.exit("%s:%d: want CAPTURE FRAMES FIELD VERDICT why" % (path, num))
+                cap, frames, field, verdict, why = parts
+                self.rules.append({"where": "%s:%d" % (os.path.basename(path), num), "cap": cap,
+                                   "frames": parse_frames(frames), "field": field,
+                                   "verdict": verdict, "why": why, "used": 0})
+
+    def why(self, cap, frame, name, verdict):
+        for r in self.rules:
+            if fnmatch.fnmatchcase(cap, r["cap"]) and fnmatch.fnmatchcase(name, r["field"]) \
+               and r["verdict"] in ("*", verdict) and (r["frames"] is None or frame in r["frames"]):
+                r["used"] += 1
+                return r
+        return None
+
+    def unused(self, caps_read):
+        return [r for r in self.rules if not r["used"]
+                and any(fnmatch.fnmatchcase(c, r["cap"]) for c in caps_read)]
+
+
+def glob_known(folder):
+    return [os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".known")]
+
+
+def parse_frames(text):
+    if text == "*":
+        return None
+    frames = set()
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        frames.update(range(int(lo), int(hi or lo) + 1))
+    return frames
+
+
+def compare_capture(pcap, wirelab, extra, types):
+    """What one capture gives: tshark's names by row, wirelab's names, and a verdict for every
+    (frame, name) either tool has."""
+    rules, keylog = rules_for(pcap)
+    ts_names, empty = pdml_names(pcap, rules, keylog, types)
+    wl = wirelab_frames(wirelab, pcap, keylog, extra)
+    names = {n for fr in wl.values() for n in fr}
+    known = {n for n in names if n in types}
+    ts = tshark_frames(pcap, rules, keylog, known)
+    verdicts = []
+    for fr in sorted(set(wl) | set(ts)):
+        for n in sorted(known):
+            a = visible(wl.get(fr, {}).get(n), types.get(n))
+            b = ts.get(fr, {}).get(n)
+            if a is None and b is None:
+                continue
+            if b is None and (fr, n) in empty and all(v == "" for v in a):
+                b = [""] * len(a)   # an empty value: PDML shows it, -T fields cannot
+            if a is None:
+                verdict = "missing"
+            elif b is None:
+                verdict = "extra"
+            else:
+                cmp = real_norm if types.get(n) in REAL_TYPES else norm
+                ca = collections.Counter(cmp(v) for v in a)
+                cb = collections.Counter(cmp(v) for v in b)
+                verdict = "equal" if ca == cb else "differ"
+            verdicts.append((fr, n, verdict, a, b))
+    return ts_names, names, verdicts
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("wirelab")
@@ -263,6 +350,8 @@ def main():
     ap.add_argument("--json", help="write the figures as JSON to this file")
     ap.add_argument("--min-coverage", type=float)
     ap.add_argument("--min-agreement", type=float)
+    ap.add_argument("--known", help="a folder of .known rules: fail on any disagreement they do not document")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
     global FC
     fc = FC = load_fieldcheck()
@@ -274,41 +363,29 @@ def main():
     tally = collections.defaultdict(collections.Counter)   # name -> equal/extra/missing/differ
     samples = collections.defaultdict(list)    # name -> first disagreements
     unknown = collections.Counter()            # wirelab names tshark does not know
-    for pcap in captures(args.paths):
-        rules, keylog = rules_for(pcap)
-        ts_names, empty = pdml_names(pcap, rules, keylog, types)
-        for row, ns in ts_names.items():
-            shown[row] |= ns
-        wl = wirelab_frames(args.wirelab, pcap, keylog, args.wirelab_arg)
-        names = {n for fr in wl.values() for n in fr}
-        for n in names:
-            if n in types:
-                emitted[row_of(n)].add(n)
-            elif not n.startswith("wl."):
-                unknown[n] += 1
-        known = {n for n in names if n in types}
-        ts = tshark_frames(pcap, rules, keylog, known)
-        for fr in sorted(set(wl) | set(ts)):
-            for n in known:
-                a = visible(wl.get(fr, {}).get(n), types.get(n))
-                b = ts.get(fr, {}).get(n)
-                if a is None and b is None:
-                    continue
-                if b is None and (fr, n) in empty and all(v == "" for v in a):
-                    b = [""] * len(a)   # an empty value: PDML shows it, -T fields cannot
-                if a is None:
-                    verdict = "missing"
-                elif b is None:
-                    verdict = "extra"
-                else:
-                    cmp = real_norm if types.get(n) in REAL_TYPES else norm
-                    ca = collections.Counter(cmp(v) for v in a)
-                    cb = collections.Counter(cmp(v) for v in b)
-                    verdict = "equal" if ca == cb else "differ"
+    known_rules = Known(args.known) if args.known else None
+    undocumented = []
+    caps = list(captures(args.paths))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = pool.map(lambda p: compare_capture(p, args.wirelab, args.wirelab_arg, types), caps)
+        for pcap, (ts_names, names, verdicts) in zip(caps, results):
+            for row, ns in ts_names.items():
+                shown[row] |= ns
+            for n in names:
+                if n in types:
+                    emitted[row_of(n)].add(n)
+                elif not n.startswith("wl."):
+                    unknown[n] += 1
+            cap = os.path.basename(pcap)
+            for fr, n, verdict, a, b in verdicts:
                 tally[n][verdict] += 1
-                if verdict != "equal" and len(samples[n]) < 3:
-                    samples[n].append("%s frame %d: wirelab %s tshark %s" %
-                                      (os.path.basename(pcap), fr, a, b))
+                if verdict == "equal":
+                    continue
+                if len(samples[n]) < 3:
+                    samples[n].append("%s frame %d: wirelab %s tshark %s" % (cap, fr, a, b))
+                if known_rules and not known_rules.why(cap, fr, n, verdict):
+                    undocumented.append("%s frame %d %s %s: wirelab %s tshark %s" %
+                                        (cap, fr, n, verdict, a, b))
 
     rows = sorted(set(shown) | set(emitted))
     figures = {}
@@ -353,6 +430,15 @@ def main():
         if unknown:
             print("\nnames wirelab emits that tshark does not know (not wl.*): " +
                   " ".join(sorted(unknown)))
+    if known_rules:
+        for u in undocumented:
+            print("UNDOCUMENTED " + u[:400])
+        stale = known_rules.unused({os.path.basename(c) for c in caps})
+        for r in stale:
+            print("AGREES NOW (drop the rule) %s: %s %s %s" % (r["where"], r["cap"], r["field"], r["verdict"]))
+        print("%d disagreements documented by %d rules, %d undocumented, %d rules unused" %
+              (sum(r["used"] for r in known_rules.rules), len(known_rules.rules), len(undocumented), len(stale)))
+        bad = bad or bool(undocumented) or bool(stale)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"rows": figures, "unknown": sorted(unknown)}, f, indent=1, sort_keys=True)
