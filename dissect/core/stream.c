@@ -41,7 +41,9 @@ void wl__half_free(struct wl_ctx *ctx, struct wl_half *h)
 static int buf_append(struct wl_ctx *ctx, struct wl_half *h, const uint8_t *p, uint32_t n)
 {
 	if (h->buf_len + (uint64_t)n > h->buf_cap) {
-		uint64_t cap = h->buf_cap ? h->buf_cap : 4096;
+		/* start small: most flows hold a line or a header at a time, and a
+		 * table of 100k open flows pays for every byte (issue 24's scale) */
+		uint64_t cap = h->buf_cap ? h->buf_cap : 256;
 		while (cap < h->buf_len + (uint64_t)n)
 			cap *= 2;
 		uint8_t *nb = realloc(h->buf, cap);
