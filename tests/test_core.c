@@ -1207,7 +1207,17 @@ static void test_flow_table_cap_and_idle(void **state)
 	struct wl_engine_stats st;
 	wl_engine_stats(t.e, &st);
 	assert_int_equal(st.flows_evicted, 2);
+	assert_int_equal(st.flows_full, 2);
 	assert_int_equal(st.flows, 6);
+	/* the first eviction is said on the message of the frame that made it, once */
+	unsigned said = 0;
+	for (size_t i = 0; i < t.n; i++) {
+		if (!wlt_note(&t.msgs[i], "flow table full (4 flows"))
+			continue;
+		said++;
+		assert_int_equal(t.msgs[i].frame, 5);  /* the fifth flow's datagram */
+	}
+	assert_int_equal(said, 1);
 	/* the same 5-tuple in the other direction is the same flow */
 	wlt_udp(&t, WL_S2C, CPORT + 6, 5555, "y", 1);
 	assert_int_equal(t.flows_closed, 2);

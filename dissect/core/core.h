@@ -173,6 +173,7 @@ struct wl_ctx {
 	/* carried.c: while a carrier (TLS) feeds its plaintext to an inner
 	 * dissector, the note each message made gets, and how deep carriers nest */
 	const char *carry_note, *msg_carry_note;
+	uint8_t full_note;       /* the table just filled: the next message says so, once a run */
 	const char *carrier;     /* the innermost carrier's name, while it feeds */
 	unsigned carry_depth;
 	char mask[16];

@@ -202,6 +202,7 @@ void wl_engine_free(struct wl_engine *e);
 
 struct wl_engine_stats {
 	uint64_t frames, bytes, flows, flows_evicted, buf_drops, frag_drops;
+	uint64_t flows_full;       /* of flows_evicted, those closed for a full table (--max-flows) */
 	uint64_t buf_peak;
 };
 void wl_engine_stats(const struct wl_engine *e, struct wl_engine_stats *st);

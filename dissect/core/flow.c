@@ -265,6 +265,8 @@ struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, ui
 	if (ctx->nflows >= ctx->lim.max_flows) {
 		/* full: the oldest flow makes room */
 		ctx->stats.flows_evicted++;
+		if (ctx->stats.flows_full++ == 0)
+			ctx->full_note = 1;
 		wl__flow_close(ctx, ctx->oldest, "evicted: flow table full");
 	}
 	f = calloc(1, sizeof *f);

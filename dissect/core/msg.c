@@ -198,6 +198,11 @@ void wl_msg_emit(struct wl_ctx *ctx, struct wl_msg *m)
 		wl_note(m, WL_INFO, "%s", ctx->msg_carry_note);
 		ctx->msg_carry_note = NULL;
 	}
+	if (ctx->full_note) {  /* said once; the closing line counts the rest */
+		wl_note(m, WL_WARN, "flow table full (%u flows, --max-flows): the oldest flow was closed to "
+			"make room, and each new flow from here on closes the oldest", ctx->lim.max_flows);
+		ctx->full_note = 0;
+	}
 	if (m->spans) {
 		/* the span table travels in the pool, as the rest of the message does */
 		uint32_t off = 0;

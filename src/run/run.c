@@ -34,6 +34,9 @@ static void closing_line(struct wl_renderer *r, const struct wl_view *v, const s
 	wl_render_line(r, "%llu packets, %llu messages, %llu warnings, %llu malformed",
 		       (unsigned long long)res->packets, (unsigned long long)t.msgs,
 		       (unsigned long long)t.warnings, (unsigned long long)t.errors);
+	if (res->flows_full)
+		wl_render_line(r, "%llu flows closed early: the flow table was full (%u flows; --max-flows "
+			       "raises it)", (unsigned long long)res->flows_full, (unsigned)res->max_flows);
 	if (live)
 		wl_render_line(r, "capture: %llu received, %llu dropped by the kernel, %llu dropped by "
 			       "the queue", (unsigned long long)res->cap.received,
@@ -208,6 +211,10 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		res->stopped_on_match = 1;
 	wl_pipe_finish(pipe);
 	wl_source_stats(src, &res->cap);
+	struct wl_engine_stats st;
+	wl_engine_stats(e, &st);
+	res->flows_full = st.flows_full;
+	res->max_flows = lim.max_flows;
 	closing_line(r, v, res, live || res->cap.received);
 	wl_render_totals(r, &res->totals);
 	wl_render_flush(r);

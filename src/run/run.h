@@ -44,6 +44,8 @@ struct wl_run_result {
 	char write_err[256];
 	char query_warning[160];  /* what a -z report left out ("" if nothing) */
 	int stopped_on_match;    /* v->header_pass: a frame passed, the run stopped there */
+	uint64_t flows_full;     /* flows closed to make room in a full table */
+	uint32_t max_flows;      /* the table's size */
 };
 
 /* Reads src to its end (or count, or *stop), writing to w if given, dissecting
