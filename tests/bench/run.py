@@ -48,7 +48,8 @@ def commands(wirelab, cap, skip_tshark):
         ("wirelab read -T ladder", [wirelab, "read", "-r", cap, "-T", "ladder"]),
     ]
     if shutil.which("tcpdump"):
-        c += [("tcpdump -n -r", ["tcpdump", "-n", "-r", cap]),
+        c += [(LIMIT, ["tcpdump", "-r", cap, "-w", "/dev/null"]),
+              ("tcpdump -n -r", ["tcpdump", "-n", "-r", cap]),
               ("tcpdump -vv -n -r", ["tcpdump", "-vv", "-n", "-r", cap])]
     if shutil.which("tshark") and not skip_tshark:
         c += [("tshark -n -r", ["tshark", "-n", "-r", cap]),
@@ -58,6 +59,8 @@ def commands(wirelab, cap, skip_tshark):
 
 
 GNU_TIME = "/usr/bin/time"
+# libpcap's own read loop, copying every packet: what reading the file costs (issue 24)
+LIMIT = "tcpdump -r -w /dev/null"
 
 
 def run_once(argv):
@@ -99,8 +102,9 @@ def main():
             print("run %d/%d  %-26s %7.2f s wall %7.2f s cpu %8.1f MiB  exit %d"
                   % (r + 1, a.runs, name, w, cpu, rss, rc), file=sys.stderr, flush=True)
     print("\n%s: %d packets, %.1f MB; median of %d runs each, interleaved\n" % (a.capture, npk, mb, a.runs))
-    print("| command | packets/s | MB/s | wall s | CPU s | packets/CPU-s | peak RSS MiB | vs wirelab -T json (packets/s, packets/CPU-s) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| command | packets/s | MB/s | wall s | CPU s | packets/CPU-s | peak RSS MiB | vs wirelab -T json (packets/s, packets/CPU-s) | wall / the read limit |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    limit = statistics.median(x[0] for x in res[LIMIT]) if res.get(LIMIT) else None
     ref = None
     rows = []
     for name, _ in cmds:
@@ -114,8 +118,9 @@ def main():
         rows.append((name, pps, mb / w if w else 0, w, cpu, cps, rss))
     for name, pps, mbs, w, cpu, cps, rss in rows:
         ratio = "%.2f× / %.2f×" % (pps / ref, cps / cref) if ref and cref else "-"
-        print("| `%s` | %s | %.1f | %.2f | %.2f | %s | %.1f | %s |"
-              % (name, format(int(pps), ","), mbs, w, cpu, format(int(cps), ","), rss, ratio))
+        times = "%.1f×" % (w / limit) if limit else "-"
+        print("| `%s` | %s | %.1f | %.3f | %.3f | %s | %.1f | %s | %s |"
+              % (name, format(int(pps), ","), mbs, w, cpu, format(int(cps), ","), rss, ratio, times))
 
 
 if __name__ == "__main__":
