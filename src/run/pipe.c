@@ -63,6 +63,27 @@ static uint8_t *put_str(uint8_t *d, const char *s)
 	return s ? put(d, s, strlen(s) + 1) : d;
 }
 
+/* The same, its length known (str_size's, 2 more than strlen). */
+static uint8_t *put_str_sized(uint8_t *d, const char *s, size_t size)
+{
+	*d++ = s != NULL;
+	return s ? put(d, s, size - 1) : d;
+}
+
+/* A message's src and dst are its client and server, in one order or the
+ * other (a flow's endpoints, or a packet's own): a byte says which, so the
+ * two strings travel once. EPS_OWN: src and dst follow as strings. */
+enum { EPS_OWN, EPS_C2S, EPS_S2C };
+
+static int eps_order(const struct wl_msg *m)
+{
+	if (m->src == m->client && m->dst == m->server)
+		return EPS_C2S;
+	if (m->src == m->server && m->dst == m->client)
+		return EPS_S2C;
+	return EPS_OWN;
+}
+
 static void hand_over(struct wl_pipe *p)
 {
 	pthread_mutex_lock(&p->mu);
@@ -107,17 +128,23 @@ static void pipe_msg(void *arg, const struct wl_msg *m)
 		return;
 	}
 	size_t nf = m->nfields * sizeof m->fields[0], nn = m->nnotes * sizeof m->notes[0];
-	size_t n = 1 + msg_head + str_size(m->client) + str_size(m->server) + str_size(m->src) +
-		   str_size(m->dst) + nf + nn + sizeof m->pool_used + m->pool_used;
+	size_t nc = str_size(m->client), ns = str_size(m->server);
+	int eps = eps_order(m);
+	size_t n = 1 + msg_head + nc + ns + 1 + nf + nn + sizeof m->pool_used + m->pool_used;
+	if (eps == EPS_OWN)
+		n += str_size(m->src) + str_size(m->dst);
 	uint8_t *d = reserve(p, n);
 	if (!d)
 		return;
 	*d++ = REC_MSG;
 	d = put(d, m, msg_head);
-	d = put_str(d, m->client);
-	d = put_str(d, m->server);
-	d = put_str(d, m->src);
-	d = put_str(d, m->dst);
+	d = put_str_sized(d, m->client, nc);
+	d = put_str_sized(d, m->server, ns);
+	*d++ = (uint8_t)eps;
+	if (eps == EPS_OWN) {
+		d = put_str(d, m->src);
+		d = put_str(d, m->dst);
+	}
 	d = put(d, m->fields, nf);
 	d = put(d, m->notes, nn);
 	d = put(d, &m->pool_used, sizeof m->pool_used);
@@ -170,8 +197,14 @@ static const uint8_t *replay_msg(struct wl_pipe *p, const uint8_t *d)
 	d += msg_head;
 	d = get_str(d, &m->client);
 	d = get_str(d, &m->server);
-	d = get_str(d, &m->src);
-	d = get_str(d, &m->dst);
+	int eps = *d++;
+	if (eps == EPS_OWN) {
+		d = get_str(d, &m->src);
+		d = get_str(d, &m->dst);
+	} else {
+		m->src = eps == EPS_C2S ? m->client : m->server;
+		m->dst = eps == EPS_C2S ? m->server : m->client;
+	}
 	memcpy(m->fields, d, m->nfields * sizeof m->fields[0]);
 	d += m->nfields * sizeof m->fields[0];
 	memcpy(m->notes, d, m->nnotes * sizeof m->notes[0]);
