@@ -40,7 +40,10 @@ import os
 import re
 import subprocess
 import sys
+import shutil
 import xml.etree.ElementTree as ET
+
+import tshark_cache   # tests/: the gcc stage's tshark answers serve the ASan stage
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.join(HERE, "..", "..", "shared")
@@ -70,9 +73,11 @@ def load_fieldcheck():
 
 
 def tshark_field_types():
-    out = subprocess.run(["tshark", "-G", "fields"], capture_output=True, text=True, check=True)
+    out = tshark_cache.run(["tshark", "-G", "fields"])
+    if out.returncode:
+        sys.exit("tshark -G fields failed: %s" % out.stderr.decode(errors="replace")[:300])
     types = {}
-    for line in out.stdout.splitlines():
+    for line in out.stdout.decode("utf-8", "replace").splitlines():
         parts = line.split("\t")
         if len(parts) >= 4 and parts[0] == "F":
             types[parts[2]] = parts[3]
@@ -145,8 +150,7 @@ def pdml_names(pcap, rules, keylog, types):
     """{row: set of field names} tshark shows in this capture (a name's row is its prefix:
     certificates' x509af.* inside tls count as x509), and the (frame, name) pairs whose value
     PDML shows empty (-T fields prints nothing for an empty string)."""
-    out = subprocess.run(tshark_args(pcap, rules, keylog) + ["-T", "pdml"], capture_output=True,
-                         timeout=600)
+    out = tshark_cache.run(tshark_args(pcap, rules, keylog) + ["-T", "pdml"], timeout=600)
     names = collections.defaultdict(set)
     empty = set()
     try:
@@ -210,8 +214,8 @@ def tshark_frames(pcap, rules, keylog, names):
                                                    "-e", "frame.number"]
         for n in batch:
             cmd += ["-e", n]
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        for line in out.stdout.splitlines():
+        out = tshark_cache.run(cmd, timeout=600)
+        for line in out.stdout.decode("utf-8", "replace").splitlines():
             cells = line.split("\t")
             if not cells[0].isdigit():
                 continue
@@ -353,6 +357,9 @@ def main():
     ap.add_argument("--known", help="a folder of .known rules: fail on any disagreement they do not document")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
+    if not shutil.which("tshark") or not os.path.exists(os.path.join(SHARED, "tools", "fieldcheck")):
+        print("skipped: tshark or %s/tools/fieldcheck is missing" % SHARED)
+        return 77
     global FC
     fc = FC = load_fieldcheck()
     types = tshark_field_types()
