@@ -146,12 +146,40 @@ static void hex_bytes(struct wl_qbuf *b, const uint8_t *p, size_t n)
 	}
 }
 
+/* 0x and at least w hex digits, as "0x%0*llx" (without printf: -T fields
+ * prints many flags and ids) */
+static void hex_int(struct wl_qbuf *b, uint64_t u, int w)
+{
+	static const char d[] = "0123456789abcdef";
+	char t[2 + 64];
+	size_t i = sizeof t;
+	do {
+		t[--i] = d[u & 15];
+		u >>= 4;
+	} while (u);
+	while (sizeof t - i < (size_t)w && i > 2)
+		t[--i] = '0';
+	t[--i] = 'x';
+	t[--i] = '0';
+	wl__qb_mem(b, t + i, sizeof t - i);
+}
+
+/* A dotted quad, as "%u.%u.%u.%u" */
+static void ipv4(struct wl_qbuf *b, const uint8_t *p)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			wl__qb_ch(b, '.');
+		wl__qb_u64(b, p[i]);
+	}
+}
+
 static void fmt_int(struct wl_qbuf *b, const struct wl_qfield *fd, const struct wl_qval *v)
 {
 	uint64_t u = v->type == QT_INT ? (uint64_t)v->n.i : v->n.u;
 	switch (fd->disp) {
 	case TD_HEX:
-		wl__qb_printf(b, "0x%0*llx", fd->hexw ? fd->hexw : 1, (unsigned long long)u);
+		hex_int(b, u, fd->hexw ? fd->hexw : 1);
 		return;
 	case TD_OCT:
 		wl__qb_printf(b, "0%llo", (unsigned long long)u);
@@ -207,7 +235,7 @@ void wl__fmt_value(struct wl_qbuf *b, const struct wl_qfield *fd, const struct w
 			hex_bytes(b, v->p, v->len);
 		break;
 	case QT_IPV4:
-		wl__qb_printf(b, "%u.%u.%u.%u", v->p[0], v->p[1], v->p[2], v->p[3]);
+		ipv4(b, v->p);
 		break;
 	case QT_IPV6:
 		inet_ntop(AF_INET6, v->p, a, sizeof a);
