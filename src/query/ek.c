@@ -170,7 +170,7 @@ static void collect(struct ek *w, const struct wl_qframe *f)
 	for (unsigned i = 0; i < f->nmsgs; i++) {
 		const struct wl_qmsg *m = &f->msgs[i];
 		for (unsigned j = 0; j < m->nfields; j++) {
-			int id = wl__field_id(f, m->fields[j].name);
+			int id = m->ids ? m->ids[j] : wl__field_id(f, m->fields[j].name);
 			if (id < 0)
 				continue;
 			const struct wl_qfield *fd = wl__qreg_get(w->reg, id);

@@ -81,7 +81,7 @@ static int msg_values(const struct wl_qframe *f, int a, int b, wl_qval_cb *cb, v
 	for (unsigned i = 0; i < f->nmsgs; i++) {
 		const struct wl_qmsg *m = &f->msgs[i];
 		for (unsigned j = 0; j < m->nfields; j++) {
-			int id = wl__field_id(f, m->fields[j].name);
+			int id = m->ids ? m->ids[j] : wl__field_id(f, m->fields[j].name);
 			if (id != a && id != b)
 				continue;
 			struct wl_qval v;

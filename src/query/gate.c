@@ -49,6 +49,8 @@ struct wl_gate {
 	unsigned nitems, items_cap;
 	struct wl_qmsg *msgs;
 	unsigned msgs_cap;
+	int *ids;                /* the frame's field ids, message after message */
+	size_t ids_cap;
 
 	/* replay */
 	struct wl_msg *scratch;
@@ -288,6 +290,34 @@ static int was_shown(const struct wl_gate *g, uint32_t id)
 
 /* ---- the group ---- */
 
+/* The registry ids of the frame's fields, found once per frame: the filter
+ * and each -e column then compare ids instead of looking names up. Without
+ * memory for them each message's ids stay NULL (its names are looked up). */
+static void frame_ids(struct wl_gate *g, struct wl_qframe *f)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < f->nmsgs; i++)
+		n += g->msgs[i].nfields;
+	if (n > g->ids_cap) {
+		size_t cap = g->ids_cap ? g->ids_cap : 256;
+		while (cap < n)
+			cap *= 2;
+		int *ni = realloc(g->ids, cap * sizeof *ni);
+		if (!ni)
+			return;
+		g->ids = ni;
+		g->ids_cap = cap;
+	}
+	int *ids = g->ids;
+	for (unsigned i = 0; i < f->nmsgs; i++) {
+		struct wl_qmsg *q = &g->msgs[i];
+		for (unsigned j = 0; j < q->nfields; j++)
+			ids[j] = wl__field_id(f, q->fields[j].name);
+		q->ids = ids;
+		ids += q->nfields;
+	}
+}
+
 static int build_msgs(struct wl_gate *g, struct wl_qframe *f)
 {
 	unsigned n = 0;
@@ -307,6 +337,7 @@ static int build_msgs(struct wl_gate *g, struct wl_qframe *f)
 		struct msg_view v;
 		view_msg(g, g->items[i].off, &v);
 		struct wl_qmsg *q = &g->msgs[k++];
+		q->ids = NULL;
 		q->proto = v.head->proto;
 		q->type = v.head->type;
 		q->client = v.str[0];
@@ -327,6 +358,7 @@ static int build_msgs(struct wl_gate *g, struct wl_qframe *f)
 	}
 	f->msgs = g->msgs;
 	f->nmsgs = k;
+	frame_ids(g, f);
 	return 0;
 }
 
@@ -644,6 +676,7 @@ void wl_gate_free(struct wl_gate *g)
 	free(g->arena);
 	free(g->items);
 	free(g->msgs);
+	free(g->ids);
 	free(g->scratch);
 	free(g->facts);
 	free(g->shown);

@@ -80,6 +80,7 @@ struct wl_qmsg {
 	uint8_t dir, minor;
 	unsigned nfields, nnotes;
 	const struct wl_field *fields;
+	const int *ids;          /* each field's registry id, or NULL: found by name */
 	const struct wl_note_rec *notes;
 	const char *pool;
 	uint32_t text_off, text_len;
