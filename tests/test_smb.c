@@ -198,6 +198,13 @@ static void auth_blob(struct buf *spnego, const char *domain, const char *user, 
 	spnego_resp(spnego, &n);
 }
 
+static void init_verbose(struct wlt *t)
+{
+	static const struct wl_opts o = { .verbose = 1 };
+	wlt_init_opts(t, NULL, &o);
+	wlt_tcp_open(t, CPORT, SPORT);
+}
+
 /* -------------------------------------------------------------------- tests */
 
 static void test_negotiate_and_framing(void **state)
@@ -589,6 +596,44 @@ static void test_transform(void **state)
 	assert_string_equal(wlt_field(m, "smb2.header.transform.msg_size", 0), "10");
 	assert_string_equal(wlt_field(m, "smb2.header.transform.nonce", 0), "000102030405060708090a0b0c0d0e0f");
 	assert_false(wlt_note(wlt_find(&t, "smb2", "encrypted", 1), "from here on"));
+	wlt_free(&t);
+}
+
+/* A transform the capture has no key for still names its session's login
+ * (-v), as tshark 4.0 does under the transform's Session Id (corpus
+ * smb3.pcap frames 9-52: smb2.acct "administrator", smb2.auth_frame 6). */
+static void test_transform_names_login(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf blob, req, resp, xf = { .n = 0 };
+	init_verbose(&t);
+	auth_blob(&blob, "SUSE", "administrator", "");
+	session_setup_req(&req, &blob, 2);
+	send_pdu(&t, WL_C2S, &req);
+	resp.n = 0;
+	smb2_hdr(&resp, 1, 1, 0, 2, 0, 0x1234);
+	le16(&resp, 9);
+	zero(&resp, 7);
+	send_pdu(&t, WL_S2C, &resp);
+	put(&xf, "\xfdSMB", 4);
+	zero(&xf, 32);
+	le32(&xf, 10);
+	le16(&xf, 0);
+	le16(&xf, 1);
+	le64(&xf, 0x1234);
+	put(&xf, "0123456789", 10);
+	send_pdu(&t, WL_C2S, &xf);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "encrypted", 0);
+	assert_non_null(m);
+	assert_string_equal(wlt_field(m, "smb2.acct", 0), "administrator");
+	assert_string_equal(wlt_field(m, "smb2.domain", 0), "SUSE");
+	assert_string_equal(wlt_field(m, "smb2.host", 0), "");
+	char login[24];
+	snprintf(login, sizeof login, "%llu",
+		 (unsigned long long)wlt_find(&t, "smb2", "SESSION_SETUP response", 0)->frame);
+	assert_string_equal(wlt_field(m, "smb2.auth_frame", 0), login);
 	wlt_free(&t);
 }
 
@@ -1638,13 +1683,6 @@ static void send_hex(struct wlt *t, int dir, const char *hex)
 	wlt_tcp_send(t, dir, w.b, n);
 }
 
-static void init_verbose(struct wlt *t)
-{
-	static const struct wl_opts o = { .verbose = 1 };
-	wlt_init_opts(t, NULL, &o);
-	wlt_tcp_open(t, CPORT, SPORT);
-}
-
 /* corpus smb2-delete_input.pcap frame 66: CREATE with an RqLs v2 context
  * (compounded with a QUERY_INFO) */
 static const char lease_create_66[] =
@@ -2000,6 +2038,7 @@ int main(void)
 		cmocka_unit_test(test_big_pdu_dissected_at_head),
 		cmocka_unit_test(test_smb1_upgrade_and_andx),
 		cmocka_unit_test(test_transform),
+		cmocka_unit_test(test_transform_names_login),
 		cmocka_unit_test(test_query_directory_names),
 		cmocka_unit_test(test_truncation_loop),
 		cmocka_unit_test(test_probe_other_port),

@@ -1004,6 +1004,17 @@ static struct smb_sess *sess_find(const struct smb_state *s, uint64_t sesid)
 	return NULL;
 }
 
+/* Who the session's login named (-v), as tshark shows under each Session Id. */
+static void sess_login_fields(struct wl_msg *m, const struct smb_sess *e)
+{
+	if (!e || !e->acct[0])
+		return;
+	wl_f_cstr(m, "smb2.acct", e->acct);
+	wl_f_cstr(m, "smb2.domain", e->domain);
+	wl_f_cstr(m, "smb2.host", e->host);
+	wl_f_uint(m, "smb2.auth_frame", e->auth_frame);
+}
+
 static struct smb_sess *keys_find(const struct smb_state *s, uint64_t sesid)
 {
 	struct smb_sess *e = sess_find(s, sesid);
@@ -3210,13 +3221,8 @@ static void smb2_header_fields(struct smb2 *x, uint16_t charge, uint16_t credits
 		const uint8_t *sig = wl_bytes(&h, 16);
 		if (sig)
 			wl_f_bytes(m, "smb2.signature", sig, 16);
-		const struct smb_sess *e = x->sesid ? sess_find(x->s, x->sesid) : NULL;
-		if (e && e->acct[0]) {
-			wl_f_cstr(m, "smb2.acct", e->acct);
-			wl_f_cstr(m, "smb2.domain", e->domain);
-			wl_f_cstr(m, "smb2.host", e->host);
-			wl_f_uint(m, "smb2.auth_frame", e->auth_frame);
-		}
+		if (x->sesid)
+			sess_login_fields(m, sess_find(x->s, x->sesid));
 	}
 	wl_f_uint(m, "smb2.msg_id", x->mid);
 	wl_f_uint(m, "smb2.credit.charge", charge);
@@ -3398,12 +3404,8 @@ static void pdu_prefix(struct smb_state *s, struct wl_ctx *ctx, struct wl_msg *m
 	}
 	xf->done = 1;
 	transform_fields(m, xf->hdr, verbose);
-	if (verbose && xf->sess->acct[0]) {
-		wl_f_cstr(m, "smb2.acct", xf->sess->acct);
-		wl_f_cstr(m, "smb2.domain", xf->sess->domain);
-		wl_f_cstr(m, "smb2.host", xf->sess->host);
-		wl_f_uint(m, "smb2.auth_frame", xf->sess->auth_frame);
-	}
+	if (verbose)
+		sess_login_fields(m, xf->sess);
 	if (xf->first)
 		wl_note(m, WL_INFO, "from here on encrypted: session 0x%016llx wraps each message in an "
 			"SMB3 transform (%s); an observer without the key sees no command, share or file "
@@ -3515,6 +3517,8 @@ static void smb3_transform(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir 
 	free(plain);
 	struct wl_msg *m = smb_msg_new(s, ctx, "smb2", "encrypted", dir);
 	transform_fields(m, hdr, wl_opts(ctx)->verbose);
+	if (wl_opts(ctx)->verbose)   /* tshark names the login under the transform's Session Id too */
+		sess_login_fields(m, e ? e : sess_find(s, sesid));
 	wl_msg_text(m, "SMB3 encrypted, %u bytes", size);
 	if (first)
 		wl_note(m, WL_INFO, "from here on encrypted: session 0x%016llx wraps each message in an "
