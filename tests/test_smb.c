@@ -637,6 +637,32 @@ static void test_transform_names_login(void **state)
 	wlt_free(&t);
 }
 
+/* The pre-authentication hash (-v) goes with a request tshark saw: the
+ * SMB2 NEGOTIATE response to an SMB1 negotiate has none (Wireshark
+ * packet-smb2.c keeps it in the request's saved info, ssi->preauth_hash_res;
+ * corpus wireshark-smb-on-windows10.pcap frame 6), the one to an SMB2
+ * request has it (frame 8). */
+static void test_preauth_hash_needs_request(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct buf req, resp;
+	init_verbose(&t);
+	negotiate_resp(&resp, 0x02ff);   /* answers an SMB1 negotiate not shown here */
+	send_pdu(&t, WL_S2C, &resp);
+	negotiate_req(&req);
+	set16(&req, 24, 1);              /* message id 1 */
+	send_pdu(&t, WL_C2S, &req);
+	negotiate_resp(&resp, 0x0311);
+	set16(&resp, 24, 1);
+	send_pdu(&t, WL_S2C, &resp);
+	wlt_finish(&t);
+	assert_null(wlt_field(wlt_find(&t, "smb2", "NEGOTIATE response", 0), "smb2.preauth_hash", 0));
+	assert_non_null(wlt_field(wlt_find(&t, "smb2", "NEGOTIATE request", 0), "smb2.preauth_hash", 0));
+	assert_non_null(wlt_field(wlt_find(&t, "smb2", "NEGOTIATE response", 1), "smb2.preauth_hash", 0));
+	wlt_free(&t);
+}
+
 static void test_query_directory_names(void **state)
 {
 	(void)state;
@@ -2039,6 +2065,7 @@ int main(void)
 		cmocka_unit_test(test_smb1_upgrade_and_andx),
 		cmocka_unit_test(test_transform),
 		cmocka_unit_test(test_transform_names_login),
+		cmocka_unit_test(test_preauth_hash_needs_request),
 		cmocka_unit_test(test_query_directory_names),
 		cmocka_unit_test(test_truncation_loop),
 		cmocka_unit_test(test_probe_other_port),

@@ -3297,7 +3297,11 @@ static struct wl_msg *smb2_message(struct smb_state *s, struct wl_ctx *ctx, enum
 	}
 	preauth_step(&x);
 	smb2_header_fields(&x, charge, credits, next, async, aid);
-	if (x.verbose && (x.cmd == C_NEGOTIATE || (x.cmd == C_SESSION_SETUP && s->setup_active)))
+	/* tshark keeps the hash with the request it saw (packet-smb2.c
+	 * dissect_smb2_session_setup_response: ssi->preauth_hash_res): a response
+	 * without its request, such as the SMB2 answer to an SMB1 negotiate, has none. */
+	if (x.verbose && (!x.resp || x.req) &&
+	    (x.cmd == C_NEGOTIATE || (x.cmd == C_SESSION_SETUP && s->setup_active)))
 		wl_f_bytes(x.m, "smb2.preauth_hash", x.cmd == C_NEGOTIATE ? s->conn_hash : s->setup_hash, 64);
 	if (x.resp) {
 		char buf[16];
