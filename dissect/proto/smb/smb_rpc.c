@@ -439,12 +439,12 @@ void smb_rpc_pdu(struct smb_rpc *r, struct wl_cur pdu)
 			wl_f_uint(r->m, "dcerpc.request_in", r->call->frame);
 			wl_f_double(r->m, "dcerpc.time", (double)(r->now - r->call->ts) / 1e9);
 		}
-		if (known && iface && r->pipe->iface == SRVSVC) {
+		if (known && iface && r->pipe->iface == SRVSVC)
 			wl_f_uint(r->m, "srvsvc.opnum", opnum);
-			/* tshark's srvsvc layer repeats the request's frame under the same name */
-			if (type != PT_REQUEST)
-				wl_f_uint(r->m, "dcerpc.request_in", r->call->frame);
-		}
+		/* tshark repeats the request's frame under the interface's own tree
+		 * (packet-dcerpc.c dcerpc_try_handoff), for every interface it knows */
+		if (known && iface && type != PT_REQUEST)
+			wl_f_uint(r->m, "dcerpc.request_in", r->call->frame);
 	}
 	const char *op = iface && r->pipe->iface == SRVSVC ? wl_tok(srvsvc_ops, opnum, NULL) : NULL;
 	if (type == PT_REQUEST) {
