@@ -1508,18 +1508,12 @@ static void smb1_tree_connect_resp(struct buf *b, unsigned mid, unsigned tid)
  * response on (the response itself shows it). A response no request was
  * seen for maps nothing; a request cut before its path asks for none.
  *
- * Left as it is: a TREE_CONNECT_ANDX request's header tid 0xffff names no
- * tree, yet tshark 4.0 shows under it the path of the connection's previous
- * tree connect request (raw_ntlm_in_smb.pcap frames 43, 48, 114: tid 65535,
- * [Path: \\192.168.56.101\IPC$] then [Path: ...\MY PICTURES], each the one
- * asked for by the request before, frames 25 and 43) -- 3 "differ" of
- * smb.path in tests/tshark_fields.py; wirelab shows only the path asked for. */
-/* Not done yet (ours, not tshark's): SMB1 file ids. tshark shows under each
- * FID the file's name (smb.file) and the access it was opened with
- * (smb.access_mask) on CLOSE, READ/WRITE_ANDX, TRANSACTION on a pipe, ...;
- * wirelab keeps no SMB1 fid -> name map, so it emits neither there (61
- * smb.file missing), nor the TREE_CONNECT_ANDX extended response's two
- * access masks: alone they would make every fid's mask "missing". */
+ * tshark looks the tid up as "the highest tid mapped not above it"
+ * (Wireshark packet-smb.c dissect_smb_tid: wmem_tree_lookup32_le on the
+ * conversation's tid_tree), so a tid never mapped shows the tree below it:
+ * a TREE_CONNECT_ANDX request's 0xffff names the newest tree
+ * (raw_ntlm_in_smb.pcap frames 43, 48, 114: tid 65535 with [Path: ...IPC$],
+ * then [Path: ...\MY PICTURES], then IPC$ again), and so does wirelab. */
 static void test_smb1_status_and_tree_path(void **state)
 {
 	(void)state;
@@ -1555,8 +1549,14 @@ static void test_smb1_status_and_tree_path(void **state)
 	assert_string_equal(wlt_field(m, "smb.path", 0), "\\\\\\\\srv\\\\IPC$");
 	m = wlt_find(&t, "smb", "request", 1);
 	assert_string_equal(wlt_field(m, "smb.path", 0), "\\\\\\\\srv\\\\IPC$");
-	assert_null(wlt_field(wlt_find(&t, "smb", "response", 1), "smb.path", 0));
-	assert_null(wlt_field(wlt_find(&t, "smb", "request", 3), "smb.path", 0));
+	/* tid 2049 is never mapped: the tree of 2048 below it */
+	assert_string_equal(wlt_field(wlt_find(&t, "smb", "response", 1), "smb.path", 0),
+			    "\\\\\\\\srv\\\\IPC$");
+	assert_string_equal(wlt_field(wlt_find(&t, "smb", "request", 3), "smb.path", 0),
+			    "\\\\\\\\srv\\\\IPC$");
+	/* the cut request's tid 0xffff: the newest tree then, 2048's */
+	m = wlt_find(&t, "smb", "request", 2);
+	assert_string_equal(wlt_field(m, "smb.path", 0), "\\\\\\\\srv\\\\IPC$");
 	wlt_free(&t);
 }
 
@@ -2116,6 +2116,165 @@ static void test_rpc_request_in_twice(void **state)
 	wlt_free(&t);
 }
 
+/* corpus raw_ntlm_in_smb.pcap, SMB1 frames by number: the IPC$ tree (25-26),
+ * \srvsvc opened (28-29), bound over a Transaction (31-32), closed (37-38);
+ * on the MY PICTURES tree (tid 2049) a QUERY_PATH_INFO for all info (81-82),
+ * an NT_CREATE_ANDX that fails (123-124), a FIND_FIRST2 (126-127), and an
+ * NT_CREATE_ANDX + READ_ANDX of fid 0 that fails (158-159) */
+static const char *const smb1_frames[][2] = {
+	{ "25",
+	  "0000005eff534d4275000000000801c8000000000000000000000000ffff01000008030004ff000000080001"
+	  "003300005c005c003100390032002e003100360038002e00350036002e003100300031005c00490050004300"
+	  "240000003f3f3f3f3f00" },
+	{ "26",
+	  "00000038ff534d4275000000008801c8000000000000000000000000000801000008030007ff0038000100ff"
+	  "010000ff010000070049504300000000" },
+	{ "28",
+	  "00000064ff534d42a2000000000801c8000000000000000000000000000801000008040018ff000000001000"
+	  "1000000000000000000000c00000000000000000800000000300000001000000000000000200000000110000"
+	  "5c007300720076007300760063000000" },
+	{ "29",
+	  "00000087ff534d42a2000000008801c800000000000000000000000000080100000804002aff008700000040"
+	  "0100000000000000000000000000000000000000000000000000000000000000000000008000000000100000"
+	  "0000000000000000000000000200ff05000000000000000000000000000000000000000000000000009b0112"
+	  "009b0112000000" },
+	{ "31",
+	  "0000009cff534d4225000000000801c800000000000000000000000000080100000805001000004800000000"
+	  "100000000000000000000000005400480054000200260000405900005c0050004900500045005c0000000000"
+	  "05000b0310000000480000000300000000100010000000000100000000000100c84f324b7016d30112785a47"
+	  "bf6ee18803000000045d888aeb1cc9119fe808002b10486002000000" },
+	{ "32",
+	  "0000007cff534d4225000000008801c800000000000000000000000000080100000805000a00004400000000"
+	  "0038000000440038000000000045004805000c03100000004400000003000000001000106c1300000d005c50"
+	  "4950455c73727673766300000100000000000000045d888aeb1cc9119fe808002b10486002000000" },
+	{ "37",
+	  "00000029ff534d4204000000000801c80000000000000000000000000008010000080700030040ffffffff00"
+	  "00" },
+	{ "38",
+	  "00000023ff534d4204000000008801c80000000000000000000000000008010000080700000000" },
+	{ "81",
+	  "0000004eff534d4232000000000801c800000000000000000000000001080100000815000f0a000000020004"
+	  "11000000000000000000000a00440000004e00010005000d000000000701000000005c000000" },
+	{ "82",
+	  "000000eeff534d4232000000008801c800000000000000000000000001080100000815000a0200b200000002"
+	  "0038000000b2003c0000000000b7000000000001602b4edd2190d101c0d5b8c0d88fd101a02fdcdf2190d101"
+	  "a02fdcdf2190d101110000000000000000000000000000000000000000000000010000000001000000000000"
+	  "6a0000005c0044006f00630075006d0065006e0074007300200061006e006400200053006500740074006900"
+	  "6e00670073005c0074006500730074005c004d007900200044006f00630075006d0065006e00740073005c00"
+	  "4d007900200050006900630074007500720065007300" },
+	{ "123",
+	  "00000066ff534d42a2000000000801c8000000000000000000000000010801000008230018ff000000001000"
+	  "1000000000000000010002000000000000000000800000000700000001000000000020000200000000130000"
+	  "5c002e00680069006400640065006e000000" },
+	{ "124",
+	  "00000023ff534d42a2340000c08801c80000000000000000000000000108010000082300000000" },
+	{ "126",
+	  "00000056ff534d4232000000000801c800000000000000000000000001080100000824000f120000000a0004"
+	  "1100000000000000000000120044000000560001000100150000000016002d0006000401000000005c002a00"
+	  "0000" },
+	{ "127",
+	  "0000020cff534d4232000000008801c800000000000000000000000001080100000824000a0a00c80100000a"
+	  "0038000000c801440000000000d501000508040001000000400100006000000000000000602b4edd2190d101"
+	  "c0d5b8c0d88fd101a02fdcdf2190d101a02fdcdf2190d1010000000000000000000000000000000011000000"
+	  "020000000000000000000000000000000000000000000000000000000000000000002e006800000000000000"
+	  "602b4edd2190d101c0d5b8c0d88fd101a02fdcdf2190d101a02fdcdf2190d101000000000000000000000000"
+	  "0000000011000000040000000000000000000000000000000000000000000000000000000000000000002e00"
+	  "2e000000000000007800000000000000602b4edd2190d101d03631b8d88fd101a02fdcdf2190d101c0d5b8c0"
+	  "d88fd101b600000000000000b800000000000000260000001600000000000000000000000000000000000000"
+	  "00000000000000000000000000004400650073006b0074006f0070002e0069006e0069000000000000000000"
+	  "00000000c03951dd2190d101c03951dd2190d101c03951dd2190d101c0d5b8c0d88fd1019c02000000000000"
+	  "00100000000000002000000026000000000000001800530041004d0050004c0045007e0031002e004c004e00"
+	  "4b00530061006d0070006c0065002000500069006300740075007200650073002e006c006e006b0000000000" },
+	{ "158",
+	  "000000ddff534d42a2000000000801c80000000000000000000000000108010000082f00182e00c200006c00"
+	  "00000000000000000100000000000000000000008000000007000000010000000000000002000000006f0000"
+	  "5c00530061006d0070006c0065002000500069006300740075007200650073002e006c006e006b003a006300"
+	  "6f006d002e006100700070006c0065002e004c00610075006e00630068005300650072007600690063006500"
+	  "73002e004f00700065006e00570069007400680000000cff0000000000000000000010001000000000001000"
+	  "0000000000" },
+	{ "159",
+	  "00000023ff534d42a2340000c08801c80000000000000000000000000108010000082f00000000" },
+};
+
+static void send_smb1_frames(struct wlt *t, size_t upto)
+{
+	for (size_t i = 0; i < upto; i++)
+		send_hex(t, i % 2 ? WL_S2C : WL_C2S, smb1_frames[i][1]);
+}
+
+/* SMB1 file ids as tshark 4.0 names them on those frames: under every FID
+ * the file's name and the access its NT_CREATE_ANDX asked for (smb.file,
+ * smb.access_mask); a response names its request's fid once more, a
+ * Transaction on the pipe twice (packet-smb.c adds the request's saved fid,
+ * packet-smb-pipe.c the call's); an NT_CREATE_ANDX error without words opens
+ * fid 0 under the name asked for, unless a READ_ANDX of the same request
+ * took the name's place (frame 159: "FID: 0x0000", no name). TRANS2 names
+ * the path asked for, the FILE_ALL_INFO name and each FIND_FIRST2 entry. */
+static void test_smb1_fid_names(void **state)
+{
+	(void)state;
+	struct wlt t;
+	init_verbose(&t);
+	send_smb1_frames(&t, sizeof smb1_frames / sizeof smb1_frames[0]);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb", "response", 0);
+	assert_string_equal(wlt_field(m, "smb.access_mask", 0), "0x1ff");   /* maximal share access */
+	assert_string_equal(wlt_field(m, "smb.access_mask", 1), "0x1ff");   /* ... for a guest */
+	m = wlt_find(&t, "smb", "request", 1);
+	assert_string_equal(wlt_field(m, "smb.file", 0), "\\\\srvsvc");
+	assert_string_equal(wlt_field(m, "smb.access_mask", 0), "0xc0000000");
+	m = wlt_find(&t, "smb", "response", 1);
+	assert_string_equal(wlt_field(m, "smb.file", 0), "\\\\srvsvc");
+	assert_string_equal(wlt_field(m, "smb.access_mask", 0), "0xc0000000");
+	assert_string_equal(wlt_field(m, "smb.access_mask", 1), "0x12019b");   /* past WordCount 42 */
+	assert_non_null(wlt_field(wlt_find(&t, "smb", "request", 2), "smb.file", 0));
+	assert_null(wlt_field(wlt_find(&t, "smb", "request", 2), "smb.file", 1));
+	assert_non_null(wlt_field(wlt_find(&t, "smb", "response", 2), "smb.file", 1));
+	assert_string_equal(wlt_field(wlt_find(&t, "smb", "request", 3), "smb.file", 0), "\\\\srvsvc");
+	m = wlt_find(&t, "smb", "response", 3);
+	assert_string_equal(wlt_field(m, "smb.file", 0), "\\\\srvsvc");
+	assert_null(wlt_field(m, "smb.file", 1));
+	assert_string_equal(wlt_field(wlt_find(&t, "smb", "request", 4), "smb.file", 0), "\\\\");
+	m = wlt_find(&t, "smb", "response", 4);
+	assert_string_equal(wlt_field(m, "smb.file", 0), "\\\\");
+	assert_string_equal(wlt_field(m, "smb.file", 1),
+			    "\\\\Documents and Settings\\\\test\\\\My Documents\\\\My Pictures");
+	assert_string_equal(wlt_field(wlt_find(&t, "smb", "response", 5), "smb.file", 0), "\\\\.hidden");
+	m = wlt_find(&t, "smb", "response", 6);
+	assert_string_equal(wlt_field(m, "smb.file", 0), ".");
+	assert_string_equal(wlt_field(m, "smb.file", 3), "Sample Pictures.lnk");
+	assert_null(wlt_field(m, "smb.file", 4));
+	m = wlt_find(&t, "smb", "request", 7);
+	assert_string_equal(wlt_field(m, "smb.file", 1), "\\\\.hidden");   /* the READ_ANDX's fid 0 */
+	assert_null(wlt_field(wlt_find(&t, "smb", "response", 7), "smb.file", 0));
+	wlt_free(&t);
+}
+
+/* Each of those frames cut at every length (its NetBIOS length cut too),
+ * after the frames before it whole: no read past a message. */
+static void test_smb1_frames_cut(void **state)
+{
+	(void)state;
+	static struct buf w;
+	for (size_t k = 0; k < sizeof smb1_frames / sizeof smb1_frames[0]; k++) {
+		size_t n = strlen(smb1_frames[k][1]) / 2;
+		assert_true(n <= sizeof w.b);
+		for (size_t cut = 5; cut < n; cut++) {
+			struct wlt t;
+			init_verbose(&t);
+			send_smb1_frames(&t, k);
+			unhex(smb1_frames[k][1], w.b, n);
+			w.b[1] = (uint8_t)((cut - 4) >> 16);
+			w.b[2] = (uint8_t)((cut - 4) >> 8);
+			w.b[3] = (uint8_t)(cut - 4);
+			wlt_tcp_send(&t, k % 2 ? WL_S2C : WL_C2S, w.b, cut);
+			wlt_finish(&t);
+			assert_true(wlt_count(&t, "smb", NULL) >= k / 2);
+			wlt_free(&t);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2156,6 +2315,8 @@ int main(void)
 		cmocka_unit_test(test_hostile_contexts_verbose),
 		cmocka_unit_test(test_net_interfaces_and_compression),
 		cmocka_unit_test(test_rpc_request_in_twice),
+		cmocka_unit_test(test_smb1_fid_names),
+		cmocka_unit_test(test_smb1_frames_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,6 +86,9 @@ struct smb_pend {
 	uint64_t mid, sesid;
 	uint64_t frame;
 	int64_t ts;
+	uint32_t smb1_access;    /* an NT CREATE_ANDX's desired access */
+	uint16_t smb1_fid;       /* an SMB1 request's file id ... */
+	uint8_t smb1_fid_seen;   /* ... when it named one: its response shows it too */
 	struct smb_rpc_call rpc; /* IOCTL on a pipe: the DCE/RPC request */
 	char name[SMB_NAME];     /* tree path, file name or search pattern */
 };
@@ -149,6 +152,9 @@ struct smb_xf {
 
 struct smb_fid {
 	uint8_t used;
+	uint8_t smb1;            /* an SMB1 file: id holds its tid and fid */
+	uint8_t unnamed;         /* ... opened without its request's name */
+	uint32_t access;         /* ... and the access it asked for */
 	uint8_t id[16];
 	uint64_t open_frame;     /* of the CREATE response */
 	struct smb_rpc_pipe rpc; /* a named pipe's DCE/RPC binding */
@@ -1041,7 +1047,7 @@ static struct smb_fid *fid_entry(const struct smb_state *s, const uint8_t *id)
 	if (!id)
 		return NULL;
 	for (unsigned i = 0; i < s->fid_cap; i++)
-		if (s->fid[i].used && memcmp(s->fid[i].id, id, 16) == 0)
+		if (s->fid[i].used && !s->fid[i].smb1 && memcmp(s->fid[i].id, id, 16) == 0)
 			return &s->fid[i];
 	return NULL;
 }
@@ -3545,6 +3551,7 @@ static void smb3_transform(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir 
 
 struct smb1 {
 	struct smb_state *s;
+	struct wl_ctx *ctx;
 	struct wl_msg *m;
 	struct wl_cur msg;       /* from the SMB1 header on */
 	uint16_t flags2, tid;
@@ -3576,6 +3583,85 @@ static void tree1_add(struct smb_state *s, uint16_t tid, const char *path)
 	t->used = 1;
 	t->tid = tid;
 	snprintf(t->name, sizeof t->name, "%s", path);
+}
+
+/* The tree tshark names under a tid: the one of the highest tid not above
+ * it (packet-smb.c dissect_smb_tid looks tids up with wmem_tree_lookup32_le),
+ * so a TREE_CONNECT request's tid 0xffff shows the last tree connected. */
+static const struct smb_tree *tree1_find_le(const struct smb_state *s, uint16_t tid)
+{
+	const struct smb_tree *best = NULL;
+	for (unsigned i = 0; i < s->tree1_cap; i++) {
+		const struct smb_tree *t = &s->tree1[i];
+		if (t->used && t->tid <= tid && (!best || t->tid > best->tid))
+			best = t;
+	}
+	return best;
+}
+
+/* An SMB1 file's key in the file table: its tid, then its fid. */
+static void smb1_fid_key(uint16_t tid, uint16_t fid, uint8_t key[4])
+{
+	key[0] = tid & 0xff;
+	key[1] = tid >> 8;
+	key[2] = fid & 0xff;
+	key[3] = fid >> 8;
+}
+
+static struct smb_fid *smb1_fid_entry(const struct smb_state *s, uint16_t tid, uint16_t fid)
+{
+	uint8_t key[4];
+	smb1_fid_key(tid, fid, key);
+	for (unsigned i = 0; i < s->fid_cap; i++) {
+		struct smb_fid *f = &s->fid[i];
+		if (f->used && f->smb1 && memcmp(f->id, key, 4) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* A file id an NT CREATE_ANDX response opened (name NULL: not known); a
+ * reused one stands for the newest file. */
+static void smb1_fid_open(struct smb_state *s, uint16_t tid, uint16_t fid, const char *name,
+			  uint32_t access, uint64_t frame)
+{
+	struct smb_fid *f = smb1_fid_entry(s, tid, fid);
+	if (!f) {
+		void *tab = s->fid;
+		f = table_take(&tab, &s->fid_cap, &s->fid_next, SMB_FIDS, sizeof *f);
+		s->fid = tab;
+	}
+	if (!f)
+		return;
+	memset(f, 0, sizeof *f);
+	f->used = 1;
+	f->smb1 = 1;
+	smb1_fid_key(tid, fid, f->id);
+	f->open_frame = frame;
+	f->unnamed = !name;
+	f->access = access;
+	snprintf(f->name, sizeof f->name, "%s", name ? name : "");
+}
+
+/* The name of the file a fid stands for and the access it was opened
+ * with, as tshark shows them under each FID. */
+static void smb1_fid_name(struct smb1 *x, uint16_t fid)
+{
+	const struct smb_fid *f = smb1_fid_entry(x->s, x->tid, fid);
+	if (!f || f->unnamed)
+		return;
+	wl_f_cstr(x->m, "smb.file", f->name);
+	wl_f_hex(x->m, "smb.access_mask", f->access);
+}
+
+/* A file id in a request: named, and kept for the response. */
+static void smb1_fid_used(struct smb1 *x, uint16_t fid)
+{
+	smb1_fid_name(x, fid);
+	if (x->req && !x->resp) {
+		x->req->smb1_fid = fid;
+		x->req->smb1_fid_seen = 1;
+	}
 }
 
 /* The request a message opens or the response answers (SMB1 pairs by mid);
@@ -3755,6 +3841,283 @@ static void smb1_session_setup(struct smb1 *x, struct wl_cur words, struct wl_cu
 	}
 }
 
+/* Where a request names its file id: at a byte of its words, given enough
+ * of them ([MS-CIFS] 2.2.4); Trans and NT Trans requests below. */
+static const struct {
+	uint8_t cmd, at, min_wc;
+} smb1_fid_words[] = {
+	{ 0x04, 0, 3 },    /* Close */
+	{ 0x05, 0, 1 },    /* Flush */
+	{ 0x24, 4, 8 },    /* Locking AndX */
+	{ 0x2e, 4, 10 },   /* Read AndX */
+	{ 0x2f, 4, 12 },   /* Write AndX */
+};
+
+/* A Transaction on a named pipe keeps the fid in its second setup word,
+ * but for WaitNmPipe and CallNmPipe ([MS-CIFS] 2.2.5.1); an NT Transact
+ * IOCTL or NOTIFY_CHANGE in its setup after a 32-bit code (2.2.7.2, 2.2.7.4). */
+static int smb1_setup_fid(uint8_t cmd, struct wl_cur w, uint8_t wc, uint16_t *fid)
+{
+	if (cmd == 0x25 && wc >= 16) {
+		wl_skip(&w, 26);
+		uint8_t nsetup = wl_u8(&w);
+		wl_skip(&w, 1);
+		uint16_t function = wl_le16(&w);
+		*fid = wl_le16(&w);
+		return wl_ok(&w) && nsetup >= 2 && function != 0x53 && function != 0x54;
+	}
+	if (cmd == 0xa0 && wc >= 23) {
+		wl_skip(&w, 35);
+		uint8_t nsetup = wl_u8(&w);
+		uint16_t function = wl_le16(&w);
+		wl_skip(&w, 4);
+		*fid = wl_le16(&w);
+		return wl_ok(&w) && nsetup >= 4 && (function == 2 || function == 4);
+	}
+	return 0;
+}
+
+static void smb1_request_fid(struct smb1 *x, uint8_t cmd, struct wl_cur words, uint8_t wc)
+{
+	uint16_t fid;
+	for (size_t i = 0; i < sizeof smb1_fid_words / sizeof smb1_fid_words[0]; i++) {
+		if (smb1_fid_words[i].cmd != cmd || wc < smb1_fid_words[i].min_wc)
+			continue;
+		struct wl_cur w = words;
+		wl_skip(&w, smb1_fid_words[i].at);
+		fid = wl_le16(&w);
+		if (wl_ok(&w))
+			smb1_fid_used(x, fid);
+		/* tshark keeps one note per request: a READ/WRITE_ANDX chained after an
+		 * NT CREATE_ANDX takes the name's place (raw_ntlm_in_smb.pcap frame 159:
+		 * "FID: 0x0000" without a name) */
+		if (x->req && (cmd == 0x2e || cmd == 0x2f))
+			x->req->itype = 0;
+		return;
+	}
+	if (smb1_setup_fid(cmd, words, wc, &fid))
+		smb1_fid_used(x, fid);
+}
+
+/* The extended response ([MS-SMB] 2.2.4.9.2) says WordCount 42 but carries
+ * 50 words: its maximal and guest maximal access come after the 84 bytes
+ * the count covers, at 92 and 96, and tshark reads them there. */
+static void smb1_create_extended(struct smb1 *x, struct wl_cur ext)
+{
+	wl_skip(&ext, 92);
+	uint32_t maximal = wl_le32(&ext), guest = wl_le32(&ext);
+	if (!wl_ok(&ext))
+		return;
+	wl_f_hex(x->m, "smb.access_mask", maximal);
+	wl_f_hex(x->m, "smb.access_mask", guest);
+}
+
+/* An NT CREATE_ANDX response opens its fid under the name asked for; one
+ * without words (an error) opens fid 0 as tshark has it: raw_ntlm_in_smb.pcap
+ * frames 118 and 124 show "FID: 0x0000" with the name, and frame 158's
+ * READ_ANDX of fid 0 is named after frame 124's. */
+static void smb1_create_response(struct smb1 *x, struct wl_cur words, uint8_t wc, struct wl_cur ext)
+{
+	uint16_t fid = 0;
+	if (wc) {
+		wl_skip(&words, 5);
+		fid = wl_le16(&words);
+		if (!wl_ok(&words))
+			return;
+	}
+	int named = x->req && x->req->itype == 0xa2;
+	smb1_fid_open(x->s, x->tid, fid, named ? x->req->name : NULL,
+		      named ? x->req->smb1_access : 0, wl_frame(x->ctx));
+	smb1_fid_name(x, fid);
+	if (wc == 42)
+		smb1_create_extended(x, ext);
+}
+
+/* An NT CREATE_ANDX request: the name and the access asked for (the latter
+ * after AndX, Reserved, NameLength, Flags and RootDirectoryFID,
+ * [MS-CIFS] 2.2.4.64.1), kept for the response that opens the fid. */
+static void smb1_create_request(struct smb1 *x, struct wl_cur words, size_t bytes_pos)
+{
+	char name[SMB_NAME];
+	smb1_string(x, bytes_pos, name, sizeof name);
+	wl_f_cstr(x->m, "smb.file", name);
+	line_add(&x->text, " %s", name);
+	wl_skip(&words, 15);
+	uint32_t access = wl_le32(&words);
+	if (wl_ok(&words))
+		wl_f_hex(x->m, "smb.access_mask", access);
+	if (x->req) {
+		x->req->itype = 0xa2;   /* its name is the file's */
+		x->req->smb1_access = access;
+		snprintf(x->req->name, sizeof x->req->name, "%s", name);
+	}
+}
+
+/* A response shows the fid its request named, 0 aside (packet-smb.c: the
+ * request's saved fid, added as a generated FID; frame 159 of
+ * raw_ntlm_in_smb.pcap has none for its request's fid 0); a Transaction's
+ * once more, as its named pipe layer names the fid of the call too. */
+static void smb1_response_fid(struct smb1 *x, uint8_t cmd)
+{
+	if (!x->resp || !x->req || !x->req->smb1_fid_seen || !x->req->smb1_fid)
+		return;
+	smb1_fid_name(x, x->req->smb1_fid);
+	if (cmd == 0x25)
+		smb1_fid_name(x, x->req->smb1_fid);
+}
+
+/* An OPEN_ANDX request: the name after the words ([MS-CIFS] 2.2.4.41.1);
+ * it asks for no NT access, which tshark shows as 0 under the fid. */
+static void smb1_open_request(struct smb1 *x, size_t bytes_pos)
+{
+	char name[SMB_NAME];
+	smb1_string(x, bytes_pos, name, sizeof name);
+	wl_f_cstr(x->m, "smb.file", name);
+	line_add(&x->text, " %s", name);
+	if (x->req) {
+		x->req->itype = 0xa2;   /* a file name, as an NT CREATE_ANDX's */
+		x->req->smb1_access = 0;
+		snprintf(x->req->name, sizeof x->req->name, "%s", name);
+	}
+}
+
+static void smb1_open_response(struct smb1 *x, struct wl_cur words)
+{
+	wl_skip(&words, 4);
+	uint16_t fid = wl_le16(&words);
+	if (!wl_ok(&words))
+		return;
+	int named = x->req && x->req->itype == 0xa2;
+	smb1_fid_open(x->s, x->tid, fid, named ? x->req->name : NULL, 0, wl_frame(x->ctx));
+	smb1_fid_name(x, fid);
+}
+
+enum { T2_FIND_FIRST2 = 1, T2_FIND_NEXT2 = 2, T2_QUERY_PATH_INFO = 5, T2_SET_PATH_INFO = 6, T2_QUERY_FILE_INFO = 7, T2_SET_FILE_INFO = 8 };
+#define T2_PATH 0x32             /* smb_pend.itype: a TRANS2 request's name is a path */
+#define QUERY_FILE_ALL_INFO 0x107
+#define FIND_FILE_BOTH_DIRECTORY_INFO 0x104
+#define SMB1_FIND_MAX 1024       /* entries named per response */
+
+/* A TRANS2 request ([MS-CIFS] 2.2.4.46.1): the path or fid its PATH_INFO
+ * or FILE_INFO subcommand names, in its parameters; the level is kept. */
+static void smb1_trans2_request(struct smb1 *x, struct wl_cur words, uint8_t wc)
+{
+	if (wc < 15)
+		return;
+	wl_skip(&words, 20);
+	uint16_t poff = wl_le16(&words);
+	wl_skip(&words, 6);
+	uint16_t sub = wl_le16(&words);
+	size_t have = wl_left(&x->msg);
+	if (!wl_ok(&words) || poff >= have)
+		return;
+	struct wl_cur par = wl_at(&x->msg, poff, have - poff);
+	if (x->req)
+		x->req->klass = (uint8_t)sub;
+	if (sub == T2_FIND_FIRST2 || sub == T2_FIND_NEXT2) {
+		wl_skip(&par, sub == T2_FIND_FIRST2 ? 6 : 4);
+		uint16_t level = wl_le16(&par);
+		if (wl_ok(&par) && x->req)
+			x->req->ctl = level;
+	} else if (sub == T2_QUERY_FILE_INFO || sub == T2_SET_FILE_INFO) {
+		uint16_t fid = wl_le16(&par), level = wl_le16(&par);
+		if (!wl_ok(&par))
+			return;
+		smb1_fid_used(x, fid);
+		if (x->req)
+			x->req->ctl = level;
+	} else if (sub == T2_QUERY_PATH_INFO || sub == T2_SET_PATH_INFO) {
+		uint16_t level = wl_le16(&par);
+		char name[SMB_NAME];
+		if (!wl_ok(&par) || poff + 6u >= have)
+			return;
+		smb1_string(x, poff + 6u, name, sizeof name);
+		wl_f_cstr(x->m, "smb.file", name);
+		if (x->req) {
+			x->req->itype = T2_PATH;
+			x->req->ctl = level;
+			snprintf(x->req->name, sizeof x->req->name, "%s", name);
+		}
+	}
+}
+
+/* A name of a FILE_ALL_INFO or a directory entry: UTF-16 or OEM as flags2 says. */
+static void smb1_name_field(struct smb1 *x, struct wl_cur name)
+{
+	char out[SMB_NAME];
+	if (x->flags2 & 0x8000)
+		wl_note_utf16(x->m, wl_utf16_text(name, out, sizeof out, 1), "SMB1 name");
+	else
+		wl_oem_text(name, out, sizeof out, 1);
+	wl_f_cstr(x->m, "smb.file", out);
+}
+
+/* SMB_FIND_FILE_BOTH_DIRECTORY_INFO entries ([MS-CIFS] 2.2.8.1.7): the
+ * name's length at 60, the name at 94, the next entry NextEntryOffset on. */
+static void smb1_find_names(struct smb1 *x, struct wl_cur data)
+{
+	for (unsigned n = 0; n < SMB1_FIND_MAX && wl_left(&data); n++) {
+		struct wl_cur e = data;
+		uint32_t next = wl_le32(&e);
+		wl_skip(&e, 56);
+		uint32_t nlen = wl_le32(&e);
+		wl_skip(&e, 30);
+		if (!wl_ok(&e) || nlen > wl_left(&e)) {
+			wl_note_cursor(x->m, &e, "SMB1 directory entry");
+			return;
+		}
+		smb1_name_field(x, wl_sub(&e, nlen));
+		if (next == 0 || next > wl_left(&data))
+			return;
+		wl_skip(&data, next);
+	}
+}
+
+static void smb1_all_info_name(struct smb1 *x, struct wl_cur data)
+{
+	wl_skip(&data, 68);
+	uint32_t nlen = wl_le32(&data);
+	if (!wl_ok(&data) || nlen > wl_left(&data))
+		return;
+	smb1_name_field(x, wl_sub(&data, nlen));
+}
+
+/* A TRANS2 response: tshark names the request's path again and, for
+ * QUERY_FILE_ALL_INFO, the file name the data ends with (its 32-bit length
+ * after 68 bytes of times, sizes and flags, [MS-CIFS] 2.2.8.3.10); for a
+ * FIND_FIRST2/FIND_NEXT2, the name of each entry found. */
+static void smb1_trans2_response(struct smb1 *x, struct wl_cur words, uint8_t wc)
+{
+	if (!x->req)
+		return;
+	if (x->req->itype == T2_PATH)
+		wl_f_cstr(x->m, "smb.file", x->req->name);
+	if (wc < 10)
+		return;
+	wl_skip(&words, 12);
+	uint16_t dcount = wl_le16(&words), doff = wl_le16(&words);
+	if (!wl_ok(&words) || doff >= wl_left(&x->msg))
+		return;
+	struct wl_cur data = wl_at(&x->msg, doff, dcount);
+	int find = x->req->klass == T2_FIND_FIRST2 || x->req->klass == T2_FIND_NEXT2;
+	if (find && x->req->ctl == FIND_FILE_BOTH_DIRECTORY_INFO)
+		smb1_find_names(x, data);
+	else if (!find && x->req->ctl == QUERY_FILE_ALL_INFO)
+		smb1_all_info_name(x, data);
+}
+
+/* A TREE_CONNECT_ANDX extended response: the share's maximal access for
+ * the user and for a guest, after AndX and OptionalSupport ([MS-SMB] 2.2.4.7.2). */
+static void smb1_tree_connect_extended(struct smb1 *x, struct wl_cur words)
+{
+	wl_skip(&words, 6);
+	uint32_t maximal = wl_le32(&words), guest = wl_le32(&words);
+	if (!wl_ok(&words))
+		return;
+	wl_f_hex(x->m, "smb.access_mask", maximal);
+	wl_f_hex(x->m, "smb.access_mask", guest);
+}
+
 /* One SMB1 command block of the AndX chain; returns the next command and
  * its offset through *next_cmd / *next_off (0xff: none). */
 static void smb1_block(struct smb1 *x, uint8_t cmd, size_t pos, uint8_t *next_cmd, size_t *next_off)
@@ -3786,6 +4149,25 @@ static void smb1_block(struct smb1 *x, uint8_t cmd, size_t pos, uint8_t *next_cm
 	case 0x73:
 		smb1_session_setup(x, words, bytes, bytes_pos, wc);
 		break;
+	case 0x2d:
+		if (!x->resp && wc == 15)
+			smb1_open_request(x, bytes_pos);
+		else if (x->resp && wc >= 3)
+			smb1_open_response(x, words);
+		break;
+	case 0x08:
+		if (!x->resp && wl_left(&bytes) > 1) {
+			char name[SMB_NAME];   /* after the buffer format 0x04 */
+			smb1_string(x, bytes_pos + 1, name, sizeof name);
+			wl_f_cstr(x->m, "smb.file", name);
+		}
+		break;
+	case 0x32:
+		if (x->resp)
+			smb1_trans2_response(x, words, wc);
+		else
+			smb1_trans2_request(x, words, wc);
+		break;
 	case 0x75:
 		if (!x->resp && wc == 4) {
 			wl_skip(&words, 6);
@@ -3798,17 +4180,19 @@ static void smb1_block(struct smb1 *x, uint8_t cmd, size_t pos, uint8_t *next_cm
 				x->req->itype = 0x75;   /* its name is a tree's path */
 				snprintf(x->req->name, sizeof x->req->name, "%s", path);
 			}
+		} else if (x->resp && wc == 7) {
+			smb1_tree_connect_extended(x, words);
 		}
 		break;
 	case 0xa2:
-		if (!x->resp && wc == 24) {
-			char name[SMB_NAME];
-			smb1_string(x, bytes_pos, name, sizeof name);
-			wl_f_cstr(x->m, "smb.file", name);
-			line_add(&x->text, " %s", name);
-		}
+		if (!x->resp && wc == 24)
+			smb1_create_request(x, words, bytes_pos);
+		else if (x->resp)
+			smb1_create_response(x, words, wc, wl_at(&x->msg, pos + 1, have > pos ? have - pos - 1 : 0));
 		break;
 	default:
+		if (!x->resp)
+			smb1_request_fid(x, cmd, words, wc);
 		break;
 	}
 }
@@ -3818,6 +4202,7 @@ static void smb1_message(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir di
 	struct smb1 x;
 	memset(&x, 0, sizeof x);
 	x.s = s;
+	x.ctx = ctx;
 	x.msg = msg;
 	x.verbose = wl_opts(ctx)->verbose;
 	struct wl_cur h = msg;
@@ -3846,9 +4231,10 @@ static void smb1_message(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir di
 	wl_f_bool(x.m, "smb.flags.response", x.resp);
 	wl_f_uint(x.m, "smb.mid", mid);
 	smb1_pair(&x, ctx, cmd, mid, status);
-	const struct smb_tree *tree = tree1_find(s, x.tid);
+	const struct smb_tree *tree = tree1_find_le(s, x.tid);
 	if (tree)
 		wl_f_cstr(x.m, "smb.path", tree->name);   /* tshark: under the tid of every message */
+	smb1_response_fid(&x, cmd);
 	if (x.flags2 & 0x4000)
 		wl_f_hex(x.m, "smb.nt_status", status);   /* a request's too (0) */
 	if (x.resp && (x.flags2 & 0x4000)) {
