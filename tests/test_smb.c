@@ -2116,6 +2116,56 @@ static void test_rpc_request_in_twice(void **state)
 	wlt_free(&t);
 }
 
+/* frames 113-114: lsa_OpenPolicy2 returns a policy handle; 125: lsa_Close passes it */
+static const char lsa_openpolicy2_req_113[] =
+	"000000e0fe534d4240000100000000000b00000100000000000000000f00000000000000fffe0000027dae35b62b"
+	"f10300000000000000000000000000000000000000003900000017c01100b18d618700000000c9fb1ac900000000"
+	"78000000680000000000000000000000000000000000010001000000000000000500000310000000680000000400"
+	"00005000000000002c00010000000d000000000000000d0000003100390032002e003100360038002e0032002e00"
+	"36003900000000001800000000000000000000000000000000000000010000000c0000000200010000080000";
+static const char lsa_openpolicy2_resp_114[] =
+	"000000a0fe534d4240000100000000000b00000101000000000000000f00000000000000fffe0000027dae35b62b"
+	"f10300000000000000000000000000000000000000003100000017c01100b18d618700000000c9fb1ac900000000"
+	"70000000000000007000000030000000000000000000000005000203100000003000000004000000180000000000"
+	"0000010000004b3d5ce19539b4428fc9e45595ebd77300000000";
+static const char lsa_close_req_125[] =
+	"000000a4fe534d4240000100000000000b00000100000000000000001100000000000000fffe0000027dae35b62b"
+	"f10300000000000000000000000000000000000000003900000017c01100b18d618700000000c9fb1ac900000000"
+	"780000002c00000000000000000000000000000000000100010000000000000005000003100000002c0000000600"
+	"00001400000000000000010000004b3d5ce19539b4428fc9e45595ebd773";
+
+
+/* tshark names the frame a policy handle was opened in wherever it
+ * passes (Wireshark packet-dcerpc-nt.c dissect_nt_policy_hnd): on the
+ * OpenPolicy2 response that returns it and on the Close that passes it, as
+ * dcerpc.nt.open_frame beside the pipe's own CREATE frame; GetUserName,
+ * which takes no handle, has only the pipe's. */
+static void test_rpc_policy_handle_frame(void **state)
+{
+	(void)state;
+	struct wlt t;
+	init_verbose(&t);
+	send_hex(&t, WL_C2S, lsa_create_req_92);
+	send_hex(&t, WL_S2C, lsa_create_resp_93);
+	send_hex(&t, WL_C2S, lsa_bind_98);
+	send_hex(&t, WL_S2C, lsa_bind_ack_99);
+	send_hex(&t, WL_C2S, lsa_getusername_req_104);
+	send_hex(&t, WL_C2S, lsa_openpolicy2_req_113);
+	send_hex(&t, WL_S2C, lsa_openpolicy2_resp_114);
+	send_hex(&t, WL_C2S, lsa_close_req_125);
+	wlt_finish(&t);
+	const struct wlt_msg *open = wlt_find(&t, "smb2", "IOCTL response", 1);
+	assert_non_null(open);
+	char frame[24];
+	snprintf(frame, sizeof frame, "%llu", (unsigned long long)open->frame);
+	assert_string_equal(wlt_field(open, "dcerpc.nt.open_frame", 1), frame);
+	const struct wlt_msg *close = wlt_find(&t, "smb2", "IOCTL request", 3);
+	assert_non_null(close);
+	assert_string_equal(wlt_field(close, "dcerpc.nt.open_frame", 1), frame);
+	assert_null(wlt_field(wlt_find(&t, "smb2", "IOCTL request", 1), "dcerpc.nt.open_frame", 1));
+	wlt_free(&t);
+}
+
 /* corpus raw_ntlm_in_smb.pcap, SMB1 frames by number: the IPC$ tree (25-26),
  * \srvsvc opened (28-29), bound over a Transaction (31-32), closed (37-38);
  * on the MY PICTURES tree (tid 2049) a QUERY_PATH_INFO for all info (81-82),
@@ -2315,6 +2365,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_contexts_verbose),
 		cmocka_unit_test(test_net_interfaces_and_compression),
 		cmocka_unit_test(test_rpc_request_in_twice),
+		cmocka_unit_test(test_rpc_policy_handle_frame),
 		cmocka_unit_test(test_smb1_fid_names),
 		cmocka_unit_test(test_smb1_frames_cut),
 	};

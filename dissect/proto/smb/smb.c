@@ -1998,6 +1998,7 @@ static void ioctl_pipe(struct smb2 *x, struct wl_cur in, const uint8_t *fid)
 	r.pipe = f ? &f->rpc : NULL;
 	r.call = x->req ? &x->req->rpc : NULL;
 	r.now = wl_time_ns(x->ctx);
+	r.frame = wl_frame(x->ctx);
 	if (x->req && !x->resp) {
 		x->req->rpc.frame = wl_frame(x->ctx);
 		x->req->rpc.ts = r.now;

@@ -48,6 +48,7 @@ static const struct {
 	{ "82273fdc-e32a-18c3-3f78-827929dc23ea", "eventlog" },
 };
 #define SRVSVC 1
+#define LSARPC 3
 #define NIFACES (sizeof ifaces / sizeof ifaces[0])
 
 static const struct {
@@ -155,6 +156,59 @@ static void ndr_string(struct ndr *n, const char *field, char *out, size_t cap)
 	}
 	if (field)
 		wl_f_cstr(n->r->m, field, out);
+}
+
+/* LSA calls that return a policy handle (first in their response) and
+ * that take none (the rest take one first, [MS-LSAD] 3.1.4): OpenPolicy,
+ * OpenPolicy2, GetUserName. */
+static int lsa_opens_handle(uint16_t opnum)
+{
+	return opnum == 6 || opnum == 44;
+}
+
+static int lsa_takes_handle(uint16_t opnum)
+{
+	return !lsa_opens_handle(opnum) && opnum != 45;
+}
+
+/* A policy handle a response returned, kept with the frame tshark names
+ * (dcerpc.nt.open_frame, packet-dcerpc-nt.c dissect_nt_policy_hnd). */
+static void handle_open(struct smb_rpc *r, const uint8_t *h)
+{
+	struct smb_rpc_pipe *p = r->pipe;
+	unsigned slot = SMB_RPC_HANDLES;
+	for (unsigned i = 0; i < SMB_RPC_HANDLES; i++)
+		if (p->handle[i].frame && memcmp(p->handle[i].h, h, 20) == 0)
+			slot = i;   /* returned again: the newest open counts */
+	if (slot == SMB_RPC_HANDLES) {
+		slot = p->handle_next % SMB_RPC_HANDLES;   /* the oldest goes */
+		p->handle_next = (uint8_t)((slot + 1) % SMB_RPC_HANDLES);
+	}
+	memcpy(p->handle[slot].h, h, 20);
+	p->handle[slot].frame = r->frame;
+}
+
+static void handle_named(struct smb_rpc *r, const uint8_t *h)
+{
+	for (unsigned i = 0; i < SMB_RPC_HANDLES; i++)
+		if (r->pipe->handle[i].frame && memcmp(r->pipe->handle[i].h, h, 20) == 0) {
+			wl_f_uint(r->m, "dcerpc.nt.open_frame", r->pipe->handle[i].frame);
+			return;
+		}
+}
+
+/* The policy handle an LSA request passes or a response returns (-v). */
+static void lsa_handle(struct smb_rpc *r, int request, uint16_t opnum, struct wl_cur stub)
+{
+	const uint8_t *h = wl_bytes(&stub, 20);
+	if (!h || !r->pipe || r->pipe->iface != LSARPC || !r->verbose)
+		return;
+	if (request && lsa_takes_handle(opnum))
+		handle_named(r, h);
+	else if (!request && lsa_opens_handle(opnum)) {
+		handle_open(r, h);
+		handle_named(r, h);
+	}
 }
 
 /* NetShareEnumAll request: server, level, an empty container, max buffer, resume handle. */
@@ -461,6 +515,7 @@ void smb_rpc_pdu(struct smb_rpc *r, struct wl_cur pdu)
 		snprintf(r->text, sizeof r->text, " %s", op ? op : "request");
 		if (op && opnum == 15 && r->verbose)
 			srvsvc_enum_request(r, body);
+		lsa_handle(r, 1, opnum, body);
 		return;
 	}
 	if (type == PT_FAULT) {
@@ -468,6 +523,8 @@ void smb_rpc_pdu(struct smb_rpc *r, struct wl_cur pdu)
 		wl_note(r->m, WL_WARN, "DCE/RPC fault 0x%08x%s%s", status, op ? " for " : "", op ? op : "");
 		return;
 	}
+	if (known)
+		lsa_handle(r, 0, opnum, body);
 	if (op && opnum == 15)
 		srvsvc_enum_response(r, body);
 	else if (known && op)

@@ -10,8 +10,15 @@
 
 /* What the pipe's PDUs say that a later one needs: kept by the caller per
  * pipe (file id) and per call (its request). */
+#define SMB_RPC_HANDLES 4       /* policy handles remembered per pipe */
+
 struct smb_rpc_pipe {
 	uint8_t iface;           /* the bound interface (smb_rpc_iface_name), 0 unknown */
+	uint8_t handle_next;
+	struct {
+		uint8_t h[20];       /* a policy handle a response returned ... */
+		uint64_t frame;      /* ... in this frame (0: the slot is free) */
+	} handle[SMB_RPC_HANDLES];
 };
 
 struct smb_rpc_call {
@@ -27,6 +34,7 @@ struct smb_rpc {
 	struct smb_rpc_pipe *pipe;   /* or NULL */
 	struct smb_rpc_call *call;   /* the request's record: written by a request, read by its response */
 	int64_t now;             /* this message's time */
+	uint64_t frame;          /* ... and frame */
 	char text[96];           /* out: a few words for the message's line */
 };
 
