@@ -2166,6 +2166,91 @@ static void test_rpc_policy_handle_frame(void **state)
 	wlt_free(&t);
 }
 
+/* frames 137-138: lsa_LookupNames of one name, answered with one domain */
+static const char lsa_lookupnames_req_137[] =
+	"000000dcfe534d4240000100000000000b00000100000000000000001300000000000000fffe0000027dae35b62b"
+	"f10300000000000000000000000000000000000000003900000017c01100b18d618700000000c9fb1ac900000000"
+	"78000000640000000000000000000000000000000000010001000000000000000500000310000000640000000800"
+	"00004c00000000000e0001000000a4fc79d9fb23c64fa6c60fa6ffd8d43501000000010000000c000c0001000000"
+	"0600000000000000060000006a0075007300740069006e0000000000000000000100000000000000";
+static const char lsa_lookupnames_resp_138[] =
+	"00000108fe534d4240000100000000000b00000101000000000000001300000000000000fffe0000027dae35b62b"
+	"f10300000000000000000000000000000000000000003100000017c01100b18d618700000000c9fb1ac900000000"
+	"70000000000000007000000098000000000000000000000005000203100000009800000008000000800000000000"
+	"0000040002000100000008000200200000000100000018001a000c000200100002000d000000000000000c000000"
+	"36003500410032004400300046003000410038003600360004000000010400000000000515000000753768bd53aa"
+	"b33dedddc7ec01000000140002000100000001000000e8030000000000000100000000000000";
+
+
+static const char *const lsa_frames[] = {
+	lsa_create_req_92, lsa_create_resp_93, lsa_bind_98, lsa_bind_ack_99,
+	lsa_getusername_req_104, lsa_getusername_resp_106,
+	lsa_lookupnames_req_137, lsa_lookupnames_resp_138,
+};
+
+static void send_lsa_frames(struct wlt *t, size_t upto)
+{
+	for (size_t i = 0; i < upto; i++)
+		send_hex(t, i % 2 ? WL_S2C : WL_C2S, lsa_frames[i]);
+}
+
+/* The NDR of lsa_GetUserName and lsa_LookupNames as tshark 4.0 shows it on
+ * those frames: referent ids (a top-level pointer's referent at once, an
+ * embedded one's after its struct or array), NULL pointers, conformant
+ * arrays' max counts, strings' offset and actual count. */
+static void test_lsa_stub_fields(void **state)
+{
+	(void)state;
+	struct wlt t;
+	init_verbose(&t);
+	send_lsa_frames(&t, sizeof lsa_frames / sizeof lsa_frames[0]);
+	wlt_finish(&t);
+	const struct wlt_msg *m = wlt_find(&t, "smb2", "IOCTL request", 1);   /* 104 */
+	assert_string_equal(wlt_field(m, "dcerpc.referent_id", 1), "0x1");
+	assert_string_equal(wlt_field(m, "dcerpc.array.actual_count", 0), "13");
+	assert_string_equal(wlt_field(m, "dcerpc.null_pointer", 1), "00000000");
+	m = wlt_find(&t, "smb2", "IOCTL response", 1);   /* 106: justin, DCDBFC078A68 */
+	assert_string_equal(wlt_field(m, "dcerpc.referent_id", 4), "0x20018");
+	assert_string_equal(wlt_field(m, "dcerpc.array.max_count", 0), "6");
+	assert_string_equal(wlt_field(m, "dcerpc.array.max_count", 1), "12");
+	m = wlt_find(&t, "smb2", "IOCTL request", 2);    /* 137 */
+	assert_string_equal(wlt_field(m, "dcerpc.array.max_count", 0), "1");
+	assert_string_equal(wlt_field(m, "dcerpc.array.actual_count", 0), "6");
+	assert_non_null(wlt_field(m, "dcerpc.null_pointer", 0));
+	m = wlt_find(&t, "smb2", "IOCTL response", 2);   /* 138: one domain, its SID, one sid */
+	assert_string_equal(wlt_field(m, "dcerpc.array.max_count", 0), "1");
+	assert_string_equal(wlt_field(m, "dcerpc.array.max_count", 1), "13");
+	assert_string_equal(wlt_field(m, "dcerpc.array.max_count", 2), "1");
+	assert_null(wlt_field(m, "dcerpc.array.max_count", 3));
+	assert_string_equal(wlt_field(m, "dcerpc.referent_id", 4), "0x20014");
+	wlt_free(&t);
+}
+
+/* Each LSA frame cut at every length (its NetBIOS length too), after the
+ * frames before it whole: the NDR reads stop at the cut. */
+static void test_lsa_frames_cut(void **state)
+{
+	(void)state;
+	static struct buf w;
+	for (size_t k = 4; k < sizeof lsa_frames / sizeof lsa_frames[0]; k++) {
+		size_t n = strlen(lsa_frames[k]) / 2;
+		assert_true(n <= sizeof w.b);
+		for (size_t cut = 5; cut < n; cut++) {
+			struct wlt t;
+			init_verbose(&t);
+			send_lsa_frames(&t, k);
+			unhex(lsa_frames[k], w.b, n);
+			w.b[1] = (uint8_t)((cut - 4) >> 16);
+			w.b[2] = (uint8_t)((cut - 4) >> 8);
+			w.b[3] = (uint8_t)(cut - 4);
+			wlt_tcp_send(&t, k % 2 ? WL_S2C : WL_C2S, w.b, cut);
+			wlt_finish(&t);
+			assert_true(wlt_count(&t, "smb2", NULL) >= k);
+			wlt_free(&t);
+		}
+	}
+}
+
 /* corpus raw_ntlm_in_smb.pcap, SMB1 frames by number: the IPC$ tree (25-26),
  * \srvsvc opened (28-29), bound over a Transaction (31-32), closed (37-38);
  * on the MY PICTURES tree (tid 2049) a QUERY_PATH_INFO for all info (81-82),
@@ -2366,6 +2451,8 @@ int main(void)
 		cmocka_unit_test(test_net_interfaces_and_compression),
 		cmocka_unit_test(test_rpc_request_in_twice),
 		cmocka_unit_test(test_rpc_policy_handle_frame),
+		cmocka_unit_test(test_lsa_stub_fields),
+		cmocka_unit_test(test_lsa_frames_cut),
 		cmocka_unit_test(test_smb1_fid_names),
 		cmocka_unit_test(test_smb1_frames_cut),
 	};

@@ -211,6 +211,156 @@ static void lsa_handle(struct smb_rpc *r, int request, uint16_t opnum, struct wl
 	}
 }
 
+/* ------------------------------------------------------------- lsarpc stubs
+ * The NDR of the LSA calls a name lookup makes ([MS-LSAT] 3.1.4, [MS-LSAD]
+ * 3.1.4), read for the generic fields tshark shows in them: each pointer's
+ * referent id or NULL, each conformant array's max count and each string's
+ * offset and actual count. Embedded pointers' referents follow their struct
+ * (or array), top-level ones follow at once (C706 14.3.12). */
+
+#define LSA_ARRAY_MAX 64         /* names, domains, sids read per call */
+
+/* A conformant array's max count (dcerpc.array.max_count). */
+static uint32_t ndr_max_count(struct ndr *n)
+{
+	uint32_t max = ndr_u32(n);
+	if (wl_ok(&n->c) && n->r->verbose)
+		wl_f_uint(n->r->m, "dcerpc.array.max_count", max);
+	return max;
+}
+
+/* An lsa_String's lengths and buffer pointer; its string comes later. */
+static uint32_t lsa_string_head(struct ndr *n)
+{
+	ndr_align(n, 4);
+	wl_skip(&n->c, 4);               /* length, size */
+	return ndr_ptr(n);
+}
+
+static void lsa_string_body(struct ndr *n, uint32_t ptr)
+{
+	char text[256];
+	if (ptr && wl_ok(&n->c))
+		ndr_string(n, NULL, text, sizeof text);
+}
+
+/* A unique pointer to an lsa_String. */
+static void lsa_string_ptr(struct ndr *n)
+{
+	if (ndr_ptr(n))
+		lsa_string_body(n, lsa_string_head(n));
+}
+
+static void lsa_system_name(struct ndr *n)
+{
+	char name[256];
+	if (ndr_ptr(n))
+		ndr_string(n, NULL, name, sizeof name);
+}
+
+/* lsa_GetUserName: system name, account name (a reference to a unique
+ * pointer, so only the latter on the wire), authority name (unique to unique). */
+static void lsa_get_user_name(struct ndr *n, int request)
+{
+	if (request)
+		lsa_system_name(n);
+	lsa_string_ptr(n);
+	if (ndr_ptr(n))
+		lsa_string_ptr(n);
+}
+
+/* lsa_OpenPolicy2 request: system name, then an lsa_ObjectAttribute whose
+ * four pointers' referents (the QoS) follow it. */
+static void lsa_open_policy2(struct ndr *n)
+{
+	lsa_system_name(n);
+	ndr_u32(n);                      /* len */
+	ndr_ptr(n);                      /* root dir */
+	ndr_ptr(n);                      /* object name */
+	ndr_u32(n);                      /* attributes */
+	ndr_ptr(n);                      /* security descriptor */
+	ndr_ptr(n);                      /* QoS: len, level, mode, effective, not shown */
+}
+
+/* lsa_LookupNames request: handle, the names (a conformant array of
+ * lsa_String, their strings after it), an empty lsa_TransSidArray. */
+static void lsa_lookup_names_request(struct ndr *n)
+{
+	wl_skip(&n->c, 20);              /* the policy handle */
+	uint32_t num = ndr_u32(n);
+	uint32_t max = ndr_max_count(n);
+	if (!wl_ok(&n->c) || num > LSA_ARRAY_MAX || max != num)
+		return;
+	uint32_t ptrs[LSA_ARRAY_MAX];
+	for (uint32_t i = 0; i < num; i++)
+		ptrs[i] = lsa_string_head(n);
+	for (uint32_t i = 0; i < num && wl_ok(&n->c); i++)
+		lsa_string_body(n, ptrs[i]);
+	ndr_u32(n);                      /* sids count */
+	ndr_ptr(n);                      /* sids */
+}
+
+/* A dom_sid2: its conformant count (the sub-authorities, shown by tshark
+ * under its own name), revision, count, authority, sub-authorities. */
+static void lsa_sid(struct ndr *n)
+{
+	ndr_u32(n);
+	wl_skip(&n->c, 1);
+	uint8_t subs = wl_u8(&n->c);
+	wl_skip(&n->c, 6 + 4u * subs);
+}
+
+/* lsa_RefDomainList: count, domains, max size; then the lsa_DomainInfo
+ * array (a name and a SID pointer each) and their referents in order. */
+static void lsa_ref_domains(struct ndr *n)
+{
+	uint32_t count = ndr_u32(n);
+	uint32_t dptr = ndr_ptr(n);
+	ndr_u32(n);                      /* max size */
+	if (!dptr || !wl_ok(&n->c))
+		return;
+	uint32_t max = ndr_max_count(n);
+	if (!wl_ok(&n->c) || max > LSA_ARRAY_MAX || max < count)
+		return;
+	uint32_t names[LSA_ARRAY_MAX], sids[LSA_ARRAY_MAX];
+	for (uint32_t i = 0; i < max; i++) {
+		names[i] = lsa_string_head(n);
+		sids[i] = ndr_ptr(n);
+	}
+	for (uint32_t i = 0; i < max && wl_ok(&n->c); i++) {
+		lsa_string_body(n, names[i]);
+		if (sids[i])
+			lsa_sid(n);
+	}
+}
+
+/* lsa_LookupNames response: the domains, then the lsa_TransSidArray (a
+ * count and a pointer to the lsa_TranslatedSid array: type, rid, index). */
+static void lsa_lookup_names_response(struct ndr *n)
+{
+	if (ndr_ptr(n))
+		lsa_ref_domains(n);
+	ndr_u32(n);                      /* sids count */
+	if (ndr_ptr(n))
+		ndr_max_count(n);
+}
+
+/* The LSA calls decoded (-v): GetUserName, OpenPolicy2, LookupNames. */
+static void lsa_stub(struct smb_rpc *r, int request, uint16_t opnum, struct wl_cur stub)
+{
+	if (!r->verbose || !r->pipe || r->pipe->iface != LSARPC)
+		return;
+	struct ndr n = { stub, wl_left(&stub), r };
+	if (opnum == 45)
+		lsa_get_user_name(&n, request);
+	else if (opnum == 44 && request)
+		lsa_open_policy2(&n);
+	else if (opnum == 14 && request)
+		lsa_lookup_names_request(&n);
+	else if (opnum == 14)
+		lsa_lookup_names_response(&n);
+}
+
 /* NetShareEnumAll request: server, level, an empty container, max buffer, resume handle. */
 static void srvsvc_enum_request(struct smb_rpc *r, struct wl_cur stub)
 {
@@ -516,6 +666,7 @@ void smb_rpc_pdu(struct smb_rpc *r, struct wl_cur pdu)
 		if (op && opnum == 15 && r->verbose)
 			srvsvc_enum_request(r, body);
 		lsa_handle(r, 1, opnum, body);
+		lsa_stub(r, 1, opnum, body);
 		return;
 	}
 	if (type == PT_FAULT) {
@@ -523,8 +674,10 @@ void smb_rpc_pdu(struct smb_rpc *r, struct wl_cur pdu)
 		wl_note(r->m, WL_WARN, "DCE/RPC fault 0x%08x%s%s", status, op ? " for " : "", op ? op : "");
 		return;
 	}
-	if (known)
+	if (known) {
 		lsa_handle(r, 0, opnum, body);
+		lsa_stub(r, 0, opnum, body);
+	}
 	if (op && opnum == 15)
 		srvsvc_enum_response(r, body);
 	else if (known && op)
