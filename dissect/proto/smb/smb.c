@@ -436,7 +436,7 @@ static int smb1_is_andx(uint8_t cmd)
 
 /* Emitted only with -v; a filter or -e that names one turns it on. */
 static const struct wl_field_info smb_fields_verbose[] = {
-	{ "dcerpc.nt.open_frame", WL_FT_UINT, "Frame of the CREATE that opened the pipe" },
+	{ "dcerpc.nt.open_frame", WL_FT_UINT, "Frame that opened the pipe (its CREATE) or the policy handle" },
 	{ "dcerpc.ver", WL_FT_UINT, "DCE/RPC version" },
 	{ "dcerpc.ver_minor", WL_FT_UINT, "DCE/RPC minor version" },
 	{ "dcerpc.pkt_type", WL_FT_UINT, "PDU type (0 request, 2 response, 3 fault, 11 bind, 12 bind_ack)" },
