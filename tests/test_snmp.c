@@ -486,14 +486,17 @@ static void test_keys_as_netsnmp(void **state)
 		  "145e42363d1581e3e53c8f7d8db70a9a2ea2121a7f59f0b6" },
 		{ "u:MD5:labauthpass5:AES-192-C:labprivpass5", "e6ccf27542812ecb739056ab527d0fee",
 		  "145e42363d1581e3e53c8f7d8db70a9a5edb0c9425ff4d0c" },
-		/* tshark's AES256 is the Reeder one. tshark 4.0 has no Blumenthal extension
+		/* tshark's AES256 is the Reeder one (Wireshark's packet-snmp-template.c,
+		 * set_ue_keys: an AES192/AES256 key is extended by snmp_usm_password_to_key
+		 * over the localized key). tshark 4.0 has no Blumenthal extension
 		 * (net-snmp's plain AES-192/AES-256 under a shorter hash), so on
 		 * pcaps/snmp-v3-algorithms.pcap frames 27, 28 (sha-aes256) and 35, 36
 		 * (md5-aes192) wirelab decrypts and tshark does not: given the right passwords
 		 * as "AES256"/"AES192" users, tshark says "SNMP Authentication OK" and then
 		 * "Decrypted data not formatted as expected, wrong key?" (35: "Malformed
 		 * Packet"), while the Reeder users of frames 31, 32 (sha-aes256c) it decrypts.
-		 * The snmp.* extras on those frames are theirs; the keys below are net-snmp's. */
+		 * The snmp.* extras on those frames are theirs (tests/tshark_known/snmp.known);
+		 * the keys below are net-snmp's. */
 		{ "\"\",\"u\",\"SHA1\",\"labauthpass1\",\"AES256\",\"labprivpass1\"", "7b06cab7befd7a267648668f15643107914e25dc",
 		  "89558d6fcf5130fd4e9618166bc853d93e75b30ef56793400a64453be3d45ee5" },
 	};
