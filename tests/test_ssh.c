@@ -862,8 +862,10 @@ static void test_mpint_lengths_as_tshark(void **state)
 /* A host certificate (PROTOCOL.certkeys): string type, string nonce, string pk,
  * ... wirelab names pk as ssh.host_key.eddsa.key. tshark 4.0 names the nonce
  * instead: on ssh_kex_curve25519.pcap frame 14 its "EdDSA public key" 4622ad8e..
- * is the 32 bytes after the type, and the key d3bb2ac1.. follows them. That
- * ssh.host_key.eddsa.key differ is theirs. */
+ * is the 32 bytes after the type, and the key d3bb2ac1.. follows them
+ * (Wireshark's packet-ssh.c ssh_tree_add_hostkey: any key type starting "ssh-ed",
+ * the certificate type too, reads the string after the type as the key). That
+ * ssh.host_key.eddsa.key differ is theirs (tests/tshark_known/ssh.known). */
 static void test_ed25519_cert_key_not_nonce(void **state)
 {
 	(void)state;
@@ -896,7 +898,11 @@ static void test_ed25519_cert_key_not_nonce(void **state)
  * Where wirelab has SSH and tshark none, the fault is tshark's or the rules':
  * on server-pre-banner-data.pcap tshark takes the server's first text line
  * " ___..." as packet_length 0x205f5f5f and waits for 543 MB, so every later
- * server segment is "[TCP segment of a reassembled PDU]" (RFC 4253 4.2 lets a
+ * server segment is "[TCP segment of a reassembled PDU]" (Wireshark's
+ * packet-ssh.c: dissect_ssh sees no "SSH-" at the server's offset 0 but the
+ * conversation's version is already 2 from the client's banner, so it calls
+ * ssh_dissect_ssh2 -> ssh_dissect_key_exchange, which sets desegment_len to
+ * plen + 4 - remain_length and returns before ssh.direction; RFC 4253 4.2 lets a
  * server send such lines; test_banner_after_other_lines); the corpus has no
  * decode-as rule for ssh1-ssh2-fingerprints.pcap's port 2222, and with
  * -d tcp.port==2222,ssh tshark gives frames 36, 38, 40 the same 1, 0, 1. */
