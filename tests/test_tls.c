@@ -5,7 +5,7 @@
  * a key log (TLS 1.3 AEAD and TLS 1.2 AES-GCM) including a record that fails
  * to authenticate.
  *
- * Note on fieldcheck: corpus/tls/hrr.pcap shows 7 "extra" values in frame 11.
+ * Note on fieldcheck: corpus/tls/hrr.pcap shows 22 "extra" values in frame 11.
  * That frame is an out-of-order segment that fills the hole before frame 9;
  * tshark 4.0 does not reassemble out of order by default
  * (tcp.reassemble_out_of_order is off), so it never decodes the ServerHello
@@ -13,7 +13,8 @@
  * `tshark -r hrr.pcap -o tcp.reassemble_out_of_order:TRUE` tshark 4.0 decodes
  * that ServerHello in frame 11 too (tls.handshake.type 2, key share group 23).
  * tests/tshark_fields.py counts the same frame as one extra for each of the
- * 19 tls.* names of that ServerHello and its record; nothing else of the
+ * 22 tls.* names of that ServerHello and its records (tests/tshark_known/
+ * tls.known, test_out_of_order_fill); nothing else of the
  * corpus and the lab captures differs (frame 6, the HelloRetryRequest, agrees
  * since its group is extensions_key_share_selected_group). */
 #include <setjmp.h>
@@ -1711,6 +1712,42 @@ static void test_gap_resync(void **state)
 	free(r);
 }
 
+/* A segment that fills a hole is decoded with what the hole held back, on its
+ * own frame, as on corpus/tls/hrr.pcap frame 11 (an out-of-order segment before
+ * frame 9's tail). tshark 4.0 decodes nothing there by default: packet-tcp.c's
+ * preference tcp.reassemble_out_of_order is FALSE (`tshark -G defaultprefs`),
+ * so out-of-order data never reaches the TLS dissector; with it TRUE tshark
+ * shows the same ServerHello and records on frame 11 and no difference is
+ * left on that capture (tests/tshark_known/tls.known). */
+static void test_out_of_order_fill(void **state)
+{
+	(void)state;
+	struct wlt t;
+	struct b *c = newb(), *s = newb();
+	uint8_t opaque[40];
+	memset(opaque, 0x17, sizeof opaque);
+	client_hello_record(c, "ooo.example", 1);
+	server_hello_record(s, 0x1301, 0x0303, 1, NULL);
+	rec(s, 23, 0x0303, opaque, sizeof opaque);
+	wlt_init(&t, NULL);
+	open443(&t);                                             /* frames 1-3 */
+	wlt_tcp_send(&t, WL_C2S, c->d, c->n);                    /* 4 */
+	wlt_tcp_send_at(&t, WL_S2C, 60, s->d + 60, s->n - 60);   /* 5: the tail first */
+	wlt_tcp_send(&t, WL_S2C, s->d, 60);                      /* 6: fills the hole */
+	wlt_finish(&t);
+	const struct wlt_msg *sh = wlt_find(&t, "tls", "server_hello", 0);
+	assert_non_null(sh);
+	assert_int_equal(sh->frame, 6);
+	assert_string_equal(wlt_field(sh, "tls.handshake.extensions.supported_version", 0), "0x304");
+	const struct wlt_msg *ad = wlt_find(&t, "tls", "application_data", 0);
+	assert_non_null(ad);
+	assert_int_equal(ad->frame, 6);
+	assert_string_equal(wlt_field(ad, "tls.record.length", 0), "40");
+	wlt_free(&t);
+	free(c);
+	free(s);
+}
+
 /* ---- decryption ---- */
 
 static void hexs(char *out, const uint8_t *p, size_t n)
@@ -2425,6 +2462,7 @@ int main(void)
 		cmocka_unit_test(test_truncate_every_offset),
 		cmocka_unit_test(test_not_tls_and_probe),
 		cmocka_unit_test(test_gap_resync),
+		cmocka_unit_test(test_out_of_order_fill),
 		cmocka_unit_test(test_decrypt_tls13),
 		cmocka_unit_test(test_tls13_server_auth),
 		cmocka_unit_test(test_decrypt_after_gap),
