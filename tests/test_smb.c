@@ -2088,6 +2088,34 @@ static const char lsa_getusername_resp_106[] =
 	"18001800180002000c000000000000000c0000004400430044004200460043003000370038004100360038000000"
 	"0000";
 
+/* frames 137-138: lsa_LookupNames of one name, answered with one domain */
+static const char lsa_lookupnames_req_137[] =
+	"000000dcfe534d4240000100000000000b00000100000000000000001300000000000000fffe0000027dae35b62b"
+	"f10300000000000000000000000000000000000000003900000017c01100b18d618700000000c9fb1ac900000000"
+	"78000000640000000000000000000000000000000000010001000000000000000500000310000000640000000800"
+	"00004c00000000000e0001000000a4fc79d9fb23c64fa6c60fa6ffd8d43501000000010000000c000c0001000000"
+	"0600000000000000060000006a0075007300740069006e0000000000000000000100000000000000";
+static const char lsa_lookupnames_resp_138[] =
+	"00000108fe534d4240000100000000000b00000101000000000000001300000000000000fffe0000027dae35b62b"
+	"f10300000000000000000000000000000000000000003100000017c01100b18d618700000000c9fb1ac900000000"
+	"70000000000000007000000098000000000000000000000005000203100000009800000008000000800000000000"
+	"0000040002000100000008000200200000000100000018001a000c000200100002000d000000000000000c000000"
+	"36003500410032004400300046003000410038003600360004000000010400000000000515000000753768bd53aa"
+	"b33dedddc7ec01000000140002000100000001000000e8030000000000000100000000000000";
+
+
+static const char *const lsa_frames[] = {
+	lsa_create_req_92, lsa_create_resp_93, lsa_bind_98, lsa_bind_ack_99,
+	lsa_getusername_req_104, lsa_getusername_resp_106,
+	lsa_lookupnames_req_137, lsa_lookupnames_resp_138,
+};
+
+static void send_lsa_frames(struct wlt *t, size_t upto)
+{
+	for (size_t i = 0; i < upto; i++)
+		send_hex(t, i % 2 ? WL_S2C : WL_C2S, lsa_frames[i]);
+}
+
 /* A response through a pipe whose interface tshark knows names its request
  * twice (-v): once in the dcerpc tree, again under the interface's own
  * (Wireshark packet-dcerpc.c dcerpc_try_handoff adds hf_dcerpc_request_in to
@@ -2097,12 +2125,7 @@ static void test_rpc_request_in_twice(void **state)
 	(void)state;
 	struct wlt t;
 	init_verbose(&t);
-	send_hex(&t, WL_C2S, lsa_create_req_92);
-	send_hex(&t, WL_S2C, lsa_create_resp_93);
-	send_hex(&t, WL_C2S, lsa_bind_98);
-	send_hex(&t, WL_S2C, lsa_bind_ack_99);
-	send_hex(&t, WL_C2S, lsa_getusername_req_104);
-	send_hex(&t, WL_S2C, lsa_getusername_resp_106);
+	send_lsa_frames(&t, 6);   /* the pipe's CREATE, the bind, GetUserName */
 	wlt_finish(&t);
 	const struct wlt_msg *req = wlt_find(&t, "smb2", "IOCTL request", 1);
 	const struct wlt_msg *m = wlt_find(&t, "smb2", "IOCTL response", 1);
@@ -2145,11 +2168,7 @@ static void test_rpc_policy_handle_frame(void **state)
 	(void)state;
 	struct wlt t;
 	init_verbose(&t);
-	send_hex(&t, WL_C2S, lsa_create_req_92);
-	send_hex(&t, WL_S2C, lsa_create_resp_93);
-	send_hex(&t, WL_C2S, lsa_bind_98);
-	send_hex(&t, WL_S2C, lsa_bind_ack_99);
-	send_hex(&t, WL_C2S, lsa_getusername_req_104);
+	send_lsa_frames(&t, 5);   /* the pipe's CREATE, the bind, GetUserName's request */
 	send_hex(&t, WL_C2S, lsa_openpolicy2_req_113);
 	send_hex(&t, WL_S2C, lsa_openpolicy2_resp_114);
 	send_hex(&t, WL_C2S, lsa_close_req_125);
@@ -2166,33 +2185,6 @@ static void test_rpc_policy_handle_frame(void **state)
 	wlt_free(&t);
 }
 
-/* frames 137-138: lsa_LookupNames of one name, answered with one domain */
-static const char lsa_lookupnames_req_137[] =
-	"000000dcfe534d4240000100000000000b00000100000000000000001300000000000000fffe0000027dae35b62b"
-	"f10300000000000000000000000000000000000000003900000017c01100b18d618700000000c9fb1ac900000000"
-	"78000000640000000000000000000000000000000000010001000000000000000500000310000000640000000800"
-	"00004c00000000000e0001000000a4fc79d9fb23c64fa6c60fa6ffd8d43501000000010000000c000c0001000000"
-	"0600000000000000060000006a0075007300740069006e0000000000000000000100000000000000";
-static const char lsa_lookupnames_resp_138[] =
-	"00000108fe534d4240000100000000000b00000101000000000000001300000000000000fffe0000027dae35b62b"
-	"f10300000000000000000000000000000000000000003100000017c01100b18d618700000000c9fb1ac900000000"
-	"70000000000000007000000098000000000000000000000005000203100000009800000008000000800000000000"
-	"0000040002000100000008000200200000000100000018001a000c000200100002000d000000000000000c000000"
-	"36003500410032004400300046003000410038003600360004000000010400000000000515000000753768bd53aa"
-	"b33dedddc7ec01000000140002000100000001000000e8030000000000000100000000000000";
-
-
-static const char *const lsa_frames[] = {
-	lsa_create_req_92, lsa_create_resp_93, lsa_bind_98, lsa_bind_ack_99,
-	lsa_getusername_req_104, lsa_getusername_resp_106,
-	lsa_lookupnames_req_137, lsa_lookupnames_resp_138,
-};
-
-static void send_lsa_frames(struct wlt *t, size_t upto)
-{
-	for (size_t i = 0; i < upto; i++)
-		send_hex(t, i % 2 ? WL_S2C : WL_C2S, lsa_frames[i]);
-}
 
 /* The NDR of lsa_GetUserName and lsa_LookupNames as tshark 4.0 shows it on
  * those frames: referent ids (a top-level pointer's referent at once, an
