@@ -173,7 +173,6 @@ struct wl_ctx {
 	/* carried.c: while a carrier (TLS) feeds its plaintext to an inner
 	 * dissector, the note each message made gets, and how deep carriers nest */
 	const char *carry_note, *msg_carry_note;
-	uint8_t full_note;       /* the table just filled: the next message says so, once a run */
 	const char *carrier;     /* the innermost carrier's name, while it feeds */
 	unsigned carry_depth;
 	char mask[16];
@@ -186,6 +185,7 @@ struct wl_ctx {
 	struct wl_flow *oldest, *newest;
 	uint64_t buffered;       /* bytes held over all flows */
 	int64_t next_stream[2];  /* the next udp.stream [0] and tcp.stream [1] */
+	uint8_t full_note;       /* the table just filled: the next message says so, once a run */
 	struct wl_ended *ended;  /* conversations whose flow ended (flow.c), made on first use */
 	uint32_t unacked;        /* TCP segments waiting for an ACK over all flows (-v) */
 

@@ -135,9 +135,11 @@ void wl__fmt_abstime(struct wl_qbuf *b, int64_t ns)
 		      tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)frac, zone);
 }
 
+static const char hex_digits[] = "0123456789abcdef";
+
 static void hex_bytes(struct wl_qbuf *b, const uint8_t *p, size_t n)
 {
-	static const char d[] = "0123456789abcdef";
+	const char *d = hex_digits;
 	if (grow(b, n * 2) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
@@ -150,11 +152,10 @@ static void hex_bytes(struct wl_qbuf *b, const uint8_t *p, size_t n)
  * prints many flags and ids) */
 static void hex_int(struct wl_qbuf *b, uint64_t u, int w)
 {
-	static const char d[] = "0123456789abcdef";
 	char t[2 + 64];
 	size_t i = sizeof t;
 	do {
-		t[--i] = d[u & 15];
+		t[--i] = hex_digits[u & 15];
 		u >>= 4;
 	} while (u);
 	while (sizeof t - i < (size_t)w && i > 2)
