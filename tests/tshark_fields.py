@@ -20,7 +20,8 @@ Output: a table per protocol, then (with -v) the names tshark has and wirelab la
 first disagreements per name. --json FILE writes the figures for a test to assert on.
 --min-coverage P / --min-agreement P make the exit status 1 when a protocol falls short.
 
---known DIR (the ctest fields_vs_tshark: tests/tshark_known): every disagreement, frame by
+--known DIR (tests/tshark_known; not yet a ctest, as some differences are still
+undocumented): every disagreement, frame by
 frame, must be documented by a rule of DIR/*.known, a line
     CAPTURE FRAMES FIELD VERDICT why
 CAPTURE a file name (a glob), FRAMES * or a list like 3,10-12, FIELD a name (a glob),
@@ -279,7 +280,8 @@ class Known:
                 if not line or line.startswith("#"):
                     continue
                 parts = line.split(None, 4)
-                if len(parts) < 5 or parts[3] not in ("extra", "missing", "differ", "*"):
+                if len(parts) < 5 or parts[3] not in ("extra", "missing", "differ", "*") or \
+                   not re.fullmatch(r"\*|\d+(-\d+)?(,\d+(-\d+)?)*", parts[1]):
                     sys.exit("%s:%d: want CAPTURE FRAMES FIELD VERDICT why" % (path, num))
                 cap, frames, field, verdict, why = parts
                 self.rules.append({"where": "%s:%d" % (os.path.basename(path), num), "cap": cap,
