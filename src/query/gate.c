@@ -298,6 +298,8 @@ static void frame_ids(struct wl_gate *g, struct wl_qframe *f)
 	size_t n = 0;
 	for (unsigned i = 0; i < f->nmsgs; i++)
 		n += g->msgs[i].nfields;
+	if (n == 0)
+		return;   /* nothing to find (and g->ids may be NULL) */
 	if (n > g->ids_cap) {
 		size_t cap = g->ids_cap ? g->ids_cap : 256;
 		while (cap < n)
