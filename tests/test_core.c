@@ -1494,10 +1494,44 @@ static void test_every_frame_cut_at_every_byte(void **state)
 	}
 }
 
+/* tshark times only a UDP datagram that carries payload (packet-udp.c,
+ * dissect: it returns at length 8 before udp_handle_timestamps), so an
+ * empty one has no udp.time_* and does not move the previous time:
+ * corpus dns-zlip-1.pcap frame 1. IPv6 carries ip.version too, as tshark's
+ * packet-ipv6.c adds it (radiotap.pcap frame 3). */
+static void test_udp_empty_untimed_ipv6_version(void **state)
+{
+	(void)state;
+	static const struct wl_opts o = { .verbose = 1 };
+	struct wlt t;
+	wlt_init_opts(&t, NULL, &o);
+	uint8_t ip[256], f[512], l4[64];
+	wlt_frame(&t, WL_LINK_ETHERNET, f, eth(f, 0x0800, ip, udp4(ip, "hello")));
+	wlt_frame(&t, WL_LINK_ETHERNET, f, eth(f, 0x0800, ip, udp4(ip, "")));
+	wlt_frame(&t, WL_LINK_ETHERNET, f, eth(f, 0x0800, ip, udp4(ip, "hi")));
+	const struct wlt_msg *empty = find_frame(&t, "udp", 2), *last = find_frame(&t, "udp", 3);
+	assert_non_null(empty);
+	assert_non_null(last);
+	assert_string_equal(wlt_field(empty, "udp.stream", 0), "0");
+	assert_null(wlt_field(empty, "udp.time_relative", 0));
+	assert_null(wlt_field(empty, "udp.time_delta", 0));
+	assert_string_equal(wlt_field(last, "udp.time_delta", 0), wlt_field(last, "udp.time_relative", 0));
+	assert_string_not_equal(wlt_field(last, "udp.time_delta", 0), "0");
+
+	size_t n = udp_hdr(l4, CPORT, 5555, "v6", 2);
+	wlt_frame(&t, WL_LINK_ETHERNET, f, eth(f, 0x86dd, ip, ip6(ip, A6, B6, 17, l4, n)));
+	const struct wlt_msg *m6 = find_frame(&t, "udp", 4);
+	assert_non_null(m6);
+	assert_string_equal(wlt_field(m6, "ip.version", 0), "6");
+	assert_string_equal(wlt_field(m6, "ipv6.version", 0), "6");
+	wlt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ethernet_vlan_qinq),
+		cmocka_unit_test(test_udp_empty_untimed_ipv6_version),
 		cmocka_unit_test(test_sll_sll2_null_raw),
 		cmocka_unit_test(test_80211_radiotap),
 		cmocka_unit_test(test_ipv4_options_and_bad_headers),

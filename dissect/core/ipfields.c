@@ -77,6 +77,7 @@ static void ipv6(struct wl_msg *m, struct wl_cur h)
 	if (!wl_ok(&h))
 		return;
 	uint32_t tclass = vtf >> 20 & 0xff;
+	wl_f_uint(m, "ip.version", vtf >> 28);   /* packet-ipv6.c adds it too, hidden */
 	wl_f_uint(m, "ipv6.version", vtf >> 28);
 	wl_f_hex(m, "ipv6.tclass", tclass);
 	wl_f_uint(m, "ipv6.tclass.dscp", tclass >> 2);

@@ -56,8 +56,13 @@ void wl__udp(struct wl_ctx *ctx, struct wl_cur c)
 		cv->first_ns = cv->prev_ns = ctx->ts_ns;
 		cv->seen = 1;
 	}
+	/* tshark (packet-udp.c, dissect) times only a datagram with payload: an
+	 * empty one (length 8) shows no udp.time_* and leaves the stream's
+	 * previous time where it was */
+	int timed = len > 8;
 	int64_t delta = ctx->ts_ns - cv->prev_ns;
-	cv->prev_ns = ctx->ts_ns;
+	if (timed)
+		cv->prev_ns = ctx->ts_ns;
 	if (f->muted)
 		return;  /* nobody needs this protocol (opts.only) */
 
@@ -79,8 +84,10 @@ void wl__udp(struct wl_ctx *ctx, struct wl_cur c)
 		 * its own udp.time_relative (pcaps/snmp-get.pcap frames 2, 4; the
 		 * evidence is in tests/test_snmp.c, test_one_udp_stream_per_flow). */
 		wl_f_uint(m, "udp.stream", (uint64_t)cv->stream);
-		rel_time(m, "udp.time_relative", ctx->ts_ns - cv->first_ns);
-		rel_time(m, "udp.time_delta", delta);
+		if (timed) {
+			rel_time(m, "udp.time_relative", ctx->ts_ns - cv->first_ns);
+			rel_time(m, "udp.time_delta", delta);
+		}
 		if (wl_left(&payload))
 			wl_f_bytes(m, "udp.payload", payload.p, wl_left(&payload));
 	}
