@@ -94,8 +94,11 @@ void wl_note_cursor(struct wl_msg *m, const struct wl_cur *c, const char *what)
 		wl_note(m, WL_ERROR, "malformed: invalid %s", what);
 }
 
-static struct wl_field *field_add(struct wl_msg *m, const char *name, enum wl_ftype t)
+static struct wl_field *field_add(struct wl_msg *m, const char *name, enum wl_ftype t,
+				   uint8_t flags)
 {
+	if (m->secrets_only && !(flags & WL_FIELD_SECRET))
+		return NULL;   /* wl_opts.no_fields */
 	if (m->nfields >= WL_MSG_MAX_FIELDS) {
 		m->overflow = 1;
 		return NULL;
@@ -105,49 +108,49 @@ static struct wl_field *field_add(struct wl_msg *m, const char *name, enum wl_ft
 	struct wl_field *f = &m->fields[m->nfields++];
 	f->name = name;
 	f->type = (uint8_t)t;
-	f->flags = 0;
+	f->flags = flags;
 	f->len = 0;
 	return f;
 }
 
 void wl_f_uint(struct wl_msg *m, const char *name, uint64_t v)
 {
-	struct wl_field *f = field_add(m, name, WL_FT_UINT);
+	struct wl_field *f = field_add(m, name, WL_FT_UINT, 0);
 	if (f)
 		f->v.u = v;
 }
 
 void wl_f_int(struct wl_msg *m, const char *name, int64_t v)
 {
-	struct wl_field *f = field_add(m, name, WL_FT_INT);
+	struct wl_field *f = field_add(m, name, WL_FT_INT, 0);
 	if (f)
 		f->v.i = v;
 }
 
 void wl_f_hex(struct wl_msg *m, const char *name, uint64_t v)
 {
-	struct wl_field *f = field_add(m, name, WL_FT_HEX);
+	struct wl_field *f = field_add(m, name, WL_FT_HEX, 0);
 	if (f)
 		f->v.u = v;
 }
 
 void wl_f_bool(struct wl_msg *m, const char *name, int v)
 {
-	struct wl_field *f = field_add(m, name, WL_FT_BOOL);
+	struct wl_field *f = field_add(m, name, WL_FT_BOOL, 0);
 	if (f)
 		f->v.u = v ? 1 : 0;
 }
 
 void wl_f_double(struct wl_msg *m, const char *name, double v)
 {
-	struct wl_field *f = field_add(m, name, WL_FT_DOUBLE);
+	struct wl_field *f = field_add(m, name, WL_FT_DOUBLE, 0);
 	if (f)
 		f->v.d = v;
 }
 
 void wl_f_time(struct wl_msg *m, const char *name, int64_t ns)
 {
-	struct wl_field *f = field_add(m, name, WL_FT_TIME);
+	struct wl_field *f = field_add(m, name, WL_FT_TIME, 0);
 	if (f)
 		f->v.i = ns;
 }
@@ -155,22 +158,21 @@ void wl_f_time(struct wl_msg *m, const char *name, int64_t ns)
 static void field_blob(struct wl_msg *m, const char *name, enum wl_ftype t,
 		       const void *p, size_t n, uint8_t flags)
 {
+	struct wl_field *f = field_add(m, name, t, flags);
+	if (!f)
+		return;   /* no room, or wl_opts.no_fields: before the copy */
 	uint32_t off;
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
 	char *dst = wl__pool_take(m, n, &off);
-	if (!dst)
-		return;
-	struct wl_field *f = field_add(m, name, t);
-	if (!f) {
-		m->pool_used -= (uint32_t)n;
+	if (!dst) {
+		m->nfields--;
 		return;
 	}
 	if (n)
 		memcpy(dst, p, n);
 	f->v.off = off;
 	f->len = (uint32_t)n;
-	f->flags = flags;
 	/* bytes handed straight from the frame (not reassembled): where they are */
 	uintptr_t b = (uintptr_t)p, lo = (uintptr_t)m->frame_lo;
 	if (m->spans && n && b >= lo && b - lo < m->bytes_len && n <= m->bytes_len - (b - lo)) {
@@ -191,6 +193,8 @@ void wl_f_cstr(struct wl_msg *m, const char *name, const char *s)
 
 void wl_f_strf(struct wl_msg *m, const char *name, const char *fmt, ...)
 {
+	if (m->secrets_only)
+		return;   /* wl_opts.no_fields: not even the formatting */
 	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);

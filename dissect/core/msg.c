@@ -26,6 +26,7 @@ static void msg_reset(struct wl_ctx *ctx, struct wl_msg *m)
 	m->minor = 0;
 	m->unordered = 0;
 	m->overflow = 0;
+	m->secrets_only = ctx->opts.no_fields != 0;
 	m->has_bytes = 0;
 	m->spans = NULL;
 	m->frame_lo = NULL;

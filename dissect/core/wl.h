@@ -144,6 +144,10 @@ struct wl_opts {
 	 * dissector and no data message for payloads. The first pass of a
 	 * display filter on headers only, which looks for a matching frame. */
 	int headers_only;
+	/* The consumer reads no field but the secrets (the text ladder without
+	 * -v counts them for its closing line): the field adders keep nothing
+	 * else, and the messages carry their texts and notes alone. */
+	int no_fields;
 };
 const struct wl_opts *wl_opts(const struct wl_ctx *ctx);
 
