@@ -977,6 +977,149 @@ static void test_tcp_rst_retrans_zero_window(void **state)
 	wlt_free(&t);
 }
 
+/* ================= TCP as tshark 4.0 analyses it (-v) ================= */
+
+static void wlt_verbose(struct wlt *t)
+{
+	struct wl_opts o = { .verbose = 1 };
+	wlt_init_opts(t, NULL, &o);
+}
+
+/* A segment between any endpoints of A4 and B4 (FTP's data connections). */
+static void seg_ep(struct wlt *t, const uint8_t *src, uint16_t sp, const uint8_t *dst, uint16_t dp,
+		   uint32_t seq, uint32_t ack, uint8_t fl, const char *data)
+{
+	uint8_t l4[4096], pkt[4200];
+	size_t n = data ? strlen(data) : 0;
+	size_t l = tcp_hdr(l4, sp, dp, seq, ack, fl, 65535, NULL, 0, data, n);
+	size_t len = ip4(pkt, src, dst, 6, 7, 0x4000, NULL, 0, l4, l);
+	wlt_frame(t, WL_LINK_RAW, pkt, len);
+}
+
+/* A field of the TCP message of the frame just sent; NULL if absent. */
+static const char *tcp_last(const struct wlt *t, const char *name)
+{
+	const struct wlt_msg *m = find_frame(t, "tcp", frame_no(t));
+	assert_non_null(m);
+	return wlt_field(m, name, 0);
+}
+
+#define CPL(t) tcp_last(t, "tcp.completeness")
+
+/* tcp.completeness as tshark's dissect_tcp: the value before the segment; a
+ * conversation new to tshark starts from its first segment alone. */
+static void test_tcp_completeness_as_tshark(void **state)
+{
+	(void)state;
+	struct wlt t;
+	wlt_verbose(&t);
+	seg(&t, WL_C2S, 100, 0, SYN, NULL);
+	assert_string_equal(CPL(&t), "0");
+	seg(&t, WL_S2C, 200, 101, SYN | ACK, NULL);
+	assert_string_equal(CPL(&t), "1");
+	seg(&t, WL_C2S, 101, 201, ACK, NULL);
+	assert_string_equal(CPL(&t), "3");
+	seg(&t, WL_C2S, 101, 201, PSH | ACK, "x");
+	assert_string_equal(CPL(&t), "7");
+	seg(&t, WL_C2S, 102, 0, FIN, NULL);            /* a FIN without ACK counts nothing */
+	assert_string_equal(CPL(&t), "15");
+	seg(&t, WL_S2C, 201, 103, FIN | ACK, NULL);
+	assert_string_equal(CPL(&t), "15");
+	seg(&t, WL_C2S, 103, 202, ACK, NULL);
+	assert_string_equal(CPL(&t), "31");
+	wlt_free(&t);
+
+	/* picked up mid-stream: the first segment counts nothing, not its data */
+	wlt_verbose(&t);
+	seg(&t, WL_C2S, 5000, 7000, PSH | ACK, "abc");
+	assert_string_equal(CPL(&t), "0");
+	seg(&t, WL_S2C, 7000, 5003, ACK, NULL);
+	assert_string_equal(CPL(&t), "0");
+	seg(&t, WL_C2S, 5003, 7000, PSH | ACK, "d");
+	assert_string_equal(CPL(&t), "4");
+	wlt_free(&t);
+
+	/* the SYN-ACK before the SYN (corpus tcp/handshake-reorder.pcap): a SYN in
+	 * a conversation that exists adds nothing */
+	wlt_verbose(&t);
+	seg(&t, WL_S2C, 200, 101, SYN | ACK, NULL);
+	seg(&t, WL_C2S, 100, 0, SYN, NULL);
+	assert_string_equal(CPL(&t), "0");
+	seg(&t, WL_C2S, 101, 201, ACK, NULL);
+	assert_string_equal(CPL(&t), "0");
+	seg(&t, WL_C2S, 101, 201, PSH | ACK, "x");
+	assert_string_equal(CPL(&t), "4");
+	wlt_free(&t);
+
+	/* TCP Fast Open: the SYN's data counts */
+	wlt_verbose(&t);
+	seg(&t, WL_C2S, 100, 0, SYN, "early");
+	assert_string_equal(CPL(&t), "0");
+	seg(&t, WL_S2C, 200, 106, SYN | ACK, NULL);
+	assert_string_equal(CPL(&t), "9");
+	seg(&t, WL_C2S, 106, 201, ACK, NULL);
+	assert_string_equal(CPL(&t), "11");
+	wlt_free(&t);
+
+	/* a SYN with another ISN on the same ports: a new conversation at SYN,
+	 * shown on that SYN already */
+	wlt_verbose(&t);
+	struct conn c = handshake(&t, 100, 200);
+	cdata(&c, WL_C2S, 1, "x");
+	seg(&t, WL_C2S, 9000, 0, SYN, NULL);
+	assert_string_equal(CPL(&t), "1");
+	assert_string_equal(tcp_last(&t, "tcp.analysis.reused_ports"), "1");
+	seg(&t, WL_S2C, 3000, 9001, SYN | ACK, NULL);
+	assert_string_equal(CPL(&t), "1");
+	seg(&t, WL_C2S, 9001, 3001, ACK, NULL);
+	assert_string_equal(CPL(&t), "3");
+	wlt_free(&t);
+}
+
+/* FTP's data connections: tshark's ftp dissector makes the conversation
+ * before the SYN for PASV (any client port) and for PORT only from the
+ * server's port 20 (packet-ftp.c create_and_link_data_conversation); a SYN
+ * tshark sees in a conversation of its own counts (corpus ftp/ipv4.pcap). */
+static void test_ftp_data_completeness(void **state)
+{
+	(void)state;
+	struct wlt t;
+	wlt_verbose(&t);
+	wlt_tcp_open(&t, 40000, 21);
+	const char *port_cmd = "PORT 10,0,0,1,156,68\r\n";     /* 40004 */
+	wlt_tcp_send(&t, WL_C2S, port_cmd, strlen(port_cmd));
+	seg_ep(&t, B4, 20, A4, 40004, 500, 0, SYN, NULL);
+	assert_string_equal(CPL(&t), "0");
+	seg_ep(&t, A4, 40004, B4, 20, 900, 501, SYN | ACK, NULL);
+	assert_string_equal(CPL(&t), "0");                 /* its SYN did not count */
+	seg_ep(&t, B4, 20, A4, 40004, 501, 901, ACK, NULL);
+	assert_string_equal(CPL(&t), "2");
+
+	port_cmd = "PORT 10,0,0,1,156,69\r\n";                /* 40005 */
+	wlt_tcp_send(&t, WL_C2S, port_cmd, strlen(port_cmd));
+	seg_ep(&t, B4, 30000, A4, 40005, 500, 0, SYN, NULL);  /* not from port 20 */
+	assert_string_equal(CPL(&t), "0");
+	seg_ep(&t, A4, 40005, B4, 30000, 900, 501, SYN | ACK, NULL);
+	assert_string_equal(CPL(&t), "1");
+	seg_ep(&t, B4, 30000, A4, 40005, 501, 901, ACK, NULL);
+	assert_string_equal(CPL(&t), "3");
+
+	/* EPRT: tshark's conversation joins the client's port to its own address,
+	 * which no connection from the server matches (corpus ftp/ipv6.pcap) */
+	const char *eprt = "EPRT |1|10.0.0.1|40006|\r\n";
+	wlt_tcp_send(&t, WL_C2S, eprt, strlen(eprt));
+	seg_ep(&t, B4, 20, A4, 40006, 500, 0, SYN, NULL);
+	seg_ep(&t, A4, 40006, B4, 20, 900, 501, SYN | ACK, NULL);
+	assert_string_equal(CPL(&t), "1");
+
+	const char *pasv = "227 Entering Passive Mode (10,0,0,2,117,48).\r\n";  /* 30000 */
+	wlt_tcp_send(&t, WL_S2C, pasv, strlen(pasv));
+	seg_ep(&t, A4, 40010, B4, 30000, 500, 0, SYN, NULL);
+	seg_ep(&t, B4, 30000, A4, 40010, 900, 501, SYN | ACK, NULL);
+	assert_string_equal(CPL(&t), "0");
+	wlt_free(&t);
+}
+
 /* ================= TCP reassembly ================= */
 
 static void test_reassembly_order_dup_overlap(void **state)
@@ -1542,6 +1685,8 @@ int main(void)
 		cmocka_unit_test(test_tcp_options),
 		cmocka_unit_test(test_tcp_handshake_relative_and_fin),
 		cmocka_unit_test(test_tcp_rst_retrans_zero_window),
+		cmocka_unit_test(test_tcp_completeness_as_tshark),
+		cmocka_unit_test(test_ftp_data_completeness),
 		cmocka_unit_test(test_reassembly_order_dup_overlap),
 		cmocka_unit_test(test_reassembly_gap_and_partial_consumption),
 		cmocka_unit_test(test_reassembly_wraparound),

@@ -47,9 +47,8 @@ struct wl_conv {
 	int64_t mru_syn_ns, first_rtt_ns;   /* the last SYN; iRTT, 0 until known */
 	uint8_t completeness;    /* tcp.completeness bits */
 	uint8_t seen;            /* a frame of it was seen (prev_ns is valid) */
-	uint8_t announced;       /* made for an expectation (FTP's PASV): tshark's
-				  * conversation predates its SYN, which then never
-				  * counts in tcp.completeness */
+	uint8_t fresh;           /* made by this segment, new to tshark too: its
+				  * completeness starts from this segment alone */
 	struct wl_tcp_an an[2];  /* [dir] */
 };
 
@@ -104,6 +103,11 @@ struct wl_expect_rec {
 	uint8_t used, tcp, af;
 	uint8_t addr[16];
 	uint16_t port;
+	/* the conversation tshark's dissector made for it: a_addr:a_port and any
+	 * port of b_addr; unset, any connection to addr:port (wl_expect_premade) */
+	uint8_t premade_set;
+	uint8_t a_addr[16], b_addr[16];
+	uint16_t a_port;
 	const struct wl_dissector *d;
 	char label[96];
 };
@@ -319,8 +323,9 @@ void wl__half_free(struct wl_ctx *ctx, struct wl_half *h);
 /* dispatch.c */
 /* A port some dissector (or decode-as rule) claims: that side is the server. */
 int wl__known_port(const struct wl_ctx *ctx, int tcp, uint16_t port);
-/* A new flow that was announced (wl_expect) takes its dissector. */
-void wl__expect_claim(struct wl_ctx *ctx, struct wl_flow *f);
+/* A new flow that was announced (wl_expect) takes its dissector; 1 if tshark
+ * had made its conversation before it came (so it is not new to tshark). */
+int wl__expect_claim(struct wl_ctx *ctx, struct wl_flow *f);
 void wl__flow_pick_dissector(struct wl_ctx *ctx, struct wl_flow *f, int dir, struct wl_cur payload);
 /* Bytes to wait for before giving up on probing. */
 #define WL_PROBE_MAX 4096

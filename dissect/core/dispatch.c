@@ -114,6 +114,32 @@ void wl_expect_label(struct wl_ctx *ctx, int af, const uint8_t *addr, uint16_t p
 	}
 }
 
+void wl_expect_premade(struct wl_ctx *ctx, int af, const uint8_t *addr, uint16_t port, int tcp,
+		       const uint8_t *a_addr, uint16_t a_port, const uint8_t *b_addr)
+{
+	struct wl_expect_rec *x = expect_find(ctx, tcp, af, addr, port);
+	if (!x)
+		return;
+	size_t n = af == 4 ? 4 : 16;
+	x->premade_set = 1;
+	memcpy(x->a_addr, a_addr, n);
+	memcpy(x->b_addr, b_addr, n);
+	x->a_port = a_port;
+}
+
+/* Whether the flow is in the conversation tshark made for x. */
+static int in_premade(const struct wl_expect_rec *x, const struct wl_flow *f)
+{
+	if (!x->premade_set)
+		return 1;
+	size_t n = f->af == 4 ? 4 : 16;
+	for (int side = 0; side < 2; side++)
+		if (f->port[side] == x->a_port && memcmp(f->addr[side], x->a_addr, n) == 0 &&
+		    memcmp(f->addr[!side], x->b_addr, n) == 0)
+			return 1;
+	return 0;
+}
+
 /* opts.only: a flow whose protocol no consumer can use is not dissected. */
 static void flow_mute_unwanted(struct wl_ctx *ctx, struct wl_flow *f)
 {
@@ -129,18 +155,19 @@ static void flow_mute_unwanted(struct wl_ctx *ctx, struct wl_flow *f)
 }
 
 /* An announced connection (FTP data after PASV) takes its dissector when it is created. */
-void wl__expect_claim(struct wl_ctx *ctx, struct wl_flow *f)
+int wl__expect_claim(struct wl_ctx *ctx, struct wl_flow *f)
 {
 	struct wl_expect_rec *x = expect_find(ctx, f->tcp, f->af, f->addr[1], f->port[1]);
 	if (!x)
 		x = expect_find(ctx, f->tcp, f->af, f->addr[0], f->port[0]);
-	if (x) {
-		f->d = x->d;
-		f->label = x->label[0] ? strdup(x->label) : NULL;
-		x->used = 0;
-		f->dissector_tried = 1;
-		flow_mute_unwanted(ctx, f);
-	}
+	if (!x)
+		return 0;
+	f->d = x->d;
+	f->label = x->label[0] ? strdup(x->label) : NULL;
+	x->used = 0;
+	f->dissector_tried = 1;
+	flow_mute_unwanted(ctx, f);
+	return in_premade(x, f);
 }
 
 /* The dissector's state, made when it takes the flow: at the first payload

@@ -340,9 +340,10 @@ struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, ui
 		ctx->flow = save;
 	}
 
-	wl__expect_claim(ctx, f);
-	if (f->d && !e)
-		f->conv.announced = 1;
+	/* tshark's conversation is new unless it outlived a flow or its
+	 * dissector made it for an expectation */
+	if (!wl__expect_claim(ctx, f) && !e && tcp)
+		f->conv.fresh = 1;
 	return f;
 }
 

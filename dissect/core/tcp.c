@@ -388,10 +388,14 @@ static int lifecycle(struct wl_flow *f, int dir, const struct seg_info *s, struc
 }
 
 /* The conversation's own bookkeeping before the analysis: times, the
- * handshake's RTT, what completeness tshark shows (the state before this
- * segment). */
+ * handshake's RTT, what completeness tshark shows: the state before this
+ * segment. A conversation new to tshark starts from its first segment alone
+ * (a SYN, with data for TCP Fast Open; else nothing: a capture that starts
+ * mid-stream counts no data); a SYN of another connection on the same ports
+ * starts at SYN, shown already on it. Later segments add their kind; a bare
+ * SYN adds nothing, FIN only with ACK. */
 static void conv_track(struct wl_ctx *ctx, struct wl_flow *f, const struct seg_info *s,
-		       struct seg_view *v)
+		       struct seg_view *v, int reused)
 {
 	struct wl_conv *cv = &f->conv;
 	if (!cv->seen) {
@@ -407,12 +411,21 @@ static void conv_track(struct wl_ctx *ctx, struct wl_flow *f, const struct seg_i
 		cv->first_rtt_ns = ctx->ts_ns - cv->mru_syn_ns;
 	if ((fl & (TH_SYN | TH_ACK)) == TH_SYN)
 		cv->mru_syn_ns = ctx->ts_ns;
+	if (reused) {
+		cv->fresh = 0;
+		cv->completeness = CPL_SYN;
+	}
 	v->completeness = cv->completeness;
-	if (fl & TH_SYN)
-		cv->completeness |= (fl & TH_ACK) ? CPL_SYNACK : cv->announced ? 0 : CPL_SYN;
-	else if (fl & TH_ACK)
+	if (cv->fresh) {
+		cv->fresh = 0;
+		cv->completeness = (fl & (TH_SYN | TH_ACK)) != TH_SYN ? 0 : s->len ? CPL_SYN | CPL_DATA : CPL_SYN;
+		return;
+	}
+	if ((fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+		cv->completeness |= CPL_SYNACK;
+	else if ((fl & (TH_SYN | TH_ACK)) == TH_ACK)
 		cv->completeness |= s->len ? CPL_DATA : CPL_ACK;
-	if (fl & TH_FIN)
+	if ((fl & (TH_FIN | TH_ACK)) == (TH_FIN | TH_ACK))
 		cv->completeness |= CPL_FIN;
 	if (fl & TH_RST)
 		cv->completeness |= CPL_RST;
@@ -538,7 +551,7 @@ void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_len)
 	struct seg_view v = { 0 };
 	v.payload = payload;
 	v.captured = captured;
-	conv_track(ctx, f, &s, &v);
+	conv_track(ctx, f, &s, &v, reused != 0);
 	struct wl_tcp_segv sv = { s.seq, s.ack, s.len, s.win, s.flags, (int8_t)s.opt.wscale,
 				  (uint8_t)s.opt.nsack, { 0 }, { 0 } };
 	memcpy(sv.sack_le, s.opt.sack_le, sizeof sv.sack_le);

@@ -167,6 +167,14 @@ void wl_flow_fact(struct wl_ctx *ctx, const char *key, const char *fmt, ...)
  * flow through wl_flow_label(). addr is 4 or 16 bytes by af (4 or 6). */
 void wl_expect(struct wl_ctx *ctx, int af, const uint8_t *addr, uint16_t port,
 	       int tcp, const char *proto, const char *label);
+/* Where tshark's dissector puts the conversation it makes for the pending
+ * expectation for addr:port: between a_addr:a_port and any port of b_addr
+ * (FTP's PORT: the server's port 20 and the client's address). Only a
+ * connection there is known to tshark before its SYN, which then does not
+ * count in tcp.completeness; without this call, any connection to addr:port
+ * is (PASV). Addresses are of the expectation's family. */
+void wl_expect_premade(struct wl_ctx *ctx, int af, const uint8_t *addr, uint16_t port, int tcp,
+		       const uint8_t *a_addr, uint16_t a_port, const uint8_t *b_addr);
 /* Changes the label of the pending expectation for addr:port or, when the
  * connection has already come, of the live flow it created: FTP's data
  * connection often opens before the command that uses it (PASV, connect, RETR). */

@@ -461,8 +461,13 @@ static void parse_port(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m, stru
 	}
 	if (nat)
 		wl_note(m, WL_INFO, "the address differs from the client's (NAT or a third host)");
-	if (af == 4 || af == 6)
+	if (af == 4 || af == 6) {
+		uint8_t srv[16];
+		wl_flow_addr(ctx, WL_S2C, srv);
 		announce(s, ctx, m, af, nat ? cli : ip, port, "PORT");
+		/* tshark's conversation for it: the server's port 20, any port of ip */
+		wl_expect_premade(ctx, af, nat ? cli : ip, port, 1, srv, 20, ip);
+	}
 }
 
 /* EPRT |af|address|port| */
@@ -500,6 +505,11 @@ static void parse_eprt(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m, stru
 		wl_f_uint(m, "ftp.eprt.port", (uint64_t)port);
 	}
 	announce(s, ctx, m, af == 1 ? 4 : 6, addr, (uint16_t)port, "EPRT");
+	/* tshark's conversation for it: the client's port, any port of addr
+	 * (so only a connection within the client's host, on port) */
+	uint8_t cli[16];
+	if (wl_flow_addr(ctx, WL_C2S, cli) == (af == 1 ? 4 : 6))
+		wl_expect_premade(ctx, af == 1 ? 4 : 6, addr, (uint16_t)port, 1, cli, (uint16_t)port, addr);
 }
 
 /* The first transfer command after a set-up names the data connection. */
