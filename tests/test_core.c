@@ -1120,6 +1120,40 @@ static void test_ftp_data_completeness(void **state)
 	wlt_free(&t);
 }
 
+/* Bytes in flight from a flow's first segment (tshark starts valid_bif at
+ * 1): a capture that starts mid-stream shows them on its first frame. */
+static void test_tcp_bytes_in_flight_first_segment(void **state)
+{
+	(void)state;
+	struct wlt t;
+	wlt_verbose(&t);
+	seg(&t, WL_C2S, 5000, 7000, PSH | ACK, "abcdef");
+	assert_string_equal(tcp_last(&t, "tcp.analysis.bytes_in_flight"), "6");
+	assert_string_equal(tcp_last(&t, "tcp.analysis.push_bytes_sent"), "6");
+	wlt_free(&t);
+
+	/* a SYN with data (TCP Fast Open) has them too, less the SYN's byte */
+	wlt_verbose(&t);
+	seg(&t, WL_C2S, 100, 0, SYN, "early");
+	assert_string_equal(tcp_last(&t, "tcp.analysis.bytes_in_flight"), "5");
+	wlt_free(&t);
+
+	/* options the snapshot cuts: tshark shows no analysis for the segment
+	 * (its option dissection throws first) */
+	wlt_verbose(&t);
+	uint8_t opt[40], l4[200], pkt[300];
+	memset(opt, 1, sizeof opt);                        /* NOPs */
+	size_t l = tcp_hdr(l4, CPORT, SPORT, 5000, 7000, PSH | ACK, 65535, opt, sizeof opt, "abcdef", 6);
+	size_t len = ip4(pkt, A4, B4, 6, 7, 0x4000, NULL, 0, l4, l);
+	t.ts += 1000000;
+	wl_engine_packet(t.e, WL_LINK_RAW, t.ts, pkt, 20 + 30, (uint32_t)len);  /* a snapshot of 50 */
+	assert_string_equal(tcp_last(&t, "tcp.len"), "6");
+	assert_null(tcp_last(&t, "tcp.analysis.bytes_in_flight"));
+	wlt_frame(&t, WL_LINK_RAW, pkt, len);              /* the same, whole: shown */
+	assert_non_null(tcp_last(&t, "tcp.analysis.flags"));
+	wlt_free(&t);
+}
+
 /* ================= TCP reassembly ================= */
 
 static void test_reassembly_order_dup_overlap(void **state)
@@ -1687,6 +1721,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_rst_retrans_zero_window),
 		cmocka_unit_test(test_tcp_completeness_as_tshark),
 		cmocka_unit_test(test_ftp_data_completeness),
+		cmocka_unit_test(test_tcp_bytes_in_flight_first_segment),
 		cmocka_unit_test(test_reassembly_order_dup_overlap),
 		cmocka_unit_test(test_reassembly_gap_and_partial_consumption),
 		cmocka_unit_test(test_reassembly_wraparound),

@@ -90,6 +90,7 @@ struct seg_info {
 	uint32_t hlen, len;       /* header length; payload length on the wire */
 	struct tcp_opts opt;
 	struct wl_cur optc;       /* the options' bytes */
+	uint8_t opts_cut;         /* the snapshot ends inside the options */
 };
 
 static const char *flag_name(uint16_t fl)
@@ -296,7 +297,10 @@ static void seg_fields(struct wl_ctx *ctx, struct wl_msg *m, const struct wl_flo
 	dsack_fields(m, s, sack_base);
 	rel_time(m, "tcp.time_relative", v->rel_ns);
 	rel_time(m, "tcp.time_delta", v->delta_ns);
-	wl__tcpan_fields(m, &f->conv, ta);
+	/* tshark's option dissection throws at the cut, before it shows the
+	 * analysis (corpus malformed/heapoverflow-tcp_print.pcap) */
+	if (!s->opts_cut)
+		wl__tcpan_fields(m, &f->conv, ta);
 	if (v->captured && (s->flags & TH_RST)) {
 		/* RFC 1122 4.2.2.12: a RST may say why in text */
 		struct wl_cur t = wl_cur_make(v->payload, v->captured);
@@ -513,6 +517,7 @@ void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_len)
 		return;
 	}
 	s.optc = wl_sub(&hdr, s.hlen - 20);
+	s.opts_cut = !wl_ok(&hdr);
 	parse_options(s.optc, &s.opt);
 	wl_skip(&c, s.hlen);
 	s.len = ip_len - s.hlen;

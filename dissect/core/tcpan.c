@@ -53,6 +53,7 @@ void wl__tcpan_init(struct wl_conv *cv)
 		memset(a, 0, sizeof *a);
 		a->window = UINT32_MAX;  /* no window seen yet: never a zero window */
 		a->win_scale = -1;
+		a->known = WL_AN_BIF;    /* as tshark: bytes in flight count from the first segment */
 	}
 }
 
