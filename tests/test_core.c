@@ -1154,6 +1154,28 @@ static void test_tcp_bytes_in_flight_first_segment(void **state)
 	wlt_free(&t);
 }
 
+/* A conversation goes on after its flow ended with what it has not seen
+ * acknowledged (corpus ssh/ssh_version_199.pcap frame 82: the ACK of a FIN
+ * after the peer's RST). */
+static void test_tcp_ack_after_flow_end(void **state)
+{
+	(void)state;
+	struct wlt t;
+	wlt_verbose(&t);
+	struct conn c = handshake(&t, 1000, 2000);
+	seg(&t, WL_C2S, 1001, 2001, FIN | PSH | ACK, "bye");
+	uint64_t fin = frame_no(&t);
+	seg(&t, WL_C2S, 1005, 0, RST, NULL);
+	assert_int_equal(t.flows_closed, 1);
+	cflags(&c, WL_S2C, 1, 5, ACK);
+	char want[24];
+	snprintf(want, sizeof want, "%llu", (unsigned long long)fin);
+	assert_string_equal(tcp_last(&t, "tcp.analysis.acks_frame"), want);
+	assert_non_null(tcp_last(&t, "tcp.analysis.ack_rtt"));
+	assert_non_null(tcp_last(&t, "tcp.analysis.initial_rtt"));
+	wlt_free(&t);
+}
+
 /* ================= TCP reassembly ================= */
 
 static void test_reassembly_order_dup_overlap(void **state)
@@ -1722,6 +1744,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_completeness_as_tshark),
 		cmocka_unit_test(test_ftp_data_completeness),
 		cmocka_unit_test(test_tcp_bytes_in_flight_first_segment),
+		cmocka_unit_test(test_tcp_ack_after_flow_end),
 		cmocka_unit_test(test_reassembly_order_dup_overlap),
 		cmocka_unit_test(test_reassembly_gap_and_partial_consumption),
 		cmocka_unit_test(test_reassembly_wraparound),

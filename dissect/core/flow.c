@@ -97,14 +97,24 @@ struct wl_ended {
 	uint8_t used, tcp, af;
 	uint8_t addr[2][16];     /* [WL_C2S] client, [WL_S2C] server */
 	uint16_t port[2];
-	struct wl_conv conv;     /* without its segment lists */
+	struct wl_conv conv;     /* with the segments not yet acknowledged: a late
+				  * ACK still finds the one it acknowledges */
 };
 
-static void ended_put(struct wl_ctx *ctx, const struct wl_flow *f)
+/* An ended conversation forgotten: its segment lists go. */
+static void ended_drop(struct wl_ctx *ctx, struct wl_ended *e)
+{
+	if (e->used)
+		wl__tcpan_free(ctx, &e->conv);
+	e->used = 0;
+}
+
+static void ended_put(struct wl_ctx *ctx, struct wl_flow *f)
 {
 	if (!ctx->ended && !(ctx->ended = calloc(ENDED_SLOTS, sizeof *ctx->ended)))
 		return;
 	struct wl_ended *e = &ctx->ended[f->hash % ENDED_SLOTS];
+	ended_drop(ctx, e);
 	e->hash = f->hash;
 	e->used = 1;
 	e->tcp = f->tcp;
@@ -113,8 +123,9 @@ static void ended_put(struct wl_ctx *ctx, const struct wl_flow *f)
 	memcpy(e->port, f->port, sizeof e->port);
 	e->conv = f->conv;
 	for (int d = 0; d < 2; d++) {
-		e->conv.an[d].ual = NULL;
-		e->conv.an[d].nual = e->conv.an[d].ual_cap = 0;
+		/* the lists are the ended conversation's now */
+		f->conv.an[d].ual = NULL;
+		f->conv.an[d].nual = f->conv.an[d].ual_cap = 0;
 	}
 }
 
@@ -140,6 +151,8 @@ static struct wl_ended *ended_find(struct wl_ctx *ctx, uint64_t h, int tcp, int 
 
 void wl__flow_ended_free(struct wl_ctx *ctx)
 {
+	for (unsigned i = 0; ctx->ended && i < ENDED_SLOTS; i++)
+		ended_drop(ctx, &ctx->ended[i]);
 	free(ctx->ended);
 	ctx->ended = NULL;
 }
@@ -279,7 +292,7 @@ struct wl_flow *wl__flow_get(struct wl_ctx *ctx, int tcp, const uint8_t *src, ui
 	if (e && tcp && syn_only == 1) {
 		const struct wl_tcp_an *a = &e->conv.an[src_is_client ? WL_C2S : WL_S2C];
 		if (!(a->known & WL_AN_BASE) || a->base_seq != seq) {
-			e->used = 0;
+			ended_drop(ctx, e);
 			e = NULL;
 			reused = 1;
 		}
