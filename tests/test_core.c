@@ -1176,6 +1176,36 @@ static void test_tcp_ack_after_flow_end(void **state)
 	wlt_free(&t);
 }
 
+/* ACKs of bytes never seen, as tshark 4.0.17 flags them (corpus
+ * tcp/reassembly.pcap frames 8-12): again whenever the peer's later
+ * segments show another hole; and its unsigned duplicate-ACK counter makes
+ * the -1 such an ACK leaves count as two, so a FIN resent soon after is a
+ * fast retransmission. */
+static void test_tcp_ack_unseen_and_fast_retransmission(void **state)
+{
+	(void)state;
+	struct wlt t;
+	wlt_verbose(&t);
+	struct conn c = handshake(&t, 1000, 2000);
+	cdata(&c, WL_C2S, 1, "abcd");
+	cflags(&c, WL_S2C, 1, 5, ACK);
+	cflags(&c, WL_S2C, 1, 5, FIN | ACK);
+	cdata(&c, WL_C2S, 5, "efgh");
+	cflags(&c, WL_S2C, 1, 13, FIN | ACK);          /* 9-13 never seen */
+	assert_string_equal(tcp_last(&t, "tcp.analysis.ack_lost_segment"), "1");
+	assert_string_equal(tcp_last(&t, "tcp.analysis.fast_retransmission"), "1");
+	assert_null(tcp_last(&t, "tcp.analysis.rto"));
+	cdata(&c, WL_C2S, 13, "ijkl");
+	assert_string_equal(tcp_last(&t, "tcp.analysis.lost_segment"), "1");
+	cflags(&c, WL_S2C, 1, 17, FIN | ACK);          /* beyond the hole: said again */
+	assert_string_equal(tcp_last(&t, "tcp.analysis.ack_lost_segment"), "1");
+	assert_string_equal(tcp_last(&t, "tcp.analysis.fast_retransmission"), "1");
+	cdata(&c, WL_C2S, 17, "mnop");
+	cflags(&c, WL_S2C, 1, 21, ACK);                /* all seen: nothing unseen */
+	assert_null(tcp_last(&t, "tcp.analysis.ack_lost_segment"));
+	wlt_free(&t);
+}
+
 /* ================= TCP reassembly ================= */
 
 static void test_reassembly_order_dup_overlap(void **state)
@@ -1745,6 +1775,7 @@ int main(void)
 		cmocka_unit_test(test_ftp_data_completeness),
 		cmocka_unit_test(test_tcp_bytes_in_flight_first_segment),
 		cmocka_unit_test(test_tcp_ack_after_flow_end),
+		cmocka_unit_test(test_tcp_ack_unseen_and_fast_retransmission),
 		cmocka_unit_test(test_reassembly_order_dup_overlap),
 		cmocka_unit_test(test_reassembly_gap_and_partial_consumption),
 		cmocka_unit_test(test_reassembly_wraparound),

@@ -181,10 +181,13 @@ finished_fwd:
 		fwd->dupacknum = 0;
 	}
 
-	/* an ACK of bytes the other side was never seen to send */
+	/* an ACK of bytes the other side was never seen to send: said, and the
+	 * mark moved, whenever the peer has sent beyond it (tshark 4.0.17 on
+	 * corpus tcp/reassembly.pcap frames 10, 70, 78; the 4.0 source's
+	 * `maxseqtobeacked > nextseq` never holds), else once per run of ACKs */
 	if ((rev->known & WL_AN_MAXSEQ) && seq_gt(ack, rev->maxseqtobeacked) && (fl & TH_ACK)) {
 		ta->made = 1;
-		if (seq_gt(rev->maxseqtobeacked, rev->nextseq)) {
+		if (seq_gt(rev->nextseq, rev->maxseqtobeacked)) {
 			rev->maxseqtobeacked = rev->nextseq;
 			t |= WL_TA_ACK_LOST_PACKET;
 		} else {
@@ -207,7 +210,9 @@ finished_fwd:
 			t |= WL_TA_SPURIOUS_RETRANSMISSION;
 			goto finished_retrans;
 		}
-		if (not_advanced && rev->dupacknum >= 2 && rev->lastack == seq &&
+		/* tshark's counter is unsigned: the -1 an ACK of an unseen segment
+		 * leaves counts as two duplicate ACKs (reassembly.pcap frame 8) */
+		if (not_advanced && (rev->dupacknum >= 2 || rev->dupacknum == -1) && rev->lastack == seq &&
 		    (uint64_t)(now - rev->lastack_ns) < FAST_RT_NS) {
 			t |= WL_TA_FAST_RETRANSMISSION;
 			goto finished_retrans;
