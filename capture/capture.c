@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "pcapfile.h"
 #include "pcapng.h"
 
 /* The TPACKET_V3 block timeout: packets reach the consumer at most this late. */
@@ -62,9 +63,10 @@ struct link_filter {
 #define MAX_LINK_FILTERS 64
 
 struct wl_source {
-	pcap_t *pcap;            /* NULL for a pcapng file */
+	pcap_t *pcap;            /* libpcap's: live, and the files pcapfile.c leaves to it */
 	struct wl_pcapng *ng;
-	char *bpf;               /* pcapng: the filter, compiled per link type */
+	struct wl_pcapfile *pf;
+	char *bpf;               /* own readers: the filter, compiled per link type */
 	struct link_filter *lf;
 	unsigned nlf;
 	int linktype;
@@ -142,6 +144,22 @@ static int dlt_of_linktype(int lt)
 	}
 }
 
+static struct wl_source *source_from_pf(struct wl_pcapfile *pf, char *err, size_t errlen)
+{
+	if (!pf)
+		return NULL;
+	struct wl_source *s = calloc(1, sizeof *s);
+	if (!s) {
+		wl__pcapfile_close(pf);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->pf = pf;
+	s->linktype = wl__pcapfile_linktype(pf);
+	s->snaplen = wl__pcapfile_snaplen(pf);
+	return s;
+}
+
 static struct wl_source *source_from_ng(struct wl_pcapng *ng, char *err, size_t errlen)
 {
 	if (!ng)
@@ -162,7 +180,7 @@ static struct wl_source *source_from_ng(struct wl_pcapng *ng, char *err, size_t 
  * libpcap gets the file from its first byte. */
 struct prefixed {
 	FILE *f;
-	uint8_t pre[4];
+	uint8_t pre[WL_PCAPFILE_HEADER];
 	size_t n, at;
 };
 
@@ -235,11 +253,13 @@ struct wl_source *wl_source_offline(const char *path, char *err, size_t errlen)
 		setvbuf(f, NULL, _IOFBF, 256u << 10);
 		posix_fadvise(fileno(f), 0, 0, POSIX_FADV_SEQUENTIAL);  /* larger read-ahead */
 	}
-	uint8_t magic[4];
-	size_t n = fread(magic, 1, sizeof magic, f);
-	if (wl__pcapng_magic(magic, n))
-		return source_from_ng(wl__pcapng_open_file(f, magic, n, err, errlen), err, errlen);
-	if (!(f = rewound(f, magic, n))) {
+	uint8_t head[WL_PCAPFILE_HEADER];
+	size_t n = fread(head, 1, sizeof head, f);
+	if (wl__pcapng_magic(head, n))
+		return source_from_ng(wl__pcapng_open_file(f, head, n, err, errlen), err, errlen);
+	if (wl__pcapfile_takes(head, n))
+		return source_from_pf(wl__pcapfile_open_file(f, head, n, err, errlen), err, errlen);
+	if (!(f = rewound(f, head, n))) {
 		snprintf(err, errlen, "cannot read from the start again: %s", strerror(errno));
 		return NULL;
 	}
@@ -256,6 +276,8 @@ struct wl_source *wl_source_offline_mem(const uint8_t *buf, size_t len, char *er
 {
 	if (wl__pcapng_magic(buf, len))
 		return source_from_ng(wl__pcapng_open_mem(buf, len, err, errlen), err, errlen);
+	if (wl__pcapfile_takes(buf, len))
+		return source_from_pf(wl__pcapfile_open_mem(buf, len, err, errlen), err, errlen);
 	FILE *f = fmemopen((void *)(uintptr_t)buf, len, "rb");
 	if (!f) {
 		snprintf(err, errlen, "fmemopen: %s", strerror(errno));
@@ -323,9 +345,10 @@ static const struct link_filter *filter_for(struct wl_source *s, int linktype)
 	return f;
 }
 
-/* pcapng: the expression must compile for the first interface's link type
- * (the error is the user's to fix); other link types are compiled as they come. */
-static int ng_filter(struct wl_source *s, const char *bpf, char *err, size_t errlen)
+/* The own readers: the expression must compile for the file's (pcapng: the
+ * first interface's) link type, the error being the user's to fix; a pcapng
+ * file's other link types are compiled as they come. */
+static int own_filter(struct wl_source *s, const char *bpf, char *err, size_t errlen)
 {
 	struct bpf_program prog;
 	if (compile_for(s->linktype, bpf, &prog, err, errlen) < 0)
@@ -340,7 +363,7 @@ static int ng_filter(struct wl_source *s, const char *bpf, char *err, size_t err
 	return 0;
 }
 
-static int ng_match(struct wl_source *s, const struct wl_pkt *p)
+static int own_match(struct wl_source *s, const struct wl_pkt *p)
 {
 	const struct link_filter *f = filter_for(s, p->linktype);
 	if (!f || !f->usable)
@@ -351,8 +374,8 @@ static int ng_match(struct wl_source *s, const struct wl_pkt *p)
 
 int wl_source_filter(struct wl_source *s, const char *bpf, char *err, size_t errlen)
 {
-	if (s->ng)
-		return ng_filter(s, bpf, err, errlen);
+	if (s->ng || s->pf)
+		return own_filter(s, bpf, err, errlen);
 	struct bpf_program prog;
 	if (pcap_compile(s->pcap, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(err, errlen, "bad filter '%s': %s", bpf, pcap_geterr(s->pcap));
@@ -671,7 +694,18 @@ static int ng_next(struct wl_source *s, struct wl_pkt *p)
 		int r = wl__pcapng_next(s->ng, p);
 		if (r < 0)
 			snprintf(s->err, sizeof s->err, "%s", wl__pcapng_error(s->ng));
-		if (r != 1 || !s->bpf || ng_match(s, p))
+		if (r != 1 || !s->bpf || own_match(s, p))
+			return r;
+	}
+}
+
+static int pf_next(struct wl_source *s, struct wl_pkt *p)
+{
+	for (;;) {
+		int r = wl__pcapfile_next(s->pf, p);
+		if (r < 0)
+			snprintf(s->err, sizeof s->err, "%s", wl__pcapfile_error(s->pf));
+		if (r != 1 || !s->bpf || own_match(s, p))
 			return r;
 	}
 }
@@ -682,6 +716,8 @@ int wl_source_next(struct wl_source *s, struct wl_pkt *p)
 		return live_next(s, p);
 	if (s->ng)
 		return ng_next(s, p);
+	if (s->pf)
+		return pf_next(s, p);
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int r = pcap_next_ex(s->pcap, &h, &data);
@@ -733,6 +769,7 @@ void wl_source_close(struct wl_source *s)
 	if (s->pcap)
 		pcap_close(s->pcap);
 	wl__pcapng_close(s->ng);
+	wl__pcapfile_close(s->pf);
 	for (unsigned i = 0; i < s->nlf; i++)
 		if (s->lf[i].usable)
 			pcap_freecode(&s->lf[i].prog);

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "pcapng.h"
+#include "window.h"
 
 enum {
 	BT_SHB = 0x0A0D0D0A,
@@ -52,7 +53,6 @@ enum {
 	OPT_IF_TSOFFSET = 14,
 };
 
-#define WINDOW_BYTES (1u << 20)
 #define IFACE_TEXT_MAX 1024u
 /* Timestamps are kept within what a pcap file can say (32-bit seconds), so
  * that differences between them never overflow in the engine. */
@@ -74,12 +74,7 @@ struct block {
 };
 
 struct wl_pcapng {
-	FILE *f;                 /* NULL: reading memory */
-	uint8_t *buf;            /* the window's buffer (file) */
-	size_t cap;
-	const uint8_t *win;      /* buf, or the memory */
-	size_t len, pos;         /* bytes in the window; the next unread one */
-	uint64_t win_at;         /* file offset of win[0] */
+	struct wl_window w;
 	int big;                 /* the section is big-endian */
 	struct iface ifs[WL_PCAPNG_MAX_IFACES];
 	uint32_t nifs;           /* in this section */
@@ -133,50 +128,21 @@ static int fail(struct wl_pcapng *r, const char *fmt, ...)
 
 /* ---- the window ---- */
 
-/* Makes n bytes from pos readable: 1, or 0 when the file ends first (-1 on a
- * read error or when n is more than a block may be). */
 static int need(struct wl_pcapng *r, size_t n)
 {
-	if (r->len - r->pos >= n)
-		return 1;
-	if (!r->f)
-		return 0;
-	if (r->pos) {  /* the unread tail to the front */
-		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
-		r->win_at += r->pos;
-		r->len -= r->pos;
-		r->pos = 0;
-	}
-	if (n > r->cap) {
-		size_t cap = n + WINDOW_BYTES;
-		uint8_t *nb = realloc(r->buf, cap);
-		if (!nb)
-			return fail(r, "out of memory for a pcapng block of %zu bytes", n);
-		r->buf = nb;
-		r->win = nb;
-		r->cap = cap;
-	}
-	while (r->len - r->pos < n) {
-		size_t got = fread(r->buf + r->len, 1, r->cap - r->len, r->f);
-		if (got == 0) {
-			if (ferror(r->f))
-				return fail(r, "read error: %s", strerror(errno));
-			return 0;
-		}
-		r->len += got;
-	}
-	return 1;
+	int k = wl__window_need(&r->w, n);
+	return k < 0 ? fail(r, "%s", r->w.err) : k;
 }
 
 static uint64_t offset_now(const struct wl_pcapng *r)
 {
-	return r->win_at + r->pos;
+	return wl__window_offset(&r->w);
 }
 
 static int truncated(struct wl_pcapng *r, uint64_t at, uint64_t want)
 {
 	return fail(r, "truncated pcapng file: the block at offset %" PRIu64 " needs %" PRIu64
-		    " bytes, %zu are left", at, want, r->len - r->pos);
+		    " bytes, %zu are left", at, want, r->w.len - r->w.pos);
 }
 
 /* The SHB says the byte order of what follows it, its own length included. */
@@ -202,17 +168,17 @@ static int read_block(struct wl_pcapng *r, struct block *b)
 	if (k <= 0) {
 		if (k < 0)
 			return -1;
-		if (r->len == r->pos)
+		if (r->w.len == r->w.pos)
 			return 0;
 		return truncated(r, at, 8);
 	}
-	const uint8_t *p = r->win + r->pos;
+	const uint8_t *p = r->w.win + r->w.pos;
 	uint32_t type;
 	memcpy(&type, p, 4);  /* the SHB's type reads the same in both orders */
 	if (type == BT_SHB) {
 		if ((k = need(r, 12)) <= 0)
 			return k < 0 ? -1 : truncated(r, at, 12);
-		p = r->win + r->pos;
+		p = r->w.win + r->w.pos;
 		if (section_order(r, p, at) < 0)
 			return -1;
 	} else {
@@ -228,7 +194,7 @@ static int read_block(struct wl_pcapng *r, struct block *b)
 			    at, (unsigned)total, WL_PCAPNG_MAX_BLOCK);
 	if ((k = need(r, total)) <= 0)
 		return k < 0 ? -1 : truncated(r, at, total);
-	p = r->win + r->pos;
+	p = r->w.win + r->w.pos;
 	uint32_t trailer = get32(r, p + total - 4);
 	if (trailer != total)
 		return fail(r, "damaged pcapng file: the block at offset %" PRIu64 " says %u bytes "
@@ -237,7 +203,7 @@ static int read_block(struct wl_pcapng *r, struct block *b)
 	b->body = p + 8;
 	b->len = total - 12;
 	b->at = at;
-	r->pos += total;
+	r->w.pos += total;
 	return 1;
 }
 
@@ -518,7 +484,7 @@ int wl__pcapng_next(struct wl_pcapng *r, struct wl_pkt *p)
 		return packet(r, &r->held, p);
 	}
 	for (;;) {
-		struct block b;
+		struct block b = { 0 };   /* gcc -O3 does not see read_block() fill it */
 		int k = read_block(r, &b);
 		if (k <= 0)
 			return k;
@@ -564,20 +530,13 @@ struct wl_pcapng *wl__pcapng_open_file(FILE *f, const uint8_t *pre, size_t npre,
 				       size_t errlen)
 {
 	struct wl_pcapng *r = calloc(1, sizeof *r);
-	uint8_t *buf = malloc(WINDOW_BYTES);
-	if (!r || !buf || npre > WINDOW_BYTES) {
+	if (!r || wl__window_file(&r->w, f, pre, npre) < 0) {
+		if (!r)
+			fclose(f);
 		free(r);
-		free(buf);
-		fclose(f);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	r->f = f;
-	r->buf = buf;
-	r->win = buf;
-	r->cap = WINDOW_BYTES;
-	memcpy(buf, pre, npre);
-	r->len = npre;
 	return start(r, err, errlen);
 }
 
@@ -588,8 +547,7 @@ struct wl_pcapng *wl__pcapng_open_mem(const uint8_t *buf, size_t len, char *err,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	r->win = buf;
-	r->len = len;
+	wl__window_mem(&r->w, buf, len);
 	return start(r, err, errlen);
 }
 
@@ -608,10 +566,8 @@ void wl__pcapng_close(struct wl_pcapng *r)
 {
 	if (!r)
 		return;
-	if (r->f)
-		fclose(r->f);
+	wl__window_close(&r->w);
 	forget_interfaces(r);
-	free(r->buf);
 	free(r->keylog);
 	free(r);
 }
