@@ -77,6 +77,10 @@ static void test_integers(void **state)
 	same("%x %X %02x %04x %08x %016llx", 255u, 255u, 7u, 0xabcu, 0xdeadbeefu, 0x1234ull);
 	same("%02X:%02x %02llu %03u %06ld %02d", 0xau, 0xbu, 5ull, 7u, -42L, -3);
 	same("[%5d] [%-5d] [%05d] [%5u]", 42, 42, -42, 7u);
+	/* the plain conversions of the fast path (conv_plain), at their edges */
+	same("%02x%02x:%02x %02x|%zu %zu|%llu %llu|%d %d %d|%u %x %x", 0u, 9u, 255u, 0x1234u, (size_t)0,
+	     SIZE_MAX, 0ull, ULLONG_MAX, 0, INT_MIN, INT_MAX, UINT_MAX, 0u, UINT_MAX);
+	same("%s|%s%s|%d%%%u", "", "a", "b", -7, 7u);
 	same("[%.3d] [%.0d] [%.0u] [%5.3d] [%.0x]", 7, 0, 0u, -7, 0u);
 	/* flags the compiler calls useless must still come out as the C library's */
 #pragma GCC diagnostic push

@@ -181,6 +181,70 @@ static void conv_str(struct out *o, const struct spec *s, va_list *ap)
 	out_field(o, s, "", str, len, 0);
 }
 
+/* v in decimal, or in hex (lower case) with at least min digits. */
+static void out_u64(struct out *o, uint64_t v, int hex, size_t min)
+{
+	static const char digit[] = "0123456789abcdef";
+	char d[24];
+	size_t k = sizeof d;
+	do {
+		d[--k] = hex ? digit[v & 15] : (char)('0' + v % 10);
+		v = hex ? v >> 4 : v / 10;
+	} while (v || sizeof d - k < min);
+	out_mem(o, d + k, sizeof d - k);
+}
+
+/* The conversions dissectors write most, without flags or width: %s %u %d
+ * %x %02x %zu %llu. 1 with *fp past it, 0 for parse_spec. */
+static int conv_plain(struct out *o, const char **fp, va_list *ap)
+{
+	const char *f = *fp;
+	switch (f[0]) {
+	case 's': {
+		const char *str = va_arg(*ap, const char *);
+		if (!str)
+			str = "(null)";
+		out_mem(o, str, strlen(str));
+		break;
+	}
+	case 'u':
+		out_u64(o, va_arg(*ap, unsigned), 0, 1);
+		break;
+	case 'x':
+		out_u64(o, va_arg(*ap, unsigned), 1, 1);
+		break;
+	case 'd': {
+		int v = va_arg(*ap, int);
+		if (v < 0)
+			out_mem(o, "-", 1);
+		out_u64(o, v < 0 ? (uint64_t)0 - (uint64_t)(int64_t)v : (uint64_t)v, 0, 1);
+		break;
+	}
+	case '0':
+		if (f[1] != '2' || f[2] != 'x')
+			return 0;
+		out_u64(o, va_arg(*ap, unsigned), 1, 2);
+		f += 2;
+		break;
+	case 'z':
+		if (f[1] != 'u')
+			return 0;
+		out_u64(o, va_arg(*ap, size_t), 0, 1);
+		f++;
+		break;
+	case 'l':
+		if (f[1] != 'l' || f[2] != 'u')
+			return 0;
+		out_u64(o, va_arg(*ap, unsigned long long), 0, 1);
+		f += 2;
+		break;
+	default:
+		return 0;
+	}
+	*fp = f + 1;
+	return 1;
+}
+
 /* The formatted length, or -1 when fmt needs vsnprintf (out is then garbage). */
 static int fmt_fast(struct out *o, const char *fmt, va_list *ap)
 {
@@ -192,6 +256,8 @@ static int fmt_fast(struct out *o, const char *fmt, va_list *ap)
 		}
 		out_mem(o, fmt, (size_t)(pct - fmt));
 		fmt = pct + 1;
+		if (conv_plain(o, &fmt, ap))
+			continue;
 		struct spec s;
 		if (!parse_spec(&fmt, &s, ap))
 			return -1;
