@@ -125,6 +125,8 @@ void wl__ip_layer_fields(struct wl_ctx *ctx, struct wl_msg *m, unsigned layer)
 
 void wl__ip_fields(struct wl_ctx *ctx, struct wl_msg *m)
 {
+	if (m->secrets_only)
+		return;   /* wl_opts.no_fields: no address is a secret */
 	if (ctx->nipl == 1 && !ctx->opts.verbose) {
 		/* the usual frame: its addresses are the packet's */
 		if (ctx->ip_af == 4) {

@@ -233,6 +233,8 @@ static uint32_t tshark_ack(const struct seg_info *s, const struct seg_view *v)
 static void seg_fields(struct wl_ctx *ctx, struct wl_msg *m, const struct wl_flow *f,
 		       const struct seg_info *s, const struct seg_view *v, const struct wl_tcp_ta *ta)
 {
+	if (m->secrets_only)
+		return;   /* wl_opts.no_fields: a segment's header holds no secret */
 	wl__ip_fields(ctx, m);
 	wl_f_uint(m, "tcp.srcport", s->sport);
 	wl_f_uint(m, "tcp.dstport", s->dport);
