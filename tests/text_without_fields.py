@@ -11,34 +11,11 @@ print the same bytes: that no text, note, count or closing line of the ladder
 depended on a field. A capture's X.keylog / X.ntpassword / X.snmp_users come
 along, so the decrypted and secret-bearing paths are read too.
 """
-import os
-import re
 import subprocess
 import sys
 
-
-def captures(paths):
-    for p in paths:
-        if os.path.isdir(p):
-            for root, _, files in sorted(os.walk(p)):
-                for f in sorted(files):
-                    if re.search(r"\.(pcap|pcapng|cap)$", f):
-                        yield os.path.join(root, f)
-        else:
-            yield p
-
-
-def extras(pcap):
-    base = os.path.splitext(pcap)[0]
-    args = []
-    if os.path.exists(base + ".keylog"):
-        args += ["--keylog", base + ".keylog"]
-    if os.path.exists(base + ".snmp_users"):
-        args += ["--snmp-users", base + ".snmp_users"]
-    if os.path.exists(base + ".ntpassword"):
-        with open(base + ".ntpassword", encoding="utf-8") as f:
-            args += ["--smb-password", f.read().strip()]
-    return args
+from tshark_fields import captures      # tests/: the capture files under the paths
+from verbose_fields import capture_args  # tests/: a capture's key log, password, SNMP users
 
 
 def read(wirelab, args):
@@ -51,7 +28,7 @@ def main():
     bad = n = 0
     for pcap in captures(paths):
         for view in ([], ["-T", "ladder"]):
-            args = ["-r", pcap] + extras(pcap) + view
+            args = ["-r", pcap] + capture_args(pcap) + view
             plain, filtered = read(wirelab, args), read(wirelab, args + ["-Y", "frame"])
             n += 1
             if plain != filtered:
