@@ -152,8 +152,6 @@ for cap in SNMP_CAPS:
     if b != "snmpv3_synthetic.pcap":   # its one request and reply follow alike since trial2's SNMP work
         KNOWN[("follow", "follow,udp,ascii,0", b)] = SNMP_STREAM
         KNOWN[("follow", "follow,udp,hex,1", b)] = SNMP_STREAM
-for b in ["trunc-hdr.pcap", "smb_print_trans-oobr1.pcap"]:
-    KNOWN[("fields", None, b)] = MALFORMED
 KNOWN[("conv", "conv,tcp", "heapoverflow-tcp_print.pcap")] = MALFORMED
 for z in ["follow,tcp,ascii,0", "follow,tcp,hex,0"]:   # tshark names no stream 0 (Node 0: :0)
     KNOWN[("follow", z, "heapoverflow-tcp_print.pcap")] = MALFORMED
