@@ -79,9 +79,9 @@ void wl__udp(struct wl_ctx *ctx, struct wl_cur c)
 		wl_f_hex(m, "udp.checksum", csum);
 		wl_f_uint(m, "udp.checksum.status", csum_status(ctx, csum));
 		/* One stream per 5-tuple. tshark differs for SNMP only: its SNMP
-		 * dissector makes a conversation (client, any port) at each request,
-		 * so from the first response on the pair is a new udp.stream with
-		 * its own udp.time_relative (pcaps/snmp-get.pcap frames 2, 4; the
+		 * dissector makes a second conversation of the 5-tuple at its first
+		 * message, so from the next datagram on the pair is a new udp.stream
+		 * with its own udp.time_relative (pcaps/snmp-get.pcap frames 2, 4; the
 		 * evidence is in tests/test_snmp.c, test_one_udp_stream_per_flow). */
 		wl_f_uint(m, "udp.stream", (uint64_t)cv->stream);
 		if (timed) {
