@@ -144,35 +144,24 @@ static int dlt_of_linktype(int lt)
 	}
 }
 
-static struct wl_source *source_from_pf(struct wl_pcapfile *pf, char *err, size_t errlen)
+/* A source over one of capture/'s own readers (the other is NULL); NULL when
+ * the reader did not open (its reason is in err already). */
+static struct wl_source *source_own(struct wl_pcapng *ng, struct wl_pcapfile *pf, char *err,
+				    size_t errlen)
 {
-	if (!pf)
-		return NULL;
-	struct wl_source *s = calloc(1, sizeof *s);
-	if (!s) {
-		wl__pcapfile_close(pf);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	s->pf = pf;
-	s->linktype = wl__pcapfile_linktype(pf);
-	s->snaplen = wl__pcapfile_snaplen(pf);
-	return s;
-}
-
-static struct wl_source *source_from_ng(struct wl_pcapng *ng, char *err, size_t errlen)
-{
-	if (!ng)
+	if (!ng && !pf)
 		return NULL;
 	struct wl_source *s = calloc(1, sizeof *s);
 	if (!s) {
 		wl__pcapng_close(ng);
+		wl__pcapfile_close(pf);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	s->ng = ng;
-	s->linktype = wl__pcapng_linktype(ng);
-	s->snaplen = wl__pcapng_snaplen(ng);
+	s->pf = pf;
+	s->linktype = ng ? wl__pcapng_linktype(ng) : wl__pcapfile_linktype(pf);
+	s->snaplen = ng ? wl__pcapng_snaplen(ng) : wl__pcapfile_snaplen(pf);
 	return s;
 }
 
@@ -256,9 +245,9 @@ struct wl_source *wl_source_offline(const char *path, char *err, size_t errlen)
 	uint8_t head[WL_PCAPFILE_HEADER];
 	size_t n = fread(head, 1, sizeof head, f);
 	if (wl__pcapng_magic(head, n))
-		return source_from_ng(wl__pcapng_open_file(f, head, n, err, errlen), err, errlen);
+		return source_own(wl__pcapng_open_file(f, head, n, err, errlen), NULL, err, errlen);
 	if (wl__pcapfile_takes(head, n))
-		return source_from_pf(wl__pcapfile_open_file(f, head, n, err, errlen), err, errlen);
+		return source_own(NULL, wl__pcapfile_open_file(f, head, n, err, errlen), err, errlen);
 	if (!(f = rewound(f, head, n))) {
 		snprintf(err, errlen, "cannot read from the start again: %s", strerror(errno));
 		return NULL;
@@ -275,9 +264,9 @@ struct wl_source *wl_source_offline(const char *path, char *err, size_t errlen)
 struct wl_source *wl_source_offline_mem(const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
 	if (wl__pcapng_magic(buf, len))
-		return source_from_ng(wl__pcapng_open_mem(buf, len, err, errlen), err, errlen);
+		return source_own(wl__pcapng_open_mem(buf, len, err, errlen), NULL, err, errlen);
 	if (wl__pcapfile_takes(buf, len))
-		return source_from_pf(wl__pcapfile_open_mem(buf, len, err, errlen), err, errlen);
+		return source_own(NULL, wl__pcapfile_open_mem(buf, len, err, errlen), err, errlen);
 	FILE *f = fmemopen((void *)(uintptr_t)buf, len, "rb");
 	if (!f) {
 		snprintf(err, errlen, "fmemopen: %s", strerror(errno));
@@ -688,23 +677,15 @@ static int live_next(struct wl_source *s, struct wl_pkt *out)
 	}
 }
 
-static int ng_next(struct wl_source *s, struct wl_pkt *p)
+/* The next packet of a file one of the own readers reads, past those the
+ * filter drops. */
+static int own_next(struct wl_source *s, struct wl_pkt *p)
 {
 	for (;;) {
-		int r = wl__pcapng_next(s->ng, p);
+		int r = s->ng ? wl__pcapng_next(s->ng, p) : wl__pcapfile_next(s->pf, p);
 		if (r < 0)
-			snprintf(s->err, sizeof s->err, "%s", wl__pcapng_error(s->ng));
-		if (r != 1 || !s->bpf || own_match(s, p))
-			return r;
-	}
-}
-
-static int pf_next(struct wl_source *s, struct wl_pkt *p)
-{
-	for (;;) {
-		int r = wl__pcapfile_next(s->pf, p);
-		if (r < 0)
-			snprintf(s->err, sizeof s->err, "%s", wl__pcapfile_error(s->pf));
+			snprintf(s->err, sizeof s->err, "%s",
+				 s->ng ? wl__pcapng_error(s->ng) : wl__pcapfile_error(s->pf));
 		if (r != 1 || !s->bpf || own_match(s, p))
 			return r;
 	}
@@ -714,10 +695,8 @@ int wl_source_next(struct wl_source *s, struct wl_pkt *p)
 {
 	if (s->live)
 		return live_next(s, p);
-	if (s->ng)
-		return ng_next(s, p);
-	if (s->pf)
-		return pf_next(s, p);
+	if (s->ng || s->pf)
+		return own_next(s, p);
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int r = pcap_next_ex(s->pcap, &h, &data);
