@@ -140,11 +140,32 @@ static void out_field(struct out *o, const struct spec *s, const char *sign, con
 		out_pad(o, ' ', pad);
 }
 
+static const char hex_lower[] = "0123456789abcdef", hex_upper[] = "0123456789ABCDEF";
+
+/* The digits of v ending at end, in hex from hexset or, NULL, in decimal;
+ * their count. Constant bases: shifts and multiplications, not a division
+ * per digit. */
+static size_t digits_of(char *end, uint64_t v, const char *hexset)
+{
+	char *p = end;
+	if (hexset) {
+		do {
+			*--p = hexset[v & 15];
+			v >>= 4;
+		} while (v);
+	} else {
+		do {
+			*--p = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+	}
+	return (size_t)(end - p);
+}
+
 static void conv_int(struct out *o, const struct spec *s, va_list *ap)
 {
-	static const char lower[] = "0123456789abcdef", upper[] = "0123456789ABCDEF";
 	char digits[24];
-	size_t k = sizeof digits;
+	size_t k = 0;
 	const char *sign = "";
 	uint64_t v;
 	if (s->conv == 'd' || s->conv == 'i') {
@@ -154,22 +175,10 @@ static void conv_int(struct out *o, const struct spec *s, va_list *ap)
 	} else {
 		v = arg_unsigned(s, ap);
 	}
-	const char *set = s->conv == 'X' ? upper : lower;
-	if (v || s->prec != 0) {   /* printf writes nothing for 0 at precision 0 */
-		/* constant bases: shifts and multiplications, not a division per digit */
-		if (s->conv == 'x' || s->conv == 'X') {
-			do {
-				digits[--k] = set[v & 15];
-				v >>= 4;
-			} while (v);
-		} else {
-			do {
-				digits[--k] = (char)('0' + v % 10);
-				v /= 10;
-			} while (v);
-		}
-	}
-	out_field(o, s, sign, digits + k, sizeof digits - k, 1);
+	const char *set = s->conv == 'X' ? hex_upper : s->conv == 'x' ? hex_lower : NULL;
+	if (v || s->prec != 0)   /* printf writes nothing for 0 at precision 0 */
+		k = digits_of(digits + sizeof digits, v, set);
+	out_field(o, s, sign, digits + sizeof digits - k, k, 1);
 }
 
 static void conv_str(struct out *o, const struct spec *s, va_list *ap)
@@ -181,17 +190,14 @@ static void conv_str(struct out *o, const struct spec *s, va_list *ap)
 	out_field(o, s, "", str, len, 0);
 }
 
-/* v in decimal, or in hex (lower case) with at least min digits. */
+/* v in decimal, or in hex (lower case) zero-padded to min digits. */
 static void out_u64(struct out *o, uint64_t v, int hex, size_t min)
 {
-	static const char digit[] = "0123456789abcdef";
 	char d[24];
-	size_t k = sizeof d;
-	do {
-		d[--k] = hex ? digit[v & 15] : (char)('0' + v % 10);
-		v = hex ? v >> 4 : v / 10;
-	} while (v || sizeof d - k < min);
-	out_mem(o, d + k, sizeof d - k);
+	size_t k = digits_of(d + sizeof d, v, hex ? hex_lower : NULL);
+	while (k < min)
+		d[sizeof d - ++k] = '0';
+	out_mem(o, d + sizeof d - k, k);
 }
 
 /* The conversions dissectors write most, without flags or width: %s %u %d
