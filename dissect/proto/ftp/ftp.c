@@ -462,10 +462,12 @@ static void parse_port(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m, stru
 	if (nat)
 		wl_note(m, WL_INFO, "the address differs from the client's (NAT or a third host)");
 	if (af == 4 || af == 6) {
-		uint8_t srv[16];
-		wl_flow_addr(ctx, WL_S2C, srv);
+		uint8_t srv[16] = { 0 };
 		announce(s, ctx, m, af, nat ? cli : ip, port, "PORT");
-		/* tshark's conversation for it: the server's port 20, any port of ip */
+		/* tshark's conversation for it: the server's port 20, any port of ip
+		 * (a server of the other family: one no connection is in) */
+		if (wl_flow_addr(ctx, WL_S2C, srv) != af)
+			memset(srv, 0, sizeof srv);
 		wl_expect_premade(ctx, af, nat ? cli : ip, port, 1, srv, 20, ip);
 	}
 }
