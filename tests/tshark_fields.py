@@ -20,9 +20,8 @@ Output: a table per protocol, then (with -v) the names tshark has and wirelab la
 first disagreements per name. --json FILE writes the figures for a test to assert on.
 --min-coverage P / --min-agreement P make the exit status 1 when a protocol falls short.
 
---known DIR (tests/tshark_known; not yet a ctest, as some differences are still
-undocumented): every disagreement, frame by
-frame, must be documented by a rule of DIR/*.known, a line
+--known DIR (tests/tshark_known; the ctest corpus_fields_all): every disagreement, frame
+by frame, must be documented by a rule of DIR/*.known, a line
     CAPTURE FRAMES FIELD VERDICT why
 CAPTURE a file name (a glob), FRAMES * or a list like 3,10-12, FIELD a name (a glob),
 VERDICT extra (only wirelab has it), missing (only tshark), differ, or *; `why` names the

@@ -147,7 +147,8 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		if (v->tee)
 			tee.b = *v->tee;
 		/* the ladder without -v shows no field (it counts the secrets):
-		 * the dissectors need not keep them (8% of a text read) */
+		 * the dissectors need not keep them (a twentieth of the dissecting
+		 * thread's work in a text read, docs/benchmark.md) */
 		dopts.no_fields = !v->tee && !ro.verbose && !dopts.frame_bytes &&
 				  (ro.format == WL_OUT_TEXT || ro.format == WL_OUT_LADDER);
 		sink = (struct wl_sink){ tee_msg, tee_flow, &tee };
