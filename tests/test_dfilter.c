@@ -499,6 +499,46 @@ static void test_below_apps(void **state)
 	}
 }
 
+/* The fields a filter reads (wl_opts.want_field): its own, an alias's two,
+ * every field of a protocol it names, and a protocol asked for by name
+ * when any of its fields is read. frame.protocols reads them all. */
+static void test_wanted_fields(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *filter;
+		const char *yes, *no;   /* space-separated names */
+	} cases[] = {
+		{ "tcp.port == 1", "tcp tcp.srcport tcp.dstport tcp.port", "ip ip.src tcp.seq udp.srcport udp" },
+		{ "ip.addr == 10.0.0.0/8", "ip ip.src ip.dst ip.addr", "ipv6 ipv6.src tcp tcp.srcport ip.ttl" },
+		{ "ntlmssp", "ntlmssp ntlmssp.auth.username", "smb2 smb2.cmd tcp" },
+		{ "ftp.request.command == \"PASS\" || dns", "ftp ftp.request.command dns dns.qry.name dns.flags.response",
+		  "ftp.response.code ftp-data tcp" },
+		{ "tcp.payload", "tcp tcp.payload tcp.flags.reset", "tcp.seq ip" },
+		{ "frame.number < 10", "frame", "frame.len tcp eth" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char err[1024], names[256];
+		struct wl_dfilter *df = wl_dfilter_compile(reg, cases[i].filter, err, sizeof err);
+		if (!df)
+			fail_msg("%s: %s", cases[i].filter, err);
+		struct wl_qwant *w = wl_qwant_new(reg, df);
+		assert_non_null(w);
+		for (int want = 1; want >= 0; want--) {
+			snprintf(names, sizeof names, "%s", want ? cases[i].yes : cases[i].no);
+			for (char *save, *n = strtok_r(names, " ", &save); n; n = strtok_r(NULL, " ", &save))
+				if (wl_qwant_field(w, n) != want)
+					fail_msg("%s: %s wanted %d, want %d", cases[i].filter, n, !want, want);
+		}
+		wl_qwant_free(w);
+		wl_dfilter_free(df);
+	}
+	struct wl_dfilter *df = wl_dfilter_compile(reg, "frame.protocols contains \"ftp\"", NULL, 0);
+	assert_non_null(df);
+	assert_null(wl_qwant_new(reg, df));   /* every field */
+	wl_dfilter_free(df);
+}
+
 /* ---- hostile input ---- */
 
 static void test_deep_nesting(void **state)
@@ -677,7 +717,8 @@ int main(void)
 		cmocka_unit_test(test_bytes_and_slices),   cmocka_unit_test(test_frame_fields),
 		cmocka_unit_test(test_errors),             cmocka_unit_test(test_caret_columns),
 		cmocka_unit_test(test_protocols_needed),
-		cmocka_unit_test(test_below_apps),   cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_below_apps),   cmocka_unit_test(test_wanted_fields),
+		   cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_huge_literals),      cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_prefixes),           cmocka_unit_test(test_regex_limits),
 		cmocka_unit_test(test_registry),

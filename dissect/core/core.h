@@ -172,6 +172,7 @@ struct wl_ctx {
 	const struct wl_frame *frame_meta;  /* interface/comments for the frame's first message */
 
 	struct wl_msg *msg;      /* the one message under construction */
+	struct wl_want *want;    /* wl_opts.want_field, or NULL: every field */
 	int msg_open;
 	uint64_t msgs_made;      /* messages begun (wl_msg_new), to tell whether bytes made one */
 	/* carried.c: while a carrier (TLS) feeds its plaintext to an inner
@@ -213,6 +214,23 @@ struct wl_ctx {
 /* field.c: n bytes of the message's pool at *off; NULL (and the overflow
  * mark) when it is full. */
 char *wl__pool_take(struct wl_msg *m, size_t n, uint32_t *off);
+
+/* wl_opts.want_field's answers by name pointer: a field is added a million
+ * times and its name asked about once (a slot two names share asks again). */
+#define WL_WANT_BITS 10
+#define WL_WANT_SLOTS (1u << WL_WANT_BITS)
+struct wl_want {
+	int (*fn)(void *arg, const char *name);
+	void *arg;
+	struct {
+		const char *name;
+		int yes;
+	} slot[WL_WANT_SLOTS];
+};
+struct wl_want *wl__want_new(const struct wl_opts *opts);
+/* 0 when wl_opts.want_field wants no field of proto ("tcp"): the adders of
+ * a whole header's fields skip them in one test. */
+int wl__want_proto(struct wl_msg *m, const char *proto);
 
 /* msg.c */
 void wl__msg_init(struct wl_ctx *ctx);

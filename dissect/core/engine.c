@@ -40,6 +40,8 @@ struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limi
 	if (sink)
 		ctx->sink = *sink;
 	ctx->msg = malloc(sizeof *ctx->msg);
+	if (ctx->opts.want_field && !(ctx->want = wl__want_new(&ctx->opts)))
+		ctx->opts.want_field = NULL;   /* out of memory: every field, as without */
 	if (ctx->opts.frame_bytes && !(ctx->spans = calloc(WL_MSG_MAX_FIELDS, sizeof *ctx->spans)))
 		ctx->opts.frame_bytes = 0;  /* out of memory: the page goes without bytes */
 	ctx->hsize = 1;
@@ -50,6 +52,7 @@ struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limi
 		free(ctx->msg);
 		free(ctx->htab);
 		free(ctx->spans);
+		free(ctx->want);
 		free(e);
 		return NULL;
 	}
@@ -208,6 +211,7 @@ void wl_engine_free(struct wl_engine *e)
 	free(e->ctx.htab);
 	free(e->ctx.msg);
 	free(e->ctx.spans);
+	free(e->ctx.want);
 	free(e);
 }
 

@@ -69,6 +69,7 @@ struct wl_msg {
 	uint8_t unordered;       /* its order against the peer's messages is a race */
 	uint8_t overflow;        /* fields or pool ran out */
 	uint8_t secrets_only;    /* engine side only: wl_opts.no_fields */
+	struct wl_want *want;    /* engine side only: wl_opts.want_field's answers, or NULL */
 	const char *proto, *type;
 	uint32_t text_off, text_len;
 	unsigned nfields, nnotes;

@@ -3,7 +3,9 @@
  * it calls nothing of the pipeline, so every layer (link, ip, tcp, the
  * protocols) adds fields without a circle back through msg.c. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
@@ -94,11 +96,39 @@ void wl_note_cursor(struct wl_msg *m, const struct wl_cur *c, const char *what)
 		wl_note(m, WL_ERROR, "malformed: invalid %s", what);
 }
 
+struct wl_want *wl__want_new(const struct wl_opts *opts)
+{
+	struct wl_want *w = calloc(1, sizeof *w);
+	if (w) {
+		w->fn = opts->want_field;
+		w->arg = opts->want_arg;
+	}
+	return w;
+}
+
+static int wanted(struct wl_want *w, const char *name)
+{
+	/* Fibonacci hashing: literals sit a few bytes apart */
+	size_t s = (size_t)(((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15u) >> (64 - WL_WANT_BITS));
+	if (w->slot[s].name != name) {
+		w->slot[s].name = name;
+		w->slot[s].yes = w->fn(w->arg, name) != 0;
+	}
+	return w->slot[s].yes;
+}
+
+int wl__want_proto(struct wl_msg *m, const char *proto)
+{
+	return !m->want || wanted(m->want, proto);
+}
+
 static struct wl_field *field_add(struct wl_msg *m, const char *name, enum wl_ftype t,
 				   uint8_t flags)
 {
 	if (m->secrets_only && !(flags & WL_FIELD_SECRET))
 		return NULL;   /* wl_opts.no_fields */
+	if (m->want && !(flags & WL_FIELD_SECRET) && !wanted(m->want, name))
+		return NULL;   /* wl_opts.want_field */
 	if (m->nfields >= WL_MSG_MAX_FIELDS) {
 		m->overflow = 1;
 		return NULL;
@@ -193,8 +223,8 @@ void wl_f_cstr(struct wl_msg *m, const char *name, const char *s)
 
 void wl_f_strf(struct wl_msg *m, const char *name, const char *fmt, ...)
 {
-	if (m->secrets_only)
-		return;   /* wl_opts.no_fields: not even the formatting */
+	if (m->secrets_only || (m->want && !wanted(m->want, name)))
+		return;   /* wl_opts.no_fields, want_field: not even the formatting */
 	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);

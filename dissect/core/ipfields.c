@@ -127,6 +127,8 @@ void wl__ip_fields(struct wl_ctx *ctx, struct wl_msg *m)
 {
 	if (m->secrets_only)
 		return;   /* wl_opts.no_fields: no address is a secret */
+	if (!wl__want_proto(m, "ip") && !wl__want_proto(m, "ipv6"))
+		return;   /* wl_opts.want_field */
 	if (ctx->nipl == 1 && !ctx->opts.verbose) {
 		/* the usual frame: its addresses are the packet's */
 		if (ctx->ip_af == 4) {

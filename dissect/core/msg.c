@@ -27,6 +27,7 @@ static void msg_reset(struct wl_ctx *ctx, struct wl_msg *m)
 	m->unordered = 0;
 	m->overflow = 0;
 	m->secrets_only = ctx->opts.no_fields != 0;
+	m->want = ctx->want;
 	m->has_bytes = 0;
 	m->spans = NULL;
 	m->frame_lo = NULL;

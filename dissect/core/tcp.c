@@ -236,6 +236,8 @@ static void seg_fields(struct wl_ctx *ctx, struct wl_msg *m, const struct wl_flo
 	if (m->secrets_only)
 		return;   /* wl_opts.no_fields: a segment's header holds no secret */
 	wl__ip_fields(ctx, m);
+	if (!wl__want_proto(m, "tcp"))
+		return;   /* wl_opts.want_field */
 	wl_f_uint(m, "tcp.srcport", s->sport);
 	wl_f_uint(m, "tcp.dstport", s->dport);
 	if (!ctx->opts.verbose) {

@@ -413,7 +413,7 @@ static void rel_time(struct wl_msg *m, const char *name, int64_t ns)
 
 void wl__tcpan_fields(struct wl_msg *m, const struct wl_conv *cv, const struct wl_tcp_ta *ta)
 {
-	if (!ta->made)
+	if (!ta->made || !wl__want_proto(m, "tcp"))
 		return;
 	if (ta->acked) {
 		wl_f_uint(m, "tcp.analysis.acks_frame", ta->frame_acked);

@@ -148,6 +148,13 @@ struct wl_opts {
 	 * -v counts them for its closing line): the field adders keep nothing
 	 * else, and the messages carry their texts and notes alone. */
 	int no_fields;
+	/* The consumer reads only the fields want_field says yes to, and the
+	 * secrets (a display filter, when it alone reads fields): the others
+	 * are never made. Asked once per name (the dissectors' names are
+	 * constant strings, one pointer each), and of a protocol ("tcp")
+	 * whether it wants any of its fields; NULL: every field. */
+	int (*want_field)(void *arg, const char *name);
+	void *want_arg;
 };
 const struct wl_opts *wl_opts(const struct wl_ctx *ctx);
 

@@ -2058,6 +2058,33 @@ const char *const *wl_dfilter_protocols(const struct wl_dfilter *df, int decrypt
 	return decrypting ? df->protos : df->protos_clear;
 }
 
+static void value_fields(const struct vnode *v, void (*cb)(void *arg, int id), void *arg)
+{
+	if (!v)
+		return;
+	if (v->kind == VK_FIELD)
+		cb(arg, v->field);
+	for (unsigned i = 0; i < v->nargs; i++)
+		value_fields(v->arg[i], cb, arg);
+}
+
+static void node_fields(const struct tnode *t, void (*cb)(void *arg, int id), void *arg)
+{
+	for (unsigned i = 0; i < t->nkids; i++)
+		node_fields(t->kids[i], cb, arg);
+	for (unsigned i = 0; i < t->nset; i++) {
+		value_fields(t->set[i].lo, cb, arg);
+		value_fields(t->set[i].hi, cb, arg);
+	}
+	value_fields(t->lhs, cb, arg);
+	value_fields(t->rhs, cb, arg);
+}
+
+void wl_dfilter_fields(const struct wl_dfilter *df, void (*cb)(void *arg, int id), void *arg)
+{
+	node_fields(df->root, cb, arg);
+}
+
 int wl_dfilter_below_apps(const struct wl_dfilter *df)
 {
 	return df->below_apps;

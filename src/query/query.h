@@ -68,6 +68,24 @@ const char *const *wl_dfilter_protocols(const struct wl_dfilter *df, int decrypt
  * whether or not the applications are dissected. */
 int wl_dfilter_below_apps(const struct wl_dfilter *df);
 const char *wl_dfilter_text(const struct wl_dfilter *df);
+/* Calls cb with the registry id of every field and protocol the filter names,
+ * as often as it names it. */
+void wl_dfilter_fields(const struct wl_dfilter *df, void (*cb)(void *arg, int id), void *arg);
+
+/* ---- the fields a filter reads ---- */
+
+struct wl_qwant;
+
+/* For an engine whose only reader of fields is the filter (wl_opts.want_field):
+ * the fields it names, both of an alias's (ip.addr: ip.src, ip.dst) and every
+ * field of a protocol it names (a protocol is in a frame by its fields). NULL
+ * when it reads more than it names (frame.protocols reads them all) or out of
+ * memory: then every field is wanted. */
+struct wl_qwant *wl_qwant_new(const struct wl_qreg *reg, const struct wl_dfilter *df);
+/* wl_opts.want_field, with a wl_qwant as arg: a field name, or a protocol's
+ * (any of its fields). */
+int wl_qwant_field(void *want, const char *name);
+void wl_qwant_free(struct wl_qwant *w);
 
 /* ---- frames ---- */
 

@@ -185,6 +185,17 @@ int wl_qplan_below_apps(const struct wl_qplan *p)
 	return p && p->df && !p->nz && wl_dfilter_below_apps(p->df) && !getenv("WIRELAB_DISSECT_ALL");
 }
 
+struct wl_qwant *wl_qplan_want(const struct wl_qplan *p, int first_pass, int renderer_reads)
+{
+	/* WIRELAB_DISSECT_ALL (tests): every field, to show that this changes nothing shown */
+	if (!p || !p->df || p->nz || getenv("WIRELAB_DISSECT_ALL"))
+		return NULL;
+	/* a first pass only looks for a matching frame: what it would print is dropped */
+	if (!first_pass && (renderer_reads || p->out != Q_RENDER))
+		return NULL;   /* -T fields and ek read their -e fields */
+	return wl_qwant_new(p->reg, p->df);
+}
+
 void wl_qplan_free(struct wl_qplan *p)
 {
 	if (!p)

@@ -14,6 +14,7 @@
 #include "flow_geoip.h"
 #include "pipe.h"
 #include "qplan.h"
+#include "query.h"
 #include "run.h"
 
 void wl_view_init(struct wl_view *v)
@@ -73,6 +74,12 @@ static void tee_flow(void *arg, const struct wl_flow_summary *s)
 }
 
 /* The TLS key log lines of the source's pcapng Decryption Secrets Blocks. */
+/* The text ladder without -v shows no field: it counts the secrets. */
+static int ladder_fieldless(const struct wl_render_opts *ro, const struct wl_opts *dopts)
+{
+	return !ro->verbose && !dopts->frame_bytes && (ro->format == WL_OUT_TEXT || ro->format == WL_OUT_LADDER);
+}
+
 static const uint8_t *source_keylog(void *arg, size_t *len)
 {
 	return wl_source_tls_keylog(arg, len);
@@ -115,6 +122,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	struct wl_sink sink = { 0 };
 	struct wl_pipe *pipe = NULL;
 	struct wl_qrun *query = NULL;
+	struct wl_qwant *want = NULL;
 	struct wl_opts dopts = v->dissect;
 	dopts.headers_only = v->header_pass;
 	dopts.keylog_blocks = source_keylog;
@@ -141,6 +149,11 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		} else {
 			/* flows no frame of the filter can be in */
 			dopts.only = v->header_pass ? NULL : wl_qplan_only(v->query, decrypting);
+			/* fields no one but the filter reads: the first pass shows
+			 * nothing, the ladder without -v counts only the secrets */
+			want = wl_qplan_want(v->query, v->header_pass, !ladder_fieldless(&ro, &dopts));
+			dopts.want_field = want ? wl_qwant_field : NULL;
+			dopts.want_arg = want;
 		}
 	} else if (r) {
 		tee.a = wl_render_sink(r);
@@ -149,8 +162,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		/* the ladder without -v shows no field (it counts the secrets):
 		 * the dissectors need not keep them (a twentieth of the dissecting
 		 * thread's work in a text read, docs/benchmark.md) */
-		dopts.no_fields = !v->tee && !ro.verbose && !dopts.frame_bytes &&
-				  (ro.format == WL_OUT_TEXT || ro.format == WL_OUT_LADDER);
+		dopts.no_fields = !v->tee && ladder_fieldless(&ro, &dopts) && !getenv("WIRELAB_DISSECT_ALL");
 		sink = (struct wl_sink){ tee_msg, tee_flow, &tee };
 		/* files only: live output must show each packet as it comes */
 		if (v->render_thread && (pipe = wl_pipe_new(sink)) != NULL)
@@ -162,6 +174,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		lim.max_flows = v->max_flows;
 	struct wl_engine *e = r ? wl_engine_new(&dopts, &lim, &sink) : NULL;
 	if (!e) {
+		wl_qwant_free(want);
 		wl_qrun_free(query);
 		wl_pipe_free(pipe);
 		wl_render_free(r);
@@ -227,6 +240,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	const char *qw = wl_qrun_warning(query);
 	snprintf(res->query_warning, sizeof res->query_warning, "%s", qw ? qw : "");
 	wl_engine_free(e);
+	wl_qwant_free(want);
 	wl_qrun_free(query);
 	wl_flow_geoip_free(geo);
 	wl_pipe_free(pipe);
