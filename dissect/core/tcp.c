@@ -633,24 +633,20 @@ static struct wl_msg *segment_msg(struct wl_ctx *ctx, struct wl_flow *f, int dir
 				  const struct wl_tcp_segv *svp, const struct wl_tcp_ta *tap,
 				  uint32_t seq, size_t captured)
 {
-	struct seg_info s = *sp;
-	struct seg_view v = *vp;
-	struct wl_tcp_segv sv = *svp;
-	struct wl_tcp_ta ta = *tap;
 	struct wl_half *h = &f->half[dir];
 	const struct wl_tcp_an *pan = &f->conv.an[!dir];
 	struct wl_msg *m = wl_msg_new(ctx, "tcp", "segment", (enum wl_dir)dir);
-	seg_fields(ctx, m, f, &s, &v, &ta);
+	seg_fields(ctx, m, f, sp, vp, tap);
 	if (!ctx->opts.headers_only)  /* nothing of that pass is shown */
-		seg_text(m, &s, &v, pan->base_seq);
+		seg_text(m, sp, vp, pan->base_seq);
 	/* tshark's analysis first: its words lead the line */
-	int shown = ta.flags ? wl__tcpan_notes(ctx, f, dir, m, &sv, &ta) : 0;
-	shown |= lifecycle(f, dir, &s, m, &ta);
+	int shown = tap->flags ? wl__tcpan_notes(ctx, f, dir, m, svp, tap) : 0;
+	shown |= lifecycle(f, dir, sp, m, tap);
 	uint32_t back = h->next_seq - seq;  /* bytes of it already received */
-	if (s.len && !(s.flags & TH_RST) && back && back <= WINDOW_MAX && back < s.len)
+	if (sp->len && !(sp->flags & TH_RST) && back && back <= WINDOW_MAX && back < sp->len)
 		wl_note(m, WL_INFO, "overlaps %u bytes already received (first copy kept)", back);
-	if (captured < s.len) {
-		wl_note(m, WL_WARN, "truncated by snaplen: %zu of %u payload bytes captured", captured, s.len);
+	if (captured < sp->len) {
+		wl_note(m, WL_WARN, "truncated by snaplen: %zu of %u payload bytes captured", captured, sp->len);
 		shown = 1;
 	}
 	m->minor = !shown;
@@ -661,15 +657,14 @@ static struct wl_msg *segment_msg(struct wl_ctx *ctx, struct wl_flow *f, int dir
 static void tcp_flow_end(struct wl_ctx *ctx, struct wl_flow *f, int dir, const struct seg_info *sp,
 			 uint32_t seq)
 {
-	struct seg_info s = *sp;
 	struct wl_half *h = &f->half[dir], *peer = &f->half[!dir];
-	if ((s.flags & TH_FIN) && !h->fin) {
+	if ((sp->flags & TH_FIN) && !h->fin) {
 		h->fin = 1;
-		uint32_t fin_seq = seq + s.len;
+		uint32_t fin_seq = seq + sp->len;
 		if (!wl__seq_lt(h->next_seq, fin_seq))
 			h->next_seq = fin_seq + 1;
 	}
-	if (s.flags & TH_RST) {
+	if (sp->flags & TH_RST) {
 		h->rst = 1;
 		f->end = "RST";
 		wl__flow_close(ctx, f, "RST");
@@ -677,8 +672,8 @@ static void tcp_flow_end(struct wl_ctx *ctx, struct wl_flow *f, int dir, const s
 		return;
 	}
 	/* both FINs sent and this is the last ACK: the connection is closed */
-	if (h->fin && peer->fin && (s.flags & TH_ACK) && !(s.flags & TH_FIN) &&
-	    s.ack == peer->next_seq) {
+	if (h->fin && peer->fin && (sp->flags & TH_ACK) && !(sp->flags & TH_FIN) &&
+	    sp->ack == peer->next_seq) {
 		f->end = "FIN";
 		wl__flow_close(ctx, f, "FIN");
 		ctx->flow = NULL;

@@ -119,10 +119,12 @@ static size_t str_size(const char *s)
 
 /* A message record: the header as the engine made it, then its fields,
  * notes and used pool, then the endpoint strings (their flow may be freed
- * before the group is replayed). */
+ * before the group is replayed). src and dst are mostly client and server:
+ * those are kept once (same_as). */
 struct msg_rec {
 	uint32_t nfields, nnotes, pool_used;
-	uint32_t str_len[4];
+	uint32_t str_len[4];     /* with the NUL; 0: NULL or same_as */
+	int8_t same_as[4];       /* the earlier string it is, or -1 */
 };
 
 static void keep_msg(struct wl_gate *g, const struct wl_msg *m)
@@ -130,8 +132,16 @@ static void keep_msg(struct wl_gate *g, const struct wl_msg *m)
 	const char *strs[4] = { m->client, m->server, m->src, m->dst };
 	size_t nf = m->nfields * sizeof m->fields[0], nn = m->nnotes * sizeof m->notes[0];
 	size_t ns = 0;
-	for (int i = 0; i < 4; i++)
-		ns += str_size(strs[i]);
+	uint32_t len[4];
+	int8_t same[4];
+	for (int i = 0; i < 4; i++) {
+		same[i] = -1;
+		for (int j = 0; j < i && strs[i]; j++)
+			if (strs[j] == strs[i] && same[j] < 0)
+				same[i] = (int8_t)j;
+		len[i] = same[i] < 0 ? (uint32_t)str_size(strs[i]) : 0;
+		ns += len[i];
+	}
 	size_t off;
 	uint8_t *d = arena_take(g, align8(sizeof(struct msg_rec)) + align8(msg_head) + align8(nf) + align8(nn) +
 				       align8(m->pool_used) + ns, &off);
@@ -151,10 +161,10 @@ static void keep_msg(struct wl_gate *g, const struct wl_msg *m)
 	memcpy(d, m->pool, m->pool_used);
 	d += align8(m->pool_used);
 	for (int i = 0; i < 4; i++) {
-		r->str_len[i] = strs[i] ? (uint32_t)strlen(strs[i]) + 1 : 0;
-		if (strs[i])
-			memcpy(d, strs[i], r->str_len[i]);
-		d += r->str_len[i];
+		r->str_len[i] = len[i];
+		r->same_as[i] = same[i];
+		memcpy(d, strs[i] ? strs[i] : "", len[i]);
+		d += len[i];
 	}
 	add_item(g, REC_MSG, off);
 }
@@ -183,7 +193,7 @@ static void view_msg(const struct wl_gate *g, size_t off, struct msg_view *v)
 	v->pool = (const char *)d;
 	d += align8(v->r->pool_used);
 	for (int i = 0; i < 4; i++) {
-		v->str[i] = v->r->str_len[i] ? (const char *)d : NULL;
+		v->str[i] = v->r->same_as[i] >= 0 ? v->str[v->r->same_as[i]] : v->r->str_len[i] ? (const char *)d : NULL;
 		d += v->r->str_len[i];
 	}
 }
