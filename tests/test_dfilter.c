@@ -515,7 +515,10 @@ static void test_wanted_fields(void **state)
 		{ "ftp.request.command == \"PASS\" || dns", "ftp ftp.request.command dns dns.qry.name dns.flags.response",
 		  "ftp.response.code ftp-data tcp" },
 		{ "tcp.payload", "tcp tcp.payload tcp.flags.reset", "tcp.seq ip" },
-		{ "frame.number < 10", "frame", "frame.len tcp eth" },
+		{ "frame.number < 10", "frame", "frame.len tcp eth tcp.analysis." },
+		/* a prefix: any field under it (the TCP analysis, for wl__tcpan_read) */
+		{ "tcp.analysis.retransmission", "tcp.analysis. tcp tcp.analysis.retransmission", "tcp.analysis.rto ip" },
+		{ "tcp && ip.len > 40", "tcp.analysis. tcp.seq ip.len", "ip.src ip.ttl" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char err[1024], names[256];

@@ -37,7 +37,9 @@ FILTERS = [
 # Filters on headers for -T fields: one that matches no frame (its first pass
 # is the whole answer), and ones whose first pass must find the frame that matches.
 FIELDS_FILTERS = ["tcp.port == 1", "tcp.flags.syn == 1 && tcp.len > 0", "ip.addr == 127.0.0.1 && frame.number > 3",
-                  "udp.length > 100 || tcp.window_size_value < 1000"]
+                  "udp.length > 100 || tcp.window_size_value < 1000", "tcp.stream == 2 && tcp.seq > 1",
+                  "tcp.analysis.retransmission || tcp.analysis.duplicate_ack", "tcp.analysis.flags && tcp.len < 10",
+                  "tcp && frame.len > 1000"]
 
 ALL = dict(os.environ, WIRELAB_DISSECT_ALL="1")
 

@@ -173,6 +173,9 @@ struct wl_ctx {
 
 	struct wl_msg *msg;      /* the one message under construction */
 	struct wl_want *want;    /* wl_opts.want_field, or NULL: every field */
+	/* the first pass of a header filter that reads no tcp.analysis.* field:
+	 * no analysis beyond the relative numbers' bases */
+	uint8_t tcpan_off;
 	int msg_open;
 	uint64_t msgs_made;      /* messages begun (wl_msg_new), to tell whether bytes made one */
 	/* carried.c: while a carrier (TLS) feeds its plaintext to an inner
@@ -301,6 +304,10 @@ struct wl_tcp_ta {
 	uint32_t bytes_in_flight, push_bytes;
 };
 void wl__tcpan_init(struct wl_conv *cv);
+/* The bases of the relative sequence numbers, which the analysis sets first. */
+void wl__tcpan_bases(struct wl_flow *f, int dir, const struct wl_tcp_segv *s);
+/* Whether the consumer reads a field the analysis makes (wl_opts.want_field). */
+int wl__tcpan_read(const struct wl_opts *opts);
 void wl__tcpan_segment(struct wl_ctx *ctx, struct wl_flow *f, int dir, const struct wl_tcp_segv *s,
 		       struct wl_tcp_ta *ta);
 /* The notes of a flagged segment (tshark's bracketed words); returns 1 if the

@@ -42,6 +42,7 @@ struct wl_engine *wl_engine_new(const struct wl_opts *opts, const struct wl_limi
 	ctx->msg = malloc(sizeof *ctx->msg);
 	if (ctx->opts.want_field && !(ctx->want = wl__want_new(&ctx->opts)))
 		ctx->opts.want_field = NULL;   /* out of memory: every field, as without */
+	ctx->tcpan_off = ctx->opts.headers_only && !wl__tcpan_read(&ctx->opts);
 	if (ctx->opts.frame_bytes && !(ctx->spans = calloc(WL_MSG_MAX_FIELDS, sizeof *ctx->spans)))
 		ctx->opts.frame_bytes = 0;  /* out of memory: the page goes without bytes */
 	ctx->hsize = 1;

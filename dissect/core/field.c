@@ -41,6 +41,8 @@ static uint32_t pool_vprintf(struct wl_msg *m, uint32_t *len, const char *fmt, v
 
 void wl_msg_text(struct wl_msg *m, const char *fmt, ...)
 {
+	if (m->unseen)
+		return;   /* the first pass of a header filter shows nothing */
 	va_list ap;
 	va_start(ap, fmt);
 	m->text_off = pool_vprintf(m, &m->text_len, fmt, ap);
@@ -49,6 +51,8 @@ void wl_msg_text(struct wl_msg *m, const char *fmt, ...)
 
 void wl__msg_text_raw(struct wl_msg *m, const char *s, size_t n)
 {
+	if (m->unseen)
+		return;
 	uint32_t off;
 	char *d = wl__pool_take(m, n + 1, &off);
 	if (!d)
@@ -76,6 +80,8 @@ void wl_msg_unordered(struct wl_msg *m)
 
 void wl_note(struct wl_msg *m, enum wl_level lvl, const char *fmt, ...)
 {
+	if (m->unseen)
+		return;   /* no filter reads a note */
 	if (m->nnotes >= WL_MSG_MAX_NOTES) {
 		m->overflow = 1;
 		return;

@@ -28,6 +28,7 @@ static void msg_reset(struct wl_ctx *ctx, struct wl_msg *m)
 	m->overflow = 0;
 	m->secrets_only = ctx->opts.no_fields != 0;
 	m->want = ctx->want;
+	m->unseen = ctx->opts.headers_only != 0;
 	m->has_bytes = 0;
 	m->spans = NULL;
 	m->frame_lo = NULL;

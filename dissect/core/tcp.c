@@ -566,7 +566,12 @@ void wl__tcp(struct wl_ctx *ctx, struct wl_cur c, uint32_t ip_len)
 	memcpy(sv.sack_le, s.opt.sack_le, sizeof sv.sack_le);
 	memcpy(sv.sack_re, s.opt.sack_re, sizeof sv.sack_re);
 	struct wl_tcp_ta ta;
-	wl__tcpan_segment(ctx, f, dir, &sv, &ta);
+	if (ctx->tcpan_off) {
+		memset(&ta, 0, sizeof ta);
+		wl__tcpan_bases(f, dir, &sv);
+	} else {
+		wl__tcpan_segment(ctx, f, dir, &sv, &ta);
+	}
 	if (reused) {
 		ta.flags |= reused;
 		ta.made = 1;

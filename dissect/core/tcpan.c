@@ -112,6 +112,20 @@ static void ual_ack(struct wl_ctx *ctx, struct wl_tcp_an *rev, uint32_t ack, str
 	rev->nual = (uint16_t)keep;
 }
 
+void wl__tcpan_bases(struct wl_flow *f, int dir, const struct wl_tcp_segv *s)
+{
+	struct wl_tcp_an *fwd = &f->conv.an[dir], *rev = &f->conv.an[!dir];
+	/* relative numbers start at the ISN, or so that the first seq seen is 1 */
+	if (!(fwd->known & WL_AN_BASE)) {
+		fwd->base_seq = (s->flags & TH_SYN) ? s->seq : s->seq - 1;
+		fwd->known |= WL_AN_BASE;
+	}
+	if (!(rev->known & WL_AN_BASE) && (s->flags & TH_ACK)) {
+		rev->base_seq = s->ack - 1;
+		rev->known |= WL_AN_BASE;
+	}
+}
+
 void wl__tcpan_segment(struct wl_ctx *ctx, struct wl_flow *f, int dir, const struct wl_tcp_segv *s,
 		       struct wl_tcp_ta *ta)
 {
@@ -124,15 +138,7 @@ void wl__tcpan_segment(struct wl_ctx *ctx, struct wl_flow *f, int dir, const str
 	uint32_t t = 0;  /* WL_TA_* */
 	memset(ta, 0, sizeof *ta);
 
-	/* relative numbers start at the ISN, or so that the first seq seen is 1 */
-	if (!(fwd->known & WL_AN_BASE)) {
-		fwd->base_seq = (fl & TH_SYN) ? seq : seq - 1;
-		fwd->known |= WL_AN_BASE;
-	}
-	if (!(rev->known & WL_AN_BASE) && (fl & TH_ACK)) {
-		rev->base_seq = ack - 1;
-		rev->known |= WL_AN_BASE;
-	}
+	wl__tcpan_bases(f, dir, s);
 	if (fl & TH_ACK)
 		rev->known |= WL_AN_BIF;
 
@@ -409,6 +415,12 @@ int wl__tcpan_notes(struct wl_ctx *ctx, struct wl_flow *f, int dir, struct wl_ms
 static void rel_time(struct wl_msg *m, const char *name, int64_t ns)
 {
 	wl_f_double(m, name, (double)ns / 1e9);
+}
+
+int wl__tcpan_read(const struct wl_opts *opts)
+{
+	/* wl__tcpan_fields adds tcp.analysis.* alone */
+	return !opts->want_field || opts->want_field(opts->want_arg, "tcp.analysis.");
 }
 
 void wl__tcpan_fields(struct wl_msg *m, const struct wl_conv *cv, const struct wl_tcp_ta *ta)

@@ -151,8 +151,9 @@ struct wl_opts {
 	/* The consumer reads only the fields want_field says yes to, and the
 	 * secrets (a display filter, when it alone reads fields): the others
 	 * are never made. Asked once per name (the dissectors' names are
-	 * constant strings, one pointer each), and of a protocol ("tcp")
-	 * whether it wants any of its fields; NULL: every field. */
+	 * constant strings, one pointer each); of a protocol ("tcp") or a
+	 * prefix ("tcp.analysis.") whether it wants any field of it. NULL:
+	 * every field. */
 	int (*want_field)(void *arg, const char *name);
 	void *want_arg;
 };

@@ -82,8 +82,8 @@ struct wl_qwant;
  * when it reads more than it names (frame.protocols reads them all) or out of
  * memory: then every field is wanted. */
 struct wl_qwant *wl_qwant_new(const struct wl_qreg *reg, const struct wl_dfilter *df);
-/* wl_opts.want_field, with a wl_qwant as arg: a field name, or a protocol's
- * (any of its fields). */
+/* wl_opts.want_field, with a wl_qwant as arg: a field name; a protocol's or a
+ * prefix ending in '.' (any field of it). */
 int wl_qwant_field(void *want, const char *name);
 void wl_qwant_free(struct wl_qwant *w);
 

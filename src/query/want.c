@@ -57,10 +57,25 @@ struct wl_qwant *wl_qwant_new(const struct wl_qreg *reg, const struct wl_dfilter
 	return w;
 }
 
+/* Whether a field under the prefix ("tcp.analysis.") is read. */
+static int prefix_read(const struct wl_qwant *w, const char *prefix, size_t n)
+{
+	int proto = wl__qreg_proto_of(w->reg, prefix);
+	if (proto >= 0 && (w->id[proto] & READ))
+		return 1;   /* the protocol itself: all of its fields */
+	for (unsigned id = 0; id < w->reg->n; id++)
+		if ((w->id[id] & READ) && strncmp(wl__qreg_get(w->reg, id)->name, prefix, n) == 0)
+			return 1;
+	return 0;
+}
+
 int wl_qwant_field(void *want, const char *name)
 {
 	const struct wl_qwant *w = want;
-	int id = wl__qreg_find(w->reg, name, strlen(name));
+	size_t n = strlen(name);
+	if (n && name[n - 1] == '.')
+		return prefix_read(w, name, n);
+	int id = wl__qreg_find(w->reg, name, n);
 	if (id >= 0 && wl__qreg_get(w->reg, id)->kind == QK_PROTO)
 		return w->id[id] != 0;   /* a protocol: is any of its fields read? */
 	if (id >= 0 && w->id[id])
