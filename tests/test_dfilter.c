@@ -525,7 +525,7 @@ static void test_wanted_fields(void **state)
 		struct wl_dfilter *df = wl_dfilter_compile(reg, cases[i].filter, err, sizeof err);
 		if (!df)
 			fail_msg("%s: %s", cases[i].filter, err);
-		struct wl_qwant *w = wl_qwant_new(reg, df);
+		struct wl_qwant *w = wl_qwant_new(reg, df, NULL, 0);
 		assert_non_null(w);
 		for (int want = 1; want >= 0; want--) {
 			snprintf(names, sizeof names, "%s", want ? cases[i].yes : cases[i].no);
@@ -538,7 +538,7 @@ static void test_wanted_fields(void **state)
 	}
 	struct wl_dfilter *df = wl_dfilter_compile(reg, "frame.protocols contains \"ftp\"", NULL, 0);
 	assert_non_null(df);
-	assert_null(wl_qwant_new(reg, df));   /* every field */
+	assert_null(wl_qwant_new(reg, df, NULL, 0));   /* every field */
 	wl_dfilter_free(df);
 }
 

@@ -7,9 +7,11 @@ Two ways a read makes only some of its fields, each checked against the same
 read with WIRELAB_DISSECT_ALL=1, which makes them all:
 - `wirelab read` with the text or ladder view and no -v keeps no field but the
   secrets (wl_opts.no_fields: the view prints none, and counts the secrets);
-- a display filter keeps only the fields it reads (wl_opts.want_field): in the
-  text view without -v, and in the first pass of a filter on headers alone,
-  which decides whether a -T fields read prints any frame.
+- -T fields and -T ek make no text and no note (wl_opts.no_texts);
+- a display filter and -T fields keep only the fields they read
+  (wl_opts.want_field): in the text view without -v, with -T fields, and in
+  the first pass of a filter on headers alone, which decides whether a read
+  prints any frame.
 On every capture given, both must print the same bytes: no text, note, count
 or closing line depended on a field that was not made, and no filter lost a
 frame. A capture's X.keylog / X.ntpassword / X.snmp_users come along, so the
@@ -41,6 +43,13 @@ FIELDS_FILTERS = ["tcp.port == 1", "tcp.flags.syn == 1 && tcp.len > 0", "ip.addr
                   "tcp.analysis.retransmission || tcp.analysis.duplicate_ack", "tcp.analysis.flags && tcp.len < 10",
                   "tcp && frame.len > 1000"]
 
+# -T fields makes the fields its columns and its filter read: columns of the
+# core, of applications, of a protocol inside another, of the TCP analysis, an
+# alias and a protocol.
+COLUMNS = ["frame.number", "ip.addr", "tcp.srcport", "udp.length", "dns.qry.name", "ftp.request.command",
+           "tcp.analysis.ack_rtt", "smb2.cmd", "ntlmssp.auth.username", "tls.handshake.type",
+           "snmp.name", "ldap.protocolOp", "ssh.protocol", "tcp.stream", "tcp.payload", "ntp"]
+
 ALL = dict(os.environ, WIRELAB_DISSECT_ALL="1")
 
 
@@ -57,6 +66,10 @@ def reads(pcap):
         yield base + ["-Y", f], "text -Y '%s'" % f
     for f in FIELDS_FILTERS:
         yield base + ["-Y", f, "-T", "fields", "-e", "frame.number"], "-T fields -Y '%s'" % f
+    cols = [a for e in COLUMNS for a in ("-e", e)]
+    yield base + ["-T", "fields"] + cols, "-T fields (columns)"
+    yield base + ["-T", "fields", "-Y", FILTERS[2]] + cols, "-T fields (columns) -Y '%s'" % FILTERS[2]
+    yield base + ["-T", "ek"], "-T ek"
 
 
 def check(wirelab, pcap):

@@ -70,7 +70,8 @@ struct wl_msg {
 	uint8_t overflow;        /* fields or pool ran out */
 	uint8_t secrets_only;    /* engine side only: wl_opts.no_fields */
 	struct wl_want *want;    /* engine side only: wl_opts.want_field's answers, or NULL */
-	uint8_t unseen;          /* engine side only: wl_opts.headers_only: no text, no note */
+	uint8_t unseen;          /* engine side only: wl_opts.no_texts: no text, no note */
+	uint16_t unseen_notes, unseen_warnings, unseen_errors;   /* engine side only: notes not made */
 	const char *proto, *type;
 	uint32_t text_off, text_len;
 	unsigned nfields, nnotes;

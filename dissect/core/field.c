@@ -42,7 +42,7 @@ static uint32_t pool_vprintf(struct wl_msg *m, uint32_t *len, const char *fmt, v
 void wl_msg_text(struct wl_msg *m, const char *fmt, ...)
 {
 	if (m->unseen)
-		return;   /* the first pass of a header filter shows nothing */
+		return;   /* wl_opts.no_texts */
 	va_list ap;
 	va_start(ap, fmt);
 	m->text_off = pool_vprintf(m, &m->text_len, fmt, ap);
@@ -80,8 +80,14 @@ void wl_msg_unordered(struct wl_msg *m)
 
 void wl_note(struct wl_msg *m, enum wl_level lvl, const char *fmt, ...)
 {
-	if (m->unseen)
-		return;   /* no filter reads a note */
+	if (m->unseen) {   /* nothing reads a note: its flow counts it, as one kept */
+		if (m->unseen_notes < WL_MSG_MAX_NOTES) {
+			m->unseen_notes++;
+			m->unseen_warnings += lvl == WL_WARN;
+			m->unseen_errors += lvl == WL_ERROR;
+		}
+		return;
+	}
 	if (m->nnotes >= WL_MSG_MAX_NOTES) {
 		m->overflow = 1;
 		return;

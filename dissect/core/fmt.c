@@ -147,17 +147,35 @@ static const char hex_lower[] = "0123456789abcdef", hex_upper[] = "0123456789ABC
  * per digit. */
 static size_t digits_of(char *end, uint64_t v, const char *hexset)
 {
+	if (!hexset)
+		return wl_u64_dec(end, v);
 	char *p = end;
-	if (hexset) {
-		do {
-			*--p = hexset[v & 15];
-			v >>= 4;
-		} while (v);
+	do {
+		*--p = hexset[v & 15];
+		v >>= 4;
+	} while (v);
+	return (size_t)(end - p);
+}
+
+static const char two_digits[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+size_t wl_u64_dec(char *end, uint64_t v)
+{
+	char *p = end;
+	while (v >= 100) {   /* two digits a division */
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		memcpy(p, two_digits + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, two_digits + 2 * v, 2);
 	} else {
-		do {
-			*--p = (char)('0' + v % 10);
-			v /= 10;
-		} while (v);
+		*--p = (char)('0' + v);
 	}
 	return (size_t)(end - p);
 }

@@ -28,7 +28,8 @@ static void msg_reset(struct wl_ctx *ctx, struct wl_msg *m)
 	m->overflow = 0;
 	m->secrets_only = ctx->opts.no_fields != 0;
 	m->want = ctx->want;
-	m->unseen = ctx->opts.headers_only != 0;
+	m->unseen = ctx->opts.headers_only || ctx->opts.no_texts;
+	m->unseen_notes = m->unseen_warnings = m->unseen_errors = 0;
 	m->has_bytes = 0;
 	m->spans = NULL;
 	m->frame_lo = NULL;
@@ -218,6 +219,8 @@ void wl_msg_emit(struct wl_ctx *ctx, struct wl_msg *m)
 		m->spans = NULL;
 	}
 	if (ctx->flow && m->flow_id == ctx->flow->id) {
+		ctx->flow->warnings += m->unseen_warnings;
+		ctx->flow->errors += m->unseen_errors;
 		for (unsigned i = 0; i < m->nnotes; i++) {
 			if (m->notes[i].level == WL_WARN)
 				ctx->flow->warnings++;

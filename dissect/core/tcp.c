@@ -642,7 +642,7 @@ static struct wl_msg *segment_msg(struct wl_ctx *ctx, struct wl_flow *f, int dir
 	const struct wl_tcp_an *pan = &f->conv.an[!dir];
 	struct wl_msg *m = wl_msg_new(ctx, "tcp", "segment", (enum wl_dir)dir);
 	seg_fields(ctx, m, f, sp, vp, tap);
-	if (!ctx->opts.headers_only)  /* nothing of that pass is shown */
+	if (!m->unseen)  /* wl_opts.no_texts, headers_only: nothing reads it */
 		seg_text(m, sp, vp, pan->base_seq);
 	/* tshark's analysis first: its words lead the line */
 	int shown = tap->flags ? wl__tcpan_notes(ctx, f, dir, m, svp, tap) : 0;

@@ -156,6 +156,10 @@ struct wl_opts {
 	 * every field. */
 	int (*want_field)(void *arg, const char *name);
 	void *want_arg;
+	/* Nothing reads the messages' texts and notes (-T fields, -T ek, the
+	 * first pass of a header filter): they are not made; the flows still
+	 * count their warnings and errors. */
+	int no_texts;
 };
 const struct wl_opts *wl_opts(const struct wl_ctx *ctx);
 
@@ -206,6 +210,10 @@ void *wl_engine_shared(struct wl_ctx *ctx, const struct wl_dissector *d,
  * (fmt.c). Same result and return value as vsnprintf. */
 int wl_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
+/* The decimal digits of v ending just before end (WL_U64_DIGITS bytes room
+ * suffice); their count. */
+#define WL_U64_DIGITS 20
+size_t wl_u64_dec(char *end, uint64_t v);
 /* snprintf through wl_vsnprintf: for the texts a dissector builds per message. */
 int wl_snprintf(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -76,8 +76,39 @@ void wl__msg_value(const struct wl_qmsg *m, const struct wl_field *fd, struct wl
 	}
 }
 
+static int32_t first_of(const struct wl_qindex *x, int id)
+{
+	return id >= 0 && x->stamp[id] == x->cur ? x->head[id] : -1;
+}
+
+/* The occurrences of ids a and b in the frame's order, through its index. */
+static int indexed_values(const struct wl_qframe *f, int a, int b, wl_qval_cb *cb, void *arg)
+{
+	const struct wl_qindex *x = f->by_id;
+	int32_t ka = first_of(x, a), kb = b != a ? first_of(x, b) : -1;
+	while (ka >= 0 || kb >= 0) {
+		int32_t k;
+		if (kb < 0 || (ka >= 0 && ka < kb)) {
+			k = ka;
+			ka = x->next[ka];
+		} else {
+			k = kb;
+			kb = x->next[kb];
+		}
+		const struct wl_qmsg *m = &f->msgs[x->msg[k]];
+		struct wl_qval v;
+		wl__msg_value(m, &m->fields[x->field[k]], &v);
+		int r = cb(arg, &v);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
 static int msg_values(const struct wl_qframe *f, int a, int b, wl_qval_cb *cb, void *arg)
 {
+	if (f->by_id)
+		return indexed_values(f, a, b, cb, arg);
 	for (unsigned i = 0; i < f->nmsgs; i++) {
 		const struct wl_qmsg *m = &f->msgs[i];
 		for (unsigned j = 0; j < m->nfields; j++) {

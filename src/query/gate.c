@@ -51,6 +51,11 @@ struct wl_gate {
 	unsigned msgs_cap;
 	int *ids;                /* the frame's field ids, message after message */
 	size_t ids_cap;
+	/* the frame's fields by id (wl_qframe.by_id): head and stamp per
+	 * registry id, the rest per field of the frame (ids_cap of them) */
+	int32_t *head, *next;
+	uint32_t *stamp, *at_msg, *at_field;
+	struct wl_qindex index;
 
 	/* replay */
 	struct wl_msg *scratch;
@@ -303,23 +308,80 @@ static int was_shown(const struct wl_gate *g, uint32_t id)
 /* The registry ids of the frame's fields, found once per frame: the filter
  * and each -e column then compare ids instead of looking names up. Without
  * memory for them each message's ids stay NULL (its names are looked up). */
+static int ids_room(struct wl_gate *g, size_t n)
+{
+	if (n <= g->ids_cap)
+		return 0;
+	size_t cap = g->ids_cap ? g->ids_cap : 256;
+	while (cap < n)
+		cap *= 2;
+	int *ni = realloc(g->ids, cap * sizeof *ni);
+	if (ni)
+		g->ids = ni;
+	int32_t *nn = ni ? realloc(g->next, cap * sizeof *nn) : NULL;
+	if (nn)
+		g->next = nn;
+	uint32_t *nm = nn ? realloc(g->at_msg, cap * sizeof *nm) : NULL;
+	if (nm)
+		g->at_msg = nm;
+	uint32_t *nf = nm ? realloc(g->at_field, cap * sizeof *nf) : NULL;
+	if (!nf)
+		return -1;   /* the arrays that grew are kept, ids_cap stays what all have */
+	g->at_field = nf;
+	g->ids_cap = cap;
+	return 0;
+}
+
+/* Chains each id's occurrences, last to first, so that a column or the
+ * filter visits only its own fields, in the frame's order. */
+static void index_frame(struct wl_gate *g, struct wl_qframe *f)
+{
+	unsigned nreg = g->reg->n;
+	if (!g->head && (!(g->head = malloc(nreg * sizeof *g->head)) ||
+			 !(g->stamp = calloc(nreg, sizeof *g->stamp)))) {
+		free(g->head);
+		g->head = NULL;
+		return;
+	}
+	if (++g->index.cur == 0) {   /* the stamps wrapped: none is current */
+		memset(g->stamp, 0, nreg * sizeof *g->stamp);
+		g->index.cur = 1;
+	}
+	uint32_t cur = g->index.cur;
+	size_t k = 0;
+	for (unsigned i = 0; i < f->nmsgs; i++)
+		k += f->msgs[i].nfields;
+	for (unsigned i = f->nmsgs; i-- > 0;) {
+		const struct wl_qmsg *q = &f->msgs[i];
+		for (unsigned j = q->nfields; j-- > 0;) {
+			k--;
+			int id = q->ids[j];
+			g->at_msg[k] = i;
+			g->at_field[k] = j;
+			if (id < 0 || (unsigned)id >= nreg)
+				continue;
+			g->next[k] = g->stamp[id] == cur ? g->head[id] : -1;
+			g->head[id] = (int32_t)k;
+			g->stamp[id] = cur;
+		}
+	}
+	g->index.head = g->head;
+	g->index.stamp = g->stamp;
+	g->index.next = g->next;
+	g->index.msg = g->at_msg;
+	g->index.field = g->at_field;
+	f->by_id = &g->index;
+}
+
 static void frame_ids(struct wl_gate *g, struct wl_qframe *f)
 {
 	size_t n = 0;
 	for (unsigned i = 0; i < f->nmsgs; i++)
 		n += g->msgs[i].nfields;
-	if (n == 0)
+	if (n == 0 || n > INT32_MAX)
 		return;   /* nothing to find (and g->ids may be NULL) */
-	if (n > g->ids_cap) {
-		size_t cap = g->ids_cap ? g->ids_cap : 256;
-		while (cap < n)
-			cap *= 2;
-		int *ni = realloc(g->ids, cap * sizeof *ni);
-		if (!ni)
-			return;
-		g->ids = ni;
-		g->ids_cap = cap;
-	}
+	if (ids_room(g, n) < 0)
+		return;
 	int *ids = g->ids;
 	for (unsigned i = 0; i < f->nmsgs; i++) {
 		struct wl_qmsg *q = &g->msgs[i];
@@ -328,6 +390,7 @@ static void frame_ids(struct wl_gate *g, struct wl_qframe *f)
 		q->ids = ids;
 		ids += q->nfields;
 	}
+	index_frame(g, f);
 }
 
 static int build_msgs(struct wl_gate *g, struct wl_qframe *f)
@@ -496,6 +559,7 @@ static void close_late(struct wl_gate *g)
 	struct wl_qframe part = f;
 	part.msgs = f.msgs + base;
 	part.nmsgs = f.nmsgs - base;
+	part.by_id = NULL;   /* the index is the whole group's */
 	for (unsigned c = 0; c < g->ncons; c++)
 		if (g->cons[c].every_frame)
 			g->cons[c].frame(g->cons[c].arg, &part);
@@ -689,6 +753,11 @@ void wl_gate_free(struct wl_gate *g)
 	free(g->items);
 	free(g->msgs);
 	free(g->ids);
+	free(g->next);
+	free(g->at_msg);
+	free(g->at_field);
+	free(g->head);
+	free(g->stamp);
 	free(g->scratch);
 	free(g->facts);
 	free(g->shown);

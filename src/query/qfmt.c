@@ -49,7 +49,7 @@ void wl__qb_str(struct wl_qbuf *b, const char *s)
 	wl__qb_mem(b, s, strlen(s));
 }
 
-void wl__qb_ch(struct wl_qbuf *b, char c)
+void wl__qb_grow_ch(struct wl_qbuf *b, char c)
 {
 	if (grow(b, 1) == 0)
 		b->p[b->n++] = c;
@@ -57,13 +57,12 @@ void wl__qb_ch(struct wl_qbuf *b, char c)
 
 void wl__qb_u64(struct wl_qbuf *b, uint64_t v)
 {
-	char t[24];
-	size_t i = sizeof t;
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	wl__qb_mem(b, t + i, sizeof t - i);
+	char t[WL_U64_DIGITS];
+	size_t n = wl_u64_dec(t + sizeof t, v);
+	if (grow(b, n) == 0) {
+		memcpy(b->p + b->n, t + sizeof t - n, n);
+		b->n += n;
+	}
 }
 
 void wl__qb_i64(struct wl_qbuf *b, int64_t v)
@@ -109,10 +108,9 @@ void wl__fmt_secs9(struct wl_qbuf *b, int64_t ns)
 	if (ns < 0)
 		wl__qb_ch(b, '-');
 	wl__qb_u64(b, a / 1000000000u);
+	/* nine digits after the point: 1e9 + f has them after its leading 1 */
 	char frac[10];
-	uint64_t f = a % 1000000000u;
-	for (int i = 8; i >= 0; i--, f /= 10)
-		frac[i + 1] = (char)('0' + f % 10);
+	wl_u64_dec(frac + sizeof frac, 1000000000u + a % 1000000000u);
 	frac[0] = '.';
 	wl__qb_mem(b, frac, sizeof frac);
 }

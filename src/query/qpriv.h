@@ -148,7 +148,15 @@ struct wl_qbuf {
 };
 void wl__qb_mem(struct wl_qbuf *b, const void *s, size_t n);
 void wl__qb_str(struct wl_qbuf *b, const char *s);
-void wl__qb_ch(struct wl_qbuf *b, char c);
+void wl__qb_grow_ch(struct wl_qbuf *b, char c);
+/* a character a cell: inline while the buffer has room */
+static inline void wl__qb_ch(struct wl_qbuf *b, char c)
+{
+	if (b->n < b->cap && !b->failed)
+		b->p[b->n++] = c;
+	else
+		wl__qb_grow_ch(b, c);
+}
 void wl__qb_u64(struct wl_qbuf *b, uint64_t v);
 void wl__qb_i64(struct wl_qbuf *b, int64_t v);
 void wl__qb_printf(struct wl_qbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -76,12 +76,14 @@ void wl_dfilter_fields(const struct wl_dfilter *df, void (*cb)(void *arg, int id
 
 struct wl_qwant;
 
-/* For an engine whose only reader of fields is the filter (wl_opts.want_field):
- * the fields it names, both of an alias's (ip.addr: ip.src, ip.dst) and every
- * field of a protocol it names (a protocol is in a frame by its fields). NULL
- * when it reads more than it names (frame.protocols reads them all) or out of
- * memory: then every field is wanted. */
-struct wl_qwant *wl_qwant_new(const struct wl_qreg *reg, const struct wl_dfilter *df);
+/* For an engine whose only readers of fields are the filter (df, or NULL) and
+ * the -T fields columns (wl_opts.want_field): the fields they name, both of an
+ * alias's (ip.addr: ip.src, ip.dst) and every field of a protocol they name (a
+ * protocol is in a frame by its fields). NULL when they read more than they
+ * name (frame.protocols reads them all) or out of memory: then every field is
+ * wanted. */
+struct wl_qwant *wl_qwant_new(const struct wl_qreg *reg, const struct wl_dfilter *df,
+			      const char *const *columns, unsigned ncolumns);
 /* wl_opts.want_field, with a wl_qwant as arg: a field name; a protocol's or a
  * prefix ending in '.' (any field of it). */
 int wl_qwant_field(void *want, const char *name);
@@ -114,6 +116,18 @@ struct wl_qframe {
 	const struct wl_qmsg *msgs;
 	const struct wl_qreg *reg;
 	void *cache;             /* the gate's name lookup cache */
+	/* The frame's fields by registry id, or NULL (then they are scanned):
+	 * by_id->head[id] is the first of id's occurrences when stamp[id] is
+	 * by_id->cur, each chained to the next in the frame's order. */
+	const struct wl_qindex *by_id;
+};
+
+struct wl_qindex {
+	const int32_t *head;     /* [reg->n] */
+	const uint32_t *stamp;   /* [reg->n] */
+	uint32_t cur;
+	const int32_t *next;     /* [the frame's fields]: the next occurrence, -1 */
+	const uint32_t *msg, *field;   /* [the frame's fields]: where it is */
 };
 
 /* Whether frame f passes (the filter's scratch space is used: one thread). */

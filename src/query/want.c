@@ -41,7 +41,8 @@ static void named(void *arg, int id)
 	}
 }
 
-struct wl_qwant *wl_qwant_new(const struct wl_qreg *reg, const struct wl_dfilter *df)
+struct wl_qwant *wl_qwant_new(const struct wl_qreg *reg, const struct wl_dfilter *df,
+			      const char *const *columns, unsigned ncolumns)
 {
 	struct wl_qwant *w = calloc(1, sizeof *w);
 	if (!w || !(w->id = calloc(reg->n ? reg->n : 1, 1))) {
@@ -49,7 +50,15 @@ struct wl_qwant *wl_qwant_new(const struct wl_qreg *reg, const struct wl_dfilter
 		return NULL;
 	}
 	w->reg = reg;
-	wl_dfilter_fields(df, named, w);
+	if (df)
+		wl_dfilter_fields(df, named, w);
+	for (unsigned i = 0; i < ncolumns; i++) {
+		int id = wl__qreg_find(reg, columns[i], strlen(columns[i]));
+		if (id < 0)
+			w->all = 1;   /* not a name the registry has: make everything */
+		else
+			named(w, id);
+	}
 	if (w->all) {
 		wl_qwant_free(w);
 		return NULL;

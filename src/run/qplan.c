@@ -185,15 +185,25 @@ int wl_qplan_below_apps(const struct wl_qplan *p)
 	return p && p->df && !p->nz && wl_dfilter_below_apps(p->df) && !getenv("WIRELAB_DISSECT_ALL");
 }
 
+int wl_qplan_texts_unread(const struct wl_qplan *p)
+{
+	/* -z expert reads the notes; WIRELAB_DISSECT_ALL (tests) makes them all */
+	return p && (p->out != Q_RENDER || p->quiet) && !p->nz && !getenv("WIRELAB_DISSECT_ALL");
+}
+
 struct wl_qwant *wl_qplan_want(const struct wl_qplan *p, int first_pass, int renderer_reads)
 {
 	/* WIRELAB_DISSECT_ALL (tests): every field, to show that this changes nothing shown */
-	if (!p || !p->df || p->nz || getenv("WIRELAB_DISSECT_ALL"))
+	if (!p || p->nz || getenv("WIRELAB_DISSECT_ALL"))
 		return NULL;
 	/* a first pass only looks for a matching frame: what it would print is dropped */
-	if (!first_pass && (renderer_reads || p->out != Q_RENDER))
-		return NULL;   /* -T fields and ek read their -e fields */
-	return wl_qwant_new(p->reg, p->df);
+	if (first_pass)
+		return p->df ? wl_qwant_new(p->reg, p->df, NULL, 0) : NULL;
+	if (p->out == Q_FIELDS)   /* its renderer gets no message (wl_qrun_start) */
+		return wl_qwant_new(p->reg, p->df, p->e, p->ne);
+	if (p->out == Q_RENDER && p->df && !renderer_reads)
+		return wl_qwant_new(p->reg, p->df, NULL, 0);
+	return NULL;   /* -T ek, and a renderer that shows fields */
 }
 
 void wl_qplan_free(struct wl_qplan *p)

@@ -31,12 +31,14 @@ const char *const *wl_qplan_only(const struct wl_qplan *plan, int decrypting);
 /* A filter on the frame, link, IP and transport headers alone, without -z:
  * a pass without the application dissectors finds whether any frame matches. */
 int wl_qplan_below_apps(const struct wl_qplan *plan);
-/* The fields the display filter reads, for wl_opts.want_field, when nothing
- * else reads any: in the first pass of a header filter (which only looks for a
- * matching frame), or when the renderer reads none (renderer_reads 0: the
- * text ladder without -v counts the secrets alone) and there is no -T fields
- * or ek. Never with -z. NULL: every field. */
+/* The fields the display filter and -T fields read, for wl_opts.want_field,
+ * when nothing else reads any: in the first pass of a header filter (which
+ * only looks for a matching frame), with -T fields, or when the renderer reads
+ * none (renderer_reads 0: the text ladder without -v counts the secrets
+ * alone). Never with -T ek or -z. NULL: every field. */
 struct wl_qwant *wl_qplan_want(const struct wl_qplan *plan, int first_pass, int renderer_reads);
+/* Nothing reads the messages' texts and notes: -T fields, -T ek or -q, without -z. */
+int wl_qplan_texts_unread(const struct wl_qplan *plan);
 void wl_qplan_free(struct wl_qplan *plan);
 
 /* A run (NULL with the reason in err): out is where passing frames' messages go (NULL when they are not

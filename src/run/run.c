@@ -154,6 +154,7 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 			want = wl_qplan_want(v->query, v->header_pass, !ladder_fieldless(&ro, &dopts));
 			dopts.want_field = want ? wl_qwant_field : NULL;
 			dopts.want_arg = want;
+			dopts.no_texts = wl_qplan_texts_unread(v->query);
 		}
 	} else if (r) {
 		tee.a = wl_render_sink(r);
