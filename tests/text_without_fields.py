@@ -7,7 +7,8 @@ Two ways a read makes only some of its fields, each checked against the same
 read with WIRELAB_DISSECT_ALL=1, which makes them all:
 - `wirelab read` with the text or ladder view and no -v keeps no field but the
   secrets (wl_opts.no_fields: the view prints none, and counts the secrets);
-- -T fields and -T ek make no text and no note (wl_opts.no_texts);
+- -T fields and -T ek make no text and no note (wl_opts.no_texts), and
+  -T fields of header columns dissects no application (wl_opts.headers_only);
 - a display filter and -T fields keep only the fields they read
   (wl_opts.want_field): in the text view without -v, with -T fields, and in
   the first pass of a filter on headers alone, which decides whether a read
@@ -50,6 +51,13 @@ COLUMNS = ["frame.number", "ip.addr", "tcp.srcport", "udp.length", "dns.qry.name
            "tcp.analysis.ack_rtt", "smb2.cmd", "ntlmssp.auth.username", "tls.handshake.type",
            "snmp.name", "ldap.protocolOp", "ssh.protocol", "tcp.stream", "tcp.payload", "ntp"]
 
+# Columns of the headers alone: the applications are not dissected at all
+# (wl_qplan_columns_below_apps).
+HEADER_COLUMNS = ["frame.number", "frame.time_epoch", "frame.len", "eth.src", "ip.src", "ip.ttl", "ipv6.dst",
+                  "tcp.srcport", "tcp.seq", "tcp.ack", "tcp.len", "tcp.flags", "tcp.window_size", "tcp.stream",
+                  "tcp.analysis.ack_rtt", "tcp.analysis.bytes_in_flight", "tcp.analysis.flags", "tcp.payload",
+                  "udp.port", "udp.stream", "icmp.type"]
+
 ALL = dict(os.environ, WIRELAB_DISSECT_ALL="1")
 
 
@@ -70,6 +78,9 @@ def reads(pcap):
     yield base + ["-T", "fields"] + cols, "-T fields (columns)"
     yield base + ["-T", "fields", "-Y", FILTERS[2]] + cols, "-T fields (columns) -Y '%s'" % FILTERS[2]
     yield base + ["-T", "ek"], "-T ek"
+    hcols = [a for e in HEADER_COLUMNS for a in ("-e", e)]
+    yield base + ["-T", "fields"] + hcols, "-T fields (header columns)"
+    yield base + ["-T", "fields", "-Y", "tcp.len > 0 || udp"] + hcols, "-T fields (header columns) -Y"
 
 
 def check(wirelab, pcap):

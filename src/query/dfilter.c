@@ -2085,6 +2085,12 @@ void wl_dfilter_fields(const struct wl_dfilter *df, void (*cb)(void *arg, int id
 	node_fields(df->root, cb, arg);
 }
 
+int wl_qreg_below_apps(const struct wl_qreg *reg, const char *name)
+{
+	int id = wl__qreg_find(reg, name, strlen(name));
+	return id >= 0 && header_field(wl__qreg_get(reg, id));
+}
+
 int wl_dfilter_below_apps(const struct wl_dfilter *df)
 {
 	return df->below_apps;

@@ -67,6 +67,9 @@ const char *const *wl_dfilter_protocols(const struct wl_dfilter *df, int decrypt
  * headers that no application dissector changes: it selects the same frames
  * whether or not the applications are dissected. */
 int wl_dfilter_below_apps(const struct wl_dfilter *df);
+/* 1 if name is such a field (a -T fields column): its values are the same
+ * whether or not the applications are dissected. */
+int wl_qreg_below_apps(const struct wl_qreg *reg, const char *name);
 const char *wl_dfilter_text(const struct wl_dfilter *df);
 /* Calls cb with the registry id of every field and protocol the filter names,
  * as often as it names it. */

@@ -185,6 +185,17 @@ int wl_qplan_below_apps(const struct wl_qplan *p)
 	return p && p->df && !p->nz && wl_dfilter_below_apps(p->df) && !getenv("WIRELAB_DISSECT_ALL");
 }
 
+int wl_qplan_columns_below_apps(const struct wl_qplan *p)
+{
+	if (!p || p->out != Q_FIELDS || p->nz || (p->df && !wl_dfilter_below_apps(p->df)) ||
+	    getenv("WIRELAB_DISSECT_ALL"))
+		return 0;
+	for (unsigned i = 0; i < p->ne; i++)
+		if (!wl_qreg_below_apps(p->reg, p->e[i]))
+			return 0;
+	return 1;
+}
+
 int wl_qplan_texts_unread(const struct wl_qplan *p)
 {
 	/* -z expert reads the notes; WIRELAB_DISSECT_ALL (tests) makes them all */

@@ -37,6 +37,10 @@ int wl_qplan_below_apps(const struct wl_qplan *plan);
  * none (renderer_reads 0: the text ladder without -v counts the secrets
  * alone). Never with -T ek or -z. NULL: every field. */
 struct wl_qwant *wl_qplan_want(const struct wl_qplan *plan, int first_pass, int renderer_reads);
+/* -T fields whose columns and filter are all of the frame, link, IP and
+ * transport headers (wl_dfilter_below_apps), without -z: the applications
+ * need not be dissected (wl_opts.headers_only). */
+int wl_qplan_columns_below_apps(const struct wl_qplan *plan);
 /* Nothing reads the messages' texts and notes: -T fields, -T ek or -q, without -z. */
 int wl_qplan_texts_unread(const struct wl_qplan *plan);
 void wl_qplan_free(struct wl_qplan *plan);

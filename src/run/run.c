@@ -124,7 +124,8 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 	struct wl_qrun *query = NULL;
 	struct wl_qwant *want = NULL;
 	struct wl_opts dopts = v->dissect;
-	dopts.headers_only = v->header_pass;
+	/* a first pass, or -T fields of header columns: no application to dissect */
+	dopts.headers_only = v->header_pass || (!v->tee && wl_qplan_columns_below_apps(v->query));
 	dopts.keylog_blocks = source_keylog;
 	dopts.keylog_blocks_arg = src;
 	int decrypting = dopts.keylog || wl_source_is_pcapng(src);
