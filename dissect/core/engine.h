@@ -69,6 +69,7 @@ struct wl_msg {
 	uint8_t unordered;       /* its order against the peer's messages is a race */
 	uint8_t overflow;        /* fields or pool ran out */
 	uint8_t secrets_only;    /* engine side only: wl_opts.no_fields */
+	uint8_t some_fields;     /* engine side only: secrets_only, or a want */
 	struct wl_want *want;    /* engine side only: wl_opts.want_field's answers, or NULL */
 	uint8_t unseen;          /* engine side only: wl_opts.no_texts: no text, no note */
 	uint16_t unseen_notes, unseen_warnings, unseen_errors;   /* engine side only: notes not made */

@@ -118,7 +118,7 @@ struct wl_want *wl__want_new(const struct wl_opts *opts)
 	return w;
 }
 
-static int wanted(struct wl_want *w, const char *name)
+static inline int wanted(struct wl_want *w, const char *name)
 {
 	/* Fibonacci hashing: literals sit a few bytes apart */
 	size_t s = (size_t)(((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15u) >> (64 - WL_WANT_BITS));
@@ -134,13 +134,9 @@ int wl__want_proto(struct wl_msg *m, const char *proto)
 	return !m->want || wanted(m->want, proto);
 }
 
-static struct wl_field *field_add(struct wl_msg *m, const char *name, enum wl_ftype t,
-				   uint8_t flags)
+static inline struct wl_field *field_take(struct wl_msg *m, const char *name, enum wl_ftype t,
+					  uint8_t flags)
 {
-	if (m->secrets_only && !(flags & WL_FIELD_SECRET))
-		return NULL;   /* wl_opts.no_fields */
-	if (m->want && !(flags & WL_FIELD_SECRET) && !wanted(m->want, name))
-		return NULL;   /* wl_opts.want_field */
 	if (m->nfields >= WL_MSG_MAX_FIELDS) {
 		m->overflow = 1;
 		return NULL;
@@ -155,32 +151,71 @@ static struct wl_field *field_add(struct wl_msg *m, const char *name, enum wl_ft
 	return f;
 }
 
+static inline int some_field(struct wl_msg *m, const char *name)
+{
+	if (m->secrets_only)
+		return 0;   /* wl_opts.no_fields */
+	return wanted(m->want, name);   /* wl_opts.want_field */
+}
+
+/* Out of line, and reached by a tail call: the usual message keeps every
+ * field and pays one test, without a stack frame. */
+__attribute__((noinline)) static struct wl_field *field_add_some(struct wl_msg *m, const char *name,
+								  enum wl_ftype t, uint8_t flags)
+{
+	if (!(flags & WL_FIELD_SECRET) && !some_field(m, name))
+		return NULL;
+	return field_take(m, name, t, flags);
+}
+
+static inline struct wl_field *field_add(struct wl_msg *m, const char *name, enum wl_ftype t,
+					 uint8_t flags)
+{
+	if (m->some_fields)
+		return field_add_some(m, name, t, flags);
+	return field_take(m, name, t, flags);
+}
+
+/* A number's field: the fast path has no call, so no stack frame. */
+__attribute__((noinline)) static void field_num_some(struct wl_msg *m, const char *name, enum wl_ftype t,
+						      uint64_t bits)
+{
+	if (!some_field(m, name))
+		return;
+	struct wl_field *f = field_take(m, name, t, 0);
+	if (f)
+		f->v.u = bits;
+}
+
+static inline void field_num(struct wl_msg *m, const char *name, enum wl_ftype t, uint64_t bits)
+{
+	if (m->some_fields) {
+		field_num_some(m, name, t, bits);
+		return;
+	}
+	struct wl_field *f = field_take(m, name, t, 0);
+	if (f)
+		f->v.u = bits;
+}
+
 void wl_f_uint(struct wl_msg *m, const char *name, uint64_t v)
 {
-	struct wl_field *f = field_add(m, name, WL_FT_UINT, 0);
-	if (f)
-		f->v.u = v;
+	field_num(m, name, WL_FT_UINT, v);
 }
 
 void wl_f_int(struct wl_msg *m, const char *name, int64_t v)
 {
-	struct wl_field *f = field_add(m, name, WL_FT_INT, 0);
-	if (f)
-		f->v.i = v;
+	field_num(m, name, WL_FT_INT, (uint64_t)v);   /* v.i has the same bits */
 }
 
 void wl_f_hex(struct wl_msg *m, const char *name, uint64_t v)
 {
-	struct wl_field *f = field_add(m, name, WL_FT_HEX, 0);
-	if (f)
-		f->v.u = v;
+	field_num(m, name, WL_FT_HEX, v);
 }
 
 void wl_f_bool(struct wl_msg *m, const char *name, int v)
 {
-	struct wl_field *f = field_add(m, name, WL_FT_BOOL, 0);
-	if (f)
-		f->v.u = v ? 1 : 0;
+	field_num(m, name, WL_FT_BOOL, v ? 1 : 0);
 }
 
 void wl_f_double(struct wl_msg *m, const char *name, double v)
@@ -192,9 +227,7 @@ void wl_f_double(struct wl_msg *m, const char *name, double v)
 
 void wl_f_time(struct wl_msg *m, const char *name, int64_t ns)
 {
-	struct wl_field *f = field_add(m, name, WL_FT_TIME, 0);
-	if (f)
-		f->v.i = ns;
+	field_num(m, name, WL_FT_TIME, (uint64_t)ns);
 }
 
 static void field_blob(struct wl_msg *m, const char *name, enum wl_ftype t,
@@ -235,7 +268,7 @@ void wl_f_cstr(struct wl_msg *m, const char *name, const char *s)
 
 void wl_f_strf(struct wl_msg *m, const char *name, const char *fmt, ...)
 {
-	if (m->secrets_only || (m->want && !wanted(m->want, name)))
+	if (m->some_fields && !some_field(m, name))
 		return;   /* wl_opts.no_fields, want_field: not even the formatting */
 	char buf[1024];
 	va_list ap;

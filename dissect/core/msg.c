@@ -28,6 +28,7 @@ static void msg_reset(struct wl_ctx *ctx, struct wl_msg *m)
 	m->overflow = 0;
 	m->secrets_only = ctx->opts.no_fields != 0;
 	m->want = ctx->want;
+	m->some_fields = m->secrets_only || m->want;
 	m->unseen = ctx->opts.headers_only || ctx->opts.no_texts;
 	m->unseen_notes = m->unseen_warnings = m->unseen_errors = 0;
 	m->has_bytes = 0;

@@ -46,6 +46,8 @@ def commands(wirelab, cap, skip_tshark):
         ("wirelab read -T json --one-thread", [wirelab, "read", "-r", cap, "-T", "json", "--one-thread"]),
         ("wirelab read -T text", [wirelab, "read", "-r", cap, "-T", "text"]),
         ("wirelab read -T ladder", [wirelab, "read", "-r", cap, "-T", "ladder"]),
+        ("wirelab read -T fields (%d)" % len(FIELDS),
+         [wirelab, "read", "-r", cap, "-T", "fields"] + sum((["-e", f] for f in FIELDS), [])),
     ]
     if shutil.which("tcpdump"):
         c += [(LIMIT, ["tcpdump", "-r", cap, "-w", "/dev/null"]),
