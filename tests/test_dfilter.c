@@ -515,10 +515,12 @@ static void test_wanted_fields(void **state)
 		{ "ftp.request.command == \"PASS\" || dns", "ftp ftp.request.command dns dns.qry.name dns.flags.response",
 		  "ftp.response.code ftp-data tcp" },
 		{ "tcp.payload", "tcp tcp.payload tcp.flags.reset", "tcp.seq ip" },
-		{ "frame.number < 10", "frame", "frame.len tcp eth tcp.analysis." },
+		{ "frame.number < 10", "", "frame frame.len tcp eth tcp.analysis." },
 		/* a prefix: any field under it (the TCP analysis, for wl__tcpan_read) */
 		{ "tcp.analysis.retransmission", "tcp.analysis. tcp tcp.analysis.retransmission", "tcp.analysis.rto ip" },
 		{ "tcp && ip.len > 40", "tcp.analysis. tcp.seq ip.len", "ip.src ip.ttl" },
+		/* the frame's own facts: no field of tcp is read */
+		{ "tcp.stream == 3 || frame.len > 100", "", "tcp tcp.seq tcp.analysis. frame" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char err[1024], names[256];
@@ -535,6 +537,22 @@ static void test_wanted_fields(void **state)
 		}
 		wl_qwant_free(w);
 		wl_dfilter_free(df);
+	}
+	/* which read messages' fields at all */
+	static const struct {
+		const char *filter;
+		int reads;
+	} msgs[] = { { "frame.number == 0", 0 }, { "tcp.stream in {1 2} && frame.len < 60", 0 },
+		     { "tcp.stream == 1 && tcp.port == 80", 1 }, { "tcp", 1 }, { "tcp.payload", 1 } };
+	for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
+		struct wl_dfilter *mf = wl_dfilter_compile(reg, msgs[i].filter, NULL, 0);
+		assert_non_null(mf);
+		struct wl_qwant *w = wl_qwant_new(reg, mf, NULL, 0);
+		assert_non_null(w);
+		if (wl_qwant_reads_messages(w) != msgs[i].reads)
+			fail_msg("%s: reads messages %d, want %d", msgs[i].filter, !msgs[i].reads, msgs[i].reads);
+		wl_qwant_free(w);
+		wl_dfilter_free(mf);
 	}
 	struct wl_dfilter *df = wl_dfilter_compile(reg, "frame.protocols contains \"ftp\"", NULL, 0);
 	assert_non_null(df);

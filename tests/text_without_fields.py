@@ -42,7 +42,8 @@ FILTERS = [
 FIELDS_FILTERS = ["tcp.port == 1", "tcp.flags.syn == 1 && tcp.len > 0", "ip.addr == 127.0.0.1 && frame.number > 3",
                   "udp.length > 100 || tcp.window_size_value < 1000", "tcp.stream == 2 && tcp.seq > 1",
                   "tcp.analysis.retransmission || tcp.analysis.duplicate_ack", "tcp.analysis.flags && tcp.len < 10",
-                  "tcp && frame.len > 1000"]
+                  "tcp && frame.len > 1000", "tcp.stream == 3", "frame.number == 5",
+                  "udp.stream == 1 || frame.len > 1400"]
 
 # -T fields makes the fields its columns and its filter read: columns of the
 # core, of applications, of a protocol inside another, of the TCP analysis, an

@@ -90,6 +90,9 @@ struct wl_qwant *wl_qwant_new(const struct wl_qreg *reg, const struct wl_dfilter
 /* wl_opts.want_field, with a wl_qwant as arg: a field name; a protocol's or a
  * prefix ending in '.' (any field of it). */
 int wl_qwant_field(void *want, const char *name);
+/* 0 when they read only what the frame itself says (frame.number, tcp.stream:
+ * wl_frame_info), none of its messages' fields. */
+int wl_qwant_reads_messages(const struct wl_qwant *w);
 void wl_qwant_free(struct wl_qwant *w);
 
 /* ---- frames ---- */

@@ -20,8 +20,9 @@ static void mark(struct wl_qwant *w, int id)
 	if (id < 0 || (unsigned)id >= w->reg->n)
 		return;
 	w->id[id] |= READ;
-	int proto = wl__qreg_proto_of(w->reg, wl__qreg_get(w->reg, id)->name);
-	if (proto >= 0)
+	const struct wl_qfield *f = wl__qreg_get(w->reg, id);
+	int proto = wl__qreg_proto_of(w->reg, f->name);
+	if (proto >= 0 && f->kind != QK_VIRT)   /* tcp.stream is the frame's, no tcp field */
 		w->id[proto] |= SOME_READ;
 }
 
@@ -92,6 +93,14 @@ int wl_qwant_field(void *want, const char *name)
 	/* a protocol is in a frame when one of its fields is (frame.c) */
 	int proto = wl__qreg_proto_of(w->reg, name);
 	return proto >= 0 && (w->id[proto] & READ);
+}
+
+int wl_qwant_reads_messages(const struct wl_qwant *w)
+{
+	for (unsigned id = 0; id < w->reg->n; id++)
+		if ((w->id[id] & READ) && wl__qreg_get(w->reg, id)->kind != QK_VIRT)
+			return 1;
+	return 0;   /* frame.number, tcp.stream ...: the frame's own facts */
 }
 
 void wl_qwant_free(struct wl_qwant *w)

@@ -156,6 +156,8 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 			dopts.want_field = want ? wl_qwant_field : NULL;
 			dopts.want_arg = want;
 			dopts.no_texts = wl_qplan_texts_unread(v->query);
+			if (v->header_pass && want && !wl_qwant_reads_messages(want))
+				sink.msg = NULL;   /* it judges frames by their wl_frame_info alone */
 		}
 	} else if (r) {
 		tee.a = wl_render_sink(r);
