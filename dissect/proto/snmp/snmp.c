@@ -169,6 +169,29 @@ static int builtin_name(const char *dotted, char *out, size_t n)
 	return 0;
 }
 
+/* s appended to out at *o, cut to outn - 1 bytes as snprintf cuts; *o counts
+ * what would have been written. */
+static void text_put(char *out, size_t outn, size_t *o, const char *s, size_t len)
+{
+	if (*o + 1 < outn) {
+		size_t room = outn - 1 - *o;
+		memcpy(out + *o, s, len < room ? len : room);
+		out[*o + (len < room ? len : room)] = '\0';
+	}
+	*o += len;
+}
+
+/* The index part of an OID's name, ".5.1" for the arcs from skip on: the
+ * tail of its dotted text (which holds every arc: WL_BER_OID_TEXT is sized
+ * for WL_BER_OID_ARCS of them). */
+static const char *dotted_from(const char *dotted, int skip)
+{
+	const char *q = dotted;
+	for (int i = 0; i < skip && q; i++)
+		q = strchr(q + (i > 0), '.');
+	return q ? q : "";
+}
+
 /* MODULE::label.index for the arcs; 0 when no module knows them. */
 static int oid_name(const uint64_t *arcs, int n, const char *dotted, char *out, size_t outn)
 {
@@ -187,10 +210,106 @@ static int oid_name(const uint64_t *arcs, int n, const char *dotted, char *out, 
 	if (depth < 4 || depth > n)
 		return 0;  /* only iso.org.dod: no name worth showing */
 	char mod[256];
-	size_t o2 = (size_t)wl_snprintf(out, outn, "%s::%s", module_name(t->modid, mod), t->label);
-	for (int i = depth; i < n && o2 < outn; i++)
-		o2 += (size_t)wl_snprintf(out + o2, outn - o2, ".%llu", (unsigned long long)arcs[i]);
+	const char *mn = module_name(t->modid, mod);
+	const char *index = dotted_from(dotted, depth);
+	size_t o2 = 0;
+	if (outn)
+		out[0] = '\0';
+	text_put(out, outn, &o2, mn, strlen(mn));
+	text_put(out, outn, &o2, "::", 2);
+	text_put(out, outn, &o2, t->label, strlen(t->label));
+	text_put(out, outn, &o2, index, strlen(index));
 	return 1;
+}
+
+/* ---- OID texts, shared by every flow of the engine ----
+ * A poller asks for the same OIDs every round, and a response repeats its
+ * request's names: each OID's dotted text and MIB name (arcs, get_tree and
+ * the name's text, most of an SNMP message's cost) are made once and then
+ * found by the OID's BER value bytes, which name the arcs exactly. */
+#define OID_CACHE 1024           /* entries, a power of two */
+#define OID_WAYS 4               /* per set: a set's few OIDs polled in turn stay */
+#define OID_KEY_MAX 48           /* longer encodings are not kept */
+
+struct oid_entry {
+	uint8_t len;                 /* of key; 0: empty */
+	uint8_t key[OID_KEY_MAX];
+	uint16_t dotted_len, name_len;
+	char *text;                  /* dotted text, NUL, name, NUL */
+};
+
+struct usm_table;
+
+/* The engine-wide state of SNMP (wl_engine_shared() keeps one per dissector). */
+struct snmp_shared {
+	struct usm_table *usm;       /* the SNMPv3 users, made when first asked for */
+	int usm_made;
+	struct oid_entry oids[OID_CACHE];
+};
+
+static void usm_drop(void *v);
+
+static void *shared_make(void)
+{
+	return calloc(1, sizeof(struct snmp_shared));
+}
+
+static void shared_drop(void *v)
+{
+	struct snmp_shared *sh = v;
+	if (!sh)
+		return;
+	usm_drop(sh->usm);
+	for (unsigned i = 0; i < OID_CACHE; i++)
+		free(sh->oids[i].text);
+	free(sh);
+}
+
+static struct snmp_shared *snmp_shared(struct wl_ctx *ctx)
+{
+	return wl_engine_shared(ctx, &wl_dissector_snmp, shared_make, shared_drop);
+}
+
+/* The OID_WAYS entries an OID's bytes may sit in, the most recent first. */
+static struct oid_entry *oid_set(struct snmp_shared *sh, const uint8_t *key, size_t n)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)n;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ key[i]) * 16777619u;
+	return &sh->oids[h % (OID_CACHE / OID_WAYS) * OID_WAYS];
+}
+
+/* The entry for key, moved to the front of its set; NULL when not kept. */
+static const struct oid_entry *oid_find(struct snmp_shared *sh, const uint8_t *key, size_t n)
+{
+	struct oid_entry *e = oid_set(sh, key, n);
+	for (unsigned i = 0; i < OID_WAYS; i++) {
+		if (e[i].len != n || memcmp(e[i].key, key, n) != 0)
+			continue;
+		struct oid_entry hit = e[i];
+		memmove(&e[1], &e[0], i * sizeof *e);
+		e[0] = hit;
+		return &e[0];
+	}
+	return NULL;
+}
+
+/* Keeps key's texts at the front of its set, dropping the least recent. */
+static void oid_keep(struct snmp_shared *sh, const uint8_t *key, size_t n, const char *dotted,
+		     const char *name)
+{
+	size_t dl = strlen(dotted), nl = strlen(name);
+	char *text = malloc(dl + nl + 2);
+	if (!text)
+		return;
+	memcpy(text, dotted, dl + 1);
+	memcpy(text + dl + 1, name, nl + 1);
+	struct oid_entry *e = oid_set(sh, key, n);
+	free(e[OID_WAYS - 1].text);
+	memmove(&e[1], &e[0], (OID_WAYS - 1) * sizeof *e);
+	e[0] = (struct oid_entry){ .len = (uint8_t)n, .dotted_len = (uint16_t)dl,
+				   .name_len = (uint16_t)nl, .text = text };
+	memcpy(e[0].key, key, n);
 }
 
 /* ---- one message ---- */
@@ -211,11 +330,10 @@ struct snmp_state {
 	struct pending req[PENDING];
 };
 
-struct usm_table;
-
 struct sp {
 	struct wl_ctx *ctx;
 	struct snmp_state *st;
+	struct snmp_shared *sh;   /* NULL when the engine has no room for it */
 	struct wl_msg *m;
 	int err;
 	int version;
@@ -333,23 +451,41 @@ static void ticks_text(char *out, size_t n, uint64_t t)
 			 (unsigned long long)cs);
 }
 
-/* An OID value: snmp.name or snmp.value.oid, with its MIB name into name. */
-static int oid_field(struct sp *p, struct wl_cur v, const char *field, char *name, size_t n, char *dotted,
-		     size_t dn)
+/* An OID's dotted text and MIB name, made from its arcs; 0 when invalid. */
+static int oid_texts(struct wl_cur v, char name[WL_BER_OID_TEXT], char dotted[WL_BER_OID_TEXT])
 {
 	uint64_t arcs[WL_BER_OID_ARCS];
 	int k = wl_ber_oid_arcs(&v, arcs, WL_BER_OID_ARCS);
 	if (k < 0) {
-		p->err = WL_EINVAL;
-		wl_snprintf(name, n, "(invalid OID)");
-		if (dn)
-			dotted[0] = '\0';
+		wl_snprintf(name, WL_BER_OID_TEXT, "(invalid OID)");
+		dotted[0] = '\0';
 		return 0;
 	}
-	wl_ber_arcs_text(arcs, k, dotted, dn);
+	wl_ber_arcs_text(arcs, k, dotted, WL_BER_OID_TEXT);
+	if (!oid_name(arcs, k, dotted, name, WL_BER_OID_TEXT))
+		memcpy(name, dotted, strlen(dotted) + 1);
+	return 1;
+}
+
+/* An OID value: snmp.name or snmp.value.oid, its dotted text and MIB name
+ * into the buffers, from the engine's cache when the OID was seen before. */
+static int oid_field(struct sp *p, struct wl_cur v, const char *field, char name[WL_BER_OID_TEXT],
+		     char dotted[WL_BER_OID_TEXT])
+{
+	struct wl_cur kc = v;
+	size_t kn = wl_left(&kc);
+	const uint8_t *key = p->sh && kn && kn <= OID_KEY_MAX ? wl_bytes(&kc, kn) : NULL;
+	const struct oid_entry *e = key ? oid_find(p->sh, key, kn) : NULL;
+	if (e) {
+		memcpy(dotted, e->text, e->dotted_len + 1u);
+		memcpy(name, e->text + e->dotted_len + 1, e->name_len + 1u);
+	} else if (!oid_texts(v, name, dotted)) {
+		p->err = WL_EINVAL;
+		return 0;
+	} else if (key) {
+		oid_keep(p->sh, key, kn, dotted, name);
+	}
 	wl_f_cstr(p->m, field, dotted);
-	if (!oid_name(arcs, k, dotted, name, n))
-		wl_snprintf(name, n, "%s", dotted);
 	return 1;
 }
 
@@ -406,7 +542,7 @@ static void vb_value(struct sp *p, struct wl_cur *c, const char *dotted, char *o
 		wl_snprintf(out, n, "NULL");
 	} else if (h.cls == WL_BER_UNIV && h.tag == WL_BER_OID) {
 		char nm[WL_BER_OID_TEXT], dt[WL_BER_OID_TEXT];
-		oid_field(p, v, "snmp.value.oid", nm, sizeof nm, dt, sizeof dt);
+		oid_field(p, v, "snmp.value.oid", nm, dt);
 		if (wl_snprintf(out, n, "OID: %s", nm) >= (int)n)
 			out[n - 1] = '\0';  /* cut: the field holds the whole OID */
 	} else if (h.cls == WL_BER_APP && h.tag == 0 && wl_left(&v) == 4) {
@@ -497,7 +633,7 @@ static void varbinds(struct sp *p, struct wl_cur *c, int first_in_text, int repo
 			break;
 		}
 		char name[WL_BER_OID_TEXT], dotted[WL_BER_OID_TEXT], val[600];
-		oid_field(p, o, "snmp.name", name, sizeof name, dotted, sizeof dotted);
+		oid_field(p, o, "snmp.name", name, dotted);
 		wl_f_cstr(p->m, "wl.snmp.name_text", name);
 		vb_value(p, &vb, dotted, val, sizeof val);
 		int request_null = !strcmp(val, "NULL") && p->m && (first_in_text & 2);
@@ -570,7 +706,7 @@ static void pdu(struct sp *p, struct wl_cur *c, const char *field)
 		struct wl_cur e = wl_ber_take(&v, WL_BER_UNIV, WL_BER_OID);
 		sp_chk(p, &v);
 		if (!p->err)
-			oid_field(p, e, "snmp.enterprise", ent, sizeof ent, dt, sizeof dt);
+			oid_field(p, e, "snmp.enterprise", ent, dt);
 		struct wl_cur a = wl_ber_take(&v, WL_BER_APP, 0);
 		sp_chk(p, &v);
 		if (wl_left(&a) == 4) {
@@ -715,7 +851,7 @@ struct usm_table {
 	struct wl_usm_crypto *crypto;
 };
 
-static void *usm_make(void)
+static struct usm_table *usm_make(void)
 {
 	struct usm_table *t = calloc(1, sizeof *t);
 	if (!t)
@@ -770,12 +906,17 @@ static void usm_file(struct usm_table *t, const char *path)
 	fclose(f);
 }
 
-static struct usm_table *usm_users(struct wl_ctx *ctx)
+static struct usm_table *usm_users(struct sp *p)
 {
-	const struct wl_opts *o = wl_opts(ctx);
+	const struct wl_opts *o = wl_opts(p->ctx);
 	if (!o->snmp_user && !o->snmp_users[0] && !o->snmp_users_file)
 		return NULL;
-	struct usm_table *t = wl_engine_shared(ctx, &wl_dissector_snmp, usm_make, usm_drop);
+	struct snmp_shared *sh = p->sh;
+	if (sh && !sh->usm_made) {
+		sh->usm_made = 1;
+		sh->usm = usm_make();
+	}
+	struct usm_table *t = sh ? sh->usm : NULL;
 	if (t && !t->loaded) {
 		t->loaded = 1;
 		if (o->snmp_user)
@@ -1064,7 +1205,7 @@ static void v3(struct sp *p, struct wl_cur *c, struct wl_cur whole)
 		fl & 4 ? ", reportable" : "", model, wl_tok(secmodel_names, model, "?"));
 
 	/* the users given: which one sent this, is it authentic */
-	struct usm_table *t = model == 3 && up.ok ? usm_users(p->ctx) : NULL;
+	struct usm_table *t = model == 3 && up.ok ? usm_users(p) : NULL;
 	if (t && t->problem[0] && !t->problem_told) {
 		t->problem_told = 1;
 		wl_note(p->m, WL_WARN, "%s", t->problem);
@@ -1123,7 +1264,7 @@ static const char *peek_type(struct wl_cur msg, int64_t version)
 
 static void snmpd_message(struct snmp_state *st, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
 {
-	struct sp p = { .ctx = ctx, .st = st, .verbose = wl_opts(ctx)->verbose != 0, .pdu_tag = -1 };
+	struct sp p = { .ctx = ctx, .st = st, .sh = snmp_shared(ctx), .verbose = wl_opts(ctx)->verbose != 0, .pdu_tag = -1 };
 	/* wholeMsg, for the HMAC: the outer SEQUENCE as it came */
 	struct wl_ber oh;
 	struct wl_cur whole = { NULL, NULL, WL_EINVAL };
