@@ -232,6 +232,7 @@ struct hello {
 	uint8_t ticket, psk, ems, reneg, early, sni_seen, etm;
 	uint8_t verbose;      /* -v: the wider field set */
 	struct ja3 *ja3;      /* a hello's lists for JA3/JA3S (-v), or NULL */
+	struct tls_shared *sh; /* a Certificate entry's: the engine's caches (its OCSP response), or NULL */
 };
 
 /* The values a JA3 fingerprint lists (GREASE left out), as decimal numbers
@@ -318,7 +319,8 @@ static void ext_server_name(struct wl_msg *m, struct hello *h, struct wl_cur *v)
 		wl_invalid(v);
 }
 
-static void cert_status(struct wl_msg *m, struct wl_cur *c, int verbose);
+struct tls_shared;
+static void cert_status(struct wl_msg *m, struct tls_shared *sh, struct wl_cur *c, int verbose);
 
 enum { STATUS_OCSP = 1, STATUS_OCSP_MULTI = 2 };   /* CertificateStatusType */
 
@@ -348,7 +350,7 @@ static void ext_status_request(struct wl_msg *m, struct hello *h, struct wl_cur 
 		if (type == STATUS_OCSP || type == STATUS_OCSP_MULTI)
 			ocsp_status_request(m, v);
 	} else if (h->hs == HS_CERTIFICATE && wl_left(v)) {
-		cert_status(m, v, h->verbose);
+		cert_status(m, h->sh, v, h->verbose);
 	}
 	if (wl_ok(v))
 		wl_skip(v, wl_left(v));   /* another type's request: not decoded */
@@ -1090,50 +1092,79 @@ static int64_t asn1_ns(const ASN1_TIME *t)
 	return (int64_t)timegm(&tm) * 1000000000;
 }
 
-static void name_field(struct wl_msg *m, const char *field, const X509_NAME *n, char *out, size_t outn)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	if (!bio)
-		return;
-	X509_NAME_print_ex(bio, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-	char *p = NULL;
-	long len = BIO_get_mem_data(bio, &p);
-	if (p && len >= 0) {
-		wl_f_str(m, field, p, (size_t)len);
-		if (out)
-			snprintf(out, outn, "%.*s", (int)len, p);
-	}
-	BIO_free(bio);
-}
-
-/* ---- parsed certificates, shared by every flow ----
+/* ---- parsed certificates and OCSP responses, shared by every flow ----
  * d2i_X509 costs tens of microseconds (OpenSSL 3 decodes the public key
  * through its provider machinery) and a capture repeats the same few
- * certificates in every handshake: each is parsed once per engine. */
+ * certificates in every handshake: each is parsed once per engine, and so
+ * are the texts of its names (X509_NAME_print_ex looks up every attribute's
+ * name) and a server's stapled OCSP response, resent with each handshake. */
 #define CERT_CACHE 64            /* entries, a power of two */
 #define CERT_CACHE_MAX (16u << 10) /* larger certificates are not kept */
+#define OCSP_CACHE 8             /* responses, the most recent first */
 
 extern const struct wl_dissector wl_dissector_tls;
+
+/* A name as RFC 2253 text; text NULL until it is made. */
+struct cert_name {
+	char *text;
+	size_t len;
+};
 
 struct cert_entry {
 	uint32_t len;
 	uint8_t *der;
 	X509 *x509;
+	struct cert_name names[2];   /* subject, issuer */
 };
 
-static void *cert_cache_make(void)
+struct ocsp_entry {
+	uint32_t len;
+	uint8_t *der;
+	OCSP_RESPONSE *r;
+	OCSP_BASICRESP *basic;   /* NULL when it holds no basic response */
+};
+
+struct tls_shared {
+	struct cert_entry certs[CERT_CACHE];
+	struct ocsp_entry ocsp[OCSP_CACHE];
+};
+
+static void cert_entry_free(struct cert_entry *e)
 {
-	return calloc(CERT_CACHE, sizeof(struct cert_entry));
+	free(e->der);
+	X509_free(e->x509);
+	for (unsigned i = 0; i < 2; i++)
+		free(e->names[i].text);
+	*e = (struct cert_entry){ 0 };
 }
 
-static void cert_cache_drop(void *p)
+static void ocsp_entry_free(struct ocsp_entry *e)
 {
-	struct cert_entry *e = p;
-	for (unsigned i = 0; i < CERT_CACHE; i++) {
-		free(e[i].der);
-		X509_free(e[i].x509);
-	}
-	free(e);
+	free(e->der);
+	OCSP_BASICRESP_free(e->basic);
+	OCSP_RESPONSE_free(e->r);
+	*e = (struct ocsp_entry){ 0 };
+}
+
+static void *tls_shared_make(void)
+{
+	return calloc(1, sizeof(struct tls_shared));
+}
+
+static void tls_shared_drop(void *p)
+{
+	struct tls_shared *sh = p;
+	for (unsigned i = 0; i < CERT_CACHE; i++)
+		cert_entry_free(&sh->certs[i]);
+	for (unsigned i = 0; i < OCSP_CACHE; i++)
+		ocsp_entry_free(&sh->ocsp[i]);
+	free(sh);
+}
+
+/* The engine's caches; NULL when it has no room for them. */
+static struct tls_shared *tls_shared(struct wl_ctx *ctx)
+{
+	return wl_engine_shared(ctx, &wl_dissector_tls, tls_shared_make, tls_shared_drop);
 }
 
 /* The pair of slots of a certificate: its length and last bytes (the
@@ -1152,37 +1183,74 @@ static int cert_is(const struct cert_entry *e, const uint8_t *der, uint32_t n)
 	return e->x509 && e->len == n && memcmp(e->der, der, n) == 0;
 }
 
-/* der parsed, from the cache when it was seen before; *owned says the
- * caller must X509_free the result. NULL if it is not X.509. */
-static X509 *cert_parse(struct wl_ctx *ctx, const uint8_t *der, uint32_t n, int *owned)
+/* der parsed: the cache's entry when it was seen before or can be kept,
+ * else *tmp, whose parts the caller frees (cert_entry_free). NULL if it is
+ * not X.509. */
+static struct cert_entry *cert_parse(struct wl_ctx *ctx, const uint8_t *der, uint32_t n,
+				     struct cert_entry *tmp)
 {
 	const unsigned char *p = der;
-	struct cert_entry *cache = n <= CERT_CACHE_MAX ?
-		wl_engine_shared(ctx, &wl_dissector_tls, cert_cache_make, cert_cache_drop) : NULL;
-	struct cert_entry *e = cache ? &cache[cert_set(der, n)] : NULL;
-	*owned = 0;
+	struct tls_shared *sh = n <= CERT_CACHE_MAX ? tls_shared(ctx) : NULL;
+	struct cert_entry *e = sh ? &sh->certs[cert_set(der, n)] : NULL;
 	if (e && cert_is(&e[0], der, n))
-		return e[0].x509;
+		return &e[0];
 	if (e && cert_is(&e[1], der, n)) {
 		struct cert_entry t = e[0];   /* the most recent first */
 		e[0] = e[1];
 		e[1] = t;
-		return e[0].x509;
+		return &e[0];
 	}
 	X509 *c = X509_new_ex(wl_opts(ctx)->openssl_ctx, NULL);
 	if (c && !d2i_X509(&c, &p, (long)n))
 		c = NULL;             /* d2i_X509 has freed it */
-	uint8_t *copy = c && e ? malloc(n) : NULL;
+	if (!c)
+		return NULL;
+	uint8_t *copy = e ? malloc(n) : NULL;
 	if (!copy) {
-		*owned = c != NULL;
-		return c;
+		*tmp = (struct cert_entry){ .x509 = c };
+		return tmp;
 	}
 	memcpy(copy, der, n);
-	free(e[1].der);
-	X509_free(e[1].x509);
+	cert_entry_free(&e[1]);
 	e[1] = e[0];
-	e[0] = (struct cert_entry){ n, copy, c };
-	return c;
+	e[0] = (struct cert_entry){ .len = n, .der = copy, .x509 = c };
+	return &e[0];
+}
+
+/* nm made from n if it is not yet; 0 when it cannot be. */
+static int name_text(struct cert_name *nm, const X509_NAME *n)
+{
+	if (nm->text)
+		return 1;
+	BIO *bio = BIO_new(BIO_s_mem());
+	if (!bio)
+		return 0;
+	X509_NAME_print_ex(bio, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	char *p = NULL;
+	long len = BIO_get_mem_data(bio, &p);
+	char *copy = p && len >= 0 ? malloc((size_t)len + 1) : NULL;
+	if (copy) {
+		memcpy(copy, p, (size_t)len);
+		copy[len] = '\0';
+		*nm = (struct cert_name){ copy, (size_t)len };
+	}
+	BIO_free(bio);
+	return copy != NULL;
+}
+
+/* The name's field, and its text up to a NUL into out (cut to outn) as
+ * snprintf's %.*s writes it. */
+static void name_field(struct wl_msg *m, const char *field, struct cert_name *nm, const X509_NAME *n,
+		       char *out, size_t outn)
+{
+	if (!name_text(nm, n))
+		return;
+	wl_f_str(m, field, nm->text, nm->len);
+	size_t k = strnlen(nm->text, nm->len);
+	if (k >= outn)
+		k = outn - 1;
+	memcpy(out, nm->text, k);
+	out[k] = '\0';
 }
 
 /* The certificate's SCTs (RFC 6962 3.3): its extension's value is an OCTET
@@ -1235,11 +1303,43 @@ static void ocsp_x509_fields(struct wl_msg *m, OCSP_BASICRESP *basic)
 	}
 }
 
-static void ocsp_certs(struct wl_msg *m, const uint8_t *der, uint32_t n, int verbose)
+/* der parsed as an OCSPResponse and its basic response unpacked: the
+ * cache's entry when it was seen before or can be kept, else *tmp, which the
+ * caller frees (ocsp_entry_free). NULL when it is not DER. */
+static struct ocsp_entry *ocsp_parse(struct tls_shared *sh, const uint8_t *der, uint32_t n,
+				     struct ocsp_entry *tmp)
 {
+	for (unsigned i = 0; sh && i < OCSP_CACHE; i++) {
+		struct ocsp_entry *e = &sh->ocsp[i];
+		if (!e->r || e->len != n || memcmp(e->der, der, n) != 0)
+			continue;
+		struct ocsp_entry hit = *e;   /* the most recent first */
+		memmove(&sh->ocsp[1], &sh->ocsp[0], i * sizeof *e);
+		sh->ocsp[0] = hit;
+		return &sh->ocsp[0];
+	}
 	const unsigned char *p = der;
 	OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &p, n);
-	OCSP_BASICRESP *basic = r ? OCSP_response_get1_basic(r) : NULL;
+	if (!r)
+		return NULL;
+	OCSP_BASICRESP *basic = OCSP_response_get1_basic(r);
+	uint8_t *copy = sh && n <= CERT_CACHE_MAX ? malloc(n) : NULL;
+	if (!copy) {
+		*tmp = (struct ocsp_entry){ .r = r, .basic = basic };
+		return tmp;
+	}
+	memcpy(copy, der, n);
+	ocsp_entry_free(&sh->ocsp[OCSP_CACHE - 1]);
+	memmove(&sh->ocsp[1], &sh->ocsp[0], (OCSP_CACHE - 1) * sizeof sh->ocsp[0]);
+	sh->ocsp[0] = (struct ocsp_entry){ .len = n, .der = copy, .r = r, .basic = basic };
+	return &sh->ocsp[0];
+}
+
+static void ocsp_certs(struct wl_msg *m, struct tls_shared *sh, const uint8_t *der, uint32_t n, int verbose)
+{
+	struct ocsp_entry tmp = { 0 };
+	struct ocsp_entry *e = ocsp_parse(sh, der, n, &tmp);
+	OCSP_BASICRESP *basic = e ? e->basic : NULL;
 	const STACK_OF(X509) *certs = basic ? OCSP_resp_get0_certs(basic) : NULL;
 	for (int i = 0; certs && i < sk_X509_num(certs); i++) {
 		X509 *c = sk_X509_value(certs, i);
@@ -1249,14 +1349,13 @@ static void ocsp_certs(struct wl_msg *m, const uint8_t *der, uint32_t n, int ver
 	}
 	if (basic && verbose)
 		ocsp_x509_fields(m, basic);
-	if (!r)
+	if (!e)
 		wl_note(m, WL_ERROR, "malformed: the OCSP response is not valid DER");
-	OCSP_BASICRESP_free(basic);
-	OCSP_RESPONSE_free(r);
+	ocsp_entry_free(&tmp);
 }
 
 /* One OCSPResponse behind its 24-bit length. */
-static void ocsp_response(struct wl_msg *m, struct wl_cur *c, int verbose)
+static void ocsp_response(struct wl_msg *m, struct tls_shared *sh, struct wl_cur *c, int verbose)
 {
 	uint32_t n = wl_be24(c);
 	const uint8_t *der = wl_bytes(c, n);
@@ -1264,19 +1363,20 @@ static void ocsp_response(struct wl_msg *m, struct wl_cur *c, int verbose)
 		return;
 	wl_f_uint(m, "tls.handshake.ocsp_response_len", n);
 	if (n)
-		ocsp_certs(m, der, n, verbose);
+		ocsp_certs(m, sh, der, n, verbose);
 }
 
 /* A CertificateStatus (RFC 6066 8, RFC 6961 2.2): the TLS 1.2 handshake
- * message, or a TLS 1.3 Certificate entry's status_request. */
-static void cert_status(struct wl_msg *m, struct wl_cur *c, int verbose)
+ * message, or a TLS 1.3 Certificate entry's status_request; sh, the engine's
+ * caches, may be NULL. */
+static void cert_status(struct wl_msg *m, struct tls_shared *sh, struct wl_cur *c, int verbose)
 {
 	uint8_t type = wl_u8(c);
 	if (!wl_ok(c))
 		return;
 	wl_f_uint(m, "tls.handshake.extensions_status_request_type", type);
 	if (type == STATUS_OCSP) {
-		ocsp_response(m, c, verbose);
+		ocsp_response(m, sh, c, verbose);
 	} else if (type == STATUS_OCSP_MULTI) {
 		uint32_t n = wl_be24(c);
 		if (!wl_ok(c))
@@ -1284,7 +1384,7 @@ static void cert_status(struct wl_msg *m, struct wl_cur *c, int verbose)
 		wl_f_uint(m, "tls.handshake.ocsp_response_list_len", n);
 		struct wl_cur l = wl_sub(c, n);
 		while (wl_left(&l))
-			ocsp_response(m, &l, verbose);
+			ocsp_response(m, sh, &l, verbose);
 		if (!wl_ok(&l))
 			wl_invalid(c);
 	}
@@ -1295,8 +1395,9 @@ static void cert_status(struct wl_msg *m, struct wl_cur *c, int verbose)
 static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned idx, char *cn, size_t cnn)
 {
 	struct wl_msg *m = x->m;
-	int owned;
-	X509 *c = cert_parse(x->ctx, der, n, &owned);
+	struct cert_entry tmp = { 0 };
+	struct cert_entry *e = cert_parse(x->ctx, der, n, &tmp);
+	X509 *c = e ? e->x509 : NULL;
 	if (!c) {
 		wl_note(m, WL_ERROR, "malformed: certificate %u is not valid X.509 DER", idx + 1);
 		return;
@@ -1306,8 +1407,8 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 	int full = wl_opts(x->ctx)->verbose;
 	wl_x509_cert(m, c, full, what);
 	char subj[256] = "", iss[256] = "";
-	name_field(m, "wl.tls.cert.subject", X509_get_subject_name(c), subj, sizeof subj);
-	name_field(m, "wl.tls.cert.issuer", X509_get_issuer_name(c), iss, sizeof iss);
+	name_field(m, "wl.tls.cert.subject", &e->names[0], X509_get_subject_name(c), subj, sizeof subj);
+	name_field(m, "wl.tls.cert.issuer", &e->names[1], X509_get_issuer_name(c), iss, sizeof iss);
 	int64_t nb = asn1_ns(X509_get0_notBefore(c)), na = asn1_ns(X509_get0_notAfter(c));
 	wl_f_time(m, "wl.tls.cert.not_before", nb);
 	wl_f_time(m, "wl.tls.cert.not_after", na);
@@ -1342,8 +1443,7 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 			wl_note(m, WL_WARN, "RSA key of %d bits: too short", bits);
 		wl_flow_fact(x->ctx, x->dir == WL_C2S ? "client certificate" : "certificate", "%s", subj);
 	}
-	if (owned)
-		X509_free(c);
+	cert_entry_free(&tmp);
 }
 
 static void hs_certificate(struct hs_ctx *x, struct wl_cur *b)
@@ -1376,7 +1476,8 @@ static void hs_certificate(struct hs_ctx *x, struct wl_cur *b)
 			wl_f_bytes(m, "tls.handshake.certificate", der, n);
 		cert_one(x, der, n, idx++, cn, sizeof cn);
 		if (tls13) {  /* each entry's own extensions (RFC 8446 4.4.2): OCSP, SCTs */
-			struct hello h = { .hs = HS_CERTIFICATE, .verbose = (uint8_t)wl_opts(x->ctx)->verbose };
+			struct hello h = { .hs = HS_CERTIFICATE, .verbose = (uint8_t)wl_opts(x->ctx)->verbose,
+					   .sh = tls_shared(x->ctx) };
 			if (wl_left(&l) < 2)
 				wl_skip(&l, 2);   /* the length is not optional: cut short */
 			else
@@ -1639,7 +1740,7 @@ static void hs_certificate_status(struct hs_ctx *x, struct wl_cur *b)
 	wl_note(x->m, WL_INFO, "CertificateStatus: the server staples a recent OCSP answer that its "
 		"certificate is not revoked");
 	wl_msg_text(x->m, "CertificateStatus (OCSP)");
-	cert_status(x->m, b, wl_opts(x->ctx)->verbose);
+	cert_status(x->m, tls_shared(x->ctx), b, wl_opts(x->ctx)->verbose);
 	if (!wl_ok(b))
 		wl_note_cursor(x->m, b, "CertificateStatus");
 }
