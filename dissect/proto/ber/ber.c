@@ -16,9 +16,25 @@
 #include <string.h>
 
 #include "ber.h"
+#include "wl.h"
+
+/* The usual header, one identifier byte and a length below 128 (all of an
+ * SNMP message's but the outer ones): 1 when c starts with one, taken. */
+static int hdr_short(struct wl_cur *c, struct wl_ber *h)
+{
+	int id = wl_peek(c, 0), l = wl_peek(c, 1);
+	if (id < 0 || l < 0 || (id & 0x1f) == 0x1f || l >= 0x80)
+		return 0;
+	*h = (struct wl_ber){ .cls = (uint8_t)(id >> 6), .cons = (uint8_t)((id >> 5) & 1),
+			      .tag = (uint32_t)id & 0x1fu, .len = (size_t)l, .hdr = 2 };
+	wl_skip(c, 2);
+	return 1;
+}
 
 int wl_ber_hdr(struct wl_cur *c, struct wl_ber *h)
 {
+	if (hdr_short(c, h))
+		return 1;
 	memset(h, 0, sizeof *h);
 	size_t start = wl_left(c);
 	uint8_t id = wl_u8(c);
@@ -296,6 +312,6 @@ const char *wl_ber_tag_name(const struct wl_ber *h, char *buf, size_t n)
 			if (univ_names[i].tag == h->tag)
 				return univ_names[i].s;
 	}
-	snprintf(buf, n, "[%s%u]", cls[h->cls & 3], h->tag);
+	wl_snprintf(buf, n, "[%s%u]", cls[h->cls & 3], h->tag);
 	return buf;
 }
