@@ -156,9 +156,9 @@ static const char *version_name(uint16_t v, char *buf, size_t n)
 	if (s)
 		return s;
 	if (is_grease(v))
-		snprintf(buf, n, "GREASE 0x%04x", v);
+		wl_snprintf(buf, n, "GREASE 0x%04x", v);
 	else
-		snprintf(buf, n, "version 0x%04x", v);
+		wl_snprintf(buf, n, "version 0x%04x", v);
 	return buf;
 }
 
@@ -167,7 +167,7 @@ static const char *suite_name(uint16_t v, char *buf, size_t n)
 	const char *s = wl_tok(suites, v, NULL);
 	if (s)
 		return s;
-	snprintf(buf, n, is_grease(v) ? "GREASE 0x%04x" : "suite 0x%04x", v);
+	wl_snprintf(buf, n, is_grease(v) ? "GREASE 0x%04x" : "suite 0x%04x", v);
 	return buf;
 }
 
@@ -176,7 +176,7 @@ static const char *group_name(uint16_t v, char *buf, size_t n)
 	const char *s = wl_tok(groups, v, NULL);
 	if (s)
 		return s;
-	snprintf(buf, n, is_grease(v) ? "GREASE 0x%04x" : "group 0x%04x", v);
+	wl_snprintf(buf, n, is_grease(v) ? "GREASE 0x%04x" : "group 0x%04x", v);
 	return buf;
 }
 
@@ -270,7 +270,7 @@ static void strcat_list(char *dst, size_t n, const char *item)
 {
 	size_t l = strlen(dst);
 	if (l + 2 < n)
-		snprintf(dst + l, n - l, "%s%s", l ? "," : "", item);
+		wl_snprintf(dst + l, n - l, "%s%s", l ? "," : "", item);
 }
 
 /* ---- extensions ---- */
@@ -940,8 +940,8 @@ static void hs_client_hello(struct hs_ctx *x, struct wl_cur *b)
 	s->offered13 = maxv >= 0x0304;
 	s->early_data = h.early;
 	s->etm_offered = h.etm;
-	snprintf(s->sni, sizeof s->sni, "%s", h.sni);
-	snprintf(s->alpn, sizeof s->alpn, "%s", h.alpn);
+	wl_snprintf(s->sni, sizeof s->sni, "%s", h.sni);
+	wl_snprintf(s->alpn, sizeof s->alpn, "%s", h.alpn);
 	client_hello_notes(x, &h, maxv, nsuites);
 	if (compress)
 		wl_note(m, WL_WARN, "TLS compression offered: leaks secrets through sizes (CRIME)");
@@ -1403,7 +1403,7 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 		return;
 	}
 	char what[32];
-	snprintf(what, sizeof what, "certificate %u", idx + 1);
+	wl_snprintf(what, sizeof what, "certificate %u", idx + 1);
 	int full = wl_opts(x->ctx)->verbose;
 	wl_x509_cert(m, c, full, what);
 	char subj[256] = "", iss[256] = "";
@@ -1423,9 +1423,9 @@ static void cert_one(struct hs_ctx *x, const uint8_t *der, uint32_t n, unsigned 
 	if (idx == 0) {
 		char cnv[128];
 		if (X509_NAME_get_text_by_NID(X509_get_subject_name(c), NID_commonName, cnv, sizeof cnv) > 0)
-			snprintf(cn, cnn, "CN=%s", cnv);
+			wl_snprintf(cn, cnn, "CN=%s", cnv);
 		else
-			snprintf(cn, cnn, "%s", subj);
+			wl_snprintf(cn, cnn, "%s", subj);
 		wl_note(m, WL_INFO, "issued to %s by %s; the client must find a chain from this issuer to "
 			"a CA it trusts", subj, iss);
 		int64_t now = wl_time_ns(x->ctx);
@@ -1975,14 +1975,14 @@ static void text_preview(struct wl_msg *m, struct wl_cur t, const char *prefix)
 	for (size_t i = 0; i < n && o + 5 < 64; i++) {
 		uint8_t c = wl_u8(&t);
 		if (c == 0)
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\0");
+			o += (size_t)wl_snprintf(buf + o, sizeof buf - o, "\\0");
 		else if (c == '\n' || c == '\r' || c == '\t')
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\%c",
+			o += (size_t)wl_snprintf(buf + o, sizeof buf - o, "\\%c",
 					      c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
 		else if (c >= 0x20 && c < 0x7f)
 			buf[o++] = (char)c;
 		else
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\x%02x", c);
+			o += (size_t)wl_snprintf(buf + o, sizeof buf - o, "\\x%02x", c);
 	}
 	buf[o] = '\0';
 	wl_msg_text(m, "%s\"%s\"%s (%zu bytes)", prefix, buf, o + 5 >= 64 ? "..." : "", n);
@@ -2176,13 +2176,13 @@ static void keys_find(struct tls_st *s, struct wl_ctx *ctx, enum wl_dir dir)
 		n = keylog_find(ctx, label, s->crand, secret);
 		if (n)
 			d->prot = tls_prot_new13(s->suite, secret, n);
-		snprintf(d->how, sizeof d->how, "inside TLS: decrypted with the key log's %s", label);
+		wl_snprintf(d->how, sizeof d->how, "inside TLS: decrypted with the key log's %s", label);
 	} else {
 		n = keylog_find(ctx, "CLIENT_RANDOM", s->crand, secret);
 		if (n && s->have_srand)
 			d->prot = tls_prot_new12(s->suite, s->version, secret, n, s->crand, s->srand,
 						 dir == WL_S2C, s->etm);
-		snprintf(d->how, sizeof d->how, "inside TLS: decrypted with keys from the key log's "
+		wl_snprintf(d->how, sizeof d->how, "inside TLS: decrypted with keys from the key log's "
 			 "CLIENT_RANDOM line (the master secret)");
 	}
 	OPENSSL_cleanse(secret, sizeof secret);
@@ -2242,7 +2242,7 @@ static void keys_advance(struct tls_st *s, enum wl_dir dir)
 			d->key_tries = KEY_TRIES;
 		}
 		d->updates++;
-		snprintf(d->how, sizeof d->how, "inside TLS: decrypted with %s_TRAFFIC_SECRET_0 of the "
+		wl_snprintf(d->how, sizeof d->how, "inside TLS: decrypted with %s_TRAFFIC_SECRET_0 of the "
 			 "key log, updated %u time%s (KeyUpdate)", dir == WL_C2S ? "CLIENT" : "SERVER",
 			 d->updates % 1000000u, d->updates > 1 ? "s" : "");
 	}
