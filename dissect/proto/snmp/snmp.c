@@ -115,7 +115,7 @@ static void mib_load(void)
 	char probe[1024];
 	if (!dir || !*dir)
 		dir = WL_MIB_DIR;
-	snprintf(probe, sizeof probe, "%s/SNMPv2-MIB.txt", dir);
+	wl_snprintf(probe, sizeof probe, "%s/SNMPv2-MIB.txt", dir);
 	if (access(probe, R_OK) != 0)
 		return;  /* the built-in table answers */
 	/* Only our directory, no configuration files, nothing persistent. */
@@ -245,6 +245,7 @@ struct snmp_shared {
 	struct usm_table *usm;       /* the SNMPv3 users, made when first asked for */
 	int usm_made;
 	struct oid_entry oids[OID_CACHE];
+	char *intro[9][4];           /* intro_note()'s texts by PDU tag and version */
 };
 
 static void usm_drop(void *v);
@@ -262,6 +263,9 @@ static void shared_drop(void *v)
 	usm_drop(sh->usm);
 	for (unsigned i = 0; i < OID_CACHE; i++)
 		free(sh->oids[i].text);
+	for (unsigned i = 0; i < 9; i++)
+		for (unsigned k = 0; k < 4; k++)
+			free(sh->intro[i][k]);
 	free(sh);
 }
 
@@ -494,15 +498,15 @@ static void services_text(char *out, size_t n, int64_t v)
 {
 	static const char *const layer[] = { "physical", "datalink/subnetwork", "internet",
 					     "end-to-end", "session", "presentation", "applications" };
-	size_t o = (size_t)snprintf(out, n, "layers");
+	size_t o = (size_t)wl_snprintf(out, n, "layers");
 	int any = 0;
 	for (int i = 0; i < 7 && o < n; i++)
 		if (v >= 0 && (v >> i) & 1) {
-			o += (size_t)snprintf(out + o, n - o, "%s %d (%s)", any ? "," : "", i + 1, layer[i]);
+			o += (size_t)wl_snprintf(out + o, n - o, "%s %d (%s)", any ? "," : "", i + 1, layer[i]);
 			any = 1;
 		}
 	if (!any && o < n)
-		snprintf(out + o, n - o, " none");
+		wl_snprintf(out + o, n - o, " none");
 }
 
 /* The OIDs whose OCTET STRING value tshark also shows as snmp.var-bind_str. */
@@ -790,10 +794,10 @@ static void engine_id_parts(struct sp *p, struct bstr e, int note)
 	char what[96] = "";
 	if (fmt == 1 && rest.n == 4) {
 		wl_f_ipv4(p->m, "snmp.engineid.ipv4", rest.p);
-		snprintf(what, sizeof what, "IPv4 %u.%u.%u.%u", rest.p[0], rest.p[1], rest.p[2], rest.p[3]);
+		wl_snprintf(what, sizeof what, "IPv4 %u.%u.%u.%u", rest.p[0], rest.p[1], rest.p[2], rest.p[3]);
 	} else if (fmt == 2 && rest.n == 16) {
 		wl_f_ipv6(p->m, "snmp.engineid.ipv6", rest.p);
-		snprintf(what, sizeof what, "IPv6 address");
+		wl_snprintf(what, sizeof what, "IPv6 address");
 	} else if (fmt == 3 && (rest.n == 6 || (ent == 9 && rest.n == 7))) {
 		struct wl_cur r = wl_cur_make(rest.p, rest.n);
 		if (rest.n == 7)
@@ -802,12 +806,12 @@ static void engine_id_parts(struct sp *p, struct bstr e, int note)
 		wl_copy(&r, mac, 6);
 		wl_f_strf(p->m, "snmp.engineid.mac", "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
 			  mac[3], mac[4], mac[5]);
-		snprintf(what, sizeof what, "MAC %02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+		wl_snprintf(what, sizeof what, "MAC %02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
 			 mac[4], mac[5]);
 	} else if (fmt == 4 && rest.n <= 27) {
 		wl_f_str(p->m, "snmp.engineid.text", rest.p, rest.n);
 		if (is_text(rest))
-			snprintf(what, sizeof what, "\"%.*s\"", (int)rest.n, (const char *)rest.p);
+			wl_snprintf(what, sizeof what, "\"%.*s\"", (int)rest.n, (const char *)rest.p);
 	} else if (fmt == 128 && (ent == 2021 || ent == 8072)) {
 		/* net-snmp's own: 4 random bytes, then its creation time (LE seconds) */
 		if (rest.n == 8 || rest.n == 12) {
@@ -817,7 +821,7 @@ static void engine_id_parts(struct sp *p, struct bstr e, int note)
 			uint64_t secs = rest.n == 8 ? wl_le32(&r) : wl_le64(&r);
 			if (p->verbose)
 				wl_f_time(p->m, "snmp.engineid.time", (int64_t)secs * 1000000000);
-			snprintf(what, sizeof what, "net-snmp random, made %llu s after 1970",
+			wl_snprintf(what, sizeof what, "net-snmp random, made %llu s after 1970",
 				 (unsigned long long)secs);
 		}
 	} else if (fmt != 1 && fmt != 2 && fmt != 3 && fmt != 4 && rest.n <= 27) {
@@ -877,14 +881,14 @@ static void usm_add(struct usm_table *t, const char *spec)
 	char err[200];
 	if (t->n >= WL_USM_USERS) {
 		if (!t->problem[0])
-			snprintf(t->problem, sizeof t->problem, "more than %d SNMPv3 users: the rest are left out",
+			wl_snprintf(t->problem, sizeof t->problem, "more than %d SNMPv3 users: the rest are left out",
 				 WL_USM_USERS);
 		return;
 	}
 	if (wl_usm_user_parse(spec, &t->users[t->n], err, sizeof err) == 0)
 		t->n++;
 	else if (!t->problem[0])
-		snprintf(t->problem, sizeof t->problem, "%s", err);
+		wl_snprintf(t->problem, sizeof t->problem, "%s", err);
 }
 
 /* Lines of a users file: Wireshark snmp_users records or the colon forms. */
@@ -894,7 +898,7 @@ static void usm_file(struct usm_table *t, const char *path)
 	char line[1024];
 	if (!f) {
 		if (!t->problem[0])
-			snprintf(t->problem, sizeof t->problem, "cannot read SNMPv3 users file %.150s", path);
+			wl_snprintf(t->problem, sizeof t->problem, "cannot read SNMPv3 users file %.150s", path);
 		return;
 	}
 	while (fgets(line, sizeof line, f)) {
@@ -982,7 +986,7 @@ static void usm(struct sp *p, struct bstr sec, char *user, size_t un, struct usm
 		return;
 	if (name.n || p->verbose)
 		wl_f_str(p->m, "snmp.msgUserName", name.p, name.n);
-	snprintf(user, un, "%.*s", (int)(name.n < 64 ? name.n : 64), (const char *)name.p);
+	wl_snprintf(user, un, "%.*s", (int)(name.n < 64 ? name.n : 64), (const char *)name.p);
 	for (char *q = user; *q; q++)
 		if ((unsigned char)*q < 0x20)
 			*q = '.';
@@ -1243,23 +1247,47 @@ static void v3(struct sp *p, struct wl_cur *c, struct wl_cur whole)
 		wl_note(p->m, WL_WARN, "no privacy: the PDU travels in clear text");
 }
 
-/* The message type (PDU name) before anything is emitted. */
-static const char *peek_type(struct wl_cur msg, int64_t version)
+enum { PEEK_NONE = -1, PEEK_ENCRYPTED = -2 };
+
+/* The PDU's context tag (0-8) before anything is emitted, or PEEK_ENCRYPTED,
+ * or PEEK_NONE when there is no PDU of a known type. */
+static int peek_tag(struct wl_cur msg, int64_t version)
 {
 	struct wl_ber h;
 	if (version == 3) {
 		wl_ber_tlv(&msg, &h);  /* msgGlobalData */
 		wl_ber_tlv(&msg, &h);  /* msgSecurityParameters */
 		if (wl_ber_next_is(&msg, WL_BER_UNIV, WL_BER_OCTETS))
-			return "encryptedPDU";
+			return PEEK_ENCRYPTED;
 		msg = wl_ber_take(&msg, WL_BER_UNIV, WL_BER_SEQUENCE);
 	}
 	wl_ber_tlv(&msg, &h);  /* community / contextEngineID */
 	if (version == 3)
 		wl_ber_tlv(&msg, &h);  /* contextName */
-	if (wl_ber_peek(&msg, &h) == 1 && h.cls == WL_BER_CTX)
-		return wl_tok(pdu_names, h.tag, "message");
-	return "message";
+	if (wl_ber_peek(&msg, &h) == 1 && h.cls == WL_BER_CTX && h.tag <= 8)
+		return (int)h.tag;
+	return PEEK_NONE;
+}
+
+/* The first note of a message of PDU tag and version v (0-3): the same for
+ * every such message, so its text (five conversions around a long one) is
+ * made once per engine. */
+static void intro_note(struct sp *p, int tag, int v)
+{
+	char **kept = p->sh ? &p->sh->intro[tag][v] : NULL;
+	char buf[512];
+	if (kept && *kept) {
+		wl_note(p->m, WL_INFO, "%s", *kept);
+		return;
+	}
+	int n = wl_snprintf(buf, sizeof buf, "SNMP %s (PDU %d), version %d (%s): %s",
+			    wl_tok(pdu_names, (uint32_t)tag, "?"), tag, v,
+			    wl_tok(version_names, (uint32_t)v, "?"), wl_tok(pdu_teach, (uint32_t)tag, "?"));
+	if (n < 0 || (size_t)n >= sizeof buf)
+		return;  /* cannot be: the names and texts are short */
+	wl_note(p->m, WL_INFO, "%s", buf);
+	if (kept)
+		*kept = strdup(buf);
 }
 
 static void snmpd_message(struct snmp_state *st, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
@@ -1285,21 +1313,17 @@ static void snmpd_message(struct snmp_state *st, struct wl_ctx *ctx, enum wl_dir
 		return;
 	}
 	p.version = (int)v;
-	const char *type = peek_type(msg, v);
+	int tag = peek_tag(msg, v);
+	const char *type = tag == PEEK_ENCRYPTED ? "encryptedPDU" :
+			   tag == PEEK_NONE ? "message" : wl_tok(pdu_names, (uint32_t)tag, "message");
 	p.m = wl_msg_new(ctx, "snmp", type, dir);
-	if (!strcmp(type, "encryptedPDU")) {
+	if (tag == PEEK_ENCRYPTED)
 		wl_note(p.m, WL_INFO, "SNMP version 3 (v3) with privacy: the scoped PDU is encrypted");
-	} else {
-		uint32_t k;
-		for (k = 0; pdu_names[k].s && strcmp(pdu_names[k].s, type); k++)
-			;
-		if (pdu_names[k].s)
-			wl_note(p.m, WL_INFO, "SNMP %s (PDU %u), version %lld (%s): %s", type, pdu_names[k].v,
-				(long long)v, wl_tok(version_names, (uint32_t)v, "?"), wl_tok(pdu_teach, k, "?"));
-		else
-			wl_note(p.m, WL_INFO, "SNMP message, version %lld (%s)", (long long)v,
-				wl_tok(version_names, (uint32_t)v, "?"));
-	}
+	else if (tag == PEEK_NONE)
+		wl_note(p.m, WL_INFO, "SNMP message, version %d (%s)", (int)v,
+			wl_tok(version_names, (uint32_t)v, "?"));
+	else
+		intro_note(&p, tag, (int)v);
 	if (v == 3) {
 		wl_f_int(p.m, "snmp.msgVersion", v);
 		wl_snprintf(p.text, sizeof p.text, "v3 ");
