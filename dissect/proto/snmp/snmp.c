@@ -426,18 +426,24 @@ static void octets_text(char *out, size_t n, struct bstr s)
 {
 	size_t o = 0;
 	struct wl_cur c = wl_cur_make(s.p, s.n);
+	static const char hex[] = "0123456789ABCDEF";
+	if (n)
+		out[0] = '\0';
 	if (is_text(s)) {
-		o = (size_t)wl_snprintf(out, n, "STRING: \"");
+		text_put(out, n, &o, "STRING: \"", 9);
 		for (size_t i = 0; i < s.n && o + 6 < n; i++) {
 			uint8_t b = wl_u8(&c);
 			out[o++] = (char)(b < 0x20 ? ' ' : b);
 		}
-		wl_snprintf(out + o, n - o, "\"");
+		text_put(out, n, &o, "\"", 1);
 		return;
 	}
-	o = (size_t)wl_snprintf(out, n, "Hex-STRING:");
-	for (size_t i = 0; i < s.n && o + 8 < n; i++)
-		o += (size_t)wl_snprintf(out + o, n - o, " %02X", wl_u8(&c));
+	text_put(out, n, &o, "Hex-STRING:", 11);
+	for (size_t i = 0; i < s.n && o + 8 < n; i++) {
+		uint8_t b = wl_u8(&c);
+		char x[3] = { ' ', hex[b >> 4], hex[b & 15] };   /* " %02X" */
+		text_put(out, n, &o, x, 3);
+	}
 }
 
 static void ticks_text(char *out, size_t n, uint64_t t)
