@@ -190,7 +190,8 @@ __attribute__((noinline)) static void field_num_some(struct wl_msg *m, const cha
 static inline void field_num(struct wl_msg *m, const char *name, enum wl_ftype t, uint64_t bits)
 {
 	if (m->some_fields) {
-		field_num_some(m, name, t, bits);
+		if (!m->secrets_only)   /* no number is a secret */
+			field_num_some(m, name, t, bits);
 		return;
 	}
 	struct wl_field *f = field_take(m, name, t, 0);
