@@ -36,61 +36,21 @@ void wl_ob_str(struct wl_obuf *b, const char *s)
 	wl_ob_write(b, s, strlen(s));
 }
 
-static const char digit_pairs[201] =
+const char wl_digit_pairs[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-static unsigned digits_u32(uint32_t v)
-{
-	unsigned n = 1;
-	for (; v >= 10000; v /= 10000)
-		n += 4;
-	return n + (v >= 10) + (v >= 100) + (v >= 1000);
-}
+const uint64_t wl_pow10[20] = {
+	0, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u, 1000000000u,
+	10000000000u, 100000000000u, 1000000000000u, 10000000000000u, 100000000000000u,
+	1000000000000000u, 10000000000000000u, 100000000000000000u, 1000000000000000000u,
+	10000000000000000000u,
+};
 
-static unsigned digits_u64(uint64_t v)
-{
-	unsigned n = 0;
-	for (; v > UINT32_MAX; v /= 10000)
-		n += 4;
-	return n + digits_u32((uint32_t)v);
-}
-
-/* The digits of v, ending at end (two at a time, from the last). */
-static inline void digits_back(char *end, uint64_t v)
-{
-	char *p = end;
-	while (v > UINT32_MAX) {
-		unsigned d = (unsigned)(v % 100) * 2;
-		v /= 100;
-		*--p = digit_pairs[d + 1];
-		*--p = digit_pairs[d];
-	}
-	uint32_t w = (uint32_t)v;  /* most values (ports, lengths): 32-bit arithmetic */
-	while (w >= 100) {
-		unsigned d = w % 100 * 2;
-		w /= 100;
-		*--p = digit_pairs[d + 1];
-		*--p = digit_pairs[d];
-	}
-	if (w >= 10) {
-		*--p = digit_pairs[w * 2 + 1];
-		*--p = digit_pairs[w * 2];
-	} else {
-		*--p = (char)('0' + w);
-	}
-}
-
-/* Integers are most of the JSON (ports, sequence numbers, lengths): written
- * two digits at a time straight into the buffer. */
 void wl_ob_u64(struct wl_obuf *b, uint64_t v)
 {
-	unsigned n = v <= UINT32_MAX ? digits_u32((uint32_t)v) : digits_u64(v);
-	if (n > sizeof b->buf - b->len)
-		wl_ob_flush(b);
-	digits_back(b->buf + b->len + n, v);
-	b->len += n;
+	wl_ob_done(b, wl_put_u64(wl_ob_room(b, 20), v));
 }
 
 void wl_ob_i64(struct wl_obuf *b, int64_t v)
