@@ -293,18 +293,21 @@ static const char octet_digits[769] =
 	"208209210211212213214215216217218219220221222223224225226227228229230231232233"
 	"234235236237238239240241242243244245246247248249250251252253254255";
 
-void wl_ob_ipv4(struct wl_obuf *b, const uint8_t a[4])
+char *wl_put_ipv4(char *p, const uint8_t a[4])
 {
-	char tmp[16];
-	size_t n = 0;
 	for (int i = 0; i < 4; i++) {
 		unsigned v = a[i], k = v >= 100 ? 3 : v >= 10 ? 2 : 1;
 		/* three bytes copied (in bounds of both), the k digits kept */
-		memcpy(tmp + n, octet_digits + v * 3 + 3 - k, 3);
-		n += k;
-		tmp[n++] = '.';
+		memcpy(p, octet_digits + v * 3 + 3 - k, 3);
+		p += k;
+		*p++ = '.';
 	}
-	wl_ob_write(b, tmp, n - 1);
+	return p - 1;
+}
+
+void wl_ob_ipv4(struct wl_obuf *b, const uint8_t a[4])
+{
+	wl_ob_done(b, wl_put_ipv4(wl_ob_room(b, 16), a));
 }
 
 /* An IPv6 address as glibc's inet_ntop writes it (RFC 5952's shape: the

@@ -99,8 +99,10 @@ void wl_ob_i64(struct wl_obuf *b, int64_t v);
 void wl_ob_printf(struct wl_obuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A JSON string body (no quotes): escapes, and invalid UTF-8 as U+FFFD. */
 void wl_ob_json_esc(struct wl_obuf *b, const char *s, size_t n);
-/* An IPv4 address in dotted decimal (no printf, no locale). */
+/* An IPv4 address in dotted decimal (no printf, no locale); wl_put_ipv4
+ * writes it at p (room for 16 bytes) and returns the end. */
 void wl_ob_ipv4(struct wl_obuf *b, const uint8_t a[4]);
+char *wl_put_ipv4(char *p, const uint8_t a[4]);
 /* An IPv6 address, exactly as inet_ntop writes it. */
 void wl_ob_ipv6(struct wl_obuf *b, const uint8_t a[16]);
 /* n bytes as lowercase hex. */

@@ -8,7 +8,17 @@
 #include "render.h"
 
 #define WL_MAX_WARN_KINDS 64
-#define WL_NAME_CACHE 256
+#define WL_NAME_CACHE 2048   /* slots; filled to 3/4 at most (a capture's names, not all) */
+#define WL_JSON_KEY 64       /* a cached key's bytes, padding included */
+
+/* A field name as JSON writes it, made once per name: names are string
+ * constants, found again by their address (render_json.c). */
+struct wl_json_name {
+	const char *name;         /* NULL: a free slot */
+	uint32_t hash, len;       /* FNV-1a and strlen of the name */
+	int keyed;                /* key holds the name: it fits */
+	char key[WL_JSON_KEY];    /* ,"name": then zeros, copied whole */
+};
 
 struct wl_render_backend {
 	void (*msg)(struct wl_renderer *r, const struct wl_msg *m);
@@ -29,8 +39,8 @@ struct wl_renderer {
 	uint32_t last_flow;       /* flow of the last line printed, for headers */
 	int last_flow_valid;
 	const char *warn_kinds[WL_MAX_WARN_KINDS];
-	const char *hkey[WL_NAME_CACHE];   /* field name hashes by address (JSON) */
-	uint32_t hval[WL_NAME_CACHE], hlen[WL_NAME_CACHE];
+	struct wl_json_name names[WL_NAME_CACHE];  /* JSON: by the name's address */
+	unsigned nnames;
 	unsigned nwarn_kinds;
 	void *be_state;           /* the backend's own (html, svg), from begin to end */
 	/* text: the frames -t d and -t dd measure from, and -x's bytes of the

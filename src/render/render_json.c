@@ -10,23 +10,29 @@
 
 static const char *const levels[] = { "info", "warn", "error" };
 
+/* Room for what json_value writes without a check of its own: a number, a
+ * bool or null, an address with its quotes, or an opening quote. */
+#define VALUE_ROOM 48
+
 static void json_value(struct wl_renderer *r, const struct wl_msg *m, const struct wl_field *f)
 {
 	struct wl_obuf *b = &r->ob;
 	const char *pool = wl_msg_pool(m, 0);
+	char *p = wl_ob_room(b, VALUE_ROOM);
 	switch (f->type) {
 	case WL_FT_UINT:
 	case WL_FT_HEX:
-		wl_ob_u64(b, f->v.u);
+		wl_ob_done(b, wl_put_u64(p, f->v.u));
 		break;
 	case WL_FT_INT:
-		wl_ob_i64(b, f->v.i);
+		if (f->v.i < 0)
+			*p++ = '-';
+		wl_ob_done(b, wl_put_u64(p, f->v.i < 0 ? (uint64_t)0 - (uint64_t)f->v.i : (uint64_t)f->v.i));
 		break;
 	case WL_FT_BOOL:
-		if (f->v.u)
-			WL_OB_LIT(b, "true");
-		else
-			WL_OB_LIT(b, "false");
+		/* five bytes either way; "true" keeps four (the space is overwritten) */
+		memcpy(p, f->v.u ? "true " : "false", 5);
+		wl_ob_done(b, p + (f->v.u ? 4 : 5));
 		break;
 	case WL_FT_DOUBLE:
 		if (f->v.d != f->v.d || f->v.d - f->v.d != 0)
@@ -35,7 +41,8 @@ static void json_value(struct wl_renderer *r, const struct wl_msg *m, const stru
 			wl_ob_double(b, f->v.d);
 		break;
 	case WL_FT_STR:
-		wl_ob_putc(b, '"');
+		*p++ = '"';
+		wl_ob_done(b, p);
 		if ((f->flags & WL_FIELD_SECRET) && r->o.redact)
 			WL_OB_LIT(b, "********");
 		else
@@ -48,9 +55,10 @@ static void json_value(struct wl_renderer *r, const struct wl_msg *m, const stru
 		wl_ob_putc(b, '"');
 		break;
 	case WL_FT_IPV4:
-		wl_ob_putc(b, '"');
-		wl_ob_ipv4(b, (const uint8_t *)pool + f->v.off);
-		wl_ob_putc(b, '"');
+		*p++ = '"';
+		p = wl_put_ipv4(p, (const uint8_t *)pool + f->v.off);
+		*p++ = '"';
+		wl_ob_done(b, p);
 		break;
 	case WL_FT_IPV6:
 		wl_ob_putc(b, '"');
@@ -67,31 +75,69 @@ static void json_value(struct wl_renderer *r, const struct wl_msg *m, const stru
 	}
 }
 
-/* A field name's hash and length, cached by the name's address: names are
- * string constants, so a message's fields are grouped without strcmp or strlen. */
-static uint32_t name_hash(struct wl_renderer *r, const char *name, uint32_t *len)
+static uint32_t fnv1a(const char *s, uint32_t *len)
 {
-	unsigned slot = (unsigned)((uintptr_t)name >> 3) & (WL_NAME_CACHE - 1);
-	if (r->hkey[slot] == name) {
-		*len = r->hlen[slot];
-		return r->hval[slot];
-	}
 	uint32_t h = 2166136261u;
-	const char *p = name;
+	const char *p = s;
 	for (; *p; p++)
 		h = (h ^ (uint8_t)*p) * 16777619u;
-	r->hkey[slot] = name;
-	r->hval[slot] = h;
-	r->hlen[slot] = *len = (uint32_t)(p - name);
+	*len = (uint32_t)(p - s);
 	return h;
+}
+
+/* The cache entry of a field name (a string constant: its address finds it),
+ * made the first time the name is seen; NULL when the table is full. */
+static const struct wl_json_name *name_entry(struct wl_renderer *r, const char *name)
+{
+	const unsigned mask = WL_NAME_CACHE - 1;
+	unsigned s = (unsigned)((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15u >> 40) & mask;
+	struct wl_json_name *e;
+	for (;; s = (s + 1) & mask) {
+		e = &r->names[s];
+		if (e->name == name)
+			return e;
+		if (!e->name)
+			break;
+	}
+	if (r->nnames >= WL_NAME_CACHE / 4 * 3)
+		return NULL;
+	r->nnames++;
+	e->name = name;
+	e->hash = fnv1a(name, &e->len);
+	e->keyed = e->len + 4 <= WL_JSON_KEY;
+	if (e->keyed) {
+		e->key[0] = ',';
+		e->key[1] = '"';
+		memcpy(e->key + 2, name, e->len);
+		memcpy(e->key + 2 + e->len, "\":", 2);
+	}
+	return e;
+}
+
+/* ,"name": (without the comma for the first): one copy of the whole cached
+ * key, then the length kept, when the name has one. */
+static void json_key(struct wl_obuf *b, const char *name, uint32_t len, const char *key, int first)
+{
+	if (key) {
+		char *p = wl_ob_room(b, WL_JSON_KEY);
+		memcpy(p, key + first, WL_JSON_KEY - 1);
+		wl_ob_done(b, p + len + 4 - first);
+		return;
+	}
+	if (!first)
+		wl_ob_putc(b, ',');
+	wl_ob_putc(b, '"');
+	wl_ob_write(b, name, len);
+	WL_OB_LIT(b, "\":");
 }
 
 #define GROUP_SLOTS 4096  /* > 2 * WL_MSG_MAX_FIELDS: the probe always ends */
 
 /* Links each field to the next of the same name (next[]), marking the later
- * ones (later[]): one pass with a small hash table, not a pairwise compare. */
+ * ones (later[]): one pass with a small hash table, not a pairwise compare.
+ * Also each name's length and cached key (NULL: none). */
 static void group_fields(struct wl_renderer *r, const struct wl_msg *m, uint16_t *next,
-			 uint8_t *later, uint32_t *len)
+			 uint8_t *later, uint32_t *len, const char **key)
 {
 	static const uint16_t none = UINT16_MAX;
 	uint16_t slot_first[GROUP_SLOTS], slot_last[GROUP_SLOTS];
@@ -102,7 +148,16 @@ static void group_fields(struct wl_renderer *r, const struct wl_msg *m, uint16_t
 		slot_first[i] = none;
 	for (unsigned i = 0; i < m->nfields; i++) {
 		const char *name = m->fields[i].name;
-		uint32_t h = name_hash(r, name, &len[i]);
+		const struct wl_json_name *e = name_entry(r, name);
+		uint32_t h;
+		if (e) {
+			h = e->hash;
+			len[i] = e->len;
+			key[i] = e->keyed ? e->key : NULL;
+		} else {
+			h = fnv1a(name, &len[i]);
+			key[i] = NULL;
+		}
 		next[i] = none;
 		later[i] = 0;
 		unsigned s = h & mask;
@@ -129,16 +184,13 @@ static void json_fields(struct wl_renderer *r, const struct wl_msg *m)
 	uint16_t next[WL_MSG_MAX_FIELDS];
 	uint8_t later[WL_MSG_MAX_FIELDS];
 	uint32_t len[WL_MSG_MAX_FIELDS];
-	group_fields(r, m, next, later, len);
+	const char *key[WL_MSG_MAX_FIELDS];
+	group_fields(r, m, next, later, len, key);
 	for (unsigned i = 0; i < m->nfields; i++) {
 		if (later[i])
 			continue;
 		const struct wl_field *f = &m->fields[i];
-		if (i)
-			wl_ob_putc(b, ',');
-		wl_ob_putc(b, '"');
-		wl_ob_write(b, f->name, len[i]);
-		wl_ob_write(b, "\":", 2);
+		json_key(b, f->name, len[i], key[i], i == 0);
 		if (next[i] == UINT16_MAX) {
 			json_value(r, m, f);
 			continue;
