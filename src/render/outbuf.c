@@ -1,5 +1,6 @@
 /* outbuf.c - buffered output and the value formatting both renderers share:
  * integers without printf, JSON escaping, hex, ISO 8601 times. */
+#include <float.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -75,8 +76,79 @@ void wl_ob_printf(struct wl_obuf *b, const char *fmt, ...)
 	wl_ob_write(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
+/* The output below without printf, when d is the double nearest a decimal
+ * k / 10^j (j <= 9) of at most 15 significant digits, as the times made from
+ * nanoseconds are: no shorter decimal reads back as d (two decimals of at
+ * most 15 digits never round to one double), so the loop stops at
+ * P = max(9, the digits of k) and prints k's digits in %.Pg's shape.
+ * Returns the end, or NULL for any other d (zero too: "-0"). */
+static char *double_decimal(char *p, double d)
+{
+#if FLT_EVAL_METHOD == 0   /* the check below needs one rounding per operation */
+	double a = d < 0 ? -d : d, scale = 1;
+	uint64_t k = 0;
+	int j = 0;
+	if (!(a >= 1e-9 && a < 1e15))
+		return NULL;
+	for (;; j++, scale *= 10) {
+		if (j > 9)
+			return NULL;
+		k = (uint64_t)(a * scale + 0.5);
+		if (k >= 1000000000000000u)
+			return NULL;
+		if ((double)k / scale == a)  /* exact k, correctly rounded quotient */
+			break;
+	}
+	char g[20];
+	int len = (int)(wl_put_u64(g, k) - g), x = len - 1 - j, sig = len;
+	while (sig > 1 && g[sig - 1] == '0')
+		sig--;
+	int prec = sig > 9 ? sig : 9;
+	if (d < 0)
+		*p++ = '-';
+	if (x < -4 || x >= prec) {   /* %g's exponent form: 1.7e+09, 2e-05 */
+		*p++ = g[0];
+		if (sig > 1) {
+			*p++ = '.';
+			memcpy(p, g + 1, (size_t)sig - 1);
+			p += sig - 1;
+		}
+		*p++ = 'e';
+		*p++ = x < 0 ? '-' : '+';
+		unsigned e = (unsigned)(x < 0 ? -x : x);
+		if (e < 10)
+			*p++ = '0';
+		return wl_put_u64(p, e);
+	}
+	if (x < 0) {                 /* 0.000123 */
+		memcpy(p, "0.0000", (size_t)(1 - x));
+		p += 1 - x;
+		memcpy(p, g, (size_t)sig);
+		return p + sig;
+	}
+	memcpy(p, g, (size_t)x + 1); /* 123.456, 1700000000.00002 */
+	p += x + 1;
+	if (sig > x + 1) {
+		*p++ = '.';
+		memcpy(p, g + x + 1, (size_t)(sig - x - 1));
+		p += sig - x - 1;
+	}
+	return p;
+#else
+	(void)p;
+	(void)d;
+	return NULL;
+#endif
+}
+
 void wl_ob_double(struct wl_obuf *b, double d)
 {
+	char *p = wl_ob_room(b, 40);
+	char *end = double_decimal(p, d);
+	if (end) {
+		wl_ob_done(b, end);
+		return;
+	}
 	char s[40];
 	int n = snprintf(s, sizeof s, "%.9g", d);
 	for (int prec = 10; prec <= 17 && strtod(s, NULL) != d; prec++)
