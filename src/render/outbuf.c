@@ -207,18 +207,28 @@ static inline uint64_t json_special8(uint64_t w)
 	return (low | q | bs | w) & highs;
 }
 
-/* Length of the run of plain bytes at the start of p[0..n). */
-static size_t json_plain_run(const uint8_t *p, size_t n)
+/* Copies the run of plain bytes at the start of p[0..n) to o (room for n)
+ * and returns its length: each word is stored as it is tested, so a clean
+ * string is one pass and no second copy. */
+static size_t json_copy_plain(char *o, const uint8_t *p, size_t n)
 {
 	size_t j = 0;
+	uint64_t w;
 	for (; j + 8 <= n; j += 8) {
-		uint64_t w;
 		memcpy(&w, p + j, 8);
+		memcpy(o + j, &w, 8);
 		if (json_special8(w))
 			break;
 	}
-	while (j < n && json_plain(p[j]))
-		j++;
+	if (j + 8 > n && n >= 8) {   /* the tail as the last word, overlapping */
+		memcpy(&w, p + n - 8, 8);
+		if (!json_special8(w)) {
+			memcpy(o + n - 8, &w, 8);
+			return n;
+		}
+	}
+	for (; j < n && json_plain(p[j]); j++)
+		o[j] = (char)p[j];
 	return j;
 }
 
@@ -230,8 +240,11 @@ void wl_ob_json_esc(struct wl_obuf *b, const char *s, size_t n)
 	while (i < n) {
 		uint8_t c = p[i];
 		if (json_plain(c)) {
-			size_t run = json_plain_run(p + i, n - i);
-			wl_ob_write(b, p + i, run);
+			if (sizeof b->buf - b->len < 64)  /* not a run of a few bytes */
+				wl_ob_flush(b);
+			size_t room = sizeof b->buf - b->len, k = n - i < room ? n - i : room;
+			size_t run = json_copy_plain(b->buf + b->len, p + i, k);
+			b->len += run;
 			i += run;
 			continue;
 		}
@@ -263,14 +276,31 @@ void wl_ob_json_esc(struct wl_obuf *b, const char *s, size_t n)
 	}
 }
 
+/* "00".."ff": a byte's two digits in one copy */
+static const char hex_pairs[513] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 void wl_ob_hex(struct wl_obuf *b, const uint8_t *p, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		if (b->len + 2 > sizeof b->buf)
+	while (n) {
+		if (sizeof b->buf - b->len < 64)
 			wl_ob_flush(b);
-		b->buf[b->len++] = hex[p[i] >> 4];
-		b->buf[b->len++] = hex[p[i] & 15];
+		size_t k = (sizeof b->buf - b->len) / 2;
+		if (k > n)
+			k = n;
+		char *o = b->buf + b->len;
+		for (size_t i = 0; i < k; i++)
+			memcpy(o + 2 * i, hex_pairs + p[i] * 2, 2);
+		b->len += 2 * k;
+		p += k;
+		n -= k;
 	}
 }
 
