@@ -14,25 +14,17 @@ static const char *const levels[] = { "info", "warn", "error" };
  * bool or null, an address with its quotes, or an opening quote. */
 #define VALUE_ROOM 48
 
-static void json_value(struct wl_renderer *r, const struct wl_msg *m, const struct wl_field *f)
+/* Every type but the unsigned numbers and bools (json_value's own). */
+static void json_value_other(struct wl_renderer *r, const struct wl_msg *m, const struct wl_field *f)
 {
 	struct wl_obuf *b = &r->ob;
 	const char *pool = wl_msg_pool(m, 0);
 	char *p = wl_ob_room(b, VALUE_ROOM);
 	switch (f->type) {
-	case WL_FT_UINT:
-	case WL_FT_HEX:
-		wl_ob_done(b, wl_put_u64(p, f->v.u));
-		break;
 	case WL_FT_INT:
 		if (f->v.i < 0)
 			*p++ = '-';
 		wl_ob_done(b, wl_put_u64(p, f->v.i < 0 ? (uint64_t)0 - (uint64_t)f->v.i : (uint64_t)f->v.i));
-		break;
-	case WL_FT_BOOL:
-		/* five bytes either way; "true" keeps four (the space is overwritten) */
-		memcpy(p, f->v.u ? "true " : "false", 5);
-		wl_ob_done(b, p + (f->v.u ? 4 : 5));
 		break;
 	case WL_FT_DOUBLE:
 		if (f->v.d != f->v.d || f->v.d - f->v.d != 0)
@@ -75,6 +67,22 @@ static void json_value(struct wl_renderer *r, const struct wl_msg *m, const stru
 	}
 }
 
+/* Inline in the field loop: unsigned numbers and bools are nine fields in ten. */
+static inline void json_value(struct wl_renderer *r, const struct wl_msg *m, const struct wl_field *f)
+{
+	struct wl_obuf *b = &r->ob;
+	if (f->type == WL_FT_UINT || f->type == WL_FT_HEX) {
+		wl_ob_done(b, wl_put_u64(wl_ob_room(b, VALUE_ROOM), f->v.u));
+	} else if (f->type == WL_FT_BOOL) {
+		/* five bytes either way; "true" keeps four (the space is overwritten) */
+		char *p = wl_ob_room(b, VALUE_ROOM);
+		memcpy(p, f->v.u ? "true " : "false", 5);
+		wl_ob_done(b, p + (f->v.u ? 4 : 5));
+	} else {
+		json_value_other(r, m, f);
+	}
+}
+
 static uint32_t fnv1a(const char *s, uint32_t *len)
 {
 	uint32_t h = 2166136261u;
@@ -85,20 +93,10 @@ static uint32_t fnv1a(const char *s, uint32_t *len)
 	return h;
 }
 
-/* The cache entry of a field name (a string constant: its address finds it),
- * made the first time the name is seen; NULL when the table is full. */
-static const struct wl_json_name *name_entry(struct wl_renderer *r, const char *name)
+/* A new entry for name in the free slot e, unless the table is full (NULL). */
+static const struct wl_json_name *name_add(struct wl_renderer *r, struct wl_json_name *e,
+					   const char *name)
 {
-	const unsigned mask = WL_NAME_CACHE - 1;
-	unsigned s = (unsigned)((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15u >> 40) & mask;
-	struct wl_json_name *e;
-	for (;; s = (s + 1) & mask) {
-		e = &r->names[s];
-		if (e->name == name)
-			return e;
-		if (!e->name)
-			break;
-	}
 	if (r->nnames >= WL_NAME_CACHE / 4 * 3)
 		return NULL;
 	r->nnames++;
@@ -112,6 +110,21 @@ static const struct wl_json_name *name_entry(struct wl_renderer *r, const char *
 		memcpy(e->key + 2 + e->len, "\":", 2);
 	}
 	return e;
+}
+
+/* The cache entry of a field name (a string constant: its address finds it),
+ * made the first time the name is seen; NULL when the table is full. */
+static inline const struct wl_json_name *name_entry(struct wl_renderer *r, const char *name)
+{
+	const unsigned mask = WL_NAME_CACHE - 1;
+	unsigned s = (unsigned)((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15u >> 40) & mask;
+	for (;; s = (s + 1) & mask) {
+		struct wl_json_name *e = &r->names[s];
+		if (e->name == name)
+			return e;
+		if (!e->name)
+			return name_add(r, e, name);
+	}
 }
 
 /* ,"name": (without the comma for the first): one copy of the whole cached
@@ -205,6 +218,20 @@ static void json_fields(struct wl_renderer *r, const struct wl_msg *m)
 	}
 }
 
+/* A string constant with nothing to escape (proto, type): its cached key
+ * holds it after ," and the length is known, so no strlen. */
+static void json_const(struct wl_renderer *r, const char *s)
+{
+	const struct wl_json_name *e = name_entry(r, s);
+	if (!e || !e->keyed) {
+		wl_ob_str(&r->ob, s);
+		return;
+	}
+	char *p = wl_ob_room(&r->ob, WL_JSON_KEY);
+	memcpy(p, e->key + 2, WL_JSON_KEY - 2);
+	wl_ob_done(&r->ob, p + e->len);
+}
+
 static void json_msg(struct wl_renderer *r, const struct wl_msg *m)
 {
 	struct wl_obuf *b = &r->ob;
@@ -218,9 +245,9 @@ static void json_msg(struct wl_renderer *r, const struct wl_msg *m)
 	WL_OB_LIT(b, "\",\"dst\":\"");
 	wl_ob_str(b, m->dst);
 	WL_OB_LIT(b, "\",\"proto\":\"");
-	wl_ob_str(b, m->proto);
+	json_const(r, m->proto);
 	WL_OB_LIT(b, "\",\"type\":\"");
-	wl_ob_str(b, m->type);
+	json_const(r, m->type);
 	wl_ob_putc(b, '"');
 	if (m->text_len) {
 		WL_OB_LIT(b, ",\"text\":\"");
