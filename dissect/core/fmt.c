@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "digits.h"
 #include "wl.h"
 
 struct out {
@@ -147,8 +148,11 @@ static const char hex_lower[] = "0123456789abcdef", hex_upper[] = "0123456789ABC
  * per digit. */
 static size_t digits_of(char *end, uint64_t v, const char *hexset)
 {
-	if (!hexset)
-		return wl_u64_dec(end, v);
+	if (!hexset) {
+		unsigned n = wl_digits_u64(v);
+		wl_put_u64(end - n, v);
+		return n;
+	}
 	char *p = end;
 	do {
 		*--p = hexset[v & 15];
@@ -157,28 +161,17 @@ static size_t digits_of(char *end, uint64_t v, const char *hexset)
 	return (size_t)(end - p);
 }
 
-static const char two_digits[201] =
+const char wl_digit_pairs[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-size_t wl_u64_dec(char *end, uint64_t v)
-{
-	char *p = end;
-	while (v >= 100) {   /* two digits a division */
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		p -= 2;
-		memcpy(p, two_digits + 2 * r, 2);
-	}
-	if (v >= 10) {
-		p -= 2;
-		memcpy(p, two_digits + 2 * v, 2);
-	} else {
-		*--p = (char)('0' + v);
-	}
-	return (size_t)(end - p);
-}
+const uint64_t wl_pow10[20] = {
+	0, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u, 1000000000u,
+	10000000000u, 100000000000u, 1000000000000u, 10000000000000u, 100000000000000u,
+	1000000000000000u, 10000000000000000u, 100000000000000000u, 1000000000000000000u,
+	10000000000000000000u,
+};
 
 static void conv_int(struct out *o, const struct spec *s, va_list *ap)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "digits.h"
 #include "qpriv.h"
 
 static int grow(struct wl_qbuf *b, size_t more)
@@ -57,12 +58,8 @@ void wl__qb_grow_ch(struct wl_qbuf *b, char c)
 
 void wl__qb_u64(struct wl_qbuf *b, uint64_t v)
 {
-	char t[WL_U64_DIGITS];
-	size_t n = wl_u64_dec(t + sizeof t, v);
-	if (grow(b, n) == 0) {
-		memcpy(b->p + b->n, t + sizeof t - n, n);
-		b->n += n;
-	}
+	if (grow(b, 20) == 0)
+		b->n = (size_t)(wl_put_u64(b->p + b->n, v) - b->p);
 }
 
 void wl__qb_i64(struct wl_qbuf *b, int64_t v)
@@ -110,7 +107,7 @@ void wl__fmt_secs9(struct wl_qbuf *b, int64_t ns)
 	wl__qb_u64(b, a / 1000000000u);
 	/* nine digits after the point: 1e9 + f has them after its leading 1 */
 	char frac[10];
-	wl_u64_dec(frac + sizeof frac, 1000000000u + a % 1000000000u);
+	wl_put_u64(frac, 1000000000u + a % 1000000000u);
 	frac[0] = '.';
 	wl__qb_mem(b, frac, sizeof frac);
 }
