@@ -146,13 +146,17 @@ static const char hex_lower[] = "0123456789abcdef", hex_upper[] = "0123456789ABC
 /* The digits of v ending at end, in hex from hexset or, NULL, in decimal;
  * their count. Constant bases: shifts and multiplications, not a division
  * per digit. */
+size_t wl_u64_dec(char *end, uint64_t v)
+{
+	unsigned n = wl_digits_u64(v);
+	wl_put_u64(end - n, v);
+	return n;
+}
+
 static size_t digits_of(char *end, uint64_t v, const char *hexset)
 {
-	if (!hexset) {
-		unsigned n = wl_digits_u64(v);
-		wl_put_u64(end - n, v);
-		return n;
-	}
+	if (!hexset)
+		return wl_u64_dec(end, v);
 	char *p = end;
 	do {
 		*--p = hexset[v & 15];

@@ -210,6 +210,10 @@ void *wl_engine_shared(struct wl_ctx *ctx, const struct wl_dissector *d,
  * (fmt.c). Same result and return value as vsnprintf. */
 int wl_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
+/* The decimal digits of v ending just before end (WL_U64_DIGITS bytes room
+ * suffice); their count. For texts built by hand. */
+#define WL_U64_DIGITS 20
+size_t wl_u64_dec(char *end, uint64_t v);
 /* snprintf through wl_vsnprintf: for the texts a dissector builds per message. */
 int wl_snprintf(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
