@@ -179,7 +179,7 @@ static void fingerprint(const uint8_t *blob, size_t n, char *out, size_t outsz)
 	int k = EVP_EncodeBlock(b64, md, (int)mdlen);
 	while (k > 0 && b64[k - 1] == '=')
 		b64[--k] = '\0';
-	snprintf(out, outsz, "SHA256:%.56s", (const char *)b64);
+	wl_snprintf(out, outsz, "SHA256:%.56s", (const char *)b64);
 }
 
 static void md5_hex(const char *s, size_t n, char out[33])
@@ -189,8 +189,14 @@ static void md5_hex(const char *s, size_t n, char out[33])
 	out[0] = '\0';
 	if (!EVP_Digest(s, n, md, &mdlen, EVP_md5(), NULL))
 		return;
-	for (unsigned i = 0; i < mdlen && i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	/* two table lookups a byte: a snprintf each was most of a KEXINIT's cost */
+	static const char hex[] = "0123456789abcdef";
+	unsigned i;
+	for (i = 0; i < mdlen && i < 16; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[2 * i] = '\0';
 }
 
 /* Bit length of an unsigned big-endian number. */
@@ -292,7 +298,7 @@ static int choose(const char *client, const char *server, int skip_pseudo, char 
 		if (!k || (skip_pseudo && is_pseudo(n, k)))
 			continue;
 		if (nl_has(server, n, k)) {
-			snprintf(out, outsz, "%.*s", (int)k, n);
+			wl_snprintf(out, outsz, "%.*s", (int)k, n);
 			return 1;
 		}
 	}
@@ -308,7 +314,7 @@ static void first_name(const char *list, int skip_pseudo, char *out, size_t outs
 	out[0] = '\0';
 	while (nl_next(&it, &n, &k)) {
 		if (k && !(skip_pseudo && is_pseudo(n, k))) {
-			snprintf(out, outsz, "%.*s", (int)k, n);
+			wl_snprintf(out, outsz, "%.*s", (int)k, n);
 			return;
 		}
 	}
@@ -490,11 +496,11 @@ static void negotiate(struct ssh_st *st, struct wl_ctx *ctx, struct wl_msg *m)
 	for (int i = 0; i < NEG_N; i++) {
 		int ok = choose(c->nl[i], s->nl[i], i == NL_KEX, st->neg[i], SSH_ALG_MAX);
 		if (!ok && (i == NL_MAC_CS || i == NL_MAC_SC) && is_aead(st->neg[i - 2])) {
-			snprintf(st->neg[i], SSH_ALG_MAX, "<implicit>");
+			wl_snprintf(st->neg[i], SSH_ALG_MAX, "<implicit>");
 			ok = 1;
 		}
 		if (!ok) {
-			snprintf(st->neg[i], SSH_ALG_MAX, "<none in common>");
+			wl_snprintf(st->neg[i], SSH_ALG_MAX, "<none in common>");
 			wl_note(m, WL_ERROR, "no %s algorithm in common: the key exchange must fail",
 				nl_what[i]);
 			fail = 1;
@@ -503,7 +509,7 @@ static void negotiate(struct ssh_st *st, struct wl_ctx *ctx, struct wl_msg *m)
 	/* a MAC listed beside an AEAD cipher is not used */
 	for (int i = NL_MAC_CS; i <= NL_MAC_SC; i++)
 		if (is_aead(st->neg[i - 2]))
-			snprintf(st->neg[i], SSH_ALG_MAX, "<implicit>");
+			wl_snprintf(st->neg[i], SSH_ALG_MAX, "<implicit>");
 	st->negotiated = 1;
 	st->strict = nl_has(c->nl[NL_KEX], "kex-strict-c-v00@openssh.com", 28) &&
 		     nl_has(s->nl[NL_KEX], "kex-strict-s-v00@openssh.com", 28);
@@ -630,7 +636,7 @@ static uint32_t ts_seq_num(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir di
 static int32_t ts_mac_length(const char *mac, uint8_t *len_plain)
 {
 	char name[SSH_ALG_MAX];
-	snprintf(name, sizeof name, "%s", mac);
+	wl_snprintf(name, sizeof name, "%s", mac);
 	char *cut = strstr(name, "-etm@openssh.com");
 	if (cut) {
 		*len_plain = 1;
@@ -1048,7 +1054,7 @@ static void hassh(struct pkt *p, struct ssh_half *h)
 	char *s = malloc(n);
 	if (!s)
 		return;
-	int len = snprintf(s, n, "%s;%s;%s;%s", k, e, mc, cp);
+	int len = wl_snprintf(s, n, "%s;%s;%s;%s", k, e, mc, cp);
 	char md[33];
 	md5_hex(s, (size_t)len, md);
 	wl_f_str(p->m, srv ? "ssh.kex.hasshserver_algorithms" : "ssh.kex.hassh_algorithms", s,
@@ -1191,11 +1197,11 @@ static void cert_time(uint64_t t, char *out, size_t n)
 	struct tm tm;
 	time_t tt = (time_t)t;
 	if (t == 0)
-		snprintf(out, n, "always");
+		wl_snprintf(out, n, "always");
 	else if (t == UINT64_MAX)
-		snprintf(out, n, "forever");
+		wl_snprintf(out, n, "forever");
 	else if (t > 253402300799ULL || !gmtime_r(&tt, &tm) || !strftime(out, n, "%Y-%m-%d %H:%M UTC", &tm))
-		snprintf(out, n, "%llu", (unsigned long long)t);
+		wl_snprintf(out, n, "%llu", (unsigned long long)t);
 }
 
 /* An OpenSSH host certificate after its key (PROTOCOL.certkeys): serial,
@@ -1219,7 +1225,7 @@ static void cert_note(struct wl_msg *m, struct wl_cur k)
 	if (wl_ok(&pr))
 		wl_text(&first, n1, prt, sizeof prt, '.');
 	else
-		snprintf(prt, sizeof prt, "(none)");
+		wl_snprintf(prt, sizeof prt, "(none)");
 	char from[32], to[32];
 	cert_time(after, from, sizeof from);
 	cert_time(before, to, sizeof to);
@@ -1243,7 +1249,7 @@ static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 		return;
 	}
 	char type[SSH_ALG_MAX];
-	snprintf(type, sizeof type, "%.*s", (int)tlen, (const char *)all_bytes(t));
+	wl_snprintf(type, sizeof type, "%.*s", (int)tlen, (const char *)all_bytes(t));
 	wl_f_uint(m, "ssh.host_key.type_length", tlen);
 	wl_f_str(m, "ssh.host_key.type", all_bytes(t), tlen);
 
@@ -1257,7 +1263,7 @@ static void host_key(struct pkt *p, struct wl_cur k, uint32_t klen)
 	size_t body_left = wl_left(&k);
 	unsigned bits = 0;
 	char base[SSH_ALG_MAX];
-	snprintf(base, sizeof base, "%s", type);
+	wl_snprintf(base, sizeof base, "%s", type);
 	char *suffix = strstr(base, "-cert-v01@openssh.com");
 	if (suffix)
 		*suffix = '\0';
@@ -1901,6 +1907,36 @@ static size_t frame_encrypted(struct ssh_half *h, struct wl_cur c, uint32_t *len
 	return h->framed ? used : left;
 }
 
+/* Appends the literal s (without its NUL) at p; the end. */
+#define PUT_LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
+
+/* Appends v in decimal at p; the end. */
+static char *put_dec(char *p, uint64_t v)
+{
+	char d[WL_U64_DIGITS];
+	size_t k = wl_u64_dec(d + sizeof d, v);
+	memcpy(p, d + sizeof d - k, k);
+	return p + k;
+}
+
+/* "encrypted N bytes[, K packet[s]]" into out (80 bytes are enough), made by
+ * hand: this text is written for every ciphertext segment, and a format
+ * string was parsed again each time. */
+static void enc_text(char *out, size_t used, size_t pkts)
+{
+	char *p = PUT_LIT(out, "encrypted ");
+	p = put_dec(p, used);
+	p = PUT_LIT(p, " bytes");
+	if (pkts) {
+		p = PUT_LIT(p, ", ");
+		p = put_dec(p, pkts);
+		p = PUT_LIT(p, " packet");
+		if (pkts > 1)
+			*p++ = 's';
+	}
+	*p = '\0';
+}
+
 static size_t do_encrypted(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir dir, struct wl_cur c)
 {
 	struct ssh_half *h = &st->h[dir];
@@ -1921,10 +1957,9 @@ static size_t do_encrypted(struct ssh_st *st, struct wl_ctx *ctx, enum wl_dir di
 	for (size_t i = 0; i < pkts && i < sizeof lens / sizeof *lens; i++)
 		wl_f_uint(m, "ssh.packet_length", lens[i]);
 	wl_f_uint(m, "wl.ssh.encrypted_bytes", used);
-	if (pkts)
-		wl_msg_text(m, "encrypted %zu bytes, %zu packet%s", used, pkts, pkts > 1 ? "s" : "");
-	else
-		wl_msg_text(m, "encrypted %zu bytes", used);
+	char text[80];
+	enc_text(text, used, pkts);
+	wl_msg_text(m, "%s", text);
 	if (h->enc_msgs == 1) {
 		wl_note(m, WL_INFO, "encrypted: log-in, commands and data are inside; only sizes and "
 			"timing show");
