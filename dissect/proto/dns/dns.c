@@ -120,7 +120,7 @@ static const char *type_name(uint16_t t, char *buf, size_t n)
 	const ldns_rr_descriptor *d = t ? ldns_rr_descript(t) : NULL;
 	if (d && d->_type == t && d->_name && strncmp(d->_name, "TYPE", 4) != 0)
 		return d->_name;
-	snprintf(buf, n, "TYPE%u", t);
+	wl_snprintf(buf, n, "TYPE%u", t);
 	return buf;
 }
 
@@ -132,7 +132,7 @@ static const char *rcode_name(unsigned rc, char *buf, size_t n)
 	ldns_lookup_table *l = ldns_lookup_by_id(ldns_rcodes, (int)rc);
 	if (l && l->name)
 		return l->name;
-	snprintf(buf, n, "RCODE%u", rc);
+	wl_snprintf(buf, n, "RCODE%u", rc);
 	return buf;
 }
 
@@ -141,7 +141,7 @@ static const char *opcode_name(unsigned op, char *buf, size_t n)
 	ldns_lookup_table *l = ldns_lookup_by_id(ldns_opcodes, (int)op);
 	if (l && l->name)
 		return l->name;
-	snprintf(buf, n, "OPCODE%u", op);
+	wl_snprintf(buf, n, "OPCODE%u", op);
 	return buf;
 }
 
@@ -165,11 +165,11 @@ static size_t put_label(char *out, size_t cap, size_t o, struct wl_cur lab)
 	while (wl_left(&lab) && o + 5 < cap) {
 		uint8_t ch = wl_u8(&lab);
 		if (ch == '.' || ch == '\\')
-			o += (size_t)snprintf(out + o, cap - o, "\\%c", ch);
+			o += (size_t)wl_snprintf(out + o, cap - o, "\\%c", ch);
 		else if (ch > 0x20 && ch < 0x7f)
 			out[o++] = (char)ch;
 		else
-			o += (size_t)snprintf(out + o, cap - o, "\\%03u", ch);
+			o += (size_t)wl_snprintf(out + o, cap - o, "\\%03u", ch);
 	}
 	out[o] = '\0';
 	return o;
@@ -257,7 +257,7 @@ static int read_name(struct dnsp *p, struct span *s, char *out, size_t cap)
 		err = 1;
 	}
 	if (!o && !err)
-		snprintf(out, cap, "<Root>");
+		wl_snprintf(out, cap, "<Root>");
 	if (err && !jumped)
 		wl_invalid(&s->c);
 	return err ? -1 : 0;
@@ -312,11 +312,11 @@ static void rd_aaaa(struct rd *r)
 	size_t o = 0;
 	for (int i = 0; i < 8; i++) {
 		if (i == best) {
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "::");
+			o += (size_t)wl_snprintf(buf + o, sizeof buf - o, "::");
 			i += bestn - 1;
 			continue;
 		}
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%x",
+		o += (size_t)wl_snprintf(buf + o, sizeof buf - o, "%s%x",
 				      (o && buf[o - 1] != ':') ? ":" : "", g[i]);
 	}
 	txtf(r->txt, sizeof r->txt, "%s", buf);
@@ -373,7 +373,7 @@ static void rd_txt_field(struct rd *r, const char *field)
 			return;
 		wl_f_str(r->p->m, field, s, n);
 		if (o < sizeof r->txt - 4)
-			o += (size_t)snprintf(r->txt + o, sizeof r->txt - o, "%s\"%.*s\"",
+			o += (size_t)wl_snprintf(r->txt + o, sizeof r->txt - o, "%s\"%.*s\"",
 					      o ? " " : "", (int)n, (const char *)s);
 	}
 }
@@ -687,7 +687,7 @@ static void rd_opt(struct rd *r, uint16_t cls, uint32_t ttl)
 		wl_f_uint(m, "dns.opt.len", len);
 		const char *name = wl_tok(edns_opts, code, NULL);
 		if (o < sizeof r->txt - 20)
-			o += (size_t)snprintf(r->txt + o, sizeof r->txt - o, ", %s", name ? name : "option");
+			o += (size_t)wl_snprintf(r->txt + o, sizeof r->txt - o, ", %s", name ? name : "option");
 		struct opt_rd od = { p, code, v };
 		size_t i;
 		for (i = 0; i < sizeof opt_handlers / sizeof opt_handlers[0]; i++)
@@ -793,7 +793,7 @@ static int parse_rr(struct dnsp *p, struct span *s, int section)
 			else if (wl_left(&r.s.c))
 				bad(p, "%zu bytes after the %s record data (RDLENGTH %u)", wl_left(&r.s.c), tn, rdlen);
 		} else {
-			snprintf(r.txt, sizeof r.txt, "%u bytes", rdlen);
+			wl_snprintf(r.txt, sizeof r.txt, "%u bytes", rdlen);
 		}
 	}
 	if (section == 1)
@@ -862,7 +862,7 @@ static void teach_query(struct dnsp *p, const char *qname, const char *tn, uint1
 	unsigned op = flags >> 11 & 0xF;
 	char via[48] = "";
 	if (tcp)  /* RFC 7766: each message after a 2-byte length */
-		snprintf(via, sizeof via, " over TCP (length prefix %zu)", p->len);
+		wl_snprintf(via, sizeof via, " over TCP (length prefix %zu)", p->len);
 	if (op == 0)
 		wl_note(p->m, WL_INFO, "DNS query%s: what is the %s record of %s?%s", via,
 			tn, qname, flags & 0x0100 ? " (recursion desired)" : "");
@@ -878,7 +878,7 @@ static void teach_response(struct dnsp *p, const struct pending *q, unsigned rco
 	char when[80] = "";
 	size_t w = 0;
 	if (p->tcp)
-		w = (size_t)snprintf(when, sizeof when, " over TCP (length prefix %zu)", p->len);
+		w = (size_t)wl_snprintf(when, sizeof when, " over TCP (length prefix %zu)", p->len);
 	if (q && w < sizeof when)
 		snprintf(when + w, sizeof when - w, " after %.1f ms (%.6f s)",
 			 (double)(wl_time_ns(p->ctx) - q->ns) / 1e6, (double)(wl_time_ns(p->ctx) - q->ns) / 1e9);

@@ -525,7 +525,7 @@ static void bind_data(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m, const
 	}
 	d->bound = 1;
 	d->cmd_frame = wl_frame(ctx);
-	snprintf(d->cmd, sizeof d->cmd, "%s", cmdline);
+	wl_snprintf(d->cmd, sizeof d->cmd, "%s", cmdline);
 	char label[LABEL_MAX];
 	make_label(label, sizeof label, d, -1);
 	wl_expect_label(ctx, d->af, d->addr, d->port, 1, label);
@@ -543,8 +543,8 @@ static void queue_push(struct ftp *s, const char *cmd, const char *text, uint64_
 		s->qlen--;
 	}
 	struct pending *p = &s->q[(s->qhead + s->qlen) % QUEUE];
-	snprintf(p->cmd, sizeof p->cmd, "%s", cmd);
-	if (snprintf(p->text, sizeof p->text, "%s", text) >= (int)sizeof p->text)
+	wl_snprintf(p->cmd, sizeof p->cmd, "%s", cmd);
+	if (wl_snprintf(p->text, sizeof p->text, "%s", text) >= (int)sizeof p->text)
 		p->text[sizeof p->text - 1] = '\0';  /* cut: only for the pairing note */
 	p->frame = frame;
 	s->qlen++;

@@ -56,12 +56,12 @@ static void parse_label(const char *s, struct label *l)
 	const char *t4 = t3 ? strchr(t3 + 1, '\t') : NULL;
 	if (!t4)
 		return;
-	snprintf(l->method, sizeof l->method, "%.*s", (int)(t1 - s), s);
+	wl_snprintf(l->method, sizeof l->method, "%.*s", (int)(t1 - s), s);
 	l->setup_frame = strtoull(t1 + 1, NULL, 10);
 	l->cmd_frame = strtoull(t2 + 1, NULL, 10);
 	if (t4 > t3 + 1)
 		l->size = strtoll(t3 + 1, NULL, 10);
-	snprintf(l->cmd, sizeof l->cmd, "%s", t4 + 1);
+	wl_snprintf(l->cmd, sizeof l->cmd, "%s", t4 + 1);
 }
 
 static int is_listing(const struct label *l)

@@ -269,7 +269,7 @@ static void sb_value(struct sb *s, struct bstr v)
 		uint8_t b = wl_u8(&c);
 		char e[4];
 		if (b == '*' || b == '(' || b == ')' || b == '\\' || b < 0x20 || b == 0x7f) {
-			snprintf(e, sizeof e, "\\%02x", b);
+			wl_snprintf(e, sizeof e, "\\%02x", b);
 			sb_put(s, e, 3);
 		} else {
 			e[0] = (char)b;
@@ -353,9 +353,9 @@ static void assertion_value(struct lp *p, struct bstr attr, struct bstr val)
 	size_t o = 0, shown = val.n > 24 ? 24 : val.n;
 	c = bcur(val);
 	for (size_t i = 0; i < shown; i++)
-		o += (size_t)snprintf(hex + o, sizeof hex - o, i ? ":%02x" : "%02x", wl_u8(&c));
+		o += (size_t)wl_snprintf(hex + o, sizeof hex - o, i ? ":%02x" : "%02x", wl_u8(&c));
 	if (val.n > shown)
-		snprintf(hex + o, sizeof hex - o, ":\xe2\x80\xa6");  /* U+2026 */
+		wl_snprintf(hex + o, sizeof hex - o, ":\xe2\x80\xa6");  /* U+2026 */
 	wl_f_cstr(p->m, "ldap.assertionValue", hex);
 }
 
@@ -718,7 +718,7 @@ static void op_search_req(struct lp *p, struct wl_cur v)
 	if (s.n && !p->err)
 		wl_f_cstr(p->m, "wl.ldap.filter", s.b);
 	if (p->err)
-		snprintf(s.b, sizeof s.b, "(invalid filter)");
+		wl_snprintf(s.b, sizeof s.b, "(invalid filter)");
 	char dn[160], attrs[256] = "";
 	size_t ao = 0;
 	show(dn, sizeof dn, base, 120);
@@ -732,7 +732,7 @@ static void op_search_req(struct lp *p, struct wl_cur v)
 		char t[64];
 		show(t, sizeof t, a, 40);
 		if (ao < sizeof attrs)
-			ao += (size_t)snprintf(attrs + ao, sizeof attrs - ao, "%s%s", ao ? "," : "", t);
+			ao += (size_t)wl_snprintf(attrs + ao, sizeof attrs - ao, "%s%s", ao ? "," : "", t);
 	}
 	lp_chk(p, &al);
 	if (p->verbose && !p->err)
@@ -1066,7 +1066,7 @@ static void ldap_message(struct ldap_state *st, struct wl_ctx *ctx, enum wl_dir 
 	wl_f_uint(p.m, "ldap.protocolOp", h.tag);
 	if (p.verbose)
 		match_request(&p, h.tag);
-	snprintf(p.text, sizeof p.text, "%s(%lld)", name, (long long)p.id);
+	wl_snprintf(p.text, sizeof p.text, "%s(%lld)", name, (long long)p.id);
 	switch (h.tag) {
 	case 0: op_bind_req(&p, op); break;
 	case 1: op_bind_resp(&p, op); break;

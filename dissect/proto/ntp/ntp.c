@@ -140,15 +140,15 @@ static void refid_text(char *out, size_t n, uint8_t stratum, const uint8_t r[4],
 	if (stratum <= 1) {
 		size_t o = 0;
 		for (int i = 0; i < 4 && r[i] && o + 5 < n; i++)
-			o += (size_t)snprintf(out + o, n - o, (r[i] >= 0x20 && r[i] < 0x7f) ? "%c" : "\\x%02x", r[i]);
+			o += (size_t)wl_snprintf(out + o, n - o, (r[i] >= 0x20 && r[i] < 0x7f) ? "%c" : "\\x%02x", r[i]);
 		if (!o)
-			snprintf(out, n, "(none)");
+			wl_snprintf(out, n, "(none)");
 		return;
 	}
 	if (v6)
-		snprintf(out, n, "hash %02x%02x%02x%02x", r[0], r[1], r[2], r[3]);
+		wl_snprintf(out, n, "hash %02x%02x%02x%02x", r[0], r[1], r[2], r[3]);
 	else
-		snprintf(out, n, "%u.%u.%u.%u", r[0], r[1], r[2], r[3]);
+		wl_snprintf(out, n, "%u.%u.%u.%u", r[0], r[1], r[2], r[3]);
 }
 
 /* tshark prints an all-zero timestamp as NULL: so do we (a string then) */

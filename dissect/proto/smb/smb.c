@@ -884,7 +884,7 @@ static const char *status_name(uint32_t st, char *buf, size_t cap)
 	const char *s = wl_tok(nt_status_names, st, NULL);
 	if (s)
 		return s;
-	snprintf(buf, cap, "0x%08x", st);
+	wl_snprintf(buf, cap, "0x%08x", st);
 	return buf;
 }
 
@@ -893,7 +893,7 @@ static const char *dialect_name(uint16_t d, char *buf, size_t cap)
 	const char *s = wl_tok(dialect_names, d, NULL);
 	if (s)
 		return s;
-	snprintf(buf, cap, "0x%04x", d);
+	wl_snprintf(buf, cap, "0x%04x", d);
 	return buf;
 }
 
@@ -996,7 +996,7 @@ static void tree_add(struct smb_state *s, uint64_t sesid, uint32_t tid, const ch
 	t->srv = s->srv;
 	t->share_type = share_type;
 	t->frame = 0;
-	snprintf(t->name, sizeof t->name, "%s", name);
+	wl_snprintf(t->name, sizeof t->name, "%s", name);
 }
 
 static struct smb_sess *sess_find(const struct smb_state *s, uint64_t sesid)
@@ -1069,7 +1069,7 @@ static void fid_add(struct smb_state *s, const uint8_t *id, const char *name, ui
 	f->used = 1;
 	memcpy(f->id, id, 16);
 	f->open_frame = frame;
-	snprintf(f->name, sizeof f->name, "%s", name);
+	wl_snprintf(f->name, sizeof f->name, "%s", name);
 }
 
 /* ------------------------------------------------------------ DER (SPNEGO) */
@@ -1163,7 +1163,7 @@ static void spnego_token(struct wl_msg *m, struct wl_cur tok, struct auth_info *
 static void add_mech(struct auth_info *ai, const char *name)
 {
 	size_t n = strlen(ai->mechs);
-	snprintf(ai->mechs + n, sizeof ai->mechs - n, "%s%s", n ? ", " : "", name);
+	wl_snprintf(ai->mechs + n, sizeof ai->mechs - n, "%s%s", n ? ", " : "", name);
 }
 
 /* negTokenInit / negTokenInit2 / negTokenResp: a SEQUENCE of [n] elements. */
@@ -1643,9 +1643,9 @@ static void do_session_setup(struct smb2 *x)
 	if (!x->resp && ai.ntlm.type == 3) {
 		struct smb_sess *e = sess_take(x->s, x->sesid);
 		if (e) {
-			snprintf(e->acct, sizeof e->acct, "%s", ai.ntlm.user);
-			snprintf(e->domain, sizeof e->domain, "%s", ai.ntlm.domain);
-			snprintf(e->host, sizeof e->host, "%s", ai.ntlm.host);
+			wl_snprintf(e->acct, sizeof e->acct, "%s", ai.ntlm.user);
+			wl_snprintf(e->domain, sizeof e->domain, "%s", ai.ntlm.domain);
+			wl_snprintf(e->host, sizeof e->host, "%s", ai.ntlm.host);
 			e->auth_frame = wl_frame(x->ctx);
 		}
 	}
@@ -1701,7 +1701,7 @@ static void do_tree_connect(struct smb2 *x)
 		line_add(&x->text, " %s", path);
 		wl_note(x->m, WL_INFO, "client connects to the share %s", path);
 		if (x->req)
-			snprintf(x->req->name, sizeof x->req->name, "%s", path);
+			wl_snprintf(x->req->name, sizeof x->req->name, "%s", path);
 		return;
 	}
 	wl_skip(&b, 2);
@@ -1852,7 +1852,7 @@ static void do_create(struct smb2 *x)
 		wl_note(x->m, WL_INFO, "open %s for %s (%s)", name[0] ? name : "the share root",
 			acc.s, wl_tok(dispositions, disp, "?"));
 		if (x->req)
-			snprintf(x->req->name, sizeof x->req->name, "%s", name[0] ? name : "\\");
+			wl_snprintf(x->req->name, sizeof x->req->name, "%s", name[0] ? name : "\\");
 		return;
 	}
 	wl_skip(&b, 4);
@@ -1944,7 +1944,7 @@ static void read_write(struct smb2 *x, const char *what, const char *req_len, co
 	if (x->resp) {
 		if (!wl_ok(&b)) {
 			char unit[32];
-			snprintf(unit, sizeof unit, "%s response", what);
+			wl_snprintf(unit, sizeof unit, "%s response", what);
 			wl_note_cursor(x->m, &b, unit);
 			return;
 		}
@@ -1957,7 +1957,7 @@ static void read_write(struct smb2 *x, const char *what, const char *req_len, co
 	const uint8_t *fid = fid_at(&b, x);
 	if (!wl_ok(&b)) {
 		char unit[32];
-		snprintf(unit, sizeof unit, "%s request", what);
+		wl_snprintf(unit, sizeof unit, "%s request", what);
 		wl_note_cursor(x->m, &b, unit);
 		return;
 	}
@@ -2070,7 +2070,7 @@ static void do_ioctl(struct smb2 *x)
 	char buf[16];
 	const char *nm = wl_tok(fsctl_names, ctl, NULL);
 	if (!nm) {
-		snprintf(buf, sizeof buf, "0x%08x", ctl);
+		wl_snprintf(buf, sizeof buf, "0x%08x", ctl);
 		nm = buf;
 	}
 	line_add(&x->text, " %s", nm);
@@ -3583,7 +3583,7 @@ static void tree1_add(struct smb_state *s, uint16_t tid, const char *path)
 	memset(t, 0, sizeof *t);
 	t->used = 1;
 	t->tid = tid;
-	snprintf(t->name, sizeof t->name, "%s", path);
+	wl_snprintf(t->name, sizeof t->name, "%s", path);
 }
 
 /* The tree tshark names under a tid: the one of the highest tid not above
@@ -3641,7 +3641,7 @@ static void smb1_fid_open(struct smb_state *s, uint16_t tid, uint16_t fid, const
 	f->open_frame = frame;
 	f->unnamed = !name;
 	f->access = access;
-	snprintf(f->name, sizeof f->name, "%s", name ? name : "");
+	wl_snprintf(f->name, sizeof f->name, "%s", name ? name : "");
 }
 
 /* The name of the file a fid stands for and the access it was opened
@@ -3762,7 +3762,7 @@ static void smb1_negotiate(struct smb1 *x, struct wl_cur words, struct wl_cur by
 			wl_f_cstr(x->m, "smb.dialect.name", d);
 			line_add(&l, "%s%s", l.n ? ", " : "", d);
 			if (s->nsmb1_dialects < 12)
-				snprintf(s->smb1_dialect[s->nsmb1_dialects++], sizeof s->smb1_dialect[0], "%.23s", d);
+				wl_snprintf(s->smb1_dialect[s->nsmb1_dialects++], sizeof s->smb1_dialect[0], "%.23s", d);
 			if (strncmp(d, "SMB 2.", 6) == 0)
 				s->smb1_offered_smb2 = 1;
 		}
@@ -3950,7 +3950,7 @@ static void smb1_create_request(struct smb1 *x, struct wl_cur words, size_t byte
 	if (x->req) {
 		x->req->itype = 0xa2;   /* its name is the file's */
 		x->req->smb1_access = access;
-		snprintf(x->req->name, sizeof x->req->name, "%s", name);
+		wl_snprintf(x->req->name, sizeof x->req->name, "%s", name);
 	}
 }
 
@@ -3978,7 +3978,7 @@ static void smb1_open_request(struct smb1 *x, size_t bytes_pos)
 	if (x->req) {
 		x->req->itype = 0xa2;   /* a file name, as an NT CREATE_ANDX's */
 		x->req->smb1_access = 0;
-		snprintf(x->req->name, sizeof x->req->name, "%s", name);
+		wl_snprintf(x->req->name, sizeof x->req->name, "%s", name);
 	}
 }
 
@@ -4037,7 +4037,7 @@ static void smb1_trans2_request(struct smb1 *x, struct wl_cur words, uint8_t wc)
 		if (x->req) {
 			x->req->itype = T2_PATH;
 			x->req->ctl = level;
-			snprintf(x->req->name, sizeof x->req->name, "%s", name);
+			wl_snprintf(x->req->name, sizeof x->req->name, "%s", name);
 		}
 	}
 }
@@ -4179,7 +4179,7 @@ static void smb1_block(struct smb1 *x, uint8_t cmd, size_t pos, uint8_t *next_cm
 			line_add(&x->text, " %s", path);
 			if (x->req) {
 				x->req->itype = 0x75;   /* its name is a tree's path */
-				snprintf(x->req->name, sizeof x->req->name, "%s", path);
+				wl_snprintf(x->req->name, sizeof x->req->name, "%s", path);
 			}
 		} else if (x->resp && wc == 7) {
 			smb1_tree_connect_extended(x, words);
@@ -4322,7 +4322,7 @@ static void nbss_name(struct wl_cur *c, char *out, size_t cap)
 		out[k++] = name[i] >= 0x20 && name[i] < 0x7f ? name[i] : '.';
 	out[k] = '\0';
 	if (o == 16)
-		snprintf(out + k, cap - k, "<%02x>", (unsigned)(uint8_t)name[15]);
+		wl_snprintf(out + k, cap - k, "<%02x>", (unsigned)(uint8_t)name[15]);
 	while (wl_left(c) && wl_u8(c) != 0)
 		;        /* scope labels */
 }

@@ -80,7 +80,7 @@ const char *smb_rpc_iface_name(uint8_t iface)
 
 static void uuid_text(const uint8_t *g, char *out, size_t cap)
 {
-	snprintf(out, cap, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	wl_snprintf(out, cap, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
 		 g[13], g[14], g[15]);
 }
@@ -438,7 +438,7 @@ static void srvsvc_enum_response(struct smb_rpc *r, struct wl_cur stub)
 				   comment, sizeof comment);
 		if (!wl_ok(&n.c))
 			break;
-		int k = snprintf(list + o, sizeof list - o, "%s%s (%s%s%s%s%s)", o ? ", " : "", name,
+		int k = wl_snprintf(list + o, sizeof list - o, "%s%s (%s%s%s%s%s)", o ? ", " : "", name,
 				 wl_tok(share_types, types[i] & 0xff, "?"),
 				 types[i] & 0x80000000u ? ", special" : "", comment[0] ? ": \"" : "",
 				 comment, comment[0] ? "\"" : "");
@@ -448,7 +448,7 @@ static void srvsvc_enum_response(struct smb_rpc *r, struct wl_cur stub)
 	if (o)
 		wl_note(r->m, WL_INFO, "the server's shares (srvsvc NetShareEnumAll): %s", list);
 	if (o)
-		snprintf(r->text, sizeof r->text, " shares");
+		wl_snprintf(r->text, sizeof r->text, " shares");
 	uint32_t total = ndr_u32(&n);
 	if (!wl_ok(&n.c) || !r->verbose)
 		return;
@@ -564,7 +564,7 @@ static void rpc_bind(struct smb_rpc *r, struct wl_cur c, int ack)
 			wl_note(r->m, WL_INFO, "DCE/RPC bind to the %s interface %s v%u.%u%s%s", iface ?
 				ifaces[iface].name : "unknown", u, vmaj, vmin, syn ? ", transfer syntax " : "",
 				syn ? syn : "");
-			snprintf(r->text, sizeof r->text, " bind %s", iface ? ifaces[iface].name : "?");
+			wl_snprintf(r->text, sizeof r->text, " bind %s", iface ? ifaces[iface].name : "?");
 		}
 	}
 }
@@ -662,7 +662,7 @@ void smb_rpc_pdu(struct smb_rpc *r, struct wl_cur pdu)
 		else
 			wl_note(r->m, WL_INFO, "DCE/RPC request: %s opnum %u", iface ? iface : "interface",
 				opnum);
-		snprintf(r->text, sizeof r->text, " %s", op ? op : "request");
+		wl_snprintf(r->text, sizeof r->text, " %s", op ? op : "request");
 		if (op && opnum == 15 && r->verbose)
 			srvsvc_enum_request(r, body);
 		lsa_handle(r, 1, opnum, body);
