@@ -112,14 +112,26 @@ static int64_t ntp_ns(uint64_t ts)
 	return s * 1000000000 + ns;
 }
 
-static void fmt_time(char *out, size_t n, int64_t ns)
+/* The proleptic Gregorian date of day z since 1970-01-01 (H. Hinnant's
+ * civil_from_days): integers only, where gmtime_r and strftime cost
+ * thousands of instructions a timestamp. */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
-	time_t s = (time_t)(ns / 1000000000);
-	long frac = (long)(ns % 1000000000);
-	if (frac < 0) {
-		frac += 1000000000;
-		s--;
-	}
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+/* The text gmtime_r and strftime made before, for a year of four digits
+ * (every NTP era-0/1 time is): they remain for any other. */
+static void fmt_time_libc(char *out, size_t n, time_t s, long frac)
+{
 	struct tm tm;
 	if (!gmtime_r(&s, &tm)) {
 		wl_snprintf(out, n, "?");
@@ -129,6 +141,25 @@ static void fmt_time(char *out, size_t n, int64_t ns)
 	strftime(day, sizeof day, "%Y-%m-%d", &tm);
 	wl_snprintf(out, n, "%.10s %02d:%02d:%02d.%06ld", day, tm.tm_hour % 24, tm.tm_min % 60,
 		 tm.tm_sec % 61, frac / 1000 % 1000000);
+}
+
+static void fmt_time(char *out, size_t n, int64_t ns)
+{
+	int64_t s = ns / 1000000000;
+	long frac = (long)(ns % 1000000000);
+	if (frac < 0) {
+		frac += 1000000000;
+		s--;
+	}
+	int64_t days = (s >= 0 ? s : s - 86399) / 86400, y;
+	unsigned sod = (unsigned)(s - days * 86400), m, d;
+	civil_from_days(days, &y, &m, &d);
+	if (y < 1000 || y > 9999) {
+		fmt_time_libc(out, n, (time_t)s, frac);
+		return;
+	}
+	wl_snprintf(out, n, "%04d-%02u-%02u %02u:%02u:%02u.%06ld", (int)y, m, d, sod / 3600,
+		    sod / 60 % 60, sod % 60, frac / 1000 % 1000000);
 }
 
 static double fixed16(uint32_t v) { return (double)v / 65536.0; }
