@@ -128,6 +128,15 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
+/* v as exactly k decimal digits (v < 10^k) at p. */
+static void put_digits(char *p, unsigned v, int k)
+{
+	while (k--) {
+		p[k] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 /* The text gmtime_r and strftime made before, for a year of four digits
  * (every NTP era-0/1 time is): they remain for any other. */
 static void fmt_time_libc(char *out, size_t n, time_t s, long frac)
@@ -158,8 +167,24 @@ static void fmt_time(char *out, size_t n, int64_t ns)
 		fmt_time_libc(out, n, (time_t)s, frac);
 		return;
 	}
-	wl_snprintf(out, n, "%04d-%02u-%02u %02u:%02u:%02u.%06ld", (int)y, m, d, sod / 3600,
-		    sod / 60 % 60, sod % 60, frac / 1000 % 1000000);
+	/* "YYYY-MM-DD hh:mm:ss.uuuuuu" digit by digit: a padded conversion of
+	 * wl_snprintf writes its zeros one call each */
+	char t[27];
+	put_digits(t, (unsigned)y, 4);
+	t[4] = '-';
+	put_digits(t + 5, m, 2);
+	t[7] = '-';
+	put_digits(t + 8, d, 2);
+	t[10] = ' ';
+	put_digits(t + 11, sod / 3600, 2);
+	t[13] = ':';
+	put_digits(t + 14, sod / 60 % 60, 2);
+	t[16] = ':';
+	put_digits(t + 17, sod % 60, 2);
+	t[19] = '.';
+	put_digits(t + 20, (unsigned)(frac / 1000), 6);
+	t[26] = '\0';
+	wl_snprintf(out, n, "%s", t);
 }
 
 static double fixed16(uint32_t v) { return (double)v / 65536.0; }
