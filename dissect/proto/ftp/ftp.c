@@ -324,6 +324,19 @@ static int scan_six(struct wl_cur c, long long v[6], int *paren, long long *bad)
 	return 0;
 }
 
+/* Appends s at offset o of dst (cap > o), cut to what fits, as snprintf's
+ * "%s" would: the offset after all of s. No format parsed for a plain copy. */
+static size_t cat_cut(char *dst, size_t cap, size_t o, const char *s)
+{
+	size_t len = strlen(s), room = cap - 1 - (o < cap - 1 ? o : cap - 1);
+	size_t k = len < room ? len : room;
+	if (o < cap - 1) {
+		memcpy(dst + o, s, k);
+		dst[o + k] = '\0';
+	}
+	return o + len;
+}
+
 /* The label ftp_data.c reads: "METHOD\tSETUP-FRAME\tCOMMAND-FRAME\tSIZE\tCOMMAND",
  * SIZE being the byte count a 150 reply announced, or empty. */
 static void make_label(char *out, size_t n, const struct data_setup *d, long long size)
@@ -525,7 +538,7 @@ static void bind_data(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m, const
 	}
 	d->bound = 1;
 	d->cmd_frame = wl_frame(ctx);
-	wl_snprintf(d->cmd, sizeof d->cmd, "%s", cmdline);
+	cat_cut(d->cmd, sizeof d->cmd, 0, cmdline);
 	char label[LABEL_MAX];
 	make_label(label, sizeof label, d, -1);
 	wl_expect_label(ctx, d->af, d->addr, d->port, 1, label);
@@ -543,9 +556,8 @@ static void queue_push(struct ftp *s, const char *cmd, const char *text, uint64_
 		s->qlen--;
 	}
 	struct pending *p = &s->q[(s->qhead + s->qlen) % QUEUE];
-	wl_snprintf(p->cmd, sizeof p->cmd, "%s", cmd);
-	if (wl_snprintf(p->text, sizeof p->text, "%s", text) >= (int)sizeof p->text)
-		p->text[sizeof p->text - 1] = '\0';  /* cut: only for the pairing note */
+	cat_cut(p->cmd, sizeof p->cmd, 0, cmd);
+	cat_cut(p->text, sizeof p->text, 0, text);  /* cut: only for the pairing note */
 	p->frame = frame;
 	s->qlen++;
 }
@@ -621,8 +633,10 @@ static void handle_request(struct ftp *s, struct wl_ctx *ctx, const struct line 
 	struct wl_cur argb = arg;
 	const uint8_t *tok = wl_bytes(&tokc, tlen), *argp = wl_bytes(&argb, alen);
 	char cmdline[LABEL_MAX];
-	if (wl_snprintf(cmdline, sizeof cmdline, "%s%s%s", tokt, alen ? " " : "", argtext) >= (int)sizeof cmdline)
-		cmdline[sizeof cmdline - 1] = '\0';  /* a long argument: the label and notes name its start */
+	/* a long argument is cut: the label and notes name its start */
+	size_t cl = cat_cut(cmdline, sizeof cmdline, 0, tokt);
+	cl = cat_cut(cmdline, sizeof cmdline, cl, alen ? " " : "");
+	cat_cut(cmdline, sizeof cmdline, cl, argtext);
 
 	struct wl_msg *m = wl_msg_new(ctx, "ftp", "request", WL_C2S);
 	rr_fields(s, ctx, m, WL_C2S);

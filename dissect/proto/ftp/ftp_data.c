@@ -44,6 +44,15 @@ struct fdata {
 	uint64_t total;
 };
 
+/* The first n bytes of s (n <= strlen(s)) into dst, cut to what fits, as
+ * snprintf's "%.*s": a label is read on every data packet. */
+static void copy_cut(char *dst, size_t cap, const char *s, size_t n)
+{
+	size_t k = n < cap - 1 ? n : cap - 1;
+	memcpy(dst, s, k);
+	dst[k] = '\0';
+}
+
 static void parse_label(const char *s, struct label *l)
 {
 	memset(l, 0, sizeof *l);
@@ -56,12 +65,12 @@ static void parse_label(const char *s, struct label *l)
 	const char *t4 = t3 ? strchr(t3 + 1, '\t') : NULL;
 	if (!t4)
 		return;
-	wl_snprintf(l->method, sizeof l->method, "%.*s", (int)(t1 - s), s);
+	copy_cut(l->method, sizeof l->method, s, (size_t)(t1 - s));
 	l->setup_frame = strtoull(t1 + 1, NULL, 10);
 	l->cmd_frame = strtoull(t2 + 1, NULL, 10);
 	if (t4 > t3 + 1)
 		l->size = strtoll(t3 + 1, NULL, 10);
-	wl_snprintf(l->cmd, sizeof l->cmd, "%s", t4 + 1);
+	copy_cut(l->cmd, sizeof l->cmd, t4 + 1, strlen(t4 + 1));
 }
 
 static int is_listing(const struct label *l)
@@ -232,8 +241,12 @@ static void summary(struct fdata *s, struct wl_ctx *ctx, enum wl_dir dir, const 
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 	if (!s->gaps[dir] && s->md[dir] && EVP_DigestFinal_ex(s->md[dir], md, &mdlen) == 1) {
-		for (unsigned i = 0; i < mdlen; i++)
-			wl_snprintf(hex + 2 * i, 3, "%02x", md[i]);
+		static const char digits[] = "0123456789abcdef";  /* not a snprintf a byte */
+		for (unsigned i = 0; i < mdlen; i++) {
+			hex[2 * i] = digits[md[i] >> 4];
+			hex[2 * i + 1] = digits[md[i] & 15];
+		}
+		hex[2 * mdlen] = '\0';
 		wl_f_cstr(m, "wl.ftp-data.sha256", hex);
 	}
 	/* the count first: a long file name is what the ladder may cut */
