@@ -813,6 +813,29 @@ static void line_add(struct line *l, const char *fmt, ...)
 }
 
 
+/* Appends the text of s, cut as line_add cuts. */
+static void line_put(struct line *l, const char *s)
+{
+	if (!s)
+		s = "(null)";  /* what the "%s" it replaces wrote */
+	size_t room = sizeof l->s - 1 - l->n, k = strlen(s);
+	if (k > room)
+		k = room;
+	memcpy(l->s + l->n, s, k);
+	l->n += k;
+	l->s[l->n] = '\0';
+}
+
+/* line_add(l, "%s%s", a, b) without a format to parse: most pieces of an
+ * SMB message's text are a separator and a name. */
+static void line_cat(struct line *l, const char *a, const char *b)
+{
+	if (l->n >= sizeof l->s - 1)
+		return;
+	line_put(l, a);
+	line_put(l, b);
+}
+
 /* The same without the bits of mask skip (emitted already by default). */
 static void f_bits_but(struct wl_msg *m, uint32_t v, const struct smb_bit *b, uint32_t skip)
 {
@@ -1343,7 +1366,7 @@ static void neg_contexts(struct smb2 *x, uint32_t off, uint16_t count)
 			wl_f_bytes(x->m, "smb2.reserved", cres, 4);
 			v_context(x, type, d, len);
 		}
-		line_add(&kinds, "%s%s", kinds.n ? ", " : "", wl_tok(ctx_names, type, "unknown"));
+		line_cat(&kinds, kinds.n ? ", " : "", wl_tok(ctx_names, type, "unknown"));
 		if (type == 1) {
 			uint16_t n = wl_le16(&d);
 			wl_skip(&d, 2);
@@ -1361,7 +1384,7 @@ static void neg_contexts(struct smb2 *x, uint32_t off, uint16_t count)
 					x->s->cipher = id;
 				else if (x->resp && k == 0)
 					x->s->signing = id;
-				line_add(type == 2 ? &ciphers : &signing, "%s%s", k ? ", " : "", nm);
+				line_cat(type == 2 ? &ciphers : &signing, k ? ", " : "", nm);
 			}
 		}
 		off += 8u + len;
@@ -1541,7 +1564,7 @@ static void do_negotiate(struct smb2 *x)
 		for (unsigned i = 0; i < count && wl_left(&b) >= 2; i++) {
 			uint16_t d = wl_le16(&b);
 			wl_f_hex(x->m, "smb2.dialect", d);
-			line_add(&l, "%s%s", i ? ", " : "", dialect_name(d, buf, sizeof buf) + 4);
+			line_cat(&l, i ? ", " : "", dialect_name(d, buf, sizeof buf) + 4);
 			has311 |= d == 0x0311;
 		}
 		line_add(&x->text, " dialects %s", l.s);
@@ -1572,7 +1595,7 @@ static void do_negotiate(struct smb2 *x)
 	smb2_guid_str(guid, g, sizeof g);
 	wl_f_cstr(x->m, "smb2.server_guid", g);
 	const char *dn = dialect_name(dialect, buf, sizeof buf);
-	line_add(&x->text, " %s", dn);
+	line_cat(&x->text, " ", dn);
 	if (dialect == 0x02ff)
 		wl_note(x->m, WL_INFO, "server answers the SMB1 negotiate with the SMB2 wildcard 2.???: "
 			"the client must negotiate again in SMB2 (the upgrade from SMB1)");
@@ -1633,7 +1656,7 @@ static void do_session_setup(struct smb2 *x)
 		security_blob(x, blob, &ai);
 	const char *tn = wl_ntlmssp_type_name(ai.ntlm.type);
 	if (tn)
-		line_add(&x->text, " %s", tn);
+		line_cat(&x->text, " ", tn);
 	if (ai.ntlm.type == 1)
 		wl_note(x->m, WL_INFO, "client starts an NTLM login (NTLMSSP inside SPNEGO)");
 	if (ai.ntlm.type == 2 && ai.ntlm.have_challenge) {
@@ -1698,7 +1721,7 @@ static void do_tree_connect(struct smb2 *x)
 		char path[SMB_NAME];
 		smb2_name(x, off, len, "share path", path, sizeof path);
 		wl_f_cstr(x->m, "smb2.tree", path);
-		line_add(&x->text, " %s", path);
+		line_cat(&x->text, " ", path);
 		wl_note(x->m, WL_INFO, "client connects to the share %s", path);
 		if (x->req)
 			wl_snprintf(x->req->name, sizeof x->req->name, "%s", path);
@@ -1848,7 +1871,7 @@ static void do_create(struct smb2 *x)
 		uint32_t coff = wl_le32(&cc), clen = wl_le32(&cc);
 		if (wl_ok(&cc))
 			create_contexts(x, coff, clen);
-		line_add(&x->text, " %s", name[0] ? name : "\\ (share root)");
+		line_cat(&x->text, " ", name[0] ? name : "\\ (share root)");
 		wl_note(x->m, WL_INFO, "open %s for %s (%s)", name[0] ? name : "the share root",
 			acc.s, wl_tok(dispositions, disp, "?"));
 		if (x->req)
@@ -1928,7 +1951,7 @@ static void do_close(struct smb2 *x)
 	const uint8_t *fid = fid_at(&b, x);
 	const char *n = fid_find(x->s, fid);
 	if (n)
-		line_add(&x->text, " %s", n);
+		line_cat(&x->text, " ", n);
 	if (!fid)
 		wl_note_cursor(x->m, &b, "CLOSE request");
 }
@@ -1983,7 +2006,7 @@ static void ioctl_dfs(struct smb2 *x, struct wl_cur in)
 	wl_skip(&in, 2);
 	char name[SMB_NAME];
 	wl_note_utf16(x->m, wl_utf16_text(in, name, sizeof name, 1), "DFS referral name");
-	line_add(&x->text, " %s", name);
+	line_cat(&x->text, " ", name);
 	wl_note(x->m, WL_INFO, "client asks whether %s is a DFS link to somewhere else", name);
 }
 
@@ -2005,7 +2028,7 @@ static void ioctl_pipe(struct smb2 *x, struct wl_cur in, const uint8_t *fid)
 	}
 	smb_rpc_pdu(&r, in);
 	if (r.text[0])
-		line_add(&x->text, "%s", r.text);
+		line_cat(&x->text, r.text, "");
 }
 
 static void f_attrs(struct smb2 *x, uint32_t a);
@@ -2073,7 +2096,7 @@ static void do_ioctl(struct smb2 *x)
 		wl_snprintf(buf, sizeof buf, "0x%08x", ctl);
 		nm = buf;
 	}
-	line_add(&x->text, " %s", nm);
+	line_cat(&x->text, " ", nm);
 	struct wl_cur in;
 	if (!x->resp && !smb2_buf(x, in_off, in_len, "IOCTL input", &in))
 		return;
@@ -2196,7 +2219,7 @@ static int dir_entry(struct smb2 *x, struct wl_cur e, uint8_t klass, struct line
 	else if (klass != 12)
 		line_add(names, "%s%s (%llu B)", names->n ? ", " : "", name, (unsigned long long)eof);
 	else
-		line_add(names, "%s%s", names->n ? ", " : "", name);
+		line_cat(names, names->n ? ", " : "", name);
 	return 1;
 }
 
@@ -2330,7 +2353,7 @@ static void do_query_info(struct smb2 *x)
 	if (!name[0])
 		return;
 	wl_f_cstr(x->m, "smb2.filename", name);
-	line_add(&x->text, " %s", name);
+	line_cat(&x->text, " ", name);
 }
 
 /* Requests whose body names a file id and little else tshark's default
@@ -2348,7 +2371,7 @@ static void do_fid_request(struct smb2 *x)
 	}
 	const char *n = fid_find(x->s, fid);
 	if (n)
-		line_add(&x->text, " %s", n);
+		line_cat(&x->text, " ", n);
 }
 
 static void do_simple(struct smb2 *x)
@@ -3285,7 +3308,7 @@ static struct wl_msg *smb2_message(struct smb_state *s, struct wl_ctx *ctx, enum
 	x.m = smb_msg_new(s, ctx, "smb2", smb2_type(x.cmd, x.resp), dir);
 	const char *cname = x.cmd < SMB2_NCMDS ? smb2_cmds[x.cmd].name : NULL;
 	if (cname)
-		line_add(&x.text, "%s", cname);
+		line_cat(&x.text, cname, "");
 	else
 		line_add(&x.text, "command 0x%04x", x.cmd);
 	if (!wl_ok(&h)) {
@@ -3312,7 +3335,7 @@ static struct wl_msg *smb2_message(struct smb_state *s, struct wl_ctx *ctx, enum
 		wl_f_bytes(x.m, "smb2.preauth_hash", x.cmd == C_NEGOTIATE ? s->conn_hash : s->setup_hash, 64);
 	if (x.resp) {
 		char buf[16];
-		line_add(&x.text, " %s", status_name(x.status, buf, sizeof buf));
+		line_cat(&x.text, " ", status_name(x.status, buf, sizeof buf));
 		if (x.req) {
 			wl_f_uint(x.m, "smb2.response_to", x.req->frame);
 			wl_f_double(x.m, "smb2.time", (double)(wl_time_ns(ctx) - x.req->ts) / 1e9);
@@ -3760,7 +3783,7 @@ static void smb1_negotiate(struct smb1 *x, struct wl_cur words, struct wl_cur by
 			long nul = wl_find(&bytes, 0);
 			wl_skip(&bytes, nul < 0 ? wl_left(&bytes) : (size_t)nul + 1);
 			wl_f_cstr(x->m, "smb.dialect.name", d);
-			line_add(&l, "%s%s", l.n ? ", " : "", d);
+			line_cat(&l, l.n ? ", " : "", d);
 			if (s->nsmb1_dialects < 12)
 				wl_snprintf(s->smb1_dialect[s->nsmb1_dialects++], sizeof s->smb1_dialect[0], "%.23s", d);
 			if (strncmp(d, "SMB 2.", 6) == 0)
@@ -3779,7 +3802,7 @@ static void smb1_negotiate(struct smb1 *x, struct wl_cur words, struct wl_cur by
 	if (wc == 17)
 		smb1_negotiate_security(x, words, bytes, bytes_pos);
 	const char *nm = idx < s->nsmb1_dialects ? s->smb1_dialect[idx] : "?";
-	line_add(&x->text, " %s", idx == 0xffff ? "no common dialect" : nm);
+	line_cat(&x->text, " ", idx == 0xffff ? "no common dialect" : nm);
 	if (idx == 0xffff) {
 		wl_note(x->m, WL_WARN, "server accepts none of the offered dialects");
 		return;
@@ -3835,7 +3858,7 @@ static void smb1_session_setup(struct smb1 *x, struct wl_cur words, struct wl_cu
 	spnego_token(x->m, wl_sub(&bytes, bloblen), &ai, 0);
 	const char *tn = wl_ntlmssp_type_name(ai.ntlm.type);
 	if (tn)
-		line_add(&x->text, " %s", tn);
+		line_cat(&x->text, " ", tn);
 	if (ai.ntlm.type == 3) {
 		line_add(&x->text, " %s\\%s", ai.ntlm.domain, ai.ntlm.user);
 		wl_note(x->m, WL_INFO, "user %s\\%s logs in from host %s", ai.ntlm.domain, ai.ntlm.user, ai.ntlm.host);
@@ -3942,7 +3965,7 @@ static void smb1_create_request(struct smb1 *x, struct wl_cur words, size_t byte
 	char name[SMB_NAME];
 	smb1_string(x, bytes_pos, name, sizeof name);
 	wl_f_cstr(x->m, "smb.file", name);
-	line_add(&x->text, " %s", name);
+	line_cat(&x->text, " ", name);
 	wl_skip(&words, 15);
 	uint32_t access = wl_le32(&words);
 	if (wl_ok(&words))
@@ -3974,7 +3997,7 @@ static void smb1_open_request(struct smb1 *x, size_t bytes_pos)
 	char name[SMB_NAME];
 	smb1_string(x, bytes_pos, name, sizeof name);
 	wl_f_cstr(x->m, "smb.file", name);
-	line_add(&x->text, " %s", name);
+	line_cat(&x->text, " ", name);
 	if (x->req) {
 		x->req->itype = 0xa2;   /* a file name, as an NT CREATE_ANDX's */
 		x->req->smb1_access = 0;
@@ -4176,7 +4199,7 @@ static void smb1_block(struct smb1 *x, uint8_t cmd, size_t pos, uint8_t *next_cm
 			char path[SMB_NAME];
 			smb1_string(x, bytes_pos + pwlen, path, sizeof path);
 			wl_f_cstr(x->m, "smb.path", path);
-			line_add(&x->text, " %s", path);
+			line_cat(&x->text, " ", path);
 			if (x->req) {
 				x->req->itype = 0x75;   /* its name is a tree's path */
 				wl_snprintf(x->req->name, sizeof x->req->name, "%s", path);
@@ -4240,7 +4263,7 @@ static void smb1_message(struct smb_state *s, struct wl_ctx *ctx, enum wl_dir di
 		wl_f_hex(x.m, "smb.nt_status", status);   /* a request's too (0) */
 	if (x.resp && (x.flags2 & 0x4000)) {
 		char buf[16];
-		line_add(&x.text, " %s", status_name(status, buf, sizeof buf));
+		line_cat(&x.text, " ", status_name(status, buf, sizeof buf));
 		const char *why = wl_tok(nt_status_why, status, NULL);
 		if (why)
 			wl_note(x.m, WL_WARN, "%s", why);
