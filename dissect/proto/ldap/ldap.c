@@ -235,6 +235,23 @@ static void text_add(struct lp *p, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* text_add(p, "%s%s%s", a, b, c) without a format to parse: the pieces of
+ * most ladder texts are a quote or space around one name. */
+static void text_cat(struct lp *p, const char *a, const char *b, const char *c)
+{
+	const char *parts[3] = { a, b, c };
+	size_t o = strlen(p->text);
+	for (int i = 0; i < 3; i++) {
+		const char *s = parts[i] ? parts[i] : "(null)";  /* as "%s" writes NULL */
+		size_t k = strlen(s), room = sizeof p->text - 1 - o;
+		if (k > room)
+			k = room;
+		memcpy(p->text + o, s, k);
+		o += k;
+	}
+	p->text[o] = '\0';
+}
+
 /* ---- filters (RFC 4515 text) ---- */
 
 struct sb {
@@ -647,13 +664,13 @@ static int64_t result(struct lp *p, struct wl_cur *v)
 	f_str(p, "ldap.matchedDN", dn);
 	f_str(p, "ldap.errorMessage", msg);
 	const char *rn = wl_tok(result_names, (uint32_t)rc, "unknown");
-	text_add(p, " %s", rn);
+	text_cat(p, " ", rn, "");
 	if (rc)
 		text_add(p, " (%lld)", (long long)rc);
 	if (msg.n) {
 		char t[160];
 		show(t, sizeof t, msg, 100);
-		text_add(p, " \"%s\"", t);
+		text_cat(p, " \"", t, "\"");
 	}
 	if (wl_ber_next_is(v, WL_BER_CTX, 3)) {
 		struct wl_cur r = wl_ber_take(v, WL_BER_CTX, 3);
@@ -754,7 +771,7 @@ static void op_search_entry(struct lp *p, struct wl_cur v, enum wl_dir dir)
 	f_str(p, "ldap.objectName", dn);
 	char t[200];
 	show(t, sizeof t, dn, 160);
-	text_add(p, " \"%s\"", dn.n ? t : "<ROOT>");
+	text_cat(p, " \"", dn.n ? t : "<ROOT>", "\"");
 	wl_note(p->m, WL_INFO, "entry found: dn: %s", dn.n ? t : "<ROOT>");
 	p->st->entries[dir]++;
 	attribute_list(p, &v, 1);
@@ -780,7 +797,7 @@ static void op_search_ref(struct lp *p, struct wl_cur v)
 		if (!n++) {
 			char t[160];
 			show(t, sizeof t, u, 120);
-			text_add(p, " %s", t);
+			text_cat(p, " ", t, "");
 		}
 	}
 	wl_note(p->m, WL_INFO, "search continuation: %u referral URL%s to follow", n, n == 1 ? "" : "s");
@@ -792,7 +809,7 @@ static void op_modify(struct lp *p, struct wl_cur v)
 	f_str(p, "ldap.object", dn);
 	char t[200];
 	show(t, sizeof t, dn, 160);
-	text_add(p, " \"%s\"", t);
+	text_cat(p, " \"", t, "\"");
 	wl_note(p->m, WL_INFO, "modify: changes to the attributes of one entry");
 	struct wl_cur ch = wl_ber_take(&v, WL_BER_UNIV, WL_BER_SEQUENCE);
 	lp_chk(p, &v);
@@ -805,7 +822,7 @@ static void op_modify(struct lp *p, struct wl_cur v)
 			break;
 		changes++;
 		wl_f_uint(p->m, "ldap.operation", (uint64_t)op);
-		text_add(p, " %s", wl_tok(modop_names, (uint32_t)op, "?"));
+		text_cat(p, " ", wl_tok(modop_names, (uint32_t)op, "?"), "");
 		attribute(p, &one, 0);
 	}
 	lp_chk(p, &ch);
@@ -819,7 +836,7 @@ static void op_add(struct lp *p, struct wl_cur v)
 	f_str(p, "ldap.entry", dn);
 	char t[200];
 	show(t, sizeof t, dn, 160);
-	text_add(p, " \"%s\"", t);
+	text_cat(p, " \"", t, "\"");
 	wl_note(p->m, WL_INFO, "add: a new entry with its attributes");
 	attribute_list(p, &v, 1);
 }
@@ -833,7 +850,7 @@ static void op_del(struct lp *p, struct wl_cur v)
 	f_str(p, "ldap.delRequest", dn);
 	char t[200];
 	show(t, sizeof t, dn, 160);
-	text_add(p, " \"%s\"", t);
+	text_cat(p, " \"", t, "\"");
 	wl_note(p->m, WL_INFO, "delete: remove one (leaf) entry");
 }
 
@@ -895,7 +912,7 @@ static void op_ext_req(struct lp *p, struct wl_cur v)
 		wl_f_bytes(p->m, "ldap.requestValue", val.p, val.n);
 	}
 	const char *n = ext_name(t);
-	text_add(p, " %s", n ? n : t);
+	text_cat(p, " ", n ? n : t, "");
 	if (n && !strcmp(n, "StartTLS")) {
 		p->st->starttls_pending = 1;
 		p->st->starttls_id = p->id;
@@ -916,7 +933,7 @@ static void op_ext_resp(struct lp *p, struct wl_cur v, enum wl_dir dir)
 		char t[128];
 		show(t, sizeof t, oid, 100);
 		const char *n = ext_name(t);
-		text_add(p, " %s", n ? n : t);
+		text_cat(p, " ", n ? n : t, "");
 		if (n && !strcmp(n, "Notice of Disconnection"))
 			wl_note(p->m, WL_WARN, "notice of disconnection: the server is closing the connection");
 	}
@@ -926,7 +943,7 @@ static void op_ext_resp(struct lp *p, struct wl_cur v, enum wl_dir dir)
 		if (val.n && printable(val)) {
 			char t[160];
 			show(t, sizeof t, val, 120);
-			text_add(p, " \"%s\"", t);
+			text_cat(p, " \"", t, "\"");
 			wl_note(p->m, WL_INFO, "extended response: %s", t);
 		}
 	}
