@@ -17,8 +17,11 @@ void smb2_guid_str(const uint8_t *g, char *out, size_t cap)
 		s[n++] = hex[g[order[i]] >> 4];
 		s[n++] = hex[g[order[i]] & 15];
 	}
-	s[n] = '\0';
-	wl_snprintf(out, cap, "%s", s);
+	/* cut to cap as the snprintf "%s" it replaces (cap > 0) */
+	if (n > cap - 1)
+		n = cap - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
 }
 
 static void f_guid(struct wl_msg *m, const char *name, const uint8_t *g)

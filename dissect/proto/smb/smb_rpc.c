@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "smb_rpc.h"
+#include "smb2_ctx.h"
 
 enum { PT_REQUEST = 0, PT_RESPONSE = 2, PT_FAULT = 3, PT_BIND = 11, PT_BIND_ACK = 12,
        PT_BIND_NAK = 13, PT_ALTER = 14, PT_ALTER_RESP = 15 };
@@ -78,11 +79,11 @@ const char *smb_rpc_iface_name(uint8_t iface)
 	return iface && iface < NIFACES ? ifaces[iface].name : NULL;
 }
 
+/* The same text as an SMB2 GUID (both are DCE UUIDs, little-endian first
+ * fields): smb2_guid_str writes it by hand, not by 16 conversions. */
 static void uuid_text(const uint8_t *g, char *out, size_t cap)
 {
-	wl_snprintf(out, cap, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
-		 g[13], g[14], g[15]);
+	smb2_guid_str(g, out, cap);
 }
 
 static uint8_t iface_find(const char *uuid)
