@@ -821,6 +821,25 @@ static void reply_specifics(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m,
 }
 
 /* Emits the finished reply (at the frame of its last line). */
+/* " (to CMD in frame N)" into out (96 bytes hold it: cmd has at most 7),
+ * by hand: it is written for nearly every reply. */
+static void pairing_text(char *out, const struct pending *req)
+{
+	char d[WL_U64_DIGITS];
+	size_t o = 0, k = strnlen(req->cmd, 8);
+	memcpy(out, " (to ", 5);
+	o = 5;
+	memcpy(out + o, req->cmd, k);
+	o += k;
+	memcpy(out + o, " in frame ", 10);
+	o += 10;
+	k = wl_u64_dec(d + sizeof d, req->frame);
+	memcpy(out + o, d + sizeof d - k, k);
+	o += k;
+	out[o++] = ')';
+	out[o] = '\0';
+}
+
 static void finish_reply(struct ftp *s, struct wl_ctx *ctx)
 {
 	struct reply *r = &s->rep;
@@ -850,9 +869,9 @@ static void finish_reply(struct ftp *s, struct wl_ctx *ctx)
 		const char *what = wl_tok(reply_codes, r->code, NULL);
 		char to[96] = "";
 		if (req)
-			wl_snprintf(to, sizeof to, " (to %.8s in frame %llu)", req->cmd, (unsigned long long)req->frame);
+			pairing_text(to, req);
 		else if (s->replies)
-			wl_snprintf(to, sizeof to, " (no request waiting)");
+			memcpy(to, " (no request waiting)", sizeof " (no request waiting)");
 		wl_note(m, WL_INFO, "%s%s%s%s", cls, what ? ": " : "", what ? what : "", to);
 		if (req) {
 			wl_f_uint(m, "wl.ftp.request_frame", req->frame);
