@@ -895,9 +895,25 @@ static void put_after(char *out, size_t cap, int64_t ns)
 		snprintf(out, cap, " after %.1f ms (%.6f s)", (double)ns / 1e6, (double)ns / 1e9);
 		return;
 	}
-	wl_snprintf(out, cap, " after %llu.%u ms (%llu.%06u s)", (unsigned long long)(tenths / 10),
-		    (unsigned)(tenths % 10), (unsigned long long)(us / 1000000),
-		    (unsigned)(us % 1000000));
+	/* by hand: a padded conversion writes its zeros one call each */
+	char t[80], d[WL_U64_DIGITS];
+	size_t o = 7, k = wl_u64_dec(d + sizeof d, (uint64_t)tenths / 10);
+	memcpy(t, " after ", 7);
+	memcpy(t + o, d + sizeof d - k, k);
+	o += k;
+	t[o++] = '.';
+	t[o++] = (char)('0' + tenths % 10);
+	memcpy(t + o, " ms (", 5);
+	o += 5;
+	k = wl_u64_dec(d + sizeof d, (uint64_t)us / 1000000);
+	memcpy(t + o, d + sizeof d - k, k);
+	o += k;
+	t[o++] = '.';
+	for (int i = 5, f = (int)(us % 1000000); i >= 0; i--, f /= 10)
+		t[o + (size_t)i] = (char)('0' + f % 10);
+	o += 6;
+	memcpy(t + o, " s)", 4);
+	wl_snprintf(out, cap, "%s", t);  /* cut to cap as before */
 }
 
 static void teach_response(struct dnsp *p, const struct pending *q, unsigned rcode,
