@@ -193,18 +193,48 @@ static double fixed16(uint32_t v) { return (double)v / 65536.0; }
  * address above (an IPv4 server's address, or a hash of an IPv6 one). */
 static void refid_text(char *out, size_t n, uint8_t stratum, const uint8_t r[4], int v6)
 {
+	/* by hand into t (one conversion a byte was most of this text's cost),
+	 * then cut to n; its one caller gives 40 bytes, more than it needs */
+	static const char hex[] = "0123456789abcdef";
+	char t[24];
+	size_t o = 0;
 	if (stratum <= 1) {
-		size_t o = 0;
-		for (int i = 0; i < 4 && r[i] && o + 5 < n; i++)
-			o += (size_t)wl_snprintf(out + o, n - o, (r[i] >= 0x20 && r[i] < 0x7f) ? "%c" : "\\x%02x", r[i]);
-		if (!o)
-			wl_snprintf(out, n, "(none)");
-		return;
+		for (int i = 0; i < 4 && r[i]; i++) {
+			if (r[i] >= 0x20 && r[i] < 0x7f) {
+				t[o++] = (char)r[i];
+			} else {
+				t[o++] = '\\';
+				t[o++] = 'x';
+				t[o++] = hex[r[i] >> 4];
+				t[o++] = hex[r[i] & 15];
+			}
+		}
+		if (!o) {
+			memcpy(t, "(none)", 6);
+			o = 6;
+		}
+	} else if (v6) {
+		memcpy(t, "hash ", 5);
+		o = 5;
+		for (int i = 0; i < 4; i++) {
+			t[o++] = hex[r[i] >> 4];
+			t[o++] = hex[r[i] & 15];
+		}
+	} else {
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				t[o++] = '.';
+			if (r[i] >= 100)
+				t[o++] = (char)('0' + r[i] / 100);
+			if (r[i] >= 10)
+				t[o++] = (char)('0' + r[i] / 10 % 10);
+			t[o++] = (char)('0' + r[i] % 10);
+		}
 	}
-	if (v6)
-		wl_snprintf(out, n, "hash %02x%02x%02x%02x", r[0], r[1], r[2], r[3]);
-	else
-		wl_snprintf(out, n, "%u.%u.%u.%u", r[0], r[1], r[2], r[3]);
+	if (o > n - 1)
+		o = n - 1;
+	memcpy(out, t, o);
+	out[o] = '\0';
 }
 
 /* tshark prints an all-zero timestamp as NULL: so do we (a string then) */
