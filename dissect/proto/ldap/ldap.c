@@ -1083,7 +1083,16 @@ static void ldap_message(struct ldap_state *st, struct wl_ctx *ctx, enum wl_dir 
 	wl_f_uint(p.m, "ldap.protocolOp", h.tag);
 	if (p.verbose)
 		match_request(&p, h.tag);
-	wl_snprintf(p.text, sizeof p.text, "%s(%lld)", name, (long long)p.id);
+	/* "name(id)" by hand: %lld is not one of wl_snprintf's quick conversions */
+	char num[WL_U64_DIGITS + 2];
+	uint64_t mag = p.id < 0 ? (uint64_t)0 - (uint64_t)p.id : (uint64_t)p.id;
+	size_t k = wl_u64_dec(num + sizeof num - 1, mag);
+	num[sizeof num - 1] = '\0';
+	if (p.id < 0)
+		num[sizeof num - 2 - k++] = '-';
+	p.text[0] = '\0';
+	text_cat(&p, name, "(", num + sizeof num - 1 - k);
+	text_cat(&p, ")", "", "");
 	switch (h.tag) {
 	case 0: op_bind_req(&p, op); break;
 	case 1: op_bind_resp(&p, op); break;
