@@ -287,6 +287,16 @@ static int is_pseudo(const char *name, size_t len)
 	return 0;
 }
 
+/* The k bytes of a list's name (no NUL among them) into out, cut to outsz
+ * as snprintf's "%.*s" would, without a format parsed. */
+static void name_copy(char *out, size_t outsz, const char *n, size_t k)
+{
+	if (k > outsz - 1)
+		k = outsz - 1;
+	memcpy(out, n, k);
+	out[k] = '\0';
+}
+
 /* RFC 4253 §7.1: the first name on the client's list that the server also has. */
 static int choose(const char *client, const char *server, int skip_pseudo, char *out, size_t outsz)
 {
@@ -298,7 +308,7 @@ static int choose(const char *client, const char *server, int skip_pseudo, char 
 		if (!k || (skip_pseudo && is_pseudo(n, k)))
 			continue;
 		if (nl_has(server, n, k)) {
-			wl_snprintf(out, outsz, "%.*s", (int)k, n);
+			name_copy(out, outsz, n, k);
 			return 1;
 		}
 	}
@@ -314,7 +324,7 @@ static void first_name(const char *list, int skip_pseudo, char *out, size_t outs
 	out[0] = '\0';
 	while (nl_next(&it, &n, &k)) {
 		if (k && !(skip_pseudo && is_pseudo(n, k))) {
-			wl_snprintf(out, outsz, "%.*s", (int)k, n);
+			name_copy(out, outsz, n, k);
 			return;
 		}
 	}
