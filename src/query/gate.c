@@ -305,9 +305,7 @@ static int was_shown(const struct wl_gate *g, uint32_t id)
 
 /* ---- the group ---- */
 
-/* The registry ids of the frame's fields, found once per frame: the filter
- * and each -e column then compare ids instead of looking names up. Without
- * memory for them each message's ids stay NULL (its names are looked up). */
+/* Room for n fields in the per-field arrays (ids and the index's), or -1. */
 static int ids_room(struct wl_gate *g, size_t n)
 {
 	if (n <= g->ids_cap)
@@ -373,6 +371,10 @@ static void index_frame(struct wl_gate *g, struct wl_qframe *f)
 	f->by_id = &g->index;
 }
 
+/* The registry ids of the frame's fields, found once per frame: the filter
+ * and each -e column then compare ids instead of looking names up, through
+ * the index. Without memory for them each message's ids stay NULL (its names
+ * are looked up) and the frame has no index (its fields are scanned). */
 static void frame_ids(struct wl_gate *g, struct wl_qframe *f)
 {
 	size_t n = 0;

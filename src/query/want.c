@@ -1,7 +1,7 @@
-/* want.c - the fields a display filter reads, for an engine that need make
- * no other (wl_opts.want_field): on a filter that matches little, making,
- * copying and looking up every field of every frame is most of the work
- * after the dissection itself (docs/benchmark.md). */
+/* want.c - the fields a display filter and the -T fields columns read, for
+ * an engine that need make no other (wl_opts.want_field): on a filter that
+ * matches little, making, copying and looking up every field of every frame
+ * is most of the work after the dissection itself (docs/benchmark.md). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +9,7 @@
 
 struct wl_qwant {
 	const struct wl_qreg *reg;
-	uint8_t *id;             /* reg->n flags: */
+	uint8_t *id;             /* per registry id: READ, SOME_READ */
 	int all;                 /* it reads every field (frame.protocols) */
 };
 
