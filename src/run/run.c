@@ -150,8 +150,9 @@ int wl_run_source(struct wl_source *src, const struct wl_view *v, struct wl_writ
 		} else {
 			/* flows no frame of the filter can be in */
 			dopts.only = v->header_pass ? NULL : wl_qplan_only(v->query, decrypting);
-			/* fields no one but the filter reads: the first pass shows
-			 * nothing, the ladder without -v counts only the secrets */
+			/* fields no one but the filter and the -T fields columns
+			 * read: the first pass shows nothing, the ladder without -v
+			 * counts only the secrets */
 			want = wl_qplan_want(v->query, v->header_pass, !ladder_fieldless(&ro, &dopts));
 			dopts.want_field = want ? wl_qwant_field : NULL;
 			dopts.want_arg = want;
