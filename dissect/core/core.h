@@ -402,13 +402,9 @@ static inline void wl__sb_str(struct wl_sb *b, const char *s) { wl__sb_mem(b, s,
 
 static inline void wl__sb_u64(struct wl_sb *b, uint64_t v)
 {
-	char tmp[24];
-	int i = sizeof tmp;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	wl__sb_mem(b, tmp + i, sizeof tmp - (size_t)i);
+	char tmp[WL_U64_DIGITS];
+	size_t k = wl_u64_dec(tmp + sizeof tmp, v);
+	wl__sb_mem(b, tmp + sizeof tmp - k, k);
 }
 
 /* The ladder text from a builder (a copy into the message's pool). */

@@ -820,7 +820,6 @@ static void reply_specifics(struct ftp *s, struct wl_ctx *ctx, struct wl_msg *m,
 	login_facts(s, ctx, m, code, req);
 }
 
-/* Emits the finished reply (at the frame of its last line). */
 /* " (to CMD in frame N)" into out (96 bytes hold it: cmd has at most 7),
  * by hand: it is written for nearly every reply. */
 static void pairing_text(char *out, const struct pending *req)
@@ -840,6 +839,7 @@ static void pairing_text(char *out, const struct pending *req)
 	out[o] = '\0';
 }
 
+/* Emits the finished reply (at the frame of its last line). */
 static void finish_reply(struct ftp *s, struct wl_ctx *ctx)
 {
 	struct reply *r = &s->rep;
