@@ -212,6 +212,41 @@ static void secs_same(int64_t ns, int d)
 	ob_expect(&t, want);
 }
 
+/* wl_ob_double against the loop it stands for: %.9g, then more digits
+ * until the text reads back as d. */
+static void double_same(double d)
+{
+	struct ob_text t;
+	char want[40];
+	snprintf(want, sizeof want, "%.9g", d);
+	for (int prec = 10; prec <= 17 && strtod(want, NULL) != d; prec++)
+		snprintf(want, sizeof want, "%.*g", prec, d);
+	ob_open(&t);
+	wl_ob_double(t.b, d);
+	ob_expect(&t, want);
+}
+
+static void test_doubles(void **state)
+{
+	(void)state;
+	static const double edges[] = { 0.0, -0.0, 1.0, -1.0, 0.1, 0.5, 1e-9, 9.99e-10, 1e-5, 1.5e-5,
+					1035.013306, 1700000000.000012, 1e14, 999999999999999.0, 1e15, 1e16,
+					123456789.0, 1234567890.0, 0.000123, 2.5e-8, 1.0 / 3.0 };
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		double_same(edges[i]);
+	for (int i = 0; i < 200000; i++) {
+		/* times as the dissectors make them: ns / 1e9, ns / 1e6, and any double */
+		int64_t ns = (int64_t)(rnd() >> (rnd() % 64 | 1));
+		double_same((double)ns / 1e9);
+		double_same(-(double)ns / 1e6);
+		uint64_t bits = rnd();
+		double any;
+		memcpy(&any, &bits, sizeof any);
+		if (any == any && any - any == 0)   /* finite */
+			double_same(any);
+	}
+}
+
 static void test_numbers(void **state)
 {
 	(void)state;
@@ -299,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_handed_over),
 		cmocka_unit_test(test_iso_time),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_doubles),
 		cmocka_unit_test(test_addresses),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
